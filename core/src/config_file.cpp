@@ -1,0 +1,164 @@
+#include "config_file.hpp"
+
+#include <set>
+#include <thread>
+
+#include "config_table_validator.hpp"
+#include "log_sink.hpp"
+
+namespace notifyd::core {
+namespace {
+
+using namespace std::chrono_literals;
+
+void error_at(ConfigErrors& errors, const std::string& file, const toml::source_region& where, std::string message) {
+  errors.push_back({file, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), std::move(message)});
+}
+
+bool valid_instance_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+template <class T>
+T positive(std::int64_t value, T fallback) {
+  return value > 0 ? static_cast<T>(value) : fallback;
+}
+
+}  // namespace
+
+sdk::ConfigSchema daemon_schema() {
+  sdk::ConfigSchema schema;
+  schema.summary("The host itself: where data and plugins live, who is an admin, logging.")
+      .path("data_dir", "/var/lib/notifyd", "Directory for the notification store, images and users' link files")
+      .path("plugin_dir", "/usr/lib/notifyd", "Directory holding notifyd_<use>.so plugin libraries")
+      .string("admin_group", "", "Unix group whose members may act for other users; empty = root only")
+      .string("log_level", "info", "debug, info, warn or error")
+      .integer("threads", 2, "Threads running the event loop")
+      .duration("shutdown_timeout", 10s, "How long in-flight work may drain on SIGTERM");
+  return schema;
+}
+
+sdk::ConfigSchema pipeline_schema() {
+  sdk::ConfigSchema schema;
+  schema.summary("Delivery: outbox retries, expiry and history retention.")
+      .duration("retry_initial", 1s, "First retry delay; doubles per attempt, with jitter")
+      .duration("retry_max", 5min, "Longest delay between retries")
+      .duration("delivery_ttl", 24h, "An undelivered notification expires into the dead-letter record after this")
+      .integer("max_in_flight", 32, "Deliveries in progress at once per channel")
+      .integer("outbox_memory_items", 10000, "Queued deliveries kept in memory per channel; the rest wait on disk")
+      .integer("history_max_count", 100000, "Notifications kept in history")
+      .duration("history_max_age", 720h, "Notifications older than this are removed from history");
+  return schema;
+}
+
+std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, ConfigErrors& errors) {
+  const std::string file = path.string();
+  auto document = std::make_shared<toml::table>();
+  try {
+    *document = toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source();
+    errors.push_back({file, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column),
+                      std::string(e.description())});
+    return std::nullopt;
+  }
+
+  const toml::table& root = *document;
+  ConfigFile config;
+  config.document = document;
+  config.path = std::filesystem::absolute(path).lexically_normal();
+  config.base_dir = config.path.parent_path();
+
+  static const toml::table empty;
+  for (auto&& [key, node] : root) {
+    const auto name = key.str();
+    if (name == "daemon" || name == "pipeline") {
+      if (!node.is_table()) error_at(errors, file, node.source(), "`" + std::string(name) + "` must be a table");
+    } else if (name == "plugin") {
+      if (!node.is_array_of_tables()) error_at(errors, file, node.source(), "`plugin` must be written as [[plugin]] tables");
+    } else {
+      error_at(errors, file, key.source(), "unknown table `" + std::string(name) + "` (known: daemon, pipeline, plugin)");
+    }
+  }
+
+  const auto table_or_empty = [&](std::string_view name) -> const toml::table& {
+    const auto* table = root.get_as<toml::table>(name);
+    return table ? *table : empty;
+  };
+
+  {
+    ConfigTableValidator validator(file, config.base_dir, "[daemon]");
+    const auto view = validator.validate(table_or_empty("daemon"), daemon_schema(), errors);
+    auto& d = config.daemon;
+    d.data_dir = view.string("data_dir");
+    d.plugin_dir = view.string("plugin_dir");
+    d.admin_group = view.string("admin_group");
+    if (!parse_log_level(view.string("log_level"), d.log_level)) {
+      const auto* node = table_or_empty("daemon").get("log_level");
+      error_at(errors, file, node ? node->source() : toml::source_region{},
+               "[daemon]: `log_level` must be debug, info, warn or error");
+    }
+    d.threads = static_cast<unsigned>(std::clamp<std::int64_t>(view.integer("threads"), 1, 64));
+    d.shutdown_timeout = view.duration("shutdown_timeout");
+  }
+  {
+    ConfigTableValidator validator(file, config.base_dir, "[pipeline]");
+    const auto view = validator.validate(table_or_empty("pipeline"), pipeline_schema(), errors);
+    auto& p = config.pipeline;
+    p.retry_initial = std::max(view.duration("retry_initial"), std::chrono::milliseconds{1});
+    p.retry_max = std::max(view.duration("retry_max"), p.retry_initial);
+    p.delivery_ttl = view.duration("delivery_ttl");
+    p.max_in_flight = positive<std::uint32_t>(view.integer("max_in_flight"), 32);
+    p.outbox_memory_items = positive<std::uint32_t>(view.integer("outbox_memory_items"), 10000);
+    p.history_max_count = positive<std::uint64_t>(view.integer("history_max_count"), 100000);
+    p.history_max_age = view.duration("history_max_age");
+  }
+
+  std::set<std::string> names;
+  if (const auto* plugins = root.get_as<toml::array>("plugin"); plugins && plugins->is_array_of_tables()) {
+    for (const auto& element : *plugins) {
+      const auto& table = *element.as_table();
+      PluginSpec spec;
+      spec.where = table.source();
+      spec.table = &table;
+      const auto* use = table.get("use");
+      if (!use) {
+        error_at(errors, file, table.source(), "[[plugin]]: missing required key `use` (which plugin library to load)");
+        continue;
+      }
+      if (auto text = use->value_exact<std::string>(); text && valid_instance_name(*text)) {
+        spec.use = *text;
+      } else {
+        error_at(errors, file, use->source(), "[[plugin]]: `use` must be a plugin name such as \"socket\"");
+        continue;
+      }
+      spec.name = spec.use;
+      if (const auto* name = table.get("name")) {
+        if (auto text = name->value_exact<std::string>(); text && valid_instance_name(*text)) {
+          spec.name = *text;
+        } else {
+          error_at(errors, file, name->source(), "[[plugin]]: `name` must be letters, digits, '-' or '_' (at most 64)");
+          continue;
+        }
+      }
+      if (const auto* optional = table.get("optional")) {
+        if (auto flag = optional->value_exact<bool>()) spec.optional = *flag;
+        else error_at(errors, file, optional->source(), "[[plugin]]: `optional` must be true or false");
+      }
+      if (!names.insert(spec.name).second) {
+        error_at(errors, file, table.source(),
+                 "[[plugin]]: the name \"" + spec.name + "\" is used twice; give each instance its own `name`");
+        continue;
+      }
+      config.plugins.push_back(std::move(spec));
+    }
+  }
+  sort_by_position(errors);
+  return config;
+}
+
+}  // namespace notifyd::core

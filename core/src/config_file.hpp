@@ -1,0 +1,67 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "config_error.hpp"
+#include "notifyd/sdk/config.hpp"
+#include "notifyd/sdk/logger.hpp"
+
+namespace notifyd::core {
+
+/// The `[daemon]` table.
+struct DaemonSettings {
+  std::filesystem::path data_dir;
+  std::filesystem::path plugin_dir;
+  std::string admin_group;
+  sdk::LogLevel log_level = sdk::LogLevel::info;
+  unsigned threads = 2;
+  std::chrono::milliseconds shutdown_timeout{10000};
+};
+
+/// The `[pipeline]` table: outbox retries and history retention.
+struct PipelineSettings {
+  std::chrono::milliseconds retry_initial{1000};
+  std::chrono::milliseconds retry_max{300000};
+  std::chrono::milliseconds delivery_ttl{24 * 3600 * 1000};
+  std::uint32_t max_in_flight = 32;
+  std::uint32_t outbox_memory_items = 10000;
+  std::uint64_t history_max_count = 100000;
+  std::chrono::milliseconds history_max_age{30LL * 24 * 3600 * 1000};
+};
+
+/// One `[[plugin]]` table before its plugin's schema is known.
+struct PluginSpec {
+  std::string use;       ///< library name: `<plugin_dir>/notifyd_<use>.so`
+  std::string name;      ///< instance name; defaults to `use`
+  bool optional = false; ///< a plugin that fails to load is skipped with a warning
+  toml::source_region where;
+  const toml::table* table = nullptr;  ///< inside `ConfigFile::document`
+};
+
+/// The whole `notifyd.toml` after the host's own tables are validated.
+struct ConfigFile {
+  std::filesystem::path path;
+  std::filesystem::path base_dir;  ///< relative paths are resolved against it
+  DaemonSettings daemon;
+  PipelineSettings pipeline;
+  std::vector<PluginSpec> plugins;
+  std::shared_ptr<const toml::table> document;  ///< the parsed file; keeps positions for later messages
+};
+
+/// The schemas of the host's own tables (also printed by `--describe-plugins`).
+sdk::ConfigSchema daemon_schema();
+sdk::ConfigSchema pipeline_schema();
+
+/// Reads and validates the host's part of `path`; appends every mistake to
+/// `errors`. Returns nullopt only when the file cannot be read or parsed.
+std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, ConfigErrors& errors);
+
+}  // namespace notifyd::core

@@ -1,0 +1,184 @@
+#include "daemon.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+
+#include <boost/asio/post.hpp>
+
+#include "version.hpp"
+
+namespace notifyd::core {
+
+Daemon::Daemon(PreparedConfig config, LogSink& log_sink)
+    : config_(std::move(config)),
+      log_sink_(log_sink),
+      log_(log_sink, "notifyd"),
+      io_(std::make_unique<boost::asio::io_context>(static_cast<int>(config_.file.daemon.threads))),
+      control_(boost::asio::make_strand(*io_)),
+      signals_(control_, SIGINT, SIGTERM),
+      shutdown_deadline_(control_),
+      users_(config_.file.daemon.admin_group),
+      documents_(config_.file.daemon.data_dir),
+      store_log_(log_sink, "core:store"),
+      pipeline_log_(log_sink, "core:pipeline") {}
+
+Daemon::~Daemon() {
+  // Plugin objects go first, while their libraries are still loaded; then the
+  // pipeline and the io_context (whose leftover handlers may hold plugin
+  // objects); then the store; the libraries unload last, with `config_`.
+  for (auto& instance : instances_) instance.plugin.reset();
+  pipeline_.reset();
+  signals_.cancel();
+  shutdown_deadline_.cancel();
+  work_.reset();
+  if (io_) {
+    io_->restart();
+    io_->poll();
+  }
+  instances_.clear();
+  services_.reset();
+  if (store_) store_->close();
+}
+
+std::vector<Daemon::Instance*> Daemon::instances_of(std::initializer_list<sdk::Kind> kinds) {
+  std::vector<Instance*> out;
+  for (auto kind : kinds) {
+    for (auto& instance : instances_) {
+      if (instance.host->kind() == kind) out.push_back(&instance);
+    }
+  }
+  return out;
+}
+
+int Daemon::run() {
+  const auto& daemon = config_.file.daemon;
+  log_.info("notifyd ", version, " starting with ", config_.file.path.string());
+  std::error_code ec;
+  std::filesystem::create_directories(daemon.data_dir, ec);
+  if (ec) {
+    log_.error("cannot create data directory ", daemon.data_dir.string(), ": ", ec.message());
+    return 1;
+  }
+  store_ = std::make_unique<NotificationStore>(daemon.data_dir, store_log_);
+  if (auto status = store_->open(); !status) {
+    log_.error("cannot open the notification store: ", status.message);
+    return 1;
+  }
+  pipeline_ = std::make_unique<Pipeline>(*io_, *store_, config_.file.pipeline, pipeline_log_, metrics_);
+  services_ = std::make_unique<HostServices>(HostServices{
+      *io_, log_sink_, documents_, *pipeline_, routes_, metrics_, users_,
+      sdk::DaemonInfo{daemon.data_dir, daemon.admin_group, std::string(version)}});
+
+  if (!create_plugins()) return 1;
+  pipeline_->start();
+  work_.emplace(io_->get_executor());
+  wait_for_signals();
+  if (!start_plugins()) {
+    exit_code_ = 1;
+    begin_shutdown("a plugin failed to start");
+  } else {
+    log_.info("started ", instances_.size(), " plugins; data in ", daemon.data_dir.string());
+  }
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < daemon.threads; ++i) threads.emplace_back([this] { io_->run(); });
+  io_->run();
+  for (auto& thread : threads) thread.join();
+  log_.info("stopped");
+  return exit_code_;
+}
+
+bool Daemon::create_plugins() {
+  for (auto& prepared : config_.plugins) {
+    const std::string what = "plugin \"" + prepared.name + "\" (" + prepared.library->path.string() + ")";
+    auto host = std::make_unique<PluginHost>(prepared.name, prepared.library->descriptor->kind, prepared.config,
+                                             *services_);
+    auto plugin = create_plugin(prepared.library, *host);
+    sdk::Status status = plugin ? plugin.value()->configure() : sdk::Status::failure(plugin.error());
+    if (!status) {
+      if (prepared.optional) {
+        log_.warn(what, " is optional and was skipped: ", status.message);
+        continue;
+      }
+      log_.error(what, " refused: ", status.message);
+      return false;
+    }
+    if (auto* channel = plugin.value()->as_channel()) pipeline_->add_channel(prepared.name, *channel, host->executor());
+    instances_.push_back({prepared, std::move(host), std::move(plugin).value()});
+  }
+  return true;
+}
+
+bool Daemon::start_plugins() {
+  using sdk::Kind;
+  for (auto* instance : instances_of({Kind::channel, Kind::check, Kind::trigger, Kind::frontend})) {
+    if (auto status = instance->plugin->start(); !status) {
+      log_.error(sdk::kind_name(instance->host->kind()), ":", instance->prepared.name,
+                 " failed to start: ", status.message);
+      return false;
+    }
+  }
+  return true;
+}
+
+void Daemon::wait_for_signals() {
+  signals_.async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    if (shutting_down_) {
+      log_.warn("second signal (", strsignal(signal), "): exiting now");
+      std::_Exit(1);
+    }
+    begin_shutdown(strsignal(signal));
+    wait_for_signals();
+  });
+}
+
+void Daemon::begin_shutdown(const char* reason) {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  log_.info("stopping (", reason, ")");
+  shutdown_deadline_.expires_after(config_.file.daemon.shutdown_timeout);
+  shutdown_deadline_.async_wait([this](boost::system::error_code ec) {
+    if (ec || finished_) return;
+    log_.warn("shutdown took longer than ", config_.file.daemon.shutdown_timeout.count(),
+              " ms; exiting with work still in flight (undelivered notifications stay queued)");
+    finish_shutdown();
+  });
+  using sdk::Kind;
+  stop_group(instances_of({Kind::frontend, Kind::trigger, Kind::check}), [this] {
+    pipeline_->stop([this] {
+      stop_group(instances_of({Kind::channel}), [this] {
+        boost::asio::post(control_, [this] { finish_shutdown(); });
+      });
+    });
+  });
+}
+
+void Daemon::stop_group(std::vector<Instance*> group, std::function<void()> done) {
+  if (group.empty()) {
+    done();
+    return;
+  }
+  auto remaining = std::make_shared<std::atomic<std::size_t>>(group.size());
+  auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
+  for (auto* instance : group) {
+    boost::asio::post(instance->host->executor(), [instance, remaining, shared_done] {
+      auto once = std::make_shared<std::atomic<bool>>(false);
+      instance->plugin->stop([remaining, shared_done, once] {
+        if (once->exchange(true)) return;
+        if (remaining->fetch_sub(1) == 1) (*shared_done)();
+      });
+    });
+  }
+}
+
+void Daemon::finish_shutdown() {
+  if (finished_) return;
+  finished_ = true;
+  shutdown_deadline_.cancel();
+  work_.reset();
+  io_->stop();
+}
+
+}  // namespace notifyd::core

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "file_document_store.hpp"
+#include "log_sink.hpp"
+#include "metrics_registry.hpp"
+#include "notification_store.hpp"
+#include "pipeline.hpp"
+#include "plugin_host.hpp"
+#include "prepared_config.hpp"
+#include "route_table.hpp"
+#include "user_directory.hpp"
+
+namespace notifyd::core {
+
+/// The running host: owns the io_context, the store, the pipeline and the
+/// plugin instances, and drives their lifecycle.
+///
+/// Start: open the store → create and configure every plugin → start the
+/// pipeline → start channels, checks, triggers, then front-ends.
+/// Stop (first SIGINT/SIGTERM): front-ends, triggers and checks stop → the
+/// pipeline lets in-flight deliveries finish → channels stop, all within
+/// `shutdown_timeout` → the io_context drains → plugin objects are dropped →
+/// libraries are unloaded. A second signal exits at once.
+class Daemon {
+ public:
+  Daemon(PreparedConfig config, LogSink& log_sink);
+  ~Daemon();
+
+  /// Runs until stopped; the process exit code.
+  int run();
+
+ private:
+  struct Instance {
+    PreparedPlugin prepared;
+    std::unique_ptr<PluginHost> host;
+    PluginPtr plugin;
+  };
+
+  bool create_plugins();
+  bool start_plugins();
+  void wait_for_signals();
+  void begin_shutdown(const char* reason);
+  void stop_group(std::vector<Instance*> group, std::function<void()> done);
+  void finish_shutdown();
+  std::vector<Instance*> instances_of(std::initializer_list<sdk::Kind> kinds);
+
+  PreparedConfig config_;
+  LogSink& log_sink_;
+  PrefixedLogger log_;
+  std::unique_ptr<boost::asio::io_context> io_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  boost::asio::strand<boost::asio::io_context::executor_type> control_;  // shutdown state lives here
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer shutdown_deadline_;
+  bool shutting_down_ = false;
+  bool finished_ = false;
+  int exit_code_ = 0;
+
+  UserDirectory users_;
+  FileDocumentStore documents_;
+  MetricsRegistry metrics_;
+  RouteTable routes_;
+  PrefixedLogger store_log_;
+  PrefixedLogger pipeline_log_;
+  std::unique_ptr<NotificationStore> store_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<HostServices> services_;
+  std::vector<Instance> instances_;
+};
+
+}  // namespace notifyd::core

@@ -1,0 +1,104 @@
+#include "log_sink.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+
+namespace notifyd::core {
+namespace {
+
+std::string url_encode(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string_view level_name(sdk::LogLevel level) {
+  switch (level) {
+    case sdk::LogLevel::debug: return "debug";
+    case sdk::LogLevel::info: return "info ";
+    case sdk::LogLevel::warn: return "warn ";
+    case sdk::LogLevel::error: return "error";
+  }
+  return "?    ";
+}
+
+std::string utc_timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const auto seconds = std::chrono::system_clock::to_time_t(now);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+  return buffer;
+}
+
+}  // namespace
+
+void LogSink::add_secret(std::string_view secret) {
+  if (secret.size() < 4) return;
+  std::lock_guard lock(mutex_);
+  secrets_.emplace_back(secret);
+  if (auto encoded = url_encode(secret); encoded != secret) secrets_.push_back(std::move(encoded));
+}
+
+std::string LogSink::redact(std::string_view text) const {
+  std::string out(text);
+  std::lock_guard lock(mutex_);
+  for (const auto& secret : secrets_) {
+    for (auto pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos)) {
+      out.replace(pos, secret.size(), "[redacted]");
+    }
+  }
+  return out;
+}
+
+void LogSink::write(sdk::LogLevel level, std::string_view prefix, std::string_view message) noexcept {
+  if (level < level_.load()) return;
+  try {
+    std::string line = utc_timestamp();
+    line += ' ';
+    line += level_name(level);
+    line += ' ';
+    line += prefix;
+    line += ": ";
+    for (char c : message) {
+      if (c == '\n') line += "\\n";
+      else if (c == '\r') line += "\\r";
+      else line += c;
+    }
+    line = redact(line);
+    line += '\n';
+    std::size_t written = 0;
+    while (written < line.size()) {
+      const ssize_t n = ::write(STDERR_FILENO, line.data() + written, line.size() - written);
+      if (n <= 0) break;
+      written += static_cast<std::size_t>(n);
+    }
+  } catch (...) {
+  }
+}
+
+bool parse_log_level(std::string_view text, sdk::LogLevel& level) noexcept {
+  if (text == "debug") level = sdk::LogLevel::debug;
+  else if (text == "info") level = sdk::LogLevel::info;
+  else if (text == "warn") level = sdk::LogLevel::warn;
+  else if (text == "error") level = sdk::LogLevel::error;
+  else return false;
+  return true;
+}
+
+}  // namespace notifyd::core

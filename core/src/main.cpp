@@ -1,0 +1,94 @@
+// notifyd: the notification daemon.
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "daemon.hpp"
+#include "plugin_docs.hpp"
+#include "prepared_config.hpp"
+#include "version.hpp"
+
+namespace {
+
+constexpr std::string_view usage =
+    "usage: notifyd [-c FILE] [--check-config] [--describe-plugins] [--version]\n"
+    "\n"
+    "  -c, --config FILE     config file (default /etc/notifyd/notifyd.toml)\n"
+    "  --check-config        validate the config and its plugins, print every mistake, exit 0 or 1\n"
+    "  --describe-plugins    print the config keys of the host and of every plugin in plugin_dir\n"
+    "  --version             print the version and the toolchain id plugins must match\n";
+
+int describe_plugins(const std::filesystem::path& config_path, notifyd::core::LogSink& sink) {
+  using namespace notifyd::core;
+  std::filesystem::path plugin_dir = "/usr/lib/notifyd";
+  ConfigErrors errors;
+  if (std::filesystem::exists(config_path)) {
+    if (auto file = read_config_file(config_path, errors)) plugin_dir = file->daemon.plugin_dir;
+  }
+  print_schema(std::cout, "[daemon]", daemon_schema());
+  print_schema(std::cout, "[pipeline]", pipeline_schema());
+  PluginLoader loader(plugin_dir);
+  int status = 0;
+  for (const auto& file : loader.available()) {
+    auto library = PluginLoader::load_file(file, "");
+    if (!library) {
+      sink.write(notifyd::sdk::LogLevel::error, "notifyd", library.error());
+      status = 1;
+      continue;
+    }
+    const auto* descriptor = library.value()->descriptor;
+    print_schema(std::cout,
+                 "[[plugin]]\nuse = \"" + std::string(descriptor->name) + "\"   # " +
+                     std::string(notifyd::sdk::kind_name(descriptor->kind)) + ", " + file.string(),
+                 library.value()->schema);
+  }
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace notifyd::core;
+  std::filesystem::path config_path = "/etc/notifyd/notifyd.toml";
+  bool check_only = false;
+  bool describe = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if ((arg == "-c" || arg == "--config") && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg == "--check-config") {
+      check_only = true;
+    } else if (arg == "--describe-plugins") {
+      describe = true;
+    } else if (arg == "--version") {
+      std::cout << "notifyd " << version << "\ntoolchain: " << host_toolchain_id() << "\nplugin ABI: "
+                << notifyd::sdk::abi_version << "\n";
+      return 0;
+    } else if (arg == "-h" || arg == "--help") {
+      std::cout << usage;
+      return 0;
+    } else {
+      std::cerr << "notifyd: unknown argument " << arg << "\n" << usage;
+      return 64;
+    }
+  }
+
+  LogSink sink;
+  if (describe) return describe_plugins(config_path, sink);
+
+  ConfigErrors errors;
+  auto prepared = prepare_config(config_path, sink, errors);
+  for (const auto& error : errors) std::cerr << error.to_string() << "\n";
+  if (!prepared || !errors.empty()) {
+    std::cerr << "notifyd: " << config_path.string() << " has " << std::max<std::size_t>(errors.size(), 1)
+              << (errors.size() == 1 ? " mistake" : " mistakes") << "\n";
+    return 1;
+  }
+  if (check_only) {
+    std::cout << config_path.string() << ": ok (" << prepared->plugins.size() << " plugins)\n";
+    return 0;
+  }
+  sink.set_level(prepared->file.daemon.log_level);
+  Daemon daemon(std::move(*prepared), sink);
+  return daemon.run();
+}

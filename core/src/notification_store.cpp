@@ -1,0 +1,440 @@
+#include "notification_store.hpp"
+
+#include <chrono>
+
+#include "atomic_file.hpp"
+
+namespace notifyd::core {
+namespace {
+
+constexpr std::string_view schema_sql = R"sql(
+CREATE TABLE IF NOT EXISTS notifications(
+  id INTEGER PRIMARY KEY,
+  user TEXT NOT NULL,
+  title TEXT NOT NULL,
+  message TEXT NOT NULL,
+  format INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  data TEXT NOT NULL,
+  image_path TEXT NOT NULL,
+  image_type TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS notifications_by_user ON notifications(user, id);
+CREATE TABLE IF NOT EXISTS deliveries(
+  notification_id INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY(notification_id, channel)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(channel, notification_id) WHERE state = 'pending';
+CREATE TABLE IF NOT EXISTS attempts(
+  notification_id INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  error TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS attempts_by_notification ON attempts(notification_id);
+)sql";
+
+constexpr std::string_view notification_columns =
+    "id, user, title, message, format, source, data, image_path, image_type, created_at";
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string_view state_name(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::pending: return "pending";
+    case DeliveryState::delivered: return "delivered";
+    case DeliveryState::failed: return "failed";
+    case DeliveryState::expired: return "expired";
+  }
+  return "pending";
+}
+
+sdk::Notification read_notification(const SqliteStatement& row) {
+  sdk::Notification n;
+  n.id = static_cast<std::uint64_t>(row.integer(0));
+  n.user = row.text(1);
+  n.title = row.text(2);
+  n.message = row.text(3);
+  n.format = static_cast<sdk::TextFormat>(row.integer(4));
+  n.source = row.text(5);
+  n.data_json = row.text(6);
+  n.image_path = row.text(7);
+  n.image_type = sdk::image_type_from_name(row.text(8));
+  n.created_at_ms = row.integer(9);
+  return n;
+}
+
+}  // namespace
+
+struct NotificationStore::Statements {
+  explicit Statements(SqliteDb& db)
+      : begin(db.prepare("BEGIN IMMEDIATE")),
+        commit(db.prepare("COMMIT")),
+        rollback(db.prepare("ROLLBACK")),
+        insert_notification(db.prepare(
+            "INSERT INTO notifications(id, user, title, message, format, source, data, image_path, image_type, "
+            "created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
+        insert_delivery(db.prepare(
+            "INSERT INTO deliveries(notification_id, channel, state, attempts, last_error, updated_at) "
+            "VALUES(?1, ?2, 'pending', 0, '', ?3)")),
+        update_delivery(db.prepare(
+            "UPDATE deliveries SET state = ?3, attempts = ?4, last_error = ?5, updated_at = ?6 "
+            "WHERE notification_id = ?1 AND channel = ?2")),
+        insert_attempt(db.prepare(
+            "INSERT INTO attempts(notification_id, channel, at, outcome, error) VALUES(?1, ?2, ?3, ?4, ?5)")),
+        select_prunable(db.prepare(
+            "SELECT id, image_path FROM notifications n WHERE (created_at < ?1 OR id <= ?2) AND NOT EXISTS "
+            "(SELECT 1 FROM deliveries d WHERE d.notification_id = n.id AND d.state = 'pending') LIMIT 5000")),
+        delete_notification(db.prepare("DELETE FROM notifications WHERE id = ?1")),
+        delete_deliveries(db.prepare("DELETE FROM deliveries WHERE notification_id = ?1")),
+        delete_attempts(db.prepare("DELETE FROM attempts WHERE notification_id = ?1")),
+        max_id(db.prepare("SELECT coalesce(max(id), 0) FROM notifications")) {}
+
+  SqliteStatement begin, commit, rollback;
+  SqliteStatement insert_notification, insert_delivery, update_delivery, insert_attempt;
+  SqliteStatement select_prunable, delete_notification, delete_deliveries, delete_attempts, max_id;
+};
+
+NotificationStore::NotificationStore(std::filesystem::path data_dir, sdk::Logger& log)
+    : data_dir_(std::move(data_dir)), image_dir_(data_dir_ / "images"), log_(log) {}
+
+NotificationStore::~NotificationStore() {
+  close();
+  statements_.reset();
+}
+
+sdk::Status NotificationStore::open() {
+  try {
+    std::error_code ec;
+    std::filesystem::create_directories(image_dir_, ec);
+    if (ec) return sdk::Status::failure("cannot create " + image_dir_.string() + ": " + ec.message());
+    const std::string path = (data_dir_ / "notifyd.db").string();
+    if (auto status = writer_db_.open(path, false); !status) return status;
+    for (auto pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA wal_autocheckpoint=4000"}) {
+      if (auto status = writer_db_.exec(pragma); !status) return sdk::Status::failure(path + ": " + status.message);
+    }
+    if (auto status = writer_db_.exec(schema_sql); !status) {
+      return sdk::Status::failure(path + ": cannot create schema: " + status.message);
+    }
+    statements_ = std::make_unique<Statements>(writer_db_);
+    if (statements_->max_id.step()) next_id_ = static_cast<std::uint64_t>(statements_->max_id.integer(0)) + 1;
+    statements_->max_id.reset();
+    if (auto status = reader_db_.open(path, true); !status) return status;
+    writer_ = std::thread([this] { run_writer(); });
+    return sdk::Status::success();
+  } catch (const std::exception& e) {
+    return sdk::Status::failure(e.what());
+  }
+}
+
+void NotificationStore::close() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    closing_ = true;
+  }
+  queue_ready_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void NotificationStore::enqueue(WriteOp op) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (!closing_) {
+      queue_.push_back(std::move(op));
+      queue_ready_.notify_one();
+      return;
+    }
+  }
+  if (op.done) op.done(sdk::Status::failure("the store is closed"));
+}
+
+void NotificationStore::insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
+                               std::vector<std::string> channels, InsertDone done) {
+  std::unique_lock lock(queue_mutex_);
+  if (closing_) {
+    lock.unlock();
+    done(sdk::Status::failure("the daemon is stopping"), nullptr);
+    return;
+  }
+  notification.id = next_id_++;
+  notification.created_at_ms = now_ms();
+  if (image) {
+    notification.image_type = image->type;
+    notification.image_path =
+        (image_dir_ / (std::to_string(notification.id) + "." + std::string(sdk::file_extension(image->type)))).string();
+  }
+  auto stored = std::make_shared<sdk::Notification>(std::move(notification));
+  auto image_bytes = image ? std::make_shared<std::string>(std::move(image->bytes)) : nullptr;
+  WriteOp op;
+  op.apply = [this, stored, image_bytes, channels = std::move(channels)](std::string& error) {
+    if (image_bytes) {
+      if (auto status = write_file_atomically(stored->image_path, *image_bytes); !status) {
+        error = status.message;
+        return false;
+      }
+    }
+    return insert_rows(*stored, channels, error);
+  };
+  op.done = [stored, done = std::move(done)](sdk::Status status) {
+    if (!status && !stored->image_path.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove(stored->image_path, ignored);
+    }
+    done(std::move(status), stored);
+  };
+  queue_.push_back(std::move(op));
+  queue_ready_.notify_one();
+}
+
+bool NotificationStore::insert_rows(const sdk::Notification& n, const std::vector<std::string>& channels,
+                                    std::string& error) {
+  auto& s = *statements_;
+  s.insert_notification.bind(1, static_cast<std::int64_t>(n.id))
+      .bind(2, n.user)
+      .bind(3, n.title)
+      .bind(4, n.message)
+      .bind(5, static_cast<std::int64_t>(n.format))
+      .bind(6, n.source)
+      .bind(7, n.data_json)
+      .bind(8, n.image_path)
+      .bind(9, n.image_type ? sdk::file_extension(*n.image_type) : std::string_view{})
+      .bind(10, n.created_at_ms);
+  if (!s.insert_notification.run()) {
+    error = writer_db_.error();
+    return false;
+  }
+  for (const auto& channel : channels) {
+    s.insert_delivery.bind(1, static_cast<std::int64_t>(n.id)).bind(2, channel).bind(3, n.created_at_ms);
+    if (!s.insert_delivery.run()) {
+      error = writer_db_.error();
+      return false;
+    }
+  }
+  return true;
+}
+
+void NotificationStore::update_delivery(std::uint64_t id, std::string channel, DeliveryState state,
+                                        std::uint32_t attempts, std::string error, std::string attempt_outcome) {
+  WriteOp op;
+  op.apply = [this, id, channel = std::move(channel), state, attempts, error = std::move(error),
+              outcome = std::move(attempt_outcome)](std::string& failure) {
+    auto& s = *statements_;
+    const auto at = now_ms();
+    s.update_delivery.bind(1, static_cast<std::int64_t>(id))
+        .bind(2, channel)
+        .bind(3, state_name(state))
+        .bind(4, static_cast<std::int64_t>(attempts))
+        .bind(5, error)
+        .bind(6, at);
+    if (!s.update_delivery.run()) {
+      failure = writer_db_.error();
+      return false;
+    }
+    if (!outcome.empty()) {
+      s.insert_attempt.bind(1, static_cast<std::int64_t>(id)).bind(2, channel).bind(3, at).bind(4, outcome).bind(5, error);
+      if (!s.insert_attempt.run()) {
+        failure = writer_db_.error();
+        return false;
+      }
+    }
+    return true;
+  };
+  op.done = [this, id](sdk::Status status) {
+    if (!status) log_.error("cannot record delivery of notification ", id, ": ", status.message);
+  };
+  enqueue(std::move(op));
+}
+
+void NotificationStore::prune(std::int64_t created_before_ms, std::uint64_t keep_count,
+                              std::function<void(std::size_t)> done) {
+  auto removed = std::make_shared<std::size_t>(0);
+  auto images = std::make_shared<std::vector<std::string>>();
+  WriteOp op;
+  op.apply = [this, created_before_ms, keep_count, removed, images](std::string& error) {
+    auto& s = *statements_;
+    std::int64_t max_id = 0;
+    if (s.max_id.step()) max_id = s.max_id.integer(0);
+    s.max_id.reset();
+    const std::int64_t count_cutoff = max_id - static_cast<std::int64_t>(keep_count);
+    std::vector<std::int64_t> ids;
+    s.select_prunable.bind(1, created_before_ms).bind(2, count_cutoff);
+    while (s.select_prunable.step()) {
+      ids.push_back(s.select_prunable.integer(0));
+      if (auto image = s.select_prunable.text(1); !image.empty()) images->push_back(std::move(image));
+    }
+    s.select_prunable.reset();
+    for (auto id : ids) {
+      for (auto* statement : {&s.delete_attempts, &s.delete_deliveries, &s.delete_notification}) {
+        statement->bind(1, id);
+        if (!statement->run()) {
+          error = writer_db_.error();
+          return false;
+        }
+      }
+    }
+    *removed = ids.size();
+    return true;
+  };
+  op.done = [removed, images, done = std::move(done)](sdk::Status status) {
+    if (status) {
+      for (const auto& image : *images) {
+        std::error_code ignored;
+        std::filesystem::remove(image, ignored);
+      }
+    }
+    if (done) done(status ? *removed : 0);
+  };
+  enqueue(std::move(op));
+}
+
+void NotificationStore::run_writer() {
+  std::vector<WriteOp> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_ready_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      batch.swap(queue_);
+    }
+    commit_batch(batch);
+    batch.clear();
+  }
+}
+
+void NotificationStore::commit_batch(std::vector<WriteOp>& batch) {
+  auto& s = *statements_;
+  std::string error;
+  bool ok = s.begin.run();
+  if (!ok) error = writer_db_.error();
+  for (auto& op : batch) {
+    if (!ok) break;
+    ok = op.apply(error);
+  }
+  if (ok && s.commit.run()) {
+    for (auto& op : batch) {
+      if (op.done) op.done(sdk::Status::success());
+    }
+    return;
+  }
+  if (error.empty()) error = writer_db_.error();
+  s.rollback.run();
+  if (batch.size() == 1) {
+    log_.error("store write failed: ", error);
+    if (batch.front().done) batch.front().done(sdk::Status::failure("cannot store: " + error));
+    return;
+  }
+  // One bad write must not fail its neighbours: retry each on its own.
+  for (auto& op : batch) {
+    std::vector<WriteOp> single;
+    single.push_back(std::move(op));
+    commit_batch(single);
+  }
+}
+
+sdk::Result<std::vector<PendingDelivery>> NotificationStore::pending(std::string_view channel, std::uint64_t after_id,
+                                                                     std::size_t limit) const {
+  using R = sdk::Result<std::vector<PendingDelivery>>;
+  try {
+    std::lock_guard lock(reader_mutex_);
+    auto select = reader_db_.prepare(
+        "SELECT n.id, n.user, n.title, n.message, n.format, n.source, n.data, n.image_path, n.image_type, "
+        "n.created_at, d.attempts FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
+        "WHERE d.channel = ?1 AND d.state = 'pending' AND d.notification_id > ?2 ORDER BY d.notification_id LIMIT ?3");
+    select.bind(1, channel).bind(2, static_cast<std::int64_t>(after_id)).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<PendingDelivery> out;
+    while (select.step()) {
+      out.push_back({std::make_shared<const sdk::Notification>(read_notification(select)),
+                     static_cast<std::uint32_t>(select.integer(10))});
+    }
+    if (select.last_code() != SQLITE_DONE) return R::failure(reader_db_.error());
+    return out;
+  } catch (const std::exception& e) {
+    return R::failure(e.what());
+  }
+}
+
+sdk::Result<std::uint64_t> NotificationStore::count_pending(std::string_view channel) const {
+  using R = sdk::Result<std::uint64_t>;
+  try {
+    std::lock_guard lock(reader_mutex_);
+    auto select = reader_db_.prepare("SELECT count(*) FROM deliveries WHERE channel = ?1 AND state = 'pending'");
+    select.bind(1, channel);
+    if (!select.step()) return R::failure(reader_db_.error());
+    return static_cast<std::uint64_t>(select.integer(0));
+  } catch (const std::exception& e) {
+    return R::failure(e.what());
+  }
+}
+
+std::vector<sdk::HistoryEntry> NotificationStore::load_entries(SqliteStatement& select) const {
+  std::vector<sdk::HistoryEntry> entries;
+  while (select.step()) entries.push_back({read_notification(select), {}, {}});
+  auto deliveries = reader_db_.prepare(
+      "SELECT channel, state, attempts, last_error, updated_at FROM deliveries WHERE notification_id = ?1 "
+      "ORDER BY channel");
+  auto attempts = reader_db_.prepare(
+      "SELECT channel, at, outcome, error FROM attempts WHERE notification_id = ?1 ORDER BY at, rowid");
+  for (auto& entry : entries) {
+    const auto id = static_cast<std::int64_t>(entry.notification.id);
+    attempts.bind(1, id);
+    while (attempts.step()) {
+      entry.attempts.push_back({attempts.text(0), attempts.integer(1), attempts.text(2), attempts.text(3)});
+    }
+    attempts.reset();
+    deliveries.bind(1, id);
+    while (deliveries.step()) {
+      sdk::DeliveryRecord record{deliveries.text(0), deliveries.text(1),
+                                 static_cast<std::uint32_t>(deliveries.integer(2)), deliveries.text(3),
+                                 deliveries.integer(4)};
+      // A successful attempt is not stored twice: the delivery row already says when it happened.
+      if (record.state == "delivered") entry.attempts.push_back({record.channel, record.updated_at_ms, "delivered", ""});
+      entry.deliveries.push_back(std::move(record));
+    }
+    deliveries.reset();
+  }
+  return entries;
+}
+
+sdk::Result<std::vector<sdk::HistoryEntry>> NotificationStore::history(const sdk::HistoryQuery& query) const {
+  using R = sdk::Result<std::vector<sdk::HistoryEntry>>;
+  try {
+    std::string sql = "SELECT " + std::string(notification_columns) + " FROM notifications WHERE id > ?2";
+    if (!query.user.empty()) sql += " AND user = ?1";
+    if (query.before_id > 0) sql += " AND id < ?3";
+    sql += query.after_id > 0 ? " ORDER BY id ASC" : " ORDER BY id DESC";
+    sql += " LIMIT ?4";
+    std::lock_guard lock(reader_mutex_);
+    auto select = reader_db_.prepare(sql);
+    select.bind(1, query.user)
+        .bind(2, static_cast<std::int64_t>(query.after_id))
+        .bind(3, static_cast<std::int64_t>(query.before_id))
+        .bind(4, static_cast<std::int64_t>(std::clamp<std::uint32_t>(query.limit, 1, 500)));
+    return load_entries(select);
+  } catch (const std::exception& e) {
+    return R::failure(e.what());
+  }
+}
+
+sdk::Result<sdk::HistoryEntry> NotificationStore::find(std::uint64_t id) const {
+  using R = sdk::Result<sdk::HistoryEntry>;
+  try {
+    std::lock_guard lock(reader_mutex_);
+    auto select =
+        reader_db_.prepare("SELECT " + std::string(notification_columns) + " FROM notifications WHERE id = ?1");
+    select.bind(1, static_cast<std::int64_t>(id));
+    auto entries = load_entries(select);
+    if (entries.empty()) return R::failure("no notification " + std::to_string(id));
+    return std::move(entries.front());
+  } catch (const std::exception& e) {
+    return R::failure(e.what());
+  }
+}
+
+}  // namespace notifyd::core

@@ -1,0 +1,103 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "notifyd/sdk/logger.hpp"
+#include "notifyd/sdk/notification.hpp"
+#include "notifyd/sdk/notification_service.hpp"
+#include "sqlite_db.hpp"
+
+namespace notifyd::core {
+
+/// Where one channel's delivery of a notification stands.
+enum class DeliveryState { pending, delivered, failed, expired };
+
+/// A delivery still to be made, as loaded back from the store.
+struct PendingDelivery {
+  std::shared_ptr<const sdk::Notification> notification;
+  std::uint32_t attempts = 0;
+};
+
+/// The durable notification store: SQLite in WAL mode with synchronous=FULL.
+/// All writes go through one writer thread that commits whatever queued up
+/// meanwhile in one transaction (group commit), so durability costs one fsync
+/// per batch rather than per notification. Reads use a second connection.
+class NotificationStore {
+ public:
+  using InsertDone = std::function<void(sdk::Status, std::shared_ptr<const sdk::Notification>)>;
+
+  NotificationStore(std::filesystem::path data_dir, sdk::Logger& log);
+  ~NotificationStore();
+  NotificationStore(const NotificationStore&) = delete;
+  NotificationStore& operator=(const NotificationStore&) = delete;
+
+  /// Opens (creating) `<data_dir>/notifyd.db` and starts the writer thread.
+  sdk::Status open();
+  /// Commits everything queued, then stops the writer thread. Idempotent.
+  void close();
+
+  /// Assigns the id and time, and stores the notification, its image and one
+  /// pending delivery per channel in the next group commit; `done` runs on
+  /// the writer thread after the commit (or failure). Ids increase in commit order.
+  void insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
+              std::vector<std::string> channels, InsertDone done);
+  /// Records a delivery's new state; `attempt_outcome` non-empty also adds an
+  /// attempt row. Fire and forget: committed with the next group.
+  void update_delivery(std::uint64_t id, std::string channel, DeliveryState state, std::uint32_t attempts,
+                       std::string error, std::string attempt_outcome);
+  /// Removes notifications created before `created_before_ms` or beyond the
+  /// newest `keep_count`, except those with a pending delivery, and their images.
+  void prune(std::int64_t created_before_ms, std::uint64_t keep_count, std::function<void(std::size_t)> done);
+
+  /// Pending deliveries of `channel` with ids above `after_id`, oldest first.
+  sdk::Result<std::vector<PendingDelivery>> pending(std::string_view channel, std::uint64_t after_id,
+                                                    std::size_t limit) const;
+  /// How many deliveries of `channel` are pending.
+  sdk::Result<std::uint64_t> count_pending(std::string_view channel) const;
+  sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const;
+  sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const;
+
+  /// Where images are kept.
+  const std::filesystem::path& image_dir() const noexcept { return image_dir_; }
+
+ private:
+  struct WriteOp {
+    std::function<bool(std::string& error)> apply;  // runs inside the batch transaction
+    std::function<void(sdk::Status)> done;          // after commit or failure
+  };
+  struct Statements;
+
+  void enqueue(WriteOp op);
+  void run_writer();
+  void commit_batch(std::vector<WriteOp>& batch);
+  bool insert_rows(const sdk::Notification& notification, const std::vector<std::string>& channels, std::string& error);
+  std::vector<sdk::HistoryEntry> load_entries(SqliteStatement& select) const;
+
+  std::filesystem::path data_dir_;
+  std::filesystem::path image_dir_;
+  sdk::Logger& log_;
+
+  SqliteDb writer_db_;
+  std::unique_ptr<Statements> statements_;
+  mutable std::mutex reader_mutex_;
+  mutable SqliteDb reader_db_;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::vector<WriteOp> queue_;
+  bool closing_ = false;
+  std::uint64_t next_id_ = 1;
+  std::thread writer_;
+};
+
+}  // namespace notifyd::core

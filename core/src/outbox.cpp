@@ -1,0 +1,221 @@
+#include "outbox.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace notifyd::core {
+namespace {
+
+constexpr std::size_t page_size = 1000;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Outbox::Outbox(boost::asio::io_context& io, std::string channel_name, sdk::Channel& channel,
+               boost::asio::any_io_executor channel_executor, NotificationStore& store,
+               const PipelineSettings& settings, sdk::Logger& log, sdk::Metrics& metrics)
+    : strand_(boost::asio::make_strand(io)),
+      channel_name_(std::move(channel_name)),
+      channel_(channel),
+      channel_executor_(std::move(channel_executor)),
+      store_(store),
+      settings_(settings),
+      log_(log),
+      retry_timer_(strand_),
+      delivered_(metrics.counter("deliveries_total", "Deliveries by channel and outcome",
+                                 {{"channel", channel_name_}, {"outcome", "delivered"}})),
+      failed_(metrics.counter("deliveries_total", "Deliveries by channel and outcome",
+                              {{"channel", channel_name_}, {"outcome", "failed"}})),
+      retries_(metrics.counter("delivery_retries_total", "Transient delivery failures that were retried",
+                               {{"channel", channel_name_}})),
+      expired_(metrics.counter("deliveries_total", "Deliveries by channel and outcome",
+                               {{"channel", channel_name_}, {"outcome", "expired"}})) {}
+
+void Outbox::start() {
+  if (auto count = store_.count_pending(channel_name_)) {
+    pending_ = count.value();
+    if (count.value() > 0) log_.info(count.value(), " pending deliveries from before the last stop");
+  } else {
+    log_.error("cannot count pending deliveries: ", count.error());
+  }
+  boost::asio::post(strand_, [self = shared_from_this()] { self->dispatch(); });
+}
+
+void Outbox::enqueue(std::shared_ptr<const sdk::Notification> notification) {
+  pending_.fetch_add(1, std::memory_order_relaxed);
+  boost::asio::post(strand_, [self = shared_from_this(), notification = std::move(notification)]() mutable {
+    self->admit({std::move(notification), 0});
+    self->dispatch();
+  });
+}
+
+void Outbox::admit(Entry entry) {
+  const auto id = entry.notification->id;
+  if (id <= loaded_up_to_) return;  // already paged in from the store
+  if (spilled_ || in_memory() >= settings_.outbox_memory_items) {
+    spilled_ = true;  // stays in the store; paged in later in id order
+    return;
+  }
+  loaded_up_to_ = id;
+  ready_.push_back(std::move(entry));
+}
+
+void Outbox::page_in() {
+  const std::size_t room = settings_.outbox_memory_items - std::min<std::size_t>(in_memory(), settings_.outbox_memory_items);
+  const std::size_t limit = std::min(room, page_size);
+  if (limit == 0) return;
+  auto page = store_.pending(channel_name_, loaded_up_to_, limit);
+  if (!page) {
+    log_.error("cannot load pending deliveries: ", page.error());
+    return;
+  }
+  for (auto& pending : page.value()) {
+    loaded_up_to_ = pending.notification->id;
+    ready_.push_back({std::move(pending.notification), pending.attempts});
+  }
+  if (page.value().size() < limit) spilled_ = false;
+}
+
+void Outbox::dispatch() {
+  if (stopping_) return;
+  if (spilled_ && in_memory() < settings_.outbox_memory_items / 2 + 1) page_in();
+  while (in_flight_ < settings_.max_in_flight && !ready_.empty()) {
+    Entry entry = std::move(ready_.front());
+    ready_.pop_front();
+    if (expired(entry)) {
+      finish(entry, DeliveryState::expired, "expired after the delivery TTL without success", "expired");
+      continue;
+    }
+    ++in_flight_;
+    in_flight_count_.fetch_add(1, std::memory_order_relaxed);
+    sdk::Delivery delivery{entry.notification, entry.attempts + 1};
+    boost::asio::post(channel_executor_, [self = shared_from_this(), delivery = std::move(delivery),
+                                          entry = std::move(entry)]() mutable {
+      auto once = std::make_shared<std::atomic<bool>>(false);
+      self->channel_.deliver(std::move(delivery), [self, entry, once](sdk::DeliveryResult result) mutable {
+        if (once->exchange(true)) return;
+        boost::asio::post(self->strand_, [self, entry = std::move(entry), result = std::move(result)]() mutable {
+          self->on_result(std::move(entry), std::move(result));
+        });
+      });
+    });
+  }
+}
+
+void Outbox::on_result(Entry entry, sdk::DeliveryResult result) {
+  --in_flight_;
+  in_flight_count_.fetch_sub(1, std::memory_order_relaxed);
+  ++entry.attempts;
+  using Outcome = sdk::DeliveryResult::Outcome;
+  switch (result.outcome) {
+    case Outcome::delivered:
+      finish(entry, DeliveryState::delivered, "", "");
+      break;
+    case Outcome::permanent:
+      log_.warn("notification ", entry.notification->id, " for ", entry.notification->user,
+                " failed permanently: ", result.error);
+      finish(entry, DeliveryState::failed, result.error, "permanent");
+      break;
+    case Outcome::retry: {
+      if (expired(entry)) {
+        finish(entry, DeliveryState::expired, result.error, "expired");
+        break;
+      }
+      retries_.inc();
+      const auto delay = result.retry_after.count() > 0 ? result.retry_after : backoff(entry.attempts);
+      log_.info("notification ", entry.notification->id, " attempt ", entry.attempts, " failed (", result.error,
+                "); retrying in ", delay.count(), " ms");
+      store_.update_delivery(entry.notification->id, channel_name_, DeliveryState::pending, entry.attempts,
+                             result.error, "retry");
+      schedule_retry(std::move(entry), delay);
+      break;
+    }
+  }
+  if (stopping_) {
+    maybe_finish_stop();
+    return;
+  }
+  dispatch();
+}
+
+void Outbox::finish(const Entry& entry, DeliveryState state, const std::string& error, const std::string& outcome) {
+  pending_.fetch_sub(1, std::memory_order_relaxed);
+  switch (state) {
+    case DeliveryState::delivered: delivered_.inc(); break;
+    case DeliveryState::expired: expired_.inc(); break;
+    default: failed_.inc(); break;
+  }
+  store_.update_delivery(entry.notification->id, channel_name_, state, entry.attempts, error, outcome);
+}
+
+bool Outbox::expired(const Entry& entry) const {
+  return settings_.delivery_ttl.count() > 0 && now_ms() - entry.notification->created_at_ms > settings_.delivery_ttl.count();
+}
+
+std::chrono::milliseconds Outbox::backoff(std::uint32_t attempts) {
+  const auto exponent = std::min<std::uint32_t>(attempts > 0 ? attempts - 1 : 0, 30);
+  const double full = std::min<double>(static_cast<double>(settings_.retry_initial.count()) * double(1ULL << exponent),
+                                       static_cast<double>(settings_.retry_max.count()));
+  // Equal jitter: half the delay is fixed, half is random, so retries spread out.
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  return std::chrono::milliseconds{static_cast<std::int64_t>(full * jitter(random_))};
+}
+
+void Outbox::schedule_retry(Entry entry, std::chrono::milliseconds delay) {
+  retrying_.emplace(Clock::now() + delay, std::move(entry));
+  retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
+  arm_retry_timer();
+}
+
+void Outbox::arm_retry_timer() {
+  if (retrying_.empty() || stopping_) return;
+  const auto earliest = retrying_.begin()->first;
+  if (earliest >= retry_timer_at_) return;
+  retry_timer_at_ = earliest;
+  retry_timer_.expires_at(earliest);
+  retry_timer_.async_wait([self = shared_from_this(), earliest](boost::system::error_code ec) {
+    if (ec || self->retry_timer_at_ != earliest) return;
+    self->on_retry_timer();
+  });
+}
+
+void Outbox::on_retry_timer() {
+  retry_timer_at_ = Clock::time_point::max();
+  const auto now = Clock::now();
+  while (!retrying_.empty() && retrying_.begin()->first <= now) {
+    ready_.push_back(std::move(retrying_.begin()->second));
+    retrying_.erase(retrying_.begin());
+  }
+  retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
+  arm_retry_timer();
+  dispatch();
+}
+
+void Outbox::stop(std::function<void()> done) {
+  boost::asio::post(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
+    self->stopping_ = true;
+    self->on_stopped_ = std::move(done);
+    self->retry_timer_.cancel();
+    self->maybe_finish_stop();
+  });
+}
+
+void Outbox::maybe_finish_stop() {
+  if (in_flight_ == 0 && on_stopped_) std::exchange(on_stopped_, nullptr)();
+}
+
+sdk::ChannelHealth Outbox::health() const {
+  sdk::ChannelHealth health;
+  health.channel = channel_name_;
+  health.pending = pending_.load(std::memory_order_relaxed);
+  health.in_flight = in_flight_count_.load(std::memory_order_relaxed);
+  health.retrying = retrying_count_.load(std::memory_order_relaxed);
+  health.delivered = delivered_.value();
+  health.failed = failed_.value() + expired_.value();
+  return health;
+}
+
+}  // namespace notifyd::core

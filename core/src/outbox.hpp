@@ -1,0 +1,96 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "config_file.hpp"
+#include "notification_store.hpp"
+#include "notifyd/sdk/logger.hpp"
+#include "notifyd/sdk/metrics.hpp"
+#include "notifyd/sdk/notification_service.hpp"
+#include "notifyd/sdk/plugin.hpp"
+
+namespace notifyd::core {
+
+/// The durable queue in front of one channel. Every entry is already stored
+/// as a pending delivery; the outbox keeps a bounded window of them in memory
+/// (the rest are paged in from the store in id order), hands them to the
+/// channel with at most `max_in_flight` outstanding, retries transient
+/// failures with exponential backoff and jitter (or the channel's retry-after),
+/// records permanent failures, and expires entries older than the TTL.
+/// All state lives on its own strand.
+class Outbox : public std::enable_shared_from_this<Outbox> {
+ public:
+  Outbox(boost::asio::io_context& io, std::string channel_name, sdk::Channel& channel,
+         boost::asio::any_io_executor channel_executor, NotificationStore& store, const PipelineSettings& settings,
+         sdk::Logger& log, sdk::Metrics& metrics);
+
+  /// Loads pending deliveries from the store and starts delivering.
+  void start();
+  /// Called after a notification routed here was committed.
+  void enqueue(std::shared_ptr<const sdk::Notification> notification);
+  /// Stops handing out deliveries; `done` runs when none is in flight.
+  void stop(std::function<void()> done);
+
+  const std::string& channel_name() const noexcept { return channel_name_; }
+  sdk::ChannelHealth health() const;
+
+ private:
+  struct Entry {
+    std::shared_ptr<const sdk::Notification> notification;
+    std::uint32_t attempts = 0;
+  };
+  using Clock = std::chrono::steady_clock;
+
+  void admit(Entry entry);
+  void dispatch();
+  void page_in();
+  void on_result(Entry entry, sdk::DeliveryResult result);
+  void finish(const Entry& entry, DeliveryState state, const std::string& error, const std::string& outcome);
+  void schedule_retry(Entry entry, std::chrono::milliseconds delay);
+  void arm_retry_timer();
+  void on_retry_timer();
+  bool expired(const Entry& entry) const;
+  std::chrono::milliseconds backoff(std::uint32_t attempts);
+  std::size_t in_memory() const { return ready_.size() + retrying_.size() + in_flight_; }
+  void maybe_finish_stop();
+
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  std::string channel_name_;
+  sdk::Channel& channel_;
+  boost::asio::any_io_executor channel_executor_;
+  NotificationStore& store_;
+  const PipelineSettings& settings_;
+  sdk::Logger& log_;
+
+  std::deque<Entry> ready_;
+  std::multimap<Clock::time_point, Entry> retrying_;
+  boost::asio::steady_timer retry_timer_;
+  Clock::time_point retry_timer_at_ = Clock::time_point::max();
+  std::size_t in_flight_ = 0;
+  bool spilled_ = true;              // pending entries exist in the store beyond `loaded_up_to_`
+  std::uint64_t loaded_up_to_ = 0;   // highest id ever admitted to memory
+  bool stopping_ = false;
+  std::function<void()> on_stopped_;
+  std::mt19937_64 random_{std::random_device{}()};
+
+  std::atomic<std::uint64_t> pending_{0};
+  std::atomic<std::uint64_t> in_flight_count_{0};
+  std::atomic<std::uint64_t> retrying_count_{0};
+  sdk::Counter& delivered_;
+  sdk::Counter& failed_;
+  sdk::Counter& retries_;
+  sdk::Counter& expired_;
+};
+
+}  // namespace notifyd::core

@@ -1,0 +1,157 @@
+#include "pipeline.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace notifyd::core {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool valid_user_name(std::string_view user) {
+  if (user.empty() || user.size() > 64) return false;
+  for (char c : user) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' && c != '@' && c != ':') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Pipeline::Pipeline(boost::asio::io_context& io, NotificationStore& store, const PipelineSettings& settings,
+                   sdk::Logger& log, sdk::Metrics& metrics)
+    : io_(io),
+      store_(store),
+      settings_(settings),
+      log_(log),
+      metrics_(metrics),
+      retention_timer_(io),
+      accepted_(metrics.counter("notifications_accepted_total", "Notifications stored and queued for delivery")),
+      refused_(metrics.counter("notifications_refused_total", "Notifications refused (invalid, not linked, store down)")) {}
+
+void Pipeline::add_channel(const std::string& name, sdk::Channel& channel, boost::asio::any_io_executor executor) {
+  routes_.push_back({name, &channel,
+                     std::make_shared<Outbox>(io_, name, channel, std::move(executor), store_, settings_, log_, metrics_)});
+}
+
+void Pipeline::start() {
+  for (auto& route : routes_) route.outbox->start();
+  accepting_ = true;
+  prune();
+}
+
+void Pipeline::stop(std::function<void()> done) {
+  accepting_ = false;
+  retention_timer_.cancel();
+  auto remaining = std::make_shared<std::atomic<std::size_t>>(routes_.size());
+  auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
+  if (routes_.empty()) {
+    (*shared_done)();
+    return;
+  }
+  for (auto& route : routes_) {
+    route.outbox->stop([remaining, shared_done] {
+      if (remaining->fetch_sub(1) == 1) (*shared_done)();
+    });
+  }
+}
+
+std::string Pipeline::validate(const sdk::PublishRequest& request) const {
+  const auto& n = request.notification;
+  if (!valid_user_name(n.user)) return "`user` must be a user name (letters, digits, . _ - @), got \"" + n.user + "\"";
+  if (n.message.empty() && n.title.empty() && !request.image) return "a notification needs a message, a title or an image";
+  if (n.title.size() > max_title_bytes) return "`title` is longer than " + std::to_string(max_title_bytes) + " bytes";
+  if (n.message.size() > max_message_bytes) return "`message` is longer than " + std::to_string(max_message_bytes) + " bytes";
+  if (n.data_json.size() > max_data_bytes) return "`data` is larger than " + std::to_string(max_data_bytes) + " bytes";
+  if (request.image && request.image->bytes.size() > max_image_bytes) return "the image is larger than 20 MiB";
+  return {};
+}
+
+void Pipeline::publish(sdk::PublishRequest request, std::function<void(sdk::PublishOutcome)> done) noexcept {
+  using Code = sdk::PublishOutcome::Code;
+  try {
+    if (!accepting_) {
+      refused_.inc();
+      done({Code::unavailable, 0, {}, "notifyd is not accepting notifications (starting or stopping)"});
+      return;
+    }
+    if (auto problem = validate(request); !problem.empty()) {
+      refused_.inc();
+      done({Code::invalid, 0, {}, std::move(problem)});
+      return;
+    }
+    std::vector<std::shared_ptr<Outbox>> outboxes;
+    std::vector<std::string> names;
+    for (const auto& route : routes_) {
+      const bool named = request.channels.empty() ||
+                         std::find(request.channels.begin(), request.channels.end(), route.name) != request.channels.end();
+      if (named && route.channel->reaches(request.notification.user)) {
+        outboxes.push_back(route.outbox);
+        names.push_back(route.name);
+      }
+    }
+    for (const auto& wanted : request.channels) {
+      const bool known = std::any_of(routes_.begin(), routes_.end(), [&](const Route& r) { return r.name == wanted; });
+      if (!known) {
+        refused_.inc();
+        done({Code::invalid, 0, {}, "no channel named \"" + wanted + "\""});
+        return;
+      }
+    }
+    if (outboxes.empty()) {
+      refused_.inc();
+      done({Code::not_linked, 0, {}, "user " + request.notification.user + " has no linked channel"});
+      return;
+    }
+    store_.insert(std::move(request.notification), std::move(request.image), names,
+                  [this, outboxes = std::move(outboxes), names, done = std::move(done)](
+                      sdk::Status status, std::shared_ptr<const sdk::Notification> stored) {
+                    if (!status) {
+                      refused_.inc();
+                      log_.error("cannot store a notification: ", status.message);
+                      done({Code::unavailable, 0, {}, "cannot store the notification: " + status.message});
+                      return;
+                    }
+                    accepted_.inc();
+                    done({Code::accepted, stored->id, names, {}});
+                    for (const auto& outbox : outboxes) outbox->enqueue(stored);
+                  });
+  } catch (const std::exception& e) {
+    done({Code::unavailable, 0, {}, e.what()});
+  }
+}
+
+bool Pipeline::reachable(std::string_view user) const noexcept {
+  return std::any_of(routes_.begin(), routes_.end(), [&](const Route& r) { return r.channel->reaches(user); });
+}
+
+sdk::Result<std::vector<sdk::HistoryEntry>> Pipeline::history(const sdk::HistoryQuery& query) const noexcept {
+  return store_.history(query);
+}
+
+sdk::Result<sdk::HistoryEntry> Pipeline::find(std::uint64_t id) const noexcept { return store_.find(id); }
+
+std::vector<sdk::ChannelHealth> Pipeline::health() const noexcept {
+  std::vector<sdk::ChannelHealth> out;
+  for (const auto& route : routes_) out.push_back(route.outbox->health());
+  return out;
+}
+
+void Pipeline::prune() {
+  const auto cutoff = settings_.history_max_age.count() > 0 ? now_ms() - settings_.history_max_age.count() : 0;
+  store_.prune(cutoff, settings_.history_max_count, [this](std::size_t removed) {
+    if (removed > 0) log_.info("history retention removed ", removed, " notifications");
+  });
+  retention_timer_.expires_after(1min);
+  retention_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec && accepting_) prune();
+  });
+}
+
+}  // namespace notifyd::core

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "config_file.hpp"
+#include "notification_store.hpp"
+#include "notifyd/sdk/logger.hpp"
+#include "notifyd/sdk/metrics.hpp"
+#include "notifyd/sdk/notification_service.hpp"
+#include "notifyd/sdk/plugin.hpp"
+#include "outbox.hpp"
+
+namespace notifyd::core {
+
+/// The path every notification takes: validate, route to the channels that
+/// reach the recipient, store durably (then answer), and hand each routed
+/// delivery to that channel's outbox. Also enforces history retention.
+class Pipeline final : public sdk::NotificationService {
+ public:
+  /// Largest accepted sizes; bigger requests are refused as invalid.
+  static constexpr std::size_t max_title_bytes = 4 * 1024;
+  static constexpr std::size_t max_message_bytes = 256 * 1024;
+  static constexpr std::size_t max_data_bytes = 256 * 1024;
+  static constexpr std::size_t max_image_bytes = 20u << 20;
+
+  Pipeline(boost::asio::io_context& io, NotificationStore& store, const PipelineSettings& settings, sdk::Logger& log,
+           sdk::Metrics& metrics);
+
+  /// Registers a channel before `start`.
+  void add_channel(const std::string& name, sdk::Channel& channel, boost::asio::any_io_executor channel_executor);
+  /// Starts the outboxes (loading what was pending) and the retention timer.
+  void start();
+  /// Refuses new notifications and stops the outboxes; `done` when nothing is in flight.
+  void stop(std::function<void()> done);
+
+  void publish(sdk::PublishRequest request, std::function<void(sdk::PublishOutcome)> done) noexcept override;
+  bool reachable(std::string_view user) const noexcept override;
+  sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const noexcept override;
+  sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const noexcept override;
+  std::vector<sdk::ChannelHealth> health() const noexcept override;
+
+ private:
+  struct Route {
+    std::string name;
+    sdk::Channel* channel;
+    std::shared_ptr<Outbox> outbox;
+  };
+
+  std::string validate(const sdk::PublishRequest& request) const;
+  void prune();
+
+  boost::asio::io_context& io_;
+  NotificationStore& store_;
+  const PipelineSettings& settings_;
+  sdk::Logger& log_;
+  sdk::Metrics& metrics_;
+  std::vector<Route> routes_;
+  std::atomic<bool> accepting_{false};
+  boost::asio::steady_timer retention_timer_;
+  sdk::Counter& accepted_;
+  sdk::Counter& refused_;
+};
+
+}  // namespace notifyd::core

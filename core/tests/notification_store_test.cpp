@@ -1,0 +1,92 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <future>
+
+#include "test_support.hpp"
+
+using namespace notifyd;
+
+namespace {
+
+std::shared_ptr<const sdk::Notification> insert(core::NotificationStore& store, const std::string& user,
+                                                std::optional<sdk::ImageUpload> image = std::nullopt) {
+  std::promise<std::shared_ptr<const sdk::Notification>> stored;
+  sdk::Notification n;
+  n.user = user;
+  n.title = "t";
+  n.message = "m";
+  n.data_json = R"({"k":1})";
+  store.insert(std::move(n), std::move(image), {"bot", "console"},
+               [&](sdk::Status status, std::shared_ptr<const sdk::Notification> result) {
+                 REQUIRE(status.ok);
+                 stored.set_value(result);
+               });
+  return stored.get_future().get();
+}
+
+}  // namespace
+
+TEST_CASE("inserted notifications are durable, ordered and queryable") {
+  test::TempDir dir;
+  core::LogSink sink;
+  core::PrefixedLogger log(sink, "test");
+  std::uint64_t first_id = 0;
+  {
+    core::NotificationStore store(dir.path(), log);
+    REQUIRE(store.open().ok);
+    auto a = insert(store, "alice");
+    auto b = insert(store, "bob");
+    auto c = insert(store, "alice", sdk::ImageUpload{std::string("\x89PNG\r\n\x1a\nrest", 12), sdk::ImageType::png});
+    first_id = a->id;
+    CHECK(b->id == a->id + 1);
+    CHECK(c->image_path == (dir.path() / "images" / (std::to_string(c->id) + ".png")).string());
+    CHECK(std::filesystem::file_size(c->image_path) == 12);
+  }
+  core::NotificationStore store(dir.path(), log);
+  REQUIRE(store.open().ok);
+
+  auto alice = store.history({"alice", 50, 0, 0});
+  REQUIRE(alice.ok());
+  REQUIRE(alice.value().size() == 2);
+  CHECK(alice.value()[0].notification.id == first_id + 2);
+  CHECK(alice.value()[0].notification.image_type == sdk::ImageType::png);
+  CHECK(alice.value()[1].notification.data_json == R"({"k":1})");
+  CHECK(alice.value()[1].deliveries.size() == 2);
+  CHECK(alice.value()[1].deliveries[0].state == "pending");
+
+  auto paged = store.history({"", 1, first_id + 2, 0});
+  REQUIRE(paged.value().size() == 1);
+  CHECK(paged.value()[0].notification.user == "bob");
+
+  auto pending = store.pending("bot", 0, 10);
+  REQUIRE(pending.value().size() == 3);
+  CHECK(pending.value()[0].notification->id == first_id);
+  CHECK(store.count_pending("console").value() == 3);
+
+  std::promise<void> recorded;
+  store.update_delivery(first_id, "bot", core::DeliveryState::delivered, 1, "", "");
+  store.prune(0, 1000, [&](std::size_t) { recorded.set_value(); });
+  recorded.get_future().get();
+  CHECK(store.count_pending("bot").value() == 2);
+  CHECK(store.pending("bot", first_id, 10).value().size() == 2);
+}
+
+TEST_CASE("retention removes old delivered notifications and their images, never pending ones") {
+  test::TempDir dir;
+  core::LogSink sink;
+  core::PrefixedLogger log(sink, "test");
+  core::NotificationStore store(dir.path(), log);
+  REQUIRE(store.open().ok);
+  auto old_done = insert(store, "alice", sdk::ImageUpload{"GIF89a....", sdk::ImageType::gif});
+  auto old_pending = insert(store, "alice");
+  for (const auto& channel : {"bot", "console"}) {
+    store.update_delivery(old_done->id, channel, core::DeliveryState::delivered, 1, "", "");
+  }
+  std::promise<std::size_t> removed;
+  store.prune(old_pending->created_at_ms + 1, 1000, [&](std::size_t n) { removed.set_value(n); });
+  CHECK(removed.get_future().get() == 1);
+  CHECK_FALSE(std::filesystem::exists(old_done->image_path));
+  CHECK_FALSE(store.find(old_done->id).ok());
+  CHECK(store.find(old_pending->id).ok());
+}

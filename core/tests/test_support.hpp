@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "file_document_store.hpp"
+#include "log_sink.hpp"
+#include "metrics_registry.hpp"
+#include "notification_store.hpp"
+#include "pipeline.hpp"
+#include "plugin_host.hpp"
+#include "route_table.hpp"
+#include "user_directory.hpp"
+
+namespace notifyd::test {
+
+/// A fresh directory under the system temp dir, removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  /// Writes `content` to `name` inside the directory and returns its path.
+  std::filesystem::path write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// The host services a plugin or pipeline needs, over a temp data directory.
+struct TestServices {
+  /// Services over `data_dir`, or over a fresh temp directory when it is empty.
+  explicit TestServices(core::PipelineSettings settings = {}, std::filesystem::path data_dir = {});
+  ~TestServices();
+
+  /// Runs the io_context until `done()` is true or `timeout` passes; true when done.
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// A host for a plugin instance named `name` of `kind` with `config`.
+  std::unique_ptr<core::PluginHost> host(const std::string& name, sdk::Kind kind, sdk::PluginConfig config = {});
+
+  TempDir dir;
+  std::filesystem::path data;
+  core::PipelineSettings settings;
+  boost::asio::io_context io;
+  core::LogSink sink;
+  core::PrefixedLogger log{sink, "test"};
+  core::FileDocumentStore documents{data};
+  core::MetricsRegistry metrics;
+  core::RouteTable routes;
+  core::UserDirectory users{""};
+  std::unique_ptr<core::NotificationStore> store;
+  std::unique_ptr<core::Pipeline> pipeline;
+  std::unique_ptr<core::HostServices> services;
+};
+
+}  // namespace notifyd::test

@@ -1,0 +1,194 @@
+"""Starts the real notifyd binary with a temporary config and talks to it over
+its real unix socket. Shared by every integration test."""
+
+import http.client
+import json
+import os
+import pathlib
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+NOTIFYD = os.environ.get("NOTIFYD_BIN", "build/asan/bin/notifyd")
+NOTIFYCTL = os.environ.get("NOTIFYCTL_BIN", "build/asan/bin/notifyctl")
+PLUGIN_DIR = os.environ.get("NOTIFYD_PLUGIN_DIR", "build/asan/lib/notifyd")
+FIXTURE_DIR = os.environ.get("NOTIFYD_FIXTURE_DIR", "build/asan/lib/notifyd-fixtures")
+SOURCE_DIR = pathlib.Path(os.environ.get("NOTIFYD_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """http.client over a unix socket."""
+
+    def __init__(self, path, timeout=10):
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.unix_path)
+
+
+def request(path, method, target, body=None, headers=None, timeout=10):
+    """One request on a fresh connection: (status, parsed JSON or raw text)."""
+    conn = UnixHTTPConnection(path, timeout)
+    try:
+        payload = body if isinstance(body, (bytes, str)) or body is None else json.dumps(body)
+        hdrs = {"Content-Type": "application/json"} if payload is not None else {}
+        hdrs.update(headers or {})
+        conn.request(method, target, body=payload, headers=hdrs)
+        response = conn.getresponse()
+        data = response.read()
+        try:
+            return response.status, json.loads(data)
+        except ValueError:
+            return response.status, data.decode(errors="replace")
+    finally:
+        conn.close()
+
+
+class Daemon:
+    """A notifyd process with its own data directory and socket."""
+
+    def __init__(self, workdir, plugins_toml, daemon_extra="", pipeline_toml="", socket_extra=""):
+        self.workdir = pathlib.Path(workdir)
+        self.socket_path = str(self.workdir / "notifyd.sock")
+        self.data_dir = self.workdir / "data"
+        self.config_path = self.workdir / "notifyd.toml"
+        self.stdout_path = self.workdir / "stdout.log"
+        self.stderr_path = self.workdir / "stderr.log"
+        self.config_path.write_text(
+            f"""
+[daemon]
+data_dir = "{self.data_dir}"
+plugin_dir = "{PLUGIN_DIR}"
+threads = 2
+shutdown_timeout = "5s"
+{daemon_extra}
+
+[pipeline]
+retry_initial = "20ms"
+retry_max = "200ms"
+{pipeline_toml}
+
+[[plugin]]
+use = "socket"
+name = "api"
+path = "{self.socket_path}"
+mode = "0666"
+{socket_extra}
+
+{plugins_toml}
+"""
+        )
+        self.process = None
+
+    def start(self, wait=True):
+        self.stdout = open(self.stdout_path, "ab")
+        self.stderr = open(self.stderr_path, "ab")
+        self.process = subprocess.Popen([NOTIFYD, "-c", str(self.config_path)], stdout=self.stdout, stderr=self.stderr)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"notifyd exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                status, _ = request(self.socket_path, "GET", "/health", timeout=2)
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError("notifyd did not become ready:\n" + self.log())
+
+    def request(self, method, target, body=None, headers=None, timeout=10):
+        return request(self.socket_path, method, target, body, headers, timeout)
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.process is None or self.process.poll() is not None:
+            return self.process.returncode if self.process else None
+        self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout)
+        finally:
+            self.stdout.close()
+            self.stderr.close()
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+        self.stdout.close()
+        self.stderr.close()
+
+    def log(self):
+        return self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
+
+    def output(self):
+        return self.stdout_path.read_text(errors="replace") if self.stdout_path.exists() else ""
+
+
+def as_user(user, fn):
+    """Runs fn() in a forked child whose uid/gid are `user`'s; returns its result (JSON-serialisable)."""
+    entry = pwd.getpwnam(user)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_fd)
+            os.initgroups(user, entry.pw_gid)
+            os.setgid(entry.pw_gid)
+            os.setuid(entry.pw_uid)
+            result = json.dumps(fn()).encode()
+            os.write(write_fd, result)
+        except BaseException as error:  # reported to the parent
+            os.write(write_fd, json.dumps({"child_error": repr(error)}).encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    chunks = []
+    while True:
+        chunk = os.read(read_fd, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(read_fd)
+    os.waitpid(pid, 0)
+    return json.loads(b"".join(chunks))
+
+
+class DaemonTestCase(unittest.TestCase):
+    """A test case with a temp directory (world-traversable, for tests that switch users)."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="notifyd-it-")
+        os.chmod(self.tmp, 0o755)
+        self.daemons = []
+
+    def tearDown(self):
+        for daemon in self.daemons:
+            if daemon.process and daemon.process.poll() is None:
+                daemon.kill()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def daemon(self, plugins_toml="", **kwargs):
+        daemon = Daemon(self.tmp, plugins_toml, **kwargs)
+        self.daemons.append(daemon)
+        return daemon
+
+    def wait_for(self, predicate, timeout=20, message="condition"):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.05)
+        self.fail(f"timed out waiting for {message}")

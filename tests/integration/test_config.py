@@ -1,0 +1,133 @@
+"""The config is validated before anything starts: every mistake with its
+position, and broken plugins refused with the file and the reason."""
+
+import pathlib
+import subprocess
+import unittest
+
+from harness import FIXTURE_DIR, NOTIFYD, PLUGIN_DIR, DaemonTestCase
+
+
+def run_notifyd(*args, timeout=60):
+    return subprocess.run([NOTIFYD, *args], capture_output=True, text=True, timeout=timeout)
+
+
+class CheckConfigTest(DaemonTestCase):
+    def write(self, name, text):
+        path = pathlib.Path(self.tmp) / name
+        path.write_text(text)
+        return str(path)
+
+    def test_three_mistakes_are_all_reported_with_line_and_column(self):
+        config = self.write("three.toml", f"""[daemon]
+data_dir = "{self.tmp}/data"
+plugin_dir = "{PLUGIN_DIR}"
+threads = "four"
+
+[[plugin]]
+use = "console"
+formt = "json"
+
+[[plugin]]
+use = "socket"
+path = "{self.tmp}/s.sock"
+max_connections = true
+""")
+        result = run_notifyd("--check-config", "-c", config)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        lines = [line for line in result.stderr.splitlines() if line.startswith(config)]
+        self.assertEqual(len(lines), 3, result.stderr)
+        self.assertIn(f"{config}:4:11: [daemon]: `threads` must be an integer, not a string", lines)
+        self.assertTrue(any(l.startswith(f"{config}:8:1: plugin \"console\" (console): unknown key `formt`") for l in lines), lines)
+        self.assertIn(f"{config}:13:19: plugin \"socket\" (socket): `max_connections` must be an integer, not a boolean", lines)
+        self.assertIn("has 3 mistakes", result.stderr)
+
+    def test_a_valid_config_passes(self):
+        config = self.write("ok.toml", f"""[daemon]
+data_dir = "{self.tmp}/data"
+plugin_dir = "{PLUGIN_DIR}"
+[[plugin]]
+use = "console"
+""")
+        result = run_notifyd("--check-config", "-c", config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("ok (1 plugins)", result.stdout)
+
+    def test_the_shipped_config_is_valid(self):
+        shipped = pathlib.Path(__file__).resolve().parents[2] / "notifyd.toml"
+        text = shipped.read_text().replace('"build/release/lib/notifyd"', f'"{PLUGIN_DIR}"')
+        config = self.write("shipped.toml", text.replace('"./var/', f'"{self.tmp}/var/'))
+        result = run_notifyd("--check-config", "-c", config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_describe_plugins_prints_every_plugin_with_defaults(self):
+        config = self.write("d.toml", f'[daemon]\nplugin_dir = "{PLUGIN_DIR}"\n')
+        result = run_notifyd("--describe-plugins", "-c", config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn('use = "console"', result.stdout)
+        self.assertIn('use = "socket"', result.stdout)
+        self.assertIn('format = "text"', result.stdout)
+        self.assertIn('shutdown_timeout = "10s"', result.stdout)
+
+    def test_version(self):
+        result = run_notifyd("--version")
+        self.assertEqual(result.returncode, 0)
+        self.assertRegex(result.stdout, r"notifyd \d+\.\d+\.\d+")
+        self.assertIn("toolchain: gcc", result.stdout)
+
+
+class BrokenPluginTest(DaemonTestCase):
+    def config(self, use, extra=""):
+        path = pathlib.Path(self.tmp) / f"{use}.toml"
+        path.write_text(f"""[daemon]
+data_dir = "{self.tmp}/data"
+plugin_dir = "{FIXTURE_DIR}"
+[[plugin]]
+use = "{use}"
+{extra}
+""")
+        return str(path)
+
+    def assert_refused(self, use, reason, check_config_too=True):
+        library = f"{FIXTURE_DIR}/notifyd_{use}.so"
+        modes = [["--check-config"], []] if check_config_too else [[]]
+        for mode in modes:
+            result = run_notifyd(*mode, "-c", self.config(use))
+            self.assertEqual(result.returncode, 1, f"{mode}: {result.stderr}")
+            self.assertIn(library, result.stderr)
+            self.assertIn(reason, result.stderr)
+            self.assertNotIn("AddressSanitizer", result.stderr)
+            self.assertNotIn("runtime error", result.stderr)
+
+    def test_missing_descriptor_symbol(self):
+        self.assert_refused("missing_symbol", "does not export the `notifyd_plugin` descriptor")
+
+    def test_wrong_abi_version(self):
+        self.assert_refused("wrong_abi", "plugin ABI version 999, host ABI version 1")
+
+    def test_wrong_toolchain(self):
+        self.assert_refused("wrong_toolchain", 'built with toolchain "gcc 4.8.5;boost 1_53;cxx 201103L;cxx11abi 0"')
+
+    def test_create_fails(self):
+        self.assert_refused("create_fails", "create failed: cannot reach the license server", check_config_too=False)
+
+    def test_configure_rejects(self):
+        self.assert_refused("configure_rejects", "`threshold` must be below 100, got 150", check_config_too=False)
+
+    def test_missing_library(self):
+        self.assert_refused("not_there", "no such plugin library")
+
+    def test_optional_broken_plugin_is_skipped(self):
+        config = self.config("wrong_abi", "optional = true\n[[plugin]]\nuse = \"timer_probe\"\n")
+        process = subprocess.Popen([NOTIFYD, "-c", config], stderr=subprocess.PIPE, text=True)
+        marker = pathlib.Path(self.tmp) / "data" / "timer_probe_fired"
+        self.wait_for(marker.exists, message="timer probe marker")
+        process.terminate()
+        _, stderr = process.communicate(timeout=20)
+        self.assertEqual(process.returncode, 0, stderr)
+        self.assertIn("is optional and was skipped", stderr)
+        self.assertIn("plugin ABI version 999", stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
