@@ -24,6 +24,7 @@ test: test-deps
 	@ctest --preset asan -j $(JOBS)
 
 bench: build
+	@scripts/install-deps.sh --bench
 	@bench/run_all.sh
 
 clean:

@@ -10,11 +10,15 @@ build_packages=(
   libtomlplusplus-dev libssl-dev libsqlite3-dev
 )
 test_packages=(python3 procps)
+bench_packages=(nginx-light procps)
 
 wanted=("${build_packages[@]}")
-if [[ "${1:-}" == "--test" ]]; then
-  wanted+=("${test_packages[@]}")
-fi
+case "${1:-}" in
+  --test) wanted+=("${test_packages[@]}") ;;
+  --bench) wanted+=("${bench_packages[@]}") ;;
+  "") ;;
+  *) echo "usage: $0 [--test|--bench]" >&2; exit 64 ;;
+esac
 
 missing=()
 for pkg in "${wanted[@]}"; do

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace notifyctl {
+
+/// A 2xx body that does not have the expected shape.
+struct DecodeError {
+  std::string message;
+};
+
+/// `POST /v1/notify` accepted: the notification's id and the channels it was routed to.
+struct SendReceipt {
+  std::optional<std::uint64_t> id;
+  std::string user;
+  std::vector<std::string> channels;
+};
+
+/// One channel's delivery of a notification.
+struct DeliveryState {
+  std::string channel;
+  std::string state;  ///< pending, delivered, failed, expired
+  std::optional<std::uint64_t> attempts;
+  std::string last_error;
+};
+
+struct HistoryNotification {
+  std::optional<std::uint64_t> id;
+  std::string user;
+  std::string title;
+  std::string message;
+  std::string source;
+  std::string created_at;  ///< ISO-8601 as the daemon wrote it
+  bool has_image = false;
+  std::vector<DeliveryState> deliveries;
+};
+
+/// `GET /v1/history`: newest first; `next_before` pages back to older ones.
+struct HistoryPage {
+  std::vector<HistoryNotification> notifications;
+  std::optional<std::uint64_t> next_before;
+};
+
+/// Queue depths of one channel; a count the daemon left out is empty.
+struct ChannelCounts {
+  std::string channel;
+  std::optional<std::uint64_t> pending;
+  std::optional<std::uint64_t> in_flight;
+  std::optional<std::uint64_t> retrying;
+  std::optional<std::uint64_t> delivered;
+  std::optional<std::uint64_t> failed;
+};
+
+/// `GET /v1/health`.
+struct HealthReport {
+  std::string status;
+  std::vector<ChannelCounts> channels;
+};
+
+// Decoders take the body as received and never fail on a missing or mistyped
+// field: only a body that is not a JSON object (or lacks the one list that
+// makes the answer meaningful) is a DecodeError.
+std::variant<SendReceipt, DecodeError> decode_send_receipt(std::string_view body);
+std::variant<HistoryPage, DecodeError> decode_history_page(std::string_view body);
+std::variant<HealthReport, DecodeError> decode_health_report(std::string_view body);
+
+/// Why the daemon refused, for `notifyctl: <this>`: the `error` of a
+/// `{"error": "..."}` body (else the body's first line, else the reason
+/// phrase), followed by "(HTTP <status>)".
+std::string describe_refusal(unsigned status, std::string_view reason, std::string_view body);
+
+/// Pretty-printed JSON, or nothing when `body` is not JSON.
+std::optional<std::string> pretty_json(std::string_view body);
+
+}  // namespace notifyctl

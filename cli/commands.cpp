@@ -1,0 +1,145 @@
+#include "commands.hpp"
+
+#include <optional>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "api_requests.hpp"
+#include "api_responses.hpp"
+#include "bounded_input.hpp"
+#include "health_text.hpp"
+#include "history_text.hpp"
+#include "json_syntax.hpp"
+#include "request_text.hpp"
+#include "send_text.hpp"
+
+namespace notifyctl {
+namespace {
+
+std::optional<std::string> current_user_name() {
+  const passwd* entry = ::getpwuid(::geteuid());
+  if (entry == nullptr || entry->pw_name == nullptr || *entry->pw_name == '\0') return std::nullopt;
+  return std::string(entry->pw_name);
+}
+
+ExitCode fail(Console& console, ExitCode code, const std::string& message) {
+  console.err << "notifyctl: " << message << '\n';
+  return code;
+}
+
+std::string without_trailing_newlines(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+void print_body(Console& console, const std::string& body) {
+  if (body.empty()) return;
+  console.out << body;
+  if (body.back() != '\n') console.out << '\n';
+}
+
+ExitCode report(const TransportFailure& failure, Console& console) {
+  const bool unreachable = failure.kind == TransportFailure::Kind::unreachable;
+  return fail(console, unreachable ? ExitCode::unreachable : ExitCode::refused, failure.message);
+}
+
+// The daemon's answer when it is 2xx; otherwise the failure is reported and its exit code returned.
+std::variant<ApiResponse, ExitCode> call(const ApiClient& client, const ApiRequest& request, Console& console) {
+  auto result = client.send(request);
+  if (const auto* failure = std::get_if<TransportFailure>(&result)) return report(*failure, console);
+  auto& response = std::get<ApiResponse>(result);
+  if (!response.successful()) {
+    return fail(console, ExitCode::refused, describe_refusal(response.status, response.reason, response.body));
+  }
+  return std::move(response);
+}
+
+// Decodes a 2xx body (so --json, too, never passes on an unusable answer) and prints it.
+template <typename Decode, typename Format>
+ExitCode print_answer(const ApiResponse& response, const GlobalOptions& options, Console& console, Decode decode,
+                      Format format) {
+  auto decoded = decode(response.body);
+  if (const auto* error = std::get_if<DecodeError>(&decoded)) return fail(console, ExitCode::refused, error->message);
+  if (options.json_output) {
+    print_body(console, response.body);
+  } else {
+    console.out << format(std::get<0>(decoded));
+  }
+  return ExitCode::success;
+}
+
+}  // namespace
+
+ExitCode run_send(const SendArguments& arguments, const GlobalOptions& options, const ApiClient& client,
+                  Console& console) {
+  NotifyFields fields;
+  if (arguments.message_from_stdin) {
+    auto input = read_all(console.in, stdin_limit, "the message on stdin");
+    if (const auto* error = std::get_if<InputError>(&input)) return fail(console, ExitCode::usage, error->message);
+    fields.message = without_trailing_newlines(std::get<std::string>(std::move(input)));
+    if (fields.message.empty()) return fail(console, ExitCode::usage, "the message on stdin is empty");
+  } else {
+    fields.message = arguments.message;
+  }
+  if (arguments.image_path) {
+    auto image = read_file(*arguments.image_path, image_limit);
+    if (const auto* error = std::get_if<InputError>(&image)) return fail(console, ExitCode::usage, error->message);
+    fields.image_bytes = std::get<std::string>(std::move(image));
+    if (fields.image_bytes->empty()) return fail(console, ExitCode::usage, *arguments.image_path + " is empty");
+  }
+  fields.user = arguments.user ? arguments.user : current_user_name();
+  fields.title = arguments.title;
+  fields.format = arguments.format;
+  fields.source = arguments.source;
+
+  auto body = notify_request_body(fields);
+  if (const auto* invalid = std::get_if<InvalidInput>(&body)) return fail(console, ExitCode::usage, invalid->message);
+
+  auto answer = call(client, {"POST", "/v1/notify", std::get<std::string>(std::move(body))}, console);
+  if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
+  const std::string requested_user = fields.user.value_or("");
+  return print_answer(std::get<ApiResponse>(answer), options, console, decode_send_receipt,
+                      [&](const SendReceipt& receipt) { return send_text(receipt, requested_user); });
+}
+
+ExitCode run_history(const HistoryArguments& arguments, const GlobalOptions& options, const ApiClient& client,
+                     Console& console) {
+  const auto user = arguments.user ? arguments.user : current_user_name();
+  const std::string target = history_request_target(user, arguments.limit, arguments.before_id);
+  auto answer = call(client, {"GET", target, std::nullopt}, console);
+  if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
+  return print_answer(std::get<ApiResponse>(answer), options, console, decode_history_page, history_text);
+}
+
+ExitCode run_health(const GlobalOptions& options, const ApiClient& client, Console& console) {
+  auto answer = call(client, {"GET", "/v1/health", std::nullopt}, console);
+  if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
+  return print_answer(std::get<ApiResponse>(answer), options, console, decode_health_report, health_text);
+}
+
+ExitCode run_request(const RequestArguments& arguments, const GlobalOptions& options, const ApiClient& client,
+                     Console& console) {
+  ApiRequest request{arguments.method, arguments.target, arguments.body};
+  if (arguments.body_from_stdin) {
+    auto input = read_all(console.in, stdin_limit, "the body on stdin");
+    if (const auto* error = std::get_if<InputError>(&input)) return fail(console, ExitCode::usage, error->message);
+    request.json_body = std::get<std::string>(std::move(input));
+    if (const auto error = json_syntax_error(*request.json_body)) {
+      return fail(console, ExitCode::usage, "the body on stdin is not valid JSON: " + *error);
+    }
+  }
+  auto result = client.send(request);
+  if (const auto* failure = std::get_if<TransportFailure>(&result)) return report(*failure, console);
+  const auto& response = std::get<ApiResponse>(result);
+  if (options.json_output) {
+    print_body(console, response.body);
+  } else {
+    console.out << request_text(response);
+  }
+  if (!response.successful()) {
+    return fail(console, ExitCode::refused, describe_refusal(response.status, response.reason, response.body));
+  }
+  return ExitCode::success;
+}
+
+}  // namespace notifyctl

@@ -1,0 +1,62 @@
+#include "health_text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "terminal_text.hpp"
+
+namespace notifyctl {
+namespace {
+
+constexpr std::array column_titles{"CHANNEL", "PENDING", "IN FLIGHT", "RETRYING", "DELIVERED", "FAILED"};
+constexpr std::string_view column_gap = "  ";
+
+std::string count_text(const std::optional<std::uint64_t>& count) { return count ? std::to_string(*count) : "?"; }
+
+using Row = std::array<std::string, column_titles.size()>;
+
+Row row_of(const ChannelCounts& counts) {
+  return {counts.channel.empty() ? "?" : printable_line(counts.channel),
+          count_text(counts.pending),
+          count_text(counts.in_flight),
+          count_text(counts.retrying),
+          count_text(counts.delivered),
+          count_text(counts.failed)};
+}
+
+std::string padding(std::size_t width, std::string_view cell) {
+  return std::string(width - std::min(width, character_count(cell)), ' ');
+}
+
+}  // namespace
+
+std::string health_text(const HealthReport& report) {
+  const std::string status = report.status.empty() ? std::string("unknown") : printable_line(report.status);
+  std::string text = "status: " + status + '\n';
+  if (report.channels.empty()) return text + "no channels\n";
+
+  std::vector<Row> rows;
+  Row titles;
+  std::copy(column_titles.begin(), column_titles.end(), titles.begin());
+  rows.push_back(titles);
+  for (const ChannelCounts& counts : report.channels) rows.push_back(row_of(counts));
+
+  std::array<std::size_t, column_titles.size()> widths{};
+  for (const Row& row : rows) {
+    for (std::size_t column = 0; column < row.size(); ++column) {
+      widths[column] = std::max(widths[column], character_count(row[column]));
+    }
+  }
+  for (const Row& row : rows) {
+    std::string line = row[0] + padding(widths[0], row[0]);
+    for (std::size_t column = 1; column < row.size(); ++column) {
+      line += column_gap;
+      line += padding(widths[column], row[column]) + row[column];
+    }
+    text += line + '\n';
+  }
+  return text;
+}
+
+}  // namespace notifyctl

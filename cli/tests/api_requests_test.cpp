@@ -1,0 +1,50 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "api_requests.hpp"
+
+using namespace notifyctl;
+
+TEST_CASE("the notify body carries the given fields and a base64 image", "[api_requests]") {
+  NotifyFields fields;
+  fields.user = "alice";
+  fields.title = "Disk \"var\"";
+  fields.message = "line 1\nline 2";
+  fields.format = "markdown";
+  fields.source = "cron";
+  fields.image_bytes = std::string("\x89PNG", 4);
+  const auto body = notify_request_body(fields);
+  REQUIRE(std::holds_alternative<std::string>(body));
+  CHECK(std::get<std::string>(body) ==
+        R"({"user":"alice","title":"Disk \"var\"","message":"line 1\nline 2","format":"markdown",)"
+        R"("source":"cron","image":"iVBORw=="})");
+}
+
+TEST_CASE("the notify body leaves out absent fields", "[api_requests]") {
+  NotifyFields fields;
+  fields.message = "hi";
+  CHECK(std::get<std::string>(notify_request_body(fields)) == R"({"message":"hi"})");
+}
+
+TEST_CASE("text that is not UTF-8 is refused before sending", "[api_requests]") {
+  NotifyFields fields;
+  fields.message = "ok";
+  fields.title = "\xff\xfe";
+  const auto body = notify_request_body(fields);
+  REQUIRE(std::holds_alternative<InvalidInput>(body));
+  CHECK(std::get<InvalidInput>(body).message == "title is not valid UTF-8");
+}
+
+TEST_CASE("history targets encode their parameters", "[api_requests]") {
+  CHECK(history_request_target(std::nullopt, std::nullopt, std::nullopt) == "/v1/history");
+  CHECK(history_request_target(std::string("alice"), 5u, 41u) == "/v1/history?user=alice&limit=5&before=41");
+  CHECK(history_request_target(std::string("a b&c=d/é"), std::nullopt, 7u) ==
+        "/v1/history?user=a%20b%26c%3Dd%2F%C3%A9&before=7");
+}
+
+TEST_CASE("percent-encoding keeps only unreserved characters", "[api_requests]") {
+  CHECK(percent_encode("AZaz09-._~") == "AZaz09-._~");
+  CHECK(percent_encode("+?#%") == "%2B%3F%23%25");
+  CHECK(percent_encode(std::string("\0", 1)) == "%00");
+}

@@ -1,0 +1,121 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "api_responses.hpp"
+
+using namespace notifyctl;
+
+namespace {
+
+template <typename T>
+T decoded(std::variant<T, DecodeError> result) {
+  if (const auto* error = std::get_if<DecodeError>(&result)) FAIL("unexpected decode error: " << error->message);
+  return std::get<T>(std::move(result));
+}
+
+template <typename T>
+std::string decode_error(std::variant<T, DecodeError> result) {
+  if (!std::holds_alternative<DecodeError>(result)) FAIL("expected a decode error");
+  return std::get<DecodeError>(result).message;
+}
+
+}  // namespace
+
+TEST_CASE("the send receipt carries id, user and channel names", "[api_responses]") {
+  const SendReceipt receipt = decoded(decode_send_receipt(R"({"id":42,"user":"alice","channels":["console","bot"]})"));
+  CHECK(receipt.id == 42u);
+  CHECK(receipt.user == "alice");
+  CHECK(receipt.channels == std::vector<std::string>{"console", "bot"});
+
+  const SendReceipt objects = decoded(decode_send_receipt(R"({"id":1,"channels":[{"channel":"bot"},7]})"));
+  CHECK(objects.channels == std::vector<std::string>{"bot"});
+}
+
+TEST_CASE("history decodes notifications, deliveries and the paging id", "[api_responses]") {
+  const HistoryPage page = decoded(decode_history_page(R"({
+    "notifications": [{
+      "id": 42, "user": "alice", "title": "Disk", "message": "full", "format": "markdown",
+      "source": "disk_space", "data": {"pct": 95}, "image": true, "created_at": "2024-05-01T12:00:00Z",
+      "deliveries": [{"channel": "bot", "state": "pending", "attempts": 3, "last_error": "timeout",
+                      "updated_at": "2024-05-01T12:01:00Z"}],
+      "attempts": [{"channel": "bot", "outcome": "retry"}]
+    }],
+    "next_before": 42
+  })"));
+  REQUIRE(page.notifications.size() == 1);
+  const HistoryNotification& notification = page.notifications[0];
+  CHECK(notification.id == 42u);
+  CHECK(notification.user == "alice");
+  CHECK(notification.title == "Disk");
+  CHECK(notification.message == "full");
+  CHECK(notification.source == "disk_space");
+  CHECK(notification.created_at == "2024-05-01T12:00:00Z");
+  CHECK(notification.has_image);
+  REQUIRE(notification.deliveries.size() == 1);
+  CHECK(notification.deliveries[0].channel == "bot");
+  CHECK(notification.deliveries[0].state == "pending");
+  CHECK(notification.deliveries[0].attempts == 3u);
+  CHECK(notification.deliveries[0].last_error == "timeout");
+  CHECK(page.next_before == 42u);
+}
+
+TEST_CASE("history tolerates mistyped and missing fields", "[api_responses]") {
+  const HistoryPage page = decoded(decode_history_page(R"({
+    "notifications": [5, {"id": "x", "title": 3, "image": "yes", "created_at": 1714564800000,
+                          "deliveries": {"not": "a list"}}],
+    "next_before": null
+  })"));
+  REQUIRE(page.notifications.size() == 1);
+  CHECK_FALSE(page.notifications[0].id);
+  CHECK(page.notifications[0].title.empty());
+  CHECK_FALSE(page.notifications[0].has_image);
+  CHECK(page.notifications[0].created_at == "2024-05-01T12:00:00Z");
+  CHECK(page.notifications[0].deliveries.empty());
+  CHECK_FALSE(page.next_before);
+}
+
+TEST_CASE("bodies that are not the expected JSON object are decode errors", "[api_responses]") {
+  CHECK(decode_error(decode_history_page("")).starts_with("invalid JSON from notifyd: "));
+  CHECK(decode_error(decode_history_page("{\"notifications\": [")).starts_with("invalid JSON from notifyd: "));
+  CHECK(decode_error(decode_history_page("[]")) == "unexpected answer from notifyd: not a JSON object");
+  CHECK(decode_error(decode_history_page("{}")) == "unexpected answer from notifyd: no \"notifications\" list");
+  CHECK(decode_error(decode_health_report("<html>")).starts_with("invalid JSON from notifyd: "));
+  CHECK(decode_error(decode_send_receipt("null")) == "unexpected answer from notifyd: not a JSON object");
+}
+
+TEST_CASE("deeply nested JSON is decoded without exhausting the stack", "[api_responses]") {
+  const std::string deep = "{\"notifications\":[],\"x\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  CHECK(decoded(decode_history_page(deep)).notifications.empty());
+}
+
+TEST_CASE("pretty JSON gives up on depths nobody can read", "[api_responses]") {
+  CHECK(pretty_json(std::string(64, '[') + std::string(64, ']')).has_value());
+  CHECK_FALSE(pretty_json(std::string(65, '[') + std::string(65, ']')));
+  CHECK_FALSE(pretty_json(std::string(200000, '[') + std::string(200000, ']')));
+  CHECK_FALSE(pretty_json("{\"a\":"));
+}
+
+TEST_CASE("health decodes the status and per-channel counts", "[api_responses]") {
+  const HealthReport report = decoded(decode_health_report(
+      R"({"status":"ok","channels":[{"channel":"bot","pending":1,"in_flight":2,"retrying":3,"delivered":4,"failed":5},
+                                     {"channel":"console","pending":-1}]})"));
+  CHECK(report.status == "ok");
+  REQUIRE(report.channels.size() == 2);
+  CHECK(report.channels[0].pending == 1u);
+  CHECK(report.channels[0].in_flight == 2u);
+  CHECK(report.channels[0].retrying == 3u);
+  CHECK(report.channels[0].delivered == 4u);
+  CHECK(report.channels[0].failed == 5u);
+  CHECK_FALSE(report.channels[1].pending);
+}
+
+TEST_CASE("a refusal is described by the daemon's error message and the status", "[api_responses]") {
+  CHECK(describe_refusal(404, "Not Found", R"({"error":"user alice is not linked"})") ==
+        "user alice is not linked (HTTP 404)");
+  CHECK(describe_refusal(500, "Internal Server Error", "{}") == "Internal Server Error (HTTP 500)");
+  CHECK(describe_refusal(502, "Bad Gateway", "upstream died\nstack trace") == "upstream died (HTTP 502)");
+  CHECK(describe_refusal(403, "", "") == "request refused (HTTP 403)");
+  CHECK(describe_refusal(400, "Bad Request", R"({"error":"bad\u001b[0m"})") == "bad\xEF\xBF\xBD[0m (HTTP 400)");
+  CHECK(describe_refusal(400, "Bad Request", "[\"error\"]") == "Bad Request (HTTP 400)");
+}

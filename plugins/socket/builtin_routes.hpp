@@ -1,0 +1,62 @@
+#pragma once
+// The socket front-end's own routes: the seed's send API (`/send`,
+// `/send_photo`, `/health`) and the v1 API (`/v1/notify`, `/v1/history`,
+// `/v1/health`). Served before the routes other plugins register.
+
+#include <sys/types.h>
+
+#include <string_view>
+
+#include "notifyd/sdk/http.hpp"
+#include "notifyd/sdk/notification_service.hpp"
+#include "photo_file.hpp"
+
+namespace notifyd::socket_api {
+
+/// Finds and serves the built-in routes. Shared read-only by every session;
+/// `serve` runs on the session's strand and answers through the responder,
+/// possibly later from a pipeline thread (publish).
+class BuiltinRoutes {
+ public:
+  using Handler = void (BuiltinRoutes::*)(sdk::HttpRequest& request, uid_t caller_uid,
+                                          sdk::Responder& respond) const;
+
+  /// What `find` answers.
+  struct Match {
+    Handler handler = nullptr;  ///< the route, or nullptr
+    bool path_known = false;    ///< the path is built in, the method is not (→ 405)
+    std::string_view allow;     ///< the method the path accepts, for the Allow header
+  };
+
+  BuiltinRoutes(sdk::NotificationService& notifications, PhotoPolicy photos);
+
+  /// The built-in route for `method` and `path`.
+  Match find(std::string_view method, std::string_view path) const noexcept;
+
+  /// Runs a found route. `caller_uid` is the peer's uid (photo ownership).
+  /// May throw on allocation failure; the session turns that into a 500.
+  void serve(const Match& match, sdk::HttpRequest request, uid_t caller_uid, sdk::Responder respond) const;
+
+ private:
+  struct Entry {
+    std::string_view method;
+    std::string_view path;
+    Handler handler;
+  };
+  static const Entry* table(std::size_t& size) noexcept;
+
+  void health(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
+  void send(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
+  void send_photo(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
+  void notify(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
+  void history(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
+  void channel_health(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
+
+  // Publishes and answers with the mapped outcome once the pipeline has stored it.
+  void publish(sdk::PublishRequest request, sdk::Responder& respond) const;
+
+  sdk::NotificationService& notifications_;
+  PhotoPolicy photos_;
+};
+
+}  // namespace notifyd::socket_api

@@ -1,0 +1,209 @@
+#include "history_json.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <limits>
+#include <optional>
+#include <string_view>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "json_text.hpp"
+#include "notifyd/sdk/notification.hpp"
+
+namespace notifyd::socket_api {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// An unsigned decimal number with nothing around it.
+template <class T>
+std::optional<T> parse_number(std::string_view text) {
+  T value{};
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end) return std::nullopt;
+  return value;
+}
+
+// Any bytes as a JSON string (invalid UTF-8 is replaced, never written raw).
+void put_string(JsonWriter& writer, std::string_view text) {
+  const std::string quoted = sdk::json_quote(text);
+  writer.RawValue(quoted.data(), quoted.size(), rapidjson::kStringType);
+}
+
+void put_key(JsonWriter& writer, const char* key) { writer.Key(key); }
+
+// Stored `data` as a JSON object, or null when it is empty or not an object.
+void put_data(JsonWriter& writer, const std::string& data_json) {
+  rapidjson::Document document;
+  if (data_json.empty() || !parse_untrusted_json(data_json, document) || !document.IsObject()) {
+    writer.Null();
+    return;
+  }
+  const std::string compact = to_json_text(document);
+  writer.RawValue(compact.data(), compact.size(), rapidjson::kObjectType);
+}
+
+void put_entry(JsonWriter& writer, const sdk::HistoryEntry& entry) {
+  const auto& n = entry.notification;
+  writer.StartObject();
+  put_key(writer, "id");
+  writer.Uint64(n.id);
+  put_key(writer, "user");
+  put_string(writer, n.user);
+  put_key(writer, "title");
+  put_string(writer, n.title);
+  put_key(writer, "message");
+  put_string(writer, n.message);
+  put_key(writer, "format");
+  put_string(writer, sdk::text_format_name(n.format));
+  put_key(writer, "source");
+  put_string(writer, n.source);
+  put_key(writer, "data");
+  put_data(writer, n.data_json);
+  put_key(writer, "image");
+  writer.Bool(!n.image_path.empty());
+  put_key(writer, "created_at");
+  put_string(writer, format_utc_timestamp(n.created_at_ms));
+
+  put_key(writer, "deliveries");
+  writer.StartArray();
+  for (const auto& delivery : entry.deliveries) {
+    writer.StartObject();
+    put_key(writer, "channel");
+    put_string(writer, delivery.channel);
+    put_key(writer, "state");
+    put_string(writer, delivery.state);
+    put_key(writer, "attempts");
+    writer.Uint(delivery.attempts);
+    put_key(writer, "last_error");
+    put_string(writer, delivery.last_error);
+    put_key(writer, "updated_at");
+    put_string(writer, format_utc_timestamp(delivery.updated_at_ms));
+    writer.EndObject();
+  }
+  writer.EndArray();
+
+  put_key(writer, "attempts");
+  writer.StartArray();
+  for (const auto& attempt : entry.attempts) {
+    writer.StartObject();
+    put_key(writer, "channel");
+    put_string(writer, attempt.channel);
+    put_key(writer, "at");
+    put_string(writer, format_utc_timestamp(attempt.at_ms));
+    put_key(writer, "outcome");
+    put_string(writer, attempt.outcome);
+    put_key(writer, "error");
+    put_string(writer, attempt.error);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.EndObject();
+}
+
+}  // namespace
+
+Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request) {
+  const sdk::Caller& caller = request.caller;
+  sdk::HistoryQuery query;
+
+  const auto user = request.param("user");
+  if (user && !user->empty()) {
+    if (!caller.may_act_for(*user)) {
+      return sdk::HttpResponse::error(403, (caller.user.empty() ? std::string("an unidentified caller") : caller.user) +
+                                               " may only read its own history");
+    }
+    query.user = std::string(*user);
+  } else if (!caller.admin) {
+    if (caller.user.empty()) return sdk::HttpResponse::error(403, "an unidentified caller has no history");
+    query.user = caller.user;
+  }
+
+  query.limit = default_history_limit;
+  if (const auto limit = request.param("limit")) {
+    const auto value = parse_number<std::uint64_t>(*limit);
+    if (!value || *value == 0) return sdk::HttpResponse::error(400, "invalid parameter: limit (expected 1 to 500)");
+    query.limit = static_cast<std::uint32_t>(std::min<std::uint64_t>(*value, max_history_limit));
+  }
+  if (const auto before = request.param("before")) {
+    const auto value = parse_number<std::uint64_t>(*before);
+    if (!value) return sdk::HttpResponse::error(400, "invalid parameter: before (expected a notification id)");
+    query.before_id = *value;
+  }
+  return query;
+}
+
+std::string render_history(const std::vector<sdk::HistoryEntry>& entries, std::uint32_t limit) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  put_key(writer, "notifications");
+  writer.StartArray();
+  std::uint64_t oldest = std::numeric_limits<std::uint64_t>::max();
+  for (const auto& entry : entries) {
+    put_entry(writer, entry);
+    oldest = std::min(oldest, entry.notification.id);
+  }
+  writer.EndArray();
+  put_key(writer, "next_before");
+  if (!entries.empty() && entries.size() >= limit) {
+    writer.Uint64(oldest);
+  } else {
+    writer.Null();
+  }
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string render_health(const std::vector<sdk::ChannelHealth>& channels) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  put_key(writer, "status");
+  writer.String("ok");
+  put_key(writer, "channels");
+  writer.StartArray();
+  for (const auto& channel : channels) {
+    writer.StartObject();
+    put_key(writer, "channel");
+    put_string(writer, channel.channel);
+    put_key(writer, "pending");
+    writer.Uint64(channel.pending);
+    put_key(writer, "in_flight");
+    writer.Uint64(channel.in_flight);
+    put_key(writer, "retrying");
+    writer.Uint64(channel.retrying);
+    put_key(writer, "delivered");
+    writer.Uint64(channel.delivered);
+    put_key(writer, "failed");
+    writer.Uint64(channel.failed);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string format_utc_timestamp(std::int64_t epoch_ms) {
+  std::int64_t seconds = epoch_ms / 1000;
+  std::int64_t millis = epoch_ms % 1000;
+  if (millis < 0) {
+    millis += 1000;
+    --seconds;
+  }
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  if (::gmtime_r(&t, &tm) == nullptr) return "1970-01-01T00:00:00.000Z";
+  char text[48];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+  return text;
+}
+
+}  // namespace notifyd::socket_api

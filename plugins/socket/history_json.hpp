@@ -1,0 +1,35 @@
+#pragma once
+// `GET /v1/history` and `GET /v1/health`: the query they accept and the JSON
+// they answer. Pure functions, tested without a network.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "notifyd/sdk/http.hpp"
+#include "notifyd/sdk/notification_service.hpp"
+#include "validated.hpp"
+
+namespace notifyd::socket_api {
+
+/// Entries answered when `limit` is not given.
+inline constexpr std::uint32_t default_history_limit = 50;
+/// Most entries one history request answers; larger limits are lowered to it.
+inline constexpr std::uint32_t max_history_limit = 500;
+
+/// Reads `user`, `limit` and `before` from the query. An ordinary caller reads
+/// its own history (`user` defaults to itself; another user is 403); an admin
+/// may name anyone or nobody (every user). Bad numbers are 400.
+Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request);
+
+/// `{"notifications":[...], "next_before": <id or null>}`. `next_before` is the
+/// oldest id answered when the page is full (`entries.size() >= limit`).
+std::string render_history(const std::vector<sdk::HistoryEntry>& entries, std::uint32_t limit);
+
+/// `{"status":"ok","channels":[{"channel","pending","in_flight","retrying","delivered","failed"}]}`.
+std::string render_health(const std::vector<sdk::ChannelHealth>& channels);
+
+/// Unix epoch milliseconds as ISO-8601 UTC with milliseconds (`2024-05-01T12:00:00.123Z`).
+std::string format_utc_timestamp(std::int64_t epoch_ms);
+
+}  // namespace notifyd::socket_api

@@ -1,0 +1,56 @@
+#pragma once
+// Parsing and validation of the bodies of the send routes (`POST /send`,
+// `POST /send_photo`, `POST /v1/notify`) and the answer to a publish. Pure
+// functions: no I/O, any bytes in, a value or an error response out.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "notifyd/sdk/http.hpp"
+#include "notifyd/sdk/notification.hpp"
+#include "notifyd/sdk/notification_service.hpp"
+#include "validated.hpp"
+
+namespace notifyd::socket_api {
+
+/// Longest recipient user name accepted.
+inline constexpr std::size_t max_user_name_bytes = 256;
+/// Longest `source` accepted by `/v1/notify`.
+inline constexpr std::size_t max_source_bytes = 256;
+/// Most channel names one `/v1/notify` may list.
+inline constexpr std::size_t max_channel_names = 64;
+
+/// `POST /send {user, text, parse_mode}` (seed): a text notification from "api".
+Validated<sdk::PublishRequest> parse_send_body(std::string_view body);
+
+/// What `POST /send_photo` asks for, before the photo file is checked.
+struct PhotoSend {
+  std::string user;
+  std::string photo_path;  ///< as given; checked and read by `load_photo`
+  std::string caption;     ///< may be empty
+  sdk::TextFormat format = sdk::TextFormat::markdown;
+};
+
+/// `POST /send_photo {user, photo_path, caption, parse_mode}` (seed).
+Validated<PhotoSend> parse_send_photo_body(std::string_view body);
+
+/// `POST /v1/notify {user, title, message, format, source, data, image, channels}`.
+/// `image` is base64 (a `data:` URL prefix is accepted); its decoded size is
+/// limited to `image_max_bytes` (413) and its content must be an image (415).
+Validated<sdk::PublishRequest> parse_notify_body(std::string_view body, std::uint64_t image_max_bytes);
+
+/// Decodes standard or URL-safe base64, padded or not, ignoring ASCII
+/// whitespace. nullopt when the text is not base64.
+std::optional<std::string> decode_base64(std::string_view text);
+
+/// 403 when `caller` may not act for `user`, nullopt when it may.
+std::optional<sdk::HttpResponse> refuse_unless_may_act_for(const sdk::Caller& caller, std::string_view user);
+
+/// The answer to a publish: 200 `{"ok":true,"id":..,"channels":[..]}`, 404 when
+/// no channel reaches `user`, 400 when invalid, 503 when the store is unavailable.
+sdk::HttpResponse publish_response(const sdk::PublishOutcome& outcome, std::string_view user);
+
+}  // namespace notifyd::socket_api

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include "notifyd/sdk/status.hpp"
+
+namespace notifyd::socket_api {
+
+struct ServerState;
+
+/// Accepts connections on the listening socket, learns each peer's identity
+/// (SO_PEERCRED), and starts a session for it on a strand of its own, or
+/// answers 503 and closes when `max_connections` sessions are open. Runs on
+/// the plugin's executor; `run` and `stop` are called there too.
+class SocketListener : public std::enable_shared_from_this<SocketListener> {
+ public:
+  SocketListener(boost::asio::any_io_executor executor, std::shared_ptr<ServerState> state);
+
+  /// Takes over listening socket `fd` (closed on failure too).
+  sdk::Status assign(int fd);
+  /// Starts accepting.
+  void run();
+  /// Closes the acceptor; the pending accept ends with operation_aborted.
+  void stop();
+
+ private:
+  void do_accept();
+  void on_accept(boost::beast::error_code ec, boost::asio::local::stream_protocol::socket socket);
+  void on_retry(boost::beast::error_code ec);
+  void start_session(boost::asio::local::stream_protocol::socket socket);
+  void refuse(boost::asio::local::stream_protocol::socket& socket);
+  void fail(boost::beast::error_code ec, const char* what);
+
+  boost::asio::local::stream_protocol::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;
+  std::shared_ptr<ServerState> state_;
+  bool refusing_ = false;       // inside a burst of refused connections
+  std::uint64_t refused_ = 0;   // connections refused in this burst
+};
+
+}  // namespace notifyd::socket_api

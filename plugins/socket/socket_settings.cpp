@@ -1,0 +1,138 @@
+#include "socket_settings.hpp"
+
+#include <grp.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <charconv>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace notifyd::socket_api {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+}  // namespace
+
+std::string format_octal_mode(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+void describe_socket_settings(sdk::ConfigSchema& schema) {
+  schema.summary("HTTP/1.1 API on a unix socket: /send, /send_photo, /v1/notify, /v1/history, /v1/health, "
+                 "and the routes other plugins register; callers are identified by SO_PEERCRED")
+      .path("path", "/run/notifyd/notifyd.sock", "where the socket file is created (its directory is created if missing)")
+      .string("mode", "0660", "permissions of the socket file, in octal")
+      .string("group", "", "group the socket file is given (e.g. the users allowed to send); empty = the daemon's")
+      .integer("max_connections", 256, "connections served at once; more are answered 503 and closed")
+      .integer("body_limit", 1 << 20, "largest request body in bytes (413 beyond it)")
+      .duration("header_timeout", 10s, "time allowed for a whole request header to arrive")
+      .duration("idle_timeout", 60s, "how long a kept-alive connection may wait for its next request")
+      .duration("request_timeout", 30s, "time allowed for a request body, for its answer, and for writing the response")
+      .string_list("photo_dirs", {"/tmp", "/var/tmp"}, "directories /send_photo may read from (symlinks are resolved)")
+      .integer("photo_max_bytes", 10 << 20, "largest photo /send_photo reads, and largest image /v1/notify accepts");
+}
+
+std::optional<mode_t> parse_octal_mode(std::string_view text) {
+  if (text.empty() || text.size() > 4) return std::nullopt;
+  unsigned value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value, 8);
+  if (ec != std::errc{} || ptr != end || value > 0777) return std::nullopt;
+  return static_cast<mode_t>(value);
+}
+
+sdk::Result<gid_t> lookup_group(const std::string& name) {
+  long size = ::sysconf(_SC_GETGR_R_SIZE_MAX);
+  std::vector<char> buffer(size > 0 ? static_cast<std::size_t>(size) : 16384);
+  for (;;) {
+    group entry{};
+    group* found = nullptr;
+    const int error = ::getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
+    if (error == ERANGE && buffer.size() < (1u << 22)) {
+      buffer.resize(buffer.size() * 2);
+      continue;
+    }
+    if (found) return found->gr_gid;
+    if (error != 0 && error != ENOENT) {
+      return sdk::Result<gid_t>::failure("cannot look up group " + name + ": " + std::strerror(error));
+    }
+    break;
+  }
+  gid_t gid = 0;
+  const auto* end = name.data() + name.size();
+  if (const auto [ptr, ec] = std::from_chars(name.data(), end, gid); !name.empty() && ec == std::errc{} && ptr == end) {
+    return gid;
+  }
+  return sdk::Result<gid_t>::failure("group " + name + " does not exist");
+}
+
+sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config, std::vector<std::string>& warnings) {
+  using Failure = sdk::Result<SocketSettings>;
+  SocketSettings settings;
+
+  settings.path = fs::path(config.string("path")).lexically_normal();
+  if (!settings.path.is_absolute() || !settings.path.has_filename()) {
+    return Failure::failure("path: " + settings.path.string() + " is not an absolute file path");
+  }
+  // The socket is bound as <dir>/.nd-XXXXXX/s first, then linked into place.
+  const std::size_t staging_length = settings.path.parent_path().string().size() + std::string_view("/.nd-XXXXXX/s").size();
+  if (settings.path.string().size() > max_socket_path_bytes || staging_length > max_socket_path_bytes) {
+    return Failure::failure("path: " + settings.path.string() + " is too long for a unix socket (at most " +
+                            std::to_string(max_socket_path_bytes - 13) + " bytes for its directory)");
+  }
+
+  const auto mode = parse_octal_mode(config.string("mode"));
+  if (!mode) return Failure::failure("mode: \"" + config.string("mode") + "\" is not an octal file mode such as \"0660\"");
+  settings.mode = *mode;
+
+  settings.group_name = config.string("group");
+  if (!settings.group_name.empty()) {
+    auto gid = lookup_group(settings.group_name);
+    if (!gid) return Failure::failure("group: " + gid.error());
+    settings.group = gid.value();
+  }
+
+  const auto positive = [&](const char* key, std::int64_t value) -> std::optional<std::string> {
+    if (value <= 0) return std::string(key) + ": must be greater than zero";
+    return std::nullopt;
+  };
+  for (const char* key : {"max_connections", "body_limit", "photo_max_bytes"}) {
+    if (auto error = positive(key, config.integer(key))) return Failure::failure(*error);
+  }
+  for (const char* key : {"header_timeout", "idle_timeout", "request_timeout"}) {
+    if (auto error = positive(key, config.duration(key).count())) return Failure::failure(*error);
+  }
+  settings.max_connections = static_cast<std::size_t>(config.integer("max_connections"));
+  settings.body_limit = static_cast<std::uint64_t>(config.integer("body_limit"));
+  settings.header_timeout = config.duration("header_timeout");
+  settings.idle_timeout = config.duration("idle_timeout");
+  settings.request_timeout = config.duration("request_timeout");
+  settings.photos.max_bytes = static_cast<std::uint64_t>(config.integer("photo_max_bytes"));
+
+  const bool dirs_configured = config.is_set("photo_dirs");
+  for (const auto& dir : config.strings("photo_dirs")) {
+    if (dir.empty() || dir.front() != '/') return Failure::failure("photo_dirs: " + dir + " is not an absolute path");
+    std::unique_ptr<char, decltype(&std::free)> real(::realpath(dir.c_str(), nullptr), &std::free);
+    if (!real) {
+      const std::string why = "photo_dirs: " + dir + ": " + std::strerror(errno);
+      if (dirs_configured) return Failure::failure(why);
+      warnings.push_back(why + " (skipped)");
+      continue;
+    }
+    std::error_code ec;
+    if (!fs::is_directory(real.get(), ec)) return Failure::failure("photo_dirs: " + dir + " is not a directory");
+    settings.photos.directories.emplace_back(real.get());
+  }
+  return settings;
+}
+
+}  // namespace notifyd::socket_api

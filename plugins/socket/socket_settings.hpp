@@ -1,0 +1,61 @@
+#pragma once
+// The socket front-end's configuration: the keys it declares and their
+// validated, typed form.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "notifyd/sdk/config.hpp"
+#include "notifyd/sdk/status.hpp"
+#include "photo_file.hpp"
+
+namespace notifyd::socket_api {
+
+/// Largest request header accepted (431 beyond it).
+inline constexpr std::uint32_t header_limit_bytes = 16 * 1024;
+/// Longest socket path that fits `sockaddr_un::sun_path` with its NUL.
+inline constexpr std::size_t max_socket_path_bytes = 107;
+
+/// The validated settings of one socket front-end instance. Built by
+/// `configure()`, then shared read-only by the listener and every session.
+struct SocketSettings {
+  std::filesystem::path path;            ///< where the socket file is created
+  mode_t mode = 0660;                    ///< permissions of the socket file
+  std::string group_name;                ///< group the socket is given; empty = unchanged
+  std::optional<gid_t> group;            ///< its gid
+  std::size_t max_connections = 256;
+  std::uint64_t body_limit = 1 << 20;    ///< bytes; 413 beyond
+  std::chrono::milliseconds header_timeout{10'000};   ///< the whole header must arrive within it
+  std::chrono::milliseconds idle_timeout{60'000};     ///< between keep-alive requests
+  std::chrono::milliseconds request_timeout{30'000};  ///< for the body, the handler's answer and the write
+  PhotoPolicy photos;
+};
+
+/// Declares the plugin's keys (called from `SocketFrontend::describe`).
+void describe_socket_settings(sdk::ConfigSchema& schema);
+
+/// Validates `config` beyond its schema: mode is octal ≤ 0777, the group
+/// exists, limits are positive, photo directories resolve. Missing default
+/// photo directories are skipped with a line in `warnings`; a configured one
+/// that does not resolve is an error.
+sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config, std::vector<std::string>& warnings);
+
+/// Parses a file mode written in octal (`"0660"`, `"660"`); nullopt unless it is
+/// 1 to 4 octal digits with a value ≤ 0777.
+std::optional<mode_t> parse_octal_mode(std::string_view text);
+
+/// `mode` as four octal digits (`0660`), for log lines.
+std::string format_octal_mode(mode_t mode);
+
+/// The gid of group `name` (or a numeric gid); an error when no such group exists.
+sdk::Result<gid_t> lookup_group(const std::string& name);
+
+}  // namespace notifyd::socket_api

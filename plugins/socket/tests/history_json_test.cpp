@@ -1,0 +1,115 @@
+#include <catch2/catch.hpp>
+
+#include "history_json.hpp"
+
+using namespace notifyd;
+using namespace notifyd::socket_api;
+
+namespace {
+
+sdk::HttpRequest request_from(const std::string& user, bool admin, std::map<std::string, std::string, std::less<>> query) {
+  sdk::HttpRequest request;
+  request.method = "GET";
+  request.path = "/v1/history";
+  request.query = std::move(query);
+  request.caller = {user, admin};
+  return request;
+}
+
+sdk::HistoryEntry sample_entry() {
+  sdk::HistoryEntry entry;
+  auto& n = entry.notification;
+  n.id = 17;
+  n.user = "alice";
+  n.title = "Revenue";
+  n.message = "dropped \"12%\"\n";
+  n.format = sdk::TextFormat::markdown;
+  n.source = "revenue_drop";
+  n.data_json = R"({"drop": 0.12, "days": [1, 2]})";
+  n.image_path = "/var/lib/notifyd/images/17.png";
+  n.created_at_ms = 1714564800123;  // 2024-05-01T12:00:00.123Z
+  entry.deliveries.push_back({"bot", "delivered", 2, "", 1714564801000});
+  entry.attempts.push_back({"bot", 1714564800500, "retry", "429 Too Many Requests"});
+  entry.attempts.push_back({"bot", 1714564801000, "delivered", ""});
+  return entry;
+}
+
+}  // namespace
+
+TEST_CASE("an ordinary caller reads its own history") {
+  auto own = parse_history_query(request_from("alice", false, {}));
+  REQUIRE(own.ok());
+  CHECK(own.value().user == "alice");
+  CHECK(own.value().limit == 50);
+  CHECK(own.value().before_id == 0);
+
+  CHECK(parse_history_query(request_from("alice", false, {{"user", "alice"}})).value().user == "alice");
+  CHECK(parse_history_query(request_from("alice", false, {{"user", ""}})).value().user == "alice");
+
+  auto other = parse_history_query(request_from("alice", false, {{"user", "bob"}}));
+  REQUIRE_FALSE(other.ok());
+  CHECK(other.error().status == 403);
+  CHECK(other.error().body == R"({"error":"alice may only read its own history"})");
+}
+
+TEST_CASE("an admin reads anyone's history, or everyone's") {
+  CHECK(parse_history_query(request_from("root", true, {})).value().user.empty());
+  CHECK(parse_history_query(request_from("root", true, {{"user", "bob"}})).value().user == "bob");
+}
+
+TEST_CASE("limit and before are checked") {
+  auto query = parse_history_query(request_from("alice", false, {{"limit", "10"}, {"before", "99"}}));
+  REQUIRE(query.ok());
+  CHECK(query.value().limit == 10);
+  CHECK(query.value().before_id == 99);
+  CHECK(parse_history_query(request_from("alice", false, {{"limit", "100000"}})).value().limit == 500);
+  for (const char* bad : {"0", "-1", "ten", "", "1e3", "99999999999999999999999"}) {
+    INFO(bad);
+    auto result = parse_history_query(request_from("alice", false, {{"limit", bad}}));
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().status == 400);
+  }
+  CHECK(parse_history_query(request_from("alice", false, {{"before", "x"}})).error().status == 400);
+  CHECK(parse_history_query(request_from("alice", false, {{"before", "-5"}})).error().status == 400);
+}
+
+TEST_CASE("history renders every field") {
+  const std::string json = render_history({sample_entry()}, 50);
+  CHECK(json ==
+        R"({"notifications":[{"id":17,"user":"alice","title":"Revenue","message":"dropped \"12%\"\n","format":"Markdown",)"
+        R"("source":"revenue_drop","data":{"drop":0.12,"days":[1,2]},"image":true,"created_at":"2024-05-01T12:00:00.123Z",)"
+        R"("deliveries":[{"channel":"bot","state":"delivered","attempts":2,"last_error":"","updated_at":"2024-05-01T12:00:01.000Z"}],)"
+        R"("attempts":[{"channel":"bot","at":"2024-05-01T12:00:00.500Z","outcome":"retry","error":"429 Too Many Requests"},)"
+        R"({"channel":"bot","at":"2024-05-01T12:00:01.000Z","outcome":"delivered","error":""}]}],"next_before":null})");
+}
+
+TEST_CASE("history: data that is absent or broken is null, bad UTF-8 is replaced, full pages continue") {
+  auto entry = sample_entry();
+  entry.notification.data_json.clear();
+  entry.notification.image_path.clear();
+  entry.notification.message = "bad \xff byte";
+  auto broken = sample_entry();
+  broken.notification.id = 9;
+  broken.notification.data_json = "{not json";
+
+  const std::string json = render_history({entry, broken}, 2);
+  CHECK(json.find(R"("data":null,"image":false)") != std::string::npos);
+  CHECK(json.find("bad \xEF\xBF\xBD byte") != std::string::npos);
+  CHECK(json.find(R"("id":9,)") != std::string::npos);
+  CHECK(json.ends_with(R"("next_before":9})"));
+
+  CHECK(render_history({}, 50) == R"({"notifications":[],"next_before":null})");
+}
+
+TEST_CASE("health renders each channel") {
+  CHECK(render_health({{"bot", 3, 1, 2, 40, 1}, {"desk", 0, 0, 0, 5, 0}}) ==
+        R"({"status":"ok","channels":[{"channel":"bot","pending":3,"in_flight":1,"retrying":2,"delivered":40,"failed":1},)"
+        R"({"channel":"desk","pending":0,"in_flight":0,"retrying":0,"delivered":5,"failed":0}]})");
+  CHECK(render_health({}) == R"({"status":"ok","channels":[]})");
+}
+
+TEST_CASE("timestamps are ISO-8601 UTC with milliseconds") {
+  CHECK(format_utc_timestamp(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(format_utc_timestamp(1714564800123) == "2024-05-01T12:00:00.123Z");
+  CHECK(format_utc_timestamp(-1) == "1969-12-31T23:59:59.999Z");
+}

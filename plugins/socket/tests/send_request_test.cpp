@@ -1,0 +1,255 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "send_request.hpp"
+#include "test_support.hpp"
+
+using namespace notifyd;
+using namespace notifyd::socket_api;
+
+namespace {
+
+std::string error_of(const sdk::HttpResponse& response) { return response.body; }
+
+std::string base64(std::string_view bytes) {
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += alphabet[v & 63];
+  }
+  if (bytes.size() - i == 1) {
+    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += "==";
+  } else if (bytes.size() - i == 2) {
+    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("/send accepts the seed's body") {
+  auto parsed = parse_send_body(R"({"user":"alice","text":"*disk* full","parse_mode":"Markdown"})");
+  REQUIRE(parsed.ok());
+  const auto& n = parsed.value().notification;
+  CHECK(n.user == "alice");
+  CHECK(n.message == "*disk* full");
+  CHECK(n.format == sdk::TextFormat::markdown);
+  CHECK(n.source == "api");
+  CHECK(n.title.empty());
+  CHECK_FALSE(parsed.value().image);
+}
+
+TEST_CASE("/send defaults parse_mode to Markdown and reads the other modes") {
+  CHECK(parse_send_body(R"({"user":"a","text":"t"})").value().notification.format == sdk::TextFormat::markdown);
+  CHECK(parse_send_body(R"({"user":"a","text":"t","parse_mode":null})").value().notification.format ==
+        sdk::TextFormat::markdown);
+  CHECK(parse_send_body(R"({"user":"a","text":"t","parse_mode":"HTML"})").value().notification.format ==
+        sdk::TextFormat::html);
+  CHECK(parse_send_body(R"({"user":"a","text":"t","parse_mode":"MarkdownV2"})").value().notification.format ==
+        sdk::TextFormat::markdown_v2);
+}
+
+TEST_CASE("/send refuses bodies that are not a JSON object") {
+  for (const char* body : {"", "not json", "[1,2]", "\"alice\"", "{\"user\":\"a\",", "{} trailing", "{\"user\":\"a\"}}",
+                           "{\"user\":\"\xff\xfe\",\"text\":\"t\"}"}) {
+    INFO(body);
+    auto parsed = parse_send_body(body);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().status == 400);
+    CHECK(error_of(parsed.error()) == R"({"error":"invalid JSON"})");
+  }
+}
+
+TEST_CASE("/send names the missing or wrong field") {
+  struct Case {
+    const char* body;
+    const char* error;
+  } cases[] = {
+      {R"({})", R"({"error":"missing field: user"})"},
+      {R"({"text":"hi"})", R"({"error":"missing field: user"})"},
+      {R"({"user":"","text":"hi"})", R"({"error":"missing field: user"})"},
+      {R"({"user":null,"text":"hi"})", R"({"error":"missing field: user"})"},
+      {R"({"user":"alice"})", R"({"error":"missing field: text"})"},
+      {R"({"user":"alice","text":""})", R"({"error":"missing field: text"})"},
+      {R"({"user":42,"text":"hi"})", R"j({"error":"invalid field: user (expected a string)"})j"},
+      {R"({"user":"alice","text":["hi"]})", R"j({"error":"invalid field: text (expected a string)"})j"},
+      {R"({"user":"alice","text":"hi","parse_mode":"rtf"})",
+       R"j({"error":"invalid field: parse_mode (expected Markdown, MarkdownV2, HTML or plain)"})j"},
+      {R"({"user":"alice","text":"hi","parse_mode":1})", R"j({"error":"invalid field: parse_mode (expected a string)"})j"},
+      {R"({"user":"al ice","text":"hi"})", R"({"error":"invalid field: user"})"},
+      {R"({"user":"../etc","text":"hi"})", R"({"error":"invalid field: user"})"},
+      {R"({"user":"a\u0000b","text":"hi"})", R"({"error":"invalid field: user"})"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.body);
+    auto parsed = parse_send_body(c.body);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().status == 400);
+    CHECK(error_of(parsed.error()) == c.error);
+  }
+}
+
+TEST_CASE("JSON nested too deeply is refused without recursion; huge flat bodies are fine") {
+  const std::string deep = "{\"user\":\"a\",\"text\":\"t\",\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  CHECK(parse_send_body(deep).error().status == 400);
+  const std::string deep_data = "{\"user\":\"a\",\"message\":\"t\",\"data\":" + std::string(50000, '{') + "}";
+  CHECK(error_of(parse_notify_body(deep_data, 1000).error()) == R"({"error":"invalid JSON"})");
+
+  std::string wide = "{\"user\":\"a\",\"text\":\"t\",\"x\":[";
+  for (int i = 0; i < 200000; ++i) wide += i ? ",0" : "0";
+  wide += "]}";
+  CHECK(parse_send_body(wide).ok());
+
+  // Brackets inside strings do not count as nesting.
+  const std::string brackets = "{\"user\":\"a\",\"text\":\"" + std::string(1000, '[') + "\\\"]\"}";
+  CHECK(parse_send_body(brackets).ok());
+}
+
+TEST_CASE("/send_photo reads user, photo_path, caption and parse_mode") {
+  auto parsed = parse_send_photo_body(R"({"user":"bob","photo_path":"/tmp/chart.png","caption":"Revenue"})");
+  REQUIRE(parsed.ok());
+  CHECK(parsed.value().user == "bob");
+  CHECK(parsed.value().photo_path == "/tmp/chart.png");
+  CHECK(parsed.value().caption == "Revenue");
+  CHECK(parsed.value().format == sdk::TextFormat::markdown);
+
+  auto without_caption = parse_send_photo_body(R"({"user":"bob","photo_path":"/tmp/chart.png"})");
+  REQUIRE(without_caption.ok());
+  CHECK(without_caption.value().caption.empty());
+
+  CHECK(error_of(parse_send_photo_body(R"({"user":"bob"})").error()) == R"({"error":"missing field: photo_path"})");
+  CHECK(error_of(parse_send_photo_body(R"({"user":"bob","photo_path":"/x","caption":7})").error()) ==
+        R"j({"error":"invalid field: caption (expected a string)"})j");
+  CHECK(error_of(parse_send_photo_body("[]").error()) == R"({"error":"invalid JSON"})");
+}
+
+TEST_CASE("/v1/notify reads every field") {
+  const std::string body = R"({"user":"carol","title":"Disk","message":"92% used","format":"plain","source":"disk_check",)"
+                           R"("data":{"used":92,"mounts":["/","/data"]},"channels":["bot"],"image":")" +
+                           base64(testing::png_bytes) + "\"}";
+  auto parsed = parse_notify_body(body, 1 << 20);
+  REQUIRE(parsed.ok());
+  const auto& request = parsed.value();
+  CHECK(request.notification.user == "carol");
+  CHECK(request.notification.title == "Disk");
+  CHECK(request.notification.message == "92% used");
+  CHECK(request.notification.format == sdk::TextFormat::plain);
+  CHECK(request.notification.source == "disk_check");
+  CHECK(request.notification.data_json == R"({"used":92,"mounts":["/","/data"]})");
+  CHECK(request.channels == std::vector<std::string>{"bot"});
+  REQUIRE(request.image);
+  CHECK(request.image->bytes == testing::png_bytes);
+  CHECK(request.image->type == sdk::ImageType::png);
+}
+
+TEST_CASE("/v1/notify defaults and refusals") {
+  auto minimal = parse_notify_body(R"({"user":"carol","message":"m"})", 100);
+  REQUIRE(minimal.ok());
+  CHECK(minimal.value().notification.source == "api");
+  CHECK(minimal.value().notification.data_json.empty());
+  CHECK(minimal.value().channels.empty());
+
+  // An image without a message is fine; neither is not.
+  auto image_only = parse_notify_body("{\"user\":\"carol\",\"image\":\"data:image/png;base64," + base64(testing::png_bytes) + "\"}", 100);
+  REQUIRE(image_only.ok());
+  CHECK(image_only.value().notification.message.empty());
+  CHECK(error_of(parse_notify_body(R"({"user":"carol"})", 100).error()) == R"({"error":"missing field: message"})");
+
+  struct Case {
+    std::string body;
+    unsigned status;
+    std::string error;
+  } cases[] = {
+      {R"({"user":"c","message":"m","data":[1]})", 400, R"j({"error":"invalid field: data (expected an object)"})j"},
+      {R"({"user":"c","message":"m","data":"{}"})", 400, R"j({"error":"invalid field: data (expected an object)"})j"},
+      {R"({"user":"c","message":"m","channels":"bot"})", 400,
+       R"j({"error":"invalid field: channels (expected an array of channel names)"})j"},
+      {R"({"user":"c","message":"m","channels":["bot",3]})", 400,
+       R"j({"error":"invalid field: channels (expected an array of channel names)"})j"},
+      {R"({"user":"c","message":"m","image":"not base64!"})", 400,
+       R"j({"error":"invalid field: image (expected a base64 string)"})j"},
+      {R"({"user":"c","message":"m","image":"QUJD="})", 400, R"j({"error":"invalid field: image (expected a base64 string)"})j"},
+      {R"({"user":"c","message":"m","image":42})", 400, R"j({"error":"invalid field: image (expected a base64 string)"})j"},
+      {"{\"user\":\"c\",\"message\":\"m\",\"image\":\"" + base64("plain text, not an image") + "\"}", 415,
+       R"({"error":"image is not a PNG, JPEG, GIF or WebP image"})"},
+      {"{\"user\":\"c\",\"message\":\"m\",\"image\":\"" + base64(testing::png_bytes + std::string(200, 'x')) + "\"}", 413,
+       R"({"error":"image is larger than 100 bytes"})"},
+      {R"({"user":"c","message":"m","source":""})", 400, R"({"error":"invalid field: source"})"},
+      {R"({"user":"c","message":"m","format":"markup"})", 400,
+       R"j({"error":"invalid field: format (expected Markdown, MarkdownV2, HTML or plain)"})j"},
+      {R"({"message":"m"})", 400, R"({"error":"missing field: user"})"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.body);
+    auto parsed = parse_notify_body(c.body, 100);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().status == c.status);
+    CHECK(error_of(parsed.error()) == c.error);
+  }
+}
+
+TEST_CASE("base64 decoding") {
+  CHECK(decode_base64("") == std::string());
+  CHECK(decode_base64("QQ==") == std::string("A"));
+  CHECK(decode_base64("QQ") == std::string("A"));
+  CHECK(decode_base64("QUI=") == std::string("AB"));
+  CHECK(decode_base64("QUJD") == std::string("ABC"));
+  CHECK(decode_base64("QU\nJD\r\n") == std::string("ABC"));
+  CHECK(decode_base64("-_8=") == decode_base64("+/8="));
+  CHECK_FALSE(decode_base64("Q"));
+  CHECK_FALSE(decode_base64("QQ=A"));
+  CHECK_FALSE(decode_base64("QQ==="));
+  CHECK_FALSE(decode_base64("QUJD="));
+  CHECK_FALSE(decode_base64("QU*D"));
+  const std::string all = [] {
+    std::string s;
+    for (int i = 0; i < 256; ++i) s += static_cast<char>(i);
+    return s;
+  }();
+  CHECK(decode_base64(base64(all)) == all);
+}
+
+TEST_CASE("only the user itself or an admin may send") {
+  sdk::Caller alice{"alice", false};
+  CHECK_FALSE(refuse_unless_may_act_for(alice, "alice"));
+  auto refusal = refuse_unless_may_act_for(alice, "bob");
+  REQUIRE(refusal);
+  CHECK(refusal->status == 403);
+  CHECK(refusal->body == R"({"error":"alice may only send to itself"})");
+  CHECK_FALSE(refuse_unless_may_act_for(sdk::Caller{"root", true}, "bob"));
+}
+
+TEST_CASE("publish outcomes map to the seed's statuses") {
+  using Code = sdk::PublishOutcome::Code;
+  auto accepted = publish_response({Code::accepted, 7, {"bot", "desk"}, ""}, "alice");
+  CHECK(accepted.status == 200);
+  CHECK(accepted.content_type == "application/json");
+  CHECK(accepted.body == R"({"ok":true,"id":7,"channels":["bot","desk"]})");
+  CHECK(publish_response({Code::accepted, 8, {}, ""}, "a").body == R"({"ok":true,"id":8,"channels":[]})");
+
+  auto not_linked = publish_response({Code::not_linked, 0, {}, "whatever"}, "alice");
+  CHECK(not_linked.status == 404);
+  CHECK(not_linked.body == R"({"error":"user alice has no linked channel"})");
+
+  auto invalid = publish_response({Code::invalid, 0, {}, "empty message"}, "alice");
+  CHECK(invalid.status == 400);
+  CHECK(invalid.body == R"({"error":"empty message"})");
+
+  auto unavailable = publish_response({Code::unavailable, 0, {}, ""}, "alice");
+  CHECK(unavailable.status == 503);
+  CHECK(unavailable.body == R"({"error":"notification store unavailable"})");
+}

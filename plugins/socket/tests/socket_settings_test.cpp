@@ -1,0 +1,103 @@
+#include <catch2/catch.hpp>
+
+#include <grp.h>
+#include <unistd.h>
+
+#include "socket_settings.hpp"
+#include "test_support.hpp"
+
+using namespace notifyd;
+using namespace notifyd::socket_api;
+using notifyd::socket_api::testing::make_config;
+using notifyd::socket_api::testing::TempDir;
+using namespace std::chrono_literals;
+
+TEST_CASE("octal modes") {
+  CHECK(parse_octal_mode("0660") == mode_t{0660});
+  CHECK(parse_octal_mode("660") == mode_t{0660});
+  CHECK(parse_octal_mode("0777") == mode_t{0777});
+  CHECK(parse_octal_mode("0") == mode_t{0});
+  CHECK_FALSE(parse_octal_mode(""));
+  CHECK_FALSE(parse_octal_mode("0800"));
+  CHECK_FALSE(parse_octal_mode("1777"));
+  CHECK_FALSE(parse_octal_mode("4755"));
+  CHECK_FALSE(parse_octal_mode("00660"));
+  CHECK_FALSE(parse_octal_mode("rw-rw----"));
+  CHECK_FALSE(parse_octal_mode("-660"));
+  CHECK(format_octal_mode(0660) == "0660");
+}
+
+TEST_CASE("defaults are valid") {
+  std::vector<std::string> warnings;
+  auto settings = read_socket_settings(make_config(), warnings);
+  REQUIRE(settings.ok());
+  CHECK(settings.value().path == "/run/notifyd/notifyd.sock");
+  CHECK(settings.value().mode == 0660);
+  CHECK_FALSE(settings.value().group);
+  CHECK(settings.value().max_connections == 256);
+  CHECK(settings.value().body_limit == 1u << 20);
+  CHECK(settings.value().header_timeout == 10s);
+  CHECK(settings.value().idle_timeout == 60s);
+  CHECK(settings.value().request_timeout == 30s);
+  CHECK(settings.value().photos.max_bytes == 10u << 20);
+  CHECK(settings.value().photos.directories.size() + warnings.size() == 2);
+}
+
+TEST_CASE("photo directories are resolved; a configured one that is missing is an error") {
+  TempDir dir;
+  std::filesystem::create_directory(dir / "real");
+  std::filesystem::create_directory_symlink(dir / "real", dir / "link");
+  std::vector<std::string> warnings;
+  auto settings = read_socket_settings(
+      make_config({{"photo_dirs", std::vector<std::string>{(dir / "link").string()}}}), warnings);
+  REQUIRE(settings.ok());
+  CHECK(settings.value().photos.directories == std::vector<std::filesystem::path>{dir / "real"});
+
+  auto missing = read_socket_settings(
+      make_config({{"photo_dirs", std::vector<std::string>{(dir / "missing").string()}}}), warnings);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().find("photo_dirs") != std::string::npos);
+
+  auto relative = read_socket_settings(make_config({{"photo_dirs", std::vector<std::string>{"tmp"}}}), warnings);
+  CHECK_FALSE(relative.ok());
+}
+
+TEST_CASE("bad values are refused with the key's name") {
+  std::vector<std::string> warnings;
+  struct Case {
+    const char* key;
+    sdk::ConfigValue value;
+  } cases[] = {
+      {"mode", std::string("0999")},
+      {"mode", std::string("u+rw")},
+      {"group", std::string("no-such-group-notifyd-test")},
+      {"max_connections", std::int64_t{0}},
+      {"body_limit", std::int64_t{-1}},
+      {"photo_max_bytes", std::int64_t{0}},
+      {"header_timeout", std::chrono::milliseconds{0}},
+      {"path", std::string("/run/" + std::string(120, 'x') + ".sock")},
+      {"path", std::string("relative.sock")},
+  };
+  for (const auto& c : cases) {
+    INFO(c.key);
+    auto settings = read_socket_settings(make_config({{c.key, c.value}}), warnings);
+    REQUIRE_FALSE(settings.ok());
+    CHECK(settings.error().find(c.key) != std::string::npos);
+  }
+}
+
+TEST_CASE("groups are looked up by name or number") {
+  group* own = ::getgrgid(::getegid());
+  REQUIRE(own != nullptr);
+  const std::string name = own->gr_name;
+  auto gid = lookup_group(name);
+  REQUIRE(gid.ok());
+  CHECK(gid.value() == ::getegid());
+  CHECK(lookup_group("4242").value() == 4242u);
+  CHECK_FALSE(lookup_group("no-such-group-notifyd-test").ok());
+
+  std::vector<std::string> warnings;
+  auto settings = read_socket_settings(make_config({{"group", name}}), warnings);
+  REQUIRE(settings.ok());
+  CHECK(settings.value().group == ::getegid());
+}
