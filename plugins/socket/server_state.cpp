@@ -8,8 +8,10 @@ ServerState::ServerState(sdk::Host& host, SocketSettings settings_in)
     : host(host),
       settings(std::move(settings_in)),
       routes(host.notifications(), settings.photos),
-      sessions(host.metrics().gauge("socket_connections", "Connections open on the unix-socket API")),
-      requests(host.metrics().counter("socket_requests_total", "Requests answered on the unix-socket API")) {}
+      sessions(host.metrics().gauge("socket_connections", "Connections open on the unix-socket API",
+                                    {{"instance", host.instance_name()}})),
+      requests(host.metrics().counter("socket_requests_total", "Requests answered on the unix-socket API",
+                                      {{"instance", host.instance_name()}})) {}
 
 void ServerState::count_response(unsigned status) noexcept {
   requests.inc();
@@ -17,7 +19,7 @@ void ServerState::count_response(unsigned status) noexcept {
   try {
     host.metrics()
         .counter("socket_errors_total", "Requests on the unix-socket API answered with an error status",
-                 {{"status", std::to_string(status)}})
+                 {{"instance", host.instance_name()}, {"status", std::to_string(status)}})
         .inc();
   } catch (...) {
   }

@@ -155,10 +155,13 @@ class FakeMetrics : public sdk::Metrics {
     if (!slot) slot = std::make_unique<sdk::Gauge>();
     return *slot;
   }
+  /// The count of `name` for the instance the fake host names, plus `labels`.
   std::uint64_t count(const std::string& name, sdk::MetricLabels labels = {}) {
+    labels.insert(labels.begin(), {"instance", instance});
     return counter(name, "", std::move(labels)).value();
   }
-  std::int64_t level(const std::string& name) { return gauge(name, "", {}).value(); }
+  std::int64_t level(const std::string& name) { return gauge(name, "", {{"instance", instance}}).value(); }
+  std::string instance = "api";
 
  private:
   static std::string key(std::string_view name, const sdk::MetricLabels& labels) {
