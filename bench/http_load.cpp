@@ -69,11 +69,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (Clock::now() >= stop_at_) return;
     sent_at_ = Clock::now();
     http::async_write(socket_, request_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-      if (ec) return self->fail();
+      if (ec) return self->fail(ec);
       self->response_ = {};
       http::async_read(self->socket_, self->buffer_, self->response_,
                        [self](boost::system::error_code ec, std::size_t) {
-                         if (ec) return self->fail();
+                         if (ec) return self->fail(ec);
                          const auto now = Clock::now();
                          if (self->sent_at_ >= self->measure_from_) {
                            if (self->response_.result_int() / 100 == 2) {
@@ -88,7 +88,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
                        });
     });
   }
-  void fail() { ++stats.errors; }
+  void fail(boost::system::error_code ec) {
+    ++stats.errors;
+    std::cerr << "http_load: connection lost: " << ec.message() << "\n";
+  }
 
   asio::local::stream_protocol::socket socket_;
   const Options& options_;

@@ -86,6 +86,7 @@ error_log $work/nginx/error.log;
 events { worker_connections 1024; }
 http {
   access_log off;
+  keepalive_requests 100000000;
   client_body_temp_path $work/nginx;
   server {
     listen unix:$work/nginx.sock;

@@ -10,34 +10,33 @@
 
 namespace notifyd::core {
 
+Daemon::EventLoop::EventLoop(unsigned threads)
+    : io(static_cast<int>(threads)),
+      control(boost::asio::make_strand(io)),
+      signals(control, SIGINT, SIGTERM),
+      shutdown_deadline(control) {}
+
 Daemon::Daemon(PreparedConfig config, LogSink& log_sink)
     : config_(std::move(config)),
       log_sink_(log_sink),
       log_(log_sink, "notifyd"),
-      io_(std::make_unique<boost::asio::io_context>(static_cast<int>(config_.file.daemon.threads))),
-      control_(boost::asio::make_strand(*io_)),
-      signals_(control_, SIGINT, SIGTERM),
-      shutdown_deadline_(control_),
+      loop_(std::make_unique<EventLoop>(config_.file.daemon.threads)),
       users_(config_.file.daemon.admin_group),
       documents_(config_.file.daemon.data_dir),
       store_log_(log_sink, "core:store"),
       pipeline_log_(log_sink, "core:pipeline") {}
 
 Daemon::~Daemon() {
-  // Plugin objects go first, while their libraries are still loaded; then the
-  // pipeline and the io_context (whose leftover handlers may hold plugin
-  // objects); then the store; the libraries unload last, with `config_`.
+  // Plugin objects go first, while the io_context (which their I/O objects
+  // need) and their libraries are still there; then the pipeline and the
+  // hosts, whose strands must go before the io_context; then the io_context,
+  // destroying any handler still queued; the store closes after that, and the
+  // libraries unload last, with `config_`.
   for (auto& instance : instances_) instance.plugin.reset();
   pipeline_.reset();
-  signals_.cancel();
-  shutdown_deadline_.cancel();
-  work_.reset();
-  if (io_) {
-    io_->restart();
-    io_->poll();
-  }
   instances_.clear();
   services_.reset();
+  loop_.reset();
   if (store_) store_->close();
 }
 
@@ -65,14 +64,15 @@ int Daemon::run() {
     log_.error("cannot open the notification store: ", status.message);
     return 1;
   }
-  pipeline_ = std::make_unique<Pipeline>(*io_, *store_, config_.file.pipeline, pipeline_log_, metrics_);
+  auto& io = loop_->io;
+  pipeline_ = std::make_unique<Pipeline>(io, *store_, config_.file.pipeline, pipeline_log_, metrics_);
   services_ = std::make_unique<HostServices>(HostServices{
-      *io_, log_sink_, documents_, *pipeline_, routes_, metrics_, users_,
+      io, log_sink_, documents_, *pipeline_, routes_, metrics_, users_,
       sdk::DaemonInfo{daemon.data_dir, daemon.admin_group, std::string(version)}});
 
   if (!create_plugins()) return 1;
   pipeline_->start();
-  work_.emplace(io_->get_executor());
+  loop_->work.emplace(io.get_executor());
   wait_for_signals();
   if (!start_plugins()) {
     exit_code_ = 1;
@@ -82,9 +82,13 @@ int Daemon::run() {
   }
 
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < daemon.threads; ++i) threads.emplace_back([this] { io_->run(); });
-  io_->run();
+  for (unsigned i = 1; i < daemon.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
   for (auto& thread : threads) thread.join();
+  // Let cancelled operations complete (with operation_aborted) while every
+  // object they refer to still exists.
+  io.restart();
+  io.run_for(std::chrono::milliseconds(200));
   log_.info("stopped");
   return exit_code_;
 }
@@ -123,7 +127,7 @@ bool Daemon::start_plugins() {
 }
 
 void Daemon::wait_for_signals() {
-  signals_.async_wait([this](boost::system::error_code ec, int signal) {
+  loop_->signals.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
     if (shutting_down_) {
       log_.warn("second signal (", strsignal(signal), "): exiting now");
@@ -138,8 +142,8 @@ void Daemon::begin_shutdown(const char* reason) {
   if (shutting_down_) return;
   shutting_down_ = true;
   log_.info("stopping (", reason, ")");
-  shutdown_deadline_.expires_after(config_.file.daemon.shutdown_timeout);
-  shutdown_deadline_.async_wait([this](boost::system::error_code ec) {
+  loop_->shutdown_deadline.expires_after(config_.file.daemon.shutdown_timeout);
+  loop_->shutdown_deadline.async_wait([this](boost::system::error_code ec) {
     if (ec || finished_) return;
     log_.warn("shutdown took longer than ", config_.file.daemon.shutdown_timeout.count(),
               " ms; exiting with work still in flight (undelivered notifications stay queued)");
@@ -149,7 +153,7 @@ void Daemon::begin_shutdown(const char* reason) {
   stop_group(instances_of({Kind::frontend, Kind::trigger, Kind::check}), [this] {
     pipeline_->stop([this] {
       stop_group(instances_of({Kind::channel}), [this] {
-        boost::asio::post(control_, [this] { finish_shutdown(); });
+        boost::asio::post(loop_->control, [this] { finish_shutdown(); });
       });
     });
   });
@@ -176,9 +180,10 @@ void Daemon::stop_group(std::vector<Instance*> group, std::function<void()> done
 void Daemon::finish_shutdown() {
   if (finished_) return;
   finished_ = true;
-  shutdown_deadline_.cancel();
-  work_.reset();
-  io_->stop();
+  loop_->shutdown_deadline.cancel();
+  loop_->signals.cancel();
+  loop_->work.reset();
+  loop_->io.stop();
 }
 
 }  // namespace notifyd::core

@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include <optional>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -55,14 +57,21 @@ class Daemon {
   void finish_shutdown();
   std::vector<Instance*> instances_of(std::initializer_list<sdk::Kind> kinds);
 
-  PreparedConfig config_;
+  /// The io_context and the host's own I/O objects on it, destroyed together
+  /// (members in reverse order, the io_context last).
+  struct EventLoop {
+    explicit EventLoop(unsigned threads);
+    boost::asio::io_context io;
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+    boost::asio::strand<boost::asio::io_context::executor_type> control;  // shutdown state lives here
+    boost::asio::signal_set signals;
+    boost::asio::steady_timer shutdown_deadline;
+  };
+
+  PreparedConfig config_;  // declared first: the plugin libraries unload last
   LogSink& log_sink_;
   PrefixedLogger log_;
-  std::unique_ptr<boost::asio::io_context> io_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
-  boost::asio::strand<boost::asio::io_context::executor_type> control_;  // shutdown state lives here
-  boost::asio::signal_set signals_;
-  boost::asio::steady_timer shutdown_deadline_;
+  std::unique_ptr<EventLoop> loop_;
   bool shutting_down_ = false;
   bool finished_ = false;
   int exit_code_ = 0;
