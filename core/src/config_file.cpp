@@ -55,6 +55,15 @@ sdk::ConfigSchema pipeline_schema() {
   return schema;
 }
 
+sdk::ConfigSchema checks_schema() {
+  sdk::ConfigSchema schema;
+  schema.summary("Checks: how many run at once, failure alerts, images.")
+      .integer("max_concurrent", 8, "Checks running at once; more wait in a queue")
+      .integer("failure_alert_after", 3, "Failed runs in a row before the owner is told (and told again on recovery); 0 = never")
+      .integer("image_max_bytes", 10 << 20, "Largest image a check may attach");
+  return schema;
+}
+
 std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, ConfigErrors& errors) {
   const std::string file = path.string();
   auto document = std::make_shared<toml::table>();
@@ -76,12 +85,12 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
   static const toml::table empty;
   for (auto&& [key, node] : root) {
     const auto name = key.str();
-    if (name == "daemon" || name == "pipeline") {
+    if (name == "daemon" || name == "pipeline" || name == "checks") {
       if (!node.is_table()) error_at(errors, file, node.source(), "`" + std::string(name) + "` must be a table");
     } else if (name == "plugin") {
       if (!node.is_array_of_tables()) error_at(errors, file, node.source(), "`plugin` must be written as [[plugin]] tables");
     } else {
-      error_at(errors, file, key.source(), "unknown table `" + std::string(name) + "` (known: daemon, pipeline, plugin)");
+      error_at(errors, file, key.source(), "unknown table `" + std::string(name) + "` (known: daemon, pipeline, checks, plugin)");
     }
   }
 
@@ -116,6 +125,15 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
     p.outbox_memory_items = positive<std::uint32_t>(view.integer("outbox_memory_items"), 10000);
     p.history_max_count = positive<std::uint64_t>(view.integer("history_max_count"), 100000);
     p.history_max_age = view.duration("history_max_age");
+  }
+
+  {
+    ConfigTableValidator validator(file, config.base_dir, "[checks]");
+    const auto view = validator.validate(table_or_empty("checks"), checks_schema(), errors);
+    auto& c = config.checks;
+    c.max_concurrent = positive<std::uint32_t>(view.integer("max_concurrent"), 8);
+    c.failure_alert_after = static_cast<std::uint32_t>(std::max<std::int64_t>(view.integer("failure_alert_after"), 0));
+    c.image_max_bytes = positive<std::uint64_t>(view.integer("image_max_bytes"), 10u << 20);
   }
 
   std::set<std::string> names;

@@ -37,6 +37,13 @@ struct PipelineSettings {
   std::chrono::milliseconds history_max_age{30LL * 24 * 3600 * 1000};
 };
 
+/// The `[checks]` table: how checks run and what happens to their results.
+struct CheckSettings {
+  std::uint32_t max_concurrent = 8;
+  std::uint32_t failure_alert_after = 3;  ///< 0 = no failure alerts
+  std::uint64_t image_max_bytes = 10u << 20;
+};
+
 /// One `[[plugin]]` table before its plugin's schema is known.
 struct PluginSpec {
   std::string use;       ///< library name: `<plugin_dir>/notifyd_<use>.so`
@@ -52,6 +59,7 @@ struct ConfigFile {
   std::filesystem::path base_dir;  ///< relative paths are resolved against it
   DaemonSettings daemon;
   PipelineSettings pipeline;
+  CheckSettings checks;
   std::vector<PluginSpec> plugins;
   std::shared_ptr<const toml::table> document;  ///< the parsed file; keeps positions for later messages
 };
@@ -59,6 +67,7 @@ struct ConfigFile {
 /// The schemas of the host's own tables (also printed by `--describe-plugins`).
 sdk::ConfigSchema daemon_schema();
 sdk::ConfigSchema pipeline_schema();
+sdk::ConfigSchema checks_schema();
 
 /// Reads and validates the host's part of `path`; appends every mistake to
 /// `errors`. Returns nullopt only when the file cannot be read or parsed.

@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "check_routes.hpp"
 #include "version.hpp"
 
 namespace notifyd::core {
@@ -24,7 +25,8 @@ Daemon::Daemon(PreparedConfig config, LogSink& log_sink)
       users_(config_.file.daemon.admin_group),
       documents_(config_.file.daemon.data_dir),
       store_log_(log_sink, "core:store"),
-      pipeline_log_(log_sink, "core:pipeline") {}
+      pipeline_log_(log_sink, "core:pipeline"),
+      checks_log_(log_sink, "core:checks") {}
 
 Daemon::~Daemon() {
   // Plugin objects go first, while the io_context (which their I/O objects
@@ -33,6 +35,7 @@ Daemon::~Daemon() {
   // destroying any handler still queued; the store closes after that, and the
   // libraries unload last, with `config_`.
   for (auto& instance : instances_) instance.plugin.reset();
+  checks_.reset();
   pipeline_.reset();
   instances_.clear();
   services_.reset();
@@ -66,8 +69,14 @@ int Daemon::run() {
   }
   auto& io = loop_->io;
   pipeline_ = std::make_unique<Pipeline>(io, *store_, config_.file.pipeline, pipeline_log_, metrics_);
+  checks_ = std::make_unique<CheckRunner>(*store_, *pipeline_, documents_, config_.file.checks, checks_log_, metrics_);
+  checks_->load_history();
+  if (auto status = register_check_routes(routes_, *checks_, *pipeline_); !status) {
+    log_.error("cannot register the check routes: ", status.message);
+    return 1;
+  }
   services_ = std::make_unique<HostServices>(HostServices{
-      io, log_sink_, documents_, *pipeline_, routes_, metrics_, users_,
+      io, log_sink_, documents_, *pipeline_, *checks_, routes_, metrics_, users_,
       sdk::DaemonInfo{daemon.data_dir, daemon.admin_group, std::string(version)}});
 
   if (!create_plugins()) return 1;
@@ -142,6 +151,7 @@ void Daemon::begin_shutdown(const char* reason) {
   if (shutting_down_) return;
   shutting_down_ = true;
   log_.info("stopping (", reason, ")");
+  checks_->stop();
   loop_->shutdown_deadline.expires_after(config_.file.daemon.shutdown_timeout);
   loop_->shutdown_deadline.async_wait([this](boost::system::error_code ec) {
     if (ec || finished_) return;

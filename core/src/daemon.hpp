@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "check_runner.hpp"
 #include "file_document_store.hpp"
 #include "log_sink.hpp"
 #include "metrics_registry.hpp"
@@ -84,6 +85,8 @@ class Daemon {
   PrefixedLogger pipeline_log_;
   std::unique_ptr<NotificationStore> store_;
   std::unique_ptr<Pipeline> pipeline_;
+  PrefixedLogger checks_log_;
+  std::unique_ptr<CheckRunner> checks_;
   std::unique_ptr<HostServices> services_;
   std::vector<Instance> instances_;
 };

@@ -27,6 +27,7 @@ int describe_plugins(const std::filesystem::path& config_path, notifyd::core::Lo
   }
   print_schema(std::cout, "[daemon]", daemon_schema());
   print_schema(std::cout, "[pipeline]", pipeline_schema());
+  print_schema(std::cout, "[checks]", checks_schema());
   PluginLoader loader(plugin_dir);
   int status = 0;
   for (const auto& file : loader.available()) {

@@ -1,5 +1,6 @@
 #include "notification_store.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "atomic_file.hpp"
@@ -36,7 +37,23 @@ CREATE TABLE IF NOT EXISTS attempts(
   outcome TEXT NOT NULL,
   error TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS attempts_by_notification ON attempts(notification_id);
+CREATE TABLE IF NOT EXISTS runs(
+  id INTEGER PRIMARY KEY,
+  user TEXT NOT NULL,
+  check_name TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  exit_code INTEGER,
+  outcome TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  stderr TEXT NOT NULL,
+  notification_id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS runs_by_check ON runs(user, check_name, id);
 )sql";
+
+constexpr std::string_view run_columns =
+    "id, user, check_name, trigger, started_at, duration_ms, exit_code, outcome, detail, stderr, notification_id";
 
 constexpr std::string_view notification_columns =
     "id, user, title, message, format, source, data, image_path, image_type, created_at";
@@ -95,11 +112,16 @@ struct NotificationStore::Statements {
         delete_notification(db.prepare("DELETE FROM notifications WHERE id = ?1")),
         delete_deliveries(db.prepare("DELETE FROM deliveries WHERE notification_id = ?1")),
         delete_attempts(db.prepare("DELETE FROM attempts WHERE notification_id = ?1")),
-        max_id(db.prepare("SELECT coalesce(max(id), 0) FROM notifications")) {}
+        max_id(db.prepare("SELECT coalesce(max(id), 0) FROM notifications")),
+        insert_run(db.prepare("INSERT INTO runs(" + std::string(run_columns) +
+                              ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")),
+        delete_old_runs(db.prepare("DELETE FROM runs WHERE started_at < ?1")),
+        max_run_id(db.prepare("SELECT coalesce(max(id), 0) FROM runs")) {}
 
   SqliteStatement begin, commit, rollback;
   SqliteStatement insert_notification, insert_delivery, update_delivery, insert_attempt;
   SqliteStatement select_prunable, delete_notification, delete_deliveries, delete_attempts, max_id;
+  SqliteStatement insert_run, delete_old_runs, max_run_id;
 };
 
 NotificationStore::NotificationStore(std::filesystem::path data_dir, sdk::Logger& log)
@@ -126,6 +148,8 @@ sdk::Status NotificationStore::open() {
     statements_ = std::make_unique<Statements>(writer_db_);
     if (statements_->max_id.step()) next_id_ = static_cast<std::uint64_t>(statements_->max_id.integer(0)) + 1;
     statements_->max_id.reset();
+    if (statements_->max_run_id.step()) next_run_id_ = static_cast<std::uint64_t>(statements_->max_run_id.integer(0)) + 1;
+    statements_->max_run_id.reset();
     if (auto status = reader_db_.open(path, true); !status) return status;
     writer_ = std::thread([this] { run_writer(); });
     return sdk::Status::success();
@@ -280,6 +304,11 @@ void NotificationStore::prune(std::int64_t created_before_ms, std::uint64_t keep
       }
     }
     *removed = ids.size();
+    s.delete_old_runs.bind(1, created_before_ms);
+    if (!s.delete_old_runs.run()) {
+      error = writer_db_.error();
+      return false;
+    }
     return true;
   };
   op.done = [removed, images, done = std::move(done)](sdk::Status status) {
@@ -292,6 +321,84 @@ void NotificationStore::prune(std::int64_t created_before_ms, std::uint64_t keep
     if (done) done(status ? *removed : 0);
   };
   enqueue(std::move(op));
+}
+
+std::uint64_t NotificationStore::next_run_id() {
+  std::lock_guard lock(queue_mutex_);
+  return next_run_id_++;
+}
+
+void NotificationStore::insert_run(sdk::RunRecord run, std::function<void(sdk::Status)> done) {
+  WriteOp op;
+  op.apply = [this, run = std::move(run)](std::string& error) {
+    auto& statement = statements_->insert_run;
+    statement.bind(1, static_cast<std::int64_t>(run.id))
+        .bind(2, run.user)
+        .bind(3, run.check)
+        .bind(4, run.trigger)
+        .bind(5, run.started_at_ms)
+        .bind(6, run.duration_ms)
+        .bind(7, run.exit_code ? std::optional<std::int64_t>(*run.exit_code) : std::nullopt)
+        .bind(8, run.outcome)
+        .bind(9, run.detail)
+        .bind(10, run.stderr_tail)
+        .bind(11, static_cast<std::int64_t>(run.notification_id));
+    if (!statement.run()) {
+      error = writer_db_.error();
+      return false;
+    }
+    return true;
+  };
+  op.done = std::move(done);
+  enqueue(std::move(op));
+}
+
+std::vector<sdk::RunRecord> NotificationStore::load_runs(SqliteStatement& select) {
+  std::vector<sdk::RunRecord> runs;
+  while (select.step()) {
+    sdk::RunRecord run;
+    run.id = static_cast<std::uint64_t>(select.integer(0));
+    run.user = select.text(1);
+    run.check = select.text(2);
+    run.trigger = select.text(3);
+    run.started_at_ms = select.integer(4);
+    run.duration_ms = select.integer(5);
+    if (!select.is_null(6)) run.exit_code = static_cast<int>(select.integer(6));
+    run.outcome = select.text(7);
+    run.detail = select.text(8);
+    run.stderr_tail = select.text(9);
+    run.notification_id = static_cast<std::uint64_t>(select.integer(10));
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+sdk::Result<std::vector<sdk::RunRecord>> NotificationStore::runs(std::string_view user, std::string_view check,
+                                                                 std::uint32_t limit) const {
+  using R = sdk::Result<std::vector<sdk::RunRecord>>;
+  try {
+    std::string sql = "SELECT " + std::string(run_columns) + " FROM runs WHERE user = ?1";
+    if (!check.empty()) sql += " AND check_name = ?2";
+    sql += " ORDER BY id DESC LIMIT ?3";
+    std::lock_guard lock(reader_mutex_);
+    auto select = reader_db_.prepare(sql);
+    select.bind(1, user).bind(2, check).bind(3, static_cast<std::int64_t>(std::clamp<std::uint32_t>(limit, 1, 500)));
+    return load_runs(select);
+  } catch (const std::exception& e) {
+    return R::failure(e.what());
+  }
+}
+
+sdk::Result<std::vector<sdk::RunRecord>> NotificationStore::latest_runs() const {
+  using R = sdk::Result<std::vector<sdk::RunRecord>>;
+  try {
+    std::lock_guard lock(reader_mutex_);
+    auto select = reader_db_.prepare("SELECT " + std::string(run_columns) +
+                                     " FROM runs WHERE id IN (SELECT max(id) FROM runs GROUP BY user, check_name)");
+    return load_runs(select);
+  } catch (const std::exception& e) {
+    return R::failure(e.what());
+  }
 }
 
 void NotificationStore::run_writer() {

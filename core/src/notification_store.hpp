@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "notifyd/sdk/check_service.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/notification.hpp"
 #include "notifyd/sdk/notification_service.hpp"
@@ -55,8 +56,19 @@ class NotificationStore {
   /// attempt row. Fire and forget: committed with the next group.
   void update_delivery(std::uint64_t id, std::string channel, DeliveryState state, std::uint32_t attempts,
                        std::string error, std::string attempt_outcome);
+  /// A fresh id for a check run that is about to start.
+  std::uint64_t next_run_id();
+  /// Stores a finished run (its id from `next_run_id`); `done` after the commit.
+  void insert_run(sdk::RunRecord run, std::function<void(sdk::Status)> done);
+  /// Recent runs, newest first; empty `check` = all of `user`'s checks.
+  sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view check,
+                                                std::uint32_t limit) const;
+  /// The newest run of every check.
+  sdk::Result<std::vector<sdk::RunRecord>> latest_runs() const;
+
   /// Removes notifications created before `created_before_ms` or beyond the
-  /// newest `keep_count`, except those with a pending delivery, and their images.
+  /// newest `keep_count`, except those with a pending delivery, and their
+  /// images; and runs older than `created_before_ms`.
   void prune(std::int64_t created_before_ms, std::uint64_t keep_count, std::function<void(std::size_t)> done);
 
   /// Pending deliveries of `channel` with ids above `after_id`, oldest first.
@@ -82,6 +94,7 @@ class NotificationStore {
   void commit_batch(std::vector<WriteOp>& batch);
   bool insert_rows(const sdk::Notification& notification, const std::vector<std::string>& channels, std::string& error);
   std::vector<sdk::HistoryEntry> load_entries(SqliteStatement& select) const;
+  static std::vector<sdk::RunRecord> load_runs(SqliteStatement& select);
 
   std::filesystem::path data_dir_;
   std::filesystem::path image_dir_;
@@ -97,6 +110,7 @@ class NotificationStore {
   std::vector<WriteOp> queue_;
   bool closing_ = false;
   std::uint64_t next_id_ = 1;
+  std::uint64_t next_run_id_ = 1;
   std::thread writer_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <boost/asio/strand.hpp>
 
+#include "check_runner.hpp"
 #include "file_document_store.hpp"
 #include "log_sink.hpp"
 #include "metrics_registry.hpp"
@@ -18,10 +19,35 @@ struct HostServices {
   LogSink& log_sink;
   FileDocumentStore& documents;
   Pipeline& pipeline;
+  CheckRunner& checks;
   RouteTable& routes;
   MetricsRegistry& metrics;
   const UserDirectory& users;
   sdk::DaemonInfo info;
+};
+
+/// The check service as one plugin instance sees it: providers it registers
+/// are known by the instance's name.
+class PluginCheckService final : public sdk::CheckService {
+ public:
+  PluginCheckService(CheckRunner& runner, std::string instance) : runner_(runner), instance_(std::move(instance)) {}
+  void add_provider(sdk::CheckProvider& provider) noexcept override { runner_.add_provider(instance_, provider); }
+  std::vector<sdk::CheckStatus> checks(std::string_view user) const noexcept override { return runner_.checks(user); }
+  void run(std::string_view user, std::string_view name, std::string trigger,
+           std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept override {
+    runner_.run(user, name, std::move(trigger), std::move(done));
+  }
+  sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view name,
+                                                std::uint32_t limit) const noexcept override {
+    return runner_.runs(user, name, limit);
+  }
+  void set_next_run(std::string_view user, std::string_view name, std::int64_t at_ms) noexcept override {
+    runner_.set_next_run(user, name, at_ms);
+  }
+
+ private:
+  CheckRunner& runner_;
+  std::string instance_;
 };
 
 /// `sdk::Host` for one plugin instance: its own strand, logger and config
@@ -34,6 +60,7 @@ class PluginHost final : public sdk::Host {
         config_(std::move(config)),
         services_(services),
         strand_(boost::asio::make_strand(services.io)),
+        checks_(services.checks, name_),
         log_(services.log_sink, std::string(sdk::kind_name(kind)) + ":" + name_) {}
 
   const std::string& instance_name() const noexcept override { return name_; }
@@ -44,6 +71,7 @@ class PluginHost final : public sdk::Host {
   const sdk::PluginConfig& config() const noexcept override { return config_; }
   sdk::DocumentStore& documents() noexcept override { return services_.documents; }
   sdk::NotificationService& notifications() noexcept override { return services_.pipeline; }
+  sdk::CheckService& checks() noexcept override { return checks_; }
   sdk::RouteRegistry& routes() noexcept override { return services_.routes; }
   sdk::Metrics& metrics() noexcept override { return services_.metrics; }
   const sdk::DaemonInfo& daemon() const noexcept override { return services_.info; }
@@ -55,6 +83,7 @@ class PluginHost final : public sdk::Host {
   sdk::PluginConfig config_;
   HostServices& services_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  PluginCheckService checks_;
   PrefixedLogger log_;
 };
 

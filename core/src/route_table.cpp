@@ -28,7 +28,8 @@ sdk::Status RouteTable::add(sdk::Route route) noexcept {
     }
     std::unique_lock lock(mutex_);
     for (const auto& existing : routes_) {
-      if (existing.method == route.method && existing.path == route.path && (existing.surfaces & route.surfaces)) {
+      if (existing.method == route.method && existing.path == route.path && existing.prefix == route.prefix &&
+          (existing.surfaces & route.surfaces)) {
         return sdk::Status::failure("route " + route.method + " " + route.path + " is already registered");
       }
     }

@@ -32,6 +32,12 @@ SqliteStatement& SqliteStatement::bind(int index, std::string_view value) {
   return *this;
 }
 
+SqliteStatement& SqliteStatement::bind(int index, std::optional<std::int64_t> value) {
+  if (value) return bind(index, *value);
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
 bool SqliteStatement::step() {
   last_code_ = sqlite3_step(stmt_);
   return last_code_ == SQLITE_ROW;

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,12 +22,15 @@ class SqliteStatement {
 
   SqliteStatement& bind(int index, std::int64_t value);
   SqliteStatement& bind(int index, std::string_view value);
+  /// Binds the value, or NULL when there is none.
+  SqliteStatement& bind(int index, std::optional<std::int64_t> value);
   /// Steps once: true while a row is available.
   bool step();
   /// Steps to completion; false when SQLite reported an error.
   bool run();
   void reset();
   std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+  bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
   std::string text(int column) const;
   int last_code() const noexcept { return last_code_; }
 

@@ -16,6 +16,15 @@ std::optional<std::string> UserDirectory::name_of(uid_t uid) {
   return std::string(found->pw_name);
 }
 
+std::optional<uid_t> UserDirectory::uid_of(std::string_view user) {
+  std::vector<char> buffer(16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  const std::string name(user);
+  if (getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found) return std::nullopt;
+  return found->pw_uid;
+}
+
 bool UserDirectory::group_exists(std::string_view group) {
   std::vector<char> buffer(65536);
   struct group entry{};

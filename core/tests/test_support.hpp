@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "check_runner.hpp"
 #include "file_document_store.hpp"
 #include "log_sink.hpp"
 #include "metrics_registry.hpp"
@@ -46,6 +47,7 @@ struct TestServices {
   TempDir dir;
   std::filesystem::path data;
   core::PipelineSettings settings;
+  core::CheckSettings check_settings;
   boost::asio::io_context io;
   core::LogSink sink;
   core::PrefixedLogger log{sink, "test"};
@@ -55,6 +57,7 @@ struct TestServices {
   core::UserDirectory users{""};
   std::unique_ptr<core::NotificationStore> store;
   std::unique_ptr<core::Pipeline> pipeline;
+  std::unique_ptr<core::CheckRunner> checks;
   std::unique_ptr<core::HostServices> services;
 };
 

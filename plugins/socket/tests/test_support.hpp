@@ -225,6 +225,21 @@ class FakeDocuments : public sdk::DocumentStore {
   std::filesystem::path root_ = "/nonexistent";
 };
 
+/// A check service with no checks: the socket front-end never uses it directly.
+class NoChecks final : public sdk::CheckService {
+ public:
+  void add_provider(sdk::CheckProvider&) noexcept override {}
+  std::vector<sdk::CheckStatus> checks(std::string_view) const noexcept override { return {}; }
+  void run(std::string_view, std::string_view name, std::string,
+           std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept override {
+    done(sdk::Result<sdk::RunRecord>::failure("no check named " + std::string(name)));
+  }
+  sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view, std::string_view, std::uint32_t) const noexcept override {
+    return std::vector<sdk::RunRecord>{};
+  }
+  void set_next_run(std::string_view, std::string_view, std::int64_t) noexcept override {}
+};
+
 /// A host around a test's io_context.
 class FakeHost : public sdk::Host {
  public:
@@ -240,6 +255,7 @@ class FakeHost : public sdk::Host {
   sdk::DocumentStore& documents() noexcept override { return documents_; }
   sdk::NotificationService& notifications() noexcept override { return notifications_service; }
   sdk::RouteRegistry& routes() noexcept override { return route_table; }
+  sdk::CheckService& checks() noexcept override { return no_checks; }
   sdk::Metrics& metrics() noexcept override { return metric_registry; }
   const sdk::DaemonInfo& daemon() const noexcept override { return info_; }
   bool is_admin(std::string_view user) const noexcept override { return admins.count(std::string(user)) > 0; }
@@ -256,6 +272,7 @@ class FakeHost : public sdk::Host {
   sdk::PluginConfig config_;
   FakeDocuments documents_;
   sdk::DaemonInfo info_;
+  NoChecks no_checks;
   std::string name_ = "api";
 };
 

@@ -7,6 +7,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "notifyd/sdk/check_service.hpp"
 #include "notifyd/sdk/config.hpp"
 #include "notifyd/sdk/document_store.hpp"
 #include "notifyd/sdk/http.hpp"
@@ -46,6 +47,8 @@ class Host {
   virtual DocumentStore& documents() noexcept = 0;
   /// The delivery pipeline: publish notifications, read history.
   virtual NotificationService& notifications() noexcept = 0;
+  /// The checks: register a provider, run one, read run history.
+  virtual CheckService& checks() noexcept = 0;
   /// The route table shared by all plugins and front-ends.
   virtual RouteRegistry& routes() noexcept = 0;
   /// Metric counters and gauges.

@@ -2,6 +2,7 @@
 // Everything a plugin or native check needs, in one include.
 
 #include "notifyd/sdk/check_result.hpp"
+#include "notifyd/sdk/check_service.hpp"
 #include "notifyd/sdk/config.hpp"
 #include "notifyd/sdk/delivery.hpp"
 #include "notifyd/sdk/document_store.hpp"

@@ -1,0 +1,123 @@
+#include "check_routes.hpp"
+
+#include <charconv>
+#include <ctime>
+
+namespace notifyd::core {
+namespace {
+
+std::string iso_time(std::int64_t ms) {
+  if (ms <= 0) return "null";
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buffer;
+}
+
+// The user a request is about: the caller, or (admins only) `?user=`.
+std::optional<std::string> target_user(const sdk::HttpRequest& request, sdk::Responder& respond) {
+  std::string user = request.caller.user;
+  if (auto named = request.param("user"); named && !named->empty()) user = std::string(*named);
+  if (user.empty()) {
+    respond(sdk::HttpResponse::error(401, "login required"));
+    return std::nullopt;
+  }
+  if (!request.caller.may_act_for(user)) {
+    respond(sdk::HttpResponse::error(403, request.caller.user + " may only see and run its own checks"));
+    return std::nullopt;
+  }
+  return user;
+}
+
+std::string status_json(const sdk::CheckStatus& status) {
+  const auto& d = status.definition;
+  return "{\"name\":" + sdk::json_quote(d.name) + ",\"user\":" + sdk::json_quote(d.user) +
+         ",\"schedule\":" + sdk::json_quote(d.schedule) + ",\"origin\":" + sdk::json_quote(d.origin) +
+         ",\"provider\":" + sdk::json_quote(d.provider) + ",\"timeout_ms\":" + std::to_string(d.timeout.count()) +
+         ",\"last_run\":" + (status.last_run ? run_json(*status.last_run) : "null") +
+         ",\"last_sent\":" + iso_time(status.last_sent_ms) + ",\"next_run\":" + iso_time(status.next_run_ms) + "}";
+}
+
+}  // namespace
+
+std::string run_json(const sdk::RunRecord& run) {
+  return "{\"id\":" + std::to_string(run.id) + ",\"check\":" + sdk::json_quote(run.check) +
+         ",\"user\":" + sdk::json_quote(run.user) + ",\"trigger\":" + sdk::json_quote(run.trigger) +
+         ",\"started_at\":" + iso_time(run.started_at_ms) + ",\"duration_ms\":" + std::to_string(run.duration_ms) +
+         ",\"exit_code\":" + (run.exit_code ? std::to_string(*run.exit_code) : "null") +
+         ",\"outcome\":" + sdk::json_quote(run.outcome) + ",\"detail\":" + sdk::json_quote(run.detail) +
+         ",\"stderr\":" + sdk::json_quote(run.stderr_tail) +
+         ",\"notification_id\":" + (run.notification_id ? std::to_string(run.notification_id) : "null") + "}";
+}
+
+sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runner,
+                                  sdk::NotificationService& notifications) {
+  const std::uint32_t surfaces = sdk::surface_socket | sdk::surface_web;
+  sdk::Route list{"GET", "/v1/checks", false, surfaces, false, [&runner](sdk::HttpRequest request, sdk::Responder respond) {
+    auto user = target_user(request, respond);
+    if (!user) return;
+    std::string body = "{\"checks\":[";
+    bool first = true;
+    for (const auto& status : runner.checks(*user)) {
+      if (!first) body += ",";
+      first = false;
+      body += status_json(status);
+    }
+    respond(sdk::HttpResponse::json(200, body + "]}"));
+  }};
+
+  sdk::Route run{"POST", "/v1/checks", true, surfaces, false,
+                 [&runner, &notifications](sdk::HttpRequest request, sdk::Responder respond) {
+    if (request.path_params.size() != 2 || request.path_params[1] != "run") {
+      return respond(sdk::HttpResponse::error(404, "not found"));
+    }
+    auto user = target_user(request, respond);
+    if (!user) return;
+    const std::string name = request.path_params[0];
+    const std::string trigger = request.caller.user == *user ? "manual" : "manual:" + request.caller.user;
+    runner.run(*user, name, trigger, [respond, &notifications](sdk::Result<sdk::RunRecord> result) {
+      if (!result) return respond(sdk::HttpResponse::error(404, result.error()));
+      std::string body = "{\"run\":" + run_json(result.value()) + ",\"notification\":";
+      const auto id = result.value().notification_id;
+      auto entry = id ? notifications.find(id) : sdk::Result<sdk::HistoryEntry>::failure("none");
+      if (entry) {
+        const auto& n = entry.value().notification;
+        body += "{\"id\":" + std::to_string(n.id) + ",\"title\":" + sdk::json_quote(n.title) +
+                ",\"message\":" + sdk::json_quote(n.message) + ",\"image\":" + (n.image_path.empty() ? "false" : "true") + "}";
+      } else {
+        body += "null";
+      }
+      respond(sdk::HttpResponse::json(200, body + "}"));
+    });
+  }};
+
+  sdk::Route history{"GET", "/v1/checks", true, surfaces, false, [&runner](sdk::HttpRequest request, sdk::Responder respond) {
+    if (request.path_params.size() != 2 || request.path_params[1] != "runs") {
+      return respond(sdk::HttpResponse::error(404, "not found"));
+    }
+    auto user = target_user(request, respond);
+    if (!user) return;
+    std::uint32_t limit = 20;
+    if (auto text = request.param("limit")) {
+      auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+      if (ec != std::errc{} || end != text->data() + text->size() || limit == 0) {
+        return respond(sdk::HttpResponse::error(400, "limit must be a positive number"));
+      }
+    }
+    auto runs = runner.runs(*user, request.path_params[0], std::min<std::uint32_t>(limit, 500));
+    if (!runs) return respond(sdk::HttpResponse::error(500, runs.error()));
+    std::string body = "{\"runs\":[";
+    for (std::size_t i = 0; i < runs.value().size(); ++i) body += (i ? "," : "") + run_json(runs.value()[i]);
+    respond(sdk::HttpResponse::json(200, body + "]}"));
+  }};
+
+  for (auto* route : {&list, &run, &history}) {
+    if (auto status = routes.add(std::move(*route)); !status) return status;
+  }
+  return sdk::Status::success();
+}
+
+}  // namespace notifyd::core

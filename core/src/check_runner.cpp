@@ -1,0 +1,384 @@
+#include "check_runner.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "notifyd/sdk/duration.hpp"
+#include "notifyd/sdk/image.hpp"
+#include "user_directory.hpp"
+
+namespace notifyd::core {
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool is_failure(std::string_view outcome) {
+  return outcome == "timeout" || outcome == "bad_output" || outcome == "failed" || outcome == "refused";
+}
+
+// Reads the image a check attached: a regular file owned by `user`, within
+// `max_bytes`, recognisably PNG, JPEG, GIF or WebP.
+sdk::Result<sdk::ImageUpload> read_check_image(const std::string& path, std::string_view user, std::uint64_t max_bytes) {
+  using R = sdk::Result<sdk::ImageUpload>;
+  const auto uid = UserDirectory::uid_of(user);
+  if (!uid) return R::failure("unknown user " + std::string(user));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return R::failure("`image_path` " + path + " cannot be opened (missing, a symlink, or unreadable)");
+  struct stat info {};
+  std::string bytes;
+  std::string problem;
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    problem = "`image_path` " + path + " is not a regular file";
+  } else if (info.st_uid != *uid) {
+    problem = "`image_path` " + path + " is not owned by " + std::string(user);
+  } else if (static_cast<std::uint64_t>(info.st_size) > max_bytes) {
+    problem = "`image_path` " + path + " is larger than " + std::to_string(max_bytes) + " bytes";
+  } else {
+    bytes.resize(static_cast<std::size_t>(info.st_size));
+    std::size_t got = 0;
+    while (got < bytes.size()) {
+      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    bytes.resize(got);
+  }
+  ::close(fd);
+  if (!problem.empty()) return R::failure(problem);
+  const auto type = sdk::sniff_image_type(bytes);
+  if (!type) return R::failure("`image_path` " + path + " is not a PNG, JPEG, GIF or WebP image");
+  return sdk::ImageUpload{std::move(bytes), *type};
+}
+
+}  // namespace
+
+CheckRunner::CheckRunner(NotificationStore& store, sdk::NotificationService& notifications,
+                         sdk::DocumentStore& documents, const CheckSettings& settings, sdk::Logger& log,
+                         sdk::Metrics& metrics)
+    : store_(store),
+      notifications_(notifications),
+      ledger_(documents, log),
+      settings_(settings),
+      log_(log),
+      runs_started_(metrics.counter("check_runs_started_total", "Check runs started")),
+      metrics_(metrics) {}
+
+void CheckRunner::load_history() {
+  auto latest = store_.latest_runs();
+  if (!latest) {
+    log_.error("cannot load run history: ", latest.error());
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  for (auto& run : latest.value()) states_[{run.user, run.check}].last_run = std::move(run);
+}
+
+void CheckRunner::stop() {
+  std::deque<std::shared_ptr<Job>> queued;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    queued.swap(queue_);
+    for (const auto& job : queued) states_[{job->record.user, job->record.check}].running = false;
+  }
+  for (auto& job : queued) job->done(sdk::Result<sdk::RunRecord>::failure("notifyd is stopping"));
+}
+
+void CheckRunner::add_provider(std::string instance, sdk::CheckProvider& provider) noexcept {
+  std::lock_guard lock(mutex_);
+  providers_.push_back({std::move(instance), &provider});
+}
+
+std::optional<std::pair<sdk::CheckDefinition, sdk::CheckProvider*>> CheckRunner::find(std::string_view user,
+                                                                                      std::string_view name) const {
+  std::vector<Provider> providers;
+  {
+    std::lock_guard lock(mutex_);
+    providers = providers_;
+  }
+  for (const auto& p : providers) {
+    for (auto& definition : p.provider->list_checks()) {
+      if (definition.user == user && definition.name == name) {
+        definition.provider = p.instance;
+        return std::pair{std::move(definition), p.provider};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<sdk::CheckStatus> CheckRunner::checks(std::string_view user) const noexcept {
+  std::vector<sdk::CheckStatus> out;
+  try {
+    std::vector<Provider> providers;
+    {
+      std::lock_guard lock(mutex_);
+      providers = providers_;
+    }
+    for (const auto& p : providers) {
+      for (auto& definition : p.provider->list_checks()) {
+        if (!user.empty() && definition.user != user) continue;
+        definition.provider = p.instance;
+        out.push_back({std::move(definition), std::nullopt, 0, 0});
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.definition.user, a.definition.name) < std::tie(b.definition.user, b.definition.name);
+    });
+    for (auto& status : out) {
+      status.last_sent_ms = ledger_.last_sent(status.definition.user, status.definition.name) * 1000;
+      std::lock_guard lock(mutex_);
+      if (auto it = states_.find({status.definition.user, status.definition.name}); it != states_.end()) {
+        status.last_run = it->second.last_run;
+        status.next_run_ms = it->second.next_run_ms;
+      }
+    }
+  } catch (const std::exception& e) {
+    log_.error("cannot list checks: ", e.what());
+  }
+  return out;
+}
+
+void CheckRunner::run(std::string_view user, std::string_view name, std::string trigger,
+                      std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept {
+  try {
+    auto found = find(user, name);
+    if (!found) {
+      done(sdk::Result<sdk::RunRecord>::failure("no check named \"" + std::string(name) + "\" for " + std::string(user)));
+      return;
+    }
+    auto job = std::make_shared<Job>();
+    job->definition = std::move(found->first);
+    job->provider = found->second;
+    job->record.check = std::string(name);
+    job->record.user = std::string(user);
+    job->record.trigger = std::move(trigger);
+    job->done = std::move(done);
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) {
+        job->done(sdk::Result<sdk::RunRecord>::failure("notifyd is stopping"));
+        return;
+      }
+      auto& state = states_[{job->record.user, job->record.check}];
+      if (!state.running) {
+        state.running = true;
+        queue_.push_back(job);
+        job.reset();
+      }
+    }
+    if (job) {
+      job->record.id = store_.next_run_id();
+      job->record.started_at_ms = now_ms();
+      job->record.outcome = "skipped";
+      job->record.detail = "the previous run is still going";
+      store_.insert_run(job->record, [job](sdk::Status status) {
+        if (!status) return job->done(sdk::Result<sdk::RunRecord>::failure(status.message));
+        job->done(job->record);
+      });
+      return;
+    }
+    start_queued();
+  } catch (const std::exception& e) {
+    done(sdk::Result<sdk::RunRecord>::failure(e.what()));
+  }
+}
+
+void CheckRunner::start_queued() {
+  for (;;) {
+    std::shared_ptr<Job> job;
+    {
+      std::lock_guard lock(mutex_);
+      if (queue_.empty() || active_ >= settings_.max_concurrent) return;
+      job = queue_.front();
+      queue_.pop_front();
+      ++active_;
+    }
+    runs_started_.inc();
+    job->record.id = store_.next_run_id();
+    job->record.started_at_ms = now_ms();
+    job->provider->execute(job->definition, job->record.id, [this, job](sdk::CheckExecution execution) {
+      on_executed(job, std::move(execution));
+    });
+  }
+}
+
+void CheckRunner::on_executed(std::shared_ptr<Job> job, sdk::CheckExecution execution) {
+  try {
+    job->record.duration_ms = now_ms() - job->record.started_at_ms;
+    job->record.stderr_tail = std::move(execution.stderr_tail);
+    interpret(job, std::move(execution));
+  } catch (const std::exception& e) {
+    job->record.outcome = "failed";
+    job->record.detail = e.what();
+    finish(job);
+  }
+}
+
+void CheckRunner::interpret(std::shared_ptr<Job> job, sdk::CheckExecution execution) {
+  using Status = sdk::CheckExecution::Status;
+  auto& record = job->record;
+  switch (execution.status) {
+    case Status::refused:
+      record.outcome = "refused";
+      record.detail = execution.error;
+      return finish(job);
+    case Status::failed_to_start:
+      record.outcome = "failed";
+      record.detail = "could not start: " + execution.error;
+      return finish(job);
+    case Status::timed_out:
+      record.outcome = "timeout";
+      record.detail = execution.error.empty()
+                          ? "killed after " + sdk::format_duration(job->definition.timeout)
+                          : execution.error;
+      return finish(job);
+    case Status::exited:
+      break;
+  }
+  record.exit_code = execution.exit_code;
+  if (execution.exit_code != 0) {
+    record.outcome = "failed";
+    record.detail = execution.error.empty() ? "exited with status " + std::to_string(execution.exit_code)
+                                            : execution.error;
+    return finish(job);
+  }
+  sdk::Result<sdk::CheckResult> result =
+      execution.result ? sdk::Result<sdk::CheckResult>(*execution.result) : sdk::parse_check_result(execution.output);
+  if (!result) {
+    record.outcome = "bad_output";
+    record.detail = result.error();
+    if (execution.output_truncated) record.detail += " (stdout was cut at the output limit)";
+    return finish(job);
+  }
+  if (!result->notify) {
+    record.outcome = "quiet";
+    return finish(job);
+  }
+  const auto last_sent = ledger_.last_sent(record.user, record.check);
+  const auto now_seconds = now_ms() / 1000;
+  if (last_sent > 0 && now_seconds < last_sent + result->cooldown.count()) {
+    record.outcome = "cooldown";
+    record.detail = "suppressed: sent " + sdk::format_duration(std::chrono::seconds(now_seconds - last_sent)) +
+                    " ago, cooldown " + sdk::format_duration(result->cooldown);
+    return finish(job);
+  }
+  publish_result(job, result.value());
+}
+
+void CheckRunner::publish_result(std::shared_ptr<Job> job, const sdk::CheckResult& result) {
+  sdk::PublishRequest request;
+  auto& n = request.notification;
+  n.user = job->record.user;
+  n.title = result.title;
+  n.message = result.message;
+  n.format = sdk::TextFormat::markdown;
+  n.source = job->record.check;
+  n.data_json = result.data_json;
+  if (!result.image_path.empty()) {
+    auto image = read_check_image(result.image_path, job->record.user, settings_.image_max_bytes);
+    if (!image) {
+      job->record.outcome = "bad_output";
+      job->record.detail = image.error();
+      return finish(job);
+    }
+    request.image = std::move(image.value());
+  }
+  notifications_.publish(std::move(request), [this, job](sdk::PublishOutcome outcome) {
+    using Code = sdk::PublishOutcome::Code;
+    if (outcome.code == Code::accepted) {
+      ledger_.record(job->record.user, job->record.check, now_ms() / 1000);
+      job->record.outcome = "notified";
+      job->record.notification_id = outcome.id;
+      std::string channels;
+      for (const auto& channel : outcome.channels) channels += (channels.empty() ? "" : ", ") + channel;
+      job->record.detail = "sent as notification " + std::to_string(outcome.id) + " via " + channels;
+    } else {
+      job->record.outcome = "failed";
+      job->record.detail = "not sent: " + outcome.message;
+    }
+    finish(job);
+  });
+}
+
+void CheckRunner::finish(std::shared_ptr<Job> job) {
+  if (is_failure(job->record.outcome)) {
+    log_.warn("check ", job->record.check, " of ", job->record.user, ": ", job->record.outcome, ": ",
+              job->record.detail);
+  }
+  metrics_.counter("check_runs_total", "Finished check runs by outcome", {{"outcome", job->record.outcome}}).inc();
+  store_.insert_run(job->record, [this, job](sdk::Status status) {
+    {
+      std::lock_guard lock(mutex_);
+      auto& state = states_[{job->record.user, job->record.check}];
+      state.running = false;
+      state.last_run = job->record;
+      --active_;
+    }
+    if (!status) log_.error("cannot record run ", job->record.id, ": ", status.message);
+    track_failures(job->record);
+    job->done(job->record);
+    start_queued();
+  });
+}
+
+void CheckRunner::track_failures(const sdk::RunRecord& record) {
+  if (settings_.failure_alert_after == 0) return;
+  std::uint32_t failures = 0;
+  bool recovered = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto& state = states_[{record.user, record.check}];
+    if (is_failure(record.outcome)) {
+      failures = ++state.failures_in_a_row;
+    } else {
+      recovered = state.failures_in_a_row >= settings_.failure_alert_after;
+      state.failures_in_a_row = 0;
+    }
+  }
+  if (failures == settings_.failure_alert_after) {
+    alert_owner(record.user, record.check, "Check " + record.check + " is failing",
+                record.check + " failed " + std::to_string(failures) + " runs in a row. Last run: " + record.outcome +
+                    ": " + record.detail);
+  } else if (recovered) {
+    alert_owner(record.user, record.check, "Check " + record.check + " recovered",
+                record.check + " ran successfully again (" + record.outcome + ").");
+  }
+}
+
+void CheckRunner::alert_owner(const std::string& user, const std::string& check, std::string title,
+                              std::string message) {
+  sdk::PublishRequest request;
+  request.notification.user = user;
+  request.notification.title = std::move(title);
+  request.notification.message = std::move(message);
+  request.notification.format = sdk::TextFormat::plain;
+  request.notification.source = "notifyd";
+  notifications_.publish(std::move(request), [this, user, check](sdk::PublishOutcome outcome) {
+    if (outcome.code != sdk::PublishOutcome::Code::accepted) {
+      log_.warn("cannot tell ", user, " about check ", check, ": ", outcome.message);
+    }
+  });
+}
+
+sdk::Result<std::vector<sdk::RunRecord>> CheckRunner::runs(std::string_view user, std::string_view name,
+                                                           std::uint32_t limit) const noexcept {
+  return store_.runs(user, name, limit);
+}
+
+void CheckRunner::set_next_run(std::string_view user, std::string_view name, std::int64_t at_ms) noexcept {
+  try {
+    std::lock_guard lock(mutex_);
+    states_[{std::string(user), std::string(name)}].next_run_ms = at_ms;
+  } catch (...) {
+  }
+}
+
+}  // namespace notifyd::core

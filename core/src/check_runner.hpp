@@ -1,0 +1,90 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config_file.hpp"
+#include "cooldown_ledger.hpp"
+#include "notification_store.hpp"
+#include "notifyd/sdk/check_service.hpp"
+#include "notifyd/sdk/logger.hpp"
+#include "notifyd/sdk/metrics.hpp"
+#include "notifyd/sdk/notification_service.hpp"
+
+namespace notifyd::core {
+
+/// The host's `sdk::CheckService`. Runs checks from every provider under a
+/// global concurrency limit with a FIFO queue and never two runs of one check
+/// at once; turns each execution into a run record (script contract, cooldown,
+/// image, publish); keeps run history; tells an owner when a check keeps
+/// failing and when it recovers.
+class CheckRunner {
+ public:
+  CheckRunner(NotificationStore& store, sdk::NotificationService& notifications, sdk::DocumentStore& documents,
+              const CheckSettings& settings, sdk::Logger& log, sdk::Metrics& metrics);
+
+  /// Loads the newest run of every check from the store.
+  void load_history();
+  /// Refuses runs from now on (shutdown); queued runs fail.
+  void stop();
+
+  void add_provider(std::string instance, sdk::CheckProvider& provider) noexcept;
+  std::vector<sdk::CheckStatus> checks(std::string_view user) const noexcept;
+  void run(std::string_view user, std::string_view name, std::string trigger,
+           std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept;
+  sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view name,
+                                                std::uint32_t limit) const noexcept;
+  void set_next_run(std::string_view user, std::string_view name, std::int64_t at_ms) noexcept;
+
+ private:
+  struct Provider {
+    std::string instance;
+    sdk::CheckProvider* provider;
+  };
+  struct Job {
+    sdk::CheckDefinition definition;
+    sdk::CheckProvider* provider = nullptr;
+    sdk::RunRecord record;
+    std::function<void(sdk::Result<sdk::RunRecord>)> done;
+  };
+  struct CheckState {
+    bool running = false;
+    std::optional<sdk::RunRecord> last_run;
+    std::int64_t next_run_ms = 0;
+    std::uint32_t failures_in_a_row = 0;
+  };
+  using Key = std::pair<std::string, std::string>;  // user, check
+
+  std::optional<std::pair<sdk::CheckDefinition, sdk::CheckProvider*>> find(std::string_view user,
+                                                                            std::string_view name) const;
+  void start_queued();
+  void on_executed(std::shared_ptr<Job> job, sdk::CheckExecution execution);
+  void interpret(std::shared_ptr<Job> job, sdk::CheckExecution execution);
+  void publish_result(std::shared_ptr<Job> job, const sdk::CheckResult& result);
+  void finish(std::shared_ptr<Job> job);
+  void track_failures(const sdk::RunRecord& record);
+  void alert_owner(const std::string& user, const std::string& check, std::string title, std::string message);
+
+  NotificationStore& store_;
+  sdk::NotificationService& notifications_;
+  mutable CooldownLedger ledger_;  // reads fill its cache
+  const CheckSettings& settings_;
+  sdk::Logger& log_;
+  sdk::Counter& runs_started_;
+
+  mutable std::mutex mutex_;
+  std::vector<Provider> providers_;
+  std::map<Key, CheckState> states_;
+  std::deque<std::shared_ptr<Job>> queue_;
+  std::uint32_t active_ = 0;
+  bool stopping_ = false;
+  sdk::Metrics& metrics_;
+};
+
+}  // namespace notifyd::core

@@ -1,0 +1,42 @@
+#include "cooldown_ledger.hpp"
+
+#include <rapidjson/document.h>
+
+namespace notifyd::core {
+
+std::string CooldownLedger::document_name(std::string_view user, std::string_view check) {
+  return "cooldowns/" + std::string(user) + "/" + std::string(check) + ".json";
+}
+
+std::int64_t CooldownLedger::last_sent(std::string_view user, std::string_view check) {
+  const auto name = document_name(user, check);
+  std::lock_guard lock(mutex_);
+  if (auto it = cache_.find(name); it != cache_.end()) return it->second;
+  std::int64_t value = 0;
+  auto content = documents_.read(name);
+  if (!content) {
+    log_.warn("cannot read ", name, ": ", content.error());
+  } else if (content.value()) {
+    rapidjson::Document document;
+    document.Parse(content.value()->data(), content.value()->size());
+    if (!document.HasParseError() && document.IsObject() && document.HasMember("last_sent") &&
+        document["last_sent"].IsNumber()) {
+      value = static_cast<std::int64_t>(document["last_sent"].GetDouble());
+    } else {
+      log_.warn(name, " is not {\"last_sent\": <unix time>}; treating the check as never sent");
+    }
+  }
+  cache_[name] = value;
+  return value;
+}
+
+void CooldownLedger::record(std::string_view user, std::string_view check, std::int64_t unix_seconds) {
+  const auto name = document_name(user, check);
+  std::lock_guard lock(mutex_);
+  cache_[name] = unix_seconds;
+  if (auto status = documents_.write(name, "{\"last_sent\": " + std::to_string(unix_seconds) + "}\n"); !status) {
+    log_.error("cannot record the cooldown of ", check, " for ", user, ": ", status.message);
+  }
+}
+
+}  // namespace notifyd::core
