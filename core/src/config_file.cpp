@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "config_table_validator.hpp"
+#include "notifyd/sdk/duration.hpp"
 #include "log_sink.hpp"
 
 namespace notifyd::core {
@@ -26,6 +27,90 @@ bool valid_instance_name(std::string_view name) {
 template <class T>
 T positive(std::int64_t value, T fallback) {
   return value > 0 ? static_cast<T>(value) : fallback;
+}
+
+// The host's part of every [[check]] table; the rest is validated against the check's schema later.
+void read_check_tables(const toml::table& root, const std::string& file, std::set<std::string>& names,
+                       ConfigFile& config, ConfigErrors& errors) {
+  const auto* checks = root.get_as<toml::array>("check");
+  if (!checks || !checks->is_array_of_tables()) return;
+  for (const auto& element : *checks) {
+    const auto& table = *element.as_table();
+    CheckSpec spec;
+    spec.where = table.source();
+    spec.table = &table;
+    bool ok = true;
+    const auto string_key = [&](std::string_view key, std::string& out, bool required) {
+      const auto* node = table.get(key);
+      if (!node) {
+        if (required) {
+          error_at(errors, file, table.source(), "[[check]]: missing required key `" + std::string(key) + "`");
+          ok = false;
+        }
+        return node;
+      }
+      if (auto text = node->value_exact<std::string>()) {
+        out = *text;
+      } else {
+        error_at(errors, file, node->source(), "[[check]]: `" + std::string(key) + "` must be a string");
+        ok = false;
+      }
+      return node;
+    };
+    const auto* name_node = string_key("name", spec.name, true);
+    const auto* use_node = string_key("use", spec.use, true);
+    string_key("schedule", spec.schedule, false);
+    if (name_node && !spec.name.empty() && !valid_instance_name(spec.name)) {
+      error_at(errors, file, name_node->source(), "[[check]]: `name` must be letters, digits, '-' or '_' (at most 64)");
+      ok = false;
+    }
+    if (use_node && !spec.use.empty() && !valid_instance_name(spec.use)) {
+      error_at(errors, file, use_node->source(), "[[check]]: `use` must be a check library name such as \"disk_space\"");
+      ok = false;
+    }
+    if (const auto* notify = table.get("notify")) {
+      const auto* list = notify->as_array();
+      if (!list || list->empty()) {
+        error_at(errors, file, notify->source(), "[[check]]: `notify` must be a non-empty list of user names");
+        ok = false;
+      } else {
+        for (const auto& user : *list) {
+          if (auto text = user.value_exact<std::string>(); text && !text->empty()) {
+            spec.notify.push_back(*text);
+          } else {
+            error_at(errors, file, user.source(), "[[check]]: `notify` must hold user names");
+            ok = false;
+          }
+        }
+      }
+    } else {
+      error_at(errors, file, table.source(), "[[check]]: missing required key `notify` (who gets its alerts)");
+      ok = false;
+    }
+    const auto duration_key = [&](std::string_view key) -> std::optional<std::chrono::milliseconds> {
+      const auto* node = table.get(key);
+      if (!node) return std::nullopt;
+      auto text = node->value_exact<std::string>();
+      auto parsed = text ? sdk::parse_duration(*text) : sdk::Result<std::chrono::milliseconds>::failure("not a string");
+      if (!parsed || parsed.value().count() <= 0) {
+        error_at(errors, file, node->source(),
+                 "[[check]]: `" + std::string(key) + "` must be a duration such as \"30s\" or \"1h\"");
+        ok = false;
+        return std::nullopt;
+      }
+      return parsed.value();
+    };
+    if (auto timeout = duration_key("timeout")) spec.timeout = *timeout;
+    if (auto cooldown = duration_key("cooldown")) {
+      spec.cooldown = std::chrono::duration_cast<std::chrono::seconds>(*cooldown);
+    }
+    if (ok && !names.insert("check:" + spec.name).second) {
+      error_at(errors, file, table.source(), "[[check]]: the name \"" + spec.name + "\" is used twice");
+      ok = false;
+    }
+    // A table with mistakes of its own still gets its check's keys validated, so every mistake is reported.
+    if (ok || !spec.use.empty()) config.checks_tables.push_back(std::move(spec));
+  }
 }
 
 }  // namespace
@@ -87,10 +172,12 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
     const auto name = key.str();
     if (name == "daemon" || name == "pipeline" || name == "checks") {
       if (!node.is_table()) error_at(errors, file, node.source(), "`" + std::string(name) + "` must be a table");
-    } else if (name == "plugin") {
-      if (!node.is_array_of_tables()) error_at(errors, file, node.source(), "`plugin` must be written as [[plugin]] tables");
+    } else if (name == "plugin" || name == "check") {
+      if (!node.is_array_of_tables()) {
+        error_at(errors, file, node.source(), "`" + std::string(name) + "` must be written as [[" + std::string(name) + "]] tables");
+      }
     } else {
-      error_at(errors, file, key.source(), "unknown table `" + std::string(name) + "` (known: daemon, pipeline, checks, plugin)");
+      error_at(errors, file, key.source(), "unknown table `" + std::string(name) + "` (known: daemon, pipeline, checks, plugin, check)");
     }
   }
 
@@ -175,6 +262,7 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
       config.plugins.push_back(std::move(spec));
     }
   }
+  read_check_tables(root, file, names, config, errors);
   sort_by_position(errors);
   return config;
 }

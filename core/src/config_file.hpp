@@ -53,6 +53,22 @@ struct PluginSpec {
   const toml::table* table = nullptr;  ///< inside `ConfigFile::document`
 };
 
+/// One `[[check]]` table: a native check library, its schedule and recipients.
+/// Keys other than these are the check's own config.
+struct CheckSpec {
+  std::string name;
+  std::string use;                      ///< check library: `<plugin_dir>/notifyd_<use>.so`
+  std::string schedule;                 ///< cron expression; empty = the scheduler's default
+  std::vector<std::string> notify;      ///< recipients; the check runs once for each
+  std::chrono::milliseconds timeout{60000};
+  std::optional<std::chrono::seconds> cooldown;  ///< overrides the cooldown the check reports
+  toml::source_region where;
+  const toml::table* table = nullptr;
+};
+
+/// Keys of a `[[check]]` table that the host reads itself.
+inline constexpr std::string_view check_table_keys[] = {"name", "use", "schedule", "notify", "timeout", "cooldown"};
+
 /// The whole `notifyd.toml` after the host's own tables are validated.
 struct ConfigFile {
   std::filesystem::path path;
@@ -61,6 +77,7 @@ struct ConfigFile {
   PipelineSettings pipeline;
   CheckSettings checks;
   std::vector<PluginSpec> plugins;
+  std::vector<CheckSpec> checks_tables;
   std::shared_ptr<const toml::table> document;  ///< the parsed file; keeps positions for later messages
 };
 

@@ -34,7 +34,9 @@ Daemon::~Daemon() {
   // hosts, whose strands must go before the io_context; then the io_context,
   // destroying any handler still queued; the store closes after that, and the
   // libraries unload last, with `config_`.
+  if (native_checks_) native_checks_->join();
   for (auto& instance : instances_) instance.plugin.reset();
+  native_checks_.reset();
   checks_.reset();
   pipeline_.reset();
   instances_.clear();
@@ -79,7 +81,7 @@ int Daemon::run() {
       io, log_sink_, documents_, *pipeline_, *checks_, routes_, metrics_, users_,
       sdk::DaemonInfo{daemon.data_dir, daemon.admin_group, std::string(version)}});
 
-  if (!create_plugins()) return 1;
+  if (!create_plugins() || !create_checks()) return 1;
   pipeline_->start();
   loop_->work.emplace(io.get_executor());
   wait_for_signals();
@@ -102,24 +104,48 @@ int Daemon::run() {
   return exit_code_;
 }
 
+Daemon::Instance* Daemon::create_instance(const PreparedPlugin& prepared, sdk::Kind kind) {
+  const std::string what = std::string(sdk::kind_name(kind)) + " \"" + prepared.name + "\" (" +
+                           prepared.library->path.string() + ")";
+  auto host = std::make_unique<PluginHost>(prepared.name, kind, prepared.config, *services_);
+  auto plugin = create_plugin(prepared.library, *host);
+  sdk::Status status = plugin ? plugin.value()->configure() : sdk::Status::failure(plugin.error());
+  if (!status) {
+    if (prepared.optional) {
+      log_.warn(what, " is optional and was skipped: ", status.message);
+    } else {
+      log_.error(what, " refused: ", status.message);
+    }
+    return nullptr;
+  }
+  instances_.push_back({prepared, std::move(host), std::move(plugin).value()});
+  return &instances_.back();
+}
+
 bool Daemon::create_plugins() {
   for (auto& prepared : config_.plugins) {
-    const std::string what = "plugin \"" + prepared.name + "\" (" + prepared.library->path.string() + ")";
-    auto host = std::make_unique<PluginHost>(prepared.name, prepared.library->descriptor->kind, prepared.config,
-                                             *services_);
-    auto plugin = create_plugin(prepared.library, *host);
-    sdk::Status status = plugin ? plugin.value()->configure() : sdk::Status::failure(plugin.error());
-    if (!status) {
-      if (prepared.optional) {
-        log_.warn(what, " is optional and was skipped: ", status.message);
-        continue;
-      }
-      log_.error(what, " refused: ", status.message);
+    auto* instance = create_instance(prepared, prepared.library->descriptor->kind);
+    if (!instance) {
+      if (prepared.optional) continue;
       return false;
     }
-    if (auto* channel = plugin.value()->as_channel()) pipeline_->add_channel(prepared.name, *channel, host->executor());
-    instances_.push_back({prepared, std::move(host), std::move(plugin).value()});
+    if (auto* channel = instance->plugin->as_channel()) {
+      pipeline_->add_channel(prepared.name, *channel, instance->host->executor());
+    }
   }
+  return true;
+}
+
+bool Daemon::create_checks() {
+  if (config_.checks.empty()) return true;
+  native_checks_ = std::make_unique<NativeCheckProvider>(loop_->io, config_.file.checks.max_concurrent, checks_log_);
+  for (auto& prepared : config_.checks) {
+    auto* instance = create_instance({prepared.spec.name, prepared.spec.use, false, prepared.library, prepared.config},
+                                     sdk::Kind::check);
+    if (!instance) return false;
+    native_checks_->add(prepared.spec, *instance->plugin->as_check());
+  }
+  checks_->add_provider("checks", *native_checks_);
   return true;
 }
 

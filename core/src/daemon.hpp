@@ -15,6 +15,7 @@
 
 #include "check_runner.hpp"
 #include "file_document_store.hpp"
+#include "native_check_provider.hpp"
 #include "log_sink.hpp"
 #include "metrics_registry.hpp"
 #include "notification_store.hpp"
@@ -51,6 +52,9 @@ class Daemon {
   };
 
   bool create_plugins();
+  bool create_checks();
+  /// Creates and configures one instance; nullptr (logged) when it is refused.
+  Instance* create_instance(const PreparedPlugin& prepared, sdk::Kind kind);
   bool start_plugins();
   void wait_for_signals();
   void begin_shutdown(const char* reason);
@@ -87,6 +91,7 @@ class Daemon {
   std::unique_ptr<Pipeline> pipeline_;
   PrefixedLogger checks_log_;
   std::unique_ptr<CheckRunner> checks_;
+  std::unique_ptr<NativeCheckProvider> native_checks_;
   std::unique_ptr<HostServices> services_;
   std::vector<Instance> instances_;
 };

@@ -8,7 +8,7 @@ std::optional<PreparedConfig> prepare_config(const std::filesystem::path& path, 
                                              ConfigErrors& errors) {
   auto file = read_config_file(path, errors);
   if (!file) return std::nullopt;
-  PreparedConfig prepared{std::move(*file), {}};
+  PreparedConfig prepared{std::move(*file), {}, {}};
   PluginLoader loader(prepared.file.daemon.plugin_dir);
   PrefixedLogger log(log_sink, "config");
   const std::string file_name = prepared.file.path.string();
@@ -29,6 +29,28 @@ std::optional<PreparedConfig> prepare_config(const std::filesystem::path& path, 
     validator.reserve({"use", "name", "optional"});
     auto config = validator.validate(*spec.table, library.value()->schema, errors);
     prepared.plugins.push_back({spec.name, spec.use, spec.optional, library.value(), std::move(config)});
+  }
+  for (auto& spec : prepared.file.checks_tables) {
+    const std::string what = "check \"" + spec.name + "\" (" + spec.use + ")";
+    const auto at = [&](std::string message) {
+      errors.push_back({file_name, static_cast<int>(spec.where.begin.line), static_cast<int>(spec.where.begin.column),
+                        what + ": " + std::move(message)});
+    };
+    auto library = loader.load(spec.use);
+    if (!library) {
+      at(library.error());
+      continue;
+    }
+    if (library.value()->descriptor->kind != sdk::Kind::check) {
+      at(library.value()->path.string() + " is a " + std::string(sdk::kind_name(library.value()->descriptor->kind)) +
+         " plugin, not a check; load it with [[plugin]]");
+      continue;
+    }
+    ConfigTableValidator validator(file_name, prepared.file.base_dir, what,
+                                   [&log_sink](std::string_view secret) { log_sink.add_secret(secret); });
+    for (auto key : check_table_keys) validator.reserve({key});
+    auto config = validator.validate(*spec.table, library.value()->schema, errors);
+    prepared.checks.push_back({spec, library.value(), std::move(config)});
   }
   sort_by_position(errors);
   return prepared;

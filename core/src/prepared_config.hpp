@@ -19,10 +19,18 @@ struct PreparedPlugin {
   sdk::PluginConfig config;
 };
 
+/// One `[[check]]` whose library loaded and whose own keys passed its schema.
+struct PreparedCheck {
+  CheckSpec spec;
+  std::shared_ptr<const LoadedLibrary> library;
+  sdk::PluginConfig config;
+};
+
 /// The config file with every plugin library loaded and every table validated.
 struct PreparedConfig {
   ConfigFile file;
   std::vector<PreparedPlugin> plugins;
+  std::vector<PreparedCheck> checks;
 };
 
 /// Reads `path`, loads the plugins it names and validates their tables.

@@ -184,6 +184,25 @@ class DaemonTestCase(unittest.TestCase):
         self.daemons.append(daemon)
         return daemon
 
+    def fixture_daemon(self, plugins_toml="", **kwargs):
+        """A daemon whose plugin_dir holds both the real plugins and the test fixtures."""
+        daemon = self.daemon(plugins_toml, **kwargs)
+        self.use_fixture_plugins(daemon)
+        return daemon
+
+    def use_fixture_plugins(self, daemon):
+        """Points the daemon's plugin_dir at a directory linking real and fixture plugins."""
+        combined = pathlib.Path(self.tmp) / "plugins"
+        combined.mkdir(exist_ok=True)
+        for directory in (PLUGIN_DIR, FIXTURE_DIR):
+            for library in pathlib.Path(directory).glob("notifyd_*.so"):
+                target = combined / library.name
+                if not target.exists():
+                    os.symlink(library.resolve(), target)
+        daemon.config_path.write_text(
+            daemon.config_path.read_text().replace(f'plugin_dir = "{PLUGIN_DIR}"', f'plugin_dir = "{combined}"')
+        )
+
     def wait_for(self, predicate, timeout=20, message="condition"):
         deadline = time.time() + timeout
         while time.time() < deadline:

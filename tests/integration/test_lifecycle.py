@@ -6,7 +6,7 @@ import signal
 import time
 import unittest
 
-from harness import FIXTURE_DIR, DaemonTestCase
+from harness import DaemonTestCase
 
 
 class LifecycleTest(DaemonTestCase):
@@ -71,24 +71,6 @@ class LifecycleTest(DaemonTestCase):
         daemon.start()
         self.wait_for(lambda: (daemon.data_dir / "timer_probe_fired").exists(), message="timer probe")
         self.assertEqual(daemon.stop(), 0)
-
-    def use_fixture_plugins(self, daemon):
-        """Points plugin_dir at a directory holding both real and fixture plugins."""
-        import os
-        import pathlib
-
-        from harness import PLUGIN_DIR
-
-        combined = pathlib.Path(self.tmp) / "plugins"
-        combined.mkdir(exist_ok=True)
-        for directory in (PLUGIN_DIR, FIXTURE_DIR):
-            for library in pathlib.Path(directory).glob("notifyd_*.so"):
-                target = combined / library.name
-                if not target.exists():
-                    os.symlink(library.resolve(), target)
-        daemon.config_path.write_text(
-            daemon.config_path.read_text().replace(f'plugin_dir = "{PLUGIN_DIR}"', f'plugin_dir = "{combined}"')
-        )
 
 
 if __name__ == "__main__":

@@ -21,16 +21,7 @@ def record_lines(path):
     return path.read_text().split("\n")[:-1] if path.exists() else []
 
 
-class FixtureMixin:
-    def fixture_daemon(self, channels, **kwargs):
-        from test_lifecycle import LifecycleTest
-
-        daemon = self.daemon(channels, **kwargs)
-        LifecycleTest.use_fixture_plugins(self, daemon)
-        return daemon
-
-
-class SeedRoutesTest(FixtureMixin, DaemonTestCase):
+class SeedRoutesTest(DaemonTestCase):
     def setUp(self):
         super().setUp()
         self.photos = pathlib.Path(self.tmp) / "photos"
@@ -115,7 +106,7 @@ class SeedRoutesTest(FixtureMixin, DaemonTestCase):
                 self.assertIn("error", reply)
 
 
-class PeerCredentialsTest(FixtureMixin, DaemonTestCase):
+class PeerCredentialsTest(DaemonTestCase):
     def setUp(self):
         super().setUp()
         self.daemon_ = self.fixture_daemon(
@@ -150,7 +141,7 @@ class PeerCredentialsTest(FixtureMixin, DaemonTestCase):
         self.assertEqual(status, 403, body)
 
 
-class DeliveryTest(FixtureMixin, DaemonTestCase):
+class DeliveryTest(DaemonTestCase):
     def test_a_flaky_channel_gets_the_notification_exactly_once_after_n_retries(self):
         record = pathlib.Path(self.tmp) / "delivered.txt"
         daemon = self.fixture_daemon(
@@ -206,7 +197,7 @@ class DeliveryTest(FixtureMixin, DaemonTestCase):
         self.assertEqual(unreachable.returncode, 2)
 
 
-class HostileClientTest(FixtureMixin, DaemonTestCase):
+class HostileClientTest(DaemonTestCase):
     def setUp(self):
         super().setUp()
         self.daemon_ = self.fixture_daemon(
