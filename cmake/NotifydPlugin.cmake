@@ -1,15 +1,22 @@
-# notifyd_add_plugin(<target> NAME <plugin-name> SOURCES <files...> [LIBRARIES <libs...>])
+# notifyd_add_plugin(<target> NAME <plugin-name> SOURCES <files...> [LIBRARIES <libs...>]
+#                    [OUTPUT_DIRECTORY <dir>] [NO_INSTALL])
 #
 # Builds a plugin the way the host expects: a shared library named
 # notifyd_<plugin-name>.so in the plugin directory, hidden visibility (only the
-# descriptor symbol is exported), no undefined symbols, linked to the SDK.
+# descriptor symbol is exported), no undefined symbols, linked to the SDK, and
+# installed into <prefix>/lib/notifyd. Used in this tree and, through
+# find_package(notifyd), by plugins and checks built outside it.
 function(notifyd_add_plugin target)
-  cmake_parse_arguments(ARG "" "NAME;OUTPUT_DIRECTORY" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "NAME;OUTPUT_DIRECTORY" "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_NAME)
     message(FATAL_ERROR "notifyd_add_plugin(${target}): NAME is required")
   endif()
   if(NOT ARG_OUTPUT_DIRECTORY)
-    set(ARG_OUTPUT_DIRECTORY ${NOTIFYD_PLUGIN_OUTPUT_DIRECTORY})
+    if(DEFINED NOTIFYD_PLUGIN_OUTPUT_DIRECTORY)
+      set(ARG_OUTPUT_DIRECTORY ${NOTIFYD_PLUGIN_OUTPUT_DIRECTORY})
+    else()
+      set(ARG_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+    endif()
   endif()
   add_library(${target} MODULE ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE notifyd::sdk ${ARG_LIBRARIES})
@@ -22,6 +29,9 @@ function(notifyd_add_plugin target)
     BUILD_RPATH "$ORIGIN/.."
     INSTALL_RPATH "$ORIGIN/..")
   target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  if(NOT ARG_NO_INSTALL)
+    install(TARGETS ${target} LIBRARY DESTINATION lib/notifyd)
+  endif()
 endfunction()
 
 # notifyd_add_check(<target> <sources...>): a native check is a plugin of kind check.
