@@ -27,7 +27,8 @@ function(notifyd_add_plugin target)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     BUILD_RPATH "$ORIGIN/.."
-    INSTALL_RPATH "$ORIGIN/..")
+    # Installed, libnotifyd-core.so sits beside the plugins in <prefix>/lib/notifyd.
+    INSTALL_RPATH "$ORIGIN")
   target_link_options(${target} PRIVATE -Wl,--no-undefined)
   if(NOT ARG_NO_INSTALL)
     install(TARGETS ${target} LIBRARY DESTINATION lib/notifyd)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages notifyd needs to build, test and run.
+# Installs the Debian 12 packages notifyd needs to build, test and run
+# (build and run packages always; test or bench packages with --test/--bench).
 # Idempotent: packages already present are left alone; apt runs only when
 # something is missing.
 set -euo pipefail
@@ -8,11 +9,15 @@ build_packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev rapidjson-dev libcurl4-openssl-dev catch2
   libtomlplusplus-dev libssl-dev libsqlite3-dev
+  tzdata  # /usr/share/zoneinfo: the cron plugin reads TZif files (libstdc++ 12 has no tzdb)
 )
+# What the shipped examples need at run time (`make run`): Debian's python3
+# with matplotlib for examples/notifications/metric_report.py.
+run_packages=(python3 python3-matplotlib)
 test_packages=(python3 procps)
 bench_packages=(nginx-light procps)
 
-wanted=("${build_packages[@]}")
+wanted=("${build_packages[@]}" "${run_packages[@]}")
 case "${1:-}" in
   --test) wanted+=("${test_packages[@]}") ;;
   --bench) wanted+=("${bench_packages[@]}") ;;

@@ -314,6 +314,10 @@ void CheckRunner::finish(std::shared_ptr<Job> job) {
               job->record.detail);
   }
   metrics_.counter("check_runs_total", "Finished check runs by outcome", {{"outcome", job->record.outcome}}).inc();
+  metrics_
+      .histogram("check_run_duration_seconds", "How long check runs take",
+                 {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})
+      .observe(static_cast<double>(job->record.duration_ms) / 1000.0);
   store_.insert_run(job->record, [this, job](sdk::Status status) {
     {
       std::lock_guard lock(mutex_);

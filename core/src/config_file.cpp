@@ -122,6 +122,7 @@ sdk::ConfigSchema daemon_schema() {
       .path("plugin_dir", "/usr/lib/notifyd", "Directory holding notifyd_<use>.so plugin libraries")
       .string("admin_group", "", "Unix group whose members may act for other users; empty = root only")
       .string("log_level", "info", "debug, info, warn or error")
+      .path("log_file", "", "Write the log here instead of stderr; reopened on SIGHUP (logrotate)")
       .integer("threads", 2, "Threads running the event loop")
       .duration("shutdown_timeout", 10s, "How long in-flight work may drain on SIGTERM");
   return schema;
@@ -193,6 +194,7 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
     d.data_dir = view.string("data_dir");
     d.plugin_dir = view.string("plugin_dir");
     d.admin_group = view.string("admin_group");
+    d.log_file = view.string("log_file");
     if (!parse_log_level(view.string("log_level"), d.log_level)) {
       const auto* node = table_or_empty("daemon").get("log_level");
       error_at(errors, file, node ? node->source() : toml::source_region{},

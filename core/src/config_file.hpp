@@ -22,6 +22,7 @@ struct DaemonSettings {
   std::filesystem::path plugin_dir;
   std::string admin_group;
   sdk::LogLevel log_level = sdk::LogLevel::info;
+  std::string log_file;  ///< empty = stderr (journald)
   unsigned threads = 2;
   std::chrono::milliseconds shutdown_timeout{10000};
 };

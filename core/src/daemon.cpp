@@ -14,8 +14,9 @@ namespace notifyd::core {
 Daemon::EventLoop::EventLoop(unsigned threads)
     : io(static_cast<int>(threads)),
       control(boost::asio::make_strand(io)),
-      signals(control, SIGINT, SIGTERM),
-      shutdown_deadline(control) {}
+      signals(control, SIGINT, SIGTERM, SIGHUP),
+      shutdown_deadline(control),
+      watchdog(control) {}
 
 Daemon::Daemon(PreparedConfig config, LogSink& log_sink)
     : config_(std::move(config)),
@@ -71,6 +72,22 @@ int Daemon::run() {
   }
   auto& io = loop_->io;
   pipeline_ = std::make_unique<Pipeline>(io, *store_, config_.file.pipeline, pipeline_log_, metrics_);
+  metrics_.add_collector([pipeline = pipeline_.get()] {
+    std::string out =
+        "# HELP notifyd_queue_pending Accepted deliveries not yet delivered, per channel\n"
+        "# TYPE notifyd_queue_pending gauge\n";
+    std::string in_flight =
+        "# HELP notifyd_queue_in_flight Deliveries in progress, per channel\n# TYPE notifyd_queue_in_flight gauge\n";
+    std::string retrying =
+        "# HELP notifyd_queue_retrying Deliveries waiting for a retry, per channel\n# TYPE notifyd_queue_retrying gauge\n";
+    for (const auto& channel : pipeline->health()) {
+      const std::string labels = "{channel=" + sdk::json_quote(channel.channel) + "} ";
+      out += "notifyd_queue_pending" + labels + std::to_string(channel.pending) + "\n";
+      in_flight += "notifyd_queue_in_flight" + labels + std::to_string(channel.in_flight) + "\n";
+      retrying += "notifyd_queue_retrying" + labels + std::to_string(channel.retrying) + "\n";
+    }
+    return out + in_flight + retrying;
+  });
   checks_ = std::make_unique<CheckRunner>(*store_, *pipeline_, documents_, config_.file.checks, checks_log_, metrics_);
   checks_->load_history();
   if (auto status = register_check_routes(routes_, *checks_, *pipeline_); !status) {
@@ -90,6 +107,8 @@ int Daemon::run() {
     begin_shutdown("a plugin failed to start");
   } else {
     log_.info("started ", instances_.size(), " plugins; data in ", daemon.data_dir.string());
+    systemd_.notify("READY=1");
+    keep_watchdog_fed();
   }
 
   std::vector<std::thread> threads;
@@ -164,6 +183,16 @@ bool Daemon::start_plugins() {
 void Daemon::wait_for_signals() {
   loop_->signals.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
+    if (signal == SIGHUP) {
+      if (!shutting_down_) reload();
+      return wait_for_signals();
+    }
+    if (shutting_down_ && exit_code_ == reload_requested) {
+      log_.info(strsignal(signal), " during a reload: stopping instead");
+      exit_code_ = 0;
+      reloaded_.reset();
+      return wait_for_signals();
+    }
     if (shutting_down_) {
       log_.warn("second signal (", strsignal(signal), "): exiting now");
       std::_Exit(1);
@@ -173,10 +202,38 @@ void Daemon::wait_for_signals() {
   });
 }
 
+void Daemon::reload() {
+  if (auto status = log_sink_.reopen(); !status) log_.error(status.message);
+  log_.info("SIGHUP: reading ", config_.file.path.string());
+  ConfigErrors errors;
+  auto prepared = prepare_config(config_.file.path, log_sink_, errors);
+  if (!prepared || !errors.empty()) {
+    for (const auto& error : errors) log_.error(error.to_string());
+    log_.error("reload refused: ", std::max<std::size_t>(errors.size(), 1),
+               " mistakes in the config; the running config stays in effect");
+    return;
+  }
+  reloaded_ = std::move(*prepared);
+  exit_code_ = reload_requested;
+  systemd_.notify("RELOADING=1");
+  begin_shutdown("reload");
+}
+
+void Daemon::keep_watchdog_fed() {
+  const auto interval = systemd_.watchdog_interval();
+  if (!interval) return;
+  systemd_.notify("WATCHDOG=1");
+  loop_->watchdog.expires_after(*interval);
+  loop_->watchdog.async_wait([this](boost::system::error_code ec) {
+    if (!ec) keep_watchdog_fed();
+  });
+}
+
 void Daemon::begin_shutdown(const char* reason) {
   if (shutting_down_) return;
   shutting_down_ = true;
   log_.info("stopping (", reason, ")");
+  if (exit_code_ != reload_requested) systemd_.notify("STOPPING=1");
   checks_->stop();
   loop_->shutdown_deadline.expires_after(config_.file.daemon.shutdown_timeout);
   loop_->shutdown_deadline.async_wait([this](boost::system::error_code ec) {
@@ -217,6 +274,7 @@ void Daemon::finish_shutdown() {
   if (finished_) return;
   finished_ = true;
   loop_->shutdown_deadline.cancel();
+  loop_->watchdog.cancel();
   loop_->signals.cancel();
   loop_->work.reset();
   loop_->io.stop();

@@ -23,6 +23,7 @@
 #include "plugin_host.hpp"
 #include "prepared_config.hpp"
 #include "route_table.hpp"
+#include "systemd_notifier.hpp"
 #include "user_directory.hpp"
 
 namespace notifyd::core {
@@ -41,8 +42,13 @@ class Daemon {
   Daemon(PreparedConfig config, LogSink& log_sink);
   ~Daemon();
 
-  /// Runs until stopped; the process exit code.
+  /// What `run` returns when SIGHUP asked for a reload with a valid config.
+  static constexpr int reload_requested = -1;
+
+  /// Runs until stopped; the process exit code, or `reload_requested`.
   int run();
+  /// The validated config a reload asked for (after `run` returned `reload_requested`).
+  PreparedConfig take_reloaded_config() { return std::move(*reloaded_); }
 
  private:
   struct Instance {
@@ -58,6 +64,8 @@ class Daemon {
   bool start_plugins();
   void wait_for_signals();
   void begin_shutdown(const char* reason);
+  void reload();
+  void keep_watchdog_fed();
   void stop_group(std::vector<Instance*> group, std::function<void()> done);
   void finish_shutdown();
   std::vector<Instance*> instances_of(std::initializer_list<sdk::Kind> kinds);
@@ -71,6 +79,7 @@ class Daemon {
     boost::asio::strand<boost::asio::io_context::executor_type> control;  // shutdown state lives here
     boost::asio::signal_set signals;
     boost::asio::steady_timer shutdown_deadline;
+    boost::asio::steady_timer watchdog;
   };
 
   PreparedConfig config_;  // declared first: the plugin libraries unload last
@@ -78,6 +87,8 @@ class Daemon {
   PrefixedLogger log_;
   std::unique_ptr<EventLoop> loop_;
   bool shutting_down_ = false;
+  std::optional<PreparedConfig> reloaded_;
+  SystemdNotifier systemd_;
   bool finished_ = false;
   int exit_code_ = 0;
 

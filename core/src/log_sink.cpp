@@ -1,6 +1,10 @@
 #include "log_sink.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <chrono>
 #include <ctime>
@@ -84,12 +88,40 @@ void LogSink::write(sdk::LogLevel level, std::string_view prefix, std::string_vi
     line += '\n';
     std::size_t written = 0;
     while (written < line.size()) {
-      const ssize_t n = ::write(STDERR_FILENO, line.data() + written, line.size() - written);
+      const ssize_t n = ::write(fd_.load(), line.data() + written, line.size() - written);
       if (n <= 0) break;
       written += static_cast<std::size_t>(n);
     }
   } catch (...) {
   }
+}
+
+sdk::Status LogSink::open_file(const std::string& path) {
+  std::lock_guard lock(file_mutex_);
+  if (path.empty()) {
+    if (!file_path_.empty()) return sdk::Status::failure("the log file cannot be switched back to stderr while running");
+    return sdk::Status::success();
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  if (fd < 0) return sdk::Status::failure("cannot open log file " + path + ": " + std::strerror(errno));
+  if (fd_.load() == STDERR_FILENO) {
+    fd_.store(fd);
+  } else {
+    // Writers keep using the same descriptor number; dup2 swaps the file under it atomically.
+    ::dup2(fd, fd_.load());
+    ::close(fd);
+  }
+  file_path_ = path;
+  return sdk::Status::success();
+}
+
+sdk::Status LogSink::reopen() {
+  std::string path;
+  {
+    std::lock_guard lock(file_mutex_);
+    path = file_path_;
+  }
+  return path.empty() ? sdk::Status::success() : open_file(path);
 }
 
 bool parse_log_level(std::string_view text, sdk::LogLevel& level) noexcept {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "notifyd/sdk/logger.hpp"
+#include "notifyd/sdk/status.hpp"
 
 namespace notifyd::core {
 
@@ -22,8 +23,15 @@ class LogSink {
   /// `text` with every registered secret redacted.
   std::string redact(std::string_view text) const;
   void write(sdk::LogLevel level, std::string_view prefix, std::string_view message) noexcept;
+  /// Sends lines to `path` (appending) instead of stderr; empty = stderr.
+  sdk::Status open_file(const std::string& path);
+  /// Reopens the log file (after logrotate moved it); a no-op on stderr.
+  sdk::Status reopen();
 
  private:
+  std::mutex file_mutex_;
+  std::string file_path_;
+  std::atomic<int> fd_{2};
   std::atomic<sdk::LogLevel> level_{sdk::LogLevel::info};
   mutable std::mutex mutex_;
   std::vector<std::string> secrets_;

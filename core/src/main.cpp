@@ -1,5 +1,9 @@
 // notifyd: the notification daemon.
+#include <csignal>
 #include <iostream>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <string>
 #include <string_view>
 
@@ -89,7 +93,21 @@ int main(int argc, char** argv) {
     std::cout << config_path.string() << ": ok (" << prepared->plugins.size() << " plugins)\n";
     return 0;
   }
-  sink.set_level(prepared->file.daemon.log_level);
-  Daemon daemon(std::move(*prepared), sink);
-  return daemon.run();
+  // Keeps the signals registered between one Daemon and the next during a
+  // reload, so a signal in that moment is not fatal; this set is never read.
+  boost::asio::io_context unused;
+  boost::asio::signal_set registered(unused, SIGINT, SIGTERM, SIGHUP);
+
+  PreparedConfig config = std::move(*prepared);
+  for (;;) {
+    sink.set_level(config.file.daemon.log_level);
+    if (auto status = sink.open_file(config.file.daemon.log_file); !status) {
+      std::cerr << "notifyd: " << status.message << "\n";
+      return 1;
+    }
+    Daemon daemon(std::move(config), sink);
+    const int code = daemon.run();
+    if (code != Daemon::reload_requested) return code;
+    config = daemon.take_reloaded_config();
+  }
 }

@@ -1,5 +1,7 @@
 #include "metrics_registry.hpp"
 
+#include <sstream>
+
 namespace notifyd::core {
 namespace {
 
@@ -24,17 +26,17 @@ std::string render_labels(const sdk::MetricLabels& labels) {
 
 }  // namespace
 
-MetricsRegistry::Family& MetricsRegistry::family(std::string_view name, std::string_view help, bool is_counter) {
+MetricsRegistry::Family& MetricsRegistry::family(std::string_view name, std::string_view help, Type type) {
   auto it = families_.find(name);
   if (it == families_.end()) {
-    it = families_.emplace(std::string(name), Family{std::string(help), is_counter, {}, {}}).first;
+    it = families_.emplace(std::string(name), Family{std::string(help), type, {}, {}, {}}).first;
   }
   return it->second;
 }
 
 sdk::Counter& MetricsRegistry::counter(std::string_view name, std::string_view help, sdk::MetricLabels labels) noexcept {
   std::lock_guard lock(mutex_);
-  auto& f = family(name, help, true);
+  auto& f = family(name, help, Type::counter);
   auto& slot = f.counters[render_labels(labels)];
   if (!slot) slot = &counters_.emplace_back();
   return *slot;
@@ -42,23 +44,59 @@ sdk::Counter& MetricsRegistry::counter(std::string_view name, std::string_view h
 
 sdk::Gauge& MetricsRegistry::gauge(std::string_view name, std::string_view help, sdk::MetricLabels labels) noexcept {
   std::lock_guard lock(mutex_);
-  auto& f = family(name, help, false);
+  auto& f = family(name, help, Type::gauge);
   auto& slot = f.gauges[render_labels(labels)];
   if (!slot) slot = &gauges_.emplace_back();
   return *slot;
 }
 
-std::string MetricsRegistry::render() const {
+sdk::Histogram& MetricsRegistry::histogram(std::string_view name, std::string_view help, std::vector<double> bounds,
+                                           sdk::MetricLabels labels) noexcept {
   std::lock_guard lock(mutex_);
-  std::string out;
-  for (const auto& [name, f] : families_) {
-    const std::string full = "notifyd_" + name;
-    out += "# HELP " + full + " " + f.help + "\n";
-    out += "# TYPE " + full + (f.is_counter ? " counter\n" : " gauge\n");
-    for (const auto& [labels, c] : f.counters) out += full + labels + " " + std::to_string(c->value()) + "\n";
-    for (const auto& [labels, g] : f.gauges) out += full + labels + " " + std::to_string(g->value()) + "\n";
+  auto& f = family(name, help, Type::histogram);
+  auto& slot = f.histograms[render_labels(labels)];
+  if (!slot) slot = &histograms_.emplace_back(std::move(bounds));
+  return *slot;
+}
+
+void MetricsRegistry::add_collector(std::function<std::string()> collector) {
+  std::lock_guard lock(mutex_);
+  collectors_.push_back(std::move(collector));
+}
+
+std::string MetricsRegistry::render() const noexcept {
+  try {
+    std::lock_guard lock(mutex_);
+    std::string out;
+    for (const auto& [name, f] : families_) {
+      const std::string full = "notifyd_" + name;
+      static constexpr const char* type_names[] = {"counter", "gauge", "histogram"};
+      out += "# HELP " + full + " " + f.help + "\n";
+      out += "# TYPE " + full + " " + type_names[static_cast<int>(f.type)] + "\n";
+      for (const auto& [labels, c] : f.counters) out += full + labels + " " + std::to_string(c->value()) + "\n";
+      for (const auto& [labels, g] : f.gauges) out += full + labels + " " + std::to_string(g->value()) + "\n";
+      for (const auto& [labels, h] : f.histograms) {
+        // `labels` is "" or "{a=\"b\"}"; the bucket label joins it.
+        const std::string inner = labels.empty() ? "" : labels.substr(1, labels.size() - 2) + ",";
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i <= h->bounds().size(); ++i) {
+          cumulative += h->bucket(i);
+          std::ostringstream bound;
+          if (i < h->bounds().size()) bound << h->bounds()[i];
+          else bound << "+Inf";
+          out += full + "_bucket{" + inner + "le=\"" + bound.str() + "\"} " + std::to_string(cumulative) + "\n";
+        }
+        std::ostringstream sum;
+        sum << h->sum();
+        out += full + "_sum" + labels + " " + sum.str() + "\n";
+        out += full + "_count" + labels + " " + std::to_string(cumulative) + "\n";
+      }
+    }
+    for (const auto& collector : collectors_) out += collector();
+    return out;
+  } catch (...) {
+    return "# metrics could not be rendered\n";
   }
-  return out;
 }
 
 }  // namespace notifyd::core

@@ -155,6 +155,14 @@ class FakeMetrics : public sdk::Metrics {
     if (!slot) slot = std::make_unique<sdk::Gauge>();
     return *slot;
   }
+  sdk::Histogram& histogram(std::string_view name, std::string_view, std::vector<double> bounds,
+                            sdk::MetricLabels labels) noexcept override {
+    std::lock_guard lock(mutex_);
+    auto& slot = histograms_[key(name, labels)];
+    if (!slot) slot = std::make_unique<sdk::Histogram>(std::move(bounds));
+    return *slot;
+  }
+  std::string render() const noexcept override { return {}; }
   /// The count of `name` for the instance the fake host names, plus `labels`.
   std::uint64_t count(const std::string& name, sdk::MetricLabels labels = {}) {
     labels.insert(labels.begin(), {"instance", instance});
@@ -172,6 +180,7 @@ class FakeMetrics : public sdk::Metrics {
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<sdk::Counter>> counters_;
   std::map<std::string, std::unique_ptr<sdk::Gauge>> gauges_;
+  std::map<std::string, std::unique_ptr<sdk::Histogram>> histograms_;
 };
 
 /// Exact and prefix routes, as the host's table matches them.

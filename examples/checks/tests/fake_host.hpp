@@ -1,0 +1,119 @@
+#pragma once
+// A Host for running a check outside the daemon: its config, a logger that
+// keeps lines, and services that refuse or answer nothing (checks use none).
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "notifyd/sdk/host.hpp"
+
+namespace notifyd::examples::testing {
+
+/// Keeps every line written.
+class RecordingLogger final : public sdk::Logger {
+ public:
+  void write(sdk::LogLevel, std::string_view message) noexcept override {
+    std::lock_guard lock(mutex_);
+    lines_.emplace_back(message);
+  }
+  bool enabled(sdk::LogLevel) const noexcept override { return true; }
+  std::vector<std::string> lines() const {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> lines_;
+};
+
+/// Services a check never needs: every call refuses or returns nothing.
+class IdleServices final : public sdk::NotificationService,
+                           public sdk::DocumentStore,
+                           public sdk::CheckService,
+                           public sdk::RouteRegistry,
+                           public sdk::Metrics {
+ public:
+  void publish(sdk::PublishRequest, std::function<void(sdk::PublishOutcome)> done) noexcept override {
+    done(sdk::PublishOutcome{sdk::PublishOutcome::Code::unavailable, 0, {}, "not in a daemon"});
+  }
+  bool reachable(std::string_view) const noexcept override { return false; }
+  sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery&) const noexcept override {
+    return std::vector<sdk::HistoryEntry>{};
+  }
+  sdk::Result<sdk::HistoryEntry> find(std::uint64_t) const noexcept override {
+    return sdk::Result<sdk::HistoryEntry>::failure("not in a daemon");
+  }
+  std::vector<sdk::ChannelHealth> health() const noexcept override { return {}; }
+
+  sdk::Result<std::optional<std::string>> read(std::string_view) const noexcept override {
+    return std::optional<std::string>{};
+  }
+  sdk::Status write(std::string_view, std::string_view) noexcept override { return sdk::Status::failure("read-only"); }
+  sdk::Status remove(std::string_view) noexcept override { return sdk::Status::failure("read-only"); }
+  const std::filesystem::path& root() const noexcept override { return root_; }
+
+  void add_provider(sdk::CheckProvider&) noexcept override {}
+  std::vector<sdk::CheckStatus> checks(std::string_view) const noexcept override { return {}; }
+  void run(std::string_view, std::string_view, std::string,
+           std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept override {
+    done(sdk::Result<sdk::RunRecord>::failure("not in a daemon"));
+  }
+  sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view, std::string_view, std::uint32_t) const noexcept override {
+    return std::vector<sdk::RunRecord>{};
+  }
+  void set_next_run(std::string_view, std::string_view, std::int64_t) noexcept override {}
+
+  sdk::Status add(sdk::Route) noexcept override { return sdk::Status::success(); }
+  Match find(sdk::Surface, std::string_view, std::string_view) const noexcept override { return {}; }
+
+  sdk::Counter& counter(std::string_view, std::string_view, sdk::MetricLabels) noexcept override { return counter_; }
+  sdk::Gauge& gauge(std::string_view, std::string_view, sdk::MetricLabels) noexcept override { return gauge_; }
+  sdk::Histogram& histogram(std::string_view, std::string_view, std::vector<double>,
+                            sdk::MetricLabels) noexcept override {
+    return histogram_;
+  }
+  std::string render() const noexcept override { return {}; }
+
+ private:
+  std::filesystem::path root_ = "/nonexistent";
+  sdk::Counter counter_;
+  sdk::Gauge gauge_;
+  sdk::Histogram histogram_{{}};
+};
+
+/// The host one check instance is created with.
+class FakeHost final : public sdk::Host {
+ public:
+  FakeHost(std::string name, sdk::PluginConfig config) : name_(std::move(name)), config_(std::move(config)) {}
+
+  const std::string& instance_name() const noexcept override { return name_; }
+  sdk::Kind kind() const noexcept override { return sdk::Kind::check; }
+  boost::asio::any_io_executor executor() noexcept override { return io_.get_executor(); }
+  boost::asio::io_context& io_context() noexcept override { return io_; }
+  sdk::Logger& log() noexcept override { return logger; }
+  const sdk::PluginConfig& config() const noexcept override { return config_; }
+  sdk::DocumentStore& documents() noexcept override { return services_; }
+  sdk::NotificationService& notifications() noexcept override { return services_; }
+  sdk::CheckService& checks() noexcept override { return services_; }
+  sdk::RouteRegistry& routes() noexcept override { return services_; }
+  sdk::Metrics& metrics() noexcept override { return services_; }
+  const sdk::DaemonInfo& daemon() const noexcept override { return info_; }
+  bool is_admin(std::string_view) const noexcept override { return false; }
+
+  RecordingLogger logger;
+
+ private:
+  std::string name_;
+  sdk::PluginConfig config_;
+  boost::asio::io_context io_;
+  IdleServices services_;
+  sdk::DaemonInfo info_;
+};
+
+}  // namespace notifyd::examples::testing
