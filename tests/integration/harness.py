@@ -55,8 +55,10 @@ def request(path, method, target, body=None, headers=None, timeout=10):
 class Daemon:
     """A notifyd process with its own data directory and socket."""
 
-    def __init__(self, workdir, plugins_toml, daemon_extra="", pipeline_toml="", socket_extra="", env=None):
+    def __init__(self, workdir, plugins_toml, daemon_extra="", pipeline_toml="", socket_extra="", env=None,
+                 binary=None):
         self.workdir = pathlib.Path(workdir)
+        self.binary = binary or NOTIFYD
         self.env = env or {}
         self.socket_path = str(self.workdir / "notifyd.sock")
         self.data_dir = self.workdir / "data"
@@ -92,7 +94,7 @@ mode = "0666"
     def start(self, wait=True):
         self.stdout = open(self.stdout_path, "ab")
         self.stderr = open(self.stderr_path, "ab")
-        self.process = subprocess.Popen([NOTIFYD, "-c", str(self.config_path)], stdout=self.stdout, stderr=self.stderr,
+        self.process = subprocess.Popen([self.binary, "-c", str(self.config_path)], stdout=self.stdout, stderr=self.stderr,
                                         env={**os.environ, **self.env})
         if wait:
             self.wait_ready()
