@@ -11,6 +11,28 @@
 
 namespace notifyd::core {
 
+namespace {
+
+// Queue depths per channel, rendered at each scrape from the pipeline's own counts.
+std::string queue_depth_metrics(const Pipeline& pipeline) {
+  std::string pending =
+      "# HELP notifyd_queue_pending Accepted deliveries not yet delivered, per channel\n"
+      "# TYPE notifyd_queue_pending gauge\n";
+  std::string in_flight =
+      "# HELP notifyd_queue_in_flight Deliveries in progress, per channel\n# TYPE notifyd_queue_in_flight gauge\n";
+  std::string retrying =
+      "# HELP notifyd_queue_retrying Deliveries waiting for a retry, per channel\n# TYPE notifyd_queue_retrying gauge\n";
+  for (const auto& channel : pipeline.health()) {
+    const std::string labels = "{channel=" + sdk::json_quote(channel.channel) + "} ";
+    pending += "notifyd_queue_pending" + labels + std::to_string(channel.pending) + "\n";
+    in_flight += "notifyd_queue_in_flight" + labels + std::to_string(channel.in_flight) + "\n";
+    retrying += "notifyd_queue_retrying" + labels + std::to_string(channel.retrying) + "\n";
+  }
+  return pending + in_flight + retrying;
+}
+
+}  // namespace
+
 Daemon::EventLoop::EventLoop(unsigned threads)
     : io(static_cast<int>(threads)),
       control(boost::asio::make_strand(io)),
@@ -56,49 +78,42 @@ std::vector<Daemon::Instance*> Daemon::instances_of(std::initializer_list<sdk::K
   return out;
 }
 
-int Daemon::run() {
+bool Daemon::assemble() {
   const auto& daemon = config_.file.daemon;
-  log_.info("notifyd ", version, " starting with ", config_.file.path.string());
   std::error_code ec;
   std::filesystem::create_directories(daemon.data_dir, ec);
   if (ec) {
     log_.error("cannot create data directory ", daemon.data_dir.string(), ": ", ec.message());
-    return 1;
+    return false;
   }
   store_ = std::make_unique<NotificationStore>(daemon.data_dir, store_log_);
   if (auto status = store_->open(); !status) {
     log_.error("cannot open the notification store: ", status.message);
-    return 1;
+    return false;
   }
   auto& io = loop_->io;
   pipeline_ = std::make_unique<Pipeline>(io, *store_, config_.file.pipeline, pipeline_log_, metrics_);
-  metrics_.add_collector([pipeline = pipeline_.get()] {
-    std::string out =
-        "# HELP notifyd_queue_pending Accepted deliveries not yet delivered, per channel\n"
-        "# TYPE notifyd_queue_pending gauge\n";
-    std::string in_flight =
-        "# HELP notifyd_queue_in_flight Deliveries in progress, per channel\n# TYPE notifyd_queue_in_flight gauge\n";
-    std::string retrying =
-        "# HELP notifyd_queue_retrying Deliveries waiting for a retry, per channel\n# TYPE notifyd_queue_retrying gauge\n";
-    for (const auto& channel : pipeline->health()) {
-      const std::string labels = "{channel=" + sdk::json_quote(channel.channel) + "} ";
-      out += "notifyd_queue_pending" + labels + std::to_string(channel.pending) + "\n";
-      in_flight += "notifyd_queue_in_flight" + labels + std::to_string(channel.in_flight) + "\n";
-      retrying += "notifyd_queue_retrying" + labels + std::to_string(channel.retrying) + "\n";
-    }
-    return out + in_flight + retrying;
-  });
+  metrics_.add_collector([pipeline = pipeline_.get()] { return queue_depth_metrics(*pipeline); });
   checks_ = std::make_unique<CheckRunner>(*store_, *pipeline_, documents_, config_.file.checks, checks_log_, metrics_);
   checks_->load_history();
   if (auto status = register_check_routes(routes_, *checks_, *pipeline_); !status) {
     log_.error("cannot register the check routes: ", status.message);
-    return 1;
+    return false;
   }
   services_ = std::make_unique<HostServices>(HostServices{
       io, log_sink_, documents_, *pipeline_, *checks_, routes_, metrics_, users_,
       sdk::DaemonInfo{daemon.data_dir, daemon.admin_group, std::string(version)}});
 
-  if (!create_plugins() || !create_checks()) return 1;
+  return create_plugins() && create_checks();
+}
+
+int Daemon::check_plugins() { return assemble() ? 0 : 1; }
+
+int Daemon::run() {
+  const auto& daemon = config_.file.daemon;
+  log_.info("notifyd ", version, " starting with ", config_.file.path.string());
+  if (!assemble()) return 1;
+  auto& io = loop_->io;
   pipeline_->start();
   loop_->work.emplace(io.get_executor());
   wait_for_signals();

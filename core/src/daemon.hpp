@@ -47,6 +47,9 @@ class Daemon {
 
   /// Runs until stopped; the process exit code, or `reload_requested`.
   int run();
+  /// Creates and configures every plugin and check without starting them
+  /// (`--check-config`); 0 when all accept their config, else 1 (reasons logged).
+  int check_plugins();
   /// The validated config a reload asked for (after `run` returned `reload_requested`).
   PreparedConfig take_reloaded_config() { return std::move(*reloaded_); }
 
@@ -57,6 +60,8 @@ class Daemon {
     PluginPtr plugin;
   };
 
+  /// Opens the store and creates the pipeline, the check service and every plugin.
+  bool assemble();
   bool create_plugins();
   bool create_checks();
   /// Creates and configures one instance; nullptr (logged) when it is refused.

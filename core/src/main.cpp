@@ -1,4 +1,6 @@
 // notifyd: the notification daemon.
+#include <stdlib.h>
+
 #include <csignal>
 #include <iostream>
 
@@ -50,6 +52,32 @@ int describe_plugins(const std::filesystem::path& config_path, notifyd::core::Lo
   return status;
 }
 
+// `--check-config` past the schemas: every plugin and check is created and
+// configured (and refused for what its configure() finds), against a
+// throwaway data directory so nothing real is touched.
+int check_plugins(notifyd::core::PreparedConfig config, notifyd::core::LogSink& sink) {
+  using namespace notifyd::core;
+  const std::size_t plugins = config.plugins.size() + config.checks.size();
+  const auto path = config.file.path;
+  char scratch_template[] = "/tmp/notifyd-check-XXXXXX";
+  const char* scratch = ::mkdtemp(scratch_template);
+  if (!scratch) {
+    std::cerr << "notifyd: cannot create a scratch directory to check plugins in\n";
+    return 1;
+  }
+  config.file.daemon.data_dir = scratch;
+  sink.set_level(notifyd::sdk::LogLevel::warn);
+  int status = 0;
+  {
+    Daemon daemon(std::move(config), sink);
+    status = daemon.check_plugins();
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(scratch, ignored);
+  if (status == 0) std::cout << path.string() << ": ok (" << plugins << " plugins and checks)\n";
+  return status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,10 +117,7 @@ int main(int argc, char** argv) {
               << (errors.size() == 1 ? " mistake" : " mistakes") << "\n";
     return 1;
   }
-  if (check_only) {
-    std::cout << config_path.string() << ": ok (" << prepared->plugins.size() << " plugins)\n";
-    return 0;
-  }
+  if (check_only) return check_plugins(std::move(*prepared), sink);
   // Keeps the signals registered between one Daemon and the next during a
   // reload, so a signal in that moment is not fatal; this set is never read.
   boost::asio::io_context unused;

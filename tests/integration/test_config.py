@@ -51,7 +51,7 @@ use = "console"
 """)
         result = run_notifyd("--check-config", "-c", config)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertIn("ok (1 plugins)", result.stdout)
+        self.assertIn("ok (1 plugins and checks)", result.stdout)
 
     def test_the_shipped_config_is_valid(self):
         shipped = pathlib.Path(__file__).resolve().parents[2] / "notifyd.toml"
@@ -109,10 +109,10 @@ use = "{use}"
         self.assert_refused("wrong_toolchain", 'built with toolchain "gcc 4.8.5;boost 1_53;cxx 201103L;cxx11abi 0"')
 
     def test_create_fails(self):
-        self.assert_refused("create_fails", "create failed: cannot reach the license server", check_config_too=False)
+        self.assert_refused("create_fails", "create failed: cannot reach the license server")
 
     def test_configure_rejects(self):
-        self.assert_refused("configure_rejects", "`threshold` must be below 100, got 150", check_config_too=False)
+        self.assert_refused("configure_rejects", "`threshold` must be below 100, got 150")
 
     def test_missing_library(self):
         self.assert_refused("not_there", "no such plugin library")
