@@ -1,8 +1,11 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
 JOBS ?= $(shell nproc)
+# ccache hits across clones in other directories (CI builds a fresh clone).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 CONFIG ?= notifyd.toml
 
-.PHONY: deps test-deps build run test bench clean
+.PHONY: deps test-deps build run test bench package clean
 
 deps:
 	@scripts/install-deps.sh
@@ -26,6 +29,14 @@ test: test-deps
 bench: build
 	@scripts/install-deps.sh --bench
 	@bench/run_all.sh
+
+# build/release/notifyd_<version>_amd64.deb, checked by lintian (errors fail the build).
+package: build
+	@scripts/install-deps.sh --package
+	@rm -f build/release/notifyd_*.deb
+	@cd build/release && cpack -G DEB
+	@lintian --fail-on error --tag-display-limit 0 build/release/notifyd_*_amd64.deb
+	@ls -l build/release/notifyd_*_amd64.deb
 
 clean:
 	rm -rf build
