@@ -102,3 +102,14 @@ theirs=$("$build/bin/http_load" --socket "$work/nginx.sock" --connections "$conn
 theirs_rps=$(field rps "$theirs")
 echo "  requests/s:   $theirs_rps   p50 $(field p50_ms "$theirs") ms, p99 $(field p99_ms "$theirs") ms"
 echo "notifyd / nginx: $(python3 -c "print(f'{$ours_rps / max($theirs_rps, 1):.2f}')")"
+
+# The desktop WebSocket channel: idle memory per connection, frames/s, end-to-end latency.
+bench/websocket.sh
+
+# Telegram delivery under the Bot API's rate limits (fake server on 127.0.0.1).
+echo
+BENCH_BUILD="$build" /usr/bin/python3 bench/telegram_rate.py
+
+# The exec trigger: runs/s of a trivial script with 8 at once, and RSS across 10,000 runs.
+echo
+BENCH_BUILD="$build" bench/exec_runs.sh

@@ -41,6 +41,88 @@ std::variant<std::string, InvalidInput> notify_request_body(const NotifyFields& 
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+namespace {
+
+/// Appends `name=value` pairs to a path as a query string.
+class QueryBuilder {
+ public:
+  explicit QueryBuilder(std::string path) : target_(std::move(path)) {}
+  void add(std::string_view name, std::string_view value) {
+    target_ += separator_;
+    target_ += name;
+    target_ += '=';
+    target_ += percent_encode(value);
+    separator_ = '&';
+  }
+  std::string take() { return std::move(target_); }
+
+ private:
+  std::string target_;
+  char separator_ = '?';
+};
+
+std::string check_path(std::string_view name, std::string_view action) {
+  return "/v1/checks/" + percent_encode(name) + "/" + std::string(action);
+}
+
+}  // namespace
+
+std::string seed_text(std::string_view title, std::string_view message) {
+  if (title.empty()) return std::string(message);
+  return "*" + std::string(title) + "*\n\n" + std::string(message);
+}
+
+std::variant<std::string, InvalidInput> send_request_body(std::string_view user, std::string_view text) {
+  rapidjson::StringBuffer buffer;
+  ValidatingWriter writer(buffer);
+  writer.StartObject();
+  write_string(writer, "user");
+  if (!write_string(writer, user)) return InvalidInput{"the user name is not valid UTF-8"};
+  write_string(writer, "text");
+  if (!write_string(writer, text)) return InvalidInput{"the message is not valid UTF-8"};
+  write_string(writer, "parse_mode");
+  write_string(writer, "Markdown");
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::variant<std::string, InvalidInput> send_photo_request_body(std::string_view user, std::string_view photo_path,
+                                                                std::string_view caption) {
+  rapidjson::StringBuffer buffer;
+  ValidatingWriter writer(buffer);
+  writer.StartObject();
+  write_string(writer, "user");
+  if (!write_string(writer, user)) return InvalidInput{"the user name is not valid UTF-8"};
+  write_string(writer, "photo_path");
+  if (!write_string(writer, photo_path)) return InvalidInput{"image_path is not valid UTF-8"};
+  write_string(writer, "caption");
+  if (!write_string(writer, caption)) return InvalidInput{"the message is not valid UTF-8"};
+  write_string(writer, "parse_mode");
+  write_string(writer, "Markdown");
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string checks_request_target(const std::optional<std::string>& user) {
+  QueryBuilder query("/v1/checks");
+  if (user) query.add("user", *user);
+  return query.take();
+}
+
+std::string run_request_target(std::string_view name, const std::optional<std::string>& user) {
+  QueryBuilder query(check_path(name, "run"));
+  if (user) query.add("user", *user);
+  return query.take();
+}
+
+std::string runs_request_target(std::string_view name, const std::optional<std::string>& user,
+                                std::optional<std::uint32_t> limit) {
+  QueryBuilder query(check_path(name, "runs"));
+  if (user) query.add("user", *user);
+  if (limit) query.add("limit", std::to_string(*limit));
+  return query.take();
+}
+
 std::string history_request_target(const std::optional<std::string>& user, std::optional<std::uint32_t> limit,
                                    std::optional<std::uint64_t> before_id) {
   std::string target = "/v1/history";

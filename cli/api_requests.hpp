@@ -30,6 +30,26 @@ std::variant<std::string, InvalidInput> notify_request_body(const NotifyFields& 
 std::string history_request_target(const std::optional<std::string>& user, std::optional<std::uint32_t> limit,
                                    std::optional<std::uint64_t> before_id);
 
+/// The seed runner's message text: "*title*\n\nmessage", or the message alone without a title.
+std::string seed_text(std::string_view title, std::string_view message);
+
+/// The JSON body of the seed's `POST /send` (`parse_mode` Markdown).
+std::variant<std::string, InvalidInput> send_request_body(std::string_view user, std::string_view text);
+
+/// The JSON body of the seed's `POST /send_photo` (`parse_mode` Markdown).
+std::variant<std::string, InvalidInput> send_photo_request_body(std::string_view user, std::string_view photo_path,
+                                                                std::string_view caption);
+
+/// `/v1/checks`, with `?user=` when one is named.
+std::string checks_request_target(const std::optional<std::string>& user);
+
+/// `/v1/checks/<name>/run`, the name percent-encoded, with `?user=` when one is named.
+std::string run_request_target(std::string_view name, const std::optional<std::string>& user);
+
+/// `/v1/checks/<name>/runs`, with `?user=` and `?limit=` when given.
+std::string runs_request_target(std::string_view name, const std::optional<std::string>& user,
+                                std::optional<std::uint32_t> limit);
+
 /// RFC 3986 percent-encoding of everything but unreserved characters.
 std::string percent_encode(std::string_view text);
 

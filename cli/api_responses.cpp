@@ -109,6 +109,42 @@ ChannelCounts decode_channel_counts(const rapidjson::Value& object) {
   return counts;
 }
 
+std::optional<std::int64_t> integer_member(const rapidjson::Value& object, const char* name) {
+  const rapidjson::Value* value = member(object, name);
+  if (value == nullptr || !value->IsInt64()) return std::nullopt;
+  return value->GetInt64();
+}
+
+CheckRun decode_run(const rapidjson::Value& object) {
+  CheckRun run;
+  run.id = count_member(object, "id");
+  run.check = string_member(object, "check");
+  run.user = string_member(object, "user");
+  run.trigger = string_member(object, "trigger");
+  run.started_at = time_member(object, "started_at");
+  run.duration_ms = integer_member(object, "duration_ms");
+  run.exit_code = integer_member(object, "exit_code");
+  run.outcome = string_member(object, "outcome");
+  run.detail = string_member(object, "detail");
+  run.stderr_text = string_member(object, "stderr");
+  run.notification_id = count_member(object, "notification_id");
+  return run;
+}
+
+CheckEntry decode_check(const rapidjson::Value& object) {
+  CheckEntry check;
+  check.name = string_member(object, "name");
+  check.user = string_member(object, "user");
+  check.schedule = string_member(object, "schedule");
+  check.origin = string_member(object, "origin");
+  if (const rapidjson::Value* last_run = member(object, "last_run"); last_run != nullptr && last_run->IsObject()) {
+    check.last_run = decode_run(*last_run);
+  }
+  check.last_sent = time_member(object, "last_sent");
+  check.next_run = time_member(object, "next_run");
+  return check;
+}
+
 // Indentation grows with depth, so pretty output of deep JSON grows
 // quadratically: stop (and let the caller print the body as it is) beyond
 // a readable depth or once the output is several times the input.
@@ -207,6 +243,41 @@ std::variant<HealthReport, DecodeError> decode_health_report(std::string_view bo
     }
   }
   return report;
+}
+
+std::variant<CheckList, DecodeError> decode_check_list(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* error = std::get_if<DecodeError>(&parsed)) return std::move(*error);
+  const rapidjson::Document& document = std::get<rapidjson::Document>(parsed);
+  const rapidjson::Value* checks = array_member(document, "checks");
+  if (checks == nullptr) return DecodeError{"unexpected answer from notifyd: no \"checks\" list"};
+  CheckList list;
+  for (const rapidjson::Value& check : checks->GetArray()) {
+    if (check.IsObject()) list.checks.push_back(decode_check(check));
+  }
+  return list;
+}
+
+std::variant<RunReport, DecodeError> decode_run_report(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* error = std::get_if<DecodeError>(&parsed)) return std::move(*error);
+  const rapidjson::Document& document = std::get<rapidjson::Document>(parsed);
+  const rapidjson::Value* run = member(document, "run");
+  if (run == nullptr || !run->IsObject()) return DecodeError{"unexpected answer from notifyd: no \"run\" object"};
+  return RunReport{decode_run(*run)};
+}
+
+std::variant<RunList, DecodeError> decode_run_list(std::string_view body) {
+  auto parsed = parse_object(body);
+  if (auto* error = std::get_if<DecodeError>(&parsed)) return std::move(*error);
+  const rapidjson::Document& document = std::get<rapidjson::Document>(parsed);
+  const rapidjson::Value* runs = array_member(document, "runs");
+  if (runs == nullptr) return DecodeError{"unexpected answer from notifyd: no \"runs\" list"};
+  RunList list;
+  for (const rapidjson::Value& run : runs->GetArray()) {
+    if (run.IsObject()) list.runs.push_back(decode_run(run));
+  }
+  return list;
 }
 
 std::string describe_refusal(unsigned status, std::string_view reason, std::string_view body) {

@@ -62,12 +62,56 @@ struct HealthReport {
   std::vector<ChannelCounts> channels;
 };
 
+/// One run of a check, as the daemon records it.
+struct CheckRun {
+  std::optional<std::uint64_t> id;
+  std::string check;
+  std::string user;
+  std::string trigger;     ///< schedule, manual, ...
+  std::string started_at;  ///< ISO-8601 as the daemon wrote it
+  std::optional<std::int64_t> duration_ms;
+  std::optional<std::int64_t> exit_code;
+  std::string outcome;     ///< notified, quiet, cooldown, timeout, bad_output, failed, refused, skipped
+  std::string detail;
+  std::string stderr_text;
+  std::optional<std::uint64_t> notification_id;
+};
+
+/// One check with its last run and its next scheduled one.
+struct CheckEntry {
+  std::string name;
+  std::string user;
+  std::string schedule;
+  std::string origin;
+  std::optional<CheckRun> last_run;
+  std::string last_sent;  ///< ISO-8601, empty = never
+  std::string next_run;   ///< ISO-8601, empty = not scheduled
+};
+
+/// `GET /v1/checks`.
+struct CheckList {
+  std::vector<CheckEntry> checks;
+};
+
+/// `POST /v1/checks/<name>/run`.
+struct RunReport {
+  CheckRun run;
+};
+
+/// `GET /v1/checks/<name>/runs`: newest first.
+struct RunList {
+  std::vector<CheckRun> runs;
+};
+
 // Decoders take the body as received and never fail on a missing or mistyped
 // field: only a body that is not a JSON object (or lacks the one list that
 // makes the answer meaningful) is a DecodeError.
 std::variant<SendReceipt, DecodeError> decode_send_receipt(std::string_view body);
 std::variant<HistoryPage, DecodeError> decode_history_page(std::string_view body);
 std::variant<HealthReport, DecodeError> decode_health_report(std::string_view body);
+std::variant<CheckList, DecodeError> decode_check_list(std::string_view body);
+std::variant<RunReport, DecodeError> decode_run_report(std::string_view body);
+std::variant<RunList, DecodeError> decode_run_list(std::string_view body);
 
 /// Why the daemon refused, for `notifyctl: <this>`: the `error` of a
 /// `{"error": "..."}` body (else the body's first line, else the reason

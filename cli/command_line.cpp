@@ -5,14 +5,20 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "json_syntax.hpp"
 
 namespace notifyctl {
 namespace {
 
-constexpr std::array known_commands{std::string_view{"send"}, std::string_view{"history"},
-                                    std::string_view{"health"}, std::string_view{"request"},
+constexpr std::array known_commands{std::string_view{"send"},    std::string_view{"history"},
+                                    std::string_view{"health"},  std::string_view{"request"},
+                                    std::string_view{"checks"},  std::string_view{"run"},
+                                    std::string_view{"logs"},    std::string_view{"cron"},    std::string_view{"desktop-token"},
+                                    std::string_view{"queue"},   std::string_view{"users"},   std::string_view{"doctor"},
+                                    std::string_view{"login"},
+                                    std::string_view{"link"},    std::string_view{"unlink"},  std::string_view{"status"},
                                     std::string_view{"help"}};
 constexpr std::array text_formats{std::string_view{"markdown"}, std::string_view{"markdownv2"},
                                   std::string_view{"html"}, std::string_view{"plain"}};
@@ -32,12 +38,20 @@ bool is_known_command(std::string_view name) { return contains(known_commands, n
 bool is_global_value_option(std::string_view name) { return name == "--socket" || name == "--timeout"; }
 
 bool is_command_value_option(std::string_view command, std::string_view name) {
+  if (command == "cron") return name == "--tz" || name == "--from" || name == "-n";
   if (command == "send") {
     return name == "--user" || name == "--title" || name == "--image" || name == "--format" || name == "--source";
   }
   if (command == "history") return name == "--user" || name == "--limit" || name == "--before";
+  if (command == "checks" || command == "run") return name == "--user";
+  if (command == "logs") return name == "--user" || name == "--limit";
+  if (command == "desktop-token") return name == "--user";
+  if (command == "doctor") return name == "--config";
+  if (command == "link" || command == "unlink" || command == "status") return name == "--user";
   return false;
 }
+
+bool is_command_flag(std::string_view command, std::string_view name) { return command == "run" && name == "--local"; }
 
 bool is_option(const std::string& argument) { return argument.size() > 1 && argument[0] == '-'; }
 
@@ -116,6 +130,7 @@ struct CollectedArguments {
   GlobalOptions options;
   std::string command;
   std::map<std::string, std::string, std::less<>> values;
+  std::set<std::string, std::less<>> flags;
   std::vector<std::string> positionals;
 };
 
@@ -145,6 +160,11 @@ std::variant<CollectedArguments, UsageError> collect_arguments(const std::vector
       collected.options.json_output = true;
       continue;
     }
+    if (is_command_flag(collected.command, name)) {
+      if (has_inline_value) return UsageError{name + " takes no value", collected.command};
+      collected.flags.insert(name);
+      continue;
+    }
     const bool global = is_global_value_option(name);
     if (!global && !is_command_value_option(collected.command, name)) {
       if (collected.command.empty()) return UsageError{"unknown option " + name, ""};
@@ -165,6 +185,7 @@ std::variant<CollectedArguments, UsageError> collect_arguments(const std::vector
       const auto timeout = parse_timeout(value);
       if (!timeout) return UsageError{"--timeout must be a number of seconds above 0, got '" + value + "'", ""};
       collected.options.timeout = *timeout;
+      collected.options.timeout_given = true;
     } else {
       collected.values.insert_or_assign(name, value);
     }
@@ -254,6 +275,125 @@ std::variant<RequestArguments, UsageError> build_request(const CollectedArgument
   return request;
 }
 
+std::optional<std::string> user_option(const CollectedArguments& collected, const std::string& command,
+                                       std::optional<UsageError>& error) {
+  auto user = option_value(collected, "--user");
+  if (user && user->empty()) error = UsageError{"--user must not be empty", command};
+  return user;
+}
+
+bool is_valid_check_name(std::string_view name) {
+  return !name.empty() && std::none_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F || c == '/'; });
+}
+
+std::variant<ChecksArguments, UsageError> build_checks(const CollectedArguments& collected) {
+  if (!collected.positionals.empty()) {
+    return UsageError{"checks takes no arguments, got '" + collected.positionals[0] + "'", "checks"};
+  }
+  std::optional<UsageError> error;
+  ChecksArguments checks{user_option(collected, "checks", error)};
+  if (error) return *error;
+  return checks;
+}
+
+std::variant<RunArguments, UsageError> build_run(const CollectedArguments& collected) {
+  const auto usage = [](std::string message) { return UsageError{std::move(message), "run"}; };
+  std::optional<UsageError> error;
+  RunArguments run;
+  run.user = user_option(collected, "run", error);
+  if (error) return *error;
+  run.local = collected.flags.count("--local") > 0;
+  if (run.local && run.user) return usage("--local runs your own scripts as you; it cannot be combined with --user");
+  for (const std::string& name : collected.positionals) {
+    if (!is_valid_check_name(name)) return usage("'" + name + "' is not a check name");
+    if (std::find(run.names.begin(), run.names.end(), name) == run.names.end()) run.names.push_back(name);
+  }
+  return run;
+}
+
+std::variant<LogsArguments, UsageError> build_logs(const CollectedArguments& collected) {
+  const auto usage = [](std::string message) { return UsageError{std::move(message), "logs"}; };
+  if (collected.positionals.empty()) return usage("logs needs the NAME of a check");
+  if (collected.positionals.size() > 1) return usage("logs takes one NAME");
+  LogsArguments logs;
+  logs.name = collected.positionals.front();
+  if (!is_valid_check_name(logs.name)) return usage("'" + logs.name + "' is not a check name");
+  std::optional<UsageError> error;
+  logs.user = user_option(collected, "logs", error);
+  if (error) return *error;
+  if (const auto limit = option_value(collected, "--limit")) {
+    const auto value = parse_positive_integer(*limit);
+    if (!value || *value > 500) return usage("--limit must be a number from 1 to 500, got '" + *limit + "'");
+    logs.limit = static_cast<std::uint32_t>(*value);
+  }
+  return logs;
+}
+
+std::variant<CronNextArguments, UsageError> build_cron(const CollectedArguments& collected) {
+  const auto usage = [](std::string message) { return UsageError{std::move(message), "cron"}; };
+  if (collected.positionals.empty() || collected.positionals[0] != "next") {
+    return usage("cron needs a subcommand: next EXPR");
+  }
+  if (collected.positionals.size() < 2) return usage("cron next needs a cron EXPR, e.g. '*/5 * * * *'");
+  if (collected.positionals.size() > 2) {
+    return usage("cron next takes one EXPR; quote it, e.g. '0 9 * * 1-5'");
+  }
+  CronNextArguments next;
+  next.expression = collected.positionals[1];
+  next.zone = option_value(collected, "--tz");
+  if (next.zone && next.zone->empty()) return usage("--tz must not be empty");
+  next.from = option_value(collected, "--from");
+  if (const auto count = option_value(collected, "-n")) {
+    const auto value = parse_positive_integer(*count);
+    if (!value || *value > 1000) return usage("-n must be a number from 1 to 1000, got '" + *count + "'");
+    next.count = static_cast<std::uint32_t>(*value);
+  }
+  return next;
+}
+
+std::variant<DesktopTokenArguments, UsageError> build_desktop_token(const CollectedArguments& collected) {
+  const auto usage = [](std::string message) { return UsageError{std::move(message), "desktop-token"}; };
+  if (!collected.positionals.empty()) {
+    return usage("desktop-token takes no arguments, got '" + collected.positionals[0] + "'");
+  }
+  DesktopTokenArguments arguments;
+  arguments.user = option_value(collected, "--user");
+  if (arguments.user && arguments.user->empty()) return usage("--user must not be empty");
+  return arguments;
+}
+
+std::variant<DoctorArguments, UsageError> build_doctor(const CollectedArguments& collected) {
+  if (!collected.positionals.empty()) {
+    return UsageError{"doctor takes no arguments, got '" + collected.positionals[0] + "'", "doctor"};
+  }
+  DoctorArguments doctor;
+  doctor.config_path = option_value(collected, "--config");
+  if (doctor.config_path && doctor.config_path->empty()) return UsageError{"--config must not be empty", "doctor"};
+  return doctor;
+}
+
+// `link CODE`, `unlink`, `status`, each with an optional --user.
+std::variant<CommandLine, UsageError> build_telegram_link(const CollectedArguments& collected) {
+  const std::string& command = collected.command;
+  const auto usage = [&](std::string message) { return UsageError{std::move(message), command}; };
+  const auto user = option_value(collected, "--user");
+  if (user && user->empty()) return usage("--user must not be empty");
+  if (command == "link") {
+    if (collected.positionals.size() != 1) return usage("link needs the CODE the bot sent after /start");
+    const std::string& code = collected.positionals.front();
+    const bool six_digits = code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) {
+                              return c >= '0' && c <= '9';
+                            });
+    if (!six_digits) return usage("CODE is the 6 digits the bot sent after /start, got '" + code + "'");
+    return CommandLine{collected.options, LinkArguments{code, user}};
+  }
+  if (!collected.positionals.empty()) {
+    return usage(command + " takes no arguments, got '" + collected.positionals[0] + "'");
+  }
+  if (command == "unlink") return CommandLine{collected.options, UnlinkArguments{user}};
+  return CommandLine{collected.options, LinkStatusArguments{user}};
+}
+
 // Help on `topic`, a command name; empty (or "help" itself) means the general help.
 std::variant<CommandLine, UsageError> help_about(const std::string& topic, const GlobalOptions& options) {
   if (topic.empty() || topic == "help") return CommandLine{options, HelpRequest{}};
@@ -294,6 +434,31 @@ std::variant<CommandLine, UsageError> parse_command_line(const std::vector<std::
       return UsageError{"health takes no arguments, got '" + collected.positionals[0] + "'", "health"};
     }
     return CommandLine{collected.options, HealthArguments{}};
+  }
+  if (collected.command == "checks") return to_command_line(collected.options, build_checks(collected));
+  if (collected.command == "run") return to_command_line(collected.options, build_run(collected));
+  if (collected.command == "logs") return to_command_line(collected.options, build_logs(collected));
+  if (collected.command == "cron") return to_command_line(collected.options, build_cron(collected));
+  if (collected.command == "desktop-token") {
+    return to_command_line(collected.options, build_desktop_token(collected));
+  }
+  if (collected.command == "queue" || collected.command == "users") {
+    if (!collected.positionals.empty()) {
+      return UsageError{collected.command + " takes no arguments, got '" + collected.positionals[0] + "'",
+                        collected.command};
+    }
+    if (collected.command == "queue") return CommandLine{collected.options, QueueArguments{}};
+    return CommandLine{collected.options, UsersArguments{}};
+  }
+  if (collected.command == "doctor") return to_command_line(collected.options, build_doctor(collected));
+  if (collected.command == "link" || collected.command == "unlink" || collected.command == "status") {
+    return build_telegram_link(collected);
+  }
+  if (collected.command == "login") {
+    if (!collected.positionals.empty()) {
+      return UsageError{"login takes no arguments, got '" + collected.positionals[0] + "'", "login"};
+    }
+    return CommandLine{collected.options, LoginArguments{}};
   }
   return to_command_line(collected.options, build_request(collected));
 }

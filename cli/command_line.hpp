@@ -17,6 +17,7 @@ struct GlobalOptions {
   std::optional<std::string> socket_path;  ///< from --socket; see resolve_socket_path
   bool json_output = false;
   std::chrono::milliseconds timeout = default_timeout;
+  bool timeout_given = false;  ///< --timeout was on the command line
 };
 
 /// `--help`, `help [COMMAND]`: `command` is empty for the general help.
@@ -51,8 +52,72 @@ struct RequestArguments {
   bool body_from_stdin = false;     ///< JSON-BODY was `-`
 };
 
+/// `checks`: the checks the daemon knows, with their last and next runs.
+struct ChecksArguments {
+  std::optional<std::string> user;
+};
+
+/// `run [NAME...]`: run checks now, through the daemon or (`--local`) in this process.
+struct RunArguments {
+  std::vector<std::string> names;  ///< empty = all of the user's checks
+  std::optional<std::string> user;
+  bool local = false;
+};
+
+/// `logs NAME`: a check's recent runs.
+struct LogsArguments {
+  std::string name;
+  std::optional<std::string> user;
+  std::optional<std::uint32_t> limit;
+};
+
+/// `cron next EXPR`: when a cron expression fires next (computed here, no daemon).
+struct CronNextArguments {
+  std::string expression;
+  std::optional<std::string> zone;  ///< --tz; default: the expression's CRON_TZ=, else the local zone
+  std::optional<std::string> from;  ///< --from, ISO-8601; default: now
+  std::uint32_t count = 5;          ///< -n
+};
+
+/// `desktop-token`: a token for the desktop app (WebSocket channel).
+struct DesktopTokenArguments {
+  std::optional<std::string> user;  ///< another user's (admins); default: yours
+};
+
+/// `queue`: pending deliveries per channel.
+struct QueueArguments {};
+
+/// `users`: users linked to Telegram.
+struct UsersArguments {};
+
+/// `login`: a one-time sign-in link for the web dashboard.
+struct LoginArguments {};
+
+/// `doctor`: checks the installation and says what to fix.
+struct DoctorArguments {
+  std::optional<std::string> config_path;  ///< --config; default /etc/notifyd/notifyd.toml
+};
+
+/// `link CODE`: links the user to the Telegram chat the bot sent CODE to.
+struct LinkArguments {
+  std::string code;                 ///< six digits
+  std::optional<std::string> user;  ///< another user (admins); default: you
+};
+
+/// `unlink`: removes the user's Telegram link.
+struct UnlinkArguments {
+  std::optional<std::string> user;
+};
+
+/// `status`: whether the user is linked to Telegram.
+struct LinkStatusArguments {
+  std::optional<std::string> user;
+};
+
 using Command = std::variant<HelpRequest, VersionRequest, SendArguments, HistoryArguments, HealthArguments,
-                             RequestArguments>;
+                             RequestArguments, ChecksArguments, RunArguments, LogsArguments, CronNextArguments,
+                             DesktopTokenArguments, QueueArguments, UsersArguments, DoctorArguments,
+                             LoginArguments, LinkArguments, UnlinkArguments, LinkStatusArguments>;
 
 struct CommandLine {
   GlobalOptions options;

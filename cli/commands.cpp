@@ -7,11 +7,18 @@
 #include "api_requests.hpp"
 #include "api_responses.hpp"
 #include "bounded_input.hpp"
+#include "desktop_token.hpp"
+#include "login_link.hpp"
+#include "cron_next.hpp"
+#include "checks_text.hpp"
 #include "health_text.hpp"
 #include "history_text.hpp"
 #include "json_syntax.hpp"
+#include "local_run.hpp"
 #include "request_text.hpp"
 #include "send_text.hpp"
+#include "terminal_text.hpp"
+#include "time_text.hpp"
 
 namespace notifyctl {
 namespace {
@@ -140,6 +147,100 @@ ExitCode run_request(const RequestArguments& arguments, const GlobalOptions& opt
     return fail(console, ExitCode::refused, describe_refusal(response.status, response.reason, response.body));
   }
   return ExitCode::success;
+}
+
+ExitCode run_checks(const ChecksArguments& arguments, const GlobalOptions& options, const ApiClient& client,
+                    Console& console) {
+  auto answer = call(client, {"GET", checks_request_target(arguments.user), std::nullopt}, console);
+  if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
+  const std::int64_t now = now_epoch_ms();
+  return print_answer(std::get<ApiResponse>(answer), options, console, decode_check_list,
+                      [now](const CheckList& list) { return checks_table(list, now); });
+}
+
+ExitCode run_run(const RunArguments& arguments, const GlobalOptions& options, const ApiClient& client,
+                 Console& console) {
+  if (arguments.local) return run_local(arguments, client, console);
+  std::vector<std::string> names = arguments.names;
+  if (names.empty()) {
+    auto answer = call(client, {"GET", checks_request_target(arguments.user), std::nullopt}, console);
+    if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
+    auto list = decode_check_list(std::get<ApiResponse>(answer).body);
+    if (const auto* error = std::get_if<DecodeError>(&list)) return fail(console, ExitCode::refused, error->message);
+    const auto owner = arguments.user ? arguments.user : current_user_name();
+    for (const CheckEntry& check : std::get<CheckList>(list).checks) {
+      if (!owner || check.user.empty() || check.user == *owner) names.push_back(check.name);
+    }
+    if (names.empty()) {
+      if (!options.json_output) console.out << "no checks to run\n";
+      return ExitCode::success;
+    }
+  }
+  ExitCode outcome = ExitCode::success;
+  for (const std::string& name : names) {
+    auto result = client.send({"POST", run_request_target(name, arguments.user), std::nullopt});
+    if (const auto* failure = std::get_if<TransportFailure>(&result)) return report(*failure, console);
+    const auto& response = std::get<ApiResponse>(result);
+    if (!response.successful()) {
+      fail(console, ExitCode::refused, printable_line(name) + ": " +
+                                           describe_refusal(response.status, response.reason, response.body));
+      outcome = ExitCode::refused;
+      continue;
+    }
+    auto decoded = decode_run_report(response.body);
+    if (const auto* error = std::get_if<DecodeError>(&decoded)) {
+      fail(console, ExitCode::refused, printable_line(name) + ": " + error->message);
+      outcome = ExitCode::refused;
+      continue;
+    }
+    const CheckRun& run = std::get<RunReport>(decoded).run;
+    if (options.json_output) {
+      print_body(console, response.body);
+    } else {
+      console.out << run_result_text(run);
+    }
+    if (is_failed_outcome(run.outcome)) outcome = ExitCode::refused;
+  }
+  return outcome;
+}
+
+ExitCode run_logs(const LogsArguments& arguments, const GlobalOptions& options, const ApiClient& client,
+                  Console& console) {
+  const std::string target = runs_request_target(arguments.name, arguments.user, arguments.limit);
+  auto answer = call(client, {"GET", target, std::nullopt}, console);
+  if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
+  const std::int64_t now = now_epoch_ms();
+  return print_answer(std::get<ApiResponse>(answer), options, console, decode_run_list,
+                      [now](const RunList& list) { return runs_text(list, now); });
+}
+
+ExitCode run_cron_next(const CronNextArguments& arguments, Console& console) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  auto text = cron_next_text(arguments, now);
+  if (!text) return fail(console, ExitCode::usage, text.error());
+  console.out << text.value();
+  return ExitCode::success;
+}
+
+ExitCode run_desktop_token(const DesktopTokenArguments& arguments, const GlobalOptions& options,
+                           const ApiClient& client, Console& console) {
+  const std::string body = desktop_token_request_body(arguments.user ? &*arguments.user : nullptr);
+  auto answer = call(client, {"POST", "/api/desktop/token", body}, console);
+  if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
+  return print_answer(std::get<ApiResponse>(answer), options, console, decode_desktop_token, desktop_token_text);
+}
+
+ExitCode run_login(const GlobalOptions& options, const ApiClient& client, Console& console) {
+  auto result = client.send({"POST", "/api/login-link", std::nullopt});
+  if (const auto* failure = std::get_if<TransportFailure>(&result)) return report(*failure, console);
+  const auto& response = std::get<ApiResponse>(result);
+  if (!response.successful()) {
+    const std::string hint = login_refusal_hint(response.status);
+    return fail(console, ExitCode::refused,
+                hint.empty() ? describe_refusal(response.status, response.reason, response.body) : hint);
+  }
+  return print_answer(response, options, console, decode_login_link, login_link_text);
 }
 
 }  // namespace notifyctl

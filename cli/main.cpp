@@ -9,6 +9,8 @@
 #include "commands.hpp"
 #include "exit_code.hpp"
 #include "help_text.hpp"
+#include "telegram_commands.hpp"
+#include "operator_commands.hpp"
 
 #ifndef NOTIFYCTL_VERSION
 #define NOTIFYCTL_VERSION "unknown"
@@ -16,6 +18,8 @@
 
 namespace notifyctl {
 namespace {
+
+constexpr std::chrono::milliseconds daemon_run_timeout{15 * 60 * 1000};
 
 template <typename... Handlers>
 struct Overloaded : Handlers... {
@@ -39,7 +43,11 @@ ExitCode run(const std::vector<std::string>& arguments) {
   const CommandLine& command_line = std::get<CommandLine>(parsed);
   const GlobalOptions& options = command_line.options;
 
-  const ApiClient client(resolve_socket_path(options.socket_path, std::getenv("NOTIFYD_SOCKET")), options.timeout);
+  // A run through the daemon lasts as long as its script (and its place in the queue).
+  const bool runs_through_daemon =
+      std::holds_alternative<RunArguments>(command_line.command) && !std::get<RunArguments>(command_line.command).local;
+  const auto timeout = runs_through_daemon && !options.timeout_given ? daemon_run_timeout : options.timeout;
+  const ApiClient client(resolve_socket_path(options.socket_path, std::getenv("NOTIFYD_SOCKET")), timeout);
   Console console{std::cin, std::cout, std::cerr};
   return std::visit(
       Overloaded{
@@ -55,6 +63,20 @@ ExitCode run(const std::vector<std::string>& arguments) {
           [&](const HistoryArguments& history) { return run_history(history, options, client, console); },
           [&](const HealthArguments&) { return run_health(options, client, console); },
           [&](const RequestArguments& request) { return run_request(request, options, client, console); },
+          [&](const ChecksArguments& checks) { return run_checks(checks, options, client, console); },
+          [&](const RunArguments& run) { return run_run(run, options, client, console); },
+          [&](const LogsArguments& logs) { return run_logs(logs, options, client, console); },
+          [&](const CronNextArguments& next) { return run_cron_next(next, console); },
+          [&](const DesktopTokenArguments& token) { return run_desktop_token(token, options, client, console); },
+          [&](const QueueArguments&) { return run_queue(options, client, console); },
+          [&](const UsersArguments&) { return run_users(options, client, console); },
+          [&](const LoginArguments&) { return run_login(options, client, console); },
+          [&](const LinkArguments& link) { return run_link(link, options, client, console); },
+          [&](const UnlinkArguments& unlink) { return run_unlink(unlink, options, client, console); },
+          [&](const LinkStatusArguments& status) { return run_link_status(status, options, client, console); },
+          [&](const DoctorArguments& doctor) {
+            return run_doctor(doctor, options, std::getenv("NOTIFYD_SOCKET"), console);
+          },
       },
       command_line.command);
 }

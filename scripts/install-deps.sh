@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages notifyd needs to build, test and run
-# (build and run packages always; test or bench packages with --test/--bench).
+# (build and run packages always; test, bench or packaging tools with
+# --test/--bench/--package, which may be combined).
 # Idempotent: packages already present are left alone; apt runs only when
 # something is missing.
 set -euo pipefail
@@ -14,19 +15,40 @@ build_packages=(
 # What the shipped examples need at run time (`make run`): Debian's python3
 # with matplotlib for examples/notifications/metric_report.py.
 run_packages=(python3 python3-matplotlib)
-test_packages=(python3 procps)
+# The browser tests (tests/browser) drive Debian's chromium with playwright-core
+# from npm; node and npm from another source (e.g. NodeSource) will do.
+test_packages=(python3 procps python3-websockets chromium nodejs npm)
 bench_packages=(nginx-light procps)
+# `make package` and tests/integration/test_package.py: cpack's DEB generator
+# uses dpkg-deb and dpkg-shlibdeps (dpkg-dev), the result is checked with
+# lintian, and the unit with systemd-analyze (systemd).
+package_packages=(dpkg-dev lintian systemd)
 
 wanted=("${build_packages[@]}" "${run_packages[@]}")
-case "${1:-}" in
-  --test) wanted+=("${test_packages[@]}") ;;
-  --bench) wanted+=("${bench_packages[@]}") ;;
-  "") ;;
-  *) echo "usage: $0 [--test|--bench]" >&2; exit 64 ;;
-esac
+for mode in "$@"; do
+  case "$mode" in
+    # The tests build and check the Debian package too.
+    --test) wanted+=("${test_packages[@]}" "${package_packages[@]}") ;;
+    --bench) wanted+=("${bench_packages[@]}") ;;
+    --package) wanted+=("${package_packages[@]}") ;;
+    *) echo "usage: $0 [--test] [--bench] [--package]" >&2; exit 64 ;;
+  esac
+done
+
+# Packages whose command, when already on PATH from elsewhere, is enough.
+provided_by_command() {
+  case "$1" in
+    nodejs) command -v node >/dev/null 2>&1 ;;
+    npm) command -v npm >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
 
 missing=()
 for pkg in "${wanted[@]}"; do
+  if provided_by_command "$pkg"; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$pkg")
   fi

@@ -48,3 +48,25 @@ TEST_CASE("percent-encoding keeps only unreserved characters", "[api_requests]")
   CHECK(percent_encode("+?#%") == "%2B%3F%23%25");
   CHECK(percent_encode(std::string("\0", 1)) == "%00");
 }
+
+TEST_CASE("check targets encode the name and parameters", "[api_requests]") {
+  CHECK(checks_request_target(std::nullopt) == "/v1/checks");
+  CHECK(checks_request_target(std::string("al ice")) == "/v1/checks?user=al%20ice");
+  CHECK(run_request_target("revenue drop?", std::nullopt) == "/v1/checks/revenue%20drop%3F/run");
+  CHECK(run_request_target("disk", std::string("bob")) == "/v1/checks/disk/run?user=bob");
+  CHECK(runs_request_target("disk", std::nullopt, 5u) == "/v1/checks/disk/runs?limit=5");
+  CHECK(runs_request_target("disk", std::string("bob"), std::nullopt) == "/v1/checks/disk/runs?user=bob");
+}
+
+TEST_CASE("the seed runner's text puts the title in bold above the message", "[api_requests]") {
+  CHECK(seed_text("Revenue dropped 25%", "Today: $45k") == "*Revenue dropped 25%*\n\nToday: $45k");
+  CHECK(seed_text("", "just the message") == "just the message");
+}
+
+TEST_CASE("the seed's send bodies", "[api_requests]") {
+  CHECK(std::get<std::string>(send_request_body("alice", "*T*\n\nm")) ==
+        R"({"user":"alice","text":"*T*\n\nm","parse_mode":"Markdown"})");
+  CHECK(std::get<std::string>(send_photo_request_body("alice", "/tmp/c.png", "cap")) ==
+        R"({"user":"alice","photo_path":"/tmp/c.png","caption":"cap","parse_mode":"Markdown"})");
+  CHECK(std::get<InvalidInput>(send_request_body("alice", "\xff")).message == "the message is not valid UTF-8");
+}

@@ -119,3 +119,41 @@ TEST_CASE("a refusal is described by the daemon's error message and the status",
   CHECK(describe_refusal(400, "Bad Request", R"({"error":"bad\u001b[0m"})") == "bad\xEF\xBF\xBD[0m (HTTP 400)");
   CHECK(describe_refusal(400, "Bad Request", "[\"error\"]") == "Bad Request (HTTP 400)");
 }
+
+TEST_CASE("the check list decodes runs, times and nulls", "[api_responses]") {
+  const CheckList list = decoded(decode_check_list(R"({"checks":[
+    {"name":"disk","user":"alice","schedule":"*/5 * * * *","origin":"/home/alice/user/notifications/disk.py",
+     "timeout_ms":60000,
+     "last_run":{"id":7,"check":"disk","user":"alice","trigger":"schedule","started_at":"2025-11-25T14:09:41.123Z",
+                 "duration_ms":812,"exit_code":1,"outcome":"failed","detail":"exit status 1","stderr":"boom\n",
+                 "notification_id":null},
+     "last_sent":null,"next_run":"2025-11-25T14:15:00.000Z"},
+    {"name":"fresh","user":"alice","last_run":null,"last_sent":null,"next_run":null},
+    "not an object"]})"));
+  REQUIRE(list.checks.size() == 2);
+  const CheckEntry& disk = list.checks[0];
+  CHECK(disk.name == "disk");
+  CHECK(disk.schedule == "*/5 * * * *");
+  REQUIRE(disk.last_run);
+  CHECK(disk.last_run->id == 7u);
+  CHECK(disk.last_run->exit_code == 1);
+  CHECK(disk.last_run->duration_ms == 812);
+  CHECK(disk.last_run->outcome == "failed");
+  CHECK(disk.last_run->stderr_text == "boom\n");
+  CHECK_FALSE(disk.last_run->notification_id);
+  CHECK(disk.last_sent.empty());
+  CHECK(disk.next_run == "2025-11-25T14:15:00.000Z");
+  CHECK_FALSE(list.checks[1].last_run);
+  CHECK(decode_error(decode_check_list(R"({"runs":[]})")) == "unexpected answer from notifyd: no \"checks\" list");
+}
+
+TEST_CASE("a run report and a run list decode", "[api_responses]") {
+  const RunReport report = decoded(decode_run_report(
+      R"({"run":{"id":9,"check":"disk","outcome":"notified","notification_id":42,"exit_code":0},"notification":null})"));
+  CHECK(report.run.outcome == "notified");
+  CHECK(report.run.notification_id == 42u);
+  CHECK(decode_error(decode_run_report(R"({"run":null})")) == "unexpected answer from notifyd: no \"run\" object");
+  const RunList list = decoded(decode_run_list(R"({"runs":[{"id":2},{"id":1}]})"));
+  CHECK(list.runs.size() == 2);
+  CHECK(decode_error(decode_run_list("[]")) == "unexpected answer from notifyd: not a JSON object");
+}

@@ -163,3 +163,72 @@ TEST_CASE("the socket path comes from --socket, then NOTIFYD_SOCKET, then the de
   CHECK(resolve_socket_path(std::nullopt, "") == "/run/notifyd/notifyd.sock");
   CHECK(resolve_socket_path(std::nullopt, nullptr) == "/run/notifyd/notifyd.sock");
 }
+
+TEST_CASE("checks takes an optional user", "[command_line]") {
+  CHECK_FALSE(command_of<ChecksArguments>({"checks"}).user);
+  CHECK(command_of<ChecksArguments>({"checks", "--user", "alice"}).user == "alice");
+  CHECK(rejected({"checks", "extra"}).message == "checks takes no arguments, got 'extra'");
+  CHECK(rejected({"checks", "--user="}).message == "--user must not be empty");
+}
+
+TEST_CASE("run takes names, --user and --local", "[command_line]") {
+  const auto all = command_of<RunArguments>({"run"});
+  CHECK(all.names.empty());
+  CHECK_FALSE(all.local);
+  const auto some = command_of<RunArguments>({"run", "disk", "revenue_drop", "disk", "--user", "bob"});
+  CHECK(some.names == std::vector<std::string>{"disk", "revenue_drop"});
+  CHECK(some.user == "bob");
+  const auto local = command_of<RunArguments>({"run", "--local", "disk"});
+  CHECK(local.local);
+  CHECK(local.names == std::vector<std::string>{"disk"});
+  CHECK(rejected({"run", "--local", "--user", "bob"}).message ==
+        "--local runs your own scripts as you; it cannot be combined with --user");
+  CHECK(rejected({"run", "--local=yes"}).message == "--local takes no value");
+  CHECK(rejected({"run", "a/b"}).message == "'a/b' is not a check name");
+  CHECK(rejected({"send", "--local", "x"}).message == "unknown option --local for send");
+}
+
+TEST_CASE("run --timeout is remembered as given", "[command_line]") {
+  CHECK_FALSE(parsed({"run"}).options.timeout_given);
+  CHECK(parsed({"run", "--timeout", "5"}).options.timeout_given);
+}
+
+TEST_CASE("logs takes one name and an optional limit", "[command_line]") {
+  const auto logs = command_of<LogsArguments>({"logs", "disk", "--limit", "5"});
+  CHECK(logs.name == "disk");
+  CHECK(logs.limit == 5u);
+  CHECK_FALSE(logs.user);
+  CHECK(rejected({"logs"}).message == "logs needs the NAME of a check");
+  CHECK(rejected({"logs", "a", "b"}).message == "logs takes one NAME");
+  CHECK(rejected({"logs", "a", "--limit", "0"}).message == "--limit must be a number from 1 to 500, got '0'");
+  CHECK(rejected({"logs", "a", "--limit", "501"}).command == "logs");
+}
+
+TEST_CASE("the new commands have help", "[command_line]") {
+  CHECK(std::get<HelpRequest>(parsed({"run", "--help"}).command).command == "run");
+  CHECK(std::get<HelpRequest>(parsed({"help", "logs"}).command).command == "logs");
+  CHECK(std::get<HelpRequest>(parsed({"checks", "-h"}).command).command == "checks");
+}
+
+TEST_CASE("cron next takes one EXPR, --tz, --from and -n", "[command_line][cron]") {
+  const auto next = command_of<CronNextArguments>(
+      {"cron", "next", "0 9 * * 1-5", "--tz", "Europe/Berlin", "--from=2026-03-29T00:00:00Z", "-n", "3"});
+  CHECK(next.expression == "0 9 * * 1-5");
+  CHECK(next.zone == "Europe/Berlin");
+  CHECK(next.from == "2026-03-29T00:00:00Z");
+  CHECK(next.count == 3);
+  const auto defaults = command_of<CronNextArguments>({"cron", "next", "@daily"});
+  CHECK_FALSE(defaults.zone);
+  CHECK_FALSE(defaults.from);
+  CHECK(defaults.count == 5);
+  CHECK(rejected({"cron"}).message == "cron needs a subcommand: next EXPR");
+  CHECK(rejected({"cron", "last", "@daily"}).message == "cron needs a subcommand: next EXPR");
+  CHECK(rejected({"cron", "next"}).message == "cron next needs a cron EXPR, e.g. '*/5 * * * *'");
+  CHECK(rejected({"cron", "next", "0", "9", "*", "*", "*"}).message ==
+        "cron next takes one EXPR; quote it, e.g. '0 9 * * 1-5'");
+  CHECK(rejected({"cron", "next", "@daily", "-n", "0"}).message == "-n must be a number from 1 to 1000, got '0'");
+  CHECK(rejected({"cron", "next", "@daily", "-n", "1001"}).command == "cron");
+  CHECK(rejected({"cron", "next", "@daily", "--tz="}).message == "--tz must not be empty");
+  CHECK(rejected({"send", "-n", "3", "hi"}).message == "unknown option -n for send");
+  CHECK(std::holds_alternative<HelpRequest>(parsed({"cron", "next", "--help"}).command));
+}

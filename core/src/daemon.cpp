@@ -56,12 +56,14 @@ Daemon::~Daemon() {
   // need) and their libraries are still there; then the pipeline and the
   // hosts, whose strands must go before the io_context; then the io_context,
   // destroying any handler still queued; the store closes after that, and the
-  // libraries unload last, with `config_`.
+  // libraries unload last, with `config_`. Route handlers (plugin code that
+  // may hold executors) go with the plugins.
   if (native_checks_) native_checks_->join();
   for (auto& instance : instances_) instance.plugin.reset();
   native_checks_.reset();
   checks_.reset();
   pipeline_.reset();
+  routes_.clear();
   instances_.clear();
   services_.reset();
   loop_.reset();

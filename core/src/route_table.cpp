@@ -40,6 +40,11 @@ sdk::Status RouteTable::add(sdk::Route route) noexcept {
   }
 }
 
+void RouteTable::clear() noexcept {
+  std::unique_lock lock(mutex_);
+  routes_.clear();
+}
+
 sdk::RouteRegistry::Match RouteTable::find(sdk::Surface surface, std::string_view method,
                                            std::string_view path) const noexcept {
   Match match;

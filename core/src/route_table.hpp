@@ -13,6 +13,8 @@ class RouteTable final : public sdk::RouteRegistry {
  public:
   sdk::Status add(sdk::Route route) noexcept override;
   Match find(sdk::Surface surface, std::string_view method, std::string_view path) const noexcept override;
+  /// Drops every route (at shutdown: handlers may hold executors of the io_context).
+  void clear() noexcept;
 
  private:
   mutable std::shared_mutex mutex_;

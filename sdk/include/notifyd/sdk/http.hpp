@@ -84,7 +84,9 @@ struct Route {
 };
 
 /// The host's table of routes. Plugins add routes in their constructor or
-/// `configure()`; front-ends look routes up per request. Thread-safe.
+/// `configure()`; front-ends look routes up per request. Thread-safe. Routes
+/// are never removed while the daemon runs and are dropped right after the
+/// plugin objects at shutdown; a handler must not keep its plugin alive.
 class RouteRegistry {
  public:
   virtual ~RouteRegistry() = default;

@@ -1,0 +1,113 @@
+#include "checks_text.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "terminal_text.hpp"
+#include "text_table.hpp"
+#include "time_text.hpp"
+
+namespace notifyctl {
+namespace {
+
+constexpr std::string_view em_dash = " \xE2\x80\x94 ";
+constexpr std::size_t detail_width = 200;
+
+using Row = std::vector<std::string>;
+
+std::string when_ago(const std::string& iso, std::int64_t now_ms) {
+  if (iso.empty()) return "never";
+  const auto at = parse_utc_time(iso);
+  return at ? time_ago(*at, now_ms) : printable_line(iso);
+}
+
+std::string when_next(const std::string& iso, std::int64_t now_ms) {
+  if (iso.empty()) return "-";
+  const auto at = parse_utc_time(iso);
+  return at ? time_until(*at, now_ms) : printable_line(iso);
+}
+
+std::vector<std::string> last_lines(std::string_view text, std::size_t count) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  std::vector<std::string> lines;
+  while (!text.empty() && lines.size() < count) {
+    const auto newline = text.rfind('\n');
+    const std::string_view line = newline == std::string_view::npos ? text : text.substr(newline + 1);
+    lines.push_back(printable_line(line));
+    text = newline == std::string_view::npos ? std::string_view{} : text.substr(0, newline);
+  }
+  std::reverse(lines.begin(), lines.end());
+  return lines;
+}
+
+std::string outcome_or_unknown(const std::string& outcome) {
+  return outcome.empty() ? std::string("unknown") : printable_line(outcome);
+}
+
+}  // namespace
+
+bool is_failed_outcome(std::string_view outcome) {
+  return outcome == "failed" || outcome == "refused" || outcome == "timeout" || outcome == "bad_output";
+}
+
+std::string checks_table(const CheckList& list, std::int64_t now_ms) {
+  if (list.checks.empty()) return "no checks\n";
+  const bool several_users = std::any_of(list.checks.begin(), list.checks.end(),
+                                         [&](const CheckEntry& check) { return check.user != list.checks.front().user; });
+  std::vector<Row> rows;
+  Row titles{"NAME", "LAST RUN", "OUTCOME", "NEXT RUN"};
+  if (several_users) titles.insert(titles.begin(), "USER");
+  rows.push_back(titles);
+  for (const CheckEntry& check : list.checks) {
+    Row row{check.name.empty() ? "?" : printable_line(check.name),
+            check.last_run ? when_ago(check.last_run->started_at, now_ms) : "never",
+            check.last_run ? outcome_or_unknown(check.last_run->outcome) : "-", when_next(check.next_run, now_ms)};
+    if (several_users) row.insert(row.begin(), printable_line(check.user));
+    rows.push_back(std::move(row));
+  }
+  return aligned_table(rows, std::vector<ColumnAlignment>(rows.front().size(), ColumnAlignment::left));
+}
+
+std::string run_result_text(const CheckRun& run) {
+  std::string line = (run.check.empty() ? std::string("?") : printable_line(run.check)) + ": " +
+                     outcome_or_unknown(run.outcome);
+  if (run.outcome == "notified" && run.notification_id) {
+    line += " (notification " + std::to_string(*run.notification_id) + ")";
+  } else if (run.exit_code && *run.exit_code != 0) {
+    line += " (exit " + std::to_string(*run.exit_code) + ")";
+  }
+  if (!run.detail.empty()) line += std::string(em_dash) + truncate_characters(printable_line(run.detail), detail_width);
+  line += '\n';
+  if (is_failed_outcome(run.outcome)) {
+    for (const std::string& stderr_line : last_lines(run.stderr_text, run_stderr_lines)) line += "  | " + stderr_line + '\n';
+  }
+  return line;
+}
+
+std::string runs_text(const RunList& list, std::int64_t now_ms) {
+  if (list.runs.empty()) return "no runs\n";
+  std::string text;
+  for (const CheckRun& run : list.runs) {
+    if (!text.empty()) text += '\n';
+    std::string header = run.id ? "#" + std::to_string(*run.id) : "#?";
+    if (!run.started_at.empty()) header += "  " + printable_line(run.started_at) + " (" + when_ago(run.started_at, now_ms) + ")";
+    if (!run.trigger.empty()) header += "  " + printable_line(run.trigger);
+    header += "  " + outcome_or_unknown(run.outcome);
+    if (run.exit_code) header += "  exit " + std::to_string(*run.exit_code);
+    if (run.duration_ms) header += "  " + duration_text(*run.duration_ms);
+    if (run.notification_id) header += "  notification " + std::to_string(*run.notification_id);
+    text += header + '\n';
+    if (!run.detail.empty()) {
+      for (const std::string& line : last_lines(run.detail, 1000)) text += "  " + line + '\n';
+    }
+    if (!run.stderr_text.empty()) {
+      text += "  stderr:\n";
+      std::string_view rest = run.stderr_text;
+      while (!rest.empty() && (rest.back() == '\n' || rest.back() == '\r')) rest.remove_suffix(1);
+      for (const std::string& line : last_lines(rest, static_cast<std::size_t>(-1))) text += "  | " + line + '\n';
+    }
+  }
+  return text;
+}
+
+}  // namespace notifyctl

@@ -1,0 +1,32 @@
+#pragma once
+// The seed runner's per-script cooldown state, `~/.notifications/state/<name>.json`:
+// `{"last_sent": <unix seconds>}`.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace notifyctl {
+
+/// When the script last sent, from a state file's text; nothing when the
+/// text is not such an object (a number with a fraction is accepted, as the
+/// seed's Python may have written one).
+std::optional<std::int64_t> parse_last_sent(std::string_view json);
+
+/// The state file's text for a send at `unix_seconds`.
+std::string cooldown_state_text(std::int64_t unix_seconds);
+
+/// Seconds until the cooldown after `last_sent` ends; 0 when a notification may go out now.
+std::int64_t cooldown_left(std::optional<std::int64_t> last_sent, std::chrono::seconds cooldown, std::int64_t now);
+
+/// Reads a state file; nothing when it is missing or unreadable.
+std::optional<std::int64_t> read_last_sent(const std::filesystem::path& path);
+
+/// Replaces a state file atomically (temp file, rename), creating its
+/// directory; an error message on failure, empty on success.
+std::string write_last_sent(const std::filesystem::path& path, std::int64_t unix_seconds);
+
+}  // namespace notifyctl

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+
+#include "api_responses.hpp"
+
+namespace notifyctl {
+
+/// Deliveries still to be made, per channel (pending, in flight, waiting for
+/// a retry), and a last line with the total: "3 deliveries waiting" or
+/// "nothing waiting".
+std::string queue_text(const HealthReport& report);
+
+}  // namespace notifyctl

@@ -1,0 +1,23 @@
+#pragma once
+// ISO-8601 instants as notifyd prints and reads them.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "notifyd/sdk/status.hpp"
+#include "time_zone.hpp"
+
+namespace notifyd::cron {
+
+/// `2026-03-29T01:00:00Z` for UTC seconds since the epoch (years 0-9999).
+std::string format_utc_instant(std::int64_t utc);
+
+/// Reads `2026-03-29T01:00:00Z`, `…T03:00:00+02:00`, `…T03:00+0200`,
+/// `2026-03-29T03:00` (a wall time in `zone`; in a repeated hour the first,
+/// in a skipped one the moment of the jump) or `2026-03-29` (midnight in
+/// `zone`). A space may replace the `T`; fractions of a second are dropped.
+/// Years 1970-9999. Never throws.
+sdk::Result<std::int64_t> parse_instant(std::string_view text, const TimeZone& zone);
+
+}  // namespace notifyd::cron

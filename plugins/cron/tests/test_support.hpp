@@ -1,0 +1,50 @@
+#pragma once
+// Helpers shared by the cron unit tests.
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "cron_schedule.hpp"
+#include "iso8601.hpp"
+#include "zone_lookup.hpp"
+
+namespace notifyd::cron::testing {
+
+/// Seconds since the epoch of an ISO-8601 UTC instant; fails the test when invalid.
+inline std::int64_t at(const std::string& iso) {
+  auto parsed = parse_instant(iso, TimeZone::utc());
+  INFO(iso << ": " << parsed.error());
+  REQUIRE(parsed.ok());
+  return parsed.value();
+}
+
+/// The zone `name` from the system's tzdata; fails the test when missing.
+inline ZoneHandle zone(const std::string& name) {
+  auto loaded = load_time_zone(name);
+  INFO(name << ": " << loaded.error());
+  REQUIRE(loaded.ok());
+  return loaded.value();
+}
+
+/// The next `count` fire times of `expression` in `zone_name` after `from`, as ISO-8601 UTC.
+inline std::vector<std::string> fires(const std::string& expression, const std::string& zone_name,
+                                      const std::string& from, int count) {
+  auto schedule = make_cron_schedule(expression, zone(zone_name));
+  INFO(expression << ": " << schedule.error());
+  REQUIRE(schedule.ok());
+  std::vector<std::string> out;
+  std::int64_t t = at(from);
+  for (int i = 0; i < count; ++i) {
+    const auto next = schedule->next_after(t);
+    if (!next) break;
+    out.push_back(format_utc_instant(*next));
+    t = *next;
+  }
+  return out;
+}
+
+using Times = std::vector<std::string>;
+
+}  // namespace notifyd::cron::testing

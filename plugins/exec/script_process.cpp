@@ -1,0 +1,219 @@
+#include "script_process.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <boost/asio/post.hpp>
+
+#include "notifyd/sdk/duration.hpp"
+
+namespace notifyd::exec {
+namespace {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+constexpr std::size_t read_chunk_bytes = 64 * 1024;
+
+}  // namespace
+
+std::string signal_name(int signal_number) {
+  if (const char* abbreviation = ::sigabbrev_np(signal_number)) return std::string("SIG") + abbreviation;
+  return "signal " + std::to_string(signal_number);
+}
+
+ScriptProcess::ScriptProcess(asio::io_context& io, SpawnedChild child, ProcessLimits limits)
+    : strand_(asio::make_strand(io)),
+      pid_(child.pid),
+      limits_(limits),
+      pidfd_(strand_),
+      stdout_(strand_),
+      stderr_(strand_),
+      deadline_(strand_),
+      escalation_(strand_),
+      drain_(strand_),
+      stdout_buffer_(read_chunk_bytes),
+      stderr_buffer_(read_chunk_bytes),
+      output_(limits.max_output),
+      errors_(limits.max_stderr) {
+  try {
+    pidfd_.assign(child.pidfd.get());
+    child.pidfd.release();
+    stdout_.assign(child.stdout_fd.get());
+    child.stdout_fd.release();
+    stderr_.assign(child.stderr_fd.get());
+    child.stderr_fd.release();
+  } catch (...) {
+    // Not supervised, so not left running: the destructor does not run after a throw.
+    ::kill(-pid_, SIGKILL);
+    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    throw;
+  }
+}
+
+ScriptProcess::~ScriptProcess() {
+  // Only reached without a report when start() was never called.
+  if (!exited_) {
+    ::kill(-pid_, SIGKILL);
+    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+void ScriptProcess::start(Done done) {
+  asio::dispatch(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
+    self->done_ = std::move(done);
+    self->read_stdout();
+    self->read_stderr();
+    self->wait_exit();
+    self->deadline_.expires_after(self->limits_.timeout);
+    self->deadline_.async_wait([self](error_code error) {
+      if (!error) self->on_deadline();
+    });
+  });
+}
+
+void ScriptProcess::terminate(std::string reason) {
+  asio::post(strand_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
+    if (self->exited_ || !self->stop_reason_.empty()) return;
+    self->stop_reason_ = std::move(reason);
+    self->deadline_.cancel();
+    self->signal_group(SIGTERM);
+    self->escalate_after_grace();
+  });
+}
+
+void ScriptProcess::read_stdout() {
+  stdout_.async_read_some(asio::buffer(stdout_buffer_), [self = shared_from_this()](error_code error, std::size_t n) {
+    self->output_.append(std::string_view(self->stdout_buffer_.data(), n));
+    if (error) {
+      self->stdout_open_ = false;
+      self->finish_if_done();
+      return;
+    }
+    self->read_stdout();
+  });
+}
+
+void ScriptProcess::read_stderr() {
+  stderr_.async_read_some(asio::buffer(stderr_buffer_), [self = shared_from_this()](error_code error, std::size_t n) {
+    self->errors_.append(std::string_view(self->stderr_buffer_.data(), n));
+    if (error) {
+      self->stderr_open_ = false;
+      self->finish_if_done();
+      return;
+    }
+    self->read_stderr();
+  });
+}
+
+void ScriptProcess::wait_exit() {
+  pidfd_.async_wait(asio::posix::stream_descriptor::wait_read, [self = shared_from_this()](error_code error) {
+    if (error == asio::error::operation_aborted) return;
+    self->on_exit();
+  });
+}
+
+void ScriptProcess::on_deadline() {
+  if (exited_) return;
+  timed_out_ = true;
+  signal_group(SIGTERM);
+  escalate_after_grace();
+}
+
+void ScriptProcess::signal_group(int signal_number) {
+  // The group leader is not reaped before on_exit(), so the group id cannot
+  // have been reused by then.
+  if (!exited_) ::kill(-pid_, signal_number);
+}
+
+void ScriptProcess::escalate_after_grace() {
+  escalation_.expires_after(limits_.kill_grace);
+  escalation_.async_wait([self = shared_from_this()](error_code error) {
+    if (error || self->exited_) return;
+    self->escalated_ = true;
+    self->signal_group(SIGKILL);
+  });
+}
+
+void ScriptProcess::on_exit() {
+  siginfo_t info{};
+  int peeked;
+  do {
+    peeked = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT);
+  } while (peeked < 0 && errno == EINTR);
+  if (peeked == 0 && info.si_pid != pid_) {
+    wait_exit();  // woken early: not a zombie yet
+    return;
+  }
+  // Whatever the script left behind in its group goes with it, while the
+  // zombie leader still holds the group id (it cannot be reused before the reap).
+  if (peeked == 0) ::kill(-pid_, SIGKILL);
+  for (;;) {
+    const pid_t reaped = ::waitpid(pid_, &wait_status_, WNOHANG);
+    if (reaped == pid_) {
+      status_known_ = true;
+      break;
+    }
+    if (reaped < 0 && errno == EINTR) continue;
+    break;  // ECHILD: someone else reaped it
+  }
+  exited_ = true;
+  deadline_.cancel();
+  escalation_.cancel();
+  error_code ignored;
+  pidfd_.close(ignored);
+  if (stdout_open_ || stderr_open_) {
+    drain_.expires_after(limits_.drain);
+    drain_.async_wait([self = shared_from_this()](error_code error) {
+      if (error) return;
+      error_code ignored;
+      self->stdout_.close(ignored);
+      self->stderr_.close(ignored);
+    });
+  }
+  finish_if_done();
+}
+
+void ScriptProcess::finish_if_done() {
+  if (!exited_ || stdout_open_ || stderr_open_ || reported_) return;
+  reported_ = true;
+  drain_.cancel();
+  Done done = std::move(done_);
+  if (done) done(execution());
+}
+
+sdk::CheckExecution ScriptProcess::execution() {
+  sdk::CheckExecution result;
+  result.output = output_.take();
+  result.output_truncated = output_.truncated();
+  result.stderr_tail = errors_.take();
+  std::string signal_text;
+  if (!status_known_) {
+    result.exit_code = -1;
+    result.error = "the exit status was lost (someone else reaped the process)";
+  } else if (WIFEXITED(wait_status_)) {
+    result.exit_code = WEXITSTATUS(wait_status_);
+  } else if (WIFSIGNALED(wait_status_)) {
+    const int signal_number = WTERMSIG(wait_status_);
+    result.exit_code = 128 + signal_number;
+    signal_text = "killed by " + signal_name(signal_number);
+    result.error = signal_text;
+  }
+  if (timed_out_) {
+    result.status = sdk::CheckExecution::Status::timed_out;
+    result.error = "timed out after " + sdk::format_duration(limits_.timeout) +
+                   (escalated_ ? "; it ignored SIGTERM for " + sdk::format_duration(limits_.kill_grace) +
+                                     " and was killed with SIGKILL"
+                               : "; its process group was stopped with SIGTERM");
+  } else if (!stop_reason_.empty()) {
+    result.error = stop_reason_ + (signal_text.empty() ? "" : " (" + signal_text + ")");
+  }
+  return result;
+}
+
+}  // namespace notifyd::exec

@@ -1,0 +1,88 @@
+#include "delivery_plan.hpp"
+
+#include "notifyd/sdk/image.hpp"
+#include "text_split.hpp"
+
+namespace notifyd::telegram {
+namespace {
+
+// Each markup part falls back to itself without a parse mode; a delivery that
+// is one message falls back to the plain composition (title still bold).
+void add_text_parts(std::vector<OutgoingMessage>& out, std::int64_t chat_id, const ComposedText& composed,
+                    const ComposedText& plain) {
+  const auto parts = split_text(composed.text, max_message_units);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    OutgoingMessage message;
+    message.chat_id = chat_id;
+    message.body = {parts[i], composed.format, i == 0 ? std::min(composed.bold_units, utf16_length(parts[i])) : 0};
+    if (composed.format != sdk::TextFormat::plain) {
+      if (parts.size() == 1 && utf16_length(plain.text) <= max_message_units && !plain.text.empty()) {
+        message.fallback = plain;
+      } else {
+        message.fallback = ComposedText{parts[i], sdk::TextFormat::plain, 0};
+      }
+    }
+    out.push_back(std::move(message));
+  }
+}
+
+OutgoingMessage photo_message(const sdk::Notification& notification, std::int64_t chat_id, ComposedText caption,
+                              ComposedText plain_caption) {
+  OutgoingMessage photo;
+  photo.kind = OutgoingMessage::Kind::photo;
+  photo.chat_id = chat_id;
+  photo.photo_path = notification.image_path;
+  const auto type = notification.image_type ? notification.image_type : sdk::ImageType::png;
+  photo.photo_mime = std::string(sdk::mime_type(*type));
+  if (caption.format != sdk::TextFormat::plain && !caption.text.empty()) photo.fallback = std::move(plain_caption);
+  photo.body = std::move(caption);
+  return photo;
+}
+
+}  // namespace
+
+std::vector<OutgoingMessage> plan_delivery(const sdk::Notification& notification, std::int64_t chat_id,
+                                           bool with_image) {
+  std::vector<OutgoingMessage> out;
+  const ComposedText composed = compose_text(notification.title, notification.message, notification.format);
+  const ComposedText plain = compose_plain(notification.title, notification.message);
+  if (!with_image) {
+    add_text_parts(out, chat_id, composed, plain);
+    return out;
+  }
+  if (utf16_length(composed.text) <= max_caption_units && utf16_length(plain.text) <= max_caption_units) {
+    out.push_back(photo_message(notification, chat_id, composed, plain));
+    return out;
+  }
+  ComposedText title = compose_text(notification.title, "", notification.format);
+  ComposedText plain_title = compose_plain(notification.title, "");
+  if (utf16_length(title.text) > max_caption_units || utf16_length(plain_title.text) > max_caption_units) {
+    title = plain_title = ComposedText{"", sdk::TextFormat::plain, 0};
+    add_text_parts(out, chat_id, composed, plain);
+  } else {
+    add_text_parts(out, chat_id, compose_text("", notification.message, notification.format),
+                   compose_plain("", notification.message));
+  }
+  out.insert(out.begin(), photo_message(notification, chat_id, std::move(title), std::move(plain_title)));
+  return out;
+}
+
+std::vector<OutgoingMessage> plan_reply(std::int64_t chat_id, std::string_view text, std::string reply_markup) {
+  std::vector<OutgoingMessage> out;
+  for (auto& part : split_text(text, max_message_units)) {
+    OutgoingMessage message;
+    message.chat_id = chat_id;
+    message.body = {std::move(part), sdk::TextFormat::plain, 0};
+    out.push_back(std::move(message));
+  }
+  if (out.empty()) {
+    OutgoingMessage message;
+    message.chat_id = chat_id;
+    message.body = {"(empty)", sdk::TextFormat::plain, 0};
+    out.push_back(std::move(message));
+  }
+  out.back().reply_markup = std::move(reply_markup);
+  return out;
+}
+
+}  // namespace notifyd::telegram

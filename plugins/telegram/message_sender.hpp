@@ -1,0 +1,100 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "bot_api_client.hpp"
+#include "fair_scheduler.hpp"
+#include "notifyd/sdk/logger.hpp"
+#include "notifyd/sdk/metrics.hpp"
+#include "outgoing_message.hpp"
+#include "send_verdict.hpp"
+
+namespace notifyd::telegram {
+
+/// How a job of messages ended.
+struct SendReport {
+  SendVerdict verdict;                       ///< `sent` when every message went out, else why the next did not
+  std::size_t sent = 0;                      ///< messages of this job that went out
+  std::optional<std::int64_t> migrated_to;   ///< the chat moved to this id while sending
+};
+
+/// Sends messages on its own threads, never on the io_context: a few workers,
+/// each with its own Bot API connection, take turns by the FairScheduler's
+/// per-chat and global limits. A job (one delivery or one reply) keeps its
+/// messages in order and is reported once, from a worker thread.
+class MessageSender {
+ public:
+  using Done = std::function<void(SendReport)>;
+
+  MessageSender(BotEndpoint endpoint, RateLimits limits, std::uint32_t threads, sdk::Logger& log,
+                sdk::Metrics& metrics, const std::string& instance);
+  ~MessageSender();
+
+  /// Starts the worker threads.
+  void start();
+  /// Finishes what is queued for up to `drain_for`, then cuts calls in flight
+  /// short; jobs not sent are reported as retry ("stopping"). Blocks until the
+  /// workers are gone; never call it on the io_context.
+  void stop(std::chrono::milliseconds drain_for);
+
+  /// Whether a delivery for `chat` should queue now (nullopt) or wait the
+  /// returned delay in the pipeline's outbox first (its chat is backlogged).
+  std::optional<std::chrono::milliseconds> admit(std::int64_t chat, std::uint64_t ticket);
+  /// Queues `messages` (all for one chat, in order). `attempts` > 1 lets the
+  /// sender itself retry transient failures (bot replies); deliveries use 1
+  /// and leave retries to the outbox.
+  void send(std::vector<OutgoingMessage> messages, unsigned attempts, Done done);
+  /// Calls `method` with `json_body` ahead of queued messages and outside the
+  /// limits (answerCallbackQuery); failures are logged only.
+  void call_now(std::string method, std::string json_body);
+
+ private:
+  struct Job {
+    std::vector<OutgoingMessage> messages;
+    std::size_t next = 0;
+    unsigned attempts_left = 1;
+    std::int64_t chat = 0;  ///< the scheduler's key (the chat it was queued under)
+    SendReport report;
+    Done done;
+  };
+  struct Call {
+    std::string method;
+    std::string body;
+  };
+
+  void run(std::size_t worker);
+  void send_one(BotApiClient& client, Job& job);
+  ApiReply transmit(BotApiClient& client, const OutgoingMessage& message, bool fallback);
+  void finish(std::unique_lock<std::mutex>& lock, std::uint64_t id);
+
+  BotEndpoint endpoint_;
+  std::uint32_t thread_count_;
+  sdk::Logger& log_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  FairScheduler scheduler_;
+  std::unordered_map<std::uint64_t, Job> jobs_;
+  std::deque<Call> calls_;
+  std::uint64_t next_job_ = 1;
+  bool draining_ = false;
+  bool stopping_ = false;
+  std::vector<std::unique_ptr<BotApiClient>> clients_;
+  std::vector<std::thread> workers_;
+  sdk::Counter& messages_sent_;
+  sdk::Counter& send_failures_;
+  sdk::Counter& rate_limited_;
+  sdk::Gauge& queued_;
+};
+
+}  // namespace notifyd::telegram

@@ -1,0 +1,358 @@
+// The Telegram channel and bot: links chats to users with one-time codes,
+// answers commands, and delivers notifications through the Bot API within
+// Telegram's rate limits. Blocking Bot API calls run on the poller's and the
+// sender's own threads; all state lives on the plugin's strand.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <boost/asio/post.hpp>
+
+#include "bot_requests.hpp"
+#include "bot_state.hpp"
+#include "code_generator.hpp"
+#include "command_handler.hpp"
+#include "delivery_plan.hpp"
+#include "file_claims.hpp"
+#include "link_registry.hpp"
+#include "link_routes.hpp"
+#include "message_sender.hpp"
+#include "notifyd/sdk/sdk.hpp"
+#include "status_text.hpp"
+#include "telegram_settings.hpp"
+#include "time_text.hpp"
+#include "update_poller.hpp"
+#include "verification_codes.hpp"
+#include "verify_attempts.hpp"
+
+namespace notifyd::telegram {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto reply_drain = 2s;
+constexpr unsigned reply_attempts = 3;
+
+// Lets callbacks that may outlive the plugin (check runs finish on the host's
+// threads) reach its strand only while it exists. They hold no executor: one
+// destroyed after the io_context would touch freed memory.
+struct Lifeline {
+  std::mutex mutex;
+  bool alive = true;
+};
+
+}  // namespace
+
+class TelegramChannel final : public sdk::Channel {
+ public:
+  explicit TelegramChannel(sdk::Host& host) : host_(host), log_(host.log()) {}
+
+  ~TelegramChannel() override {
+    {
+      std::lock_guard lock(lifeline_->mutex);
+      lifeline_->alive = false;
+    }
+    if (stopper_.joinable()) stopper_.join();
+    poller_.reset();
+    sender_.reset();
+    if (claimed_) FileClaims::release(host_.instance_name());
+  }
+
+  static void describe(sdk::ConfigSchema& schema) { describe_telegram_settings(schema); }
+
+  sdk::Status configure() noexcept override {
+    try {
+      auto settings = read_telegram_settings(host_.config(), host_.instance_name());
+      if (!settings) return sdk::Status::failure(settings.error());
+      settings_ = std::move(settings).value();
+      enabled_ = !settings_.token.empty();
+      if (auto conflict = FileClaims::claim({settings_.users_file, settings_.codes_file, settings_.state_file},
+                                            host_.instance_name());
+          !conflict.empty()) {
+        return sdk::Status::failure(conflict + "; give this instance its own users_file, codes_file and state_file");
+      }
+      claimed_ = true;
+      auto& documents = host_.documents();
+      links_ = std::make_unique<LinkRegistry>(documents, settings_.users_file);
+      if (auto status = links_->load(); !status) return status;
+      codes_ = std::make_unique<VerificationCodes>(
+          documents, settings_.codes_file, std::chrono::duration_cast<std::chrono::seconds>(settings_.code_ttl),
+          &random_code);
+      if (auto status = codes_->load(); !status) log_.warn(status.message);
+      load_state();
+      attempts_ = std::make_unique<VerifyAttempts>(settings_.max_failed_verifications,
+                                                   settings_.failed_verification_window);
+      handler_ = std::make_unique<CommandHandler>(
+          *links_, *codes_, state_, host_.checks(),
+          CommandHandler::Settings{settings_.code_ttl, settings_.max_mute, settings_.mute_recheck});
+      link_service_ = std::make_unique<LinkService>(
+          *links_, *codes_, *attempts_, state_, enabled_,
+          LinkService::Hooks{[this](std::int64_t chat, std::string text) { reply(chat, std::move(text)); },
+                             [this] { save_state(); }});
+      if (settings_.routes) {
+        if (auto status = register_link_routes(host_, *link_service_); !status) {
+          return sdk::Status::failure(status.message +
+                                      " (another telegram instance serves the linking routes; set routes = false here)");
+        }
+      }
+      if (!enabled_) {
+        log_.warn("no bot token (token_env/token_file not set, or the variable or file is empty); Telegram is off");
+      }
+      return sdk::Status::success();
+    } catch (const std::exception& e) {
+      return sdk::Status::failure(e.what());
+    }
+  }
+
+  sdk::Status start() noexcept override {
+    if (!enabled_) return sdk::Status::success();
+    try {
+      const BotEndpoint endpoint{settings_.api_base_url, settings_.token, settings_.request_timeout};
+      sender_ = std::make_unique<MessageSender>(endpoint, settings_.limits, settings_.sender_threads, log_,
+                                                host_.metrics(), host_.instance_name());
+      poller_ = std::make_unique<UpdatePoller>(
+          endpoint, settings_.poll_timeout, state_.offset, log_,
+          [this](UpdateBatch batch, std::function<void(std::int64_t)> ack) {
+            boost::asio::post(host_.executor(), [this, batch = std::move(batch), ack = std::move(ack)]() mutable {
+              handle_batch(std::move(batch), std::move(ack));
+            });
+          },
+          [this](std::string username) {
+            boost::asio::post(host_.executor(), [this, username = std::move(username)]() mutable {
+              handler_->set_username(std::move(username));
+            });
+          });
+      sender_->start();
+      poller_->start();
+      log_.info("polling ", settings_.api_base_url, " for updates; ", links_->size(), " linked users");
+      return sdk::Status::success();
+    } catch (const std::exception& e) {
+      return sdk::Status::failure(e.what());
+    }
+  }
+
+  void stop(std::function<void()> done) noexcept override {
+    stopping_ = true;
+    if (!poller_ && !sender_) {
+      done();
+      return;
+    }
+    // Joining threads blocks: do it off the io_context.
+    stopper_ = std::thread([this, done = std::move(done)] {
+      if (poller_) poller_->stop();
+      if (sender_) sender_->stop(reply_drain);
+      done();
+    });
+  }
+
+  bool reaches(std::string_view user) const noexcept override {
+    try {
+      return enabled_ && links_ && links_->reaches(user);
+    } catch (...) {
+      return false;
+    }
+  }
+
+  void deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) noexcept override {
+    try {
+      deliver_now(std::move(delivery), std::move(done));
+    } catch (const std::exception& e) {
+      done(sdk::DeliveryResult::retry(e.what()));
+    }
+  }
+
+ private:
+  void load_state() {
+    auto content = host_.documents().read(settings_.state_file);
+    if (!content) {
+      log_.warn("cannot read ", settings_.state_file, ": ", content.error(), "; starting from a fresh state");
+      return;
+    }
+    if (!content.value()) return;
+    auto parsed = parse_bot_state(*content.value());
+    if (!parsed) {
+      log_.warn(settings_.state_file, " is ", parsed.error(), "; starting from a fresh state");
+      return;
+    }
+    state_ = std::move(parsed).value();
+  }
+
+  void save_state() {
+    if (auto status = host_.documents().write(settings_.state_file, serialize_bot_state(state_)); !status) {
+      log_.error("cannot save ", settings_.state_file, ": ", status.message);
+    }
+  }
+
+  void deliver_now(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) {
+    const auto& notification = *delivery.notification;
+    if (!enabled_ || !sender_ || stopping_) {
+      done(sdk::DeliveryResult::retry(enabled_ ? "stopping" : "Telegram is off (no bot token)", 5min));
+      return;
+    }
+    const auto link = links_->find(notification.user);
+    if (!link) {
+      done(sdk::DeliveryResult::permanent(notification.user + " has no linked Telegram chat"));
+      return;
+    }
+    if (!link->active) {
+      done(sdk::DeliveryResult::permanent(notification.user + " has blocked the bot"));
+      return;
+    }
+    const std::int64_t now_ms = unix_now_ms();
+    if (const auto until = state_.mute_end(notification.user, now_ms)) {
+      const auto remaining = std::chrono::milliseconds(until - now_ms);
+      done(sdk::DeliveryResult::retry("muted until " + iso_utc(until), std::min(remaining, settings_.mute_recheck)));
+      return;
+    }
+    if (const auto wait = sender_->admit(link->chat_id, notification.id)) {
+      done(sdk::DeliveryResult::retry("waiting for the chat's rate limit", *wait));
+      return;
+    }
+    std::error_code ec;
+    const bool with_image = !notification.image_path.empty() && std::filesystem::is_regular_file(notification.image_path, ec);
+    if (!notification.image_path.empty() && !with_image) {
+      log_.warn("notification ", notification.id, ": image ", notification.image_path, " is gone; sending the text only");
+    }
+    auto messages = plan_delivery(notification, link->chat_id, with_image);
+    if (const auto progress = progress_.find(notification.id); progress != progress_.end()) {
+      const auto skip = std::min(progress->second, messages.size());
+      messages.erase(messages.begin(), messages.begin() + static_cast<std::ptrdiff_t>(skip));
+    }
+    if (messages.empty()) {
+      progress_.erase(notification.id);
+      done(sdk::DeliveryResult::ok());
+      return;
+    }
+    const std::uint64_t id = notification.id;
+    const std::int64_t chat = link->chat_id;
+    sender_->send(std::move(messages), 1, [this, id, chat, done = std::move(done)](SendReport report) mutable {
+      boost::asio::post(host_.executor(), [this, id, chat, done = std::move(done), report = std::move(report)]() mutable {
+        on_delivered(id, chat, std::move(report), std::move(done));
+      });
+    });
+  }
+
+  void on_delivered(std::uint64_t id, std::int64_t chat, SendReport report,
+                    std::function<void(sdk::DeliveryResult)> done) {
+    if (report.migrated_to) follow_migration(chat, *report.migrated_to);
+    const SendVerdict& verdict = report.verdict;
+    switch (verdict.kind) {
+      case SendVerdict::Kind::sent:
+        progress_.erase(id);
+        done(sdk::DeliveryResult::ok());
+        return;
+      case SendVerdict::Kind::retry:
+        if (report.sent > 0) progress_[id] += report.sent;
+        done(sdk::DeliveryResult::retry(verdict.error, verdict.retry_after));
+        return;
+      case SendVerdict::Kind::blocked:
+        progress_.erase(id);
+        deactivate(report.migrated_to.value_or(chat), verdict.error);
+        done(sdk::DeliveryResult::permanent(verdict.error));
+        return;
+      default:
+        progress_.erase(id);
+        done(sdk::DeliveryResult::permanent(verdict.error));
+        return;
+    }
+  }
+
+  void follow_migration(std::int64_t from, std::int64_t to) {
+    auto moved = links_->migrate(from, to);
+    if (!moved) {
+      log_.error("cannot save the move of chat ", from, " to ", to, ": ", moved.error());
+    } else if (!moved.value().empty()) {
+      log_.info("chat ", from, " became supergroup ", to, "; links updated");
+    }
+  }
+
+  void deactivate(std::int64_t chat, const std::string& why) {
+    auto changed = links_->set_active(chat, false);
+    if (!changed) {
+      log_.error("cannot save the link state of chat ", chat, ": ", changed.error());
+      return;
+    }
+    for (const auto& user : changed.value()) log_.warn(user, "'s link is now inactive (", why, ")");
+  }
+
+  void reply(std::int64_t chat, std::string text, std::string keyboard = {}) {
+    if (!sender_) return;
+    sender_->send(plan_reply(chat, text, std::move(keyboard)), reply_attempts, [this, chat](SendReport report) {
+      if (report.verdict.kind == SendVerdict::Kind::sent && !report.migrated_to) return;
+      boost::asio::post(host_.executor(), [this, chat, report = std::move(report)] {
+        if (report.migrated_to) follow_migration(chat, *report.migrated_to);
+        if (report.verdict.kind == SendVerdict::Kind::blocked) {
+          deactivate(report.migrated_to.value_or(chat), report.verdict.error);
+        } else if (report.verdict.kind != SendVerdict::Kind::sent) {
+          log_.warn("reply to chat ", chat, " not sent: ", report.verdict.error);
+        }
+      });
+    });
+  }
+
+  void handle_batch(UpdateBatch batch, std::function<void(std::int64_t)> acknowledge) {
+    for (const auto& update : batch.updates) {
+      BotActions actions;
+      try {
+        actions = handler_->handle(update, unix_now_ms());
+      } catch (const std::exception& e) {
+        log_.error("update ", update.update_id, " could not be handled: ", e.what());
+      }
+      state_.offset = update.update_id + 1;
+      state_.forget_ended_mutes(unix_now_ms());
+      save_state();
+      perform(std::move(actions));
+    }
+    if (state_.offset != batch.next_offset) {
+      state_.offset = batch.next_offset;
+      save_state();
+    }
+    acknowledge(state_.offset);
+  }
+
+  void perform(BotActions actions) {
+    for (const auto& line : actions.warnings) log_.warn(line);
+    for (const auto& line : actions.notes) log_.info(line);
+    for (auto& answer : actions.answers) {
+      if (sender_) sender_->call_now("answerCallbackQuery", answer_callback_body(answer.callback_id, answer.text));
+    }
+    for (auto& r : actions.replies) reply(r.chat_id, std::move(r.text), std::move(r.keyboard));
+    for (auto& run : actions.runs) {
+      host_.checks().run(run.user, run.check, "telegram",
+                         [this, lifeline = lifeline_, chat = run.chat_id,
+                          check = run.check](sdk::Result<sdk::RunRecord> outcome) {
+                           auto text = run_outcome_text(check, outcome);
+                           std::lock_guard lock(lifeline->mutex);
+                           if (!lifeline->alive) return;
+                           boost::asio::post(host_.executor(), [this, chat, text = std::move(text)]() mutable {
+                             if (!stopping_) reply(chat, std::move(text));
+                           });
+                         });
+    }
+  }
+
+  sdk::Host& host_;
+  sdk::Logger& log_;
+  TelegramSettings settings_;
+  bool enabled_ = false;
+  bool claimed_ = false;
+  std::atomic<bool> stopping_{false};
+  BotState state_;
+  std::unique_ptr<LinkRegistry> links_;
+  std::unique_ptr<VerificationCodes> codes_;
+  std::unique_ptr<VerifyAttempts> attempts_;
+  std::unique_ptr<CommandHandler> handler_;
+  std::unique_ptr<LinkService> link_service_;
+  std::unique_ptr<MessageSender> sender_;
+  std::unique_ptr<UpdatePoller> poller_;
+  std::map<std::uint64_t, std::size_t> progress_;
+  std::shared_ptr<Lifeline> lifeline_ = std::make_shared<Lifeline>();
+  std::thread stopper_;  ///< messages of a split delivery already sent, by notification id
+};
+
+}  // namespace notifyd::telegram
+
+NOTIFYD_PLUGIN(notifyd::telegram::TelegramChannel, "telegram", channel)

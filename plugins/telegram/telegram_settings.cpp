@@ -1,0 +1,104 @@
+#include "telegram_settings.hpp"
+
+#include "rate.hpp"
+
+namespace notifyd::telegram {
+
+using namespace std::chrono_literals;
+
+void describe_telegram_settings(sdk::ConfigSchema& schema) {
+  schema.summary("Telegram bot: links chats to users with one-time codes, delivers notifications, answers commands.")
+      .secret("token", "Bot token from @BotFather (token_env = \"TELEGRAM_BOT_TOKEN\"); without one the plugin stays off")
+      .string("api_base_url", "https://api.telegram.org", "Bot API server (a self-hosted one, or a fake in tests)")
+      .duration("poll_timeout", 30s, "Long-poll timeout of getUpdates")
+      .duration("request_timeout", 10s, "Timeout of every other Bot API request (connect included)")
+      .string("per_chat_rate", "1/s", "Messages per private chat (count/s, count/min, count/h)")
+      .string("group_rate", "20/min", "Messages per group chat")
+      .integer("per_chat_burst", 3, "Messages a chat may receive at once before its rate applies")
+      .string("global_rate", "30/s", "Messages over all chats")
+      .integer("global_burst", 1, "Messages over all chats at once before the global rate applies")
+      .integer("sender_threads", 4, "Concurrent Bot API requests for sending (each keeps its connection)")
+      .duration("code_ttl", 10min, "How long a /start verification code stays valid")
+      .integer("max_failed_verifications", 5, "Failed code entries per user within failed_verification_window")
+      .duration("failed_verification_window", 10min, "Window of max_failed_verifications")
+      .string("users_file", "telegram_users.json", "Links of users to chats, in the data directory (seed format)")
+      .string("codes_file", "pending_codes.json", "Pending verification codes, in the data directory (seed format)")
+      .string("state_file", "", "Update offset and mutes; default <instance>_telegram_state.json")
+      .boolean("routes", true, "Serve /api/telegram/{verify,unlink,status}; only one instance may")
+      .duration("mute_recheck", 30s, "How often a held (muted) notification is looked at again; bounds unmute latency")
+      .duration("max_mute", 24h, "Longest /mute; keep it at or below [pipeline] delivery_ttl");
+}
+
+namespace {
+
+bool is_document_name(const std::string& name) {
+  return !name.empty() && name.front() != '/' && name.find("..") == std::string::npos && name.size() < 256;
+}
+
+}  // namespace
+
+sdk::Result<TelegramSettings> read_telegram_settings(const sdk::PluginConfig& config, const std::string& instance) {
+  using R = sdk::Result<TelegramSettings>;
+  TelegramSettings s;
+  s.token = config.secret("token");
+  if (s.token.find_first_of(" /?#\r\n\t") != std::string::npos) {
+    return R::failure("the bot token contains characters a Bot API token never has (spaces, '/', '?', '#')");
+  }
+  s.api_base_url = config.string("api_base_url");
+  while (!s.api_base_url.empty() && s.api_base_url.back() == '/') s.api_base_url.pop_back();
+  if (!s.api_base_url.starts_with("https://") && !s.api_base_url.starts_with("http://")) {
+    return R::failure("`api_base_url` must start with https:// or http://, got \"" + s.api_base_url + "\"");
+  }
+  s.poll_timeout = config.duration("poll_timeout");
+  if (s.poll_timeout < 0ms || s.poll_timeout > 600s) return R::failure("`poll_timeout` must be between 0s and 10m");
+  s.request_timeout = config.duration("request_timeout");
+  if (s.request_timeout < 1s || s.request_timeout > 600s) {
+    return R::failure("`request_timeout` must be between 1s and 10m");
+  }
+  for (const auto& [key, target] : {std::pair{"per_chat_rate", &s.limits.per_chat_rate},
+                                    std::pair{"group_rate", &s.limits.group_rate},
+                                    std::pair{"global_rate", &s.limits.global_rate}}) {
+    auto rate = parse_rate(config.string(key));
+    if (!rate) return R::failure(std::string("`") + key + "`: " + rate.error());
+    *target = rate.value();
+  }
+  const auto bounded = [&](const char* key, std::int64_t low, std::int64_t high,
+                           std::uint32_t& target) -> std::optional<std::string> {
+    const auto value = config.integer(key);
+    if (value < low || value > high) {
+      return std::string("`") + key + "` must be between " + std::to_string(low) + " and " + std::to_string(high);
+    }
+    target = static_cast<std::uint32_t>(value);
+    return std::nullopt;
+  };
+  if (auto e = bounded("per_chat_burst", 1, 100, s.limits.per_chat_burst)) return R::failure(*e);
+  if (auto e = bounded("global_burst", 1, 1000, s.limits.global_burst)) return R::failure(*e);
+  if (auto e = bounded("sender_threads", 1, 32, s.sender_threads)) return R::failure(*e);
+  if (auto e = bounded("max_failed_verifications", 1, 1000, s.max_failed_verifications)) return R::failure(*e);
+  s.code_ttl = config.duration("code_ttl");
+  if (s.code_ttl < 1s || s.code_ttl > 24h) return R::failure("`code_ttl` must be between 1s and 24h");
+  s.failed_verification_window = config.duration("failed_verification_window");
+  if (s.failed_verification_window < 1s) return R::failure("`failed_verification_window` must be at least 1s");
+  s.users_file = config.string("users_file");
+  s.codes_file = config.string("codes_file");
+  s.state_file = config.string("state_file");
+  if (s.state_file.empty()) s.state_file = instance + "_telegram_state.json";
+  for (const auto& [key, name] : {std::pair{"users_file", &s.users_file}, std::pair{"codes_file", &s.codes_file},
+                                  std::pair{"state_file", &s.state_file}}) {
+    if (!is_document_name(*name)) {
+      return R::failure(std::string("`") + key + "` must be a relative path inside the data directory, got \"" +
+                        *name + "\"");
+    }
+  }
+  if (s.users_file == s.codes_file || s.users_file == s.state_file || s.codes_file == s.state_file) {
+    return R::failure("`users_file`, `codes_file` and `state_file` must be different files");
+  }
+  s.routes = config.boolean("routes");
+  s.mute_recheck = config.duration("mute_recheck");
+  if (s.mute_recheck < 100ms) return R::failure("`mute_recheck` must be at least 100ms");
+  s.max_mute = config.duration("max_mute");
+  if (s.max_mute < 1min) return R::failure("`max_mute` must be at least 1m");
+  return s;
+}
+
+}  // namespace notifyd::telegram

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <chrono>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "bot_api_client.hpp"
+#include "notifyd/sdk/logger.hpp"
+#include "updates.hpp"
+
+namespace notifyd::telegram {
+
+/// Long-polls getUpdates on its own thread. Each batch goes to `handle`
+/// (which runs on the plugin's strand and acknowledges with the offset it
+/// persisted); the next poll starts from that offset only, so an update is
+/// confirmed to Telegram only after it was handled. Errors back off (1 s
+/// doubling to 60 s); a 409 names its usual cause. `stop` interrupts a poll in
+/// flight at once.
+class UpdatePoller {
+ public:
+  /// Hands a batch over; the callee calls `acknowledge(offset)` exactly once, from any thread.
+  using Handler = std::function<void(UpdateBatch batch, std::function<void(std::int64_t)> acknowledge)>;
+  /// Told the bot's username once getMe answered.
+  using IdentityHandler = std::function<void(std::string username)>;
+
+  UpdatePoller(BotEndpoint endpoint, std::chrono::milliseconds poll_timeout, std::int64_t offset, sdk::Logger& log,
+               Handler handle, IdentityHandler identify);
+  ~UpdatePoller();
+
+  /// Starts the polling thread.
+  void start();
+  /// Interrupts the poll in flight and joins the thread. Never call it on the io_context.
+  void stop();
+
+ private:
+  struct Acknowledgement {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::optional<std::int64_t> offset;
+  };
+
+  void run();
+  bool identify();
+  bool sleep_for(std::chrono::milliseconds duration);
+  void report_failure(const ApiReply& reply, std::chrono::milliseconds backoff);
+
+  BotEndpoint endpoint_;
+  std::chrono::milliseconds poll_timeout_;
+  std::int64_t offset_;
+  sdk::Logger& log_;
+  Handler handle_;
+  IdentityHandler identify_;
+  BotApiClient client_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::atomic<bool> stopping_{false};
+  std::shared_ptr<Acknowledgement> waiting_;  ///< guarded by mutex_
+  std::thread thread_;
+  std::string last_failure_;
+  bool getme_failed_ = false;
+};
+
+}  // namespace notifyd::telegram

@@ -1,0 +1,104 @@
+#include "verification_codes.hpp"
+
+#include <algorithm>
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "json_fields.hpp"
+
+namespace notifyd::telegram {
+
+bool is_code_shaped(std::string_view code) noexcept {
+  return code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+sdk::Result<PendingCodes> parse_pending_codes(std::string_view text) {
+  using R = sdk::Result<PendingCodes>;
+  rapidjson::Document document;
+  if (auto error = json_parse(document, text)) return R::failure("not valid JSON: " + *error);
+  if (!document.IsObject()) return R::failure("not a JSON object of codes");
+  PendingCodes codes;
+  for (const auto& member : document.GetObject()) {
+    const std::string code(member.name.GetString(), member.name.GetStringLength());
+    const auto chat = json_int(member.value, "chat_id");
+    const auto created = json_int(member.value, "created_at");
+    if (!is_code_shaped(code) || !chat || !created) continue;
+    codes[code] = {*chat, *created};
+  }
+  return codes;
+}
+
+std::string serialize_pending_codes(const PendingCodes& codes) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+  writer.SetIndent(' ', 2);
+  writer.StartObject();
+  for (const auto& [code, pending] : codes) {
+    writer.Key(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+    writer.StartObject();
+    writer.Key("chat_id");
+    writer.Int64(pending.chat_id);
+    writer.Key("created_at");
+    writer.Int64(pending.created_at);
+    writer.EndObject();
+  }
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
+
+VerificationCodes::VerificationCodes(sdk::DocumentStore& store, std::string file, std::chrono::seconds ttl,
+                                     CodeSource source)
+    : store_(store), file_(std::move(file)), ttl_(ttl), source_(std::move(source)) {}
+
+sdk::Status VerificationCodes::load() {
+  codes_.clear();
+  auto content = store_.read(file_);
+  if (!content) return sdk::Status::failure(content.error());
+  if (!content.value()) return sdk::Status::success();
+  auto parsed = parse_pending_codes(*content.value());
+  if (!parsed) return sdk::Status::failure(file_ + " is " + parsed.error() + "; starting with no pending codes");
+  codes_ = std::move(parsed).value();
+  return sdk::Status::success();
+}
+
+bool VerificationCodes::expired(const PendingCode& code, std::int64_t now) const noexcept {
+  return now - code.created_at >= ttl_.count() || code.created_at > now + 60;
+}
+
+sdk::Result<std::string> VerificationCodes::issue(std::int64_t chat, std::int64_t now) {
+  using R = sdk::Result<std::string>;
+  PendingCodes next = codes_;
+  std::erase_if(next, [&](const auto& entry) { return entry.second.chat_id == chat || expired(entry.second, now); });
+  std::optional<std::string> code;
+  for (int attempt = 0; attempt < 20 && !code; ++attempt) {
+    code = source_ ? source_() : std::nullopt;
+    if (!code) return R::failure("no random source for verification codes");
+    if (!is_code_shaped(*code) || next.contains(*code)) code.reset();
+  }
+  if (!code) return R::failure("could not find an unused verification code");
+  next[*code] = {chat, now};
+  if (auto status = store_.write(file_, serialize_pending_codes(next)); !status) return R::failure(status.message);
+  codes_ = std::move(next);
+  return *code;
+}
+
+sdk::Result<std::optional<std::int64_t>> VerificationCodes::redeem(std::string_view code, std::int64_t now) {
+  using R = sdk::Result<std::optional<std::int64_t>>;
+  const auto found = codes_.find(code);
+  if (found == codes_.end() || expired(found->second, now)) return std::optional<std::int64_t>{};
+  const std::int64_t chat = found->second.chat_id;
+  PendingCodes next = codes_;
+  next.erase(std::string(code));
+  std::erase_if(next, [&](const auto& entry) { return expired(entry.second, now); });
+  if (auto status = store_.write(file_, serialize_pending_codes(next)); !status) return R::failure(status.message);
+  codes_ = std::move(next);
+  return std::optional<std::int64_t>{chat};
+}
+
+std::size_t VerificationCodes::size(std::int64_t now) const {
+  return static_cast<std::size_t>(
+      std::count_if(codes_.begin(), codes_.end(), [&](const auto& entry) { return !expired(entry.second, now); }));
+}
+
+}  // namespace notifyd::telegram

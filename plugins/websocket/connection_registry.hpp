@@ -1,0 +1,86 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "desktop_connection.hpp"
+#include "notifyd/sdk/metrics.hpp"
+
+namespace notifyd::websocket {
+
+/// The open connections of one channel instance, and the authenticated ones
+/// by user. Enforces `max_connections` and the per-user limit, keeps the
+/// connection gauges, fans notifications out and closes everything at stop.
+/// Connections register when accepted and unregister in their destructor,
+/// each from its own strand: every member is thread-safe.
+class ConnectionRegistry {
+ public:
+  ConnectionRegistry(sdk::Metrics& metrics, std::string instance, std::size_t max_connections,
+                     std::size_t max_per_user);
+
+  /// Adds a new, unauthenticated connection; false when `max_connections` are
+  /// open or `close_all` was called (the connection must not start).
+  bool open(const std::shared_ptr<DesktopConnection>& connection);
+  /// Forgets `connection` (called from its destructor); runs the `close_all`
+  /// callback when it was the last one.
+  void closed(const DesktopConnection* connection) noexcept;
+  /// Marks `connection` as `user`'s; false when the user already has
+  /// `max_per_user` authenticated connections.
+  bool authenticate(const DesktopConnection* connection, const std::string& user);
+  /// Takes `connection` out of its user's list (it is closing): no more
+  /// notifications are handed to it and its slot is free. It still counts as
+  /// open until `closed`.
+  void retire(const DesktopConnection* connection) noexcept;
+  /// Hands `frame` (notification `id`) to every authenticated connection of
+  /// `user`; returns how many it was handed to.
+  std::size_t fan_out(std::string_view user, const std::shared_ptr<const std::string>& frame, std::uint64_t id);
+  /// True when `user` has an authenticated connection.
+  bool connected(std::string_view user) const;
+  /// Connections open (authenticated or not).
+  std::size_t size() const;
+  /// Users with at least one authenticated connection.
+  std::size_t users() const;
+  /// Refuses new connections, closes every open one, and calls `done` once
+  /// none is left: at once when there are none, otherwise from the thread
+  /// that destroys the last connection.
+  void close_all(std::function<void()> done);
+
+ private:
+  struct Entry {
+    std::weak_ptr<DesktopConnection> connection;
+    std::string user;  // empty until authenticated
+  };
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const noexcept { return std::hash<std::string_view>{}(name); }
+  };
+  struct UserConnections {
+    std::vector<const DesktopConnection*> connections;
+    sdk::Gauge* gauge = nullptr;
+  };
+
+  // Removes the entry's connection from its user's list; with `mutex_` held.
+  void detach(const DesktopConnection* connection, Entry& entry) noexcept;
+
+  sdk::Metrics& metrics_;
+  const std::string instance_;
+  const std::size_t max_connections_;
+  const std::size_t max_per_user_;
+  sdk::Gauge& connections_gauge_;
+  sdk::Gauge& users_gauge_;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<const DesktopConnection*, Entry> entries_;
+  std::unordered_map<std::string, UserConnections, NameHash, std::equal_to<>> users_;
+  bool closing_ = false;
+  std::function<void()> done_;
+};
+
+}  // namespace notifyd::websocket

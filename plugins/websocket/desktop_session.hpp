@@ -1,0 +1,120 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "client_message.hpp"
+#include "desktop_connection.hpp"
+#include "notifyd/sdk/notification.hpp"
+#include "send_queue.hpp"
+
+namespace notifyd::websocket {
+
+struct ServerState;
+
+/// A ws:// connection (permessage-deflate compiled out: it costs memory per connection).
+using PlainWebSocket = boost::beast::websocket::stream<boost::asio::ip::tcp::socket, false>;
+/// A wss:// connection.
+using TlsWebSocket = boost::beast::websocket::stream<boost::beast::ssl_stream<boost::asio::ip::tcp::socket>, false>;
+
+/// One desktop app connection, on its own strand: TLS handshake (wss), the
+/// HTTP upgrade (Origin allowlist), the seed's auth message within
+/// `auth_timeout`, an optional replay of what the app missed, then live
+/// notifications through a bounded send queue, the JSON heartbeat and
+/// protocol-level keep-alive pings. `Stream` is PlainWebSocket or TlsWebSocket.
+template <class Stream>
+class DesktopSession final : public DesktopConnection, public std::enable_shared_from_this<DesktopSession<Stream>> {
+ public:
+  /// `stream_arguments` construct the stream: the accepted socket (already on
+  /// the session's strand), plus the TLS context for wss.
+  template <class... Arguments>
+  explicit DesktopSession(std::shared_ptr<ServerState> state, Arguments&&... stream_arguments)
+      : ws_(std::forward<Arguments>(stream_arguments)...), timer_(ws_.get_executor()), state_(std::move(state)),
+        queue_(0, 0) {
+    init();
+  }
+  ~DesktopSession() override;
+  DesktopSession(const DesktopSession&) = delete;
+  DesktopSession& operator=(const DesktopSession&) = delete;
+
+  /// Starts the handshake. Call once, after the registry accepted the connection.
+  void run();
+  void send_notification(std::shared_ptr<const std::string> frame, std::uint64_t id) override;
+  void close() override;
+
+ private:
+  enum class Phase : std::uint8_t { handshake, auth, live, closing, closed };
+  // Replayed notifications not yet queued, and live frames held behind them.
+  struct Backlog {
+    std::vector<sdk::Notification> replay;
+    std::size_t next = 0;
+    std::vector<SendQueue::Frame> held;
+  };
+
+  void init();
+  void start();
+  void on_tls_handshake(boost::beast::error_code ec);
+  void read_upgrade();
+  void on_upgrade_request(boost::beast::error_code ec, std::size_t bytes);
+  void refuse_upgrade(unsigned status, std::string_view reason);
+  void on_refusal_written(boost::beast::error_code ec, std::size_t bytes);
+  void on_accept(boost::beast::error_code ec);
+
+  void read_message();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void handle_auth(const ClientMessage& message);
+  void replay_since(std::uint64_t since);
+  void refuse_auth(std::string_view message);
+
+  void on_deadline(boost::beast::error_code ec);
+  void heartbeat();
+  void arm_timer(std::chrono::milliseconds after);
+
+  void on_notification(std::shared_ptr<const std::string> frame, std::uint64_t id);
+  void enqueue(SendQueue::Frame frame);
+  void refill();
+  void write_next();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void on_close_request();
+  void on_closed(boost::beast::error_code ec);
+  void drop();
+  void fail(boost::beast::error_code ec, const char* what);
+  std::string peer() const;
+
+  Stream ws_;
+  boost::asio::steady_timer timer_;
+  boost::beast::flat_buffer buffer_;
+  std::unique_ptr<boost::beast::http::request_parser<boost::beast::http::empty_body>> upgrade_;
+  std::unique_ptr<boost::beast::http::response<boost::beast::http::string_body>> refusal_;
+  std::unique_ptr<Backlog> backlog_;
+  std::shared_ptr<ServerState> state_;
+  SendQueue queue_;
+  std::string user_;
+  std::uint64_t replay_first_ = 0;  // live deliveries of ids in [first, last] were replayed already
+  std::uint64_t replay_last_ = 0;
+  std::uint32_t unanswered_pings_ = 0;
+  Phase phase_ = Phase::handshake;
+  bool writing_ = false;
+  bool close_when_flushed_ = false;
+  boost::beast::websocket::close_code close_code_ = boost::beast::websocket::close_code::normal;
+};
+
+extern template class DesktopSession<PlainWebSocket>;
+extern template class DesktopSession<TlsWebSocket>;
+
+}  // namespace notifyd::websocket

@@ -1,0 +1,50 @@
+#include "server_message.hpp"
+
+#include "notifyd/sdk/http.hpp"
+#include "utc_time.hpp"
+
+namespace notifyd::websocket {
+
+std::string auth_ok_message(std::string_view user, const std::optional<ReplaySummary>& replay) {
+  std::string text = R"({"type":"auth_ok","username":)" + sdk::json_quote(user);
+  if (replay) {
+    text += R"(,"replayed":)" + std::to_string(replay->count);
+    text += replay->truncated ? R"(,"replay_truncated":true)" : R"(,"replay_truncated":false)";
+  }
+  text += '}';
+  return text;
+}
+
+std::string auth_error_message(std::string_view message) {
+  return R"({"type":"auth_error","message":)" + sdk::json_quote(message) + "}";
+}
+
+std::string ping_message() { return R"({"type":"ping"})"; }
+
+std::string pong_message() { return R"({"type":"pong"})"; }
+
+std::string notification_message(const sdk::Notification& n, std::string_view image_base_url) {
+  std::string text;
+  text.reserve(160 + n.title.size() + n.message.size() + n.source.size() + image_base_url.size());
+  text += R"({"type":"notification","id":)";
+  text += std::to_string(n.id);
+  text += R"(,"title":)";
+  text += sdk::json_quote(n.title);
+  text += R"(,"message":)";
+  text += sdk::json_quote(n.message);
+  text += R"(,"script":)";
+  text += sdk::json_quote(n.source);
+  text += R"(,"timestamp":")";
+  text += format_utc_timestamp(n.created_at_ms);
+  text += R"(","image_url":)";
+  if (n.image_path.empty()) {
+    text += "null";
+  } else {
+    while (!image_base_url.empty() && image_base_url.back() == '/') image_base_url.remove_suffix(1);
+    text += sdk::json_quote(std::string(image_base_url) + "/api/notifications/images/" + std::to_string(n.id));
+  }
+  text += '}';
+  return text;
+}
+
+}  // namespace notifyd::websocket

@@ -1,0 +1,78 @@
+#include <catch2/catch.hpp>
+
+#include "client_message.hpp"
+#include "server_message.hpp"
+#include "utc_time.hpp"
+
+using namespace notifyd;
+using namespace notifyd::websocket;
+using Type = ClientMessage::Type;
+
+TEST_CASE("client messages: auth with an optional since, pong, ping", "[messages]") {
+  auto message = parse_client_message(R"({"type":"auth","token":"a.b.c"})");
+  CHECK(message.type == Type::auth);
+  CHECK(message.token == "a.b.c");
+  CHECK_FALSE(message.since);
+
+  message = parse_client_message(R"({"type":"auth","token":"t","since":42})");
+  CHECK(message.since == std::optional<std::uint64_t>(42));
+  CHECK(parse_client_message(R"({"type":"auth","token":"t","since":42.0})").since == std::optional<std::uint64_t>(42));
+  CHECK_FALSE(parse_client_message(R"({"type":"auth","token":"t","since":null})").since);
+  CHECK(parse_client_message(R"({"type":"pong"})").type == Type::pong);
+  CHECK(parse_client_message(R"({"type":"ping","extra":[1,2]})").type == Type::ping);
+  CHECK(parse_client_message(R"({"type":"subscribe"})").type == Type::unknown);
+}
+
+TEST_CASE("client messages that cannot be used are invalid, with a reason", "[messages]") {
+  for (const std::string text : {"", "{", "[]", "\"auth\"", R"({"type":5})", R"({"kind":"auth"})", "\xff\xfe"}) {
+    INFO(text);
+    const auto message = parse_client_message(text);
+    CHECK(message.type == Type::invalid);
+    CHECK(message.error == "Invalid message");
+  }
+  CHECK(parse_client_message(R"({"type":"auth"})").error == "Missing token");
+  CHECK(parse_client_message(R"({"type":"auth","token":7})").error == "Missing token");
+  for (const std::string since : {"-1", "1.5", "\"7\"", "1e30", "[]"}) {
+    INFO(since);
+    CHECK(parse_client_message(R"({"type":"auth","token":"t","since":)" + since + "}").error == "Invalid since");
+  }
+  CHECK(parse_client_message(std::string(100000, '[')).type == Type::invalid);
+}
+
+TEST_CASE("a huge token is kept only up to the limit the verifier refuses", "[messages]") {
+  const auto message = parse_client_message(R"({"type":"auth","token":")" + std::string(20000, 'a') + "\"}");
+  CHECK(message.type == Type::auth);
+  CHECK(message.token.size() == 4097);
+}
+
+TEST_CASE("server messages have the seed's shapes", "[messages]") {
+  CHECK(auth_ok_message("alice", std::nullopt) == R"({"type":"auth_ok","username":"alice"})");
+  CHECK(auth_ok_message("alice", ReplaySummary{3, true}) ==
+        R"({"type":"auth_ok","username":"alice","replayed":3,"replay_truncated":true})");
+  CHECK(auth_error_message("Too many connections") == R"({"type":"auth_error","message":"Too many connections"})");
+  CHECK(ping_message() == R"({"type":"ping"})");
+  CHECK(pong_message() == R"({"type":"pong"})");
+}
+
+TEST_CASE("a notification frame carries id, title, message, script, timestamp and image_url", "[messages]") {
+  sdk::Notification n;
+  n.id = 42;
+  n.user = "alice";
+  n.title = "Revenue \"down\"";
+  n.message = "line 1\nline 2 \xff";
+  n.source = "revenue_drop";
+  n.created_at_ms = 1'764'079'781'123;
+  CHECK(notification_message(n, "") ==
+        R"({"type":"notification","id":42,"title":"Revenue \"down\"","message":"line 1\nline 2 �",)"
+        R"("script":"revenue_drop","timestamp":"2025-11-25T14:09:41.123Z","image_url":null})");
+  n.image_path = "/var/lib/notifyd/images/42.png";
+  CHECK(notification_message(n, "").ends_with(R"("image_url":"/api/notifications/images/42"})"));
+  CHECK(notification_message(n, "https://notify.example.com/").ends_with(
+      R"("image_url":"https://notify.example.com/api/notifications/images/42"})"));
+}
+
+TEST_CASE("timestamps are ISO-8601 UTC with milliseconds", "[messages]") {
+  CHECK(format_utc_timestamp(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(format_utc_timestamp(-1) == "1969-12-31T23:59:59.999Z");
+  CHECK(format_utc_timestamp(4'102'444'800'000) == "2100-01-01T00:00:00.000Z");
+}

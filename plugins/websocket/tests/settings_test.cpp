@@ -1,0 +1,63 @@
+#include <catch2/catch.hpp>
+
+#include "test_support.hpp"
+#include "websocket_settings.hpp"
+
+using namespace notifyd;
+using namespace notifyd::websocket;
+using namespace notifyd::websocket::testing;
+using namespace std::chrono_literals;
+
+TEST_CASE("the defaults are the seed's", "[settings]") {
+  const auto settings = read_websocket_settings(make_config());
+  REQUIRE(settings);
+  CHECK(settings->listen.host == "127.0.0.1");
+  CHECK(settings->listen.port == 8765);
+  CHECK(settings->auth_timeout == 10s);
+  CHECK(settings->ping_interval == 30s);
+  CHECK(settings->max_missed_pongs == 3);
+  CHECK(settings->max_connections_per_user == 5);
+  CHECK(settings->max_frame == 64 * 1024);
+  CHECK(settings->replay_limit == 500);
+  CHECK(settings->token_ttl == std::chrono::hours(24 * 30));
+  CHECK_FALSE(settings->tls());
+  CHECK(settings->jwt_secret.empty());
+}
+
+TEST_CASE("listen addresses", "[settings]") {
+  CHECK(parse_listen_address("0.0.0.0:80")->host == "0.0.0.0");
+  CHECK(parse_listen_address("[::1]:8765")->host == "::1");
+  CHECK(parse_listen_address("[::1]:8765")->port == 8765);
+  for (const std::string bad : {"", "8765", ":8765", "localhost:8765", "127.0.0.1:", "127.0.0.1:-1", "127.0.0.1:65536",
+                                "127.0.0.1:80x", "::1:8765", "[::1]", "[]:80"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_listen_address(bad));
+  }
+}
+
+TEST_CASE("settings are validated beyond the schema", "[settings]") {
+  CHECK_FALSE(read_websocket_settings(make_config({{"listen", std::string("nowhere")}})));
+  CHECK_FALSE(read_websocket_settings(make_config({{"tls_cert", std::string("/etc/hostname")}})));
+  CHECK_FALSE(read_websocket_settings(
+      make_config({{"tls_cert", std::string("/nonexistent.pem")}, {"tls_key", std::string("/nonexistent.key")}})));
+  CHECK_FALSE(read_websocket_settings(make_config({{"ping_interval", 0ms}})));
+  CHECK_FALSE(read_websocket_settings(make_config({{"max_missed_pongs", std::int64_t{0}}})));
+  CHECK_FALSE(read_websocket_settings(make_config({{"max_frame", std::int64_t{1} << 30}})));
+  CHECK_FALSE(read_websocket_settings(make_config({{"send_queue_limit", std::int64_t{-1}}})));
+  CHECK_FALSE(read_websocket_settings(make_config({{"public_url", std::string("http://x/")}})));
+  CHECK(read_websocket_settings(make_config({{"replay_limit", std::int64_t{0}}})));
+}
+
+TEST_CASE("the desktop URL comes from public_url or listen", "[settings]") {
+  auto settings = read_websocket_settings(make_config()).value();
+  CHECK(desktop_url(settings, "dash.example") == "ws://127.0.0.1:8765/");
+  settings.listen = {"0.0.0.0", 9000};
+  CHECK(desktop_url(settings, "dash.example") == "ws://dash.example:9000/");
+  CHECK(desktop_url(settings, "") == "ws://localhost:9000/");
+  settings.listen = {"::1", 9000};
+  CHECK(desktop_url(settings, "") == "ws://[::1]:9000/");
+  settings.tls_cert = "/c";
+  CHECK(desktop_url(settings, "").starts_with("wss://"));
+  settings.public_url = "wss://push.example/desk";
+  CHECK(desktop_url(settings, "x") == "wss://push.example/desk");
+}

@@ -1,0 +1,153 @@
+#include "websocket_channel.hpp"
+
+#include <chrono>
+#include <exception>
+
+#include "notifyd/sdk/plugin_descriptor.hpp"
+#include "server_message.hpp"
+#include "server_state.hpp"
+#include "token_route.hpp"
+#include "utc_time.hpp"
+#include "websocket_listener.hpp"
+
+namespace notifyd::websocket {
+namespace {
+
+using namespace std::chrono_literals;
+
+// How often a line with the connection figures is logged (only when they changed).
+constexpr auto health_log_interval = 60s;
+
+}  // namespace
+
+WebSocketChannel::WebSocketChannel(sdk::Host& host) : host_(host), health_timer_(host.executor()) {}
+
+WebSocketChannel::~WebSocketChannel() = default;
+
+void WebSocketChannel::describe(sdk::ConfigSchema& schema) { describe_websocket_settings(schema); }
+
+sdk::Status WebSocketChannel::configure() noexcept {
+  try {
+    auto settings = read_websocket_settings(host_.config());
+    if (!settings) return sdk::Status::failure(settings.error());
+    const bool off = settings.value().jwt_secret.empty();
+    if (off) {
+      host_.log().warn("no jwt_secret (set jwt_secret_env or jwt_secret_file): desktop push is off, "
+                       "this channel reaches nobody");
+    } else {
+      state_ = std::make_shared<ServerState>(host_, std::move(settings).value());
+      if (auto loaded = state_->ledger.load(host_.documents(), state_->ledger_document(), now_epoch_ms() / 1000);
+          !loaded) {
+        return loaded;
+      }
+    }
+
+    sdk::Route route;
+    route.method = "POST";
+    route.path = std::string(token_route_path);
+    route.surfaces = sdk::surface_web | sdk::surface_socket;
+    std::weak_ptr<ServerState> weak = state_;
+    auto fallback = off ? std::make_shared<const WebSocketSettings>(std::move(settings).value()) : nullptr;
+    route.handler = [weak, fallback](sdk::HttpRequest request, sdk::Responder respond) {
+      const auto state = weak.lock();
+      if (!state && !fallback) return respond(sdk::HttpResponse::error(503, "desktop push is stopping"));
+      auto answer = answer_token_request(request, state ? state->settings : *fallback, now_epoch_ms());
+      if (state && answer.issued) state->remember_token(answer.issued->user, answer.issued->expires_at);
+      respond(std::move(answer.response));
+    };
+    return host_.routes().add(std::move(route));
+  } catch (const std::exception& e) {
+    return sdk::Status::failure(e.what());
+  }
+}
+
+sdk::Status WebSocketChannel::start() noexcept {
+  try {
+    if (!state_) return sdk::Status::success();
+    auto listener = std::make_shared<WebSocketListener>(host_.executor(), state_);
+    if (auto status = listener->listen(); !status) return status;
+    listener_ = std::move(listener);
+    listener_->run();
+    const auto& s = state_->settings;
+    host_.log().info("listening on ", s.tls() ? "wss://" : "ws://", s.listen.host, ":", listener_->port(),
+                     "/ (max ", s.max_connections, " connections, ", s.max_connections_per_user, " per user, ",
+                     s.allowed_origins.empty() ? "any origin" : std::to_string(s.allowed_origins.size()) + " origins",
+                     ", ", state_->ledger.size(), " desktop users known)");
+    arm_health_log();
+    return sdk::Status::success();
+  } catch (const std::exception& e) {
+    return sdk::Status::failure(e.what());
+  }
+}
+
+void WebSocketChannel::stop(std::function<void()> done) noexcept {
+  try {
+    health_timer_.cancel();
+    if (listener_) listener_->stop();
+    if (!state_) {
+      if (done) done();
+      return;
+    }
+    const std::size_t open = state_->registry.size();
+    if (open > 0) host_.log().info("closing ", open, " desktop connection(s)");
+    state_->registry.close_all(std::move(done));
+  } catch (const std::exception& e) {
+    host_.log().error("stop: ", e.what());
+    if (done) done();
+  }
+}
+
+bool WebSocketChannel::reaches(std::string_view user) const noexcept {
+  try {
+    if (!state_) return false;
+    return state_->registry.connected(user) || state_->ledger.holds_token(user, now_epoch_ms() / 1000);
+  } catch (...) {
+    return false;
+  }
+}
+
+void WebSocketChannel::deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) noexcept {
+  try {
+    if (!state_) return done(sdk::DeliveryResult::permanent("desktop push is off (no jwt_secret)"));
+    const auto& notification = *delivery.notification;
+    auto frame = std::make_shared<const std::string>(
+        notification_message(notification, state_->settings.image_base_url));
+    if (state_->registry.fan_out(notification.user, frame, notification.id) > 0) {
+      return done(sdk::DeliveryResult::ok());
+    }
+    // Kept by the outbox until an app connects: the retry reaches it then, or
+    // its replay (`since`) does first and the retry is recognised as covered.
+    done(sdk::DeliveryResult::retry("no desktop app connected"));
+  } catch (const std::exception& e) {
+    done(sdk::DeliveryResult::retry(e.what()));
+  }
+}
+
+std::uint16_t WebSocketChannel::port() const noexcept { return listener_ ? listener_->port() : 0; }
+
+void WebSocketChannel::arm_health_log() {
+  health_timer_.expires_after(health_log_interval);
+  health_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    log_health();
+    arm_health_log();
+  });
+}
+
+void WebSocketChannel::log_health() {
+  const std::size_t connections = state_->registry.size();
+  const std::uint64_t sent = state_->frames_sent.value();
+  const std::uint64_t dropped = state_->frames_dropped.value();
+  if (connections == logged_connections_ && sent == logged_sent_ && dropped == logged_dropped_) return;
+  host_.log().info(connections, " connection(s), ", state_->registry.users(), " user(s) connected; frames sent ",
+                   sent - logged_sent_, ", dropped ", dropped - logged_dropped_, " in the last ",
+                   std::chrono::duration_cast<std::chrono::seconds>(health_log_interval).count(), "s");
+  logged_connections_ = connections;
+  logged_sent_ = sent;
+  logged_dropped_ = dropped;
+}
+
+}  // namespace notifyd::websocket
+
+using notifyd::websocket::WebSocketChannel;
+NOTIFYD_PLUGIN(WebSocketChannel, "websocket", channel)

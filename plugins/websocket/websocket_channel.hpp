@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "notifyd/sdk/config.hpp"
+#include "notifyd/sdk/host.hpp"
+#include "notifyd/sdk/plugin.hpp"
+
+namespace notifyd::websocket {
+
+struct ServerState;
+class WebSocketListener;
+
+/// The desktop push channel: a WebSocket server speaking the seed's protocol
+/// (JWT auth, JSON heartbeat, notification frames), replaying what a
+/// reconnecting app missed, and issuing desktop tokens on
+/// `POST /api/desktop/token`. Without a JWT secret it stays off: it reaches
+/// nobody and its route answers 503. Lifecycle calls and `deliver` run on the
+/// plugin's executor; `reaches` on any thread.
+class WebSocketChannel final : public sdk::Channel {
+ public:
+  explicit WebSocketChannel(sdk::Host& host);
+  ~WebSocketChannel() override;
+
+  /// Declares the config keys (see websocket_settings.hpp).
+  static void describe(sdk::ConfigSchema& schema);
+
+  /// Validates the settings, loads TLS files and the ledger of desktop users,
+  /// and registers the token route.
+  sdk::Status configure() noexcept override;
+  /// Listens and starts accepting (nothing when the channel is off).
+  sdk::Status start() noexcept override;
+  /// Stops accepting, closes every connection (going away) and calls `done`
+  /// when the last one is gone.
+  void stop(std::function<void()> done) noexcept override;
+
+  /// True when `user` is connected now, or holds a desktop token that has not
+  /// expired (so a notification waits for an app that is offline for a while).
+  bool reaches(std::string_view user) const noexcept override;
+  /// Queues the notification on every connection of its user: delivered when
+  /// at least one connection took it; retried by the outbox when none is open,
+  /// so an app that reconnects (with or without `since`) still gets it.
+  void deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) noexcept override;
+
+  /// The TCP port the listener bound (tests ask for port 0); 0 before start.
+  std::uint16_t port() const noexcept;
+
+ private:
+  void arm_health_log();
+  void log_health();
+
+  sdk::Host& host_;
+  std::shared_ptr<ServerState> state_;
+  std::shared_ptr<WebSocketListener> listener_;
+  boost::asio::steady_timer health_timer_;
+  std::uint64_t logged_sent_ = 0;
+  std::uint64_t logged_dropped_ = 0;
+  std::size_t logged_connections_ = 0;
+};
+
+}  // namespace notifyd::websocket

@@ -1,0 +1,64 @@
+#pragma once
+// The WebSocket channel's configuration: the keys it declares and their
+// validated, typed form.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "notifyd/sdk/config.hpp"
+#include "notifyd/sdk/status.hpp"
+
+namespace notifyd::websocket {
+
+/// A TCP address to listen on, as written in `listen`.
+struct ListenAddress {
+  std::string host;  ///< an IPv4 or IPv6 literal (brackets removed)
+  std::uint16_t port = 0;
+};
+
+/// Parses `host:port` or `[v6]:port`; the host must be an IP literal. Port 0
+/// picks a free port (for tests).
+sdk::Result<ListenAddress> parse_listen_address(std::string_view text);
+
+/// The validated settings of one WebSocket channel instance, shared
+/// read-only by the listener, the sessions and the token route.
+struct WebSocketSettings {
+  ListenAddress listen;
+  std::string tls_cert;                      ///< PEM certificate chain; empty = plain ws://
+  std::string tls_key;                       ///< PEM private key
+  std::vector<std::string> allowed_origins;  ///< exact Origin values; empty = any
+  std::string jwt_secret;                    ///< empty = the channel is off
+  std::chrono::milliseconds auth_timeout{10'000};
+  std::chrono::milliseconds ping_interval{30'000};
+  std::uint32_t max_missed_pongs = 3;
+  std::size_t max_connections_per_user = 5;
+  std::size_t max_connections = 20'000;
+  std::size_t send_queue_frames = 256;
+  std::size_t send_queue_bytes = 4 << 20;
+  std::size_t max_frame = 64 * 1024;
+  std::uint32_t replay_limit = 500;
+  std::chrono::milliseconds token_ttl{30LL * 24 * 3600 * 1000};
+  std::string image_base_url;
+  std::string public_url;                    ///< what the token route reports; empty = derived from `listen`
+
+  /// True when connections are served over TLS (wss://).
+  bool tls() const noexcept { return !tls_cert.empty(); }
+};
+
+/// Declares the plugin's keys (called from `WebSocketChannel::describe`).
+void describe_websocket_settings(sdk::ConfigSchema& schema);
+
+/// Validates `config` beyond its schema: the address parses, TLS files come
+/// in pairs and exist, durations and limits are positive and sane.
+sdk::Result<WebSocketSettings> read_websocket_settings(const sdk::PluginConfig& config);
+
+/// The URL a desktop app connects to: `public_url` when set, else
+/// `ws[s]://<host>:<port>/` from `listen`; a wildcard listen host is replaced
+/// by `request_host` (the host the caller used, without port), else `localhost`.
+std::string desktop_url(const WebSocketSettings& settings, std::string_view request_host);
+
+}  // namespace notifyd::websocket

@@ -1,0 +1,58 @@
+#include "caller_identity.hpp"
+
+#include <boost/beast/core/string.hpp>
+
+#include "cookies.hpp"
+#include "unix_user.hpp"
+
+namespace notifyd::webui {
+
+std::optional<std::string> user_from_proxy_header(std::string_view value, std::string_view email_domain) {
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (const auto at = value.find('@'); at != std::string_view::npos) {
+    if (email_domain.empty() || !boost::beast::iequals(value.substr(at + 1), email_domain)) return std::nullopt;
+    value = value.substr(0, at);
+  }
+  if (!is_valid_user_name(value)) return std::nullopt;
+  return std::string(value);
+}
+
+Identity identify_caller(const WebSettings& settings, const SessionStore& sessions, const PeerInfo& peer,
+                         const sdk::HttpRequest& request) {
+  Identity identity;
+  const bool trusted = settings.trusted_proxies.contains(peer.address);
+  identity.secure = peer.tls || (trusted && boost::beast::iequals(request.header("x-forwarded-proto"), "https"));
+
+  std::optional<LoginSession> session;
+  if (const auto cookie = cookie_value(request.header("cookie"), session_cookie_name(identity.secure))) {
+    session = sessions.find(*cookie);
+  }
+
+  switch (settings.auth) {
+    case AuthMode::none:
+      identity.user = settings.demo_user;
+      break;
+    case AuthMode::link:
+      if (session) identity.user = session->user;
+      break;
+    case AuthMode::proxy: {
+      const std::string_view header = request.header(settings.user_header);
+      if (header.empty()) break;
+      if (!trusted) {
+        identity.ignored = "ignored " + settings.user_header + " from untrusted address " + peer.address.to_string();
+        break;
+      }
+      if (auto user = user_from_proxy_header(header, settings.email_domain)) {
+        identity.user = std::move(*user);
+      } else {
+        identity.ignored = "ignored " + settings.user_header + ": not a user name";
+      }
+      break;
+    }
+  }
+  if (session && !identity.user.empty() && session->user == identity.user) identity.session = std::move(session);
+  return identity;
+}
+
+}  // namespace notifyd::webui

@@ -1,0 +1,12 @@
+#pragma once
+// The Desktop app page: a token for the desktop client and how to use it.
+
+#include <string>
+
+namespace notifyd::webui {
+
+/// The page's main content; `available` when a websocket plugin serves
+/// `POST /api/desktop/token`.
+std::string render_desktop_page(bool available);
+
+}  // namespace notifyd::webui

@@ -1,0 +1,75 @@
+#include "http_target.hpp"
+
+namespace notifyd::webui {
+namespace {
+
+constexpr std::size_t max_form_fields = 64;
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int high = hex_value(text[i + 1]);
+      const int low = hex_value(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      const char decoded = static_cast<char>(high * 16 + low);
+      if (decoded == '\0') return std::nullopt;
+      out.push_back(decoded);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else if (c == '\0') {
+      return std::nullopt;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::optional<FormFields> parse_form(std::string_view text) {
+  FormFields fields;
+  std::size_t count = 0;
+  while (!text.empty()) {
+    const auto amp = text.find('&');
+    const std::string_view pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
+    if (pair.empty()) continue;
+    if (++count > max_form_fields) return std::nullopt;
+    const auto equals = pair.find('=');
+    auto name = percent_decode(pair.substr(0, equals), true);
+    auto value = percent_decode(equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1), true);
+    if (!name || !value) return std::nullopt;
+    fields.emplace(std::move(*name), std::move(*value));
+  }
+  return fields;
+}
+
+std::optional<RequestTarget> parse_request_target(std::string_view target) {
+  if (const auto hash = target.find('#'); hash != std::string_view::npos) target = target.substr(0, hash);
+  if (target.empty() || target.front() != '/') return std::nullopt;
+  RequestTarget result;
+  const auto question = target.find('?');
+  auto path = percent_decode(target.substr(0, question), false);
+  if (!path) return std::nullopt;
+  result.path = std::move(*path);
+  if (question == std::string_view::npos) return result;
+  auto query = parse_form(target.substr(question + 1));
+  if (!query) return std::nullopt;
+  result.query = std::move(*query);
+  return result;
+}
+
+}  // namespace notifyd::webui

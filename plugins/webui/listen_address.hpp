@@ -1,0 +1,33 @@
+#pragma once
+// The TCP address the dashboard listens on, as written in the config.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/ip/address.hpp>
+
+#include "notifyd/sdk/status.hpp"
+
+namespace notifyd::webui {
+
+/// A parsed `listen` value: an IP literal (or `localhost`) and a port.
+struct ListenAddress {
+  boost::asio::ip::address address;
+  std::uint16_t port = 0;  ///< 0 = any free port (the bound one is logged)
+};
+
+/// Parses `127.0.0.1:8080`, `[::1]:8080`, `0.0.0.0:80` or `localhost:8080`.
+/// Host names other than `localhost` are refused: the dashboard binds literals.
+sdk::Result<ListenAddress> parse_listen_address(std::string_view text);
+
+/// True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses.
+bool is_loopback(const boost::asio::ip::address& address) noexcept;
+
+/// An address with IPv4-mapped IPv6 (`::ffff:10.0.0.1`) turned into IPv4.
+boost::asio::ip::address unmapped(const boost::asio::ip::address& address) noexcept;
+
+/// `host:port` for URLs and log lines, IPv6 in brackets (`[::1]:8080`).
+std::string format_host_port(const boost::asio::ip::address& address, std::uint16_t port);
+
+}  // namespace notifyd::webui

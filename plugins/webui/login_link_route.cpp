@@ -1,0 +1,34 @@
+#include "login_link_route.hpp"
+
+#include "server_state.hpp"
+#include "time_text.hpp"
+#include "unix_user.hpp"
+
+namespace notifyd::webui {
+
+sdk::Route make_login_link_route(std::weak_ptr<ServerState> weak_state) {
+  sdk::Route route;
+  route.method = "POST";
+  route.path = login_link_path;
+  route.surfaces = sdk::surface_socket;
+  route.handler = [weak_state = std::move(weak_state)](sdk::HttpRequest request, sdk::Responder respond) {
+    const auto state = weak_state.lock();
+    const std::string base = state ? state->base_url() : std::string();
+    if (base.empty()) return respond(sdk::HttpResponse::error(503, "the web dashboard is not running"));
+    const std::string& user = request.caller.user;
+    if (!is_valid_user_name(user)) {
+      return respond(sdk::HttpResponse::error(403, "your uid has no user name the dashboard can sign in"));
+    }
+    const MintedLink link = state->links.mint(user);
+    const auto expires_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(link.expires.time_since_epoch()).count();
+    state->host.log().info("login link issued to ", user);
+    respond(sdk::HttpResponse::json(
+        200, "{\"url\":" + sdk::json_quote(base + "/login/link?token=" + link.token) +
+                 ",\"user\":" + sdk::json_quote(user) + ",\"expires_at\":" + sdk::json_quote(iso_utc(expires_ms)) +
+                 "}"));
+  };
+  return route;
+}
+
+}  // namespace notifyd::webui

@@ -1,0 +1,53 @@
+#include "random_token.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+namespace notifyd::webui {
+
+std::string random_token(std::size_t bytes) {
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::vector<unsigned char> raw(bytes);
+  if (bytes == 0 || RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+    throw std::runtime_error("the random number generator failed");
+  }
+  std::string out;
+  out.reserve((bytes * 4 + 2) / 3);
+  std::size_t i = 0;
+  for (; i + 3 <= raw.size(); i += 3) {
+    const unsigned v = (raw[i] << 16) | (raw[i + 1] << 8) | raw[i + 2];
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += alphabet[v & 63];
+  }
+  if (raw.size() - i == 1) {
+    const unsigned v = raw[i] << 16;
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+  } else if (raw.size() - i == 2) {
+    const unsigned v = (raw[i] << 16) | (raw[i + 1] << 8);
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+  }
+  return out;
+}
+
+bool same_secret(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size() || a.empty()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool looks_like_token(std::string_view text) noexcept {
+  if (text.size() < 16 || text.size() > 128) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+}  // namespace notifyd::webui

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include "connection_registry.hpp"
+#include "login_links.hpp"
+#include "notifyd/sdk/host.hpp"
+#include "notifyd/sdk/metrics.hpp"
+#include "session_store.hpp"
+#include "web_app.hpp"
+#include "webui_settings.hpp"
+
+namespace notifyd::webui {
+
+/// What the listener, every connection and the login-link route of one
+/// dashboard share. Made at configure; held by shared_ptr by the plugin, the
+/// listener and each connection (the route holds it weakly). Thread-safe:
+/// settings are read-only, the stores and the registry lock, metrics are atomic.
+struct ServerState {
+  /// `tls` is the server context when the settings ask for HTTPS, else null.
+  ServerState(sdk::Host& host, WebSettings settings, std::shared_ptr<boost::asio::ssl::context> tls);
+
+  /// Counts one answered request; error statuses also by status.
+  void count_response(unsigned status) noexcept;
+
+  /// Where sign-in links point (`public_url`, else the bound address); empty before start.
+  std::string base_url() const;
+  /// Sets the base URL once the listener is bound.
+  void set_base_url(std::string url);
+
+  sdk::Host& host;
+  const WebSettings settings;
+  const std::shared_ptr<boost::asio::ssl::context> tls;
+  SessionStore sessions;
+  LoginLinks links;
+  const WebApp app;
+  ConnectionRegistry connections;
+  sdk::Counter& requests;
+
+ private:
+  mutable std::mutex mutex_;
+  std::string base_url_;
+};
+
+}  // namespace notifyd::webui

@@ -1,0 +1,242 @@
+// Rendering: whatever users and other plugins wrote is shown as text, never
+// run as markup; the pages carry what they must (CSRF token, navigation,
+// image URLs, paging) and the JSON API stays valid JSON.
+
+#include <catch2/catch.hpp>
+
+#include "api_json.hpp"
+#include "checks_page.hpp"
+#include "desktop_page.hpp"
+#include "embedded_assets.hpp"
+#include "history_page.hpp"
+#include "html_text.hpp"
+#include "json_reader.hpp"
+#include "page_layout.hpp"
+#include "sign_in_pages.hpp"
+#include "telegram_page.hpp"
+#include "time_text.hpp"
+
+using namespace notifyd;
+using namespace notifyd::webui;
+
+namespace {
+
+const std::string evil = "<script>alert('x')</script>\"&";
+const std::string escaped_evil = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;";
+
+bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+
+sdk::HistoryEntry entry(std::uint64_t id, std::string title, std::string message, std::string image = {}) {
+  sdk::HistoryEntry e;
+  e.notification.id = id;
+  e.notification.user = "alice";
+  e.notification.title = std::move(title);
+  e.notification.message = std::move(message);
+  e.notification.source = "<b>src</b>";
+  e.notification.image_path = std::move(image);
+  e.notification.created_at_ms = 1'790'000'000'123;
+  e.deliveries.push_back({"bot", "failed", 3, "<i>blocked</i>", 1'790'000'000'500});
+  e.deliveries.push_back({"console", "delivered", 1, "", 1'790'000'000'200});
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("html_escape: markup characters, invalid UTF-8 and control characters") {
+  CHECK(html_escape(evil) == escaped_evil);
+  CHECK(html_escape("line\nnext\ttab") == "line\nnext\ttab");
+  CHECK(html_escape(std::string("a\x01\x7f" "b")) == "ab");
+  CHECK(html_escape("\xff") == "\xEF\xBF\xBD");
+  CHECK(html_escape("Grüße €") == "Grüße €");
+  CHECK(url_encode("a b/ü") == "a%20b%2F%C3%BC");
+}
+
+TEST_CASE("history page: titles, messages, sources and errors are text; images link to their owner's URL") {
+  HistoryView view;
+  view.entries.push_back(entry(7, evil, "msg " + evil, "/data/images/7.png"));
+  view.entries.push_back(entry(5, "", "plain"));
+  const std::string html = render_history_page(view);
+  CHECK_FALSE(contains(html, "<script>"));
+  CHECK_FALSE(contains(html, "<b>src</b>"));
+  CHECK_FALSE(contains(html, "<i>blocked</i>"));
+  CHECK(contains(html, escaped_evil));
+  CHECK(contains(html, "&lt;b&gt;src&lt;/b&gt;"));
+  CHECK(contains(html, "src=\"/api/notifications/images/7\""));
+  CHECK(contains(html, "alt=\"Image sent with " + escaped_evil + "\""));
+  CHECK_FALSE(contains(html, "/data/images"));
+  CHECK(contains(html, "Notification #5"));
+  CHECK(contains(html, "bot: failed"));
+  CHECK(contains(html, "3 attempts"));
+  CHECK(contains(html, "console: delivered"));
+  CHECK(contains(html, "datetime=\"2026-09-21T"));
+  CHECK_FALSE(contains(html, "class=\"pager\""));
+}
+
+TEST_CASE("history page: paging links and empty pages") {
+  HistoryView view;
+  view.entries.push_back(entry(30, "t", "m"));
+  view.next_before = 30;
+  CHECK(contains(render_history_page(view), "href=\"/history?before=30\" rel=\"next\">Older"));
+  view.before_id = 50;
+  CHECK(contains(render_history_page(view), "href=\"/history\">Newest"));
+  CHECK(contains(render_history_page(HistoryView{}), "No notifications yet"));
+  HistoryView old;
+  old.before_id = 3;
+  CHECK(contains(render_history_page(old), "No older notifications"));
+}
+
+TEST_CASE("checks page: names, schedules, details and stderr are text; Run now names the check") {
+  CheckView view;
+  view.status.definition.name = "rev<img src=x onerror=alert(1)>";
+  view.status.definition.schedule = "*/5 * * * *";
+  view.status.definition.origin = "/home/alice/user/notifications/rev.py";
+  sdk::RunRecord run;
+  run.check = view.status.definition.name;
+  run.outcome = "failed";
+  run.trigger = "manual";
+  run.exit_code = 1;
+  run.duration_ms = 1234;
+  run.detail = "exit status 1 <b>";
+  run.stderr_tail = "Traceback <script>x</script>";
+  run.started_at_ms = 1'790'000'000'000;
+  view.status.last_run = run;
+  view.status.next_run_ms = 1'790'000'300'000;
+  view.runs = {run};
+  const std::string html = render_checks_page({view});
+  CHECK_FALSE(contains(html, "<img"));
+  CHECK_FALSE(contains(html, "<script>"));
+  CHECK_FALSE(contains(html, "<b>"));
+  CHECK(contains(html, "data-check=\"rev&lt;img src=x onerror=alert(1)&gt;\""));
+  CHECK(contains(html, "Traceback &lt;script&gt;x&lt;/script&gt;"));
+  CHECK(contains(html, "<code>*/5 * * * *</code>"));
+  CHECK(contains(html, "exit 1"));
+  CHECK(contains(html, "1.2 s"));
+  CHECK(contains(html, "badge bad"));
+  CHECK(contains(html, "Recent runs (1)"));
+  CHECK(contains(html, "Last sent</dt><dd>never"));
+  CHECK(contains(render_checks_page({}), "no checks yet"));
+  CHECK(outcome_tone("notified") == "ok");
+  CHECK(outcome_tone("timeout") == "bad");
+  CHECK(outcome_tone("cooldown").empty());
+}
+
+TEST_CASE("telegram card: states from the plugin's status answer") {
+  auto linked = telegram_card_from_status(200, R"({"linked":true,"linked_at":"2026-01-02T03:04:05Z","active":true})");
+  CHECK(linked.state == TelegramCard::State::linked);
+  CHECK(linked.linked_at == "2026-01-02T03:04:05Z");
+  const auto linked_html = render_telegram_page(linked);
+  CHECK(contains(linked_html, "Linked</span> since <time datetime=\"2026-01-02T03:04:05Z\">"));
+  CHECK(contains(linked_html, "data-action=\"telegram-unlink\""));
+  CHECK_FALSE(contains(linked_html, "telegram-verify"));
+
+  auto blocked = telegram_card_from_status(200, R"({"linked":true,"linked_at":null,"active":false})");
+  CHECK_FALSE(blocked.active);
+  CHECK(contains(render_telegram_page(blocked), "Blocked"));
+
+  auto unlinked = telegram_card_from_status(200, R"({"linked":false,"linked_at":null,"active":false})");
+  CHECK(unlinked.state == TelegramCard::State::not_linked);
+  const auto form = render_telegram_page(unlinked);
+  CHECK(contains(form, "message <strong>/start</strong> to the bot"));
+  CHECK(contains(form, "autocomplete=\"one-time-code\""));
+  CHECK(contains(form, "<label for=\"telegram-code\">"));
+
+  auto broken = telegram_card_from_status(500, R"({"error":"<b>db</b>"})");
+  CHECK(broken.state == TelegramCard::State::unavailable);
+  CHECK(contains(render_telegram_page(broken), "&lt;b&gt;db&lt;/b&gt;"));
+  CHECK(telegram_card_from_status(200, "not json").state == TelegramCard::State::unavailable);
+  auto hostile = telegram_card_from_status(200, R"({"linked":true,"linked_at":"\"><script>x</script>"})");
+  CHECK_FALSE(contains(render_telegram_page(hostile), "<script>"));
+
+  CHECK(contains(render_telegram_page(TelegramCard{}), "Telegram is not configured"));
+}
+
+TEST_CASE("layout: CSRF token in a meta tag and the sign-out form, user escaped, current section marked") {
+  PageFrame frame;
+  frame.title = "History";
+  frame.section = Section::history;
+  frame.user = "al<i>ce";
+  frame.csrf_token = "tok\"en";
+  frame.version = "1.2.3";
+  const std::string html = render_page(frame, "<p>body</p>");
+  CHECK(html.starts_with("<!doctype html>"));
+  CHECK(contains(html, "<meta name=\"csrf-token\" content=\"tok&quot;en\">"));
+  CHECK(contains(html, "name=\"csrf_token\" value=\"tok&quot;en\""));
+  CHECK(contains(html, "al&lt;i&gt;ce"));
+  CHECK(contains(html, "<a href=\"/history\" aria-current=\"page\">History</a>"));
+  CHECK(contains(html, "<a href=\"/checks\">Checks</a>"));
+  CHECK(contains(html, "<p>body</p>"));
+  CHECK(contains(html, "<script src=\"/assets/app.js?v="));
+  CHECK_FALSE(contains(html, "<script>"));
+  CHECK(contains(html, "name=\"viewport\""));
+
+  frame.auth = AuthMode::none;
+  CHECK_FALSE(contains(render_page(frame, ""), "Sign out"));
+  PageFrame anonymous;
+  anonymous.title = "Sign in";
+  const std::string login = render_page(anonymous, "");
+  CHECK_FALSE(contains(login, "csrf-token"));
+  CHECK_FALSE(contains(login, "class=\"sections\""));
+}
+
+TEST_CASE("sign-in pages") {
+  CHECK(contains(render_login_page(AuthMode::link, false, std::chrono::minutes(2)), "notifyctl login"));
+  CHECK(contains(render_login_page(AuthMode::link, false, std::chrono::minutes(2)), "valid for 2 minutes"));
+  CHECK(contains(render_login_page(AuthMode::link, true, std::chrono::minutes(2)), "You are signed out"));
+  CHECK(contains(render_login_page(AuthMode::proxy, false, std::chrono::minutes(2)), "single sign-on"));
+  const auto confirm = render_link_confirmation("b<o>b", "TOKEN\"x");
+  CHECK(contains(confirm, "Continue as b&lt;o&gt;b"));
+  CHECK(contains(confirm, "value=\"TOKEN&quot;x\""));
+  CHECK(contains(confirm, "method=\"post\" action=\"/login/link\""));
+  CHECK(contains(render_link_invalid(), "already used"));
+  CHECK(contains(render_error_page(404, "<x>"), "404 &lt;x&gt;"));
+  CHECK(contains(render_desktop_page(false), "no <code>websocket</code> plugin"));
+  CHECK(contains(render_desktop_page(true), "data-action=\"desktop-token\""));
+}
+
+TEST_CASE("JSON API: valid JSON with image URLs and paging") {
+  std::vector<sdk::HistoryEntry> entries = {entry(9, evil, std::string("bad \xff utf8"), "/img/9.png"),
+                                            entry(8, "t", "m")};
+  const std::string json = render_notifications_json(entries, 2);
+  rapidjson::Document document;
+  REQUIRE(parse_json(json, document));
+  REQUIRE(document["notifications"].Size() == 2);
+  CHECK(std::string(document["notifications"][0]["title"].GetString()) == evil);
+  CHECK(std::string(document["notifications"][0]["image_url"].GetString()) == "/api/notifications/images/9");
+  CHECK(document["notifications"][1]["image_url"].IsNull());
+  CHECK(document["notifications"][0]["deliveries"][0]["state"] == "failed");
+  CHECK(document["next_before"].GetUint64() == 8);
+  CHECK(render_notifications_json(entries, 3).find("\"next_before\":null") != std::string::npos);
+
+  MeFacts me;
+  me.user = "alice";
+  me.auth = "link";
+  me.csrf_token = "t";
+  me.telegram_configured = true;
+  rapidjson::Document me_doc;
+  REQUIRE(parse_json(render_me_json(me), me_doc));
+  CHECK(me_doc["user"] == "alice");
+  CHECK(me_doc["csrf_token"] == "t");
+  CHECK(me_doc["telegram_configured"].GetBool());
+  CHECK(me_doc["session_expires_at"].IsNull());
+}
+
+TEST_CASE("assets are embedded with versions") {
+  for (const char* name : {"app.css", "app.js", "favicon.svg"}) {
+    INFO(name);
+    const auto* asset = find_asset(name);
+    REQUIRE(asset);
+    CHECK_FALSE(asset->bytes.empty());
+    CHECK(asset_url(name) == "/assets/" + std::string(name) + "?v=" + std::string(asset_version(*asset)));
+  }
+  CHECK(find_asset("app.js")->content_type == "text/javascript; charset=utf-8");
+  CHECK(find_asset("../etc/passwd") == nullptr);
+}
+
+TEST_CASE("time text") {
+  CHECK(iso_utc(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(iso_utc(1'790'000'000'123) == "2026-09-21T14:13:20.123Z");
+  CHECK(readable_utc(1'790'000'000'123) == "2026-09-21 14:13 UTC");
+  CHECK(readable_duration(350) == "350 ms");
+  CHECK(readable_duration(1234) == "1.2 s");
+  CHECK(readable_duration(185'000) == "3 min 5 s");
+}

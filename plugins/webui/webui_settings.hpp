@@ -1,0 +1,68 @@
+#pragma once
+// The dashboard's configuration: the keys it declares and their validated,
+// typed form.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "listen_address.hpp"
+#include "notifyd/sdk/config.hpp"
+#include "notifyd/sdk/status.hpp"
+#include "trusted_proxies.hpp"
+
+namespace notifyd::webui {
+
+/// Largest request header accepted (431 beyond it).
+inline constexpr std::uint32_t header_limit_bytes = 16 * 1024;
+
+/// How the dashboard learns who is using it.
+enum class AuthMode {
+  none,   ///< everyone is `demo_user`; only on a loopback address
+  proxy,  ///< a trusted reverse proxy names the user in `user_header`
+  link,   ///< `notifyctl login` mints a one-time sign-in link
+};
+
+/// `none`, `proxy` or `link`.
+std::string_view auth_mode_name(AuthMode mode) noexcept;
+
+/// The validated settings of one dashboard instance. Built by `configure()`,
+/// then shared read-only by the listener, every connection and the routes.
+struct WebSettings {
+  ListenAddress listen;
+  std::string tls_cert;                ///< PEM certificate chain; empty = plain HTTP
+  std::string tls_key;                 ///< PEM private key
+  AuthMode auth = AuthMode::link;
+  std::string user_header = "x-forwarded-user";  ///< lower case
+  TrustedProxies trusted_proxies;
+  std::string email_domain;            ///< `alice@<domain>` from the proxy means `alice`
+  std::string demo_user;               ///< the user of `auth = "none"`
+  std::string public_url;              ///< base of login links; empty = the listen address
+  std::string logout_url;              ///< where "Sign out" sends a proxy user afterwards; empty = /login
+  std::chrono::milliseconds session_ttl{12 * 3600 * 1000};
+  std::chrono::milliseconds login_link_ttl{120'000};
+  std::size_t max_sessions = 10'000;
+  std::size_t max_connections = 512;
+  std::uint64_t body_limit = 1 << 20;
+  std::uint64_t image_max_bytes = 20 << 20;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds request_timeout{30'000};
+  std::chrono::milliseconds answer_timeout{120'000};
+
+  /// True when the dashboard serves HTTPS itself.
+  bool tls() const noexcept { return !tls_cert.empty(); }
+};
+
+/// Declares the plugin's keys (called from `WebDashboard::describe`).
+void describe_web_settings(sdk::ConfigSchema& schema);
+
+/// Validates `config` beyond its schema: the listen address parses, `auth`
+/// is known, `auth = "none"` only on a loopback address, both TLS files or
+/// neither, proxies parse, limits are positive. `daemon_user` is the default
+/// `demo_user`.
+sdk::Result<WebSettings> read_web_settings(const sdk::PluginConfig& config, std::string_view daemon_user);
+
+}  // namespace notifyd::webui

@@ -1,0 +1,396 @@
+"""The desktop WebSocket channel against the real daemon: the seed's protocol
+(auth, heartbeat, per-user limit, notification frames), replay with `since`,
+backpressure, the token route, and interop with an independent client
+(python3-websockets)."""
+
+import base64
+import json
+import re
+import socket
+import subprocess
+import threading
+import time
+import unittest
+
+from harness import NOTIFYCTL, DaemonTestCase, as_user
+from ws_client import Closed, WsClient, make_token
+
+SECRET = "integration-test-secret"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class WebSocketCase(DaemonTestCase):
+    def start_daemon(self, secret=True, **settings):
+        self.port = free_port()
+        self.secret_file = f"{self.tmp}/jwt.secret"
+        with open(self.secret_file, "w") as f:
+            f.write(SECRET + "\n")
+        values = {
+            "listen": f'"127.0.0.1:{self.port}"',
+            "auth_timeout": '"1s"',
+            "ping_interval": '"400ms"',
+            "max_missed_pongs": "2",
+            "max_connections_per_user": "2",
+        }
+        values.update({k: v for k, v in settings.items()})
+        lines = [f"{k} = {v}" for k, v in values.items()]
+        if secret:
+            lines.append(f'jwt_secret_file = "{self.secret_file}"')
+        toml = '[[plugin]]\nuse = "websocket"\nname = "desk"\n' + "\n".join(lines) + "\n"
+        self.d = self.daemon(toml).start()
+        self.clients = []
+        return self.d
+
+    def tearDown(self):
+        for client in getattr(self, "clients", []):
+            client.close()
+        super().tearDown()
+
+    def connect(self, **kwargs):
+        client = WsClient(self.port, **kwargs)
+        self.clients.append(client)
+        return client
+
+    def login(self, user="alice", since=None, **kwargs):
+        client = self.connect(**kwargs)
+        self.assertEqual(client.status, 101)
+        client.auth(make_token(SECRET, user), since)
+        reply = client.recv_json()
+        self.assertEqual(reply["type"], "auth_ok", reply)
+        self.assertEqual(reply["username"], user)
+        client.auth_reply = reply
+        return client
+
+    def notify(self, user="alice", **fields):
+        body = {"user": user, "message": fields.pop("message", "hello"), **fields}
+        status, reply = self.d.request("POST", "/v1/notify", body)
+        self.assertEqual(status, 200, reply)
+        return reply["id"]
+
+    def expect_notifications(self, client, count, timeout=10):
+        received = []
+        deadline = time.time() + timeout
+        while len(received) < count:
+            message = client.recv_json(max(deadline - time.time(), 0.001))
+            if message["type"] == "notification":
+                received.append(message)
+        return received
+
+    def assert_auth_error(self, client, message):
+        reply = client.recv_json()
+        self.assertEqual(reply, {"type": "auth_error", "message": message})
+        self.assertTrue(client.closed_by_server(3), "the server should close after auth_error")
+
+
+class ProtocolTest(WebSocketCase):
+    def setUp(self):
+        super().setUp()
+        self.start_daemon()
+
+    def test_auth_ok_then_a_notification_from_the_socket_api_arrives(self):
+        client = self.login("alice")
+        plain = self.notify(title="Disk", message="90% full", source="disk")
+        with_image = self.notify(title="Chart", message="see", image=base64.b64encode(PNG).decode())
+        first, second = self.expect_notifications(client, 2)
+        self.assertEqual(
+            {k: first[k] for k in ("type", "id", "title", "message", "script", "image_url")},
+            {"type": "notification", "id": plain, "title": "Disk", "message": "90% full", "script": "disk",
+             "image_url": None},
+        )
+        self.assertRegex(first["timestamp"], ISO)
+        self.assertEqual(second["id"], with_image)
+        self.assertEqual(second["image_url"], f"/api/notifications/images/{with_image}")
+        self.wait_for(lambda: self.delivery_state(plain) == "delivered", message="delivered in history")
+
+    def delivery_state(self, notification_id):
+        status, body = self.d.request("GET", "/v1/history?user=alice&limit=50")
+        for entry in body["notifications"]:
+            if entry["id"] == notification_id:
+                for delivery in entry["deliveries"]:
+                    if delivery["channel"] == "desk":
+                        return delivery["state"]
+        return None
+
+    def test_auth_errors_answer_and_close(self):
+        cases = [
+            (make_token(SECRET, "alice", exp=int(time.time()) - 5), "Token expired"),
+            (make_token("another-secret", "alice"), "Invalid token signature"),
+            (make_token(SECRET, "alice", alg="none"), "Unsupported token algorithm"),
+            (make_token(SECRET, "alice", exp_in=None), "Token has no expiry"),
+            ("not.a-token", "Malformed token"),
+            ("x" * 5000, "Token too large"),
+        ]
+        for token, message in cases:
+            with self.subTest(message=message):
+                client = self.connect()
+                client.auth(token)
+                self.assert_auth_error(client, message)
+        client = self.connect()
+        client.send_json({"type": "pong"})
+        self.assert_auth_error(client, "Authentication required")
+        client = self.connect()
+        client.send_frame(0x1, b"{not json")
+        self.assert_auth_error(client, "Invalid message")
+
+    def test_auth_timeout(self):
+        client = self.connect()
+        started = time.time()
+        self.assert_auth_error(client, "Authentication timeout")
+        self.assertLess(time.time() - started, 4)
+
+    def test_per_user_connection_limit(self):
+        first = self.login("alice")
+        self.login("alice")
+        third = self.connect()
+        third.auth(make_token(SECRET, "alice"))
+        self.assert_auth_error(third, "Too many connections")
+        self.login("bob")  # other users are not affected
+        first.close()
+        self.wait_for(lambda: self.try_login("alice"), timeout=5, message="a free slot after a disconnect")
+
+    def try_login(self, user):
+        client = self.connect()
+        client.auth(make_token(SECRET, user))
+        return client.recv_json()["type"] == "auth_ok"
+
+    def test_heartbeat_drops_a_client_that_never_answers(self):
+        silent = self.login("alice")
+        answering = self.login("bob")
+        survived = []
+        thread = threading.Thread(target=lambda: survived.append(not answering.closed_by_server(3, answer_pings=True)))
+        thread.start()
+        started = time.time()
+        # The silent client answers protocol pings (so only the JSON heartbeat
+        # can drop it) but never a {"type":"ping"}.
+        self.assertTrue(silent.closed_by_server(5, answer_pings=False))
+        self.assertGreater(time.time() - started, 0.7)
+        thread.join()
+        self.assertEqual(survived, [True])
+        self.assertIn("heartbeats unanswered", self.d.log())
+
+    def test_protocol_pings_drop_a_dead_peer(self):
+        client = self.login("alice", answer_protocol_pings=False)
+        self.assertTrue(client.closed_by_server(5, answer_pings=True))
+
+    def test_oversized_frame_closes_the_connection(self):
+        client = self.login("alice")
+        client.send_frame(0x1, b"x" * (70 * 1024))
+        self.assertTrue(client.closed_by_server(3, answer_pings=True))
+
+    def test_a_plain_http_request_is_refused(self):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            reply = s.recv(4096)
+        self.assertTrue(reply.startswith(b"HTTP/1.1 426"), reply)
+
+    def test_replay_with_since_after_a_disconnect(self):
+        client = self.login("alice")
+        seen = self.notify(message="before")
+        self.assertEqual(self.expect_notifications(client, 1)[0]["id"], seen)
+        client.close()
+        missed = [self.notify(message=f"missed {i}") for i in range(3)]
+
+        again = self.login("alice", since=seen)
+        self.assertEqual(again.auth_reply["replayed"], 3)
+        self.assertFalse(again.auth_reply["replay_truncated"])
+        replayed = self.expect_notifications(again, 3)
+        self.assertEqual([m["id"] for m in replayed], missed)
+        self.assertEqual(replayed[0]["message"], "missed 0")
+        live = self.notify(message="live")
+        self.assertEqual(self.expect_notifications(again, 1)[0]["id"], live)
+        # The outbox's retries of the missed ones reach this connection too:
+        # they are recognised as replayed, not sent twice.
+        with self.assertRaises((socket.timeout, TimeoutError)):
+            extra = self.expect_notifications(again, 1, timeout=1.5)
+            self.fail(f"duplicate: {extra}")
+
+    def test_replay_seam_has_no_gap_and_no_duplicate(self):
+        client = self.login("alice")
+        since = self.notify(message="seen")
+        self.expect_notifications(client, 1)
+        client.close()
+        sent = []
+        stop = threading.Event()
+
+        def sender():
+            while not stop.is_set() and len(sent) < 60:
+                sent.append(self.notify(message="burst"))
+                time.sleep(0.005)
+
+        thread = threading.Thread(target=sender)
+        thread.start()
+        time.sleep(0.1)
+        again = self.login("alice", since=since)
+        ids = []
+        deadline = time.time() + 20
+        while (thread.is_alive() or not set(sent) <= set(ids)) and time.time() < deadline:
+            try:
+                message = again.recv_json(0.2)
+            except (socket.timeout, TimeoutError):
+                continue
+            if message["type"] == "notification":
+                ids.append(message["id"])
+        thread.join()
+        self.assertEqual(sorted(ids), sent)
+        self.assertEqual(len(set(ids)), len(ids))
+        with self.assertRaises((socket.timeout, TimeoutError)):
+            self.expect_notifications(again, 1, timeout=1)
+
+    def test_reaches_only_users_with_a_desktop_token(self):
+        status, body = self.d.request("POST", "/v1/notify", {"user": "carol", "message": "x"})
+        self.assertEqual(status, 404, body)
+        status, body = self.d.request("POST", "/api/desktop/token", {"user": "carol"})
+        self.assertEqual(status, 200, body)
+        # Carol holds a token now: a notification waits for her app.
+        waiting = self.notify("carol", message="for later")
+        client = self.connect()
+        client.auth(body["token"], since=0)
+        self.assertEqual(client.recv_json()["type"], "auth_ok")
+        self.assertEqual(self.expect_notifications(client, 1)[0]["id"], waiting)
+
+    def test_token_route(self):
+        status, body = self.d.request("POST", "/api/desktop/token")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["user"], "root")
+        self.assertEqual(body["url"], f"ws://127.0.0.1:{self.port}/")
+        self.assertRegex(body["expires_at"], ISO)
+        client = self.connect()
+        client.auth(body["token"])
+        self.assertEqual(client.recv_json(), {"type": "auth_ok", "username": "root"})
+
+        def ask_for_root():
+            from harness import request
+
+            return list(request(self.d.socket_path, "POST", "/api/desktop/token", {"user": "root"}))
+
+        status, body = as_user("nobody", ask_for_root)
+        self.assertEqual(status, 403, body)
+        status, body = self.d.request("POST", "/api/desktop/token", "[1]")
+        self.assertEqual(status, 400)
+
+    def test_notifyctl_desktop_token(self):
+        result = subprocess.run([NOTIFYCTL, "--socket", self.d.socket_path, "desktop-token", "--user", "alice"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        token = re.search(r"Token:\s+(\S+)", result.stdout).group(1)
+        self.assertIn(f"ws://127.0.0.1:{self.port}/", result.stdout)
+        client = self.connect()
+        client.auth(token)
+        self.assertEqual(client.recv_json(), {"type": "auth_ok", "username": "alice"})
+
+    def test_shutdown_closes_connections_cleanly(self):
+        client = self.login("alice")
+        self.login("bob")
+        self.connect()  # not authenticated yet
+        self.assertEqual(self.d.stop(), 0, self.d.log())
+        self.assertTrue(client.closed_by_server(5, answer_pings=True))
+        self.assertNotIn("Sanitizer", self.d.log())
+        self.assertIn("closing 3 desktop connection(s)", self.d.log())
+
+    def test_python_websockets_client_interoperates(self):
+        try:
+            import asyncio
+
+            import websockets
+        except ImportError:
+            self.skipTest("python3-websockets is not installed")
+        url = f"ws://127.0.0.1:{self.port}/"
+        messages = []
+
+        async def run():
+            async with websockets.connect(url) as ws:
+                await ws.send(json.dumps({"type": "auth", "token": make_token(SECRET, "dave")}))
+                messages.append(json.loads(await ws.recv()))
+                await asyncio.get_running_loop().run_in_executor(None, lambda: self.notify("dave", title="t"))
+                while True:
+                    message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                    if message["type"] == "ping":
+                        await ws.send(json.dumps({"type": "pong"}))
+                        continue
+                    messages.append(message)
+                    return
+
+        asyncio.run(run())
+        self.assertEqual(messages[0], {"type": "auth_ok", "username": "dave"})
+        self.assertEqual(messages[1]["type"], "notification")
+        self.assertEqual(messages[1]["title"], "t")
+
+
+class BackpressureTest(WebSocketCase):
+    def test_a_client_that_does_not_read_is_cut_off_while_others_keep_receiving(self):
+        self.start_daemon(ping_interval='"60s"', send_queue_limit="8", send_queue_bytes="1048576",
+                          max_connections_per_user="3")
+        reader = self.login("alice")
+        stalled = self.login("alice", rcvbuf=4096)
+        other = self.login("bob")
+        count = 150
+        body = "x" * 60000
+        received = []
+        done = threading.Event()
+
+        def read_all():
+            try:
+                received.extend(self.expect_notifications(reader, count, timeout=60))
+            finally:
+                done.set()
+
+        thread = threading.Thread(target=read_all)
+        thread.start()
+        ids = [self.notify(message=body) for _ in range(count)]
+        bob_id = self.notify("bob", message="still here")
+        thread.join(70)
+        self.assertEqual([m["id"] for m in received], ids)
+        self.assertEqual(self.expect_notifications(other, 1)[0]["id"], bob_id)
+        self.wait_for(lambda: "it is not reading" in self.d.log(), message="the overflow log line")
+        self.assertTrue(stalled.closed_by_server(10))
+
+
+class OriginTest(WebSocketCase):
+    def test_origin_allowlist(self):
+        self.start_daemon(allowed_origins='["https://desk.example"]')
+        self.assertEqual(self.connect(origin="https://evil.example").status, 403)
+        self.assertEqual(self.connect().status, 403)
+        self.assertEqual(self.connect(origin="https://desk.example").status, 101)
+
+
+class TlsTest(WebSocketCase):
+    def test_wss_with_a_certificate(self):
+        cert, key = f"{self.tmp}/cert.pem", f"{self.tmp}/key.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True)
+        self.start_daemon(tls_cert=f'"{cert}"', tls_key=f'"{key}"')
+        client = self.connect(tls=True)
+        self.assertEqual(client.status, 101)
+        client.auth(make_token(SECRET, "alice"))
+        self.assertEqual(client.recv_json(), {"type": "auth_ok", "username": "alice"})
+        sent = self.notify(message="over TLS")
+        self.assertEqual(self.expect_notifications(client, 1)[0]["id"], sent)
+        status, body = self.d.request("POST", "/api/desktop/token")
+        self.assertTrue(body["url"].startswith("wss://"), body)
+        # A plain-text client gets nowhere.
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\n")
+            self.assertNotIn(b"101", s.recv(4096))
+
+
+class WithoutSecretTest(WebSocketCase):
+    def test_without_a_secret_the_channel_is_off(self):
+        self.start_daemon(secret=False)
+        self.assertIn("desktop push is off", self.d.log())
+        status, body = self.d.request("POST", "/v1/notify", {"user": "alice", "message": "x"})
+        self.assertEqual(status, 404, body)
+        status, body = self.d.request("POST", "/api/desktop/token")
+        self.assertEqual(status, 503, body)
+        with self.assertRaises(OSError):
+            socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,184 @@
+"""A small blocking WebSocket client (RFC 6455) in the standard library, for
+tests that need to misbehave on purpose: never read, never answer pings,
+send oversized frames. Text frames only; server frames are never fragmented
+by notifyd."""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import socket
+import ssl
+import struct
+import time
+
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+class Closed(Exception):
+    """The server closed the connection (close frame, EOF or reset)."""
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def make_token(secret, sub, exp_in=3600, alg="HS256", exp=None, extra=None):
+    """An HS256 JWT (or a deliberately wrong one with alg != HS256, unsigned)."""
+    header = b64url(json.dumps({"alg": alg, "typ": "JWT"}).encode())
+    claims = {"sub": sub}
+    if exp is not None or exp_in is not None:
+        claims["exp"] = exp if exp is not None else int(time.time()) + exp_in
+    claims.update(extra or {})
+    payload = b64url(json.dumps(claims).encode())
+    signing_input = f"{header}.{payload}".encode()
+    if alg != "HS256":
+        return f"{header}.{payload}."
+    signature = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
+    return f"{header}.{payload}.{b64url(signature)}"
+
+
+class WsClient:
+    """One connection. `status` is the HTTP status of the upgrade (101 when it worked)."""
+
+    def __init__(self, port, timeout=5, origin=None, rcvbuf=None, answer_protocol_pings=True, tls=False):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.settimeout(timeout)
+        self.sock.connect(("127.0.0.1", port))
+        if tls:
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            self.sock = context.wrap_socket(self.sock, server_hostname="localhost")
+        self.answer_protocol_pings = answer_protocol_pings
+        self.buffer = b""
+        key = base64.b64encode(os.urandom(16)).decode()
+        request = (
+            f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        )
+        if origin:
+            request += f"Origin: {origin}\r\n"
+        self.sock.sendall((request + "\r\n").encode())
+        while b"\r\n\r\n" not in self.buffer:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise Closed("closed during the upgrade")
+            self.buffer += chunk
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        lines = head.decode().split("\r\n")
+        self.status = int(lines[0].split()[1])
+        self.headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:] if ":" in line)}
+        if self.status == 101:
+            expected = base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
+            assert self.headers.get("sec-websocket-accept") == expected, self.headers
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    # ---- sending ----------------------------------------------------------
+
+    def send_frame(self, opcode, payload):
+        header = bytes([0x80 | opcode])
+        n = len(payload)
+        if n < 126:
+            header += bytes([0x80 | n])
+        elif n < 65536:
+            header += bytes([0x80 | 126]) + struct.pack("!H", n)
+        else:
+            header += bytes([0x80 | 127]) + struct.pack("!Q", n)
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(header + mask + masked)
+
+    def send_json(self, value):
+        self.send_frame(0x1, json.dumps(value).encode())
+
+    def auth(self, token, since=None):
+        message = {"type": "auth", "token": token}
+        if since is not None:
+            message["since"] = since
+        self.send_json(message)
+
+    # ---- receiving --------------------------------------------------------
+
+    def _fill(self, deadline):
+        remaining = deadline - time.time()
+        if remaining <= 0:
+            raise socket.timeout("timed out")
+        self.sock.settimeout(remaining)
+        try:
+            chunk = self.sock.recv(65536)
+        except (ConnectionResetError, ssl.SSLError) as error:
+            raise Closed("reset") from error
+        if not chunk:
+            raise Closed("EOF")
+        self.buffer += chunk
+
+    def _take(self, n, deadline):
+        while len(self.buffer) < n:
+            self._fill(deadline)
+        data, self.buffer = self.buffer[:n], self.buffer[n:]
+        return data
+
+    def recv_frame(self, timeout=5):
+        """(opcode, payload) of the next frame; protocol pings are answered when enabled."""
+        deadline = time.time() + timeout
+        while True:
+            b0, b1 = self._take(2, deadline)
+            n = b1 & 0x7F
+            if n == 126:
+                n = struct.unpack("!H", self._take(2, deadline))[0]
+            elif n == 127:
+                n = struct.unpack("!Q", self._take(8, deadline))[0]
+            payload = self._take(n, deadline)
+            opcode = b0 & 0x0F
+            if opcode == 0x9:
+                if self.answer_protocol_pings:
+                    try:
+                        self.send_frame(0xA, payload)
+                    except OSError as error:
+                        raise Closed("closed while answering a ping") from error
+                continue
+            if opcode == 0xA:
+                continue
+            if opcode == 0x8:
+                try:
+                    self.send_frame(0x8, payload[:2])
+                except OSError:
+                    pass
+                code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
+                raise Closed(f"close frame {code}")
+            return opcode, payload
+
+    def recv_json(self, timeout=5, answer_pings=True):
+        """The next JSON message other than the heartbeat (answered with a pong when asked)."""
+        deadline = time.time() + timeout
+        while True:
+            _, payload = self.recv_frame(max(deadline - time.time(), 0.001))
+            message = json.loads(payload)
+            if message.get("type") == "ping":
+                if answer_pings:
+                    try:
+                        self.send_json({"type": "pong"})
+                    except OSError as error:
+                        raise Closed("closed while answering a ping") from error
+                continue
+            return message
+
+    def closed_by_server(self, timeout=5, answer_pings=False):
+        """True when the server ends the connection within `timeout` (everything before is discarded)."""
+        deadline = time.time() + timeout
+        try:
+            while True:
+                self.recv_json(max(deadline - time.time(), 0.001), answer_pings=answer_pings)
+        except Closed:
+            return True
+        except (socket.timeout, TimeoutError):
+            return False
