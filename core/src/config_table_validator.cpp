@@ -125,7 +125,8 @@ sdk::ConfigValue ConfigTableValidator::read_value(const sdk::ConfigKey& key, con
       return wrong_type("a string");
     case sdk::ConfigType::path:
       if (auto value = node.value_exact<std::string>()) {
-        if (value->empty()) return std::string{};
+        // "~/…" names a place in each user's home; the plugin resolves it per user.
+        if (value->empty() || value->front() == '~') return *value;
         return (base_dir_ / *value).lexically_normal().string();
       }
       return wrong_type("a path string");

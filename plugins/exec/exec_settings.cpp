@@ -28,7 +28,7 @@ void describe_exec_settings(sdk::ConfigSchema& schema) {
                  "a timeout and capped output, and offers them to the host as checks")
       .string("users_group", "", "Unix group whose members (and users whose primary group it is) have scripts")
       .string_list("users", {}, "further users who have scripts (the union with users_group)")
-      .string("pattern", "~/user/notifications/*.py",
+      .path("pattern", "~/user/notifications/*.py",
               "where a user's scripts are; ~ is the user's home; wildcards only in the file name")
       .string("schedule", "", "schedule of scripts whose header names none; empty = the scheduler's default")
       .string("interpreter", "/usr/bin/python3", "interpreter used when the user has no ~/.venv/bin/python")

@@ -22,7 +22,7 @@ enum class ConfigType : std::uint32_t {
   duration = 4,     ///< a TOML string such as "30s", "5m", "1h"
   string_list = 5,  ///< a TOML array of strings
   secret = 6,       ///< never inline: read from `<key>_env` (a variable) or `<key>_file`
-  path = 7,         ///< a string; a relative path is resolved against the config file's directory
+  path = 7,         ///< a string; a relative path is resolved against the config file's directory, "~/…" is kept
 };
 
 /// Human name of a config type, used in error messages and `--describe-plugins`.
