@@ -101,7 +101,7 @@ sdk::PluginConfig ConfigTableValidator::validate(const toml::table& table, const
     }
     sdk::ConfigValue fallback = key.default_value;
     if (key.type == sdk::ConfigType::path) {
-      if (const auto* path = std::get_if<std::string>(&fallback); path && !path->empty()) {
+      if (const auto* path = std::get_if<std::string>(&fallback); path && !path->empty() && path->front() != '~') {
         fallback = (base_dir_ / *path).lexically_normal().string();
       }
     }

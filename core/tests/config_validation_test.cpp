@@ -26,6 +26,7 @@ sdk::ConfigSchema sample_schema() {
       .duration("timeout", std::chrono::seconds(30), "Request timeout")
       .string_list("users", {}, "Who")
       .path("socket", "run/x.sock", "Socket path")
+      .path("scripts", "~/user/notifications/*.py", "Per-user scripts")
       .secret("token", "Bot token");
   return schema;
 }
@@ -55,6 +56,7 @@ TEST_CASE("a valid table gives typed values and defaults") {
   CHECK(config.duration("timeout") == std::chrono::minutes(2));
   CHECK(config.strings("users") == std::vector<std::string>{"a", "b"});
   CHECK(config.string("socket") == "/etc/notifyd/run/x.sock");
+  CHECK(config.string("scripts") == "~/user/notifications/*.py");
   CHECK(config.secret("token").empty());
   CHECK(config.is_set("verbose"));
   CHECK_FALSE(config.is_set("retries"));
