@@ -109,7 +109,7 @@ TEST_CASE("group members include users whose primary group it is", "[discovery]"
 
 TEST_CASE("a missing users_group is a warning, not a crash", "[discovery]") {
   TempDir dir;
-  auto settings = settings_for(dir.path(), {"placeholder"});
+  auto settings = settings_for(dir.path(), {"nobody"});
   settings.users_group = "nd_no_such_group_x";
   settings.users.clear();
   ScriptDiscovery discovery(settings);
