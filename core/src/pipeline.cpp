@@ -127,10 +127,6 @@ void Pipeline::publish(sdk::PublishRequest request, std::function<void(sdk::Publ
   }
 }
 
-bool Pipeline::reachable(std::string_view user) const noexcept {
-  return std::any_of(routes_.begin(), routes_.end(), [&](const Route& r) { return r.channel->reaches(user); });
-}
-
 sdk::Result<std::vector<sdk::HistoryEntry>> Pipeline::history(const sdk::HistoryQuery& query) const noexcept {
   return store_.history(query);
 }

@@ -40,7 +40,6 @@ class Pipeline final : public sdk::NotificationService {
   void stop(std::function<void()> done);
 
   void publish(sdk::PublishRequest request, std::function<void(sdk::PublishOutcome)> done) noexcept override;
-  bool reachable(std::string_view user) const noexcept override;
   sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const noexcept override;
   sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const noexcept override;
   std::vector<sdk::ChannelHealth> health() const noexcept override;

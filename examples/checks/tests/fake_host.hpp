@@ -42,7 +42,6 @@ class IdleServices final : public sdk::NotificationService,
   void publish(sdk::PublishRequest, std::function<void(sdk::PublishOutcome)> done) noexcept override {
     done(sdk::PublishOutcome{sdk::PublishOutcome::Code::unavailable, 0, {}, "not in a daemon"});
   }
-  bool reachable(std::string_view) const noexcept override { return false; }
   sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery&) const noexcept override {
     return std::vector<sdk::HistoryEntry>{};
   }

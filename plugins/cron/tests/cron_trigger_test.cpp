@@ -177,7 +177,6 @@ class MemoryDocuments : public sdk::DocumentStore {
 class NoNotifications : public sdk::NotificationService {
  public:
   void publish(sdk::PublishRequest, std::function<void(sdk::PublishOutcome)>) noexcept override {}
-  bool reachable(std::string_view) const noexcept override { return false; }
   sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery&) const noexcept override {
     return std::vector<sdk::HistoryEntry>{};
   }

@@ -81,7 +81,6 @@ class FakeNotifications : public sdk::NotificationService {
     // Answer from another thread, as the real pipeline does.
     threads_.emplace_back([done = std::move(done), outcome = outcome] { done(outcome); });
   }
-  bool reachable(std::string_view) const noexcept override { return true; }
   sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const noexcept override {
     std::lock_guard lock(mutex_);
     last_query_ = query;

@@ -81,7 +81,6 @@ class FakeNotifications : public sdk::NotificationService {
   void publish(sdk::PublishRequest, std::function<void(sdk::PublishOutcome)> done) noexcept override {
     done(sdk::PublishOutcome{sdk::PublishOutcome::Code::invalid, 0, {}, "not in tests"});
   }
-  bool reachable(std::string_view) const noexcept override { return true; }
   sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const noexcept override {
     std::lock_guard lock(mutex_);
     last_query_ = query;

@@ -73,8 +73,6 @@ class NotificationService {
   /// Stores the notification durably, then calls `done` (from a host thread:
   /// post to your own executor), then routes it to the channels' outboxes.
   virtual void publish(PublishRequest request, std::function<void(PublishOutcome)> done) noexcept = 0;
-  /// True when at least one channel reaches `user`.
-  virtual bool reachable(std::string_view user) const noexcept = 0;
   /// Reads history; a blocking indexed read, fine on an executor for small limits.
   virtual Result<std::vector<HistoryEntry>> history(const HistoryQuery& query) const noexcept = 0;
   /// One stored notification by id.
