@@ -78,10 +78,18 @@ void close_from(int first, int max_fd) {
   if (::chdir(setup.directory) != 0) fail_in_child(status_fd, ChildStage::directory);
   ::umask(022);
 
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
+  // The kernel's rt_sigaction, not glibc's sigaction: glibc refuses the two
+  // signals it reserves (32, 33), and a daemon started with them ignored
+  // would pass that on to every script.
+  struct KernelSigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    unsigned long mask;
+  };
+  const KernelSigaction default_action{SIG_DFL, 0, nullptr, 0};
   for (int signal_number = 1; signal_number < NSIG; ++signal_number) {
-    ::sigaction(signal_number, &default_action, nullptr);
+    ::syscall(SYS_rt_sigaction, signal_number, &default_action, nullptr, sizeof(unsigned long));
   }
   sigset_t none;
   ::sigemptyset(&none);
