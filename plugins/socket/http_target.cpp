@@ -1,41 +1,6 @@
 #include "http_target.hpp"
 
 namespace notifyd::socket_api {
-namespace {
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      const char decoded = static_cast<char>(high * 16 + low);
-      if (decoded == '\0') return std::nullopt;
-      out.push_back(decoded);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else if (c == '\0') {
-      return std::nullopt;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::optional<RequestTarget> parse_request_target(std::string_view target) {
   if (const auto hash = target.find('#'); hash != std::string_view::npos) target = target.substr(0, hash);

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "notifyd/sdk/percent_decode.hpp"
+
 namespace notifyd::socket_api {
 
 /// A request target split into its decoded path and query parameters.
@@ -14,9 +16,7 @@ struct RequestTarget {
   std::map<std::string, std::string, std::less<>> query;   ///< decoded; the first of repeated names wins
 };
 
-/// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`). nullopt on
-/// a malformed escape or a decoded NUL byte.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+using sdk::percent_decode;
 
 /// Splits and decodes an origin-form target (it must start with `/`). A
 /// fragment is dropped. nullopt when the target is malformed.

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "notifyd/sdk/percent_decode.hpp"
+
 namespace notifyd::webui {
 
 /// Decoded `name=value&...` pairs; the first of repeated names wins.
@@ -17,9 +19,7 @@ struct RequestTarget {
   FormFields query;
 };
 
-/// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`). nullopt on
-/// a malformed escape or a decoded NUL byte.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+using sdk::percent_decode;
 
 /// Parses `a=1&b=2` (a query string or an `application/x-www-form-urlencoded`
 /// body); nullopt when malformed or when it has more than 64 fields.
