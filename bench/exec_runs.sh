@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The exec trigger: runs per second and overhead per run for a trivial
 # script (print('{"notify": false}')), with 8 runs at once ([checks]
-# max_concurrent = 8), through POST /v1/checks/<name>/run; the same script
-# started directly (xargs -P 8) as the baseline; and the daemon's RSS before
-# and after 10,000 runs. Prints figures; asserts nothing. Run by `make bench`
+# max_concurrent = 8), through POST /v1/checks/<name>/run, with warm
+# interpreters (the default) and without; the same script started directly
+# (xargs -P 8) as the baseline; and the daemon's RSS before and after 10,000 runs. Prints figures; asserts nothing. Run by `make bench`
 # (bench/run_all.sh). BENCH_BUILD=build/asan measures the test build instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +62,7 @@ users = ["$(id -un)"]
 pattern = "$work/checks/*.py"
 interpreter = "$python"
 max_children = $((concurrency * 2))
+warm_start = true
 TOML
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
@@ -123,38 +124,57 @@ PY
 }
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
-echo "exec trigger: $runs runs of a trivial Python script, $concurrency at once ($(nproc) cores, $build)"
+# Starts notifyd with warm_start = $1, measures $2 runs after 200 warm-up
+# runs, prints its lines and stops it.
+measure() {
+  local warm=$1 count=$2
+  sed -i "s/^warm_start = .*/warm_start = $warm/" "$work/notifyd.toml"
+  rm -f "$work/notifyd.sock"
+  "$build/bin/notifyd" -c "$work/notifyd.toml" 2> "$work/notifyd.log" &
+  daemon_pid=$!
+  for _ in $(seq 100); do [[ -S "$work/notifyd.sock" ]] && break; sleep 0.1; done
+  if [[ ! -S "$work/notifyd.sock" ]]; then
+    echo "  notifyd did not start:"
+    cat "$work/notifyd.log"
+    return
+  fi
+  local idle_rss warm_rss after_rss ticks_before ticks_after result rate
+  idle_rss=$(rss_kib "$daemon_pid")
+  drive 200 > /dev/null
+  warm_rss=$(rss_kib "$daemon_pid")
+  ticks_before=$(cpu_ticks "$daemon_pid")
+  result=$(drive "$count")
+  ticks_after=$(cpu_ticks "$daemon_pid")
+  after_rss=$(rss_kib "$daemon_pid")
+  rate=$(field rate "$result")
+  read -r slot_overhead daemon_cpu < <("$python" -c "
+c = $concurrency
+print(f'{(c / $rate - c / $direct_rate) * 1000:.1f}', f'{($ticks_after - $ticks_before) / $(getconf CLK_TCK) / $count * 1000:.2f}')")
+  if [[ $warm == true ]]; then
+    echo "  warm start (the default): $rate runs/s   (target >= 200), $count runs"
+  else
+    echo "  cold start (warm_start = false): $rate runs/s, $count runs; $slot_overhead ms of wall time per slot over a direct start"
+  fi
+  echo "    request p50 $(field p50_ms "$result") ms, p99 $(field p99_ms "$result") ms; run $(field run_ms "$result") ms on average (fork to reap); daemon CPU $daemon_cpu ms per run"
+  echo "    outcomes: $(field outcomes "$result")"
+  sed -n 's/^unexpected: /    unexpected: /p' <<<"$result"
+  echo "    daemon RSS: idle $((idle_rss / 1024)) MiB, after 200 warm-up runs $((warm_rss / 1024)) MiB, after $count more $((after_rss / 1024)) MiB"
+  if [[ $warm == true ]]; then
+    local interpreters
+    interpreters=$(ps --ppid "$daemon_pid" -o rss= | awk '{n++; kib += $1} END {printf "%d, %.1f MiB RSS in all", n, kib / 1024}')
+    echo "    warm interpreters: $interpreters"
+  fi
+  kill "$daemon_pid"
+  wait "$daemon_pid" 2>/dev/null || true
+  daemon_pid=""
+}
+
+echo "exec trigger: a trivial Python script run through POST /v1/checks/<name>/run, $concurrency at once ($(nproc) cores, $build)"
 
 started=$(date +%s.%N)
 seq "$baseline_runs" | xargs -P "$concurrency" -I{} "$python" "$work/checks/trivial_0.py" > /dev/null
 finished=$(date +%s.%N)
 direct_rate=$("$python" -c "print(f'{$baseline_runs / ($finished - $started):.1f}')")
-
-"$build/bin/notifyd" -c "$work/notifyd.toml" 2> "$work/notifyd.log" &
-daemon_pid=$!
-for _ in $(seq 100); do [[ -S "$work/notifyd.sock" ]] && break; sleep 0.1; done
-if [[ ! -S "$work/notifyd.sock" ]]; then
-  echo "exec trigger: notifyd did not start:"
-  cat "$work/notifyd.log"
-  exit 0
-fi
-idle_rss=$(rss_kib "$daemon_pid")
-drive 200 > /dev/null
-warm_rss=$(rss_kib "$daemon_pid")
-ticks_before=$(cpu_ticks "$daemon_pid")
-result=$(drive "$runs")
-ticks_after=$(cpu_ticks "$daemon_pid")
-after_rss=$(rss_kib "$daemon_pid")
-
-rate=$(field rate "$result")
-hz=$(getconf CLK_TCK)
-read -r slot_overhead daemon_cpu < <("$python" -c "
-c = $concurrency
-print(f'{(c / $rate - c / $direct_rate) * 1000:.1f}', f'{($ticks_after - $ticks_before) / $hz / $runs * 1000:.2f}')")
-echo "  through notifyd:  $rate runs/s   (target >= 200)   request p50 $(field p50_ms "$result") ms, p99 $(field p99_ms "$result") ms"
-echo "  started directly: $direct_rate runs/s   (xargs -P $concurrency, $baseline_runs runs)"
-echo "  overhead per run: $slot_overhead ms of wall time per slot over a direct start; daemon CPU $daemon_cpu ms per run"
-echo "  run duration:     $(field run_ms "$result") ms on average (fork to reap, as the run record says)"
-echo "  outcomes:         $(field outcomes "$result")"
-sed -n 's/^unexpected: /  unexpected:       /p' <<<"$result"
-echo "  daemon RSS:       idle $((idle_rss / 1024)) MiB, after 200 warm-up runs $((warm_rss / 1024)) MiB, after $runs more $((after_rss / 1024)) MiB"
+echo "  started directly: $direct_rate runs/s   (xargs -P $concurrency, $baseline_runs runs: the ceiling for executing Python per run)"
+measure true "$runs"
+measure false "$baseline_runs"

@@ -34,11 +34,16 @@ struct ChildSetup {
   int stdout_fd;
   int stderr_fd;
   int status_fd;
+  int control_fd;
   const ChildIdentity* identity;
   int max_fd;
 };
 
 constexpr int status_fd_in_child = 3;
+constexpr int control_fd_in_child = 4;
+/// Every descriptor the parent hands over is moved at least this high, so
+/// placing one at its number in the child cannot overwrite another.
+constexpr int first_free_descriptor = control_fd_in_child + 1;
 
 [[noreturn]] void fail_in_child(int status_fd, ChildStage stage) {
   const ChildFailure failure{stage, errno};
@@ -59,11 +64,14 @@ void close_from(int first, int max_fd) {
       ::dup2(setup.stderr_fd, STDERR_FILENO) < 0) {
     fail_in_child(status_fd, ChildStage::redirect);
   }
-  if (status_fd != status_fd_in_child) {
-    if (::dup3(status_fd, status_fd_in_child, O_CLOEXEC) < 0) fail_in_child(status_fd, ChildStage::redirect);
-    status_fd = status_fd_in_child;
+  if (::dup3(status_fd, status_fd_in_child, O_CLOEXEC) < 0) fail_in_child(status_fd, ChildStage::redirect);
+  status_fd = status_fd_in_child;
+  if (setup.control_fd >= 0) {
+    if (::dup2(setup.control_fd, control_fd_in_child) < 0) fail_in_child(status_fd, ChildStage::redirect);
+    close_from(control_fd_in_child + 1, setup.max_fd);
+  } else {
+    close_from(status_fd_in_child + 1, setup.max_fd);
   }
-  close_from(status_fd_in_child + 1, setup.max_fd);
 
   if (const ChildIdentity* identity = setup.identity) {
     if (::setgroups(identity->groups.size(), identity->groups.data()) != 0) {
@@ -114,13 +122,21 @@ std::string describe_failure(const ChildFailure& failure, const SpawnPlan& plan)
   return "the script could not be started: " + reason;
 }
 
-// Moves `fd` above the standard descriptors, so dup2 in the child cannot clobber it.
-bool lift_above_standard(UniqueFd& fd) {
-  if (fd.get() > STDERR_FILENO) return true;
-  const int lifted = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+// Moves `fd` above the numbers it could be placed at in the child.
+bool lift(UniqueFd& fd) {
+  if (fd.get() >= first_free_descriptor) return true;
+  const int lifted = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, first_free_descriptor);
   if (lifted < 0) return false;
   fd.reset(lifted);
   return true;
+}
+
+// A close-on-exec copy of the caller's `fd`, lifted; empty for -1.
+sdk::Result<UniqueFd> lifted_copy(int fd, const char* what) {
+  if (fd < 0) return UniqueFd();
+  UniqueFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, first_free_descriptor));
+  if (!copy) return sdk::Result<UniqueFd>::failure(std::string("cannot pass the ") + what + ": " + std::strerror(errno));
+  return copy;
 }
 
 struct Pipe {
@@ -132,7 +148,7 @@ sdk::Result<Pipe> make_pipe() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return sdk::Result<Pipe>::failure(std::string("cannot create a pipe: ") + std::strerror(errno));
   Pipe pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
-  if (!lift_above_standard(pipe.read) || !lift_above_standard(pipe.write)) {
+  if (!lift(pipe.read) || !lift(pipe.write)) {
     return sdk::Result<Pipe>::failure(std::string("cannot create a pipe: ") + std::strerror(errno));
   }
   return pipe;
@@ -165,10 +181,16 @@ sdk::Result<SpawnedChild> spawn_child(const SpawnPlan& plan) {
   using Failure = sdk::Result<SpawnedChild>;
   if (plan.program.empty() || plan.arguments.empty()) return Failure::failure("nothing to execute");
 
-  UniqueFd dev_null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  if (!dev_null || !lift_above_standard(dev_null)) {
-    return Failure::failure(std::string("cannot open /dev/null: ") + std::strerror(errno));
+  auto input = lifted_copy(plan.stdin_fd, "standard input");
+  if (!input) return Failure::failure(input.error());
+  if (!input.value()) {
+    input.value().reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!input.value() || !lift(input.value())) {
+      return Failure::failure(std::string("cannot open /dev/null: ") + std::strerror(errno));
+    }
   }
+  auto control = lifted_copy(plan.control_fd, "control socket");
+  if (!control) return Failure::failure(control.error());
   auto out = make_pipe();
   if (!out) return Failure::failure(out.error());
   auto err = make_pipe();
@@ -182,15 +204,18 @@ sdk::Result<SpawnedChild> spawn_child(const SpawnPlan& plan) {
   }
 
   const std::vector<char*> argv = c_strings(plan.arguments);
-  const std::vector<char*> envp = c_strings(plan.environment);
+  std::vector<std::string> environment = plan.environment;
+  environment.insert(environment.end(), plan.run_environment.begin(), plan.run_environment.end());
+  const std::vector<char*> envp = c_strings(environment);
   const ChildSetup setup{plan.program.c_str(),
                          argv.data(),
                          envp.data(),
                          plan.working_directory.c_str(),
-                         dev_null.get(),
+                         input.value().get(),
                          out.value().write.get(),
                          err.value().write.get(),
                          status.value().write.get(),
+                         control.value().get(),
                          plan.identity ? &*plan.identity : nullptr,
                          highest_descriptor_bound()};
 

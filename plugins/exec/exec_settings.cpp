@@ -39,7 +39,11 @@ void describe_exec_settings(sdk::ConfigSchema& schema) {
       .duration("rescan_interval", 30s, "how often users' script directories are listed again")
       .integer("max_children", 16, "scripts this instance runs at once (the host's [checks] limit usually binds first)")
       .string("path_env", "/usr/local/bin:/usr/bin:/bin", "PATH given to scripts")
-      .string("lang", "C.UTF-8", "LANG given to scripts");
+      .string("lang", "C.UTF-8", "LANG given to scripts")
+      .boolean("warm_start", true,
+               "fork each run from a per-user interpreter that has already started (saves Python's start-up); "
+               "false = execute the interpreter for every run")
+      .duration("warm_idle", 30s, "a warm interpreter with no run for this long is stopped (checked at each rescan)");
 }
 
 sdk::Result<ExecSettings> read_exec_settings(const sdk::PluginConfig& config) {
@@ -107,6 +111,12 @@ sdk::Result<ExecSettings> read_exec_settings(const sdk::PluginConfig& config) {
   settings.lang = config.string("lang");
   if (has_control_character(settings.path_env)) return Failure::failure("path_env: contains a control character");
   if (has_control_character(settings.lang)) return Failure::failure("lang: contains a control character");
+
+  settings.warm_start = config.boolean("warm_start");
+  settings.warm_idle = config.duration("warm_idle");
+  if (settings.warm_idle <= 0ms) {
+    return Failure::failure("warm_idle: must be above 0, got " + sdk::format_duration(settings.warm_idle));
+  }
   return settings;
 }
 

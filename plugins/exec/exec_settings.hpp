@@ -27,6 +27,8 @@ struct ExecSettings {
   std::size_t max_children = 16;        ///< scripts running at once in this instance
   std::string path_env;                 ///< PATH given to scripts
   std::string lang;                     ///< LANG given to scripts
+  bool warm_start = true;               ///< runs fork from a warm interpreter per user
+  std::chrono::milliseconds warm_idle{30'000};  ///< an unused warm interpreter is stopped after this
 };
 
 /// Declares the plugin's keys (called from `ExecTrigger::describe`).

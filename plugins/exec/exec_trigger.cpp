@@ -56,6 +56,9 @@ sdk::Status ExecTrigger::configure() noexcept {
     runner.limits.max_stderr = settings_->max_stderr;
     runner.max_children = settings_->max_children;
     runner.daemon_uid = ::geteuid();
+    runner.warm_start = settings_->warm_start;
+    runner.warm_idle = settings_->warm_idle;
+    runner.warn = [this](const std::string& message) { host_.log().warn(message); };
     runner_ = std::make_unique<ScriptRunner>(host_.io_context(), std::move(runner));
 
     host_.checks().add_provider(*this);
@@ -149,6 +152,7 @@ void ExecTrigger::schedule_rescan() {
   rescan_timer_.expires_after(settings_->rescan_interval);
   rescan_timer_.async_wait([this](boost::system::error_code error) {
     if (error || stopping_) return;
+    runner_->stop_idle_interpreters();
     runner_->submit([this] {
       try {
         apply(discovery_->scan());

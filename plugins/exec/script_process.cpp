@@ -2,8 +2,10 @@
 
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include <boost/asio/post.hpp>
@@ -29,7 +31,8 @@ ScriptProcess::ScriptProcess(asio::io_context& io, SpawnedChild child, ProcessLi
     : strand_(asio::make_strand(io)),
       pid_(child.pid),
       limits_(limits),
-      pidfd_(strand_),
+      signal_through_interpreter_(std::move(child.signal_group)),
+      exit_watch_(strand_),
       stdout_(strand_),
       stderr_(strand_),
       deadline_(strand_),
@@ -40,27 +43,32 @@ ScriptProcess::ScriptProcess(asio::io_context& io, SpawnedChild child, ProcessLi
       output_(limits.max_output),
       errors_(limits.max_stderr) {
   try {
-    pidfd_.assign(child.pidfd.get());
-    child.pidfd.release();
+    UniqueFd& watched = signal_through_interpreter_ ? child.exit_status_fd : child.pidfd;
+    exit_watch_.assign(watched.get());
+    watched.release();
     stdout_.assign(child.stdout_fd.get());
     child.stdout_fd.release();
     stderr_.assign(child.stderr_fd.get());
     child.stderr_fd.release();
   } catch (...) {
     // Not supervised, so not left running: the destructor does not run after a throw.
-    ::kill(-pid_, SIGKILL);
-    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-    }
+    kill_unsupervised();
     throw;
   }
 }
 
 ScriptProcess::~ScriptProcess() {
   // Only reached without a report when start() was never called.
-  if (!exited_) {
-    ::kill(-pid_, SIGKILL);
-    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-    }
+  if (!exited_) kill_unsupervised();
+}
+
+void ScriptProcess::kill_unsupervised() {
+  if (signal_through_interpreter_) {
+    signal_through_interpreter_(SIGKILL);
+    return;
+  }
+  ::kill(-pid_, SIGKILL);
+  while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
   }
 }
 
@@ -112,9 +120,13 @@ void ScriptProcess::read_stderr() {
 }
 
 void ScriptProcess::wait_exit() {
-  pidfd_.async_wait(asio::posix::stream_descriptor::wait_read, [self = shared_from_this()](error_code error) {
+  exit_watch_.async_wait(asio::posix::stream_descriptor::wait_read, [self = shared_from_this()](error_code error) {
     if (error == asio::error::operation_aborted) return;
-    self->on_exit();
+    if (self->signal_through_interpreter_) {
+      self->on_reported_exit();
+    } else {
+      self->on_exit();
+    }
   });
 }
 
@@ -126,9 +138,15 @@ void ScriptProcess::on_deadline() {
 }
 
 void ScriptProcess::signal_group(int signal_number) {
-  // The group leader is not reaped before on_exit(), so the group id cannot
-  // have been reused by then.
-  if (!exited_) ::kill(-pid_, signal_number);
+  if (exited_) return;
+  // The warm interpreter signals the group only while it has not reaped the
+  // leader; a leader of ours is not reaped before on_exit(). Either way the
+  // group id cannot have been reused.
+  if (signal_through_interpreter_) {
+    signal_through_interpreter_(signal_number);
+  } else {
+    ::kill(-pid_, signal_number);
+  }
 }
 
 void ScriptProcess::escalate_after_grace() {
@@ -137,7 +155,38 @@ void ScriptProcess::escalate_after_grace() {
     if (error || self->exited_) return;
     self->escalated_ = true;
     self->signal_group(SIGKILL);
+    if (self->signal_through_interpreter_) self->give_up_after_grace();
   });
+}
+
+// A warm interpreter that does not report even after SIGKILL (its user can
+// stop it) must not hold a run slot for ever.
+void ScriptProcess::give_up_after_grace() {
+  escalation_.expires_after(limits_.kill_grace);
+  escalation_.async_wait([self = shared_from_this()](error_code error) {
+    if (error || self->exited_) return;
+    self->stop_reason_ = "its warm interpreter did not report its exit";
+    self->exited();
+  });
+}
+
+void ScriptProcess::on_reported_exit() {
+  std::int32_t status = 0;
+  ssize_t n;
+  do {
+    n = ::read(exit_watch_.native_handle(), &status, sizeof status);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    wait_exit();
+    return;
+  }
+  if (n == static_cast<ssize_t>(sizeof status)) {
+    wait_status_ = status;
+    status_known_ = true;
+  } else if (stop_reason_.empty()) {
+    stop_reason_ = "its warm interpreter exited before the script did";
+  }
+  exited();
 }
 
 void ScriptProcess::on_exit() {
@@ -162,11 +211,15 @@ void ScriptProcess::on_exit() {
     if (reaped < 0 && errno == EINTR) continue;
     break;  // ECHILD: someone else reaped it
   }
+  exited();
+}
+
+void ScriptProcess::exited() {
   exited_ = true;
   deadline_.cancel();
   escalation_.cancel();
   error_code ignored;
-  pidfd_.close(ignored);
+  exit_watch_.close(ignored);
   if (stdout_open_ || stderr_open_) {
     drain_.expires_after(limits_.drain);
     drain_.async_wait([self = shared_from_this()](error_code error) {

@@ -1,7 +1,8 @@
 #pragma once
 // Supervises one running script without blocking the event loop: reads its
-// stdout and stderr, watches its exit through a pidfd, stops its whole
-// process group at the timeout, and reaps it.
+// stdout and stderr, watches its exit (through a pidfd, or the status a warm
+// interpreter reports), stops its whole process group at the timeout, and
+// reaps it (or leaves that to the warm interpreter that forked it).
 
 #include <sys/types.h>
 
@@ -63,14 +64,19 @@ class ScriptProcess : public std::enable_shared_from_this<ScriptProcess> {
   void on_deadline();
   void signal_group(int signal_number);
   void escalate_after_grace();
+  void give_up_after_grace();
   void on_exit();
+  void on_reported_exit();
+  void exited();
+  void kill_unsupervised();
   void finish_if_done();
   sdk::CheckExecution execution();
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   pid_t pid_;
   ProcessLimits limits_;
-  boost::asio::posix::stream_descriptor pidfd_;
+  std::function<void(int)> signal_through_interpreter_;  ///< set for a warm-started child
+  boost::asio::posix::stream_descriptor exit_watch_;   ///< the pidfd, or the warm interpreter's status pipe
   boost::asio::posix::stream_descriptor stdout_;
   boost::asio::posix::stream_descriptor stderr_;
   boost::asio::steady_timer deadline_;

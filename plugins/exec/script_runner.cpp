@@ -20,7 +20,11 @@ sdk::CheckExecution not_started(sdk::CheckExecution::Status status, std::string 
 }
 
 ScriptRunner::ScriptRunner(boost::asio::io_context& io, RunnerSettings settings)
-    : io_(io), settings_(std::move(settings)), workers_(worker_threads) {}
+    : io_(io),
+      settings_(std::move(settings)),
+      warm_(settings_.warm_start ? std::make_unique<WarmInterpreterPool>(settings_.warm_idle, settings_.warn)
+                                 : nullptr),
+      workers_(worker_threads) {}
 
 ScriptRunner::~ScriptRunner() { workers_.join(); }
 
@@ -58,6 +62,10 @@ bool ScriptRunner::submit(std::function<void()> work) {
     complete_one();
   });
   return true;
+}
+
+void ScriptRunner::stop_idle_interpreters() {
+  if (warm_) submit([this] { warm_->stop_idle(); });
 }
 
 void ScriptRunner::launch(Job job) {
@@ -98,7 +106,8 @@ sdk::CheckExecution ScriptRunner::prepare_and_spawn(Job& job, std::shared_ptr<Sc
     const std::string interpreter = choose_interpreter(account.home, settings_.interpreter);
     const SpawnPlan plan = script_plan(job.script.path, account, settings_.environment, interpreter, job.check.name,
                                        job.run_id, settings_.daemon_uid);
-    auto child = spawn_child(plan);
+    auto child = warm_ ? warm_->start(plan) : sdk::Result<SpawnedChild>::failure("cold start");
+    if (!child) child = spawn_child(plan);
     if (!child) return not_started(Status::failed_to_start, child.error());
     ProcessLimits limits = settings_.limits;
     if (job.check.timeout.count() > 0) limits.timeout = job.check.timeout;

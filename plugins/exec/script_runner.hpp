@@ -22,6 +22,7 @@
 #include "script_discovery.hpp"
 #include "script_process.hpp"
 #include "spawn_plan.hpp"
+#include "warm_interpreter_pool.hpp"
 
 namespace notifyd::exec {
 
@@ -32,6 +33,9 @@ struct RunnerSettings {
   ProcessLimits limits;                ///< `timeout` is replaced per run by the check's own
   std::size_t max_children = 16;
   uid_t daemon_uid = 0;                ///< geteuid(); only root switches users
+  bool warm_start = true;              ///< fork runs from warm interpreters; false = execute the interpreter each run
+  std::chrono::milliseconds warm_idle{30'000};  ///< a warm interpreter unused this long is stopped
+  WarmInterpreterPool::Warn warn;      ///< hears about warm interpreters that fail
 };
 
 /// Executes scripts and other blocking work. Thread-safe.
@@ -51,6 +55,9 @@ class ScriptRunner {
 
   /// Runs blocking `work` (a discovery scan) on a worker thread; false when stopping.
   bool submit(std::function<void()> work);
+
+  /// Stops warm interpreters idle for longer than `warm_idle` (on a worker thread).
+  void stop_idle_interpreters();
 
   /// Refuses new work, answers queued runs, stops every running child
   /// (SIGTERM, SIGKILL after the grace) and calls `done` once every run has
@@ -75,6 +82,7 @@ class ScriptRunner {
 
   boost::asio::io_context& io_;
   RunnerSettings settings_;
+  std::unique_ptr<WarmInterpreterPool> warm_;  ///< null without warm_start
   boost::asio::thread_pool workers_;
 
   mutable std::mutex mutex_;

@@ -4,8 +4,7 @@
 
 namespace notifyd::exec {
 
-std::vector<std::string> script_environment(const UserAccount& account, const EnvironmentSettings& settings,
-                                            const std::string& check, std::uint64_t run_id) {
+std::vector<std::string> user_environment(const UserAccount& account, const EnvironmentSettings& settings) {
   return {
       "HOME=" + account.home.string(),
       "USER=" + account.name,
@@ -13,10 +12,12 @@ std::vector<std::string> script_environment(const UserAccount& account, const En
       "PATH=" + settings.path,
       "LANG=" + settings.lang,
       "MPLCONFIGDIR=/tmp/mpl_" + account.name,
-      "NOTIFYD_CHECK=" + check,
-      "NOTIFYD_RUN_ID=" + std::to_string(run_id),
       "NOTIFYD_USER=" + account.name,
   };
+}
+
+std::vector<std::string> run_environment(const std::string& check, std::uint64_t run_id) {
+  return {"NOTIFYD_CHECK=" + check, "NOTIFYD_RUN_ID=" + std::to_string(run_id)};
 }
 
 std::string choose_interpreter(const std::filesystem::path& home, const std::string& configured) {
@@ -32,7 +33,8 @@ SpawnPlan script_plan(const std::filesystem::path& script, const UserAccount& ac
   SpawnPlan plan;
   plan.program = interpreter;
   plan.arguments = {interpreter, script.string()};
-  plan.environment = script_environment(account, settings, check, run_id);
+  plan.environment = user_environment(account, settings);
+  plan.run_environment = run_environment(check, run_id);
   plan.working_directory = account.home.string();
   if (daemon_uid == 0) plan.identity = ChildIdentity{account.uid, account.gid, account.groups};
   return plan;

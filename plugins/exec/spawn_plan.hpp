@@ -20,10 +20,12 @@ struct EnvironmentSettings {
   std::string lang;  ///< LANG
 };
 
-/// The whole environment of a script: HOME, USER, LOGNAME, PATH, LANG,
-/// MPLCONFIGDIR=/tmp/mpl_<user>, NOTIFYD_CHECK, NOTIFYD_RUN_ID, NOTIFYD_USER.
-std::vector<std::string> script_environment(const UserAccount& account, const EnvironmentSettings& settings,
-                                            const std::string& check, std::uint64_t run_id);
+/// The environment every script of `account` gets: HOME, USER, LOGNAME,
+/// PATH, LANG, MPLCONFIGDIR=/tmp/mpl_<user>, NOTIFYD_USER.
+std::vector<std::string> user_environment(const UserAccount& account, const EnvironmentSettings& settings);
+
+/// What a run adds to it: NOTIFYD_CHECK, NOTIFYD_RUN_ID.
+std::vector<std::string> run_environment(const std::string& check, std::uint64_t run_id);
 
 /// `~/.venv/bin/python` when it exists and is executable, else `configured`.
 std::string choose_interpreter(const std::filesystem::path& home, const std::string& configured);

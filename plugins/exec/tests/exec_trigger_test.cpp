@@ -17,6 +17,7 @@ struct PluginUnderTest {
       : host(io.io, make_config({{"users", std::vector<std::string>{current_user()}},
                                  {"pattern", (dir / "*.py").string()},
                                  {"interpreter", std::string("/bin/sh")},
+                                 {"warm_start", false},
                                  {"rescan_interval", std::chrono::milliseconds(100)},
                                  {"kill_grace", std::chrono::milliseconds(300)},
                                  {"max_children", max_children}})),

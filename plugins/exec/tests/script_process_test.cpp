@@ -24,28 +24,13 @@ SpawnPlan shell(const std::string& script) {
   return plan;
 }
 
-ProcessLimits quick(std::chrono::milliseconds timeout = 10s) {
-  ProcessLimits limits;
-  limits.timeout = timeout;
-  limits.kill_grace = 300ms;
-  limits.drain = 300ms;
-  return limits;
-}
-
 /// Spawns `plan`, optionally lets `during` act on the running process, and returns what it reported.
 notifyd::sdk::CheckExecution run(const SpawnPlan& plan, ProcessLimits limits,
                                  const std::function<void(ScriptProcess&)>& during = {}) {
-  IoThread io;
   auto child = spawn_child(plan);
   REQUIRE(child);
-  auto process = std::make_shared<ScriptProcess>(io.io, std::move(child).value(), limits);
-  Awaited<notifyd::sdk::CheckExecution> result;
-  process->start([&](notifyd::sdk::CheckExecution execution) { result.set(std::move(execution)); });
-  if (during) during(*process);
-  auto execution = result.wait(30s);
+  auto execution = supervise(std::move(child).value(), limits, during);
   REQUIRE(execution);
-  process.reset();
-  CHECK(result.calls() == 1);
   return *execution;
 }
 
@@ -54,7 +39,7 @@ pid_t first_line_pid(const std::string& output) { return static_cast<pid_t>(std:
 }  // namespace
 
 TEST_CASE("a script's exit code, stdout and stderr are reported", "[process]") {
-  const auto execution = run(shell("echo '{\"notify\": false}'; echo oops >&2; exit 3"), quick());
+  const auto execution = run(shell("echo '{\"notify\": false}'; echo oops >&2; exit 3"), quick_limits());
   CHECK(execution.status == Status::exited);
   CHECK(execution.exit_code == 3);
   CHECK(execution.output == "{\"notify\": false}\n");
@@ -64,7 +49,7 @@ TEST_CASE("a script's exit code, stdout and stderr are reported", "[process]") {
 }
 
 TEST_CASE("the child gets exactly the planned environment, directory and stdin", "[process]") {
-  const auto execution = run(shell("pwd; env | sort; cat; echo end"), quick());
+  const auto execution = run(shell("pwd; env | sort; cat; echo end"), quick_limits());
   CHECK(execution.exit_code == 0);
   CHECK(execution.output.starts_with("/tmp\n"));
   CHECK(execution.output.find("FOO=bar\n") != std::string::npos);
@@ -73,7 +58,7 @@ TEST_CASE("the child gets exactly the planned environment, directory and stdin",
 }
 
 TEST_CASE("the child has no descriptors but 0, 1 and 2, and a session of its own", "[process]") {
-  const auto execution = run(shell("ls /proc/self/fd | sort -n | tr '\\n' ' '; echo; echo $$ $(cut -d' ' -f5,6 /proc/$$/stat)"), quick());
+  const auto execution = run(shell("ls /proc/self/fd | sort -n | tr '\\n' ' '; echo; echo $$ $(cut -d' ' -f5,6 /proc/$$/stat)"), quick_limits());
   CHECK(execution.output.starts_with("0 1 2 3 \n"));  // 3 is ls's own directory handle
   const auto numbers = execution.output.substr(execution.output.find('\n') + 1);
   long pid = 0, pgid = 0, sid = 0;
@@ -84,13 +69,13 @@ TEST_CASE("the child has no descriptors but 0, 1 and 2, and a session of its own
 
 TEST_CASE("signal dispositions and the mask are reset", "[process]") {
   ::signal(SIGPIPE, SIG_IGN);
-  const auto execution = run(shell("grep -E '^Sig(Ign|Blk)' /proc/self/status"), quick());
+  const auto execution = run(shell("grep -E '^Sig(Ign|Blk)' /proc/self/status"), quick_limits());
   ::signal(SIGPIPE, SIG_DFL);
   CHECK(execution.output == "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
 }
 
 TEST_CASE("stdout beyond the cap is read and dropped", "[process]") {
-  ProcessLimits limits = quick();
+  ProcessLimits limits = quick_limits();
   limits.max_output = 1024;
   const auto execution = run(shell("head -c 10000000 /dev/zero; echo done >&2"), limits);
   CHECK(execution.status == Status::exited);
@@ -101,7 +86,7 @@ TEST_CASE("stdout beyond the cap is read and dropped", "[process]") {
 }
 
 TEST_CASE("only the tail of stderr is kept", "[process]") {
-  ProcessLimits limits = quick();
+  ProcessLimits limits = quick_limits();
   limits.max_stderr = 100;
   const auto execution = run(shell("i=0; while [ $i -lt 3000 ]; do i=$((i+1)); echo line$i >&2; done"), limits);
   CHECK(execution.stderr_tail.size() <= 100);
@@ -110,7 +95,7 @@ TEST_CASE("only the tail of stderr is kept", "[process]") {
 }
 
 TEST_CASE("a script killed by a signal reports 128 + the signal", "[process]") {
-  const auto execution = run(shell("kill -SEGV $$"), quick());
+  const auto execution = run(shell("kill -SEGV $$"), quick_limits());
   CHECK(execution.status == Status::exited);
   CHECK(execution.exit_code == 128 + SIGSEGV);
   CHECK(execution.error == "killed by SIGSEGV");
@@ -118,7 +103,7 @@ TEST_CASE("a script killed by a signal reports 128 + the signal", "[process]") {
 
 TEST_CASE("at the timeout the whole process group gets SIGTERM", "[process]") {
   const auto started = std::chrono::steady_clock::now();
-  const auto execution = run(shell("sleep 1000 & echo $!; sleep 1000"), quick(300ms));
+  const auto execution = run(shell("sleep 1000 & echo $!; sleep 1000"), quick_limits(300ms));
   const auto elapsed = std::chrono::steady_clock::now() - started;
   CHECK(execution.status == Status::timed_out);
   CHECK(execution.error == "timed out after 300ms; its process group was stopped with SIGTERM");
@@ -129,7 +114,7 @@ TEST_CASE("at the timeout the whole process group gets SIGTERM", "[process]") {
 
 TEST_CASE("a group that ignores SIGTERM is killed after the grace period", "[process]") {
   const auto started = std::chrono::steady_clock::now();
-  const auto execution = run(shell("trap '' TERM; sleep 1000 & echo $!; sleep 1000"), quick(300ms));
+  const auto execution = run(shell("trap '' TERM; sleep 1000 & echo $!; sleep 1000"), quick_limits(300ms));
   const auto elapsed = std::chrono::steady_clock::now() - started;
   CHECK(execution.status == Status::timed_out);
   CHECK(execution.error == "timed out after 300ms; it ignored SIGTERM for 300ms and was killed with SIGKILL");
@@ -140,14 +125,14 @@ TEST_CASE("a group that ignores SIGTERM is killed after the grace period", "[pro
 }
 
 TEST_CASE("what a finished script leaves in its group is killed", "[process]") {
-  const auto execution = run(shell("sleep 1000 >/dev/null 2>&1 & echo $!"), quick());
+  const auto execution = run(shell("sleep 1000 >/dev/null 2>&1 & echo $!"), quick_limits());
   CHECK(execution.exit_code == 0);
   CHECK(process_ends(first_line_pid(execution.output)));
 }
 
 TEST_CASE("a descendant that escaped the group cannot hold the run open", "[process]") {
   const auto started = std::chrono::steady_clock::now();
-  const auto execution = run(shell("setsid sleep 1000 & echo $!"), quick());
+  const auto execution = run(shell("setsid sleep 1000 & echo $!"), quick_limits());
   CHECK(execution.exit_code == 0);
   CHECK(std::chrono::steady_clock::now() - started < 5s);
   ::kill(first_line_pid(execution.output), SIGKILL);
@@ -155,7 +140,7 @@ TEST_CASE("a descendant that escaped the group cannot hold the run open", "[proc
 
 TEST_CASE("terminate stops a running script with a reason", "[process]") {
   const auto execution =
-      run(shell("echo started; sleep 1000"), quick(), [](ScriptProcess& process) { process.terminate("notifyd is shutting down"); });
+      run(shell("echo started; sleep 1000"), quick_limits(), [](ScriptProcess& process) { process.terminate("notifyd is shutting down"); });
   CHECK(execution.status == Status::exited);
   CHECK(execution.error == "notifyd is shutting down (killed by SIGTERM)");
 }
@@ -181,7 +166,7 @@ TEST_CASE("as root, the child becomes the planned user with its groups", "[proce
   }
   SpawnPlan plan = shell("id -u; id -g; id -G");
   plan.identity = ChildIdentity{65534, 65534, {65534, 100}};
-  const auto execution = run(plan, quick());
+  const auto execution = run(plan, quick_limits());
   CHECK(execution.exit_code == 0);
   CHECK(execution.output == "65534\n65534\n65534 100\n");
 }
@@ -194,7 +179,7 @@ TEST_CASE("many runs at once all report", "[process]") {
     auto child = spawn_child(shell("echo " + std::to_string(i)));
     REQUIRE(child);
     auto result = std::make_shared<Awaited<notifyd::sdk::CheckExecution>>();
-    auto process = std::make_shared<ScriptProcess>(io.io, std::move(child).value(), quick());
+    auto process = std::make_shared<ScriptProcess>(io.io, std::move(child).value(), quick_limits());
     process->start([result](notifyd::sdk::CheckExecution execution) { result->set(std::move(execution)); });
     results.push_back(result);
   }

@@ -14,6 +14,7 @@ namespace {
 RunnerSettings settings_with(uid_t daemon_uid, std::size_t max_children = 4) {
   RunnerSettings settings;
   settings.interpreter = "/bin/sh";
+  settings.warm_start = false;  // warm interpreters are Python; warm_interpreter_test covers them
   settings.environment = {"/usr/bin:/bin", "C.UTF-8"};
   settings.limits.kill_grace = 300ms;
   settings.max_children = max_children;

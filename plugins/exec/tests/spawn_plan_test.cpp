@@ -17,15 +17,18 @@ UserAccount alice(const std::filesystem::path& home = "/home/alice") {
 }  // namespace
 
 TEST_CASE("a script's environment is clean and complete", "[spawn_plan]") {
-  const auto environment = script_environment(alice(), {"/usr/bin:/bin", "C.UTF-8"}, "revenue_drop", 42);
-  const std::vector<std::string> expected{
-      "HOME=/home/alice",         "USER=alice",
-      "LOGNAME=alice",            "PATH=/usr/bin:/bin",
-      "LANG=C.UTF-8",             "MPLCONFIGDIR=/tmp/mpl_alice",
-      "NOTIFYD_CHECK=revenue_drop", "NOTIFYD_RUN_ID=42",
+  const std::vector<std::string> user{
+      "HOME=/home/alice",  "USER=alice",    "LOGNAME=alice",
+      "PATH=/usr/bin:/bin", "LANG=C.UTF-8", "MPLCONFIGDIR=/tmp/mpl_alice",
       "NOTIFYD_USER=alice",
   };
-  CHECK(environment == expected);
+  CHECK(user_environment(alice(), {"/usr/bin:/bin", "C.UTF-8"}) == user);
+  const std::vector<std::string> run{"NOTIFYD_CHECK=revenue_drop", "NOTIFYD_RUN_ID=42"};
+  CHECK(run_environment("revenue_drop", 42) == run);
+  const SpawnPlan plan = script_plan("/home/alice/user/notifications/revenue_drop.py", alice(),
+                                     {"/usr/bin:/bin", "C.UTF-8"}, "/usr/bin/python3", "revenue_drop", 42, 0);
+  CHECK(plan.environment == user);
+  CHECK(plan.run_environment == run);
 }
 
 TEST_CASE("the user's venv interpreter wins when it is executable", "[spawn_plan]") {

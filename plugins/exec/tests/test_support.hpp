@@ -25,6 +25,7 @@
 
 #include "exec_settings.hpp"
 #include "notifyd/sdk/host.hpp"
+#include "script_process.hpp"
 
 namespace notifyd::exec::testing {
 
@@ -120,6 +121,29 @@ class Awaited {
   std::optional<T> value_;
   int calls_ = 0;
 };
+
+/// Limits short enough for tests: the given timeout, 300 ms of grace and drain.
+inline ProcessLimits quick_limits(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  ProcessLimits limits;
+  limits.timeout = timeout;
+  limits.kill_grace = std::chrono::milliseconds(300);
+  limits.drain = std::chrono::milliseconds(300);
+  return limits;
+}
+
+/// Supervises `child` until it reports (at most 30 s); `during` may act on it meanwhile.
+inline std::optional<sdk::CheckExecution> supervise(SpawnedChild child, ProcessLimits limits,
+                                                    const std::function<void(ScriptProcess&)>& during = {}) {
+  IoThread io;
+  auto process = std::make_shared<ScriptProcess>(io.io, std::move(child), limits);
+  Awaited<sdk::CheckExecution> result;
+  process->start([&](sdk::CheckExecution execution) { result.set(std::move(execution)); });
+  if (during) during(*process);
+  auto execution = result.wait(std::chrono::seconds(30));
+  process.reset();
+  if (result.calls() > 1) throw std::logic_error("a run reported more than once");
+  return execution;
+}
 
 /// True while a process with `pid` exists and is not a zombie.
 inline bool process_alive(pid_t pid) {

@@ -1,0 +1,202 @@
+# notifyd's warm interpreter: one per (user, interpreter). The exec plugin
+# starts it as `<interpreter> - <padding>` with this program on stdin, as the scripts'
+# user, with their clean environment and working directory. It pays Python's
+# start-up once; every run is a fork of it that then behaves like
+# `<interpreter> <script>`.
+#
+# Requests arrive on descriptor 4 (AF_UNIX, SOCK_SEQPACKET), fields split by NUL:
+#   run    <run key> <script path> [NAME=value ...]   with 3 descriptors: stdout, stderr, status
+#   signal <run key> <signal number>                 to the run's process group, while it is not reaped
+# On a run's status pipe go two native int32s: the child's pid (or -errno when
+# fork failed), later its wait status; then the pipe is closed.
+# End of file on descriptor 4: every remaining run's group is killed and the
+# interpreter exits.
+
+
+def serve():
+    import os
+    import select
+    import signal
+    import sys
+    import _socket
+
+    control = _socket.socket(fileno=4)
+    wake_read, wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    try:
+        import ctypes
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except Exception:
+        ctypes = prctl = None
+    server_pid = os.getpid()
+    descriptor_bytes = _socket.CMSG_SPACE(3 * 4)
+    runs = {}  # run key -> (pid, status descriptor)
+
+    # Rewrites what ps and pgrep -f show (/proc/self/cmdline) in the space
+    # the launcher reserved with a padding argument: runs show as
+    # `<interpreter> <script>`.
+    def retitle(*words):
+        if ctypes is None:
+            return
+        try:
+            with open("/proc/self/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            start, end = int(fields[45]), int(fields[46])  # arg_start, arg_end
+            title = b"\0".join(os.fsencode(word) for word in words)[:end - start - 1]
+            ctypes.memmove(start, title.ljust(end - start, b"\0"), end - start)
+        except (OSError, ValueError, IndexError):
+            pass
+
+    interpreter = getattr(sys, "orig_argv", [sys.executable])[0]
+    retitle(interpreter, "(notifyd warm interpreter)")
+
+    def int32(value):
+        return value.to_bytes(4, sys.byteorder, signed=True)
+
+    def write_status(descriptor, value):
+        try:
+            os.write(descriptor, int32(value))
+        except OSError:
+            pass
+
+    # Whatever the run left in its group goes with it, while the unreaped
+    # leader still holds the group id; then the leader is reaped and reported.
+    def reap(key):
+        pid, status = runs.pop(key)
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        _, wait_status = os.waitpid(pid, 0)
+        write_status(status, wait_status)
+        os.close(status)
+
+    def reap_finished():
+        for key, (pid, _) in list(runs.items()):
+            try:
+                exited = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except ChildProcessError:
+                exited = None
+            if exited is not None:
+                reap(key)
+
+    def received_descriptors(ancillary):
+        descriptors = []
+        for level, kind, data in ancillary:
+            if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
+                usable = len(data) - len(data) % 4
+                descriptors += [int.from_bytes(data[i:i + 4], sys.byteorder) for i in range(0, usable, 4)]
+        return descriptors
+
+    def run(key, script, environment, stdout, stderr, status):
+        try:
+            pid = os.fork()
+        except OSError as error:
+            pid = -(error.errno or 1)
+        if pid == 0:
+            become_script(script, environment, stdout, stderr)
+        os.close(stdout)
+        os.close(stderr)
+        write_status(status, pid)
+        if pid > 0:
+            runs[key] = (pid, status)
+        else:
+            os.close(status)
+
+    # Never returns: the run ends with SystemExit, which unwinds to the top
+    # level as it would in `<interpreter> <script>`, so nothing on the way may
+    # catch it or close descriptors.
+    def become_script(script, environment, stdout, stderr):
+        os.setsid()
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        control.detach()
+        null = os.open("/dev/null", os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(stdout, 1)
+        os.dup2(stderr, 2)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        if prctl is not None:
+            prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+            if os.getppid() != server_pid:
+                os._exit(1)
+        for entry in environment:
+            name, _, value = entry.partition("=")
+            os.environ[name] = value
+        retitle(interpreter, script)
+        sys.argv[:] = [script]
+        if hasattr(sys, "orig_argv"):
+            sys.orig_argv[:] = [interpreter, script]
+        sys.path[0] = os.path.dirname(os.path.realpath(script))
+        try:
+            with open(script, "rb") as file:
+                source = file.read()
+        except OSError as error:
+            sys.stderr.write(f"{sys.executable}: can't open file {script!r}: [Errno {error.errno}] {error.strerror}\n")
+            raise SystemExit(2)
+        main = sys.modules["__main__"]
+        namespace = main.__dict__
+        builtins = namespace["__builtins__"]
+        from importlib.machinery import SourceFileLoader
+        loader = SourceFileLoader("__main__", script)
+        namespace.clear()
+        namespace.update(__name__="__main__", __doc__=None, __package__=None, __loader__=loader, __spec__=None,
+                         __file__=script, __cached__=None, __builtins__=builtins)
+        try:
+            code = compile(source, script, "exec")
+            exec(code, namespace)
+        except SystemExit:
+            raise
+        except BaseException as error:
+            # The script's own frames only, as `python <script>` would print them.
+            if isinstance(error, SyntaxError) or error.__traceback__ is None:
+                error.__traceback__ = None
+            else:
+                error.__traceback__ = error.__traceback__.tb_next
+            sys.excepthook(type(error), error, error.__traceback__)
+            raise SystemExit(1)
+        raise SystemExit(0)
+
+    def handle(message, descriptors):
+        fields = message.split(b"\0")
+        command = fields[0]
+        if command == b"run" and len(fields) >= 3 and len(descriptors) == 3:
+            key = fields[1]
+            script = os.fsdecode(fields[2])
+            environment = [os.fsdecode(entry) for entry in fields[3:]]
+            run(key, script, environment, *descriptors)
+            return
+        for descriptor in descriptors:
+            os.close(descriptor)
+        if command == b"signal" and len(fields) == 3 and fields[1] in runs:
+            try:
+                os.killpg(runs[fields[1]][0], int(fields[2]))
+            except (OSError, ValueError):
+                pass
+
+    poller = select.poll()
+    poller.register(control.fileno(), select.POLLIN)
+    poller.register(wake_read, select.POLLIN)
+    while True:
+        events = dict(poller.poll())
+        if wake_read in events:
+            try:
+                while os.read(wake_read, 512):
+                    pass
+            except BlockingIOError:
+                pass
+        reap_finished()
+        if control.fileno() not in events:
+            continue
+        message, ancillary, _, _ = control.recvmsg(65536, descriptor_bytes)
+        descriptors = received_descriptors(ancillary)
+        if not message and not descriptors:
+            break
+        handle(message, descriptors)
+
+    for key in list(runs):
+        reap(key)
+
+
+serve()
