@@ -82,13 +82,22 @@ TOML
   echo "websocket: notifications for $users users ($per_user connections each) at $rate/s for ${seconds}s via POST /v1/notify, $3"
   echo "  frames/s:     $(field frames_per_s "$load") (target ≥ 50000; $(field frames "$load") of $(field frames_expected "$load") frames, $(field send_errors "$load") send errors)"
   echo "  end to end:   p50 $(field p50_ms "$load") ms, p99 $(field p99_ms "$load") ms (target ≤ 10), max $(field max_ms "$load") ms"
+  p99s+=("$(field p99_ms "$load")")
   echo "  of which durable accept (POST answered): p50 $(field accept_p50_ms "$load") ms, p99 $(field accept_p99_ms "$load") ms"
   if grep -q -E ' (error|warn) ' "$work/notifyd.log"; then
     echo "  daemon warnings: $(grep -c -E ' (error|warn) ' "$work/notifyd.log") lines, e.g. $(grep -m1 -E ' (error|warn) ' "$work/notifyd.log")"
   fi
 }
 
-run "$work/data" with-memory "data directory on disk"
+# The load phase is repeated: on a shared two-core machine that also runs the
+# client, one run's tail says as much about the neighbours as about notifyd.
+p99s=()
+runs=${BENCH_WS_RUNS:-3}
+run "$work/data1" with-memory "data directory on disk, run 1 of $runs"
+for ((i = 2; i <= runs; i++)); do
+  run "$work/data$i" "" "data directory on disk, run $i of $runs"
+done
+echo "websocket: end-to-end p99 over the $runs runs on disk: ${p99s[*]} ms; median $(printf '%s\n' "${p99s[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p") ms (target ≤ 10)"
 # The same with the data directory in memory: SQLite's fsync (synchronous=FULL)
 # costs nothing there, which shows what the channel itself adds.
 if [[ -d /dev/shm ]]; then

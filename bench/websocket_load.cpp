@@ -184,6 +184,7 @@ class Sender : public std::enable_shared_from_this<Sender> {
   }
 
   void send() {
+    if (Clock::now() >= stop_) return;  // counted as sent only within the window
     const std::size_t seq = next_seq_++;
     if (seq >= shared_.sent_at.size()) return;
     const int user = static_cast<int>(seq % static_cast<std::size_t>(shared_.options.users));

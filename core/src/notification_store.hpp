@@ -17,6 +17,7 @@
 #include "notifyd/sdk/notification.hpp"
 #include "notifyd/sdk/notification_service.hpp"
 #include "sqlite_db.hpp"
+#include "wal_checkpointer.hpp"
 
 namespace notifyd::core {
 
@@ -29,13 +30,21 @@ struct PendingDelivery {
   std::uint32_t attempts = 0;
 };
 
-/// The durable notification store: SQLite in WAL mode with synchronous=FULL.
-/// All writes go through one writer thread that commits whatever queued up
-/// meanwhile in one transaction (group commit), so durability costs one fsync
-/// per batch rather than per notification. Reads use a second connection.
+/// The durable notification store: SQLite in WAL mode. All writes go through
+/// one writer thread that commits whatever queued up meanwhile in one
+/// transaction (group commit), so durability costs one fsync per batch rather
+/// than per notification. A commit is written to the log first
+/// (synchronous=NORMAL: visible, and safe from a crash of the process), then
+/// the log is synced (fdatasync) before anyone is told it is durable; work
+/// that only needs the first (starting deliveries) runs in between. A batch
+/// of delivery updates alone is not synced: the next sync covers it, and if
+/// power fails first those deliveries are made again after restart.
+/// Checkpoints run on a thread of their own (WalCheckpointer). Reads use a
+/// second connection.
 class NotificationStore {
  public:
   using InsertDone = std::function<void(sdk::Status, std::shared_ptr<const sdk::Notification>)>;
+  using InsertCommitted = std::function<void(std::shared_ptr<const sdk::Notification>)>;
 
   NotificationStore(std::filesystem::path data_dir, sdk::Logger& log);
   ~NotificationStore();
@@ -48,10 +57,12 @@ class NotificationStore {
   void close();
 
   /// Assigns the id and time, and stores the notification, its image and one
-  /// pending delivery per channel in the next group commit; `done` runs on
-  /// the writer thread after the commit (or failure). Ids increase in commit order.
+  /// pending delivery per channel in the next group commit. On the writer
+  /// thread, `committed` (optional) runs once the rows are committed and
+  /// before they are synced; `done` after the sync, or on failure (then
+  /// `committed` may or may not have run). Ids increase in commit order.
   void insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
-              std::vector<std::string> channels, InsertDone done);
+              std::vector<std::string> channels, InsertDone done, InsertCommitted committed = {});
   /// Records a delivery's new state; `attempt_outcome` non-empty also adds an
   /// attempt row. Fire and forget: committed with the next group.
   void update_delivery(std::uint64_t id, std::string channel, DeliveryState state, std::uint32_t attempts,
@@ -85,13 +96,16 @@ class NotificationStore {
  private:
   struct WriteOp {
     std::function<bool(std::string& error)> apply;  // runs inside the batch transaction
-    std::function<void(sdk::Status)> done;          // after commit or failure
+    std::function<void(sdk::Status)> done;          // after commit and sync, or failure
+    std::function<void()> committed;                // after commit, before sync
+    bool durable = true;                            // the log must be synced before `done`
   };
   struct Statements;
 
   void enqueue(WriteOp op);
   void run_writer();
   void commit_batch(std::vector<WriteOp>& batch);
+  sdk::Status sync_log();
   bool insert_rows(const sdk::Notification& notification, const std::vector<std::string>& channels, std::string& error);
   std::vector<sdk::HistoryEntry> load_entries(SqliteStatement& select) const;
   static std::vector<sdk::RunRecord> load_runs(SqliteStatement& select);
@@ -100,7 +114,10 @@ class NotificationStore {
   std::filesystem::path image_dir_;
   sdk::Logger& log_;
 
+  std::string path_;
   SqliteDb writer_db_;
+  int log_fd_ = -1;  ///< the -wal file, opened at the first sync; writer thread only
+  WalCheckpointer checkpointer_;  ///< stopped before writer_db_ closes
   std::unique_ptr<Statements> statements_;
   mutable std::mutex reader_mutex_;
   mutable SqliteDb reader_db_;

@@ -109,19 +109,23 @@ void Pipeline::publish(sdk::PublishRequest request, std::function<void(sdk::Publ
       done({Code::not_linked, 0, {}, "user " + request.notification.user + " has no linked channel"});
       return;
     }
-    store_.insert(std::move(request.notification), std::move(request.image), names,
-                  [this, outboxes = std::move(outboxes), names, done = std::move(done)](
-                      sdk::Status status, std::shared_ptr<const sdk::Notification> stored) {
-                    if (!status) {
-                      refused_.inc();
-                      log_.error("cannot store a notification: ", status.message);
-                      done({Code::unavailable, 0, {}, "cannot store the notification: " + status.message});
-                      return;
-                    }
-                    accepted_.inc();
-                    done({Code::accepted, stored->id, names, {}});
-                    for (const auto& outbox : outboxes) outbox->enqueue(stored);
-                  });
+    // Delivery starts once the notification is committed; the caller hears
+    // "accepted" only once it is also synced to disk.
+    store_.insert(
+        std::move(request.notification), std::move(request.image), names,
+        [this, names, done = std::move(done)](sdk::Status status, std::shared_ptr<const sdk::Notification> stored) {
+          if (!status) {
+            refused_.inc();
+            log_.error("cannot store a notification: ", status.message);
+            done({Code::unavailable, 0, {}, "cannot store the notification: " + status.message});
+            return;
+          }
+          accepted_.inc();
+          done({Code::accepted, stored->id, names, {}});
+        },
+        [outboxes = std::move(outboxes)](std::shared_ptr<const sdk::Notification> stored) {
+          for (const auto& outbox : outboxes) outbox->enqueue(stored);
+        });
   } catch (const std::exception& e) {
     done({Code::unavailable, 0, {}, e.what()});
   }

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <future>
+#include <mutex>
 
 #include "test_support.hpp"
 
@@ -24,6 +25,15 @@ std::shared_ptr<const sdk::Notification> insert(core::NotificationStore& store, 
                });
   return stored.get_future().get();
 }
+
+/// A store opened over a fresh directory.
+struct OpenStore {
+  OpenStore() { REQUIRE(store.open().ok); }
+  test::TempDir dir;
+  core::LogSink sink;
+  core::PrefixedLogger log{sink, "test"};
+  core::NotificationStore store{dir.path(), log};
+};
 
 }  // namespace
 
@@ -73,11 +83,8 @@ TEST_CASE("inserted notifications are durable, ordered and queryable") {
 }
 
 TEST_CASE("retention removes old delivered notifications and their images, never pending ones") {
-  test::TempDir dir;
-  core::LogSink sink;
-  core::PrefixedLogger log(sink, "test");
-  core::NotificationStore store(dir.path(), log);
-  REQUIRE(store.open().ok);
+  OpenStore open;
+  auto& store = open.store;
   auto old_done = insert(store, "alice", sdk::ImageUpload{"GIF89a....", sdk::ImageType::gif});
   auto old_pending = insert(store, "alice");
   for (const auto& channel : {"bot", "console"}) {
@@ -89,4 +96,53 @@ TEST_CASE("retention removes old delivered notifications and their images, never
   CHECK_FALSE(std::filesystem::exists(old_done->image_path));
   CHECK_FALSE(store.find(old_done->id).ok());
   CHECK(store.find(old_pending->id).ok());
+}
+
+TEST_CASE("an insert is announced as committed before it is reported durable, and only when it commits") {
+  OpenStore open;
+  auto& store = open.store;
+  const auto& dir = open.dir;
+
+  std::mutex mutex;
+  std::vector<std::string> events;
+  std::promise<void> finished;
+  sdk::Notification n;
+  n.user = "alice";
+  n.message = "m";
+  store.insert(
+      std::move(n), std::nullopt, {"bot"},
+      [&](sdk::Status status, std::shared_ptr<const sdk::Notification> stored) {
+        std::lock_guard lock(mutex);
+        events.push_back(std::string(status ? "done " : "failed ") + std::to_string(stored->id));
+        finished.set_value();
+      },
+      [&](std::shared_ptr<const sdk::Notification> stored) {
+        std::lock_guard lock(mutex);
+        events.push_back("committed " + std::to_string(stored->id) + (store.find(stored->id).ok() ? " visible" : ""));
+      });
+  finished.get_future().get();
+  CHECK(events == std::vector<std::string>{"committed 1 visible", "done 1"});
+
+  // An image that cannot be written fails the insert: never announced as committed.
+  std::filesystem::remove_all(dir.path() / "images");
+  test::TempDir elsewhere;
+  std::filesystem::create_symlink(elsewhere.path() / "missing", dir.path() / "images");
+  events.clear();
+  std::promise<void> failed;
+  sdk::Notification with_image;
+  with_image.user = "alice";
+  with_image.message = "m";
+  store.insert(
+      std::move(with_image), sdk::ImageUpload{std::string("\x89PNG\r\n\x1a\nrest", 12), sdk::ImageType::png}, {"bot"},
+      [&](sdk::Status status, std::shared_ptr<const sdk::Notification>) {
+        std::lock_guard lock(mutex);
+        events.push_back(status ? "done" : "failed");
+        failed.set_value();
+      },
+      [&](std::shared_ptr<const sdk::Notification>) {
+        std::lock_guard lock(mutex);
+        events.push_back("committed");
+      });
+  failed.get_future().get();
+  CHECK(events == std::vector<std::string>{"failed"});
 }
