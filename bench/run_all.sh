@@ -102,6 +102,10 @@ theirs=$("$build/bin/http_load" --socket "$work/nginx.sock" --connections "$conn
 theirs_rps=$(field rps "$theirs")
 echo "  requests/s:   $theirs_rps   p50 $(field p50_ms "$theirs") ms, p99 $(field p99_ms "$theirs") ms"
 echo "notifyd / nginx: $(python3 -c "print(f'{$ours_rps / max($theirs_rps, 1):.2f}')")"
+# Nothing of this part may run on while the next benchmarks measure.
+cleanup
+daemon_pid=""
+nginx_pid=""
 
 # The desktop WebSocket channel: idle memory per connection, frames/s, end-to-end latency.
 bench/websocket.sh

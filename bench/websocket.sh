@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 build=${BENCH_BUILD:-build/release}
 connections=${BENCH_WS_CONNECTIONS:-10000}
 users=${BENCH_WS_USERS:-1000}
-rate=${BENCH_WS_RATE:-5000}
+rate=${BENCH_WS_RATE:-5100}
 seconds=${BENCH_SECONDS:-10}
 per_user=$((connections / users))
 
