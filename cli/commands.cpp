@@ -10,6 +10,7 @@
 #include "desktop_token.hpp"
 #include "login_link.hpp"
 #include "cron_next.hpp"
+#include "daemon_call.hpp"
 #include "checks_text.hpp"
 #include "health_text.hpp"
 #include "history_text.hpp"
@@ -29,50 +30,9 @@ std::optional<std::string> current_user_name() {
   return std::string(entry->pw_name);
 }
 
-ExitCode fail(Console& console, ExitCode code, const std::string& message) {
-  console.err << "notifyctl: " << message << '\n';
-  return code;
-}
-
 std::string without_trailing_newlines(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   return text;
-}
-
-void print_body(Console& console, const std::string& body) {
-  if (body.empty()) return;
-  console.out << body;
-  if (body.back() != '\n') console.out << '\n';
-}
-
-ExitCode report(const TransportFailure& failure, Console& console) {
-  const bool unreachable = failure.kind == TransportFailure::Kind::unreachable;
-  return fail(console, unreachable ? ExitCode::unreachable : ExitCode::refused, failure.message);
-}
-
-// The daemon's answer when it is 2xx; otherwise the failure is reported and its exit code returned.
-std::variant<ApiResponse, ExitCode> call(const ApiClient& client, const ApiRequest& request, Console& console) {
-  auto result = client.send(request);
-  if (const auto* failure = std::get_if<TransportFailure>(&result)) return report(*failure, console);
-  auto& response = std::get<ApiResponse>(result);
-  if (!response.successful()) {
-    return fail(console, ExitCode::refused, describe_refusal(response.status, response.reason, response.body));
-  }
-  return std::move(response);
-}
-
-// Decodes a 2xx body (so --json, too, never passes on an unusable answer) and prints it.
-template <typename Decode, typename Format>
-ExitCode print_answer(const ApiResponse& response, const GlobalOptions& options, Console& console, Decode decode,
-                      Format format) {
-  auto decoded = decode(response.body);
-  if (const auto* error = std::get_if<DecodeError>(&decoded)) return fail(console, ExitCode::refused, error->message);
-  if (options.json_output) {
-    print_body(console, response.body);
-  } else {
-    console.out << format(std::get<0>(decoded));
-  }
-  return ExitCode::success;
 }
 
 }  // namespace
@@ -102,7 +62,7 @@ ExitCode run_send(const SendArguments& arguments, const GlobalOptions& options, 
   auto body = notify_request_body(fields);
   if (const auto* invalid = std::get_if<InvalidInput>(&body)) return fail(console, ExitCode::usage, invalid->message);
 
-  auto answer = call(client, {"POST", "/v1/notify", std::get<std::string>(std::move(body))}, console);
+  auto answer = call_daemon(client, {"POST", "/v1/notify", std::get<std::string>(std::move(body))}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
   const std::string requested_user = fields.user.value_or("");
   return print_answer(std::get<ApiResponse>(answer), options, console, decode_send_receipt,
@@ -113,13 +73,13 @@ ExitCode run_history(const HistoryArguments& arguments, const GlobalOptions& opt
                      Console& console) {
   const auto user = arguments.user ? arguments.user : current_user_name();
   const std::string target = history_request_target(user, arguments.limit, arguments.before_id);
-  auto answer = call(client, {"GET", target, std::nullopt}, console);
+  auto answer = call_daemon(client, {"GET", target, std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
   return print_answer(std::get<ApiResponse>(answer), options, console, decode_history_page, history_text);
 }
 
 ExitCode run_health(const GlobalOptions& options, const ApiClient& client, Console& console) {
-  auto answer = call(client, {"GET", "/v1/health", std::nullopt}, console);
+  auto answer = call_daemon(client, {"GET", "/v1/health", std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
   return print_answer(std::get<ApiResponse>(answer), options, console, decode_health_report, health_text);
 }
@@ -151,7 +111,7 @@ ExitCode run_request(const RequestArguments& arguments, const GlobalOptions& opt
 
 ExitCode run_checks(const ChecksArguments& arguments, const GlobalOptions& options, const ApiClient& client,
                     Console& console) {
-  auto answer = call(client, {"GET", checks_request_target(arguments.user), std::nullopt}, console);
+  auto answer = call_daemon(client, {"GET", checks_request_target(arguments.user), std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
   const std::int64_t now = now_epoch_ms();
   return print_answer(std::get<ApiResponse>(answer), options, console, decode_check_list,
@@ -163,7 +123,7 @@ ExitCode run_run(const RunArguments& arguments, const GlobalOptions& options, co
   if (arguments.local) return run_local(arguments, client, console);
   std::vector<std::string> names = arguments.names;
   if (names.empty()) {
-    auto answer = call(client, {"GET", checks_request_target(arguments.user), std::nullopt}, console);
+    auto answer = call_daemon(client, {"GET", checks_request_target(arguments.user), std::nullopt}, console);
     if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
     auto list = decode_check_list(std::get<ApiResponse>(answer).body);
     if (const auto* error = std::get_if<DecodeError>(&list)) return fail(console, ExitCode::refused, error->message);
@@ -207,7 +167,7 @@ ExitCode run_run(const RunArguments& arguments, const GlobalOptions& options, co
 ExitCode run_logs(const LogsArguments& arguments, const GlobalOptions& options, const ApiClient& client,
                   Console& console) {
   const std::string target = runs_request_target(arguments.name, arguments.user, arguments.limit);
-  auto answer = call(client, {"GET", target, std::nullopt}, console);
+  auto answer = call_daemon(client, {"GET", target, std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
   const std::int64_t now = now_epoch_ms();
   return print_answer(std::get<ApiResponse>(answer), options, console, decode_run_list,
@@ -226,7 +186,7 @@ ExitCode run_cron_next(const CronNextArguments& arguments, Console& console) {
 ExitCode run_desktop_token(const DesktopTokenArguments& arguments, const GlobalOptions& options,
                            const ApiClient& client, Console& console) {
   const std::string body = desktop_token_request_body(arguments.user ? &*arguments.user : nullptr);
-  auto answer = call(client, {"POST", "/api/desktop/token", body}, console);
+  auto answer = call_daemon(client, {"POST", "/api/desktop/token", body}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
   return print_answer(std::get<ApiResponse>(answer), options, console, decode_desktop_token, desktop_token_text);
 }

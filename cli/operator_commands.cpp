@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "api_responses.hpp"
+#include "daemon_call.hpp"
 #include "doctor_probe.hpp"
 #include "doctor_report.hpp"
 #include "operator_responses.hpp"
@@ -20,40 +21,10 @@ using namespace std::chrono_literals;
 constexpr std::chrono::milliseconds doctor_socket_timeout = 5s;
 constexpr std::chrono::milliseconds doctor_check_config_timeout = 30s;
 
-ExitCode fail(Console& console, ExitCode code, const std::string& message) {
-  console.err << "notifyctl: " << message << '\n';
-  return code;
-}
-
 // The daemon's 2xx answer to GET `target`, or the exit code of the failure already reported.
 std::variant<ApiResponse, ExitCode> get(const ApiClient& client, const std::string& target, Console& console,
                                         std::string_view not_found_hint = {}) {
-  auto result = client.send({"GET", target, std::nullopt});
-  if (const auto* failure = std::get_if<TransportFailure>(&result)) {
-    const bool unreachable = failure->kind == TransportFailure::Kind::unreachable;
-    return fail(console, unreachable ? ExitCode::unreachable : ExitCode::refused, failure->message);
-  }
-  auto& response = std::get<ApiResponse>(result);
-  if (!response.successful()) {
-    std::string message = describe_refusal(response.status, response.reason, response.body);
-    if (response.status == 404 && !not_found_hint.empty()) message += " " + std::string(not_found_hint);
-    return fail(console, ExitCode::refused, message);
-  }
-  return std::move(response);
-}
-
-template <typename Decode, typename Format>
-ExitCode print_answer(const ApiResponse& response, const GlobalOptions& options, Console& console, Decode decode,
-                      Format format) {
-  auto decoded = decode(response.body);
-  if (const auto* error = std::get_if<DecodeError>(&decoded)) return fail(console, ExitCode::refused, error->message);
-  if (options.json_output) {
-    console.out << response.body;
-    if (!response.body.empty() && response.body.back() != '\n') console.out << '\n';
-  } else {
-    console.out << format(std::get<0>(decoded));
-  }
-  return ExitCode::success;
+  return call_daemon(client, {"GET", target, std::nullopt}, console, not_found_hint);
 }
 
 std::string config_directory_file(const std::string& config_path, const char* name) {
