@@ -11,10 +11,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "cron_state.hpp"
 #include "cron_trigger.hpp"
+#include "notifyd/testing/fake_host.hpp"
+#include "notifyd/testing/plugin_config.hpp"
 
 using namespace notifyd;
 using namespace notifyd::cron;
@@ -27,43 +28,8 @@ std::int64_t now_ms() {
 }
 
 sdk::PluginConfig make_config(const std::map<std::string, sdk::ConfigValue>& overrides) {
-  sdk::ConfigSchema schema;
-  describe_cron_settings(schema);
-  std::map<std::string, sdk::ConfigValue, std::less<>> values;
-  for (const auto& key : schema.keys()) values[key.name] = key.default_value;
-  std::vector<std::string> set;
-  for (const auto& [name, value] : overrides) {
-    REQUIRE(schema.find(name) != nullptr);
-    values[name] = value;
-    set.push_back(name);
-  }
-  return sdk::PluginConfig(std::move(values), std::move(set));
+  return notifyd::testing::plugin_config(describe_cron_settings, overrides);
 }
-
-class RecordingLogger : public sdk::Logger {
- public:
-  void write(sdk::LogLevel, std::string_view message) noexcept override {
-    std::lock_guard lock(mutex_);
-    lines_.emplace_back(message);
-  }
-  bool enabled(sdk::LogLevel) const noexcept override { return true; }
-  int count(std::string_view text) const {
-    std::lock_guard lock(mutex_);
-    int n = 0;
-    for (const auto& line : lines_) n += line.find(text) != std::string::npos ? 1 : 0;
-    return n;
-  }
-  std::string all() const {
-    std::lock_guard lock(mutex_);
-    std::string out;
-    for (const auto& line : lines_) out += line + "\n";
-    return out;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> lines_;
-};
 
 struct RunCall {
   std::string user;
@@ -139,106 +105,12 @@ class FakeChecks : public sdk::CheckService {
   std::vector<std::function<void()>> held;
 };
 
-class MemoryDocuments : public sdk::DocumentStore {
- public:
-  sdk::Result<std::optional<std::string>> read(std::string_view name) const noexcept override {
-    std::lock_guard lock(mutex_);
-    const auto found = files.find(std::string(name));
-    if (found == files.end()) return std::optional<std::string>{};
-    return std::optional<std::string>{found->second};
-  }
-  sdk::Status write(std::string_view name, std::string_view content) noexcept override {
-    std::lock_guard lock(mutex_);
-    files[std::string(name)] = std::string(content);
-    return sdk::Status::success();
-  }
-  sdk::Status remove(std::string_view name) noexcept override {
-    std::lock_guard lock(mutex_);
-    files.erase(std::string(name));
-    return sdk::Status::success();
-  }
-  const std::filesystem::path& root() const noexcept override { return root_; }
-  std::string get(const std::string& name) const {
-    std::lock_guard lock(mutex_);
-    const auto found = files.find(name);
-    return found == files.end() ? std::string() : found->second;
-  }
-  void put(const std::string& name, std::string content) {
-    std::lock_guard lock(mutex_);
-    files[name] = std::move(content);
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::map<std::string, std::string> files;
-  std::filesystem::path root_ = "/nonexistent";
-};
-
-class NoNotifications : public sdk::NotificationService {
- public:
-  void publish(sdk::PublishRequest, std::function<void(sdk::PublishOutcome)>) noexcept override {}
-  sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery&) const noexcept override {
-    return std::vector<sdk::HistoryEntry>{};
-  }
-  sdk::Result<sdk::HistoryEntry> find(std::uint64_t) const noexcept override {
-    return sdk::Result<sdk::HistoryEntry>::failure("none");
-  }
-  std::vector<sdk::ChannelHealth> health() const noexcept override { return {}; }
-};
-
-class NoRoutes : public sdk::RouteRegistry {
- public:
-  sdk::Status add(sdk::Route) noexcept override { return sdk::Status::success(); }
-  Match find(sdk::Surface, std::string_view, std::string_view) const noexcept override { return {}; }
-};
-
-class NoMetrics : public sdk::Metrics {
- public:
-  sdk::Counter& counter(std::string_view, std::string_view, sdk::MetricLabels) noexcept override { return counter_; }
-  sdk::Gauge& gauge(std::string_view, std::string_view, sdk::MetricLabels) noexcept override { return gauge_; }
-  sdk::Histogram& histogram(std::string_view, std::string_view, std::vector<double>,
-                            sdk::MetricLabels) noexcept override {
-    return histogram_;
-  }
-  std::string render() const noexcept override { return {}; }
-
- private:
-  sdk::Counter counter_;
-  sdk::Gauge gauge_;
-  sdk::Histogram histogram_{{1.0}};
-};
-
-class FakeHost : public sdk::Host {
+// The shared fake host as a trigger instance named "cron" sees it.
+class FakeHost : public notifyd::testing::FakeHost<notifyd::testing::NoNotifications, FakeChecks> {
  public:
   FakeHost(boost::asio::io_context& io, sdk::PluginConfig config)
-      : io_(io), strand_(boost::asio::make_strand(io)), config_(std::move(config)) {}
-  const std::string& instance_name() const noexcept override { return name_; }
-  sdk::Kind kind() const noexcept override { return sdk::Kind::trigger; }
-  boost::asio::any_io_executor executor() noexcept override { return strand_; }
-  boost::asio::io_context& io_context() noexcept override { return io_; }
-  sdk::Logger& log() noexcept override { return logger; }
-  const sdk::PluginConfig& config() const noexcept override { return config_; }
-  sdk::DocumentStore& documents() noexcept override { return documents_store; }
-  sdk::NotificationService& notifications() noexcept override { return notifications_; }
-  sdk::CheckService& checks() noexcept override { return check_service; }
-  sdk::RouteRegistry& routes() noexcept override { return routes_; }
-  sdk::Metrics& metrics() noexcept override { return metrics_; }
-  const sdk::DaemonInfo& daemon() const noexcept override { return info_; }
-  bool is_admin(std::string_view) const noexcept override { return false; }
-
-  RecordingLogger logger;
-  FakeChecks check_service;
-  MemoryDocuments documents_store;
-
- private:
-  boost::asio::io_context& io_;
-  boost::asio::any_io_executor strand_;
-  sdk::PluginConfig config_;
-  NoNotifications notifications_;
-  NoRoutes routes_;
-  NoMetrics metrics_;
-  sdk::DaemonInfo info_;
-  std::string name_ = "cron";
+      : notifyd::testing::FakeHost<notifyd::testing::NoNotifications, FakeChecks>(io, std::move(config),
+                                                                                  sdk::Kind::trigger, "cron") {}
 };
 
 sdk::CheckDefinition check(std::string user, std::string name, std::string schedule) {
@@ -300,7 +172,7 @@ TEST_CASE("an @every 1s check runs on whole-second slots, each within its second
     CHECK(calls[i].at_ms - calls[i - 1].at_ms <= 1100);
   }
   CHECK(host.check_service.next_run("alice/tick") > now_ms() - 1000);
-  auto state = parse_cron_state(host.documents_store.get("cron_state.json"));
+  auto state = parse_cron_state(host.documents_store.file("cron_state.json"));
   REQUIRE(state.ok());
   CHECK(state.value().count({"alice", "tick"}) == 1);
   CHECK(stop(io, host, trigger, std::chrono::milliseconds{1000}));
@@ -320,7 +192,7 @@ TEST_CASE("a slot missed while the daemon was down runs once at start") {
   CHECK(calls[0].name == "yearly");
   CHECK(host.logger.count("alice/yearly missed its run at ") == 1);
   CHECK(host.logger.count("-01-01T00:00:00Z while notifyd was down; running it once now") == 1);
-  auto state = parse_cron_state(host.documents_store.get("cron_state.json"));
+  auto state = parse_cron_state(host.documents_store.file("cron_state.json"));
   REQUIRE(state.ok());
   CHECK(state.value().at({"alice", "yearly"}) >= now_ms() / 1000 - 5);
   CHECK(state.value().count({"bob", "never_ran"}) == 0);

@@ -1,5 +1,6 @@
 #pragma once
-// Fakes and helpers shared by the exec plugin's tests.
+// Fakes and helpers of the exec plugin's tests; the ones every plugin's tests
+// use come from notifyd/testing.
 
 #include <pwd.h>
 #include <sys/stat.h>
@@ -7,7 +8,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -21,34 +21,17 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "exec_settings.hpp"
 #include "notifyd/sdk/host.hpp"
+#include "notifyd/testing/fake_host.hpp"
+#include "notifyd/testing/plugin_config.hpp"
+#include "notifyd/testing/temp_dir.hpp"
 #include "script_process.hpp"
 
 namespace notifyd::exec::testing {
 
-/// A fresh directory under /tmp, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/nd-exec-XXXXXX";
-    if (!::mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
-    char* real = ::realpath(pattern, nullptr);
-    path_ = real;
-    std::free(real);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+using notifyd::testing::TempDir;
 
 /// Writes `text` to `path` with permission bits `mode`.
 inline void write_file(const std::filesystem::path& path, const std::string& text, mode_t mode = 0644) {
@@ -66,17 +49,7 @@ inline std::string current_user() {
 
 /// The plugin's config: every declared default, with `overrides` set explicitly.
 inline sdk::PluginConfig make_config(const std::map<std::string, sdk::ConfigValue>& overrides = {}) {
-  sdk::ConfigSchema schema;
-  describe_exec_settings(schema);
-  std::map<std::string, sdk::ConfigValue, std::less<>> values;
-  for (const auto& key : schema.keys()) values[key.name] = key.default_value;
-  std::vector<std::string> set;
-  for (const auto& [name, value] : overrides) {
-    if (!schema.find(name)) throw std::logic_error("undeclared key in test: " + name);
-    values[name] = value;
-    set.push_back(name);
-  }
-  return sdk::PluginConfig(std::move(values), std::move(set));
+  return notifyd::testing::plugin_config(describe_exec_settings, overrides);
 }
 
 /// Runs an io_context on a thread for the lifetime of the object.
@@ -165,29 +138,6 @@ inline bool process_ends(pid_t pid, std::chrono::milliseconds timeout = std::chr
   return true;
 }
 
-/// Collects log lines.
-class FakeLogger : public sdk::Logger {
- public:
-  void write(sdk::LogLevel, std::string_view message) noexcept override {
-    std::lock_guard lock(mutex_);
-    lines_.emplace_back(message);
-  }
-  bool enabled(sdk::LogLevel) const noexcept override { return true; }
-  std::vector<std::string> lines() const {
-    std::lock_guard lock(mutex_);
-    return lines_;
-  }
-  int count(std::string_view text) const {
-    int n = 0;
-    for (const auto& line : lines()) n += line.find(text) != std::string::npos;
-    return n;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> lines_;
-};
-
 /// Records the providers registered with it; nothing else is used by the plugin.
 class FakeCheckService : public sdk::CheckService {
  public:
@@ -204,35 +154,12 @@ class FakeCheckService : public sdk::CheckService {
   std::vector<sdk::CheckProvider*> providers;
 };
 
-/// A host around a test's io_context; only what the exec plugin uses works.
-class FakeHost : public sdk::Host {
+/// The shared fake host as a trigger instance named "scripts" sees it.
+class FakeHost : public notifyd::testing::FakeHost<notifyd::testing::NoNotifications, FakeCheckService> {
  public:
   FakeHost(boost::asio::io_context& io, sdk::PluginConfig config)
-      : io_(io), strand_(boost::asio::make_strand(io)), config_(std::move(config)) {}
-
-  const std::string& instance_name() const noexcept override { return name_; }
-  sdk::Kind kind() const noexcept override { return sdk::Kind::trigger; }
-  boost::asio::any_io_executor executor() noexcept override { return strand_; }
-  boost::asio::io_context& io_context() noexcept override { return io_; }
-  sdk::Logger& log() noexcept override { return logger; }
-  const sdk::PluginConfig& config() const noexcept override { return config_; }
-  sdk::DocumentStore& documents() noexcept override { std::abort(); }
-  sdk::NotificationService& notifications() noexcept override { std::abort(); }
-  sdk::CheckService& checks() noexcept override { return check_service; }
-  sdk::RouteRegistry& routes() noexcept override { std::abort(); }
-  sdk::Metrics& metrics() noexcept override { std::abort(); }
-  const sdk::DaemonInfo& daemon() const noexcept override { return info_; }
-  bool is_admin(std::string_view) const noexcept override { return false; }
-
-  FakeLogger logger;
-  FakeCheckService check_service;
-
- private:
-  boost::asio::io_context& io_;
-  boost::asio::any_io_executor strand_;
-  sdk::PluginConfig config_;
-  sdk::DaemonInfo info_;
-  std::string name_ = "scripts";
+      : notifyd::testing::FakeHost<notifyd::testing::NoNotifications, FakeCheckService>(io, std::move(config),
+                                                                                        sdk::Kind::trigger, "scripts") {}
 };
 
 }  // namespace notifyd::exec::testing

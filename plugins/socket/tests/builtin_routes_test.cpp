@@ -110,7 +110,7 @@ TEST_CASE("POST /send checks the body before the caller") {
 TEST_CASE("POST /send_photo reads the photo and publishes it with the caption") {
   RouteFixture f;
   const auto path = f.photos / "chart.png";
-  std::ofstream(path, std::ios::binary) << testing::png_bytes;
+  std::ofstream(path, std::ios::binary) << notifyd::testing::png_bytes;
 
   auto response = f.call("POST", "/send_photo", R"({"user":"alice","photo_path":")" + path.string() + R"(","caption":"Q3"})");
   CHECK(response.status == 200);
@@ -118,7 +118,7 @@ TEST_CASE("POST /send_photo reads the photo and publishes it with the caption") 
   REQUIRE(published.size() == 1);
   CHECK(published[0].notification.message == "Q3");
   REQUIRE(published[0].image);
-  CHECK(published[0].image->bytes == testing::png_bytes);
+  CHECK(published[0].image->bytes == notifyd::testing::png_bytes);
   CHECK(published[0].image->type == sdk::ImageType::png);
 
   // No caption is fine.

@@ -38,7 +38,7 @@ TEST_CASE("path_within compares whole components") {
 TEST_CASE("a photo inside an allowed directory, owned by the caller, is read") {
   TempDir dir;
   const PhotoPolicy policy{{dir.path()}, 1 << 20};
-  const std::string bytes = testing::png_bytes + std::string(100, 'x');
+  const std::string bytes = notifyd::testing::png_bytes + std::string(100, 'x');
   write_file(dir / "chart.png", bytes);
 
   auto photo = load_photo((dir / "chart.png").string(), policy, ::geteuid());
@@ -66,7 +66,7 @@ TEST_CASE("photos outside the allowed directories are refused with 403") {
   TempDir allowed;
   TempDir elsewhere;
   const PhotoPolicy policy{{allowed.path()}, 1 << 20};
-  write_file(elsewhere / "secret.png", testing::png_bytes);
+  write_file(elsewhere / "secret.png", notifyd::testing::png_bytes);
 
   auto outside = load_photo((elsewhere / "secret.png").string(), policy, ::geteuid());
   REQUIRE_FALSE(outside.ok());
@@ -88,7 +88,7 @@ TEST_CASE("photos outside the allowed directories are refused with 403") {
   // A sibling whose name merely starts with the allowed directory's name.
   const fs::path sibling = allowed.path().string() + "x";
   fs::create_directory(sibling);
-  write_file(sibling / "a.png", testing::png_bytes);
+  write_file(sibling / "a.png", notifyd::testing::png_bytes);
   CHECK(load_photo((sibling / "a.png").string(), policy, ::geteuid()).error().status == 403);
   fs::remove_all(sibling);
 
@@ -111,7 +111,7 @@ TEST_CASE("photo_path must be absolute (400) and exist (403)") {
 TEST_CASE("a photo owned by someone else is refused unless the caller is an admin") {
   TempDir dir;
   const PhotoPolicy policy{{dir.path()}, 1 << 20};
-  write_file(dir / "chart.png", testing::png_bytes);
+  write_file(dir / "chart.png", notifyd::testing::png_bytes);
   auto foreign = load_photo((dir / "chart.png").string(), policy, ::geteuid() + 1);
   REQUIRE_FALSE(foreign.ok());
   CHECK(foreign.error().status == 403);
@@ -133,12 +133,12 @@ TEST_CASE("only regular files are read") {
 TEST_CASE("oversized photos are 413 and non-images 415") {
   TempDir dir;
   const PhotoPolicy policy{{dir.path()}, 64};
-  write_file(dir / "big.png", testing::png_bytes + std::string(100, 'x'));
+  write_file(dir / "big.png", notifyd::testing::png_bytes + std::string(100, 'x'));
   auto big = load_photo((dir / "big.png").string(), policy, ::geteuid());
   CHECK(big.error().status == 413);
   CHECK(error_of(big) == R"({"error":"photo is larger than 64 bytes"})");
 
-  write_file(dir / "exactly.png", testing::png_bytes + std::string(64 - testing::png_bytes.size(), 'x'));
+  write_file(dir / "exactly.png", notifyd::testing::png_bytes + std::string(64 - notifyd::testing::png_bytes.size(), 'x'));
   CHECK(load_photo((dir / "exactly.png").string(), policy, ::geteuid()).ok());
 
   write_file(dir / "notes.png", "just some text");

@@ -140,7 +140,7 @@ TEST_CASE("/send_photo reads user, photo_path, caption and parse_mode") {
 TEST_CASE("/v1/notify reads every field") {
   const std::string body = R"({"user":"carol","title":"Disk","message":"92% used","format":"plain","source":"disk_check",)"
                            R"("data":{"used":92,"mounts":["/","/data"]},"channels":["bot"],"image":")" +
-                           base64(testing::png_bytes) + "\"}";
+                           base64(notifyd::testing::png_bytes) + "\"}";
   auto parsed = parse_notify_body(body, 1 << 20);
   REQUIRE(parsed.ok());
   const auto& request = parsed.value();
@@ -152,7 +152,7 @@ TEST_CASE("/v1/notify reads every field") {
   CHECK(request.notification.data_json == R"({"used":92,"mounts":["/","/data"]})");
   CHECK(request.channels == std::vector<std::string>{"bot"});
   REQUIRE(request.image);
-  CHECK(request.image->bytes == testing::png_bytes);
+  CHECK(request.image->bytes == notifyd::testing::png_bytes);
   CHECK(request.image->type == sdk::ImageType::png);
 }
 
@@ -164,7 +164,7 @@ TEST_CASE("/v1/notify defaults and refusals") {
   CHECK(minimal.value().channels.empty());
 
   // An image without a message is fine; neither is not.
-  auto image_only = parse_notify_body("{\"user\":\"carol\",\"image\":\"data:image/png;base64," + base64(testing::png_bytes) + "\"}", 100);
+  auto image_only = parse_notify_body("{\"user\":\"carol\",\"image\":\"data:image/png;base64," + base64(notifyd::testing::png_bytes) + "\"}", 100);
   REQUIRE(image_only.ok());
   CHECK(image_only.value().notification.message.empty());
   CHECK(error_of(parse_notify_body(R"({"user":"carol"})", 100).error()) == R"({"error":"missing field: message"})");
@@ -186,7 +186,7 @@ TEST_CASE("/v1/notify defaults and refusals") {
       {R"({"user":"c","message":"m","image":42})", 400, R"j({"error":"invalid field: image (expected a base64 string)"})j"},
       {"{\"user\":\"c\",\"message\":\"m\",\"image\":\"" + base64("plain text, not an image") + "\"}", 415,
        R"({"error":"image is not a PNG, JPEG, GIF or WebP image"})"},
-      {"{\"user\":\"c\",\"message\":\"m\",\"image\":\"" + base64(testing::png_bytes + std::string(200, 'x')) + "\"}", 413,
+      {"{\"user\":\"c\",\"message\":\"m\",\"image\":\"" + base64(notifyd::testing::png_bytes + std::string(200, 'x')) + "\"}", 413,
        R"({"error":"image is larger than 100 bytes"})"},
       {R"({"user":"c","message":"m","source":""})", 400, R"({"error":"invalid field: source"})"},
       {R"({"user":"c","message":"m","format":"markup"})", 400,

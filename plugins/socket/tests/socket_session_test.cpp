@@ -111,8 +111,8 @@ TEST_CASE("session: GET /health with keep-alive") {
     REQUIRE(response);
     CHECK(response->status == 200);
     CHECK(response->body == R"({"status":"ok"})");
-    CHECK(response->headers["content-type"] == "application/json");
-    CHECK(response->headers["content-length"] == "15");
+    CHECK(response->header("content-type") == "application/json");
+    CHECK(response->header("content-length") == "15");
   }
   CHECK(server.host().metric_registry.count("socket_requests_total") == 3);
   CHECK(server.host().metric_registry.level("socket_connections") == 1);
@@ -151,7 +151,7 @@ TEST_CASE("session: unknown paths are 404, wrong methods 405") {
   auto wrong = client.request("GET", "/send");
   REQUIRE(wrong);
   CHECK(wrong->status == 405);
-  CHECK(wrong->headers["allow"] == "POST");
+  CHECK(wrong->header("allow") == "POST");
   CHECK(server.host().metric_registry.count("socket_errors_total", {{"status", "404"}}) == 1);
   CHECK(server.host().metric_registry.count("socket_errors_total", {{"status", "405"}}) == 1);
 }
@@ -216,7 +216,7 @@ TEST_CASE("session: POST /send publishes as the caller named by SO_PEERCRED") {
   REQUIRE(response);
   CHECK(response->status == 200);
   CHECK(response->body == R"({"ok":true,"id":42,"channels":["bot","desk"]})");
-  const auto published = server.host().notifications_service.published();
+  const auto published = server.host().history.published();
   REQUIRE(published.size() == 1);
   CHECK(published[0].notification.user == self_name);
   CHECK(published[0].notification.message == "disk full");
@@ -262,9 +262,9 @@ TEST_CASE("session: registered routes get the decoded request and the caller") {
   REQUIRE(echo);
   CHECK(echo->status == 201);
   CHECK(echo->body == self_name + (::geteuid() == 0 ? "|admin|" : "|user|") + "a b|yes|/api/echo");
-  CHECK(echo->headers["content-type"] == "text/plain");
-  CHECK(echo->headers["x-route"] == "echo");
-  CHECK(echo->headers["content-length"] == std::to_string(echo->body.size()));
+  CHECK(echo->header("content-type") == "text/plain");
+  CHECK(echo->header("x-route") == "echo");
+  CHECK(echo->header("content-length") == std::to_string(echo->body.size()));
   CHECK(echo->headers.count("x-bad") == 0);
   CHECK(echo->headers.count("injected") == 0);
 
@@ -391,7 +391,7 @@ TEST_CASE("session: stop lets the request being answered finish") {
   auto response = client.read_response();
   REQUIRE(response);
   CHECK(response->status == 200);
-  CHECK(response->headers["connection"] == "close");
+  CHECK(response->header("connection") == "close");
   CHECK(client.closed_by_server());
   CHECK(stopped.wait_for(5s) == std::future_status::ready);
 }
@@ -420,7 +420,7 @@ TEST_CASE("session: /send_photo end to end") {
                                  R"({"user":")" + self_name + R"(","photo_path":")" + photo.string() + R"("})");
   REQUIRE(response);
   CHECK(response->status == 200);
-  const auto published = server.host().notifications_service.published();
+  const auto published = server.host().history.published();
   REQUIRE(published.size() == 1);
   REQUIRE(published[0].image);
   CHECK(published[0].image->bytes == png_bytes);

@@ -1,48 +1,18 @@
 #pragma once
-// Fakes shared by the Telegram plugin's unit tests: an in-memory document
-// store and a check service whose answers the test sets.
+// Fakes of the Telegram plugin's unit tests: a check service whose answers the
+// test sets, and the in-memory document store from notifyd/testing.
 
+#include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "notifyd/sdk/check_service.hpp"
-#include "notifyd/sdk/document_store.hpp"
+#include "notifyd/testing/memory_documents.hpp"
 
 namespace notifyd::telegram::testing {
 
-/// Documents in a map; `fail_writes` makes every write fail.
-class MemoryDocuments : public sdk::DocumentStore {
- public:
-  sdk::Result<std::optional<std::string>> read(std::string_view name) const noexcept override {
-    std::lock_guard lock(mutex_);
-    const auto found = files.find(std::string(name));
-    if (found == files.end()) return std::optional<std::string>{};
-    return std::optional<std::string>{found->second};
-  }
-  sdk::Status write(std::string_view name, std::string_view content) noexcept override {
-    std::lock_guard lock(mutex_);
-    if (fail_writes) return sdk::Status::failure("disk full");
-    files[std::string(name)] = std::string(content);
-    ++writes;
-    return sdk::Status::success();
-  }
-  sdk::Status remove(std::string_view name) noexcept override {
-    std::lock_guard lock(mutex_);
-    files.erase(std::string(name));
-    return sdk::Status::success();
-  }
-  const std::filesystem::path& root() const noexcept override { return root_; }
-
-  std::map<std::string, std::string> files;
-  bool fail_writes = false;
-  int writes = 0;
-
- private:
-  mutable std::mutex mutex_;
-  std::filesystem::path root_ = "/nonexistent";
-};
+using notifyd::testing::MemoryDocuments;
 
 /// Checks per user, and a record of the runs asked for (answered at once).
 class FakeChecks : public sdk::CheckService {

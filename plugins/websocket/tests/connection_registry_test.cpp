@@ -23,7 +23,7 @@ class RecordingConnection : public DesktopConnection {
 }  // namespace
 
 TEST_CASE("the registry enforces the total and the per-user limits and keeps the gauges", "[registry]") {
-  FakeMetrics metrics;
+  FakeMetrics metrics("desk");
   ConnectionRegistry registry(metrics, "desk", 3, 2);
   auto a = std::make_shared<RecordingConnection>(), b = std::make_shared<RecordingConnection>(),
        c = std::make_shared<RecordingConnection>(), d = std::make_shared<RecordingConnection>();
@@ -61,7 +61,7 @@ TEST_CASE("the registry enforces the total and the per-user limits and keeps the
 }
 
 TEST_CASE("close_all closes everything, refuses newcomers and reports when the last is gone", "[registry]") {
-  FakeMetrics metrics;
+  FakeMetrics metrics("desk");
   ConnectionRegistry registry(metrics, "desk", 10, 10);
   auto a = std::make_shared<RecordingConnection>(), b = std::make_shared<RecordingConnection>();
   registry.open(a);

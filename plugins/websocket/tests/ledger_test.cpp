@@ -19,7 +19,7 @@ TEST_CASE("the ledger knows who holds an unexpired desktop token", "[ledger]") {
 }
 
 TEST_CASE("the ledger survives a restart through its document, without expired entries", "[ledger]") {
-  FakeDocuments store;
+  MemoryDocuments store;
   DesktopUserLedger ledger;
   ledger.record("alice", 200);
   ledger.record("bob", 50);
@@ -36,7 +36,7 @@ TEST_CASE("the ledger survives a restart through its document, without expired e
 }
 
 TEST_CASE("a missing ledger is empty; a corrupt one is an error", "[ledger]") {
-  FakeDocuments store;
+  MemoryDocuments store;
   DesktopUserLedger ledger;
   CHECK(ledger.load(store, "users.json", 0));
   CHECK(ledger.size() == 0);

@@ -1,50 +1,40 @@
 #pragma once
-// Fakes and helpers shared by the web dashboard's tests.
+// Fakes and helpers of the web dashboard's tests; the ones every plugin's tests
+// use come from notifyd/testing.
 
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cerrno>
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
-#include <cstring>
-#include <filesystem>
 #include <functional>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "notifyd/sdk/host.hpp"
+#include "notifyd/testing/fake_host.hpp"
+#include "notifyd/testing/http_client.hpp"
+#include "notifyd/testing/png_bytes.hpp"
+#include "notifyd/testing/plugin_config.hpp"
+#include "notifyd/testing/temp_dir.hpp"
 #include "webui_settings.hpp"
 
 namespace notifyd::webui::testing {
 
+using notifyd::testing::png_bytes;
+using notifyd::testing::RawResponse;
+using notifyd::testing::TempDir;
+/// A client of the dashboard on 127.0.0.1.
+using TcpClient = notifyd::testing::HttpClient;
+
 /// The plugin's config: every declared default, with `overrides` set explicitly.
 inline sdk::PluginConfig make_config(const std::map<std::string, sdk::ConfigValue>& overrides = {}) {
-  sdk::ConfigSchema schema;
-  describe_web_settings(schema);
-  std::map<std::string, sdk::ConfigValue, std::less<>> values;
-  for (const auto& key : schema.keys()) values[key.name] = key.default_value;
-  std::vector<std::string> set;
-  for (const auto& [name, value] : overrides) {
-    if (!schema.find(name)) throw std::logic_error("undeclared key in test: " + name);
-    values[name] = value;
-    set.push_back(name);
-  }
-  return sdk::PluginConfig(std::move(values), std::move(set));
+  return notifyd::testing::plugin_config(describe_web_settings, overrides);
 }
 
 /// Validated settings from `overrides`; throws when they are refused.
@@ -53,27 +43,6 @@ inline WebSettings make_settings(const std::map<std::string, sdk::ConfigValue>& 
   if (!settings) throw std::logic_error("settings refused: " + settings.error());
   return std::move(settings).value();
 }
-
-inline const std::string png_bytes = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
-
-/// A fresh directory under /tmp, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/nd-webui-XXXXXX";
-    if (!::mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// A stored history the test fills. Thread-safe.
 class FakeNotifications : public sdk::NotificationService {
@@ -163,166 +132,13 @@ class FakeChecks final : public sdk::CheckService {
   std::vector<sdk::RunRecord> run_records;
 };
 
-/// Collects log lines.
-class FakeLogger : public sdk::Logger {
- public:
-  void write(sdk::LogLevel, std::string_view message) noexcept override {
-    std::lock_guard lock(mutex_);
-    lines_.emplace_back(message);
-  }
-  bool enabled(sdk::LogLevel) const noexcept override { return true; }
-  std::vector<std::string> lines() const {
-    std::lock_guard lock(mutex_);
-    return lines_;
-  }
-  bool contains(std::string_view text) const {
-    std::lock_guard lock(mutex_);
-    for (const auto& line : lines_) {
-      if (line.find(text) != std::string::npos) return true;
-    }
-    return false;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> lines_;
-};
-
-/// Counters and gauges by name and labels.
-class FakeMetrics : public sdk::Metrics {
- public:
-  sdk::Counter& counter(std::string_view name, std::string_view, sdk::MetricLabels labels) noexcept override {
-    std::lock_guard lock(mutex_);
-    auto& slot = counters_[key(name, labels)];
-    if (!slot) slot = std::make_unique<sdk::Counter>();
-    return *slot;
-  }
-  sdk::Gauge& gauge(std::string_view name, std::string_view, sdk::MetricLabels labels) noexcept override {
-    std::lock_guard lock(mutex_);
-    auto& slot = gauges_[key(name, labels)];
-    if (!slot) slot = std::make_unique<sdk::Gauge>();
-    return *slot;
-  }
-  sdk::Histogram& histogram(std::string_view name, std::string_view, std::vector<double> bounds,
-                            sdk::MetricLabels labels) noexcept override {
-    std::lock_guard lock(mutex_);
-    auto& slot = histograms_[key(name, labels)];
-    if (!slot) slot = std::make_unique<sdk::Histogram>(std::move(bounds));
-    return *slot;
-  }
-  std::string render() const noexcept override { return {}; }
-
- private:
-  static std::string key(std::string_view name, const sdk::MetricLabels& labels) {
-    std::string k(name);
-    for (const auto& [label, value] : labels) k += "," + label + "=" + value;
-    return k;
-  }
-  std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<sdk::Counter>> counters_;
-  std::map<std::string, std::unique_ptr<sdk::Gauge>> gauges_;
-  std::map<std::string, std::unique_ptr<sdk::Histogram>> histograms_;
-};
-
-/// Exact and prefix routes, matched as the host's table matches them
-/// (a prefix route's rest is split into segments).
-class FakeRoutes : public sdk::RouteRegistry {
- public:
-  sdk::Status add(sdk::Route route) noexcept override {
-    std::lock_guard lock(mutex_);
-    for (const auto& existing : routes_) {
-      if (existing->method == route.method && existing->path == route.path && (existing->surfaces & route.surfaces)) {
-        return sdk::Status::failure("route " + route.method + " " + route.path + " is already registered");
-      }
-    }
-    routes_.push_back(std::make_unique<sdk::Route>(std::move(route)));
-    return sdk::Status::success();
-  }
-  Match find(sdk::Surface surface, std::string_view method, std::string_view path) const noexcept override {
-    std::lock_guard lock(mutex_);
-    Match match;
-    for (const auto& route : routes_) {
-      if (!(route->surfaces & surface)) continue;
-      std::vector<std::string> params;
-      if (route->prefix) {
-        if (path.size() <= route->path.size() + 1 || !path.starts_with(route->path) || path[route->path.size()] != '/') {
-          continue;
-        }
-        std::string_view rest = path.substr(route->path.size() + 1);
-        while (!rest.empty()) {
-          const auto slash = rest.find('/');
-          params.emplace_back(rest.substr(0, slash));
-          if (slash == std::string_view::npos) break;
-          rest.remove_prefix(slash + 1);
-        }
-      } else if (route->path != path) {
-        continue;
-      }
-      if (route->method != method) {
-        match.path_known = true;
-        continue;
-      }
-      match.route = route.get();
-      match.path_params = std::move(params);
-      return match;
-    }
-    return match;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<sdk::Route>> routes_;
-};
-
-class FakeDocuments : public sdk::DocumentStore {
- public:
-  sdk::Result<std::optional<std::string>> read(std::string_view) const noexcept override {
-    return std::optional<std::string>{};
-  }
-  sdk::Status write(std::string_view, std::string_view) noexcept override { return sdk::Status::success(); }
-  sdk::Status remove(std::string_view) noexcept override { return sdk::Status::success(); }
-  const std::filesystem::path& root() const noexcept override { return root_; }
-
- private:
-  std::filesystem::path root_ = "/nonexistent";
-};
-
-/// A host around a test's io_context.
-class FakeHost : public sdk::Host {
+/// The shared fake host as a front-end instance named "web" sees it.
+class FakeHost : public notifyd::testing::FakeHost<FakeNotifications, FakeChecks> {
  public:
   FakeHost(boost::asio::io_context& io, sdk::PluginConfig config)
-      : io_(io), strand_(boost::asio::make_strand(io)), config_(std::move(config)) {
-    info_.version = "0.0-test";
+      : notifyd::testing::FakeHost<FakeNotifications, FakeChecks>(io, std::move(config), sdk::Kind::frontend, "web") {
+    info.version = "0.0-test";
   }
-
-  const std::string& instance_name() const noexcept override { return name_; }
-  sdk::Kind kind() const noexcept override { return sdk::Kind::frontend; }
-  boost::asio::any_io_executor executor() noexcept override { return strand_; }
-  boost::asio::io_context& io_context() noexcept override { return io_; }
-  sdk::Logger& log() noexcept override { return logger; }
-  const sdk::PluginConfig& config() const noexcept override { return config_; }
-  sdk::DocumentStore& documents() noexcept override { return documents_; }
-  sdk::NotificationService& notifications() noexcept override { return history; }
-  sdk::RouteRegistry& routes() noexcept override { return route_table; }
-  sdk::CheckService& checks() noexcept override { return check_service; }
-  sdk::Metrics& metrics() noexcept override { return metric_registry; }
-  const sdk::DaemonInfo& daemon() const noexcept override { return info_; }
-  bool is_admin(std::string_view user) const noexcept override { return admins.count(std::string(user)) > 0; }
-
-  FakeLogger logger;
-  FakeNotifications history;
-  FakeChecks check_service;
-  FakeRoutes route_table;
-  FakeMetrics metric_registry;
-  std::set<std::string> admins;
-
- private:
-  boost::asio::io_context& io_;
-  boost::asio::any_io_executor strand_;
-  sdk::PluginConfig config_;
-  FakeDocuments documents_;
-  sdk::DaemonInfo info_;
-  std::string name_ = "web";
 };
 
 /// Waits for one response handed to a Responder (from any thread).
@@ -378,110 +194,5 @@ inline std::vector<std::string> headers_of(const sdk::HttpResponse& response, st
   }
   return out;
 }
-
-/// One HTTP response as a client read it.
-struct RawResponse {
-  unsigned status = 0;
-  std::multimap<std::string, std::string> headers;  ///< lower-case names
-  std::string body;
-  std::string header(const std::string& name) const {
-    const auto it = headers.find(name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-};
-
-/// A blocking TCP client on 127.0.0.1 with a receive timeout.
-class TcpClient {
- public:
-  explicit TcpClient(std::uint16_t port, int timeout_ms = 5000) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      const int error = errno;
-      ::close(fd_);
-      throw std::runtime_error("connect: " + std::string(std::strerror(error)));
-    }
-    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~TcpClient() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  TcpClient(const TcpClient&) = delete;
-  TcpClient& operator=(const TcpClient&) = delete;
-
-  void send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) throw std::runtime_error("send failed: " + std::string(std::strerror(errno)));
-      bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-  }
-
-  /// Reads one response; nullopt when the connection ends or times out first.
-  std::optional<RawResponse> read_response() {
-    std::size_t header_end;
-    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
-      if (!fill()) return std::nullopt;
-    }
-    RawResponse response;
-    const std::string head = buffer_.substr(0, header_end);
-    buffer_.erase(0, header_end + 4);
-    std::size_t line_end = head.find("\r\n");
-    response.status = static_cast<unsigned>(std::stoul(head.substr(9, 3)));
-    while (line_end != std::string::npos) {
-      const std::size_t start = line_end + 2;
-      line_end = head.find("\r\n", start);
-      const std::string line = head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
-      const auto colon = line.find(':');
-      if (colon == std::string::npos) continue;
-      std::string name = line.substr(0, colon);
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      std::string value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      response.headers.emplace(name, value);
-    }
-    const std::string length_text = response.header("content-length");
-    const std::size_t length = length_text.empty() ? 0 : std::stoul(length_text);
-    while (buffer_.size() < length) {
-      if (!fill()) return std::nullopt;
-    }
-    response.body = buffer_.substr(0, length);
-    buffer_.erase(0, length);
-    return response;
-  }
-
-  /// True when the server closes the connection before the timeout.
-  bool closed_by_server() {
-    char c;
-    const ssize_t n = ::recv(fd_, &c, 1, 0);
-    return n == 0 || (n < 0 && errno == ECONNRESET);
-  }
-
-  /// Sends one request and reads its response.
-  std::optional<RawResponse> request(const std::string& method, const std::string& target, const std::string& body = {},
-                                     const std::string& extra_headers = {}) {
-    std::string text = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers;
-    if (!body.empty() || method == "POST") text += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-    text += "\r\n" + body;
-    send(text);
-    return read_response();
-  }
-
- private:
-  bool fill() {
-    char chunk[4096];
-    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) return false;
-    buffer_.append(chunk, static_cast<std::size_t>(n));
-    return true;
-  }
-
-  int fd_ = -1;
-  std::string buffer_;
-};
 
 }  // namespace notifyd::webui::testing
