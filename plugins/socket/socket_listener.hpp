@@ -5,9 +5,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
+#include "notifyd/sdk/accept_loop.hpp"
 #include "notifyd/sdk/status.hpp"
 
 namespace notifyd::socket_api {
@@ -30,15 +30,10 @@ class SocketListener : public std::enable_shared_from_this<SocketListener> {
   void stop();
 
  private:
-  void do_accept();
-  void on_accept(boost::beast::error_code ec, boost::asio::local::stream_protocol::socket socket);
-  void on_retry(boost::beast::error_code ec);
   void start_session(boost::asio::local::stream_protocol::socket socket);
   void refuse(boost::asio::local::stream_protocol::socket& socket);
-  void fail(boost::beast::error_code ec, const char* what);
 
-  boost::asio::local::stream_protocol::acceptor acceptor_;
-  boost::asio::steady_timer retry_timer_;
+  std::shared_ptr<sdk::AcceptLoop<boost::asio::local::stream_protocol>> accept_loop_;
   std::shared_ptr<ServerState> state_;
   bool refusing_ = false;       // inside a burst of refused connections
   std::uint64_t refused_ = 0;   // connections refused in this burst

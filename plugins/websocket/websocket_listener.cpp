@@ -1,12 +1,9 @@
 #include "websocket_listener.hpp"
 
 #include <cerrno>
-#include <chrono>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/v6_only.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core/bind_handler.hpp>
 
 #include "desktop_session.hpp"
 #include "server_state.hpp"
@@ -17,12 +14,13 @@ namespace {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
-using namespace std::chrono_literals;
 
 }  // namespace
 
 WebSocketListener::WebSocketListener(net::any_io_executor executor, std::shared_ptr<ServerState> state)
-    : acceptor_(executor), retry_timer_(executor), state_(std::move(state)) {}
+    : state_(std::move(state)) {
+  accept_loop_ = std::make_shared<sdk::AcceptLoop<tcp>>(executor, state_->host.io_context(), state_->host.log());
+}
 
 sdk::Status WebSocketListener::listen() {
   const auto& address = state_->settings.listen;
@@ -30,13 +28,15 @@ sdk::Status WebSocketListener::listen() {
   beast::error_code ec;
   const tcp::endpoint endpoint(net::ip::make_address(address.host, ec), address.port);
   if (ec) return sdk::Status::failure("cannot listen on " + where + ": " + ec.message());
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec && endpoint.address().is_v6()) acceptor_.set_option(net::ip::v6_only(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  auto& acceptor = accept_loop_->acceptor();
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec && endpoint.address().is_v6()) acceptor.set_option(net::ip::v6_only(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    acceptor_.close();
+    beast::error_code ignored;
+    acceptor.close(ignored);
     return sdk::Status::failure("cannot listen on " + where + ": " + ec.message());
   }
   return sdk::Status::success();
@@ -44,49 +44,17 @@ sdk::Status WebSocketListener::listen() {
 
 std::uint16_t WebSocketListener::port() const {
   beast::error_code ec;
-  const auto endpoint = acceptor_.local_endpoint(ec);
+  const auto endpoint = accept_loop_->acceptor().local_endpoint(ec);
   return ec ? 0 : endpoint.port();
 }
 
-void WebSocketListener::run() { do_accept(); }
-
-void WebSocketListener::stop() {
-  beast::error_code ec;
-  acceptor_.close(ec);
-  retry_timer_.cancel();
+void WebSocketListener::run() {
+  accept_loop_->run([weak = weak_from_this()](auto socket) {
+    if (auto self = weak.lock()) self->start_session(std::move(socket));
+  });
 }
 
-void WebSocketListener::do_accept() {
-  if (!acceptor_.is_open()) return;
-  acceptor_.async_accept(net::make_strand(state_->host.io_context()),
-                         beast::bind_front_handler(&WebSocketListener::on_accept, shared_from_this()));
-}
-
-void WebSocketListener::on_accept(beast::error_code ec, tcp::socket socket) {
-  if (ec) {
-    if (ec == net::error::operation_aborted) return;
-    state_->host.log().warn("accept: ", ec.message());
-    if (ec == net::error::no_descriptors || ec == net::error::no_buffer_space || ec == net::error::no_memory ||
-        ec.value() == ENFILE) {
-      // Out of descriptors or memory: accepting again at once would spin.
-      retry_timer_.expires_after(100ms);
-      retry_timer_.async_wait(beast::bind_front_handler(&WebSocketListener::on_retry, shared_from_this()));
-      return;
-    }
-    return do_accept();
-  }
-  try {
-    start_session(std::move(socket));
-  } catch (const std::exception& e) {
-    state_->host.log().error("cannot start a desktop session: ", e.what());
-  }
-  do_accept();
-}
-
-void WebSocketListener::on_retry(beast::error_code ec) {
-  if (ec == net::error::operation_aborted) return;
-  do_accept();
-}
+void WebSocketListener::stop() { accept_loop_->stop(); }
 
 void WebSocketListener::start_session(tcp::socket socket) {
   beast::error_code ec;

@@ -3,12 +3,9 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <chrono>
 #include <string>
 
 #include <boost/asio/ip/v6_only.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core/bind_handler.hpp>
 
 #include "server_state.hpp"
 #include "web_connection.hpp"
@@ -19,7 +16,6 @@ namespace {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
-using namespace std::chrono_literals;
 
 // The complete answer to a plain connection beyond max_connections.
 std::string overload_response() {
@@ -32,21 +28,24 @@ std::string overload_response() {
 }  // namespace
 
 WebListener::WebListener(net::any_io_executor executor, std::shared_ptr<ServerState> state)
-    : acceptor_(executor), retry_timer_(executor), state_(std::move(state)) {}
+    : state_(std::move(state)) {
+  accept_loop_ = std::make_shared<sdk::AcceptLoop<tcp>>(executor, state_->host.io_context(), state_->host.log());
+}
 
 sdk::Status WebListener::open() {
   const auto& listen = state_->settings.listen;
   const tcp::endpoint endpoint(listen.address, listen.port);
   const std::string where = format_host_port(listen.address, listen.port);
   beast::error_code ec;
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec && endpoint.address().is_v6()) acceptor_.set_option(net::ip::v6_only(false), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  auto& acceptor = accept_loop_->acceptor();
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec && endpoint.address().is_v6()) acceptor.set_option(net::ip::v6_only(false), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
     beast::error_code ignored;
-    acceptor_.close(ignored);
+    acceptor.close(ignored);
     return sdk::Status::failure("cannot listen on " + where + ": " + ec.message());
   }
   return sdk::Status::success();
@@ -54,48 +53,16 @@ sdk::Status WebListener::open() {
 
 tcp::endpoint WebListener::local_endpoint() const {
   beast::error_code ec;
-  return acceptor_.local_endpoint(ec);
+  return accept_loop_->acceptor().local_endpoint(ec);
 }
 
-void WebListener::run() { do_accept(); }
-
-void WebListener::stop() {
-  beast::error_code ec;
-  acceptor_.close(ec);
-  retry_timer_.cancel();
+void WebListener::run() {
+  accept_loop_->run([weak = weak_from_this()](auto socket) {
+    if (auto self = weak.lock()) self->start_connection(std::move(socket));
+  });
 }
 
-void WebListener::do_accept() {
-  if (!acceptor_.is_open()) return;
-  acceptor_.async_accept(net::make_strand(state_->host.io_context()),
-                         beast::bind_front_handler(&WebListener::on_accept, shared_from_this()));
-}
-
-void WebListener::on_accept(beast::error_code ec, tcp::socket socket) {
-  if (ec) {
-    if (ec == net::error::operation_aborted) return;
-    state_->host.log().warn("accept: ", ec.message());
-    if (ec == net::error::no_descriptors || ec == net::error::no_buffer_space || ec == net::error::no_memory ||
-        ec.value() == ENFILE) {
-      // Out of descriptors or memory: accepting again at once would spin.
-      retry_timer_.expires_after(100ms);
-      retry_timer_.async_wait(beast::bind_front_handler(&WebListener::on_retry, shared_from_this()));
-      return;
-    }
-    return do_accept();
-  }
-  try {
-    start_connection(std::move(socket));
-  } catch (const std::exception& e) {
-    state_->host.log().error("cannot start a connection: ", e.what());
-  }
-  do_accept();
-}
-
-void WebListener::on_retry(beast::error_code ec) {
-  if (ec == net::error::operation_aborted) return;
-  do_accept();
-}
+void WebListener::stop() { accept_loop_->stop(); }
 
 void WebListener::start_connection(tcp::socket socket) {
   beast::error_code ec;

@@ -5,9 +5,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
+#include "notifyd/sdk/accept_loop.hpp"
 #include "notifyd/sdk/status.hpp"
 
 namespace notifyd::webui {
@@ -32,14 +32,10 @@ class WebListener : public std::enable_shared_from_this<WebListener> {
   void stop();
 
  private:
-  void do_accept();
-  void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
-  void on_retry(boost::beast::error_code ec);
   void start_connection(boost::asio::ip::tcp::socket socket);
   void refuse(boost::asio::ip::tcp::socket& socket);
 
-  boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::steady_timer retry_timer_;
+  std::shared_ptr<sdk::AcceptLoop<boost::asio::ip::tcp>> accept_loop_;
   std::shared_ptr<ServerState> state_;
   bool refusing_ = false;      // inside a burst of refused connections
   std::uint64_t refused_ = 0;  // connections refused in this burst

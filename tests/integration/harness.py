@@ -8,6 +8,7 @@ import pathlib
 import pwd
 import shutil
 import signal
+import sys
 import socket
 import subprocess
 import tempfile
@@ -90,6 +91,7 @@ mode = "0666"
 """
         )
         self.process = None
+        self.ended_by_test = False
 
     def start(self, wait=True):
         self.stdout = open(self.stdout_path, "ab")
@@ -118,6 +120,7 @@ mode = "0666"
         return request(self.socket_path, method, target, body, headers, timeout)
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
+        self.ended_by_test = True
         if self.process is None or self.process.poll() is not None:
             return self.process.returncode if self.process else None
         self.process.send_signal(sig)
@@ -128,6 +131,7 @@ mode = "0666"
             self.stderr.close()
 
     def kill(self):
+        self.ended_by_test = True
         self.process.kill()
         self.process.wait()
         self.stdout.close()
@@ -181,6 +185,10 @@ class DaemonTestCase(unittest.TestCase):
         for daemon in self.daemons:
             if daemon.process and daemon.process.poll() is None:
                 daemon.kill()
+            elif daemon.process and not daemon.ended_by_test:
+                # It died on its own: whatever the test said, its log tells why.
+                sys.stderr.write(f"notifyd exited by itself with {daemon.process.returncode}; its log:\n"
+                                 f"{daemon.log()[-8000:]}\n")
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def daemon(self, plugins_toml="", **kwargs):

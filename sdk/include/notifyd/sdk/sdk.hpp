@@ -1,6 +1,7 @@
 #pragma once
 // Everything a plugin or native check needs, in one include.
 
+#include "notifyd/sdk/accept_loop.hpp"
 #include "notifyd/sdk/check_result.hpp"
 #include "notifyd/sdk/check_service.hpp"
 #include "notifyd/sdk/config.hpp"
