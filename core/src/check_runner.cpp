@@ -76,8 +76,25 @@ void CheckRunner::load_history() {
     log_.error("cannot load run history: ", latest.error());
     return;
   }
-  std::lock_guard lock(mutex_);
-  for (auto& run : latest.value()) states_[{run.user, run.check}].last_run = std::move(run);
+  for (auto& run : latest.value()) {
+    // A failure streak that was running before a restart goes on from where
+    // it stood, so its owner is neither told twice nor left without the
+    // recovery notice. Counting up to the alert threshold is enough.
+    std::uint32_t failures = 0;
+    if (is_failure(run.outcome) && settings_.failure_alert_after > 0) {
+      auto recent = store_.runs(run.user, run.check, settings_.failure_alert_after);
+      if (recent) {
+        for (const auto& earlier : recent.value()) {
+          if (!is_failure(earlier.outcome)) break;
+          ++failures;
+        }
+      }
+    }
+    std::lock_guard lock(mutex_);
+    auto& state = states_[{run.user, run.check}];
+    state.failures_in_a_row = failures;
+    state.last_run = std::move(run);
+  }
 }
 
 void CheckRunner::stop() {

@@ -29,7 +29,8 @@ class CheckRunner {
   CheckRunner(NotificationStore& store, sdk::NotificationService& notifications, sdk::DocumentStore& documents,
               const CheckSettings& settings, sdk::Logger& log, sdk::Metrics& metrics);
 
-  /// Loads the newest run of every check from the store.
+  /// Loads the newest run of every check, and each check's current failure
+  /// streak, from the store.
   void load_history();
   /// Refuses runs from now on (shutdown); queued runs fail.
   void stop();

@@ -70,7 +70,7 @@ sdk::CheckExecution failed(Status status, std::string error) {
 }
 
 struct Fixture {
-  Fixture() {
+  explicit Fixture(std::filesystem::path data_dir = {}) : services({}, std::move(data_dir)) {
     services.check_settings.max_concurrent = 2;
     host = services.host("bot", sdk::Kind::channel);
     services.pipeline->add_channel("bot", channel, host->executor());
@@ -188,6 +188,44 @@ TEST_CASE("the owner hears about a check failing three times in a row, and about
   f.run("flaky");
   REQUIRE(f.services.run_until([&] { return f.channel.delivered().size() == 2; }));
   CHECK(f.services.pipeline->history({"root", 1, 0, 0}).value()[0].notification.title == "Check flaky recovered");
+}
+
+TEST_CASE("a failure streak survives a restart: no second alert, and the recovery is still told") {
+  test::TempDir data;
+  {
+    Fixture before(data.path());
+    before.provider.executions["flaky"] = exited("", 1);
+    for (int i = 0; i < 3; ++i) before.run("flaky");
+    REQUIRE(before.services.run_until([&] { return before.channel.delivered().size() == 1; }));
+  }
+  Fixture after(data.path());
+  after.services.checks->load_history();
+  after.provider.executions["flaky"] = exited("", 1);
+  after.run("flaky");
+  after.provider.executions["flaky"] = exited("{\"notify\": false}");
+  after.run("flaky");
+  auto history = [&] { return after.services.pipeline->history({"root", 10, 0, 0}).value(); };
+  REQUIRE(after.services.run_until([&] { return history().size() == 2; }));
+  after.services.run_until([] { return false; }, std::chrono::milliseconds(200));
+  REQUIRE(history().size() == 2);
+  CHECK(history()[0].notification.title == "Check flaky recovered");
+  CHECK(history()[1].notification.title == "Check flaky is failing");
+}
+
+TEST_CASE("a streak shorter than the threshold goes on counting after a restart") {
+  test::TempDir data;
+  {
+    Fixture before(data.path());
+    before.provider.executions["flaky"] = exited("", 1);
+    for (int i = 0; i < 2; ++i) before.run("flaky");
+  }
+  Fixture after(data.path());
+  after.services.checks->load_history();
+  after.provider.executions["flaky"] = exited("", 1);
+  after.run("flaky");
+  auto history = [&] { return after.services.pipeline->history({"root", 10, 0, 0}).value(); };
+  REQUIRE(after.services.run_until([&] { return history().size() == 1; }));
+  CHECK(history()[0].notification.title == "Check flaky is failing");
 }
 
 TEST_CASE("an unknown check is an error, not a run") {
