@@ -34,6 +34,9 @@ constexpr std::uint32_t upgrade_header_limit = 8 * 1024;
 constexpr std::chrono::milliseconds close_grace{2000};
 // A read buffer larger than this is released after the message is handled.
 constexpr std::size_t keep_read_capacity = 1024;
+// Largest message before auth: the auth message (a token of at most 4 KiB),
+// so an unauthenticated connection cannot make its read buffer grow further.
+constexpr std::size_t auth_message_limit = 8 * 1024;
 
 const SendQueue::Frame& ping_frame() {
   static const SendQueue::Frame frame = std::make_shared<const std::string>(ping_message());
@@ -113,7 +116,9 @@ void DesktopSession<Stream>::on_upgrade_request(beast::error_code ec, std::size_
   const auto& request = upgrade_->get();
   if (!ws::is_upgrade(request)) return refuse_upgrade(426, "this is the notifyd desktop WebSocket endpoint");
   const auto& allowed = state_->settings.allowed_origins;
-  if (!allowed.empty()) {
+  // Browsers always send Origin; the desktop app (like any non-browser
+  // client) sends none, and cannot be the cross-site page this guards against.
+  if (!allowed.empty() && request.count(http::field::origin) > 0) {
     const auto origin = request[http::field::origin];
     const bool known = std::any_of(allowed.begin(), allowed.end(), [&](const std::string& o) { return o == origin; });
     if (!known) {
@@ -133,7 +138,7 @@ void DesktopSession<Stream>::on_upgrade_request(beast::error_code ec, std::size_
   ws_.set_option(ws::stream_base::decorator([](ws::response_type& response) {
     response.set(http::field::server, "notifyd");
   }));
-  ws_.read_message_max(settings.max_frame);
+  ws_.read_message_max(std::min(settings.max_frame, auth_message_limit));
   ws_.auto_fragment(false);
   ws_.async_accept(request, beast::bind_front_handler(&DesktopSession::on_accept, this->shared_from_this()));
 }
@@ -187,7 +192,7 @@ void DesktopSession<Stream>::on_read(beast::error_code ec, std::size_t) {
                               ": no answer to protocol pings");
     } else if (ec == ws::error::message_too_big) {
       state_->host.log().info("closed the desktop connection of ", user_.empty() ? "an unauthenticated client" : user_,
-                              " from ", peer(), ": a message was larger than ", state_->settings.max_frame, " bytes");
+                              " from ", peer(), ": a message was larger than ", ws_.read_message_max(), " bytes");
     } else {
       fail(ec, "read");
     }
@@ -245,6 +250,7 @@ void DesktopSession<Stream>::handle_auth(const ClientMessage& message) {
   }
   user_ = std::move(claims->subject);
   phase_ = Phase::live;
+  ws_.read_message_max(state_->settings.max_frame);
   state_->remember_token(user_, claims->expires_at);
   if (log.enabled(sdk::LogLevel::debug)) log.debug(user_, " connected from ", peer());
   arm_timer(state_->settings.ping_interval);
@@ -259,7 +265,7 @@ void DesktopSession<Stream>::replay_since(std::uint64_t since) {
   // replay is queued: held behind it, and dropped when the replay covered it.
   const auto& settings = state_->settings;
   auto replay = collect_replay(state_->host.notifications(), user_, state_->host.instance_name(), since,
-                               settings.replay_limit);
+                               settings.replay_limit, settings.replay_bytes);
   ReplaySummary summary;
   if (!replay) {
     state_->host.log().warn("cannot replay ", user_, "'s notifications after ", since, ": ", replay.error());
@@ -269,8 +275,7 @@ void DesktopSession<Stream>::replay_since(std::uint64_t since) {
   }
   summary.count = replay->notifications.size();
   summary.truncated = replay->truncated;
-  replay_first_ = replay->first_id;
-  replay_last_ = replay->last_id;
+  replayed_ = replay->coverage;
   state_->replayed.inc(summary.count);
   if (state_->host.log().enabled(sdk::LogLevel::debug)) {
     state_->host.log().debug("replaying ", summary.count, " notification(s) after ", since, " to ", user_,
@@ -350,7 +355,7 @@ void DesktopSession<Stream>::send_notification(std::shared_ptr<const std::string
 template <class Stream>
 void DesktopSession<Stream>::on_notification(std::shared_ptr<const std::string> frame, std::uint64_t id) {
   if (phase_ != Phase::live) return;
-  if (replay_last_ != 0 && id >= replay_first_ && id <= replay_last_) return;
+  if (replayed_.covers(id)) return;
   if (backlog_) {
     if (backlog_->held.size() >= state_->settings.send_queue_frames) {
       state_->overflow_drops.inc();
@@ -391,14 +396,9 @@ void DesktopSession<Stream>::refill() {
       notification = sdk::Notification{};
       ++backlog_->next;
     } else if (!backlog_->held.empty()) {
-      // Held live frames follow the replay in arrival order.
-      std::vector<SendQueue::Frame> held = std::move(backlog_->held);
-      backlog_.reset();
-      for (auto& live : held) {
-        enqueue(std::move(live));
-        if (phase_ == Phase::closed) return;
-      }
-      return;
+      // Held live frames follow the replay in arrival order, as room frees up.
+      if (!queue_.push(backlog_->held.front())) return;
+      backlog_->held.pop_front();
     } else {
       backlog_.reset();
       return;

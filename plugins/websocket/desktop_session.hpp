@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <deque>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -21,6 +22,7 @@
 #include "client_message.hpp"
 #include "desktop_connection.hpp"
 #include "notifyd/sdk/notification.hpp"
+#include "replay.hpp"
 #include "send_queue.hpp"
 
 namespace notifyd::websocket {
@@ -63,7 +65,7 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   struct Backlog {
     std::vector<sdk::Notification> replay;
     std::size_t next = 0;
-    std::vector<SendQueue::Frame> held;
+    std::deque<SendQueue::Frame> held;  ///< live frames that arrived during the replay
   };
 
   void init();
@@ -105,8 +107,7 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   std::shared_ptr<ServerState> state_;
   SendQueue queue_;
   std::string user_;
-  std::uint64_t replay_first_ = 0;  // live deliveries of ids in [first, last] were replayed already
-  std::uint64_t replay_last_ = 0;
+  ReplayCoverage replayed_;  ///< live deliveries it covers are not sent again
   std::uint32_t unanswered_pings_ = 0;
   Phase phase_ = Phase::handshake;
   bool writing_ = false;

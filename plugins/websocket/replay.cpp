@@ -6,6 +6,8 @@ namespace notifyd::websocket {
 namespace {
 
 constexpr std::uint32_t page_size = 500;
+// What a replayed notification costs besides its text (object, frame's fields).
+constexpr std::size_t per_notification_bytes = 256;
 
 bool routed_to(const sdk::HistoryEntry& entry, std::string_view channel) {
   return std::any_of(entry.deliveries.begin(), entry.deliveries.end(),
@@ -15,8 +17,16 @@ bool routed_to(const sdk::HistoryEntry& entry, std::string_view channel) {
 }  // namespace
 
 sdk::Result<Replay> collect_replay(const sdk::NotificationService& history, std::string_view user,
-                                   std::string_view channel, std::uint64_t since, std::uint32_t limit) {
+                                   std::string_view channel, std::uint64_t since, std::uint32_t limit,
+                                   std::size_t max_bytes) {
   Replay replay;
+  sdk::HistoryQuery newest;  // every user's: ids are global
+  newest.limit = 1;
+  auto top = history.history(newest);
+  if (!top) return sdk::Result<Replay>::failure(top.error());
+  if (top.value().empty() || since > top.value().front().notification.id) since = 0;
+  replay.coverage.acknowledged = since;
+
   sdk::HistoryQuery query;
   query.user = std::string(user);
   query.limit = page_size;
@@ -29,6 +39,7 @@ sdk::Result<Replay> collect_replay(const sdk::NotificationService& history, std:
     replay.truncated = !page.value().empty() && page.value().front().notification.id > since;
     return replay;
   }
+  std::size_t bytes = 0;
   for (std::uint32_t pages = 0; !finished; ++pages) {
     if (pages == max_replay_pages) {
       replay.truncated = true;
@@ -42,20 +53,24 @@ sdk::Result<Replay> collect_replay(const sdk::NotificationService& history, std:
         break;
       }
       if (!routed_to(entry, channel)) continue;
-      if (replay.notifications.size() == limit) {
+      auto& n = entry.notification;
+      const std::size_t size = n.title.size() + n.message.size() + n.source.size() + per_notification_bytes;
+      if (replay.notifications.size() == limit || (!replay.notifications.empty() && bytes + size > max_bytes)) {
         replay.truncated = true;
         finished = true;
         break;
       }
-      replay.notifications.push_back(std::move(entry.notification));
+      bytes += size;
+      n.data_json = {};
+      replay.notifications.push_back(std::move(n));
     }
     if (page.value().size() < query.limit || page.value().empty()) break;
     query.before_id = page.value().back().notification.id;
   }
   std::reverse(replay.notifications.begin(), replay.notifications.end());
   if (!replay.notifications.empty()) {
-    replay.first_id = replay.notifications.front().id;
-    replay.last_id = replay.notifications.back().id;
+    replay.coverage.first_id = replay.notifications.front().id;
+    replay.coverage.last_id = replay.notifications.back().id;
   }
   return replay;
 }

@@ -6,6 +6,7 @@ import json
 import os
 import pathlib
 import pwd
+import re
 import shutil
 import signal
 import sys
@@ -66,6 +67,10 @@ class Daemon:
         self.config_path = self.workdir / "notifyd.toml"
         self.stdout_path = self.workdir / "stdout.log"
         self.stderr_path = self.workdir / "stderr.log"
+        # Quick retries unless the test sets its own.
+        fast_retries = "\n".join(f"{key} = {value}" for key, value in
+                                  (("retry_initial", '"20ms"'), ("retry_max", '"200ms"'))
+                                  if not re.search(rf"^\s*{key}\s*=", pipeline_toml, re.M))
         self.config_path.write_text(
             f"""
 [daemon]
@@ -76,8 +81,7 @@ shutdown_timeout = "5s"
 {daemon_extra}
 
 [pipeline]
-retry_initial = "20ms"
-retry_max = "200ms"
+{fast_retries}
 {pipeline_toml}
 
 [[plugin]]

@@ -60,6 +60,7 @@ class FakeNotifications : public sdk::NotificationService {
     entry.notification.user = user;
     entry.notification.message = message;
     entry.notification.created_at_ms = 1'700'000'000'000;
+    entry.notification.data_json = R"({"rows":3})";
     for (auto& channel : channels) entry.deliveries.push_back({std::move(channel), "pending", 0, "", 0});
     entries_.push_back(std::move(entry));
     return last_id_;
