@@ -98,7 +98,7 @@ for ((i = 2; i <= runs; i++)); do
   run "$work/data$i" "" "data directory on disk, run $i of $runs"
 done
 echo "websocket: end-to-end p99 over the $runs runs on disk: ${p99s[*]} ms; median $(printf '%s\n' "${p99s[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p") ms (target ≤ 10)"
-# The same with the data directory in memory: SQLite's fsync (synchronous=FULL)
+# The same with the data directory in memory: the store's fdatasync
 # costs nothing there, which shows what the channel itself adds.
 if [[ -d /dev/shm ]]; then
   shm=$(mktemp -d /dev/shm/notifyd-wsbench.XXXXXX)
