@@ -168,7 +168,12 @@ sdk::Result<SpawnedChild> WarmInterpreter::run(const std::string& script,
   status.value().write.reset();
 
   const int status_fd = status.value().read.get();
-  if (!wait_readable(status_fd, fork_timeout)) return Failure::failure("the warm interpreter did not fork in time");
+  if (!wait_readable(status_fd, fork_timeout)) {
+    // Stopped or stuck (its user's processes can signal it): it is our own
+    // unreaped child, so the pid is still its own. The pool replaces it.
+    ::kill(process_.pid, SIGKILL);
+    return Failure::failure("the warm interpreter did not fork in time; it was stopped and will be replaced");
+  }
   std::int32_t pid = 0;
   ssize_t n;
   do {

@@ -14,10 +14,18 @@
 
 
 def serve():
+    import sys
+    # `<interpreter> -` puts the working directory (the user's home) first on
+    # the path: none of its modules may stand in for the ones imported here,
+    # and a run gets the path `<interpreter> <script>` would have.
+    if sys.path and sys.path[0] == "":
+        del sys.path[0]
+    import atexit
+    import builtins
     import os
     import select
     import signal
-    import sys
+    import types
     import _socket
 
     control = _socket.socket(fileno=4)
@@ -104,9 +112,9 @@ def serve():
         else:
             os.close(status)
 
-    # Never returns: the run ends with SystemExit, which unwinds to the top
-    # level as it would in `<interpreter> <script>`, so nothing on the way may
-    # catch it or close descriptors.
+    # Never returns: the run ends in `finish`, with os._exit or a SystemExit
+    # that unwinds to the top level as it would in `<interpreter> <script>`,
+    # so nothing on the way may catch it or close descriptors.
     def become_script(script, environment, stdout, stderr):
         os.setsid()
         signal.set_wakeup_fd(-1)
@@ -128,26 +136,27 @@ def serve():
         sys.argv[:] = [script]
         if hasattr(sys, "orig_argv"):
             sys.orig_argv[:] = [interpreter, script]
-        sys.path[0] = os.path.dirname(os.path.realpath(script))
+        sys.path.insert(0, os.path.dirname(os.path.realpath(script)))
         try:
             with open(script, "rb") as file:
                 source = file.read()
         except OSError as error:
             sys.stderr.write(f"{sys.executable}: can't open file {script!r}: [Errno {error.errno}] {error.strerror}\n")
-            raise SystemExit(2)
-        main = sys.modules["__main__"]
-        namespace = main.__dict__
-        builtins = namespace["__builtins__"]
+            finish(2)
+        # A module of its own: this program's globals stay apart from the
+        # script's, whatever names the script binds.
         from importlib.machinery import SourceFileLoader
-        loader = SourceFileLoader("__main__", script)
-        namespace.clear()
-        namespace.update(__name__="__main__", __doc__=None, __package__=None, __loader__=loader, __spec__=None,
-                         __file__=script, __cached__=None, __builtins__=builtins)
+        main = types.ModuleType("__main__")
+        main.__dict__.update(__package__=None, __loader__=SourceFileLoader("__main__", script), __spec__=None,
+                             __file__=script, __cached__=None, __builtins__=builtins)
+        program = sys.modules["__main__"]  # noqa: F841 -- kept alive: this function's globals are its dict
+        sys.modules["__main__"] = main
+        sys.addaudithook(watch_writes)
         try:
-            code = compile(source, script, "exec")
-            exec(code, namespace)
-        except SystemExit:
-            raise
+            exec(compile(source, script, "exec"), main.__dict__)
+            status = 0
+        except SystemExit as stop:
+            status = exit_status(stop)
         except BaseException as error:
             # The script's own frames only, as `python <script>` would print them.
             if isinstance(error, SyntaxError) or error.__traceback__ is None:
@@ -155,8 +164,51 @@ def serve():
             else:
                 error.__traceback__ = error.__traceback__.tb_next
             sys.excepthook(type(error), error, error.__traceback__)
-            raise SystemExit(1)
-        raise SystemExit(0)
+            status = 1
+        finish(status)
+
+    # What `<interpreter> <script>` makes of a SystemExit that ends the script.
+    def exit_status(stop):
+        if stop.code is None:
+            return 0
+        if isinstance(stop.code, int):
+            return stop.code & 0xFF
+        try:
+            sys.stderr.write(f"{stop.code}\n")
+        except Exception:
+            pass
+        return 1
+
+    # Whether the script opened a file for writing (bytecode caches aside).
+    wrote_files = []
+
+    def watch_writes(event, args):
+        if event != "open" or wrote_files:
+            return
+        path, mode, flags = args
+        writing = any(c in mode for c in "wax+") if isinstance(mode, str) else bool(flags & (os.O_WRONLY | os.O_RDWR))
+        if writing and "__pycache__" not in os.fsdecode(path if isinstance(path, (str, bytes)) else ""):
+            wrote_files.append(True)
+
+    # Ends a run the way the interpreter ends: non-daemon threads are joined,
+    # atexit callbacks run, standard streams are flushed (status 120 when that
+    # fails). Tearing down the heap it shares with this server would copy
+    # every page of it, so that step is skipped, unless the script may have
+    # left a file open for writing: its buffers are flushed by that teardown.
+    def finish(status):
+        if wrote_files:
+            raise SystemExit(status)
+        threading = sys.modules.get("threading")
+        if threading is not None:
+            threading._shutdown()
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                if stream is not None:
+                    stream.flush()
+            except Exception:
+                status = 120
+        os._exit(status)
 
     def handle(message, descriptors):
         fields = message.split(b"\0")

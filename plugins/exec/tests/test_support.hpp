@@ -40,6 +40,12 @@ inline void write_file(const std::filesystem::path& path, const std::string& tex
   ::chmod(path.c_str(), mode);
 }
 
+/// The whole content of `path` (empty when it cannot be read).
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 /// The name of the user running the tests.
 inline std::string current_user() {
   const passwd* entry = ::getpwuid(::geteuid());

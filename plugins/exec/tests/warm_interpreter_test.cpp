@@ -54,7 +54,7 @@ std::shared_ptr<WarmInterpreter> started(const SpawnPlan& plan) {
 constexpr const char* introspection = R"("""A docstring."""
 import atexit, os, pickle, sys
 print(__name__, __file__, __doc__, __package__, __spec__, __cached__)
-print(sys.argv, sys.orig_argv, sys.path[0], os.getcwd(), sys.stdin.read() == "")
+print(sys.argv, sys.orig_argv, sys.path, os.getcwd(), sys.stdin.read() == "")
 with open("/proc/self/cmdline", "rb") as cmdline:
     print(cmdline.read().rstrip(b"\0"))
 print(sorted(os.environ.items()))
@@ -95,8 +95,16 @@ TEST_CASE("a warm run fails the way `python <script>` fails", "[warm]") {
   write_file(dir / "exits.py", "import sys\nprint('bye')\nsys.exit(3)\n");
   write_file(dir / "message.py", "raise SystemExit('no data')\n");
   write_file(dir / "killed.py", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n");
+  // Names the script binds are its own, even those of builtins.
+  write_file(dir / "thread.py",
+             "import threading, time\n"
+             "threading.Thread(target=lambda: (time.sleep(0.2), print('from a thread'))).start()\n");
+  write_file(dir / "big_exit.py", "import sys\nprint('x' * 100000)\nsys.exit(300)\n");
+  write_file(dir / "rebinds.py", "type = 'daily'\nisinstance = SystemExit = BaseException = None\nraise KeyError(type)\n");
   auto interpreter = started(python_plan(dir, "raises.py"));
-  for (const char* script : {"raises.py", "syntax.py", "exits.py", "message.py", "killed.py", "missing.py"}) {
+  for (const char* script :
+       {"raises.py", "syntax.py", "exits.py", "message.py", "killed.py", "missing.py", "rebinds.py", "thread.py",
+        "big_exit.py"}) {
     INFO(script);
     const SpawnPlan plan = python_plan(dir, script);
     const auto expected = cold(plan);
@@ -106,6 +114,41 @@ TEST_CASE("a warm run fails the way `python <script>` fails", "[warm]") {
     CHECK(execution.stderr_tail == expected.stderr_tail);
     CHECK(execution.error == expected.error);
   }
+}
+
+TEST_CASE("a file a warm run leaves open for writing is flushed, as at the end of `python <script>`", "[warm]") {
+  TempDir dir;
+  write_file(dir / "unclosed.py",
+             "import os\n"
+             "state = open(os.path.join(os.path.dirname(__file__), 'state.txt'), 'w')\n"
+             "state.write('last_sent=1')\n"
+             "print('{\"notify\": false}')\n");
+  const SpawnPlan plan = python_plan(dir, "unclosed.py");
+  const auto expected = cold(plan);
+  REQUIRE(read_file(dir / "state.txt") == "last_sent=1");
+  std::filesystem::remove(dir / "state.txt");
+  auto interpreter = started(plan);
+  const auto execution = warm(*interpreter, plan);
+  CHECK(execution.exit_code == 0);
+  CHECK(execution.output == expected.output);
+  CHECK(read_file(dir / "state.txt") == "last_sent=1");
+}
+
+TEST_CASE("modules in the home directory do not stand in for the interpreter's own", "[warm]") {
+  TempDir home;
+  for (const char* module : {"select.py", "signal.py", "types.py", "ctypes.py"}) {
+    write_file(home / module, "raise ImportError('the home directory was searched')\n");
+  }
+  std::filesystem::create_directory(home / "checks");
+  write_file(home / "checks" / "probe.py", "import sys\nprint(sys.path[0])\n");
+  const SpawnPlan plan = python_plan(home, "checks/probe.py");
+  const auto expected = cold(plan);
+  REQUIRE(expected.exit_code == 0);
+  auto interpreter = started(plan);
+  const auto execution = warm(*interpreter, plan);
+  CHECK(execution.exit_code == 0);
+  CHECK(execution.output == expected.output);
+  CHECK(execution.stderr_tail.empty());
 }
 
 TEST_CASE("a warm run's process group is stopped at the timeout, forked children too", "[warm]") {
