@@ -196,7 +196,7 @@ void CheckRunner::run(std::string_view user, std::string_view name, std::string 
       job->record.started_at_ms = now_ms();
       job->record.outcome = "skipped";
       job->record.detail = "the previous run is still going";
-      store_.insert_run(job->record, [job](sdk::Status status) {
+      store_.insert_run(job->record, settings_.runs_per_check, [job](sdk::Status status) {
         if (!status) return job->done(sdk::Result<sdk::RunRecord>::failure(status.message));
         job->done(job->record);
       });
@@ -335,7 +335,7 @@ void CheckRunner::finish(std::shared_ptr<Job> job) {
       .histogram("check_run_duration_seconds", "How long check runs take",
                  {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})
       .observe(static_cast<double>(job->record.duration_ms) / 1000.0);
-  store_.insert_run(job->record, [this, job](sdk::Status status) {
+  store_.insert_run(job->record, settings_.runs_per_check, [this, job](sdk::Status status) {
     {
       std::lock_guard lock(mutex_);
       auto& state = states_[{job->record.user, job->record.check}];

@@ -137,7 +137,7 @@ sdk::ConfigSchema pipeline_schema() {
       .integer("max_in_flight", 32, "Deliveries in progress at once per channel")
       .integer("outbox_memory_items", 10000, "Queued deliveries kept in memory per channel; the rest wait on disk")
       .integer("history_max_count", 100000, "Notifications kept in history")
-      .duration("history_max_age", 720h, "Notifications older than this are removed from history");
+      .duration("history_max_age", 720h, "Notifications and check runs older than this are removed from history");
   return schema;
 }
 
@@ -145,6 +145,7 @@ sdk::ConfigSchema checks_schema() {
   sdk::ConfigSchema schema;
   schema.summary("Checks: how many run at once, failure alerts, images.")
       .integer("max_concurrent", 8, "Checks running at once; more wait in a queue")
+      .integer("runs_per_check", 1000, "Runs kept in each check's history (also bounded by [pipeline] history_max_age)")
       .integer("failure_alert_after", 3, "Failed runs in a row before the owner is told (and told again on recovery); 0 = never")
       .integer("image_max_bytes", 10 << 20, "Largest image a check may attach");
   return schema;
@@ -223,6 +224,7 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
     c.max_concurrent = positive<std::uint32_t>(view.integer("max_concurrent"), 8);
     c.failure_alert_after = static_cast<std::uint32_t>(std::max<std::int64_t>(view.integer("failure_alert_after"), 0));
     c.image_max_bytes = positive<std::uint64_t>(view.integer("image_max_bytes"), 10u << 20);
+    c.runs_per_check = positive<std::uint32_t>(view.integer("runs_per_check"), 1000);
   }
 
   std::set<std::string> names;

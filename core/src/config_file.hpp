@@ -43,6 +43,7 @@ struct CheckSettings {
   std::uint32_t max_concurrent = 8;
   std::uint32_t failure_alert_after = 3;  ///< 0 = no failure alerts
   std::uint64_t image_max_bytes = 10u << 20;
+  std::uint32_t runs_per_check = 1000;    ///< newest runs kept in each check's history
 };
 
 /// One `[[plugin]]` table before its plugin's schema is known.

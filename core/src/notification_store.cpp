@@ -121,12 +121,15 @@ struct NotificationStore::Statements {
         insert_run(db.prepare("INSERT INTO runs(" + std::string(run_columns) +
                               ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")),
         delete_old_runs(db.prepare("DELETE FROM runs WHERE started_at < ?1")),
+        delete_surplus_runs(db.prepare(
+            "DELETE FROM runs WHERE user = ?1 AND check_name = ?2 AND id <= (SELECT id FROM runs WHERE user = ?1 "
+            "AND check_name = ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3)")),
         max_run_id(db.prepare("SELECT coalesce(max(id), 0) FROM runs")) {}
 
   SqliteStatement begin, commit, rollback;
   SqliteStatement insert_notification, insert_delivery, update_delivery, insert_attempt;
   SqliteStatement select_prunable, delete_notification, delete_deliveries, delete_attempts, max_id;
-  SqliteStatement insert_run, delete_old_runs, max_run_id;
+  SqliteStatement insert_run, delete_old_runs, delete_surplus_runs, max_run_id;
 };
 
 NotificationStore::NotificationStore(std::filesystem::path data_dir, sdk::Logger& log)
@@ -343,9 +346,10 @@ std::uint64_t NotificationStore::next_run_id() {
   return next_run_id_++;
 }
 
-void NotificationStore::insert_run(sdk::RunRecord run, std::function<void(sdk::Status)> done) {
+void NotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_per_check,
+                                   std::function<void(sdk::Status)> done) {
   WriteOp op;
-  op.apply = [this, run = std::move(run)](std::string& error) {
+  op.apply = [this, run = std::move(run), keep_per_check](std::string& error) {
     auto& statement = statements_->insert_run;
     statement.bind(1, static_cast<std::int64_t>(run.id))
         .bind(2, run.user)
@@ -359,6 +363,12 @@ void NotificationStore::insert_run(sdk::RunRecord run, std::function<void(sdk::S
         .bind(10, run.stderr_tail)
         .bind(11, static_cast<std::int64_t>(run.notification_id));
     if (!statement.run()) {
+      error = writer_db_.error();
+      return false;
+    }
+    auto& surplus = statements_->delete_surplus_runs;
+    surplus.bind(1, run.user).bind(2, run.check).bind(3, static_cast<std::int64_t>(std::max(keep_per_check, 1u)));
+    if (!surplus.run()) {
       error = writer_db_.error();
       return false;
     }

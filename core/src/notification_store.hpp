@@ -69,8 +69,9 @@ class NotificationStore {
                        std::string error, std::string attempt_outcome);
   /// A fresh id for a check run that is about to start.
   std::uint64_t next_run_id();
-  /// Stores a finished run (its id from `next_run_id`); `done` after the commit.
-  void insert_run(sdk::RunRecord run, std::function<void(sdk::Status)> done);
+  /// Stores a finished run (its id from `next_run_id`) and drops that
+  /// check's runs beyond the newest `keep_per_check`; `done` after the commit.
+  void insert_run(sdk::RunRecord run, std::uint32_t keep_per_check, std::function<void(sdk::Status)> done);
   /// Recent runs, newest first; empty `check` = all of `user`'s checks.
   sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view check,
                                                 std::uint32_t limit) const;

@@ -82,6 +82,41 @@ TEST_CASE("inserted notifications are durable, ordered and queryable") {
   CHECK(store.pending("bot", first_id, 10).value().size() == 2);
 }
 
+TEST_CASE("a check keeps its newest runs, and retention removes old ones") {
+  OpenStore open;
+  auto& store = open.store;
+  const auto run = [&](std::int64_t started_at_ms, std::string check = "disk") {
+    sdk::RunRecord record;
+    record.id = store.next_run_id();
+    record.user = "alice";
+    record.check = std::move(check);
+    record.trigger = "schedule";
+    record.started_at_ms = started_at_ms;
+    record.outcome = "quiet";
+    auto stored = std::make_shared<std::promise<sdk::Status>>();  // the writer may still hold it as this returns
+    store.insert_run(record, 4, [stored](sdk::Status status) { stored->set_value(std::move(status)); });
+    CHECK(stored->get_future().get().ok);
+    return record.id;
+  };
+  const auto kept = [&](const std::string& check) {
+    std::vector<std::uint64_t> ids;
+    const auto runs = store.runs("alice", check, 100);
+    for (const auto& r : runs.value()) ids.push_back(r.id);
+    return ids;
+  };
+  std::vector<std::uint64_t> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(run(1'000 + i));
+  const auto other = run(1'000, "load");
+  CHECK(kept("disk") == std::vector<std::uint64_t>{ids[5], ids[4], ids[3], ids[2]});
+  CHECK(kept("load") == std::vector<std::uint64_t>{other});
+
+  std::promise<void> pruned;
+  store.prune(1'005, 100, [&](std::size_t) { pruned.set_value(); });
+  pruned.get_future().get();
+  CHECK(kept("disk") == std::vector<std::uint64_t>{ids[5]});
+  CHECK(kept("load").empty());
+}
+
 TEST_CASE("retention removes old delivered notifications and their images, never pending ones") {
   OpenStore open;
   auto& store = open.store;
