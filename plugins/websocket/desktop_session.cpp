@@ -249,6 +249,7 @@ void DesktopSession<Stream>::handle_auth(const ClientMessage& message) {
     return refuse_auth("Too many connections");
   }
   user_ = std::move(claims->subject);
+  token_expires_at_ = claims->expires_at;
   phase_ = Phase::live;
   ws_.read_message_max(state_->settings.max_frame);
   state_->remember_token(user_, claims->expires_at);
@@ -332,6 +333,10 @@ void DesktopSession<Stream>::on_deadline(beast::error_code ec) {
 
 template <class Stream>
 void DesktopSession<Stream>::heartbeat() {
+  if (now_epoch_ms() / 1000 >= token_expires_at_) {
+    state_->host.log().info("closed ", user_, "'s desktop connection from ", peer(), ": its token expired");
+    return refuse_auth("Token expired");
+  }
   if (unanswered_pings_ >= state_->settings.max_missed_pongs) {
     state_->heartbeat_drops.inc();
     state_->host.log().info("dropped ", user_, "'s desktop connection from ", peer(), ": ", unanswered_pings_,

@@ -108,6 +108,7 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   SendQueue queue_;
   std::string user_;
   ReplayCoverage replayed_;  ///< live deliveries it covers are not sent again
+  std::int64_t token_expires_at_ = 0;  ///< the token's `exp`: the connection ends then (checked at each heartbeat)
   std::uint32_t unanswered_pings_ = 0;
   Phase phase_ = Phase::handshake;
   bool writing_ = false;

@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "notifyd/sdk/tls_server_context.hpp"
 #include "utc_time.hpp"
 
 namespace notifyd::websocket {
@@ -13,19 +14,6 @@ sdk::Counter& counter(sdk::Host& host, std::string_view name, std::string_view h
   sdk::MetricLabels labels{{"instance", host.instance_name()}};
   if (!reason.empty()) labels.emplace_back("reason", std::move(reason));
   return host.metrics().counter(name, help, std::move(labels));
-}
-
-boost::asio::ssl::context make_tls_context(const WebSocketSettings& settings) {
-  namespace ssl = boost::asio::ssl;
-  ssl::context context(ssl::context::tls_server);
-  context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
-  boost::system::error_code ec;
-  context.use_certificate_chain_file(settings.tls_cert, ec);
-  if (ec) throw std::runtime_error("tls_cert " + settings.tls_cert + ": " + ec.message());
-  context.use_private_key_file(settings.tls_key, ssl::context::pem, ec);
-  if (ec) throw std::runtime_error("tls_key " + settings.tls_key + ": " + ec.message());
-  return context;
 }
 
 }  // namespace
@@ -44,7 +32,11 @@ ServerState::ServerState(sdk::Host& host, WebSocketSettings settings_in)
                              "send_queue_full")),
       replayed(counter(host, "websocket_replayed_total", "Notifications replayed to reconnecting desktop apps")),
       ledger_document_("websocket_" + host.instance_name() + "_users.json") {
-  if (settings.tls()) tls.emplace(make_tls_context(settings));
+  if (settings.tls()) {
+    auto context = sdk::make_tls_server_context(settings.tls_cert, settings.tls_key);
+    if (!context) throw std::runtime_error(context.error());
+    tls = std::move(context).value();
+  }
 }
 
 void ServerState::remember_token(const std::string& user, std::int64_t expires_at) {

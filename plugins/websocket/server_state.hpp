@@ -3,7 +3,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,7 +32,7 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
 
   sdk::Host& host;
   const WebSocketSettings settings;
-  std::optional<boost::asio::ssl::context> tls;
+  std::shared_ptr<boost::asio::ssl::context> tls;
   ConnectionRegistry registry;
   DesktopUserLedger ledger;
 

@@ -17,6 +17,8 @@ using namespace std::chrono_literals;
 
 // How often a line with the connection figures is logged (only when they changed).
 constexpr auto health_log_interval = 60s;
+// HS256 keys shorter than the hash are weak against an offline search.
+constexpr std::size_t min_secret_bytes = 32;
 
 }  // namespace
 
@@ -35,6 +37,11 @@ sdk::Status WebSocketChannel::configure() noexcept {
       host_.log().warn("no jwt_secret (set jwt_secret_env or jwt_secret_file): desktop push is off, "
                        "this channel reaches nobody");
     } else {
+      if (settings.value().jwt_secret.size() < min_secret_bytes) {
+        host_.log().warn("jwt_secret is shorter than ", min_secret_bytes,
+                         " bytes: anyone holding one desktop token can try to guess it offline "
+                         "(e.g. head -c 32 /dev/urandom | base64)");
+      }
       state_ = std::make_shared<ServerState>(host_, std::move(settings).value());
       if (auto loaded = state_->ledger.load(host_.documents(), state_->ledger_document(), now_epoch_ms() / 1000);
           !loaded) {

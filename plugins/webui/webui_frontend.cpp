@@ -5,8 +5,8 @@
 
 #include "login_link_route.hpp"
 #include "notifyd/sdk/plugin_descriptor.hpp"
+#include "notifyd/sdk/tls_server_context.hpp"
 #include "server_state.hpp"
-#include "tls_context.hpp"
 #include "unix_user.hpp"
 #include "web_listener.hpp"
 #include "webui_settings.hpp"
@@ -25,7 +25,7 @@ sdk::Status WebDashboard::configure() noexcept {
     if (!settings) return sdk::Status::failure(settings.error());
     std::shared_ptr<boost::asio::ssl::context> tls;
     if (settings.value().tls()) {
-      auto context = make_tls_context(settings.value().tls_cert, settings.value().tls_key);
+      auto context = sdk::make_tls_server_context(settings.value().tls_cert, settings.value().tls_key);
       if (!context) return sdk::Status::failure(context.error());
       tls = std::move(context).value();
     }

@@ -15,7 +15,7 @@ import unittest
 from harness import NOTIFYCTL, DaemonTestCase, as_user
 from ws_client import Closed, WsClient, make_token
 
-SECRET = "integration-test-secret"
+SECRET = "integration-test-secret-of-32-bytes+"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -174,6 +174,17 @@ class ProtocolTest(WebSocketCase):
         thread.join()
         self.assertEqual(survived, [True])
         self.assertIn("heartbeats unanswered", self.d.log())
+
+    def test_a_connection_ends_when_its_token_expires(self):
+        client = self.connect()
+        client.auth(make_token(SECRET, "alice", exp_in=2))
+        self.assertEqual(client.recv_json()["type"], "auth_ok")
+        started = time.time()
+        # Heartbeats are answered: only the token's expiry can end it.
+        self.assertEqual(client.recv_json(timeout=5), {"type": "auth_error", "message": "Token expired"})
+        self.assertGreater(time.time() - started, 0.5)
+        self.assertTrue(client.closed_by_server(3))
+        self.assertIn("its token expired", self.d.log())
 
     def test_protocol_pings_drop_a_dead_peer(self):
         client = self.login("alice", answer_protocol_pings=False)
@@ -424,6 +435,15 @@ class WithoutSecretTest(WebSocketCase):
         self.assertEqual(status, 503, body)
         with self.assertRaises(OSError):
             socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+
+    def test_a_short_secret_is_warned_about(self):
+        with open(f"{self.tmp}/short.secret", "w") as f:
+            f.write("tiny-key\n")
+        self.start_daemon(secret=False, jwt_secret_file=f'"{self.tmp}/short.secret"')
+        self.assertIn("jwt_secret is shorter than 32 bytes", self.d.log())
+        client = self.connect()
+        client.auth(make_token("tiny-key", "alice"))
+        self.assertEqual(client.recv_json()["type"], "auth_ok")
 
 
 if __name__ == "__main__":

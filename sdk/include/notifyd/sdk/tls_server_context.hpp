@@ -1,13 +1,24 @@
-#include "tls_context.hpp"
+#pragma once
+// The TLS server context of a plugin that serves HTTPS or wss:// itself.
+// Header-only: a plugin that includes it links OpenSSL (OpenSSL::SSL).
 
+#include <memory>
+#include <string>
+
+#include <boost/asio/ssl/context.hpp>
 #include <openssl/ssl.h>
 
-namespace notifyd::webui {
+#include "notifyd/sdk/status.hpp"
 
-sdk::Result<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(const std::string& cert_file,
-                                                                         const std::string& key_file) {
+namespace notifyd::sdk {
+
+/// A TLS 1.2+ server context with `cert_file` (PEM chain) and `key_file`
+/// (PEM key), checked to belong together. The error names the file that
+/// could not be used. Called by a plugin's `configure()`, on the host's thread.
+inline Result<std::shared_ptr<boost::asio::ssl::context>> make_tls_server_context(const std::string& cert_file,
+                                                                                 const std::string& key_file) {
   namespace ssl = boost::asio::ssl;
-  using Failure = sdk::Result<std::shared_ptr<ssl::context>>;
+  using Failure = Result<std::shared_ptr<ssl::context>>;
   auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
   context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
@@ -23,4 +34,4 @@ sdk::Result<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(const s
   return context;
 }
 
-}  // namespace notifyd::webui
+}  // namespace notifyd::sdk
