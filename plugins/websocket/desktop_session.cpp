@@ -15,6 +15,7 @@
 
 #include "jwt.hpp"
 #include "notifyd/sdk/http.hpp"
+#include "notifyd/sdk/stored_image.hpp"
 #include "replay.hpp"
 #include "server_message.hpp"
 #include "server_state.hpp"
@@ -37,6 +38,10 @@ constexpr std::size_t keep_read_capacity = 1024;
 // Largest message before auth: the auth message (a token of at most 4 KiB),
 // so an unauthenticated connection cannot make its read buffer grow further.
 constexpr std::size_t auth_message_limit = 8 * 1024;
+// Where the images of notification frames (`image_url`) are served, here as on the dashboard.
+constexpr std::string_view image_path_prefix = "/api/notifications/images/";
+// Largest image served (the pipeline accepts no larger).
+constexpr std::uint64_t image_max_bytes = 20u << 20;
 
 const SendQueue::Frame& ping_frame() {
   static const SendQueue::Frame frame = std::make_shared<const std::string>(ping_message());
@@ -114,7 +119,12 @@ void DesktopSession<Stream>::on_upgrade_request(beast::error_code ec, std::size_
     return drop();
   }
   const auto& request = upgrade_->get();
-  if (!ws::is_upgrade(request)) return refuse_upgrade(426, "this is the notifyd desktop WebSocket endpoint");
+  if (!ws::is_upgrade(request)) {
+    if (request.method() == http::verb::get && request.target().starts_with(image_path_prefix)) {
+      return serve_image(request);
+    }
+    return refuse_upgrade(426, "this is the notifyd desktop WebSocket endpoint");
+  }
   const auto& allowed = state_->settings.allowed_origins;
   // Browsers always send Origin; the desktop app (like any non-browser
   // client) sends none, and cannot be the cross-site page this guards against.
@@ -145,20 +155,46 @@ void DesktopSession<Stream>::on_upgrade_request(beast::error_code ec, std::size_
 
 template <class Stream>
 void DesktopSession<Stream>::refuse_upgrade(unsigned status, std::string_view reason) {
-  phase_ = Phase::closing;
-  refusal_ = std::make_unique<http::response<http::string_body>>(static_cast<http::status>(status), 11);
-  refusal_->set(http::field::server, "notifyd");
-  refusal_->set(http::field::content_type, "application/json");
-  refusal_->keep_alive(false);
-  refusal_->body() = sdk::json_quote(reason).insert(0, R"({"error":)") + "}";
-  refusal_->prepare_payload();
-  http::async_write(ws_.next_layer(), *refusal_,
-                    beast::bind_front_handler(&DesktopSession::on_refusal_written, this->shared_from_this()));
+  answer_and_close(status, "application/json", sdk::json_quote(reason).insert(0, R"({"error":)") + "}");
+}
+
+// The desktop app fetches a notification's image_url here with its token
+// (`Authorization: Bearer <token>`); only the notification's owner gets it.
+template <class Stream>
+void DesktopSession<Stream>::serve_image(const http::request<http::empty_body>& request) {
+  const std::string_view authorization = request[http::field::authorization];
+  constexpr std::string_view bearer = "Bearer ";
+  if (!authorization.starts_with(bearer)) return refuse_upgrade(401, "a desktop token is required (Authorization: Bearer)");
+  auto claims = verify_jwt(authorization.substr(bearer.size()), state_->settings.jwt_secret, now_epoch_ms() / 1000);
+  if (!claims) return refuse_upgrade(401, claims.error());
+  std::string_view rest = request.target().substr(image_path_prefix.size());
+  rest = rest.substr(0, rest.find('?'));
+  const auto id = sdk::parse_notification_id(rest);
+  auto entry = id ? state_->host.notifications().find(*id) : sdk::Result<sdk::HistoryEntry>::failure("no id");
+  // Someone else's notification and a missing one look the same.
+  if (!entry || entry.value().notification.user != claims->subject) return refuse_upgrade(404, "no such image");
+  auto image = sdk::read_notification_image(entry.value().notification, image_max_bytes);
+  if (!image) return refuse_upgrade(404, "no such image");
+  answer_and_close(200, image.value().content_type, std::move(image.value().bytes));
 }
 
 template <class Stream>
-void DesktopSession<Stream>::on_refusal_written(beast::error_code ec, std::size_t) {
-  if (ec) fail(ec, "write refusal");
+void DesktopSession<Stream>::answer_and_close(unsigned status, std::string_view content_type, std::string body) {
+  phase_ = Phase::closing;
+  http_answer_ = std::make_unique<http::response<http::string_body>>(static_cast<http::status>(status), 11);
+  http_answer_->set(http::field::server, "notifyd");
+  http_answer_->set(http::field::content_type, content_type);
+  if (status == 200) http_answer_->set(http::field::cache_control, "private, max-age=86400, immutable");
+  http_answer_->keep_alive(false);
+  http_answer_->body() = std::move(body);
+  http_answer_->prepare_payload();
+  http::async_write(ws_.next_layer(), *http_answer_,
+                    beast::bind_front_handler(&DesktopSession::on_http_answer_written, this->shared_from_this()));
+}
+
+template <class Stream>
+void DesktopSession<Stream>::on_http_answer_written(beast::error_code ec, std::size_t) {
+  if (ec) fail(ec, "write HTTP answer");
   drop();
 }
 

@@ -74,7 +74,9 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   void read_upgrade();
   void on_upgrade_request(boost::beast::error_code ec, std::size_t bytes);
   void refuse_upgrade(unsigned status, std::string_view reason);
-  void on_refusal_written(boost::beast::error_code ec, std::size_t bytes);
+  void serve_image(const boost::beast::http::request<boost::beast::http::empty_body>& request);
+  void answer_and_close(unsigned status, std::string_view content_type, std::string body);
+  void on_http_answer_written(boost::beast::error_code ec, std::size_t bytes);
   void on_accept(boost::beast::error_code ec);
 
   void read_message();
@@ -102,7 +104,7 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   boost::asio::steady_timer timer_;
   boost::beast::flat_buffer buffer_;
   std::unique_ptr<boost::beast::http::request_parser<boost::beast::http::empty_body>> upgrade_;
-  std::unique_ptr<boost::beast::http::response<boost::beast::http::string_body>> refusal_;
+  std::unique_ptr<boost::beast::http::response<boost::beast::http::string_body>> http_answer_;
   std::unique_ptr<Backlog> backlog_;
   std::shared_ptr<ServerState> state_;
   SendQueue queue_;

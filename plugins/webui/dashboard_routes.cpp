@@ -10,7 +10,7 @@
 #include "embedded_assets.hpp"
 #include "history_page.hpp"
 #include "http_target.hpp"
-#include "image_file.hpp"
+#include "notifyd/sdk/stored_image.hpp"
 #include "page_layout.hpp"
 #include "route_call.hpp"
 #include "sign_in_pages.hpp"
@@ -297,7 +297,7 @@ void DashboardRoutes::notifications(DashboardRequest& request, sdk::Responder& r
 }
 
 void DashboardRoutes::image(DashboardRequest& request, sdk::Responder& respond) const {
-  const auto id = parse_notification_id(request.http.path_params.front());
+  const auto id = sdk::parse_notification_id(request.http.path_params.front());
   if (!id) return respond(sdk::HttpResponse::error(404, "no such image"));
   auto entry = host_.notifications().find(*id);
   // Someone else's notification and a missing one look the same.
@@ -313,7 +313,7 @@ void DashboardRoutes::image(DashboardRequest& request, sdk::Responder& respond) 
     response.status = 304;
     return respond(std::move(response));
   }
-  auto image = read_notification_image(entry.value().notification, settings_.image_max_bytes);
+  auto image = sdk::read_notification_image(entry.value().notification, settings_.image_max_bytes);
   if (!image) {
     host_.log().warn("image of notification ", *id, ": ", image.error());
     return respond(sdk::HttpResponse::error(404, "no such image"));

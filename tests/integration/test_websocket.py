@@ -4,6 +4,7 @@ backpressure, the token route, and interop with an independent client
 (python3-websockets)."""
 
 import base64
+import http.client
 import json
 import re
 import socket
@@ -107,7 +108,22 @@ class ProtocolTest(WebSocketCase):
         self.assertRegex(first["timestamp"], ISO)
         self.assertEqual(second["id"], with_image)
         self.assertEqual(second["image_url"], f"/api/notifications/images/{with_image}")
+        # The app fetches image_url from the same address with its token; only the owner gets it.
+        self.assertEqual(self.get_image(second["image_url"], make_token(SECRET, "alice")), (200, PNG))
+        self.assertEqual(self.get_image(second["image_url"], make_token(SECRET, "bob"))[0], 404)
+        self.assertEqual(self.get_image(second["image_url"], None)[0], 401)
+        self.assertEqual(self.get_image(second["image_url"], make_token("another-secret", "alice"))[0], 401)
+        self.assertEqual(self.get_image(f"/api/notifications/images/{plain}", make_token(SECRET, "alice"))[0], 404)
         self.wait_for(lambda: self.delivery_state(plain) == "delivered", message="delivered in history")
+
+    def get_image(self, path, token):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            connection.request("GET", path, headers={"Authorization": f"Bearer {token}"} if token else {})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
 
     def delivery_state(self, notification_id):
         status, body = self.d.request("GET", "/v1/history?user=alice&limit=50")

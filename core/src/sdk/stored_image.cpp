@@ -1,4 +1,4 @@
-#include "image_file.hpp"
+#include "notifyd/sdk/stored_image.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,10 +9,10 @@
 
 #include "notifyd/sdk/image.hpp"
 
-namespace notifyd::webui {
+namespace notifyd::sdk {
 
-sdk::Result<ImageBytes> read_notification_image(const sdk::Notification& notification, std::uint64_t max_bytes) {
-  using Failure = sdk::Result<ImageBytes>;
+Result<ImageBytes> read_notification_image(const Notification& notification, std::uint64_t max_bytes) {
+  using Failure = Result<ImageBytes>;
   if (notification.image_path.empty()) return Failure::failure("no image");
   const int fd = ::open(notification.image_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return Failure::failure("the image file cannot be opened");
@@ -31,9 +31,9 @@ sdk::Result<ImageBytes> read_notification_image(const sdk::Notification& notific
   }
   ::close(fd);
   if (!ok) return Failure::failure("the image file is not a regular file within the size limit");
-  const auto type = sdk::sniff_image_type(bytes);
+  const auto type = sniff_image_type(bytes);
   if (!type) return Failure::failure("the stored file is not an image");
-  return ImageBytes{std::move(bytes), std::string(sdk::mime_type(*type))};
+  return ImageBytes{std::move(bytes), std::string(mime_type(*type))};
 }
 
 std::optional<std::uint64_t> parse_notification_id(std::string_view text) noexcept {
@@ -44,4 +44,4 @@ std::optional<std::uint64_t> parse_notification_id(std::string_view text) noexce
   return value;
 }
 
-}  // namespace notifyd::webui
+}  // namespace notifyd::sdk

@@ -1,5 +1,6 @@
 #pragma once
-// Reading a notification's stored image for `GET /api/notifications/images/<id>`.
+// Reading a notification's stored image, for the front-ends that serve
+// `GET /api/notifications/images/<id>` (the dashboard, the desktop channel).
 
 #include <cstdint>
 #include <optional>
@@ -9,9 +10,9 @@
 #include "notifyd/sdk/notification.hpp"
 #include "notifyd/sdk/status.hpp"
 
-namespace notifyd::webui {
+namespace notifyd::sdk {
 
-/// The bytes and type of an image.
+/// The bytes and MIME type of an image.
 struct ImageBytes {
   std::string bytes;
   std::string content_type;
@@ -19,10 +20,10 @@ struct ImageBytes {
 
 /// Reads `notification`'s image: a regular file (no symlink), at most
 /// `max_bytes`, whose content is PNG, JPEG, GIF or WebP. The type comes from
-/// the bytes, not the stored name.
-sdk::Result<ImageBytes> read_notification_image(const sdk::Notification& notification, std::uint64_t max_bytes);
+/// the bytes, not the stored name. A blocking read, on the caller's thread.
+Result<ImageBytes> read_notification_image(const Notification& notification, std::uint64_t max_bytes);
 
 /// Parses a notification id from a URL segment: 1 to 20 digits, not zero.
 std::optional<std::uint64_t> parse_notification_id(std::string_view text) noexcept;
 
-}  // namespace notifyd::webui
+}  // namespace notifyd::sdk
