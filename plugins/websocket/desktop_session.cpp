@@ -111,9 +111,9 @@ template <class Stream>
 void DesktopSession<Stream>::on_upgrade_request(beast::error_code ec, std::size_t) {
   if (phase_ != Phase::handshake) return;
   if (ec) {
-    if (ec == http::error::header_limit) return refuse_upgrade(431, "request header too large");
+    if (ec == http::error::header_limit) return answer_error(431, "request header too large");
     if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
-      return refuse_upgrade(400, "bad request");
+      return answer_error(400, "bad request");
     }
     fail(ec, "read upgrade request");
     return drop();
@@ -123,7 +123,7 @@ void DesktopSession<Stream>::on_upgrade_request(beast::error_code ec, std::size_
     if (request.method() == http::verb::get && request.target().starts_with(image_path_prefix)) {
       return serve_image(request);
     }
-    return refuse_upgrade(426, "this is the notifyd desktop WebSocket endpoint");
+    return answer_error(426, "this is the notifyd desktop WebSocket endpoint");
   }
   const auto& allowed = state_->settings.allowed_origins;
   // Browsers always send Origin; the desktop app (like any non-browser
@@ -135,7 +135,7 @@ void DesktopSession<Stream>::on_upgrade_request(beast::error_code ec, std::size_
       state_->host.log().info("refused an upgrade from ", peer(), ": origin \"",
                               std::string_view(origin.data(), std::min<std::size_t>(origin.size(), 200)),
                               "\" is not in allowed_origins");
-      return refuse_upgrade(403, "origin not allowed");
+      return answer_error(403, "origin not allowed");
     }
   }
 
@@ -154,7 +154,7 @@ void DesktopSession<Stream>::on_upgrade_request(beast::error_code ec, std::size_
 }
 
 template <class Stream>
-void DesktopSession<Stream>::refuse_upgrade(unsigned status, std::string_view reason) {
+void DesktopSession<Stream>::answer_error(unsigned status, std::string_view reason) {
   answer_and_close(status, "application/json", sdk::json_quote(reason).insert(0, R"({"error":)") + "}");
 }
 
@@ -164,17 +164,19 @@ template <class Stream>
 void DesktopSession<Stream>::serve_image(const http::request<http::empty_body>& request) {
   const std::string_view authorization = request[http::field::authorization];
   constexpr std::string_view bearer = "Bearer ";
-  if (!authorization.starts_with(bearer)) return refuse_upgrade(401, "a desktop token is required (Authorization: Bearer)");
+  if (!authorization.starts_with(bearer)) {
+    return answer_error(401, "a desktop token is required (Authorization: Bearer)");
+  }
   auto claims = verify_jwt(authorization.substr(bearer.size()), state_->settings.jwt_secret, now_epoch_ms() / 1000);
-  if (!claims) return refuse_upgrade(401, claims.error());
+  if (!claims) return answer_error(401, claims.error());
   std::string_view rest = request.target().substr(image_path_prefix.size());
   rest = rest.substr(0, rest.find('?'));
   const auto id = sdk::parse_notification_id(rest);
   auto entry = id ? state_->host.notifications().find(*id) : sdk::Result<sdk::HistoryEntry>::failure("no id");
   // Someone else's notification and a missing one look the same.
-  if (!entry || entry.value().notification.user != claims->subject) return refuse_upgrade(404, "no such image");
+  if (!entry || entry.value().notification.user != claims->subject) return answer_error(404, "no such image");
   auto image = sdk::read_notification_image(entry.value().notification, image_max_bytes);
-  if (!image) return refuse_upgrade(404, "no such image");
+  if (!image) return answer_error(404, "no such image");
   answer_and_close(200, image.value().content_type, std::move(image.value().bytes));
 }
 
@@ -257,7 +259,7 @@ void DesktopSession<Stream>::on_read(beast::error_code ec, std::size_t) {
       if (message.type == ClientMessage::Type::pong) {
         unanswered_pings_ = 0;
       } else if (message.type == ClientMessage::Type::ping) {
-        enqueue(pong_frame());
+        enqueue_after_backlog(pong_frame());
       }
       break;
     default:
@@ -380,7 +382,7 @@ void DesktopSession<Stream>::heartbeat() {
     return drop();
   }
   ++unanswered_pings_;
-  enqueue(ping_frame());
+  enqueue_after_backlog(ping_frame());
   if (phase_ == Phase::live) arm_timer(state_->settings.ping_interval);
 }
 
@@ -397,18 +399,22 @@ template <class Stream>
 void DesktopSession<Stream>::on_notification(std::shared_ptr<const std::string> frame, std::uint64_t id) {
   if (phase_ != Phase::live) return;
   if (replayed_.covers(id)) return;
-  if (backlog_) {
-    if (backlog_->held.size() >= state_->settings.send_queue_frames) {
-      state_->overflow_drops.inc();
-      state_->frames_dropped.inc(queue_.frames() + backlog_->held.size() + 1);
-      state_->host.log().warn("disconnected ", user_, "'s desktop connection from ", peer(),
-                              ": too many notifications arrived during its replay");
-      return drop();
-    }
-    backlog_->held.push_back(std::move(frame));
-    return;
+  enqueue_after_backlog(std::move(frame));
+}
+
+// While a replay is being written, everything else waits behind it (bounded
+// like the queue), so the replay's own frames never make the queue overflow.
+template <class Stream>
+void DesktopSession<Stream>::enqueue_after_backlog(SendQueue::Frame frame) {
+  if (!backlog_) return enqueue(std::move(frame));
+  if (backlog_->held.size() >= state_->settings.send_queue_frames) {
+    state_->overflow_drops.inc();
+    state_->frames_dropped.inc(queue_.frames() + backlog_->held.size() + 1);
+    state_->host.log().warn("disconnected ", user_, "'s desktop connection from ", peer(),
+                            ": too many notifications arrived during its replay");
+    return drop();
   }
-  enqueue(std::move(frame));
+  backlog_->held.push_back(std::move(frame));
 }
 
 template <class Stream>
@@ -441,10 +447,12 @@ void DesktopSession<Stream>::refill() {
       if (!queue_.push(backlog_->held.front())) return;
       backlog_->held.pop_front();
     } else {
-      backlog_.reset();
-      return;
+      break;
     }
   }
+  // The backlog ends once all it queued is written: until then the queue may
+  // be full of replayed frames, and a live one must not count against them.
+  if (queue_.empty() && backlog_->next == backlog_->replay.size() && backlog_->held.empty()) backlog_.reset();
 }
 
 template <class Stream>

@@ -73,7 +73,7 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   void on_tls_handshake(boost::beast::error_code ec);
   void read_upgrade();
   void on_upgrade_request(boost::beast::error_code ec, std::size_t bytes);
-  void refuse_upgrade(unsigned status, std::string_view reason);
+  void answer_error(unsigned status, std::string_view reason);
   void serve_image(const boost::beast::http::request<boost::beast::http::empty_body>& request);
   void answer_and_close(unsigned status, std::string_view content_type, std::string body);
   void on_http_answer_written(boost::beast::error_code ec, std::size_t bytes);
@@ -91,6 +91,7 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
 
   void on_notification(std::shared_ptr<const std::string> frame, std::uint64_t id);
   void enqueue(SendQueue::Frame frame);
+  void enqueue_after_backlog(SendQueue::Frame frame);
   void refill();
   void write_next();
   void on_write(boost::beast::error_code ec, std::size_t bytes);

@@ -379,7 +379,9 @@ class BackpressureTest(WebSocketCase):
         self.assertTrue(stalled.closed_by_server(10))
 
     def test_live_notifications_wait_behind_a_replay_larger_than_the_send_queue(self):
-        self.start_daemon(ping_interval='"60s"', send_queue_limit="8", send_queue_bytes="1048576")
+        # Heartbeats come often too: they wait behind the replay like live frames.
+        self.start_daemon(ping_interval='"300ms"', max_missed_pongs="100", send_queue_limit="8",
+                          send_queue_bytes="1048576")
         first = self.login("alice")
         since = self.notify(message="seen")
         self.expect_notifications(first, 1)
