@@ -200,6 +200,21 @@ TEST_CASE("a warm interpreter that dies takes its runs with it and says so", "[w
   CHECK_FALSE(interpreter->run((dir / "sleeps.py").string(), {}));
 }
 
+TEST_CASE("an interpreter stopped by its user is killed after the fork timeout", "[warm]") {
+  TempDir dir;
+  write_file(dir / "quick.py", "print('{\"notify\": false}')\n");
+  auto interpreter = started(python_plan(dir, "quick.py"));
+  REQUIRE(::kill(interpreter->pid(), SIGSTOP) == 0);
+  const auto started_at = std::chrono::steady_clock::now();
+  auto child = interpreter->run((dir / "quick.py").string(), {});
+  REQUIRE_FALSE(child);
+  CHECK(child.error() == "the warm interpreter did not fork in time; it was stopped and will be replaced");
+  CHECK(std::chrono::steady_clock::now() - started_at >= WarmInterpreter::fork_timeout);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (interpreter->alive() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  CHECK_FALSE(interpreter->alive());
+}
+
 TEST_CASE("the pool keeps one interpreter per user and interpreter, and stops idle ones", "[warm]") {
   TempDir dir;
   write_file(dir / "quick.py", "print('{\"notify\": false}')\n");
