@@ -2,8 +2,8 @@
 # The desktop WebSocket channel under load: the daemon's RSS with 10,000
 # authenticated idle connections (1,000 users), then notifications for those
 # users posted to the unix-socket API at a fixed rate, with the frames per
-# second the apps receive and the end-to-end latency (request written → frame
-# read). Prints figures; asserts nothing. Run by bench/run_all.sh.
+# second the apps receive, the end-to-end latency (request written → frame
+# read) and the CPU time spent per frame. Prints figures; asserts nothing. Run by bench/run_all.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,6 +84,7 @@ TOML
   echo "  end to end:   p50 $(field p50_ms "$load") ms, p99 $(field p99_ms "$load") ms (target ≤ 10), max $(field max_ms "$load") ms"
   p99s+=("$(field p99_ms "$load")")
   echo "  of which durable accept (POST answered): p50 $(field accept_p50_ms "$load") ms, p99 $(field accept_p99_ms "$load") ms"
+  echo "  CPU per frame: daemon $(field daemon_cpu_us_per_frame "$load") µs, load client $(field client_cpu_us_per_frame "$load") µs (both on this machine's $(nproc) cores)"
   if grep -q -E ' (error|warn) ' "$work/notifyd.log"; then
     echo "  daemon warnings: $(grep -c -E ' (error|warn) ' "$work/notifyd.log") lines, e.g. $(grep -m1 -E ' (error|warn) ' "$work/notifyd.log")"
   fi

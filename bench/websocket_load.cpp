@@ -3,7 +3,8 @@
 // daemon's RSS per connection above its idle baseline. Phase 2 posts
 // notifications for those users through the unix-socket API (POST /v1/notify)
 // at a given rate and measures, per frame, the time from the request being
-// written to the frame arriving (end to end: socket API in, frame out).
+// written to the frame arriving (end to end: socket API in, frame out), and
+// the CPU time the daemon and this client spent per frame.
 // Prints `key=value` figures for bench/websocket.sh to read.
 #include <algorithm>
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -26,6 +28,9 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "jwt.hpp"
 
@@ -57,6 +62,30 @@ long rss_kib(int pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
   }
   return -1;
+}
+
+// CPU seconds (user + system) a process has used so far.
+double cpu_seconds(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const auto after_name = line.rfind(')');
+  if (after_name == std::string::npos) return -1;
+  std::istringstream fields(line.substr(after_name + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {  // fields 14 and 15 of proc_pid_stat(5)
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+double own_cpu_seconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 struct Shared {
@@ -318,6 +347,8 @@ int main(int argc, char** argv) {
   shared.sent_at.resize(planned);
   shared.latencies_us.reserve(std::min<std::size_t>(planned * 10, 50'000'000));
   shared.measuring = true;
+  const double daemon_cpu_before = cpu_seconds(options.daemon_pid);
+  const double own_cpu_before = own_cpu_seconds();
   std::atomic<std::size_t> next_seq{0};
   const auto start = Clock::now() + std::chrono::milliseconds(50);
   const auto stop = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds));
@@ -332,15 +363,19 @@ int main(int argc, char** argv) {
   const int per_user = options.connections / options.users;
   const std::uint64_t expected = static_cast<std::uint64_t>(sent) * static_cast<std::uint64_t>(per_user);
   run_until(io, [&] { return shared.frames >= expected; }, std::chrono::seconds(30));
+  const double per_frame_us = shared.frames > 0 ? 1e6 / static_cast<double>(shared.frames) : 0;
+  const double daemon_cpu_us = (cpu_seconds(options.daemon_pid) - daemon_cpu_before) * per_frame_us;
+  const double own_cpu_us = (own_cpu_seconds() - own_cpu_before) * per_frame_us;
   std::uint64_t errors = 0;
   for (const auto& sender : senders) errors += sender->errors;
   const double span = std::chrono::duration<double>(shared.last_frame - start).count();
   const double fps = span > 0 ? static_cast<double>(shared.frames) / span : 0;
   std::printf("notifications=%zu send_errors=%llu frames_expected=%llu frames=%llu frames_per_s=%.0f "
-              "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f accept_p50_ms=%.2f accept_p99_ms=%.2f\n",
+              "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f accept_p50_ms=%.2f accept_p99_ms=%.2f "
+              "daemon_cpu_us_per_frame=%.1f client_cpu_us_per_frame=%.1f\n",
               sent, static_cast<unsigned long long>(errors), static_cast<unsigned long long>(expected),
               static_cast<unsigned long long>(shared.frames), fps, percentile(shared.latencies_us, 0.50),
               percentile(shared.latencies_us, 0.99), percentile(shared.latencies_us, 1.0),
-              percentile(shared.accept_us, 0.50), percentile(shared.accept_us, 0.99));
+              percentile(shared.accept_us, 0.50), percentile(shared.accept_us, 0.99), daemon_cpu_us, own_cpu_us);
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -54,6 +55,9 @@ struct ChannelCounts {
   std::optional<std::uint64_t> retrying;
   std::optional<std::uint64_t> delivered;
   std::optional<std::uint64_t> failed;
+  /// The channel's own counts (e.g. the desktop channel's "connections"), in
+  /// the order the daemon sent them.
+  std::vector<std::pair<std::string, std::uint64_t>> figures;
 };
 
 /// `GET /v1/health`.

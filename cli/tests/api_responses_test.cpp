@@ -107,7 +107,17 @@ TEST_CASE("health decodes the status and per-channel counts", "[api_responses]")
   CHECK(report.channels[0].retrying == 3u);
   CHECK(report.channels[0].delivered == 4u);
   CHECK(report.channels[0].failed == 5u);
+  CHECK(report.channels[0].figures.empty());
   CHECK_FALSE(report.channels[1].pending);
+}
+
+TEST_CASE("health keeps a channel's own counts beside the queue's", "[api_responses]") {
+  const HealthReport report = decoded(decode_health_report(
+      R"({"status":"ok","channels":[{"channel":"desktop","pending":0,"in_flight":0,"retrying":0,"delivered":9,)"
+      R"("failed":0,"connections":3,"users":2,"note":"x","frames_sent":-1}]})"));
+  REQUIRE(report.channels.size() == 1);
+  using Figure = std::pair<std::string, std::uint64_t>;
+  CHECK(report.channels[0].figures == std::vector<Figure>{{"connections", 3}, {"users", 2}});
 }
 
 TEST_CASE("a refusal is described by the daemon's error message and the status", "[api_responses]") {

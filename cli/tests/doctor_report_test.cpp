@@ -191,7 +191,7 @@ TEST_CASE("each telegram bot needs its token", "[doctor_report]") {
 TEST_CASE("channels that retry, fail or are missing are reported", "[doctor_report]") {
   HealthReport report;
   report.status = "ok";
-  report.channels = {{"bot", 0, 0, 3, 10, 0}, {"console", 1, 0, 0, 5, 0}, {"desktop", 0, 0, 0, 1, 2}};
+  report.channels = {{"bot", 0, 0, 3, 10, 0, {}}, {"console", 1, 0, 0, 5, 0, {}}, {"desktop", 0, 0, 0, 1, 2, {}}};
   const std::vector<ChannelCondition> conditions{{"bot", "degraded", "Bot API: connection timed out"}};
   const auto findings = judge_channels(report, conditions, {"bot", "second_bot"});
   REQUIRE(findings.size() == 4);

@@ -215,6 +215,7 @@ sdk::ChannelHealth Outbox::health() const {
   health.retrying = retrying_count_.load(std::memory_order_relaxed);
   health.delivered = delivered_.value();
   health.failed = failed_.value() + expired_.value();
+  health.figures = channel_.health_figures();
   return health;
 }
 

@@ -183,6 +183,10 @@ std::string render_health(const std::vector<sdk::ChannelHealth>& channels) {
     writer.Uint64(channel.delivered);
     put_key(writer, "failed");
     writer.Uint64(channel.failed);
+    for (const auto& figure : channel.figures) {
+      writer.Key(figure.name.c_str(), static_cast<rapidjson::SizeType>(figure.name.size()));
+      writer.Uint64(figure.value);
+    }
     writer.EndObject();
   }
   writer.EndArray();

@@ -224,14 +224,10 @@ void DesktopSession<Stream>::read_message() {
 template <class Stream>
 void DesktopSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
-    if (ec == beast::error::timeout && phase_ == Phase::live) {
-      state_->heartbeat_drops.inc();
-      state_->host.log().info("dropped ", user_, "'s desktop connection from ", peer(),
-                              ": no answer to protocol pings");
-    } else if (ec == ws::error::message_too_big) {
+    if (ec == ws::error::message_too_big) {
       state_->host.log().info("closed the desktop connection of ", user_.empty() ? "an unauthenticated client" : user_,
                               " from ", peer(), ": a message was larger than ", ws_.read_message_max(), " bytes");
-    } else {
+    } else if (!report_silent_peer(ec)) {
       fail(ec, "read");
     }
     return drop();
@@ -477,7 +473,7 @@ void DesktopSession<Stream>::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) {
     state_->frames_dropped.inc(queue_.frames());
-    fail(ec, "write");
+    if (!report_silent_peer(ec)) fail(ec, "write");
     return drop();
   }
   state_->frames_sent.inc();
@@ -524,6 +520,17 @@ void DesktopSession<Stream>::drop() {
   beast::error_code ec;
   beast::get_lowest_layer(ws_).shutdown(net::socket_base::shutdown_both, ec);
   beast::get_lowest_layer(ws_).close(ec);
+}
+
+// Beast ends a live connection with `timeout` when nothing at all, not even a
+// protocol pong, arrived within its idle timeout; the pending read or write
+// that sees it first reports the drop.
+template <class Stream>
+bool DesktopSession<Stream>::report_silent_peer(const beast::error_code& ec) {
+  if (ec != beast::error::timeout || phase_ != Phase::live) return false;
+  state_->heartbeat_drops.inc();
+  state_->host.log().info("dropped ", user_, "'s desktop connection from ", peer(), ": no answer to protocol pings");
+  return true;
 }
 
 template <class Stream>

@@ -98,6 +98,8 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   void on_close_request();
   void on_closed(boost::beast::error_code ec);
   void drop();
+  // Logs and counts a live connection Beast timed out; false for any other error.
+  bool report_silent_peer(const boost::beast::error_code& ec);
   void fail(boost::beast::error_code ec, const char* what);
   std::string peer() const;
 

@@ -130,6 +130,18 @@ void WebSocketChannel::deliver(sdk::Delivery delivery, std::function<void(sdk::D
   }
 }
 
+std::vector<sdk::HealthFigure> WebSocketChannel::health_figures() const noexcept {
+  try {
+    if (!state_) return {};
+    return {{"connections", state_->registry.size()},
+            {"users", state_->registry.users()},
+            {"frames_sent", state_->frames_sent.value()},
+            {"frames_dropped", state_->frames_dropped.value()}};
+  } catch (...) {
+    return {};
+  }
+}
+
 std::uint16_t WebSocketChannel::port() const noexcept { return listener_ ? listener_->port() : 0; }
 
 void WebSocketChannel::arm_health_log() {

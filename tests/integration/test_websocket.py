@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 import unittest
+import urllib.request
 
 from harness import NOTIFYCTL, DaemonTestCase, as_user
 from ws_client import Closed, WsClient, make_token
@@ -28,7 +29,7 @@ def free_port():
 
 
 class WebSocketCase(DaemonTestCase):
-    def start_daemon(self, secret=True, pipeline_toml="", **settings):
+    def start_daemon(self, secret=True, pipeline_toml="", extra_toml="", **settings):
         self.port = free_port()
         self.secret_file = f"{self.tmp}/jwt.secret"
         with open(self.secret_file, "w") as f:
@@ -44,7 +45,7 @@ class WebSocketCase(DaemonTestCase):
         lines = [f"{k} = {v}" for k, v in values.items()]
         if secret:
             lines.append(f'jwt_secret_file = "{self.secret_file}"')
-        toml = '[[plugin]]\nuse = "websocket"\nname = "desk"\n' + "\n".join(lines) + "\n"
+        toml = '[[plugin]]\nuse = "websocket"\nname = "desk"\n' + "\n".join(lines) + "\n" + extra_toml
         self.d = self.daemon(toml, pipeline_toml=pipeline_toml).start()
         self.clients = []
         return self.d
@@ -202,9 +203,13 @@ class ProtocolTest(WebSocketCase):
         self.assertTrue(client.closed_by_server(3))
         self.assertIn("its token expired", self.d.log())
 
-    def test_protocol_pings_drop_a_dead_peer(self):
+    def test_protocol_pings_are_sent_and_a_silent_peer_is_dropped(self):
+        # Any frame from the app counts as a sign of life, so only a peer that
+        # answers neither kind of ping is dropped, by whichever check fires first.
         client = self.login("alice", answer_protocol_pings=False)
-        self.assertTrue(client.closed_by_server(5, answer_pings=True))
+        self.assertTrue(client.closed_by_server(5, answer_pings=False))
+        self.assertGreaterEqual(client.protocol_pings, 1)
+        self.wait_for(lambda: "dropped alice's desktop connection" in self.d.log(), timeout=5, message="the drop logged")
 
     def test_oversized_frame_closes_the_connection(self):
         client = self.login("alice")
@@ -311,6 +316,33 @@ class ProtocolTest(WebSocketCase):
         client = self.connect()
         client.auth(token)
         self.assertEqual(client.recv_json(), {"type": "auth_ok", "username": "alice"})
+
+    def test_health_and_metrics_count_connections_in_total_and_per_user(self):
+        self.d.stop()
+        metrics_port = free_port()
+        self.start_daemon(extra_toml=f'[[plugin]]\nuse = "metrics"\nlisten = "127.0.0.1:{metrics_port}"\n')
+        self.login("alice")
+        self.login("alice")
+        self.login("bob")
+        self.connect()  # upgraded, not authenticated yet
+
+        def desk():
+            status, body = self.d.request("GET", "/v1/health")
+            self.assertEqual(status, 200, body)
+            return next(channel for channel in body["channels"] if channel["channel"] == "desk")
+
+        self.wait_for(lambda: desk()["connections"] == 4, timeout=5, message="4 open connections in health")
+        self.assertEqual(desk()["users"], 2)
+        result = subprocess.run([NOTIFYCTL, "--socket", self.d.socket_path, "health"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("desk: connections 4, users 2, frames_sent ", result.stdout)
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as response:
+            metrics = response.read().decode()
+        self.assertIn('notifyd_websocket_connections{instance="desk"} 4', metrics)
+        self.assertIn('notifyd_websocket_users{instance="desk"} 2', metrics)
+        self.assertIn('notifyd_websocket_user_connections{instance="desk",user="alice"} 2', metrics)
+        self.assertIn('notifyd_websocket_user_connections{instance="desk",user="bob"} 1', metrics)
 
     def test_shutdown_closes_connections_cleanly(self):
         client = self.login("alice")

@@ -54,6 +54,7 @@ class WsClient:
             context.verify_mode = ssl.CERT_NONE
             self.sock = context.wrap_socket(self.sock, server_hostname="localhost")
         self.answer_protocol_pings = answer_protocol_pings
+        self.protocol_pings = 0  # received so far
         self.buffer = b""
         key = base64.b64encode(os.urandom(16)).decode()
         request = (
@@ -140,6 +141,7 @@ class WsClient:
             payload = self._take(n, deadline)
             opcode = b0 & 0x0F
             if opcode == 0x9:
+                self.protocol_pings += 1
                 if self.answer_protocol_pings:
                     try:
                         self.send_frame(0xA, payload)

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "notifyd/sdk/health_figure.hpp"
 #include "notifyd/sdk/notification.hpp"
 #include "notifyd/sdk/status.hpp"
 
@@ -64,6 +65,7 @@ struct ChannelHealth {
   std::uint64_t retrying = 0;    ///< waiting for a retry timer
   std::uint64_t delivered = 0;   ///< since start
   std::uint64_t failed = 0;      ///< permanent failures and expiries since start
+  std::vector<HealthFigure> figures;  ///< the channel's own counts (Channel::health_figures)
 };
 
 /// The pipeline, as plugins see it. Thread-safe.
