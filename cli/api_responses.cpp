@@ -1,7 +1,5 @@
 #include "api_responses.hpp"
 
-#include <algorithm>
-#include <array>
 #include <ctime>
 
 #include <rapidjson/document.h>
@@ -100,8 +98,6 @@ HistoryNotification decode_notification(const rapidjson::Value& object) {
   return notification;
 }
 
-constexpr std::array<std::string_view, 5> queue_counts{"pending", "in_flight", "retrying", "delivered", "failed"};
-
 ChannelCounts decode_channel_counts(const rapidjson::Value& object) {
   ChannelCounts counts;
   counts.channel = string_member(object, "channel");
@@ -110,12 +106,12 @@ ChannelCounts decode_channel_counts(const rapidjson::Value& object) {
   counts.retrying = count_member(object, "retrying");
   counts.delivered = count_member(object, "delivered");
   counts.failed = count_member(object, "failed");
-  for (const auto& field : object.GetObject()) {
-    const std::string_view name(field.name.GetString(), field.name.GetStringLength());
-    if (!field.value.IsUint64() || std::find(queue_counts.begin(), queue_counts.end(), name) != queue_counts.end()) {
-      continue;
-    }
-    counts.figures.emplace_back(std::string(name), field.value.GetUint64());
+  const rapidjson::Value* figures = member(object, "figures");
+  if (figures == nullptr || !figures->IsObject()) return counts;
+  for (const auto& figure : figures->GetObject()) {
+    if (!figure.value.IsUint64()) continue;
+    counts.figures.emplace_back(std::string(figure.name.GetString(), figure.name.GetStringLength()),
+                                figure.value.GetUint64());
   }
   return counts;
 }

@@ -58,7 +58,7 @@ std::string health_text(const HealthReport& report) {
   }
   for (const ChannelCounts& counts : report.channels) {
     if (counts.figures.empty()) continue;
-    text += printable_line(counts.channel) + ':';
+    text += (counts.channel.empty() ? std::string("?") : printable_line(counts.channel)) + ':';
     for (std::size_t i = 0; i < counts.figures.size(); ++i) {
       text += (i == 0 ? " " : ", ") + printable_line(counts.figures[i].first) + ' ' +
               std::to_string(counts.figures[i].second);

@@ -114,7 +114,7 @@ TEST_CASE("health decodes the status and per-channel counts", "[api_responses]")
 TEST_CASE("health keeps a channel's own counts beside the queue's", "[api_responses]") {
   const HealthReport report = decoded(decode_health_report(
       R"({"status":"ok","channels":[{"channel":"desktop","pending":0,"in_flight":0,"retrying":0,"delivered":9,)"
-      R"("failed":0,"connections":3,"users":2,"note":"x","frames_sent":-1}]})"));
+      R"("failed":0,"expired":4,"figures":{"connections":3,"users":2,"note":"x","frames_sent":-1}}]})"));
   REQUIRE(report.channels.size() == 1);
   using Figure = std::pair<std::string, std::uint64_t>;
   CHECK(report.channels[0].figures == std::vector<Figure>{{"connections", 3}, {"users", 2}});

@@ -14,6 +14,7 @@
 
 #include "json_text.hpp"
 #include "notifyd/sdk/notification.hpp"
+#include "notifyd/sdk/utf8.hpp"
 
 namespace notifyd::socket_api {
 namespace {
@@ -183,9 +184,15 @@ std::string render_health(const std::vector<sdk::ChannelHealth>& channels) {
     writer.Uint64(channel.delivered);
     put_key(writer, "failed");
     writer.Uint64(channel.failed);
-    for (const auto& figure : channel.figures) {
-      writer.Key(figure.name.c_str(), static_cast<rapidjson::SizeType>(figure.name.size()));
-      writer.Uint64(figure.value);
+    if (!channel.figures.empty()) {
+      put_key(writer, "figures");
+      writer.StartObject();
+      for (const auto& figure : channel.figures) {
+        const std::string name = sdk::replace_invalid_utf8(figure.name);
+        writer.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+        writer.Uint64(figure.value);
+      }
+      writer.EndObject();
     }
     writer.EndObject();
   }

@@ -320,7 +320,9 @@ class ProtocolTest(WebSocketCase):
     def test_health_and_metrics_count_connections_in_total_and_per_user(self):
         self.d.stop()
         metrics_port = free_port()
-        self.start_daemon(extra_toml=f'[[plugin]]\nuse = "metrics"\nlisten = "127.0.0.1:{metrics_port}"\n')
+        # Long timers: the clients below read nothing, so they answer no ping.
+        self.start_daemon(ping_interval='"30s"', auth_timeout='"30s"',
+                          extra_toml=f'[[plugin]]\nuse = "metrics"\nlisten = "127.0.0.1:{metrics_port}"\n')
         self.login("alice")
         self.login("alice")
         self.login("bob")
@@ -331,8 +333,8 @@ class ProtocolTest(WebSocketCase):
             self.assertEqual(status, 200, body)
             return next(channel for channel in body["channels"] if channel["channel"] == "desk")
 
-        self.wait_for(lambda: desk()["connections"] == 4, timeout=5, message="4 open connections in health")
-        self.assertEqual(desk()["users"], 2)
+        self.wait_for(lambda: desk()["figures"]["connections"] == 4, timeout=5, message="4 open connections in health")
+        self.assertEqual(desk()["figures"]["users"], 2)
         result = subprocess.run([NOTIFYCTL, "--socket", self.d.socket_path, "health"],
                                 capture_output=True, text=True, timeout=30)
         self.assertEqual(result.returncode, 0, result.stderr)

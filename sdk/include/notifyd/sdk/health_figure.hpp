@@ -8,7 +8,7 @@ namespace notifyd::sdk {
 /// One named count a channel adds to the health endpoints, e.g. the desktop
 /// channel's open connections.
 struct HealthFigure {
-  std::string name;  ///< lower_snake_case, e.g. "connections"
+  std::string name;  ///< lower_snake_case by convention, e.g. "connections"
   std::uint64_t value = 0;
 };
 

@@ -55,8 +55,7 @@ class Channel : public Plugin {
   /// channel's outbox; `done` must be called exactly once, from any thread.
   virtual void deliver(Delivery delivery, std::function<void(DeliveryResult)> done) noexcept = 0;
   /// Counts of this channel's own shown next to its queue in health endpoints
-  /// (`GET /v1/health`, `notifyctl health`), named unlike the queue's counts
-  /// (pending, in_flight, retrying, delivered, failed). Called from any
+  /// (`GET /v1/health` as `"figures"`, `notifyctl health`). Called from any
   /// thread; must be cheap and thread-safe.
   virtual std::vector<HealthFigure> health_figures() const noexcept { return {}; }
   Channel* as_channel() noexcept final { return this; }
