@@ -3,7 +3,8 @@
 # authenticated idle connections (1,000 users), then notifications for those
 # users posted to the unix-socket API at a fixed rate, with the frames per
 # second the apps receive, the end-to-end latency (request written → frame
-# read) and the CPU time spent per frame. Prints figures; asserts nothing. Run by bench/run_all.sh.
+# read) and the CPU time spent per frame. Prints figures; asserts nothing.
+# Run by bench/run_all.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
