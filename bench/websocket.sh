@@ -4,7 +4,8 @@
 # users posted to the unix-socket API at a fixed rate, with the frames per
 # second the apps receive, the end-to-end latency (request written → frame
 # read) and the CPU time spent per frame. Prints figures; asserts nothing.
-# Run by bench/run_all.sh.
+# Run by bench/run_all.sh. Knobs: BENCH_WS_CONNECTIONS, BENCH_WS_USERS,
+# BENCH_WS_RATE, BENCH_SECONDS, BENCH_WS_RUNS, BENCH_WS_THREADS (io threads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,7 +44,7 @@ run() {
 data_dir = "$data_dir"
 plugin_dir = "$PWD/$build/lib/notifyd"
 log_level = "warn"
-threads = 2
+threads = ${BENCH_WS_THREADS:-2}
 
 [pipeline]
 max_in_flight = 256
