@@ -1,7 +1,7 @@
 """The desktop WebSocket channel against the real daemon: the seed's protocol
 (auth, heartbeat, per-user limit, notification frames), replay with `since`,
-backpressure, the token route, and interop with an independent client
-(python3-websockets)."""
+backpressure, health and metrics, the token route, and interop with an
+independent client (python3-websockets)."""
 
 import base64
 import http.client
@@ -317,35 +317,6 @@ class ProtocolTest(WebSocketCase):
         client.auth(token)
         self.assertEqual(client.recv_json(), {"type": "auth_ok", "username": "alice"})
 
-    def test_health_and_metrics_count_connections_in_total_and_per_user(self):
-        self.d.stop()
-        metrics_port = free_port()
-        # Long timers: the clients below read nothing, so they answer no ping.
-        self.start_daemon(ping_interval='"30s"', auth_timeout='"30s"',
-                          extra_toml=f'[[plugin]]\nuse = "metrics"\nlisten = "127.0.0.1:{metrics_port}"\n')
-        self.login("alice")
-        self.login("alice")
-        self.login("bob")
-        self.connect()  # upgraded, not authenticated yet
-
-        def desk():
-            status, body = self.d.request("GET", "/v1/health")
-            self.assertEqual(status, 200, body)
-            return next(channel for channel in body["channels"] if channel["channel"] == "desk")
-
-        self.wait_for(lambda: desk()["figures"]["connections"] == 4, timeout=5, message="4 open connections in health")
-        self.assertEqual(desk()["figures"]["users"], 2)
-        result = subprocess.run([NOTIFYCTL, "--socket", self.d.socket_path, "health"],
-                                capture_output=True, text=True, timeout=30)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertIn("desk: connections 4, users 2, frames_sent ", result.stdout)
-        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as response:
-            metrics = response.read().decode()
-        self.assertIn('notifyd_websocket_connections{instance="desk"} 4', metrics)
-        self.assertIn('notifyd_websocket_users{instance="desk"} 2', metrics)
-        self.assertIn('notifyd_websocket_user_connections{instance="desk",user="alice"} 2', metrics)
-        self.assertIn('notifyd_websocket_user_connections{instance="desk",user="bob"} 1', metrics)
-
     def test_shutdown_closes_connections_cleanly(self):
         client = self.login("alice")
         self.login("bob")
@@ -446,6 +417,36 @@ class BackpressureTest(WebSocketCase):
         with self.assertRaises((socket.timeout, TimeoutError)):
             extra = self.expect_notifications(later, 1, timeout=3)
             self.fail(f"duplicate: {extra}")
+
+
+class HealthTest(WebSocketCase):
+    def test_health_and_metrics_count_connections_in_total_and_per_user(self):
+        metrics_port = free_port()
+        # Long timers: the clients below read nothing, so they answer no ping.
+        self.start_daemon(ping_interval='"30s"', auth_timeout='"30s"',
+                          extra_toml=f'[[plugin]]\nuse = "metrics"\nlisten = "127.0.0.1:{metrics_port}"\n')
+        self.login("alice")
+        self.login("alice")
+        self.login("bob")
+        self.connect()  # upgraded, not authenticated yet
+
+        def desk():
+            status, body = self.d.request("GET", "/v1/health")
+            self.assertEqual(status, 200, body)
+            return next(channel for channel in body["channels"] if channel["channel"] == "desk")
+
+        self.wait_for(lambda: desk()["figures"]["connections"] == 4, timeout=5, message="4 open connections in health")
+        self.assertEqual(desk()["figures"]["users"], 2)
+        result = subprocess.run([NOTIFYCTL, "--socket", self.d.socket_path, "health"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("desk: connections 4, users 2, frames_sent ", result.stdout)
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as response:
+            metrics = response.read().decode()
+        self.assertIn('notifyd_websocket_connections{instance="desk"} 4', metrics)
+        self.assertIn('notifyd_websocket_users{instance="desk"} 2', metrics)
+        self.assertIn('notifyd_websocket_user_connections{instance="desk",user="alice"} 2', metrics)
+        self.assertIn('notifyd_websocket_user_connections{instance="desk",user="bob"} 1', metrics)
 
 
 class OriginTest(WebSocketCase):
