@@ -106,6 +106,8 @@ ChannelCounts decode_channel_counts(const rapidjson::Value& object) {
   counts.retrying = count_member(object, "retrying");
   counts.delivered = count_member(object, "delivered");
   counts.failed = count_member(object, "failed");
+  counts.state = string_member(object, "state");
+  counts.last_error = string_member(object, "last_error");
   const rapidjson::Value* figures = member(object, "figures");
   if (figures == nullptr || !figures->IsObject()) return counts;
   for (const auto& figure : figures->GetObject()) {

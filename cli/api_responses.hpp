@@ -55,6 +55,8 @@ struct ChannelCounts {
   std::optional<std::uint64_t> retrying;
   std::optional<std::uint64_t> delivered;
   std::optional<std::uint64_t> failed;
+  std::string state;       ///< what the channel says of itself ("ok", "off", "down"); empty = nothing
+  std::string last_error;  ///< its problem, else its latest failed delivery's error
   /// The channel's own counts (e.g. the desktop channel's "connections"), in
   /// the order the daemon sent them.
   std::vector<std::pair<std::string, std::uint64_t>> figures;

@@ -308,7 +308,7 @@ DoctorFinding judge_telegram_token(const TokenFacts& facts) {
   return finding(Verdict::warn, subject, "token state unknown");
 }
 
-std::vector<DoctorFinding> judge_channels(const HealthReport& report, const std::vector<ChannelCondition>& conditions,
+std::vector<DoctorFinding> judge_channels(const HealthReport& report,
                                           const std::vector<std::string>& telegram_instances) {
   std::vector<DoctorFinding> findings;
   if (!report.status.empty() && report.status != "ok") {
@@ -321,11 +321,8 @@ std::vector<DoctorFinding> judge_channels(const HealthReport& report, const std:
   for (const ChannelCounts& counts : report.channels) {
     const bool telegram = is_telegram(counts.channel);
     const std::string subject = (telegram ? "telegram:" : "channel:") + counts.channel;
-    const auto condition = std::find_if(conditions.begin(), conditions.end(),
-                                        [&](const ChannelCondition& c) { return c.channel == counts.channel; });
-    const std::string last_error =
-        condition != conditions.end() && !condition->last_error.empty() ? "; last error: " + condition->last_error : "";
-    const std::string state = condition != conditions.end() ? condition->state : std::string();
+    const std::string last_error = counts.last_error.empty() ? "" : "; last error: " + counts.last_error;
+    const std::string& state = counts.state;
     const std::uint64_t retrying = counts.retrying.value_or(0);
     const std::uint64_t failed = counts.failed.value_or(0);
     const std::string unreachable_fix =

@@ -112,7 +112,7 @@ DoctorFinding judge_telegram_token(const TokenFacts& facts);
 
 /// One finding per channel the daemon reports, and one for every telegram
 /// instance of the config that the daemon does not report (it is off).
-std::vector<DoctorFinding> judge_channels(const HealthReport& report, const std::vector<ChannelCondition>& conditions,
+std::vector<DoctorFinding> judge_channels(const HealthReport& report,
                                           const std::vector<std::string>& telegram_instances);
 
 }  // namespace notifyctl

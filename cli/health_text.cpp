@@ -57,8 +57,14 @@ std::string health_text(const HealthReport& report) {
     text += line + '\n';
   }
   for (const ChannelCounts& counts : report.channels) {
+    const std::string name = counts.channel.empty() ? std::string("?") : printable_line(counts.channel);
+    if (!counts.state.empty() && counts.state != "ok") {
+      text += name + ": " + printable_line(counts.state);
+      if (!counts.last_error.empty()) text += ": " + printable_line(counts.last_error);
+      text += '\n';
+    }
     if (counts.figures.empty()) continue;
-    text += (counts.channel.empty() ? std::string("?") : printable_line(counts.channel)) + ':';
+    text += name + ':';
     for (std::size_t i = 0; i < counts.figures.size(); ++i) {
       text += (i == 0 ? " " : ", ") + printable_line(counts.figures[i].first) + ' ' +
               std::to_string(counts.figures[i].second);

@@ -90,7 +90,7 @@ ExitCode run_doctor(const DoctorArguments& arguments, const GlobalOptions& optio
       findings.push_back(judge_socket_connection(socket_path, connection));
       auto decoded = decode_health_report(response.body);
       if (const auto* report = std::get_if<HealthReport>(&decoded); report != nullptr && response.successful()) {
-        const auto channels = judge_channels(*report, decode_channel_conditions(response.body), telegram_instances);
+        const auto channels = judge_channels(*report, telegram_instances);
         findings.insert(findings.end(), channels.begin(), channels.end());
       }
     }

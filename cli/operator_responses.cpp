@@ -49,20 +49,4 @@ std::variant<LinkedUserList, DecodeError> decode_linked_users(std::string_view b
   return list;
 }
 
-std::vector<ChannelCondition> decode_channel_conditions(std::string_view body) {
-  rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
-  std::vector<ChannelCondition> conditions;
-  if (document.HasParseError()) return conditions;
-  const rapidjson::Value* channels = member(document, "channels");
-  if (channels == nullptr || !channels->IsArray()) return conditions;
-  for (const rapidjson::Value& channel : channels->GetArray()) {
-    if (!channel.IsObject()) continue;
-    ChannelCondition condition{string_member(channel, "channel"), string_member(channel, "state"),
-                               string_member(channel, "last_error")};
-    if (!condition.channel.empty()) conditions.push_back(std::move(condition));
-  }
-  return conditions;
-}
-
 }  // namespace notifyctl

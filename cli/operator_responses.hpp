@@ -28,15 +28,4 @@ struct LinkedUserList {
 /// object with a "users" list is a DecodeError.
 std::variant<LinkedUserList, DecodeError> decode_linked_users(std::string_view body);
 
-/// What `GET /v1/health` says about each channel beyond its counts: the
-/// optional "state" and "last_error" fields a channel may report.
-struct ChannelCondition {
-  std::string channel;
-  std::string state;
-  std::string last_error;
-};
-
-/// The channels' conditions; a body without a "channels" list gives none.
-std::vector<ChannelCondition> decode_channel_conditions(std::string_view body);
-
 }  // namespace notifyctl

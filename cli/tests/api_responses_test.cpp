@@ -108,16 +108,20 @@ TEST_CASE("health decodes the status and per-channel counts", "[api_responses]")
   CHECK(report.channels[0].delivered == 4u);
   CHECK(report.channels[0].failed == 5u);
   CHECK(report.channels[0].figures.empty());
+  CHECK(report.channels[0].state.empty());
   CHECK_FALSE(report.channels[1].pending);
 }
 
 TEST_CASE("health keeps a channel's own counts beside the queue's", "[api_responses]") {
   const HealthReport report = decoded(decode_health_report(
       R"({"status":"ok","channels":[{"channel":"desktop","pending":0,"in_flight":0,"retrying":0,"delivered":9,)"
-      R"("failed":0,"expired":4,"figures":{"connections":3,"users":2,"note":"x","frames_sent":-1}}]})"));
+      R"("failed":0,"expired":4,"state":"ok","last_error":"no desktop app connected",)"
+      R"("figures":{"connections":3,"users":2,"note":"x","frames_sent":-1}}]})"));
   REQUIRE(report.channels.size() == 1);
   using Figure = std::pair<std::string, std::uint64_t>;
   CHECK(report.channels[0].figures == std::vector<Figure>{{"connections", 3}, {"users", 2}});
+  CHECK(report.channels[0].state == "ok");
+  CHECK(report.channels[0].last_error == "no desktop app connected");
 }
 
 TEST_CASE("a refusal is described by the daemon's error message and the status", "[api_responses]") {

@@ -191,9 +191,10 @@ TEST_CASE("each telegram bot needs its token", "[doctor_report]") {
 TEST_CASE("channels that retry, fail or are missing are reported", "[doctor_report]") {
   HealthReport report;
   report.status = "ok";
-  report.channels = {{"bot", 0, 0, 3, 10, 0, {}}, {"console", 1, 0, 0, 5, 0, {}}, {"desktop", 0, 0, 0, 1, 2, {}}};
-  const std::vector<ChannelCondition> conditions{{"bot", "degraded", "Bot API: connection timed out"}};
-  const auto findings = judge_channels(report, conditions, {"bot", "second_bot"});
+  report.channels = {{"bot", 0, 0, 3, 10, 0, "ok", "Bot API: connection timed out", {}},
+                     {"console", 1, 0, 0, 5, 0, "", "", {}},
+                     {"desktop", 0, 0, 0, 1, 2, "", "", {}}};
+  const auto findings = judge_channels(report, {"bot", "second_bot"});
   REQUIRE(findings.size() == 4);
   CHECK(findings[0].verdict == Verdict::warn);
   CHECK(findings[0].subject == "telegram:bot");
@@ -208,8 +209,23 @@ TEST_CASE("channels that retry, fail or are missing are reported", "[doctor_repo
   CHECK(findings[3].subject == "telegram:second_bot");
 }
 
+TEST_CASE("a channel that says it is down or off is a warning with its problem", "[doctor_report]") {
+  const auto findings = judge_channels({"ok",
+                                       {{"bot", 0, 0, 0, 4, 0, "down", "getUpdates failed: HTTP 502", {}},
+                                        {"desk", 0, 0, 0, 0, 0, "off", "desktop push is off (no jwt_secret)", {}},
+                                        {"console", 0, 0, 0, 4, 0, "ok", "", {}}}},
+                                       {"bot"});
+  REQUIRE(findings.size() == 3);
+  CHECK(findings[0].verdict == Verdict::warn);
+  CHECK(findings[0].detail == "state down; last error: getUpdates failed: HTTP 502");
+  CHECK(findings[1].verdict == Verdict::warn);
+  CHECK(findings[1].detail == "state off; last error: desktop push is off (no jwt_secret)");
+  CHECK(findings[2].verdict == Verdict::ok);
+  CHECK(findings[2].detail == "4 delivered, 0 pending, state ok");
+}
+
 TEST_CASE("a daemon that does not report ok is a warning", "[doctor_report]") {
-  const auto findings = judge_channels(HealthReport{"degraded", {}}, {}, {});
+  const auto findings = judge_channels(HealthReport{"degraded", {}}, {});
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].verdict == Verdict::warn);
 }

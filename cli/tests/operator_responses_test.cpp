@@ -26,15 +26,3 @@ TEST_CASE("linked users refuse answers without a users list", "[operator_respons
   CHECK(std::holds_alternative<DecodeError>(decode_linked_users(R"({"users":{}})")));
   CHECK(std::holds_alternative<DecodeError>(decode_linked_users("{")));
 }
-
-TEST_CASE("channel conditions are read when a channel reports them", "[operator_responses]") {
-  const auto conditions = decode_channel_conditions(
-      R"({"status":"ok","channels":[{"channel":"bot","pending":0,"state":"degraded","last_error":"timeout"},)"
-      R"({"channel":"console","pending":0},{"pending":1}]})");
-  REQUIRE(conditions.size() == 2);
-  CHECK(conditions[0].channel == "bot");
-  CHECK(conditions[0].state == "degraded");
-  CHECK(conditions[0].last_error == "timeout");
-  CHECK(conditions[1].state.empty());
-  CHECK(decode_channel_conditions("not json").empty());
-}

@@ -7,7 +7,7 @@ using namespace notifyctl;
 TEST_CASE("queue lists what each channel still has to deliver, and the total", "[queue_text]") {
   HealthReport report;
   report.status = "ok";
-  report.channels = {{"console", 0, 0, 0, 12, 0, {}}, {"bot", 3, 1, 2, 1234567, 1, {}}};
+  report.channels = {{"console", 0, 0, 0, 12, 0, "", "", {}}, {"bot", 3, 1, 2, 1234567, 1, "", "", {}}};
   CHECK(queue_text(report) ==
         "CHANNEL  PENDING  IN FLIGHT  RETRYING  FAILED\n"
         "console        0          0         0       0\n"
@@ -24,13 +24,13 @@ TEST_CASE("queue says when nothing waits and shows ? for missing counts", "[queu
         "CHANNEL  PENDING  IN FLIGHT  RETRYING  FAILED\n"
         "bot            ?          ?         ?       ?\n"
         "nothing waiting\n");
-  report.channels = {{"bot", 1, 0, 0, 0, 0, {}}};
+  report.channels = {{"bot", 1, 0, 0, 0, 0, "", "", {}}};
   CHECK(queue_text(report).ends_with("\n1 delivery waiting\n"));
   CHECK(queue_text(HealthReport{"ok", {}}) == "no channels\n");
 }
 
 TEST_CASE("queue cannot be made to print control characters", "[queue_text]") {
   HealthReport report;
-  report.channels = {{"b\x1b[2Jot", 0, 0, 0, 0, 0, {}}};
+  report.channels = {{"b\x1b[2Jot", 0, 0, 0, 0, 0, "", "", {}}};
   CHECK(queue_text(report).find('\x1b') == std::string::npos);
 }

@@ -109,6 +109,10 @@ void Outbox::on_result(Entry entry, sdk::DeliveryResult result) {
   --in_flight_;
   in_flight_count_.fetch_sub(1, std::memory_order_relaxed);
   ++entry.attempts;
+  if (result.outcome != sdk::DeliveryResult::Outcome::delivered) {
+    std::lock_guard lock(last_error_mutex_);
+    last_error_ = result.error;
+  }
   using Outcome = sdk::DeliveryResult::Outcome;
   switch (result.outcome) {
     case Outcome::delivered:
@@ -215,7 +219,15 @@ sdk::ChannelHealth Outbox::health() const {
   health.retrying = retrying_count_.load(std::memory_order_relaxed);
   health.delivered = delivered_.value();
   health.failed = failed_.value() + expired_.value();
-  health.figures = channel_.health_figures();
+  auto condition = channel_.condition();
+  health.state = std::move(condition.state);
+  health.figures = std::move(condition.figures);
+  if (!condition.problem.empty()) {
+    health.last_error = std::move(condition.problem);
+  } else {
+    std::lock_guard lock(last_error_mutex_);
+    health.last_error = last_error_;
+  }
   return health;
 }
 

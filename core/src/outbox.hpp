@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 
@@ -87,6 +88,8 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   std::atomic<std::uint64_t> pending_{0};
   std::atomic<std::uint64_t> in_flight_count_{0};
   std::atomic<std::uint64_t> retrying_count_{0};
+  mutable std::mutex last_error_mutex_;
+  std::string last_error_;  ///< the latest failed attempt's error, for health(); guarded by last_error_mutex_
   sdk::Counter& delivered_;
   sdk::Counter& failed_;
   sdk::Counter& retries_;

@@ -222,8 +222,16 @@ def serve():
         for descriptor in descriptors:
             os.close(descriptor)
         if command == b"signal" and len(fields) == 3 and fields[1] in runs:
+            pid = runs[fields[1]][0]
             try:
-                os.killpg(runs[fields[1]][0], int(fields[2]))
+                os.killpg(pid, int(fields[2]))
+            except ProcessLookupError:
+                # Not yet in a group of its own (setsid is its first step),
+                # so it has no children yet either.
+                try:
+                    os.kill(pid, int(fields[2]))
+                except OSError:
+                    pass
             except (OSError, ValueError):
                 pass
 

@@ -184,6 +184,14 @@ std::string render_health(const std::vector<sdk::ChannelHealth>& channels) {
     writer.Uint64(channel.delivered);
     put_key(writer, "failed");
     writer.Uint64(channel.failed);
+    if (!channel.state.empty()) {
+      put_key(writer, "state");
+      put_string(writer, channel.state);
+    }
+    if (!channel.last_error.empty()) {
+      put_key(writer, "last_error");
+      put_string(writer, channel.last_error);
+    }
     if (!channel.figures.empty()) {
       put_key(writer, "figures");
       writer.StartObject();

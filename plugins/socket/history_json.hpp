@@ -26,8 +26,9 @@ Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request
 /// oldest id answered when the page is full (`entries.size() >= limit`).
 std::string render_history(const std::vector<sdk::HistoryEntry>& entries, std::uint32_t limit);
 
-/// `{"status":"ok","channels":[{"channel","pending","in_flight","retrying","delivered","failed","figures"}]}`,
-/// where `figures` (only when the channel has some) holds its own counts, e.g. `{"connections":3}`.
+/// `{"status":"ok","channels":[{"channel","pending","in_flight","retrying","delivered","failed","state",
+/// "last_error","figures"}]}`; the last three only when there is something to say, `figures` holding the
+/// channel's own counts, e.g. `{"connections":3}`.
 std::string render_health(const std::vector<sdk::ChannelHealth>& channels);
 
 /// Unix epoch milliseconds as ISO-8601 UTC with milliseconds (`2024-05-01T12:00:00.123Z`).

@@ -114,7 +114,7 @@ class TelegramChannel final : public sdk::Channel {
       sender_ = std::make_unique<MessageSender>(endpoint, settings_.limits, settings_.sender_threads, log_,
                                                 host_.metrics(), host_.instance_name());
       poller_ = std::make_unique<UpdatePoller>(
-          endpoint, settings_.poll_timeout, state_.offset, log_,
+          endpoint, settings_.poll_timeout, state_.offset, log_, poll_status_,
           [this](UpdateBatch batch, std::function<void(std::int64_t)> ack) {
             boost::asio::post(host_.executor(), [this, batch = std::move(batch), ack = std::move(ack)]() mutable {
               handle_batch(std::move(batch), std::move(ack));
@@ -146,6 +146,21 @@ class TelegramChannel final : public sdk::Channel {
       if (sender_) sender_->stop(reply_drain);
       done();
     });
+  }
+
+  // "off" without a token, "down" while getUpdates fails, else "ok"; with the
+  // number of linked users.
+  sdk::ChannelCondition condition() const noexcept override {
+    try {
+      if (!enabled_) return {"off", "Telegram is off (no bot token)", {}};
+      sdk::ChannelCondition condition;
+      condition.problem = poll_status_.problem();
+      condition.state = condition.problem.empty() ? "ok" : "down";
+      if (links_) condition.figures.push_back({"linked_users", links_->size()});
+      return condition;
+    } catch (...) {
+      return {};
+    }
   }
 
   bool reaches(std::string_view user) const noexcept override {
@@ -347,6 +362,7 @@ class TelegramChannel final : public sdk::Channel {
   std::unique_ptr<CommandHandler> handler_;
   std::unique_ptr<LinkService> link_service_;
   std::unique_ptr<MessageSender> sender_;
+  PollStatus poll_status_;
   std::unique_ptr<UpdatePoller> poller_;
   std::map<std::uint64_t, std::size_t> progress_;
   std::shared_ptr<Lifeline> lifeline_ = std::make_shared<Lifeline>();

@@ -15,11 +15,12 @@ constexpr auto conflict_backoff = 5s;
 }  // namespace
 
 UpdatePoller::UpdatePoller(BotEndpoint endpoint, std::chrono::milliseconds poll_timeout, std::int64_t offset,
-                           sdk::Logger& log, Handler handle, IdentityHandler identify)
+                           sdk::Logger& log, PollStatus& status, Handler handle, IdentityHandler identify)
     : endpoint_(endpoint),
       poll_timeout_(poll_timeout),
       offset_(offset),
       log_(log),
+      status_(status),
       handle_(std::move(handle)),
       identify_(std::move(identify)),
       client_(std::move(endpoint)) {}
@@ -79,6 +80,7 @@ void UpdatePoller::report_failure(const ApiReply& reply, std::chrono::millisecon
   if (text != last_failure_ || backoff >= longest_backoff) {
     log_.warn(text, "; retrying in ", backoff.count() / 1000, " s");
   }
+  status_.failing(text);
   last_failure_ = std::move(text);
 }
 
@@ -104,6 +106,7 @@ void UpdatePoller::run() {
     if (!last_failure_.empty()) {
       log_.info("getUpdates works again");
       last_failure_.clear();
+      status_.working();
     }
     backoff = first_backoff;
     UpdateBatch batch = parse_updates(reply.result(), offset_);

@@ -12,6 +12,7 @@
 
 #include "bot_api_client.hpp"
 #include "notifyd/sdk/logger.hpp"
+#include "poll_status.hpp"
 #include "updates.hpp"
 
 namespace notifyd::telegram {
@@ -20,8 +21,8 @@ namespace notifyd::telegram {
 /// (which runs on the plugin's strand and acknowledges with the offset it
 /// persisted); the next poll starts from that offset only, so an update is
 /// confirmed to Telegram only after it was handled. Errors back off (1 s
-/// doubling to 60 s); a 409 names its usual cause. `stop` interrupts a poll in
-/// flight at once.
+/// doubling to 60 s); a 409 names its usual cause, and `status` tells health
+/// whether polling works. `stop` interrupts a poll in flight at once.
 class UpdatePoller {
  public:
   /// Hands a batch over; the callee calls `acknowledge(offset)` exactly once, from any thread.
@@ -30,7 +31,7 @@ class UpdatePoller {
   using IdentityHandler = std::function<void(std::string username)>;
 
   UpdatePoller(BotEndpoint endpoint, std::chrono::milliseconds poll_timeout, std::int64_t offset, sdk::Logger& log,
-               Handler handle, IdentityHandler identify);
+               PollStatus& status, Handler handle, IdentityHandler identify);
   ~UpdatePoller();
 
   /// Starts the polling thread.
@@ -54,6 +55,7 @@ class UpdatePoller {
   std::chrono::milliseconds poll_timeout_;
   std::int64_t offset_;
   sdk::Logger& log_;
+  PollStatus& status_;
   Handler handle_;
   IdentityHandler identify_;
   BotApiClient client_;

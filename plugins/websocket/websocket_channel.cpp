@@ -130,13 +130,15 @@ void WebSocketChannel::deliver(sdk::Delivery delivery, std::function<void(sdk::D
   }
 }
 
-std::vector<sdk::HealthFigure> WebSocketChannel::health_figures() const noexcept {
+sdk::ChannelCondition WebSocketChannel::condition() const noexcept {
   try {
-    if (!state_) return {};
-    return {{"connections", state_->registry.size()},
-            {"users", state_->registry.users()},
-            {"frames_sent", state_->frames_sent.value()},
-            {"frames_dropped", state_->frames_dropped.value()}};
+    if (!state_) return {"off", "desktop push is off (no jwt_secret)", {}};
+    return {"ok",
+            "",
+            {{"connections", state_->registry.size()},
+             {"users", state_->registry.users()},
+             {"frames_sent", state_->frames_sent.value()},
+             {"frames_dropped", state_->frames_dropped.value()}}};
   } catch (...) {
     return {};
   }

@@ -46,9 +46,10 @@ class WebSocketChannel final : public sdk::Channel {
   /// at least one connection took it; retried by the outbox when none is open,
   /// so an app that reconnects (with or without `since`) still gets it.
   void deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) noexcept override;
-  /// Open connections, users with an authenticated one, frames sent and
-  /// frames dropped (their connection closed first) since start.
-  std::vector<sdk::HealthFigure> health_figures() const noexcept override;
+  /// "off" without a JWT secret; else "ok" with the open connections, users
+  /// with an authenticated one, and frames sent and dropped (their connection
+  /// closed first) since start.
+  sdk::ChannelCondition condition() const noexcept override;
 
   /// The TCP port the listener bound (tests ask for port 0); 0 before start.
   std::uint16_t port() const noexcept;

@@ -109,6 +109,8 @@ class WithoutTokenTest(TelegramTestCase):
         self.assertEqual(log.count("no bot token"), 1, log)
         self.assertIn("Telegram is off", log)
         self.assertEqual(daemon.request("GET", "/health"), (200, {"status": "ok"}))
+        bot = daemon.request("GET", "/v1/health")[1]["channels"][0]
+        self.assertEqual((bot["state"], bot["last_error"]), ("off", "Telegram is off (no bot token)"))
         status, _ = daemon.request("POST", "/send", {"user": "alice", "text": "hi"})
         self.assertEqual(status, 404)
         self.assertEqual(daemon.request("GET", "/api/telegram/status"),
@@ -380,6 +382,22 @@ class DeliveryTest(TelegramTestCase):
         self.api.push_message(555, "/help")
         self.wait_reply(555, "/whoami", timeout=30)
         self.assertIn("getUpdates works again", daemon.log())
+
+    def test_health_says_the_bot_is_down_while_getupdates_fails(self):
+        self.api.fail("getUpdates", 502, count=3, description="Bad Gateway")
+        daemon = self.telegram_daemon(links={"alice": {"chat_id": ALICE_CHAT, "linked_at": "2024-05-01T12:00:00"}}).start()
+
+        def bot():
+            status, body = daemon.request("GET", "/v1/health")
+            self.assertEqual(status, 200, body)
+            return next(channel for channel in body["channels"] if channel["channel"] == "bot")
+
+        down = self.wait_for(lambda: (b := bot())["state"] == "down" and b, message="state down")
+        self.assertIn("getUpdates failed", down["last_error"])
+        self.assertEqual(down["figures"], {"linked_users": 1})
+        self.api.push_message(555, "/help")  # a long poll that works answers at once when an update waits
+        self.wait_for(lambda: bot()["state"] == "ok", timeout=30, message="state ok after the failures")
+        self.assertNotIn("last_error", bot())
 
 
 class CommandsTest(TelegramTestCase):

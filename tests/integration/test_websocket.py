@@ -447,6 +447,7 @@ class HealthTest(WebSocketCase):
         self.assertIn('notifyd_websocket_users{instance="desk"} 2', metrics)
         self.assertIn('notifyd_websocket_user_connections{instance="desk",user="alice"} 2', metrics)
         self.assertIn('notifyd_websocket_user_connections{instance="desk",user="bob"} 1', metrics)
+        self.assertEqual(desk()["state"], "ok")
 
 
 class OriginTest(WebSocketCase):
@@ -488,6 +489,12 @@ class WithoutSecretTest(WebSocketCase):
         self.assertEqual(status, 503, body)
         with self.assertRaises(OSError):
             socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+        status, body = self.d.request("GET", "/v1/health")
+        desk = next(channel for channel in body["channels"] if channel["channel"] == "desk")
+        self.assertEqual((desk["state"], desk["last_error"]), ("off", "desktop push is off (no jwt_secret)"))
+        result = subprocess.run([NOTIFYCTL, "--socket", self.d.socket_path, "health"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertIn("desk: off: desktop push is off (no jwt_secret)", result.stdout)
 
     def test_a_short_secret_is_warned_about(self):
         with open(f"{self.tmp}/short.secret", "w") as f:

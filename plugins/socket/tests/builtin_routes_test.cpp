@@ -170,7 +170,7 @@ TEST_CASE("GET /v1/history queries the caller's history") {
 
 TEST_CASE("GET /v1/health lists the channels") {
   RouteFixture f;
-  f.notifications.channels = {{"bot", 1, 0, 0, 3, 0, {}}};
+  f.notifications.channels = {{"bot", 1, 0, 0, 3, 0, "", "", {}}};
   auto response = f.call("GET", "/v1/health");
   CHECK(response.status == 200);
   CHECK(response.body ==

@@ -102,12 +102,14 @@ TEST_CASE("history: data that is absent or broken is null, bad UTF-8 is replaced
 }
 
 TEST_CASE("health renders each channel") {
-  CHECK(render_health({{"bot", 3, 1, 2, 40, 1, {}}, {"desk", 0, 0, 0, 5, 0, {{"connections", 12}, {"users", 4}}}}) ==
+  CHECK(render_health({{"bot", 3, 1, 2, 40, 1, "", "", {}},
+                       {"desk", 0, 0, 0, 5, 0, "ok", "no desktop app connected", {{"connections", 12}, {"users", 4}}}}) ==
         R"({"status":"ok","channels":[{"channel":"bot","pending":3,"in_flight":1,"retrying":2,"delivered":40,"failed":1},)"
-        R"({"channel":"desk","pending":0,"in_flight":0,"retrying":0,"delivered":5,"failed":0,)"
-        R"("figures":{"connections":12,"users":4}}]})");
-  const std::string odd = render_health({{"desk", 0, 0, 0, 0, 0, {{"bad \xFF\n", 1}}}});
+        R"({"channel":"desk","pending":0,"in_flight":0,"retrying":0,"delivered":5,"failed":0,"state":"ok",)"
+        R"("last_error":"no desktop app connected","figures":{"connections":12,"users":4}}]})");
+  const std::string odd = render_health({{"desk", 0, 0, 0, 0, 0, "down", "bad \xFF", {{"bad \xFF\n", 1}}}});
   CHECK(odd.find(R"("figures":{"bad )" "\xEF\xBF\xBD" R"(\n":1})") != std::string::npos);
+  CHECK(odd.find(R"("last_error":"bad )" "\xEF\xBF\xBD" R"(")") != std::string::npos);
   CHECK(odd.find('\xFF') == std::string::npos);
   CHECK(render_health({}) == R"({"status":"ok","channels":[]})");
 }

@@ -65,7 +65,9 @@ struct ChannelHealth {
   std::uint64_t retrying = 0;    ///< waiting for a retry timer
   std::uint64_t delivered = 0;   ///< since start
   std::uint64_t failed = 0;      ///< permanent failures and expiries since start
-  std::vector<HealthFigure> figures;  ///< the channel's own counts (Channel::health_figures)
+  std::string state;                  ///< Channel::condition's state; empty = not reported
+  std::string last_error;             ///< its problem, else the latest failed delivery attempt's error
+  std::vector<HealthFigure> figures;  ///< the channel's own counts (Channel::condition)
 };
 
 /// The pipeline, as plugins see it. Thread-safe.

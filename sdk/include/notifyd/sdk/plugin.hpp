@@ -5,11 +5,10 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "notifyd/sdk/check_result.hpp"
 #include "notifyd/sdk/delivery.hpp"
-#include "notifyd/sdk/health_figure.hpp"
+#include "notifyd/sdk/channel_condition.hpp"
 #include "notifyd/sdk/status.hpp"
 
 namespace notifyd::sdk {
@@ -54,10 +53,10 @@ class Channel : public Plugin {
   /// Delivers one notification. Called on the plugin's executor by the
   /// channel's outbox; `done` must be called exactly once, from any thread.
   virtual void deliver(Delivery delivery, std::function<void(DeliveryResult)> done) noexcept = 0;
-  /// Counts of this channel's own shown next to its queue in health endpoints
-  /// (`GET /v1/health` as `"figures"`, `notifyctl health`). Called from any
-  /// thread; must be cheap and thread-safe.
-  virtual std::vector<HealthFigure> health_figures() const noexcept { return {}; }
+  /// Its state, what is wrong, and counts of its own, shown next to its queue
+  /// in the health endpoints. Called from any thread; must be cheap and
+  /// thread-safe.
+  virtual ChannelCondition condition() const noexcept { return {}; }
   Channel* as_channel() noexcept final { return this; }
 };
 
