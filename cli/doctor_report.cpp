@@ -329,7 +329,11 @@ std::vector<DoctorFinding> judge_channels(const HealthReport& report,
         telegram ? "can this host reach api.telegram.org:443 (proxy, firewall, DNS)? is the token valid? "
                    "journalctl -u notifyd | grep " + counts.channel
                  : "journalctl -u notifyd | grep " + counts.channel;
-    if (state == "off" || state == "down" || state == "error") {
+    if (state == "off") {
+      findings.push_back(finding(Verdict::warn, subject,
+                                 "off" + (counts.last_error.empty() ? std::string() : ": " + counts.last_error),
+                                 "set it up in its [[plugin]] section of notifyd.toml, or remove the section"));
+    } else if (state == "down" || state == "error") {
       findings.push_back(finding(Verdict::warn, subject, "state " + state + last_error, unreachable_fix));
     } else if (retrying > 0) {
       findings.push_back(finding(Verdict::warn, subject,

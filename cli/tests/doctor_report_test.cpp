@@ -219,7 +219,8 @@ TEST_CASE("a channel that says it is down or off is a warning with its problem",
   CHECK(findings[0].verdict == Verdict::warn);
   CHECK(findings[0].detail == "state down; last error: getUpdates failed: HTTP 502");
   CHECK(findings[1].verdict == Verdict::warn);
-  CHECK(findings[1].detail == "state off; last error: desktop push is off (no jwt_secret)");
+  CHECK(findings[1].detail == "off: desktop push is off (no jwt_secret)");
+  CHECK(findings[1].fix.find("notifyd.toml") != std::string::npos);
   CHECK(findings[2].verdict == Verdict::ok);
   CHECK(findings[2].detail == "4 delivered, 0 pending, state ok");
 }
