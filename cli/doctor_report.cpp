@@ -329,6 +329,9 @@ std::vector<DoctorFinding> judge_channels(const HealthReport& report,
         telegram ? "can this host reach api.telegram.org:443 (proxy, firewall, DNS)? is the token valid? "
                    "journalctl -u notifyd | grep " + counts.channel
                  : "journalctl -u notifyd | grep " + counts.channel;
+    if (state == "off" && telegram) {
+      continue;  // the bot token finding already says why and how to fix it
+    }
     if (state == "off") {
       findings.push_back(finding(Verdict::warn, subject,
                                  "off" + (counts.last_error.empty() ? std::string() : ": " + counts.last_error),

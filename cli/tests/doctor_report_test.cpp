@@ -213,8 +213,10 @@ TEST_CASE("a channel that says it is down or off is a warning with its problem",
   const auto findings = judge_channels({"ok",
                                        {{"bot", 0, 0, 0, 4, 0, "down", "getUpdates failed: HTTP 502", {}},
                                         {"desk", 0, 0, 0, 0, 0, "off", "desktop push is off (no jwt_secret)", {}},
-                                        {"console", 0, 0, 0, 4, 0, "ok", "", {}}}},
-                                       {"bot"});
+                                        {"console", 0, 0, 0, 4, 0, "ok", "", {}},
+                                        {"other_bot", 0, 0, 0, 0, 0, "off", "Telegram is off (no bot token)", {}}}},
+                                       {"bot", "other_bot"});
+  // An off bot is left to the token finding, which says how to fix it.
   REQUIRE(findings.size() == 3);
   CHECK(findings[0].verdict == Verdict::warn);
   CHECK(findings[0].detail == "state down; last error: getUpdates failed: HTTP 502");
