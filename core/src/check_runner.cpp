@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "descriptor_read.hpp"
 #include "notifyd/sdk/duration.hpp"
 #include "notifyd/sdk/image.hpp"
 #include "user_directory.hpp"
@@ -41,14 +42,7 @@ sdk::Result<sdk::ImageUpload> read_check_image(const std::string& path, std::str
   } else if (static_cast<std::uint64_t>(info.st_size) > max_bytes) {
     problem = "`image_path` " + path + " is larger than " + std::to_string(max_bytes) + " bytes";
   } else {
-    bytes.resize(static_cast<std::size_t>(info.st_size));
-    std::size_t got = 0;
-    while (got < bytes.size()) {
-      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    bytes.resize(got);
+    bytes = read_up_to(fd, static_cast<std::size_t>(info.st_size));
   }
   ::close(fd);
   if (!problem.empty()) return R::failure(problem);

@@ -224,14 +224,13 @@ def serve():
         if command == b"signal" and len(fields) == 3 and fields[1] in runs:
             pid = runs[fields[1]][0]
             try:
-                os.killpg(pid, int(fields[2]))
-            except ProcessLookupError:
-                # Not yet in a group of its own (setsid is its first step),
-                # so it has no children yet either.
+                number = int(fields[2])
                 try:
-                    os.kill(pid, int(fields[2]))
-                except OSError:
-                    pass
+                    os.killpg(pid, number)
+                except ProcessLookupError:
+                    # Not yet in a group of its own (setsid is its first
+                    # step), so it has no children yet either.
+                    os.kill(pid, number)
             except (OSError, ValueError):
                 pass
 

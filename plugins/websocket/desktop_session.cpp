@@ -40,8 +40,6 @@ constexpr std::size_t keep_read_capacity = 1024;
 constexpr std::size_t auth_message_limit = 8 * 1024;
 // Where the images of notification frames (`image_url`) are served, here as on the dashboard.
 constexpr std::string_view image_path_prefix = "/api/notifications/images/";
-// Largest image served (the pipeline accepts no larger).
-constexpr std::uint64_t image_max_bytes = 20u << 20;
 
 const SendQueue::Frame& ping_frame() {
   static const SendQueue::Frame frame = std::make_shared<const std::string>(ping_message());
@@ -175,7 +173,7 @@ void DesktopSession<Stream>::serve_image(const http::request<http::empty_body>& 
   auto entry = id ? state_->host.notifications().find(*id) : sdk::Result<sdk::HistoryEntry>::failure("no id");
   // Someone else's notification and a missing one look the same.
   if (!entry || entry.value().notification.user != claims->subject) return answer_error(404, "no such image");
-  auto image = sdk::read_notification_image(entry.value().notification, image_max_bytes);
+  auto image = sdk::read_notification_image(entry.value().notification, state_->settings.image_max_bytes);
   if (!image) return answer_error(404, "no such image");
   answer_and_close(200, image.value().content_type, std::move(image.value().bytes));
 }

@@ -63,6 +63,7 @@ void describe_websocket_settings(sdk::ConfigSchema& schema) {
       .integer("max_frame", 64 * 1024, "largest message a client may send, in bytes")
       .integer("replay_limit", 500, "most notifications replayed to a client that reconnects with `since`")
       .integer("replay_bytes", 16 << 20, "most bytes of notification text held for one replay")
+      .integer("image_max_bytes", 20 << 20, "largest notification image served at image_url")
       .duration("token_ttl", std::chrono::hours(24 * 30), "lifetime of tokens issued by POST /api/desktop/token")
       .string("image_base_url", "", "prefix of image_url (e.g. https://notify.example.com); empty = a relative URL")
       .string("public_url", "", "WebSocket URL the token route reports; empty = derived from listen");
@@ -109,7 +110,8 @@ sdk::Result<WebSocketSettings> read_websocket_settings(const sdk::PluginConfig& 
                                         std::tuple{"send_queue_bytes", 1024LL, 1LL << 32},
                                         std::tuple{"max_frame", 256LL, static_cast<long long>(max_frame_limit)},
                                         std::tuple{"replay_limit", 0LL, 100000LL},
-                                        std::tuple{"replay_bytes", 4096LL, 1LL << 32}}) {
+                                        std::tuple{"replay_bytes", 4096LL, 1LL << 32},
+                                        std::tuple{"image_max_bytes", 1LL, 1LL << 32}}) {
     if (auto error = bounded(key, low, high)) return Failure::failure(*error);
   }
   settings.max_missed_pongs = static_cast<std::uint32_t>(config.integer("max_missed_pongs"));
@@ -120,6 +122,7 @@ sdk::Result<WebSocketSettings> read_websocket_settings(const sdk::PluginConfig& 
   settings.max_frame = static_cast<std::size_t>(config.integer("max_frame"));
   settings.replay_limit = static_cast<std::uint32_t>(config.integer("replay_limit"));
   settings.replay_bytes = static_cast<std::size_t>(config.integer("replay_bytes"));
+  settings.image_max_bytes = static_cast<std::uint64_t>(config.integer("image_max_bytes"));
 
   settings.image_base_url = config.string("image_base_url");
   settings.public_url = config.string("public_url");

@@ -42,6 +42,7 @@ struct WebSocketSettings {
   std::size_t max_frame = 64 * 1024;
   std::uint32_t replay_limit = 500;
   std::size_t replay_bytes = 16 << 20;
+  std::uint64_t image_max_bytes = 20 << 20;  ///< largest image served at image_url
   std::chrono::milliseconds token_ttl{30LL * 24 * 3600 * 1000};
   std::string image_base_url;
   std::string public_url;                    ///< what the token route reports; empty = derived from `listen`

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <optional>
 
+#include "descriptor_read.hpp"
 #include "notifyd/sdk/image.hpp"
 
 namespace notifyd::sdk {
@@ -19,16 +20,7 @@ Result<ImageBytes> read_notification_image(const Notification& notification, std
   struct stat info {};
   std::string bytes;
   bool ok = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && static_cast<std::uint64_t>(info.st_size) <= max_bytes;
-  if (ok) {
-    bytes.resize(static_cast<std::size_t>(info.st_size));
-    std::size_t read_so_far = 0;
-    while (read_so_far < bytes.size()) {
-      const ssize_t n = ::read(fd, bytes.data() + read_so_far, bytes.size() - read_so_far);
-      if (n <= 0) break;
-      read_so_far += static_cast<std::size_t>(n);
-    }
-    bytes.resize(read_so_far);
-  }
+  if (ok) bytes = core::read_up_to(fd, static_cast<std::size_t>(info.st_size));
   ::close(fd);
   if (!ok) return Failure::failure("the image file is not a regular file within the size limit");
   const auto type = sniff_image_type(bytes);

@@ -19,6 +19,7 @@ TEST_CASE("the defaults are the seed's", "[settings]") {
   CHECK(settings->max_connections_per_user == 5);
   CHECK(settings->max_frame == 64 * 1024);
   CHECK(settings->replay_limit == 500);
+  CHECK(settings->image_max_bytes == 20u << 20);
   CHECK(settings->token_ttl == std::chrono::hours(24 * 30));
   CHECK_FALSE(settings->tls());
   CHECK(settings->jwt_secret.empty());
