@@ -2,10 +2,14 @@
 #                    [OUTPUT_DIRECTORY <dir>] [NO_INSTALL])
 #
 # Builds a plugin the way the host expects: a shared library named
-# notifyd_<plugin-name>.so in the plugin directory, hidden visibility (only the
-# descriptor symbol is exported), no undefined symbols, linked to the SDK, and
-# installed into <prefix>/lib/notifyd. Used in this tree and, through
+# notifyd_<plugin-name>.so in the plugin directory, hidden visibility (the
+# descriptor symbol and Asio's shared statics are exported), no undefined
+# symbols, linked to the SDK, and installed into <prefix>/lib/notifyd. After
+# each link it checks that the library shares Asio's statics with the host
+# (CheckSharedAsioStatics.cmake). Used in this tree and, through
 # find_package(notifyd), by plugins and checks built outside it.
+set(NOTIFYD_ASIO_STATICS_CHECK ${CMAKE_CURRENT_LIST_DIR}/CheckSharedAsioStatics.cmake)
+
 function(notifyd_add_plugin target)
   cmake_parse_arguments(ARG "NO_INSTALL" "NAME;OUTPUT_DIRECTORY" "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_NAME)
@@ -30,6 +34,9 @@ function(notifyd_add_plugin target)
     # Installed, libnotifyd-core.so sits beside the plugins in <prefix>/lib/notifyd.
     INSTALL_RPATH "$ORIGIN")
   target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -DLIBRARY=$<TARGET_FILE:${target}> -DNM=${CMAKE_NM} -P ${NOTIFYD_ASIO_STATICS_CHECK}
+    VERBATIM)
   if(NOT ARG_NO_INSTALL)
     install(TARGETS ${target} LIBRARY DESTINATION lib/notifyd)
   endif()

@@ -53,10 +53,11 @@ sdk::Result<sdk::ImageUpload> read_check_image(const std::string& path, std::str
 
 }  // namespace
 
-CheckRunner::CheckRunner(NotificationStore& store, sdk::NotificationService& notifications,
-                         sdk::DocumentStore& documents, const CheckSettings& settings, sdk::Logger& log,
-                         sdk::Metrics& metrics)
-    : store_(store),
+CheckRunner::CheckRunner(boost::asio::any_io_executor executor, NotificationStore& store,
+                         sdk::NotificationService& notifications, sdk::DocumentStore& documents,
+                         const CheckSettings& settings, sdk::Logger& log, sdk::Metrics& metrics)
+    : executor_(std::move(executor)),
+      store_(store),
       notifications_(notifications),
       ledger_(documents, log),
       settings_(settings),
@@ -105,6 +106,11 @@ void CheckRunner::stop() {
 void CheckRunner::add_provider(std::string instance, sdk::CheckProvider& provider) noexcept {
   std::lock_guard lock(mutex_);
   providers_.push_back({std::move(instance), &provider});
+}
+
+void CheckRunner::remove_providers(std::string_view instance) noexcept {
+  std::lock_guard lock(mutex_);
+  std::erase_if(providers_, [&](const Provider& p) { return p.instance == instance; });
 }
 
 std::optional<std::pair<sdk::CheckDefinition, sdk::CheckProvider*>> CheckRunner::find(std::string_view user,
@@ -190,7 +196,7 @@ void CheckRunner::run(std::string_view user, std::string_view name, std::string 
       job->record.started_at_ms = now_ms();
       job->record.outcome = "skipped";
       job->record.detail = "the previous run is still going";
-      store_.insert_run(job->record, settings_.runs_per_check, [job](sdk::Status status) {
+      store_.insert_run(job->record, settings_.runs_per_check, executor_, [job](sdk::Status status) {
         if (!status) return job->done(sdk::Result<sdk::RunRecord>::failure(status.message));
         job->done(job->record);
       });
@@ -329,7 +335,7 @@ void CheckRunner::finish(std::shared_ptr<Job> job) {
       .histogram("check_run_duration_seconds", "How long check runs take",
                  {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})
       .observe(static_cast<double>(job->record.duration_ms) / 1000.0);
-  store_.insert_run(job->record, settings_.runs_per_check, [this, job](sdk::Status status) {
+  store_.insert_run(job->record, settings_.runs_per_check, executor_, [this, job](sdk::Status status) {
     {
       std::lock_guard lock(mutex_);
       auto& state = states_[{job->record.user, job->record.check}];

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include "config_file.hpp"
 #include "cooldown_ledger.hpp"
 #include "notification_store.hpp"
@@ -23,11 +25,13 @@ namespace notifyd::core {
 /// global concurrency limit with a FIFO queue and never two runs of one check
 /// at once; turns each execution into a run record (script contract, cooldown,
 /// image, publish); keeps run history; tells an owner when a check keeps
-/// failing and when it recovers.
+/// failing and when it recovers. Its own completions (a run recorded, the
+/// next queued run started) run on `executor`, never on the store's writer.
 class CheckRunner {
  public:
-  CheckRunner(NotificationStore& store, sdk::NotificationService& notifications, sdk::DocumentStore& documents,
-              const CheckSettings& settings, sdk::Logger& log, sdk::Metrics& metrics);
+  CheckRunner(boost::asio::any_io_executor executor, NotificationStore& store,
+              sdk::NotificationService& notifications, sdk::DocumentStore& documents, const CheckSettings& settings,
+              sdk::Logger& log, sdk::Metrics& metrics);
 
   /// Loads the newest run of every check, and each check's current failure
   /// streak, from the store.
@@ -36,6 +40,9 @@ class CheckRunner {
   void stop();
 
   void add_provider(std::string instance, sdk::CheckProvider& provider) noexcept;
+  /// Forgets the providers of `instance` (stopped for good by a reload). Runs
+  /// already started finish; the provider object outlives them.
+  void remove_providers(std::string_view instance) noexcept;
   std::vector<sdk::CheckStatus> checks(std::string_view user) const noexcept;
   void run(std::string_view user, std::string_view name, std::string trigger,
            std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept;
@@ -72,6 +79,7 @@ class CheckRunner {
   void track_failures(const sdk::RunRecord& record);
   void alert_owner(const std::string& user, const std::string& check, std::string title, std::string message);
 
+  boost::asio::any_io_executor executor_;
   NotificationStore& store_;
   sdk::NotificationService& notifications_;
   mutable CooldownLedger ledger_;  // reads fill its cache

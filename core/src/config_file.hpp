@@ -25,6 +25,7 @@ struct DaemonSettings {
   std::string log_file;  ///< empty = stderr (journald)
   unsigned threads = 2;
   std::chrono::milliseconds shutdown_timeout{10000};
+  bool operator==(const DaemonSettings&) const = default;
 };
 
 /// The `[pipeline]` table: outbox retries and history retention.
@@ -36,6 +37,7 @@ struct PipelineSettings {
   std::uint32_t outbox_memory_items = 10000;
   std::uint64_t history_max_count = 100000;
   std::chrono::milliseconds history_max_age{30LL * 24 * 3600 * 1000};
+  bool operator==(const PipelineSettings&) const = default;
 };
 
 /// The `[checks]` table: how checks run and what happens to their results.
@@ -44,6 +46,7 @@ struct CheckSettings {
   std::uint32_t failure_alert_after = 3;  ///< 0 = no failure alerts
   std::uint64_t image_max_bytes = 10u << 20;
   std::uint32_t runs_per_check = 1000;    ///< newest runs kept in each check's history
+  bool operator==(const CheckSettings&) const = default;
 };
 
 /// One `[[plugin]]` table before its plugin's schema is known.

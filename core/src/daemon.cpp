@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 
 #include "check_routes.hpp"
+#include "notifyd/sdk/thread_name.hpp"
 #include "version.hpp"
 
 namespace notifyd::core {
@@ -33,48 +34,30 @@ std::string queue_depth_metrics(const Pipeline& pipeline) {
 
 }  // namespace
 
-Daemon::EventLoop::EventLoop(unsigned threads)
-    : io(static_cast<int>(threads)),
-      control(boost::asio::make_strand(io)),
-      signals(control, SIGINT, SIGTERM, SIGHUP),
-      shutdown_deadline(control),
-      watchdog(control) {}
+Daemon::Control::Control(EventLoop& loop)
+    : strand(boost::asio::make_strand(loop)),
+      signals(strand, SIGINT, SIGTERM, SIGHUP),
+      shutdown_deadline(strand),
+      watchdog(strand) {}
 
-Daemon::Daemon(PreparedConfig config, LogSink& log_sink)
+Daemon::Daemon(PreparedConfig config, LogSink& log_sink, MetricsRegistry& metrics)
     : config_(std::move(config)),
       log_sink_(log_sink),
       log_(log_sink, "notifyd"),
-      loop_(std::make_unique<EventLoop>(config_.file.daemon.threads)),
+      loop_(static_cast<int>(config_.file.daemon.threads)),
+      control_(loop_),
       users_(config_.file.daemon.admin_group),
       documents_(config_.file.daemon.data_dir),
+      metrics_(metrics),
       store_log_(log_sink, "core:store"),
       pipeline_log_(log_sink, "core:pipeline"),
       checks_log_(log_sink, "core:checks") {}
-
-Daemon::~Daemon() {
-  // Plugin objects go first, while the io_context (which their I/O objects
-  // need) and their libraries are still there; then the pipeline and the
-  // hosts, whose strands must go before the io_context; then the io_context,
-  // destroying any handler still queued; the store closes after that, and the
-  // libraries unload last, with `config_`. Route handlers (plugin code that
-  // may hold executors) go with the plugins.
-  if (native_checks_) native_checks_->join();
-  for (auto& instance : instances_) instance.plugin.reset();
-  native_checks_.reset();
-  checks_.reset();
-  pipeline_.reset();
-  routes_.clear();
-  instances_.clear();
-  services_.reset();
-  loop_.reset();
-  if (store_) store_->close();
-}
 
 std::vector<Daemon::Instance*> Daemon::instances_of(std::initializer_list<sdk::Kind> kinds) {
   std::vector<Instance*> out;
   for (auto kind : kinds) {
     for (auto& instance : instances_) {
-      if (instance.host->kind() == kind) out.push_back(&instance);
+      if (instance.host->kind() == kind && !instance.retired) out.push_back(&instance);
     }
   }
   return out;
@@ -93,17 +76,17 @@ bool Daemon::assemble() {
     log_.error("cannot open the notification store: ", status.message);
     return false;
   }
-  auto& io = loop_->io;
-  pipeline_ = std::make_unique<Pipeline>(io, *store_, config_.file.pipeline, pipeline_log_, metrics_);
-  metrics_.add_collector([pipeline = pipeline_.get()] { return queue_depth_metrics(*pipeline); });
-  checks_ = std::make_unique<CheckRunner>(*store_, *pipeline_, documents_, config_.file.checks, checks_log_, metrics_);
+  pipeline_ = std::make_unique<Pipeline>(loop_, *store_, config_.file.pipeline, pipeline_log_, metrics_);
+  queue_depths_ = metrics_.add_collector([pipeline = pipeline_.get()] { return queue_depth_metrics(*pipeline); });
+  checks_ = std::make_unique<CheckRunner>(loop_.get_executor(), *store_, *pipeline_, documents_, config_.file.checks,
+                                          checks_log_, metrics_);
   checks_->load_history();
   if (auto status = register_check_routes(routes_, *checks_, *pipeline_); !status) {
     log_.error("cannot register the check routes: ", status.message);
     return false;
   }
   services_ = std::make_unique<HostServices>(HostServices{
-      io, log_sink_, documents_, *pipeline_, *checks_, routes_, metrics_, users_,
+      loop_, log_sink_, documents_, *pipeline_, *checks_, routes_, metrics_, users_,
       sdk::DaemonInfo{daemon.data_dir, daemon.admin_group, std::string(version)}});
 
   return create_plugins() && create_checks();
@@ -115,9 +98,8 @@ int Daemon::run() {
   const auto& daemon = config_.file.daemon;
   log_.info("notifyd ", version, " starting with ", config_.file.path.string());
   if (!assemble()) return 1;
-  auto& io = loop_->io;
   pipeline_->start();
-  loop_->work.emplace(io.get_executor());
+  control_.work.emplace(loop_.get_executor());
   wait_for_signals();
   if (!start_plugins()) {
     exit_code_ = 1;
@@ -129,13 +111,14 @@ int Daemon::run() {
   }
 
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < daemon.threads; ++i) threads.emplace_back([&io] { io.run(); });
-  io.run();
+  for (unsigned i = 1; i < daemon.threads; ++i) {
+    threads.emplace_back([this, i] {
+      sdk::name_this_thread("io-" + std::to_string(i));
+      loop_.run();
+    });
+  }
+  loop_.run();
   for (auto& thread : threads) thread.join();
-  // Let cancelled operations complete (with operation_aborted) while every
-  // object they refer to still exists.
-  io.restart();
-  io.run_for(std::chrono::milliseconds(200));
   log_.info("stopped");
   return exit_code_;
 }
@@ -147,6 +130,7 @@ Daemon::Instance* Daemon::create_instance(const PreparedPlugin& prepared, sdk::K
   auto plugin = create_plugin(prepared.library, *host);
   sdk::Status status = plugin ? plugin.value()->configure() : sdk::Status::failure(plugin.error());
   if (!status) {
+    routes_.retire(host->serial());
     if (prepared.optional) {
       log_.warn(what, " is optional and was skipped: ", status.message);
     } else {
@@ -174,7 +158,7 @@ bool Daemon::create_plugins() {
 
 bool Daemon::create_checks() {
   if (config_.checks.empty()) return true;
-  native_checks_ = std::make_unique<NativeCheckProvider>(loop_->io, config_.file.checks.max_concurrent, checks_log_);
+  native_checks_ = std::make_unique<NativeCheckProvider>(loop_, config_.file.checks.max_concurrent, checks_log_);
   for (auto& prepared : config_.checks) {
     auto* instance = create_instance({prepared.spec.name, prepared.spec.use, false, prepared.library, prepared.config},
                                      sdk::Kind::check);
@@ -198,7 +182,7 @@ bool Daemon::start_plugins() {
 }
 
 void Daemon::wait_for_signals() {
-  loop_->signals.async_wait([this](boost::system::error_code ec, int signal) {
+  control_.signals.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
     if (signal == SIGHUP) {
       if (!shutting_down_) reload();
@@ -230,18 +214,113 @@ void Daemon::reload() {
                " mistakes in the config; the running config stays in effect");
     return;
   }
+  if (!needs_restart(*prepared)) return reload_in_place(std::move(*prepared));
   reloaded_ = std::move(*prepared);
   exit_code_ = reload_requested;
   systemd_.notify("RELOADING=1");
   begin_shutdown("reload");
 }
 
+namespace {
+
+bool same_plugin(const PreparedPlugin& a, const PreparedPlugin& b) {
+  return a.name == b.name && a.use == b.use && a.optional == b.optional &&
+         a.library->path == b.library->path && a.config == b.config;
+}
+
+bool same_checks(const std::vector<PreparedCheck>& a, const std::vector<PreparedCheck>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const PreparedCheck& x, const PreparedCheck& y) {
+    return x.spec.name == y.spec.name && x.spec.use == y.spec.use && x.spec.schedule == y.spec.schedule &&
+           x.spec.notify == y.spec.notify && x.spec.timeout == y.spec.timeout && x.spec.cooldown == y.spec.cooldown &&
+           x.library->path == y.library->path && x.config == y.config;
+  });
+}
+
+bool is_channel(const PreparedPlugin& plugin) { return plugin.library->descriptor->kind == sdk::Kind::channel; }
+
+}  // namespace
+
+bool Daemon::needs_restart(const PreparedConfig& next) const {
+  auto running = config_.file.daemon;
+  running.log_level = next.file.daemon.log_level;
+  running.log_file = next.file.daemon.log_file;
+  if (!(running == next.file.daemon) || !(config_.file.pipeline == next.file.pipeline) ||
+      !(config_.file.checks == next.file.checks) || !same_checks(config_.checks, next.checks)) {
+    return true;
+  }
+  std::vector<const PreparedPlugin*> before;
+  std::vector<const PreparedPlugin*> after;
+  for (const auto& plugin : config_.plugins) {
+    if (is_channel(plugin)) before.push_back(&plugin);
+  }
+  for (const auto& plugin : next.plugins) {
+    if (is_channel(plugin)) after.push_back(&plugin);
+  }
+  return !std::equal(before.begin(), before.end(), after.begin(), after.end(),
+                     [](const PreparedPlugin* a, const PreparedPlugin* b) { return same_plugin(*a, *b); });
+}
+
+void Daemon::reload_in_place(PreparedConfig next) {
+  systemd_.notify("RELOADING=1");
+  log_sink_.set_level(next.file.daemon.log_level);
+  if (next.file.daemon.log_file != config_.file.daemon.log_file) {
+    if (auto status = log_sink_.open_file(next.file.daemon.log_file); !status) log_.error(status.message);
+  }
+  config_.file.daemon.log_level = next.file.daemon.log_level;
+  config_.file.daemon.log_file = next.file.daemon.log_file;
+
+  std::vector<Instance*> leaving;
+  for (auto* instance : instances_of({sdk::Kind::frontend, sdk::Kind::trigger})) {
+    const bool kept = std::any_of(next.plugins.begin(), next.plugins.end(), [&](const PreparedPlugin& plugin) {
+      return same_plugin(instance->prepared, plugin);
+    });
+    if (!kept) leaving.push_back(instance);
+  }
+  auto arriving = std::make_shared<std::vector<PreparedPlugin>>();
+  for (const auto& plugin : next.plugins) {
+    const bool running = std::any_of(instances_.begin(), instances_.end(), [&](const Instance& instance) {
+      return !instance.retired && same_plugin(instance.prepared, plugin);
+    });
+    if (!running) arriving->push_back(plugin);
+  }
+  config_.plugins = std::move(next.plugins);
+  if (leaving.empty() && arriving->empty()) {
+    log_.info("reload: no plugin changed; all keep running");
+    systemd_.notify("READY=1");
+    return;
+  }
+  log_.info("reload: ", leaving.size(), " plugins stop, ", arriving->size(), " start, the others keep running");
+  stop_group(leaving, [this, leaving, arriving] {
+    boost::asio::post(control_.strand, [this, leaving, arriving] {
+      if (shutting_down_) return;
+      for (auto* instance : leaving) {
+        instance->retired = true;
+        routes_.retire(instance->host->serial());
+        checks_->remove_providers(instance->prepared.name);
+      }
+      for (const auto& plugin : *arriving) {
+        auto* instance = create_instance(plugin, plugin.library->descriptor->kind);
+        if (!instance) continue;
+        if (auto status = instance->plugin->start(); !status) {
+          log_.error(sdk::kind_name(instance->host->kind()), ":", plugin.name, " failed to start: ", status.message,
+                     "; it stays off until the next reload");
+          instance->retired = true;
+          routes_.retire(instance->host->serial());
+          checks_->remove_providers(plugin.name);
+        }
+      }
+      log_.info("reload done");
+      systemd_.notify("READY=1");
+    });
+  });
+}
+
 void Daemon::keep_watchdog_fed() {
   const auto interval = systemd_.watchdog_interval();
   if (!interval) return;
   systemd_.notify("WATCHDOG=1");
-  loop_->watchdog.expires_after(*interval);
-  loop_->watchdog.async_wait([this](boost::system::error_code ec) {
+  control_.watchdog.expires_after(*interval);
+  control_.watchdog.async_wait([this](boost::system::error_code ec) {
     if (!ec) keep_watchdog_fed();
   });
 }
@@ -252,18 +331,21 @@ void Daemon::begin_shutdown(const char* reason) {
   log_.info("stopping (", reason, ")");
   if (exit_code_ != reload_requested) systemd_.notify("STOPPING=1");
   checks_->stop();
-  loop_->shutdown_deadline.expires_after(config_.file.daemon.shutdown_timeout);
-  loop_->shutdown_deadline.async_wait([this](boost::system::error_code ec) {
+  control_.shutdown_deadline.expires_after(config_.file.daemon.shutdown_timeout);
+  control_.shutdown_deadline.async_wait([this](boost::system::error_code ec) {
     if (ec || finished_) return;
     log_.warn("shutdown took longer than ", config_.file.daemon.shutdown_timeout.count(),
               " ms; exiting with work still in flight (undelivered notifications stay queued)");
     finish_shutdown();
   });
   using sdk::Kind;
+  // A step that completes after the deadline ended the run does nothing.
   stop_group(instances_of({Kind::frontend, Kind::trigger, Kind::check}), [this] {
+    if (finished_) return;
     pipeline_->stop([this] {
+      if (finished_) return;
       stop_group(instances_of({Kind::channel}), [this] {
-        boost::asio::post(loop_->control, [this] { finish_shutdown(); });
+        boost::asio::post(control_.strand, [this] { finish_shutdown(); });
       });
     });
   });
@@ -288,13 +370,12 @@ void Daemon::stop_group(std::vector<Instance*> group, std::function<void()> done
 }
 
 void Daemon::finish_shutdown() {
-  if (finished_) return;
-  finished_ = true;
-  loop_->shutdown_deadline.cancel();
-  loop_->watchdog.cancel();
-  loop_->signals.cancel();
-  loop_->work.reset();
-  loop_->io.stop();
+  if (finished_.exchange(true)) return;
+  control_.shutdown_deadline.cancel();
+  control_.watchdog.cancel();
+  control_.signals.cancel();
+  control_.work.reset();
+  loop_.stop();
 }
 
 }  // namespace notifyd::core

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <atomic>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
-
-#include <optional>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,6 +14,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "check_runner.hpp"
+#include "event_loop.hpp"
 #include "file_document_store.hpp"
 #include "native_check_provider.hpp"
 #include "log_sink.hpp"
@@ -35,12 +36,19 @@ namespace notifyd::core {
 /// pipeline → start channels, checks, triggers, then front-ends.
 /// Stop (first SIGINT/SIGTERM): front-ends, triggers and checks stop → the
 /// pipeline lets in-flight deliveries finish → channels stop, all within
-/// `shutdown_timeout` → the io_context drains → plugin objects are dropped →
-/// libraries are unloaded. A second signal exits at once.
+/// `shutdown_timeout` → the loop's threads return → the objects are destroyed
+/// in the order their declarations give (below) → libraries are unloaded. A
+/// second signal exits at once.
+/// Reload (SIGHUP): a plugin instance whose table did not change keeps
+/// running untouched; a changed or removed one is stopped and retired (its
+/// routes and check providers forgotten, the object kept until exit); a new
+/// one is created and started. A change the running host cannot take in place
+/// (`[daemon]` other than logging, `[pipeline]`, `[checks]`, `[[check]]`
+/// tables, or a channel) makes `run` return `reload_requested` instead, and
+/// the caller builds a new Daemon; the metrics, owned by the caller, carry over.
 class Daemon {
  public:
-  Daemon(PreparedConfig config, LogSink& log_sink);
-  ~Daemon();
+  Daemon(PreparedConfig config, LogSink& log_sink, MetricsRegistry& metrics);
 
   /// What `run` returns when SIGHUP asked for a reload with a valid config.
   static constexpr int reload_requested = -1;
@@ -58,6 +66,7 @@ class Daemon {
     PreparedPlugin prepared;
     std::unique_ptr<PluginHost> host;
     PluginPtr plugin;
+    bool retired = false;  ///< stopped for good by a reload; destroyed at exit
   };
 
   /// Opens the store and creates the pipeline, the check service and every plugin.
@@ -70,46 +79,57 @@ class Daemon {
   void wait_for_signals();
   void begin_shutdown(const char* reason);
   void reload();
+  /// True when `next` differs from the running config in what only a new
+  /// Daemon can take.
+  bool needs_restart(const PreparedConfig& next) const;
+  void reload_in_place(PreparedConfig next);
   void keep_watchdog_fed();
   void stop_group(std::vector<Instance*> group, std::function<void()> done);
   void finish_shutdown();
+  /// The running (not retired) instances of `kinds`, in that order of kinds.
   std::vector<Instance*> instances_of(std::initializer_list<sdk::Kind> kinds);
 
-  /// The io_context and the host's own I/O objects on it, destroyed together
-  /// (members in reverse order, the io_context last).
-  struct EventLoop {
-    explicit EventLoop(unsigned threads);
-    boost::asio::io_context io;
+  /// The host's own I/O objects on the loop; all shutdown state lives on `strand`.
+  struct Control {
+    explicit Control(EventLoop& loop);
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
-    boost::asio::strand<boost::asio::io_context::executor_type> control;  // shutdown state lives here
+    boost::asio::strand<boost::asio::io_context::executor_type> strand;
     boost::asio::signal_set signals;
     boost::asio::steady_timer shutdown_deadline;
     boost::asio::steady_timer watchdog;
   };
 
-  PreparedConfig config_;  // declared first: the plugin libraries unload last
+  // Members are destroyed in reverse order of declaration, and that order is
+  // the teardown: the threads that post to the loop are joined (store writer,
+  // native-check workers), then every handler still queued is destroyed while
+  // everything it may touch exists, then plugin objects, then the host's
+  // services, then the loop, and the plugin libraries unload last (config_).
+  PreparedConfig config_;
   LogSink& log_sink_;
   PrefixedLogger log_;
-  std::unique_ptr<EventLoop> loop_;
-  bool shutting_down_ = false;
+  EventLoop loop_;
+  Control control_;
+  bool shutting_down_ = false;  // on control_.strand
+  std::atomic<bool> finished_{false};
   std::optional<PreparedConfig> reloaded_;
   SystemdNotifier systemd_;
-  bool finished_ = false;
   int exit_code_ = 0;
 
   UserDirectory users_;
   FileDocumentStore documents_;
-  MetricsRegistry metrics_;
+  MetricsRegistry& metrics_;
   RouteTable routes_;
   PrefixedLogger store_log_;
   PrefixedLogger pipeline_log_;
-  std::unique_ptr<NotificationStore> store_;
-  std::unique_ptr<Pipeline> pipeline_;
   PrefixedLogger checks_log_;
+  std::unique_ptr<Pipeline> pipeline_;
+  MetricsRegistry::Collection queue_depths_;
   std::unique_ptr<CheckRunner> checks_;
-  std::unique_ptr<NativeCheckProvider> native_checks_;
   std::unique_ptr<HostServices> services_;
-  std::vector<Instance> instances_;
+  std::deque<Instance> instances_;  // a deque: Instance* stay valid as instances are added
+  HandlerAbandonment abandonment_{loop_};
+  std::unique_ptr<NativeCheckProvider> native_checks_;
+  std::unique_ptr<NotificationStore> store_;
 };
 
 }  // namespace notifyd::core

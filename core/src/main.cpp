@@ -69,7 +69,8 @@ int check_plugins(notifyd::core::PreparedConfig config, notifyd::core::LogSink& 
   sink.set_level(notifyd::sdk::LogLevel::warn);
   int status = 0;
   {
-    Daemon daemon(std::move(config), sink);
+    MetricsRegistry metrics;
+    Daemon daemon(std::move(config), sink, metrics);
     status = daemon.check_plugins();
   }
   std::error_code ignored;
@@ -124,13 +125,15 @@ int main(int argc, char** argv) {
   boost::asio::signal_set registered(unused, SIGINT, SIGTERM, SIGHUP);
 
   PreparedConfig config = std::move(*prepared);
+  // Outlives every Daemon: a reload that rebuilds the daemon keeps the counters.
+  MetricsRegistry metrics;
   for (;;) {
     sink.set_level(config.file.daemon.log_level);
     if (auto status = sink.open_file(config.file.daemon.log_file); !status) {
       std::cerr << "notifyd: " << status.message << "\n";
       return 1;
     }
-    Daemon daemon(std::move(config), sink);
+    Daemon daemon(std::move(config), sink, metrics);
     const int code = daemon.run();
     if (code != Daemon::reload_requested) return code;
     config = daemon.take_reloaded_config();

@@ -59,9 +59,16 @@ sdk::Histogram& MetricsRegistry::histogram(std::string_view name, std::string_vi
   return *slot;
 }
 
-void MetricsRegistry::add_collector(std::function<std::string()> collector) {
+MetricsRegistry::Collection MetricsRegistry::add_collector(std::function<std::string()> collector) {
   std::lock_guard lock(mutex_);
-  collectors_.push_back(std::move(collector));
+  const auto id = next_collector_++;
+  collectors_.emplace(id, std::move(collector));
+  return Collection(*this, id);
+}
+
+void MetricsRegistry::remove_collector(std::uint64_t id) noexcept {
+  std::lock_guard lock(mutex_);
+  collectors_.erase(id);
 }
 
 std::string MetricsRegistry::render() const noexcept {
@@ -92,7 +99,7 @@ std::string MetricsRegistry::render() const noexcept {
         out += full + "_count" + labels + " " + std::to_string(cumulative) + "\n";
       }
     }
-    for (const auto& collector : collectors_) out += collector();
+    for (const auto& [id, collector] : collectors_) out += collector();
     return out;
   } catch (...) {
     return "# metrics could not be rendered\n";

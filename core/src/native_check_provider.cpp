@@ -5,19 +5,23 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "notifyd/sdk/thread_name.hpp"
+
 namespace notifyd::core {
 
 NativeCheckProvider::NativeCheckProvider(boost::asio::io_context& io, unsigned workers, sdk::Logger& log)
-    : io_(io), workers_(std::max(1u, workers)), log_(log) {}
+    : io_(io), log_(log), workers_(std::max(1u, workers)) {}
 
-NativeCheckProvider::~NativeCheckProvider() { join(); }
-
-void NativeCheckProvider::add(const CheckSpec& spec, sdk::Check& check) { entries_.push_back({spec, &check}); }
-
-void NativeCheckProvider::join() {
+NativeCheckProvider::~NativeCheckProvider() {
+  {
+    std::lock_guard lock(running_mutex_);
+    for (const auto& cancelled : running_) *cancelled = true;
+  }
   workers_.stop();
   workers_.join();
 }
+
+void NativeCheckProvider::add(const CheckSpec& spec, sdk::Check& check) { entries_.push_back({spec, &check}); }
 
 std::vector<sdk::CheckDefinition> NativeCheckProvider::list_checks() noexcept {
   std::vector<sdk::CheckDefinition> out;
@@ -51,7 +55,7 @@ void NativeCheckProvider::execute(const sdk::CheckDefinition& definition, std::u
     return done(std::move(execution));
   }
   struct Shared {
-    std::atomic<bool> cancelled{false};
+    std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
     std::atomic<bool> answered{false};
     std::function<void(sdk::CheckExecution)> done;
     boost::asio::steady_timer timer;
@@ -65,15 +69,24 @@ void NativeCheckProvider::execute(const sdk::CheckDefinition& definition, std::u
   shared->timer.expires_after(definition.timeout);
   shared->timer.async_wait([shared, timeout = definition.timeout](boost::system::error_code ec) {
     if (ec) return;
-    shared->cancelled = true;
+    *shared->cancelled = true;
     sdk::CheckExecution execution;
     execution.status = sdk::CheckExecution::Status::timed_out;
     execution.error = "still running after " + std::to_string(timeout.count()) + " ms; asked to stop";
     shared->answer(std::move(execution));
   });
-  sdk::CheckContext context{definition.name, definition.user, definition.timeout, &shared->cancelled};
+  sdk::CheckContext context{definition.name, definition.user, definition.timeout, shared->cancelled.get()};
   boost::asio::post(workers_, [this, shared, context, check = entry->check, cooldown = entry->spec.cooldown] {
+    sdk::name_this_thread("native-check");
+    {
+      std::lock_guard lock(running_mutex_);
+      running_.insert(shared->cancelled);
+    }
     auto result = check->run(context);
+    {
+      std::lock_guard lock(running_mutex_);
+      running_.erase(shared->cancelled);
+    }
     sdk::CheckExecution execution;
     if (result) {
       execution.result = std::move(result.value());

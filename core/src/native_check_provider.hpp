@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,16 +20,17 @@ namespace notifyd::core {
 /// Offers the `[[check]]` tables' native checks to the check service: one
 /// check per recipient, run on a worker thread. At the timeout the run is
 /// reported as timed out and the check's `cancelled` flag is raised; the
-/// worker is free again only when the check returns.
+/// worker is free again only when the check returns. Workers run only the
+/// check's own `run`; its result is posted to the io_context.
 class NativeCheckProvider final : public sdk::CheckProvider {
  public:
   NativeCheckProvider(boost::asio::io_context& io, unsigned workers, sdk::Logger& log);
+  /// Raises every running check's `cancelled` flag and waits for it to
+  /// return; destroy the provider before the check objects and the io_context.
   ~NativeCheckProvider() override;
 
   /// Adds a created and configured check (before the daemon runs).
   void add(const CheckSpec& spec, sdk::Check& check);
-  /// Waits for running checks to return; call before the check objects are destroyed.
-  void join();
 
   std::vector<sdk::CheckDefinition> list_checks() noexcept override;
   void execute(const sdk::CheckDefinition& check, std::uint64_t run_id,
@@ -39,9 +43,11 @@ class NativeCheckProvider final : public sdk::CheckProvider {
   };
 
   boost::asio::io_context& io_;
-  boost::asio::thread_pool workers_;
   sdk::Logger& log_;
   std::vector<Entry> entries_;
+  std::mutex running_mutex_;
+  std::set<std::shared_ptr<std::atomic<bool>>> running_;  ///< cancel flags of the checks on a worker now
+  boost::asio::thread_pool workers_;  ///< last: joined before the rest goes
 };
 
 }  // namespace notifyd::core

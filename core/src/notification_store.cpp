@@ -8,7 +8,10 @@
 #include <chrono>
 #include <cstring>
 
+#include <boost/asio/post.hpp>
+
 #include "atomic_file.hpp"
+#include "notifyd/sdk/thread_name.hpp"
 
 namespace notifyd::core {
 namespace {
@@ -164,7 +167,10 @@ sdk::Status NotificationStore::open() {
     if (auto status = checkpointer_.start(path, writer_db_.handle()); !status) {
       return sdk::Status::failure(path + ": " + status.message);
     }
-    writer_ = std::thread([this] { run_writer(); });
+    writer_ = std::thread([this] {
+      sdk::name_this_thread("store-writer");
+      run_writer();
+    });
     return sdk::Status::success();
   } catch (const std::exception& e) {
     return sdk::Status::failure(e.what());
@@ -192,15 +198,26 @@ void NotificationStore::enqueue(WriteOp op) {
       return;
     }
   }
-  if (op.done) op.done(sdk::Status::failure("the store is closed"));
+  finish(op, sdk::Status::failure("the store is closed"));
+}
+
+void NotificationStore::finish(WriteOp& op, sdk::Status status) {
+  if (!op.done) {
+    if (!status) log_.error("cannot ", op.what, ": ", status.message);
+    return;
+  }
+  boost::asio::post(op.executor, [done = std::move(op.done), status = std::move(status)] { done(status); });
 }
 
 void NotificationStore::insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
-                               std::vector<std::string> channels, InsertDone done, InsertCommitted committed) {
+                               std::vector<std::string> channels, boost::asio::any_io_executor executor,
+                               InsertDone done, InsertCommitted committed) {
   std::unique_lock lock(queue_mutex_);
   if (closing_) {
     lock.unlock();
-    done(sdk::Status::failure("the daemon is stopping"), nullptr);
+    boost::asio::post(executor, [done = std::move(done)] {
+      done(sdk::Status::failure("the daemon is stopping"), nullptr);
+    });
     return;
   }
   notification.id = next_id_++;
@@ -213,6 +230,7 @@ void NotificationStore::insert(sdk::Notification notification, std::optional<sdk
   auto stored = std::make_shared<sdk::Notification>(std::move(notification));
   auto image_bytes = image ? std::make_shared<std::string>(std::move(image->bytes)) : nullptr;
   WriteOp op;
+  op.executor = std::move(executor);
   op.apply = [this, stored, image_bytes, channels = std::move(channels)](std::string& error) {
     if (image_bytes) {
       if (auto status = write_file_atomically(stored->image_path, *image_bytes); !status) {
@@ -287,18 +305,17 @@ void NotificationStore::update_delivery(std::uint64_t id, std::string channel, D
     }
     return true;
   };
-  op.done = [this, id](sdk::Status status) {
-    if (!status) log_.error("cannot record delivery of notification ", id, ": ", status.message);
-  };
+  op.what = "record delivery of notification " + std::to_string(id);
   op.durable = false;
   enqueue(std::move(op));
 }
 
 void NotificationStore::prune(std::int64_t created_before_ms, std::uint64_t keep_count,
-                              std::function<void(std::size_t)> done) {
+                              boost::asio::any_io_executor executor, std::function<void(std::size_t)> done) {
   auto removed = std::make_shared<std::size_t>(0);
   auto images = std::make_shared<std::vector<std::string>>();
   WriteOp op;
+  op.executor = std::move(executor);
   op.apply = [this, created_before_ms, keep_count, removed, images](std::string& error) {
     auto& s = *statements_;
     std::int64_t max_id = 0;
@@ -347,8 +364,9 @@ std::uint64_t NotificationStore::next_run_id() {
 }
 
 void NotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_per_check,
-                                   std::function<void(sdk::Status)> done) {
+                                   boost::asio::any_io_executor executor, std::function<void(sdk::Status)> done) {
   WriteOp op;
+  op.executor = std::move(executor);
   op.apply = [this, run = std::move(run), keep_per_check](std::string& error) {
     auto& statement = statements_->insert_run;
     statement.bind(1, static_cast<std::int64_t>(run.id))
@@ -451,21 +469,19 @@ void NotificationStore::commit_batch(std::vector<WriteOp>& batch) {
   }
   if (ok && s.commit.run()) {
     for (auto& op : batch) {
-      if (op.committed) op.committed();
+      if (op.committed) boost::asio::post(op.executor, std::move(op.committed));
     }
     const bool durable = std::any_of(batch.begin(), batch.end(), [](const WriteOp& op) { return op.durable; });
     const sdk::Status synced = durable ? sync_log() : sdk::Status::success();
     if (!synced) log_.error("store write not confirmed by the disk: ", synced.message);
-    for (auto& op : batch) {
-      if (op.done) op.done(synced ? synced : sdk::Status::failure("cannot store: " + synced.message));
-    }
+    for (auto& op : batch) finish(op, synced ? synced : sdk::Status::failure("cannot store: " + synced.message));
     return;
   }
   if (error.empty()) error = writer_db_.error();
   s.rollback.run();
   if (batch.size() == 1) {
     log_.error("store write failed: ", error);
-    if (batch.front().done) batch.front().done(sdk::Status::failure("cannot store: " + error));
+    finish(batch.front(), sdk::Status::failure("cannot store: " + error));
     return;
   }
   // One bad write must not fail its neighbours: retry each on its own.

@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include "notifyd/sdk/check_service.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/notification.hpp"
@@ -41,12 +43,19 @@ struct PendingDelivery {
 /// power fails first those deliveries are made again after restart.
 /// Checkpoints run on a thread of their own (WalCheckpointer). Reads use a
 /// second connection.
+///
+/// Threads: the writer thread runs only the store's own code. Every callback
+/// a caller passes is posted to the executor the caller names, never run on
+/// the writer thread; a callback posted after that executor's io_context has
+/// stopped is destroyed without running. The owner destroys the store (which
+/// joins the writer) before that io_context.
 class NotificationStore {
  public:
   using InsertDone = std::function<void(sdk::Status, std::shared_ptr<const sdk::Notification>)>;
   using InsertCommitted = std::function<void(std::shared_ptr<const sdk::Notification>)>;
 
   NotificationStore(std::filesystem::path data_dir, sdk::Logger& log);
+  /// Closes the store (see `close`).
   ~NotificationStore();
   NotificationStore(const NotificationStore&) = delete;
   NotificationStore& operator=(const NotificationStore&) = delete;
@@ -57,12 +66,13 @@ class NotificationStore {
   void close();
 
   /// Assigns the id and time, and stores the notification, its image and one
-  /// pending delivery per channel in the next group commit. On the writer
-  /// thread, `committed` (optional) runs once the rows are committed and
+  /// pending delivery per channel in the next group commit. Posted to
+  /// `executor`: `committed` (optional) once the rows are committed and
   /// before they are synced; `done` after the sync, or on failure (then
   /// `committed` may or may not have run). Ids increase in commit order.
   void insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
-              std::vector<std::string> channels, InsertDone done, InsertCommitted committed = {});
+              std::vector<std::string> channels, boost::asio::any_io_executor executor, InsertDone done,
+              InsertCommitted committed = {});
   /// Records a delivery's new state; `attempt_outcome` non-empty also adds an
   /// attempt row. Fire and forget: committed with the next group.
   void update_delivery(std::uint64_t id, std::string channel, DeliveryState state, std::uint32_t attempts,
@@ -70,8 +80,10 @@ class NotificationStore {
   /// A fresh id for a check run that is about to start.
   std::uint64_t next_run_id();
   /// Stores a finished run (its id from `next_run_id`) and drops that
-  /// check's runs beyond the newest `keep_per_check`; `done` after the commit.
-  void insert_run(sdk::RunRecord run, std::uint32_t keep_per_check, std::function<void(sdk::Status)> done);
+  /// check's runs beyond the newest `keep_per_check`; `done`, posted to
+  /// `executor`, after the commit.
+  void insert_run(sdk::RunRecord run, std::uint32_t keep_per_check, boost::asio::any_io_executor executor,
+                  std::function<void(sdk::Status)> done);
   /// Recent runs, newest first; empty `check` = all of `user`'s checks.
   sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view check,
                                                 std::uint32_t limit) const;
@@ -80,8 +92,10 @@ class NotificationStore {
 
   /// Removes notifications created before `created_before_ms` or beyond the
   /// newest `keep_count`, except those with a pending delivery, and their
-  /// images; and runs older than `created_before_ms`.
-  void prune(std::int64_t created_before_ms, std::uint64_t keep_count, std::function<void(std::size_t)> done);
+  /// images; and runs older than `created_before_ms`. `done`, posted to
+  /// `executor`, gets the number of notifications removed.
+  void prune(std::int64_t created_before_ms, std::uint64_t keep_count, boost::asio::any_io_executor executor,
+             std::function<void(std::size_t)> done);
 
   /// Pending deliveries of `channel` with ids above `after_id`, oldest first.
   sdk::Result<std::vector<PendingDelivery>> pending(std::string_view channel, std::uint64_t after_id,
@@ -96,14 +110,17 @@ class NotificationStore {
 
  private:
   struct WriteOp {
-    std::function<bool(std::string& error)> apply;  // runs inside the batch transaction
+    std::function<bool(std::string& error)> apply;  // on the writer, inside the batch transaction
+    boost::asio::any_io_executor executor;          // where `done` and `committed` are posted
     std::function<void(sdk::Status)> done;          // after commit and sync, or failure
     std::function<void()> committed;                // after commit, before sync
     bool durable = true;                            // the log must be synced before `done`
+    std::string what;                               // logged when it fails and there is no `done`
   };
   struct Statements;
 
   void enqueue(WriteOp op);
+  void finish(WriteOp& op, sdk::Status status);
   void run_writer();
   void commit_batch(std::vector<WriteOp>& batch);
   sdk::Status sync_log();

@@ -112,7 +112,7 @@ void Pipeline::publish(sdk::PublishRequest request, std::function<void(sdk::Publ
     // Delivery starts once the notification is committed; the caller hears
     // "accepted" only once it is also synced to disk.
     store_.insert(
-        std::move(request.notification), std::move(request.image), names,
+        std::move(request.notification), std::move(request.image), names, io_.get_executor(),
         [this, names, done = std::move(done)](sdk::Status status, std::shared_ptr<const sdk::Notification> stored) {
           if (!status) {
             refused_.inc();
@@ -145,7 +145,7 @@ std::vector<sdk::ChannelHealth> Pipeline::health() const noexcept {
 
 void Pipeline::prune() {
   const auto cutoff = settings_.history_max_age.count() > 0 ? now_ms() - settings_.history_max_age.count() : 0;
-  store_.prune(cutoff, settings_.history_max_count, [this](std::size_t removed) {
+  store_.prune(cutoff, settings_.history_max_count, io_.get_executor(), [this](std::size_t removed) {
     if (removed > 0) log_.info("history retention removed ", removed, " notifications");
   });
   retention_timer_.expires_after(1min);

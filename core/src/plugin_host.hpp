@@ -1,5 +1,8 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+
 #include <boost/asio/strand.hpp>
 
 #include "check_runner.hpp"
@@ -51,7 +54,8 @@ class PluginCheckService final : public sdk::CheckService {
 };
 
 /// `sdk::Host` for one plugin instance: its own strand, logger and config
-/// over the shared services.
+/// over the shared services. Routes it adds belong to it (`serial`, unique
+/// among the instances of the process's life).
 class PluginHost final : public sdk::Host {
  public:
   PluginHost(std::string name, sdk::Kind kind, sdk::PluginConfig config, HostServices& services)
@@ -61,7 +65,12 @@ class PluginHost final : public sdk::Host {
         services_(services),
         strand_(boost::asio::make_strand(services.io)),
         checks_(services.checks, name_),
+        serial_(next_serial()),
+        routes_(services.routes, serial_),
         log_(services.log_sink, std::string(sdk::kind_name(kind)) + ":" + name_) {}
+
+  /// This instance's number, as its routes are known in the route table.
+  std::uint64_t serial() const noexcept { return serial_; }
 
   const std::string& instance_name() const noexcept override { return name_; }
   sdk::Kind kind() const noexcept override { return kind_; }
@@ -72,7 +81,7 @@ class PluginHost final : public sdk::Host {
   sdk::DocumentStore& documents() noexcept override { return services_.documents; }
   sdk::NotificationService& notifications() noexcept override { return services_.pipeline; }
   sdk::CheckService& checks() noexcept override { return checks_; }
-  sdk::RouteRegistry& routes() noexcept override { return services_.routes; }
+  sdk::RouteRegistry& routes() noexcept override { return routes_; }
   sdk::Metrics& metrics() noexcept override { return services_.metrics; }
   const sdk::DaemonInfo& daemon() const noexcept override { return services_.info; }
   bool is_admin(std::string_view user) const noexcept override { return services_.users.is_admin(user); }
@@ -84,7 +93,14 @@ class PluginHost final : public sdk::Host {
   HostServices& services_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   PluginCheckService checks_;
+  std::uint64_t serial_;
+  InstanceRoutes routes_;
   PrefixedLogger log_;
+
+  static std::uint64_t next_serial() {
+    static std::atomic<std::uint64_t> counter{0};
+    return ++counter;
+  }
 };
 
 }  // namespace notifyd::core

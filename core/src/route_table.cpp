@@ -21,28 +21,32 @@ std::optional<std::vector<std::string>> prefix_params(std::string_view prefix, s
 
 }  // namespace
 
-sdk::Status RouteTable::add(sdk::Route route) noexcept {
+sdk::Status RouteTable::add(sdk::Route route) noexcept { return add(std::move(route), 0); }
+
+sdk::Status RouteTable::add(sdk::Route route, std::uint64_t owner) noexcept {
   try {
     if (route.method.empty() || route.path.empty() || route.path.front() != '/' || !route.handler) {
       return sdk::Status::failure("route needs a method, a path starting with '/' and a handler");
     }
     std::unique_lock lock(mutex_);
-    for (const auto& existing : routes_) {
-      if (existing.method == route.method && existing.path == route.path && existing.prefix == route.prefix &&
+    for (const auto& [existing, existing_owner, retired] : routes_) {
+      if (!retired && existing.method == route.method && existing.path == route.path && existing.prefix == route.prefix &&
           (existing.surfaces & route.surfaces)) {
         return sdk::Status::failure("route " + route.method + " " + route.path + " is already registered");
       }
     }
-    routes_.push_back(std::move(route));
+    routes_.push_back({std::move(route), owner, false});
     return sdk::Status::success();
   } catch (const std::exception& e) {
     return sdk::Status::failure(e.what());
   }
 }
 
-void RouteTable::clear() noexcept {
+void RouteTable::retire(std::uint64_t owner) noexcept {
   std::unique_lock lock(mutex_);
-  routes_.clear();
+  for (auto& entry : routes_) {
+    if (entry.owner == owner) entry.retired = true;
+  }
 }
 
 sdk::RouteRegistry::Match RouteTable::find(sdk::Surface surface, std::string_view method,
@@ -50,8 +54,8 @@ sdk::RouteRegistry::Match RouteTable::find(sdk::Surface surface, std::string_vie
   Match match;
   try {
     std::shared_lock lock(mutex_);
-    for (const auto& route : routes_) {
-      if (!(route.surfaces & surface)) continue;
+    for (const auto& [route, owner, retired] : routes_) {
+      if (retired || !(route.surfaces & surface)) continue;
       std::vector<std::string> params;
       if (route.prefix) {
         auto found = prefix_params(route.path, path);

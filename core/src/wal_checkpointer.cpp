@@ -1,5 +1,7 @@
 #include "wal_checkpointer.hpp"
 
+#include "notifyd/sdk/thread_name.hpp"
+
 namespace notifyd::core {
 
 sdk::Status WalCheckpointer::start(const std::string& path, sqlite3* writer) {
@@ -7,7 +9,10 @@ sdk::Status WalCheckpointer::start(const std::string& path, sqlite3* writer) {
   if (auto status = db_.exec("PRAGMA synchronous=FULL"); !status) return status;
   writer_ = writer;
   sqlite3_wal_hook(writer_, &WalCheckpointer::on_commit, this);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    sdk::name_this_thread("store-ckpt");
+    run();
+  });
   return sdk::Status::success();
 }
 

@@ -4,11 +4,19 @@
 #include <future>
 #include <mutex>
 
+#include <boost/asio/thread_pool.hpp>
+
 #include "test_support.hpp"
 
 using namespace notifyd;
 
 namespace {
+
+// Where the store posts these tests' completions: one thread, so they run in order.
+boost::asio::any_io_executor completions() {
+  static boost::asio::thread_pool pool(1);
+  return pool.get_executor();
+}
 
 std::shared_ptr<const sdk::Notification> insert(core::NotificationStore& store, const std::string& user,
                                                 std::optional<sdk::ImageUpload> image = std::nullopt) {
@@ -18,7 +26,7 @@ std::shared_ptr<const sdk::Notification> insert(core::NotificationStore& store, 
   n.title = "t";
   n.message = "m";
   n.data_json = R"({"k":1})";
-  store.insert(std::move(n), std::move(image), {"bot", "console"},
+  store.insert(std::move(n), std::move(image), {"bot", "console"}, completions(),
                [&](sdk::Status status, std::shared_ptr<const sdk::Notification> result) {
                  REQUIRE(status.ok);
                  stored.set_value(result);
@@ -76,7 +84,7 @@ TEST_CASE("inserted notifications are durable, ordered and queryable") {
 
   std::promise<void> recorded;
   store.update_delivery(first_id, "bot", core::DeliveryState::delivered, 1, "", "");
-  store.prune(0, 1000, [&](std::size_t) { recorded.set_value(); });
+  store.prune(0, 1000, completions(), [&](std::size_t) { recorded.set_value(); });
   recorded.get_future().get();
   CHECK(store.count_pending("bot").value() == 2);
   CHECK(store.pending("bot", first_id, 10).value().size() == 2);
@@ -94,7 +102,7 @@ TEST_CASE("a check keeps its newest runs, and retention removes old ones") {
     record.started_at_ms = started_at_ms;
     record.outcome = "quiet";
     auto stored = std::make_shared<std::promise<sdk::Status>>();  // the writer may still hold it as this returns
-    store.insert_run(record, 4, [stored](sdk::Status status) { stored->set_value(std::move(status)); });
+    store.insert_run(record, 4, completions(), [stored](sdk::Status status) { stored->set_value(std::move(status)); });
     CHECK(stored->get_future().get().ok);
     return record.id;
   };
@@ -111,7 +119,7 @@ TEST_CASE("a check keeps its newest runs, and retention removes old ones") {
   CHECK(kept("load") == std::vector<std::uint64_t>{other});
 
   std::promise<void> pruned;
-  store.prune(1'005, 100, [&](std::size_t) { pruned.set_value(); });
+  store.prune(1'005, 100, completions(), [&](std::size_t) { pruned.set_value(); });
   pruned.get_future().get();
   CHECK(kept("disk") == std::vector<std::uint64_t>{ids[5]});
   CHECK(kept("load").empty());
@@ -126,7 +134,7 @@ TEST_CASE("retention removes old delivered notifications and their images, never
     store.update_delivery(old_done->id, channel, core::DeliveryState::delivered, 1, "", "");
   }
   std::promise<std::size_t> removed;
-  store.prune(old_pending->created_at_ms + 1, 1000, [&](std::size_t n) { removed.set_value(n); });
+  store.prune(old_pending->created_at_ms + 1, 1000, completions(), [&](std::size_t n) { removed.set_value(n); });
   CHECK(removed.get_future().get() == 1);
   CHECK_FALSE(std::filesystem::exists(old_done->image_path));
   CHECK_FALSE(store.find(old_done->id).ok());
@@ -145,7 +153,7 @@ TEST_CASE("an insert is announced as committed before it is reported durable, an
   n.user = "alice";
   n.message = "m";
   store.insert(
-      std::move(n), std::nullopt, {"bot"},
+      std::move(n), std::nullopt, {"bot"}, completions(),
       [&](sdk::Status status, std::shared_ptr<const sdk::Notification> stored) {
         std::lock_guard lock(mutex);
         events.push_back(std::string(status ? "done " : "failed ") + std::to_string(stored->id));
@@ -168,7 +176,7 @@ TEST_CASE("an insert is announced as committed before it is reported durable, an
   with_image.user = "alice";
   with_image.message = "m";
   store.insert(
-      std::move(with_image), sdk::ImageUpload{std::string("\x89PNG\r\n\x1a\nrest", 12), sdk::ImageType::png}, {"bot"},
+      std::move(with_image), sdk::ImageUpload{std::string("\x89PNG\r\n\x1a\nrest", 12), sdk::ImageType::png}, {"bot"}, completions(),
       [&](sdk::Status status, std::shared_ptr<const sdk::Notification>) {
         std::lock_guard lock(mutex);
         events.push_back(status ? "done" : "failed");

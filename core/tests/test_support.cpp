@@ -30,15 +30,10 @@ TestServices::TestServices(core::PipelineSettings s, std::filesystem::path data_
   store = std::make_unique<core::NotificationStore>(data, log);
   if (auto status = store->open(); !status) throw std::runtime_error(status.message);
   pipeline = std::make_unique<core::Pipeline>(io, *store, settings, log, metrics);
-  checks = std::make_unique<core::CheckRunner>(*store, *pipeline, documents, check_settings, log, metrics);
+  checks =
+      std::make_unique<core::CheckRunner>(io.get_executor(), *store, *pipeline, documents, check_settings, log, metrics);
   services = std::make_unique<core::HostServices>(
       core::HostServices{io, sink, documents, *pipeline, *checks, routes, metrics, users, {data, "", "test"}});
-}
-
-TestServices::~TestServices() {
-  checks.reset();
-  pipeline.reset();
-  store->close();
 }
 
 bool TestServices::run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "check_runner.hpp"
+#include "event_loop.hpp"
 #include "file_document_store.hpp"
 #include "log_sink.hpp"
 #include "metrics_registry.hpp"
@@ -37,28 +38,30 @@ class TempDir {
 struct TestServices {
   /// Services over `data_dir`, or over a fresh temp directory when it is empty.
   explicit TestServices(core::PipelineSettings settings = {}, std::filesystem::path data_dir = {});
-  ~TestServices();
 
   /// Runs the io_context until `done()` is true or `timeout` passes; true when done.
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   /// A host for a plugin instance named `name` of `kind` with `config`.
   std::unique_ptr<core::PluginHost> host(const std::string& name, sdk::Kind kind, sdk::PluginConfig config = {});
 
+  // Destroyed in reverse order, as the daemon's own services are: the
+  // store's writer joined, queued handlers abandoned, then the rest.
   TempDir dir;
   std::filesystem::path data;
   core::PipelineSettings settings;
   core::CheckSettings check_settings;
-  boost::asio::io_context io;
+  core::EventLoop io;
   core::LogSink sink;
   core::PrefixedLogger log{sink, "test"};
   core::FileDocumentStore documents{data};
   core::MetricsRegistry metrics;
   core::RouteTable routes;
   core::UserDirectory users{""};
-  std::unique_ptr<core::NotificationStore> store;
   std::unique_ptr<core::Pipeline> pipeline;
   std::unique_ptr<core::CheckRunner> checks;
   std::unique_ptr<core::HostServices> services;
+  core::HandlerAbandonment abandonment{io};
+  std::unique_ptr<core::NotificationStore> store;
 };
 
 }  // namespace notifyd::test

@@ -26,6 +26,11 @@ namespace http = beast::http;
 
 // Bytes asked for while waiting for the first byte of a kept-alive request.
 constexpr std::size_t idle_read_bytes = 4096;
+// After refusing a request whose body was not read, how much more of it is
+// read and dropped, and for how long, so that the client reads the answer
+// instead of a connection reset.
+constexpr std::size_t drain_bytes = 1 << 20;
+constexpr auto drain_time = std::chrono::seconds(2);
 
 bool is_http_error(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
@@ -107,7 +112,7 @@ void SocketSession::close() {
 void SocketSession::on_close() {
   closing_ = true;
   // A request being answered or written is finished first; on_write then closes.
-  if (phase_ == Phase::reading) abort();
+  if (phase_ == Phase::reading || (phase_ == Phase::closed && refused_)) abort();
 }
 
 // ---- reading ---------------------------------------------------------------
@@ -134,6 +139,7 @@ void SocketSession::read_request() {
 }
 
 void SocketSession::on_idle_read(beast::error_code ec, std::size_t bytes) {
+  if (phase_ == Phase::closed) return;  // closed by stop while this completion was queued
   if (ec) return on_read_error(ec, "idle read");
   buffer_.commit(bytes);
   started_ = std::chrono::steady_clock::now();
@@ -147,6 +153,7 @@ void SocketSession::read_header() {
 }
 
 void SocketSession::on_header(beast::error_code ec, std::size_t) {
+  if (phase_ == Phase::closed) return;
   if (ec) return on_read_error(ec, "read header");
   const auto& request = parser_->get();
   version_ = request.version();
@@ -161,6 +168,7 @@ void SocketSession::on_header(beast::error_code ec, std::size_t) {
 }
 
 void SocketSession::on_continue_sent(beast::error_code ec, std::size_t) {
+  if (phase_ == Phase::closed) return;
   if (ec) return fail(ec, "write 100-continue");
   read_body();
 }
@@ -172,6 +180,9 @@ void SocketSession::read_body() {
 }
 
 void SocketSession::on_body(beast::error_code ec, std::size_t) {
+  // A request read in full just as stop closed the connection is not handled:
+  // whatever it would store could not be answered.
+  if (phase_ == Phase::closed) return;
   if (ec) return on_read_error(ec, "read body");
   handle_request();
 }
@@ -288,6 +299,7 @@ void SocketSession::on_answer_timeout(std::shared_ptr<PendingAnswer> pending, be
 
 void SocketSession::send_error(unsigned status, std::string_view message) {
   keep_alive_ = false;
+  refused_ = true;
   if (method_.empty()) method_ = "-";
   if (path_.empty()) path_ = "-";
   send(sdk::HttpResponse::error(status, message));
@@ -338,8 +350,22 @@ void SocketSession::finish() {
   phase_ = Phase::closed;
   beast::error_code ec;
   stream_.socket().shutdown(net::socket_base::shutdown_send, ec);
+  if (refused_ && !closing_) return discard_rest();
   // Nothing is pending any more: the session ends, and the socket closes, when
   // the last handler holding it returns.
+}
+
+// Closing with the refused request's unread bytes still arriving would reset
+// the connection, and the client could lose the answer already sent.
+void SocketSession::discard_rest() {
+  buffer_.consume(buffer_.size());
+  if (discarded_ == 0) stream_.expires_after(drain_time);
+  stream_.async_read_some(buffer_.prepare(idle_read_bytes), [self = shared_from_this()](beast::error_code ec,
+                                                                                      std::size_t bytes) {
+    self->discarded_ += bytes;
+    if (ec || self->discarded_ > drain_bytes || self->closing_) return;
+    self->discard_rest();
+  });
 }
 
 void SocketSession::abort() {

@@ -71,6 +71,7 @@ class SocketSession : public std::enable_shared_from_this<SocketSession> {
 
   void on_close();
   void finish();
+  void discard_rest();
   void abort();
   void log_response(unsigned status);
   void fail(boost::beast::error_code ec, const char* what);
@@ -86,6 +87,8 @@ class SocketSession : public std::enable_shared_from_this<SocketSession> {
   std::shared_ptr<PendingAnswer> pending_;
   Phase phase_ = Phase::reading;
   bool closing_ = false;
+  bool refused_ = false;          ///< the request was refused unread: drain before closing
+  std::size_t discarded_ = 0;     ///< bytes dropped while draining
   bool keep_alive_ = false;
   unsigned version_ = 11;
   std::uint64_t sequence_ = 0;

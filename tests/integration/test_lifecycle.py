@@ -71,6 +71,7 @@ class LifecycleTest(DaemonTestCase):
         daemon.start()
         self.wait_for(lambda: (daemon.data_dir / "timer_probe_fired").exists(), message="timer probe")
         self.assertEqual(daemon.stop(), 0)
+        self.assertIn("stop I/O completed on the host's threads", daemon.log())
 
 
 if __name__ == "__main__":

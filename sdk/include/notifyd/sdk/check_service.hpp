@@ -92,7 +92,8 @@ class CheckService {
   /// The checks of `user` (every user's when empty), sorted by user and name.
   virtual std::vector<CheckStatus> checks(std::string_view user) const noexcept = 0;
   /// Runs `user`'s check `name` now (queued behind the concurrency limit) and
-  /// calls `done` with its record from any thread. A check already running is
+  /// calls `done` with its record on one of the host's io threads, possibly
+  /// after the caller stopped (wrap it with a `CallbackScope`). A check already running is
   /// not started twice: that request is recorded as `skipped`. Unknown checks fail.
   virtual void run(std::string_view user, std::string_view name, std::string trigger,
                    std::function<void(Result<RunRecord>)> done) noexcept = 0;

@@ -149,6 +149,9 @@ class PluginConfig {
     }
     return false;
   }
+  /// The same values, and the same keys set by the table itself (a reload keeps
+  /// a plugin instance whose config compares equal).
+  bool operator==(const PluginConfig&) const = default;
 
  private:
   template <class T>

@@ -74,8 +74,12 @@ struct ChannelHealth {
 class NotificationService {
  public:
   virtual ~NotificationService() = default;
-  /// Stores the notification durably, then calls `done` (from a host thread:
-  /// post to your own executor), then routes it to the channels' outboxes.
+  /// Stores the notification durably, then calls `done` on one of the host's
+  /// io threads (never on a worker thread of the host's), then routes it to
+  /// the channels' outboxes. `done` may come after the caller stopped: wrap it
+  /// with the caller's `CallbackScope`, which posts it to the caller's own
+  /// executor and drops it once the caller is gone. Once the daemon's io
+  /// threads have returned, a pending `done` is destroyed without running.
   virtual void publish(PublishRequest request, std::function<void(PublishOutcome)> done) noexcept = 0;
   /// Reads history; a blocking indexed read, fine on an executor for small limits.
   virtual Result<std::vector<HistoryEntry>> history(const HistoryQuery& query) const noexcept = 0;

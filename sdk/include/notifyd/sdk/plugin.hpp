@@ -21,6 +21,14 @@ class Check;
 /// Base of every plugin. The host constructs it with a `Host&`, then calls
 /// `configure()`, then `start()`, and at shutdown `stop()`; all on the
 /// plugin's executor. No virtual may throw.
+///
+/// Threads and lifetime: a thread the plugin owns (a worker, a blocking
+/// client) never runs another object's code; it posts completions to the
+/// executor of whoever asked. A callback the plugin hands to the host or to a
+/// thread may arrive after `stop`: give it through `CallbackScope::wrap`. The
+/// plugin object is destroyed after the io threads returned and every queued
+/// handler was destroyed, or, when a reload retires it, only at exit; it joins
+/// its own threads in its destructor.
 class Plugin {
  public:
   virtual ~Plugin() = default;

@@ -2,6 +2,7 @@
 // Everything a plugin or native check needs, in one include.
 
 #include "notifyd/sdk/accept_loop.hpp"
+#include "notifyd/sdk/callback_scope.hpp"
 #include "notifyd/sdk/check_result.hpp"
 #include "notifyd/sdk/check_service.hpp"
 #include "notifyd/sdk/config.hpp"
@@ -19,3 +20,4 @@
 #include "notifyd/sdk/plugin.hpp"
 #include "notifyd/sdk/plugin_descriptor.hpp"
 #include "notifyd/sdk/status.hpp"
+#include "notifyd/sdk/thread_name.hpp"
