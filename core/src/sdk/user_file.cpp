@@ -7,10 +7,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <optional>
 #include <vector>
-
-#include "descriptor_read.hpp"
 
 namespace notifyd::sdk {
 namespace {
@@ -82,6 +82,24 @@ class ThreadFileIdentity {
   bool active_ = false;
 };
 
+// Up to `limit` bytes until end of file or an error, read in chunks.
+std::string read_at_most(int fd, std::size_t limit) {
+  constexpr std::size_t chunk = 64 * 1024;
+  std::string bytes;
+  while (bytes.size() < limit) {
+    const std::size_t got = bytes.size();
+    bytes.resize(got + std::min(chunk, limit - got));
+    const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) {
+      bytes.resize(got);
+      continue;
+    }
+    bytes.resize(got + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    if (n <= 0) break;
+  }
+  return bytes;
+}
+
 // O_NONBLOCK: a FIFO must not hold the caller in open().
 constexpr int open_flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 
@@ -106,12 +124,16 @@ Result<std::string> read_file_as_user(std::string_view user, const std::string& 
     struct stat info {};
     std::string bytes;
     std::string problem;
+    const std::string too_large = path + " is larger than " + std::to_string(max_bytes) + " bytes";
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
       problem = path + " is not a regular file";
     } else if (static_cast<std::uint64_t>(info.st_size) > max_bytes) {
-      problem = path + " is larger than " + std::to_string(max_bytes) + " bytes";
+      problem = too_large;
     } else {
-      bytes = core::read_up_to(fd, static_cast<std::size_t>(info.st_size));
+      // To the end, not st_size: a file may grow, and /proc files have none.
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+      bytes = read_at_most(fd, static_cast<std::size_t>(max_bytes) + 1);
+      if (bytes.size() > max_bytes) problem = too_large;
     }
     ::close(fd);
     if (!problem.empty()) return R::failure(problem);
