@@ -369,6 +369,60 @@ while True:
         self.assertIn("alert: failed to send notification: cannot connect", unreachable.stdout)
         self.assertFalse(state.exists(), "the state is written only after the daemon accepted the notification")
 
+    LEAVES_PROCESSES_BEHIND = """\
+import json, os, subprocess, sys, time
+escaped = subprocess.Popen(["setsid", "sleep", "1000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+reader, writer = os.pipe()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.write(writer, str(os.getpid()).encode())
+        null = os.open("/dev/null", os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        time.sleep(1000)
+    os._exit(0)
+os.wait()
+os.close(writer)
+print(escaped.pid, int(os.read(reader, 32)), file=sys.stderr)
+print(json.dumps({"notify": False}))
+"""
+
+    def assert_run_leaves_nothing(self, daemon):
+        status, body = daemon.request("POST", f"/v1/checks/leaves/run?user={self.alice}", timeout=60)
+        self.assertEqual(status, 200, body)
+        run = body["run"]
+        self.assertEqual(run["outcome"], "quiet", run)
+        pids = [int(pid) for pid in run["stderr"].split()]
+        self.assertEqual(len(pids), 2, run)
+        try:
+            for pid in pids:
+                self.assertTrue(process_ended(pid), f"process {pid} outlived its run")
+        finally:
+            for pid in pids:
+                try:
+                    os.kill(pid, 9)
+                except ProcessLookupError:
+                    pass
+
+    def test_a_run_leaves_nothing_behind_with_or_without_cgroups(self):
+        self.script(self.alice, "leaves", self.LEAVES_PROCESSES_BEHIND)
+        self.assertRegex(self.daemon_.log(), r"each run gets a cgroup of its own under |runs get no cgroups \(")
+        self.assert_run_leaves_nothing(self.daemon_)
+
+        from harness import Daemon
+        self.assertEqual(self.daemon_.stop(), 0)
+        (pathlib.Path(self.tmp) / "sweep").mkdir()
+        sweep = Daemon(pathlib.Path(self.tmp) / "sweep",
+                       f'[[plugin]]\nuse = "exec"\nname = "scripts"\nusers = ["{self.alice}"]\ncgroups = false\n'
+                       f'rescan_interval = "100ms"\n')
+        self.daemons.append(sweep)
+        sweep.start()
+        self.assertIn("runs get no cgroups (cgroups = false)", sweep.log())
+        self.wait_for(lambda: '"leaves"' in json.dumps(sweep.request("GET", f"/v1/checks?user={self.alice}")[1]),
+                      message="the script to be listed")
+        self.assert_run_leaves_nothing(sweep)
+
     def test_the_daemon_stops_running_scripts_at_shutdown(self):
         self.script(self.alice, "forever", "import time\nwhile True:\n    time.sleep(1)\n")
         import threading
