@@ -170,9 +170,10 @@ std::unique_ptr<RunProcesses> RunProcesses::by_marker(std::string user, uid_t ui
   processes->user_ = std::move(user);
   processes->uid_ = uid;
   processes->marker_ = "NOTIFYD_RUN_ID=" + std::to_string(run_id);
-  // A tick of slack: the clock and the start times are rounded differently.
-  processes->started_ticks_ = clock_ticks_since_boot();
-  if (processes->started_ticks_ > 0) --processes->started_ticks_;
+  // A second of slack: the clock and the start times are rounded differently.
+  const auto hertz = static_cast<std::uint64_t>(::sysconf(_SC_CLK_TCK));
+  const auto now = clock_ticks_since_boot();
+  processes->started_ticks_ = now > hertz ? now - hertz : 0;
   return processes;
 }
 
