@@ -69,7 +69,8 @@ std::string check_path(std::string_view name, std::string_view action) {
 
 std::string seed_text(std::string_view title, std::string_view message) {
   if (title.empty()) return std::string(message);
-  return "*" + std::string(title) + "*\n\n" + std::string(message);
+  if (message.empty()) return "*" + std::string(title) + "*";
+  return "*" + std::string(title) + "*\n" + std::string(message);
 }
 
 std::variant<std::string, InvalidInput> send_request_body(std::string_view user, std::string_view text) {

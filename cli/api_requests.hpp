@@ -30,7 +30,8 @@ std::variant<std::string, InvalidInput> notify_request_body(const NotifyFields& 
 std::string history_request_target(const std::optional<std::string>& user, std::optional<std::uint32_t> limit,
                                    std::optional<std::uint64_t> before_id);
 
-/// The seed runner's message text: "*title*\n\nmessage", or the message alone without a title.
+/// The seed runner's message text: "*title*\nmessage" (one newline), "*title*"
+/// without a message, the message alone without a title.
 std::string seed_text(std::string_view title, std::string_view message);
 
 /// The JSON body of the seed's `POST /send` (`parse_mode` Markdown).

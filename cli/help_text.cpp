@@ -133,11 +133,15 @@ Each script gets 60 s (then its process group is stopped) and uses
 ~/.venv/bin/python when present. A notification goes out through the
 socket's /send (or /send_photo with image_path) unless the script's
 cooldown since ~/.notifications/state/NAME.json has not passed; that file is
-updated after each send, and ~/.notifications/logs/runner.log gets a line
-per script.
+updated after each send. The text is the old runner's "*title*" and message
+joined by one newline. ~/.notifications/logs/runner.log gets the old
+runner's lines ("2026-12-07 00:04:16,128 [notify-runner] INFO: NAME:
+notification sent"), with a WARNING line for each thing a script should tidy.
 
 Exit status: 0 all ran fine; 1 one failed, was refused, timed out or printed
 bad output (or a send was refused); 2 the daemon could not be reached.
+With --local, as the old runner: 0 once every script ran, whatever it did;
+1 a NAME has no script; 2 the daemon could not be reached for a send.
 
 Options:
   --user USER   whose checks (others need the daemon's admin group)

@@ -18,8 +18,11 @@ inline constexpr const char* runner_log_file = ".notifications/logs/runner.log";
 /// routes (`/send`, `/send_photo`) unless the script's cooldown since
 /// `~/.notifications/state/<name>.json` has not passed, updates that file
 /// after a send, and appends what happened to `~/.notifications/logs/runner.log`
-/// and to console.out. Exit status: 0 when every script ran and reported,
-/// 1 when one failed or a send was refused, 2 when the daemon was unreachable.
+/// in the seed runner's format (and the per-script lines to console.out).
+/// Scripts' output is read with the seed runner's leniency
+/// (`read_check_output`), an `image_path` the caller cannot read is left out.
+/// Exit status, as the seed runner's: 0 whatever the scripts did; 1 when a
+/// named script does not exist; 2 when the daemon was unreachable for a send.
 ExitCode run_local(const RunArguments& arguments, const ApiClient& client, Console& console);
 
 }  // namespace notifyctl

@@ -4,19 +4,29 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 
 namespace notifyctl {
 
-std::string runner_log_line(std::time_t when, std::string_view level, std::string_view message) {
+std::string runner_log_line(std::chrono::system_clock::time_point when, std::string_view level,
+                            std::string_view message) {
+  const auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(since_epoch / 1000 - (since_epoch % 1000 < 0 ? 1 : 0));
+  const int milliseconds = static_cast<int>(since_epoch - static_cast<std::int64_t>(seconds) * 1000);
   std::tm local{};
-  ::localtime_r(&when, &local);
-  char stamp[32];
+  ::localtime_r(&seconds, &local);
+  char stamp[48];
   const std::size_t length = std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
+  char fraction[8];
+  std::snprintf(fraction, sizeof fraction, ",%03d", milliseconds);
   std::string line(stamp, length);
-  line += ' ';
+  line += fraction;
+  line += " [notify-runner] ";
   line += level;
-  line += ' ';
+  line += ": ";
   for (const char c : message) {
     if (c == '\n') {
       line += "\\n";

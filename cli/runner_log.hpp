@@ -1,16 +1,19 @@
 #pragma once
 // `~/.notifications/logs/runner.log`, the seed runner's log, one line per event.
 
-#include <ctime>
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <string_view>
 
 namespace notifyctl {
 
-/// "2025-11-25 14:09:41 INFO revenue_drop: sent (notification 42)"; `when`
-/// in local time, like the seed's Python logging; newlines in `message` are escaped.
-std::string runner_log_line(std::time_t when, std::string_view level, std::string_view message);
+/// "2026-12-07 00:04:16,128 [notify-runner] INFO: data_freshness: notification sent",
+/// the old runner's `%(asctime)s [notify-runner] %(levelname)s: %(message)s`
+/// with Python's default asctime (`when` in local time, milliseconds after a
+/// comma); `level` is INFO, WARNING or ERROR; newlines in `message` are escaped.
+std::string runner_log_line(std::chrono::system_clock::time_point when, std::string_view level,
+                            std::string_view message);
 
 /// Appends `lines` (each ending in a newline) to `path`, creating its directory;
 /// an error message on failure, empty on success.

@@ -59,8 +59,10 @@ TEST_CASE("check targets encode the name and parameters", "[api_requests]") {
 }
 
 TEST_CASE("the seed runner's text puts the title in bold above the message", "[api_requests]") {
-  CHECK(seed_text("Revenue dropped 25%", "Today: $45k") == "*Revenue dropped 25%*\n\nToday: $45k");
+  CHECK(seed_text("Revenue dropped 25%", "Today: $45k") == "*Revenue dropped 25%*\nToday: $45k");
+  CHECK(seed_text("Disk full", "") == "*Disk full*");
   CHECK(seed_text("", "just the message") == "just the message");
+  CHECK(seed_text("", "").empty());
 }
 
 TEST_CASE("the seed's send bodies", "[api_requests]") {

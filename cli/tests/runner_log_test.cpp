@@ -8,21 +8,25 @@
 
 using namespace notifyctl;
 
-TEST_CASE("a runner.log line has a local timestamp, a level and one line of text", "[runner_log]") {
+TEST_CASE("a runner.log line is the old runner's: local time with milliseconds, [notify-runner], level, one line", "[runner_log]") {
   const char* previous = std::getenv("TZ");
   const std::string saved = previous ? previous : "";
   ::setenv("TZ", "UTC", 1);
   ::tzset();
-  const std::string sent = runner_log_line(1764079781, "INFO", "disk: sent (notification 4)");
-  const std::string error = runner_log_line(0, "ERROR", "a\nb\r");
+  using std::chrono::milliseconds;
+  const std::chrono::system_clock::time_point sent_at{milliseconds{1796601856128}};
+  const std::string sent = runner_log_line(sent_at, "INFO", "data_freshness: notification sent");
+  const std::string error = runner_log_line(std::chrono::system_clock::time_point{milliseconds{7}}, "ERROR", "a\nb\r");
+  const std::string warning = runner_log_line(std::chrono::system_clock::time_point{milliseconds{-1}}, "WARNING", "w");
   if (previous) {
     ::setenv("TZ", saved.c_str(), 1);
   } else {
     ::unsetenv("TZ");
   }
   ::tzset();
-  CHECK(sent == "2025-11-25 14:09:41 INFO disk: sent (notification 4)\n");
-  CHECK(error == "1970-01-01 00:00:00 ERROR a\\nb\n");
+  CHECK(sent == "2026-12-07 00:04:16,128 [notify-runner] INFO: data_freshness: notification sent\n");
+  CHECK(error == "1970-01-01 00:00:00,007 [notify-runner] ERROR: a\\nb\n");
+  CHECK(warning == "1969-12-31 23:59:59,999 [notify-runner] WARNING: w\n");
 }
 
 TEST_CASE("runner.log is appended to, its directory created", "[runner_log]") {

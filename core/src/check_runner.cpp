@@ -1,16 +1,12 @@
 #include "check_runner.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 
-#include "descriptor_read.hpp"
+#include "notifyd/sdk/check_output.hpp"
 #include "notifyd/sdk/duration.hpp"
 #include "notifyd/sdk/image.hpp"
-#include "user_directory.hpp"
+#include "notifyd/sdk/user_file.hpp"
 
 namespace notifyd::core {
 namespace {
@@ -24,31 +20,22 @@ bool is_failure(std::string_view outcome) {
   return outcome == "timeout" || outcome == "bad_output" || outcome == "failed" || outcome == "refused";
 }
 
-// Reads the image a check attached: a regular file owned by `user`, within
-// `max_bytes`, recognisably PNG, JPEG, GIF or WebP.
+// Reads the image a check attached, with its owner's permissions: a regular
+// file within `max_bytes`, recognisably PNG, JPEG, GIF or WebP.
 sdk::Result<sdk::ImageUpload> read_check_image(const std::string& path, std::string_view user, std::uint64_t max_bytes) {
   using R = sdk::Result<sdk::ImageUpload>;
-  const auto uid = UserDirectory::uid_of(user);
-  if (!uid) return R::failure("unknown user " + std::string(user));
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return R::failure("`image_path` " + path + " cannot be opened (missing, a symlink, or unreadable)");
-  struct stat info {};
-  std::string bytes;
-  std::string problem;
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    problem = "`image_path` " + path + " is not a regular file";
-  } else if (info.st_uid != *uid) {
-    problem = "`image_path` " + path + " is not owned by " + std::string(user);
-  } else if (static_cast<std::uint64_t>(info.st_size) > max_bytes) {
-    problem = "`image_path` " + path + " is larger than " + std::to_string(max_bytes) + " bytes";
-  } else {
-    bytes = read_up_to(fd, static_cast<std::size_t>(info.st_size));
-  }
-  ::close(fd);
-  if (!problem.empty()) return R::failure(problem);
-  const auto type = sdk::sniff_image_type(bytes);
+  auto bytes = sdk::read_file_as_user(user, path, max_bytes);
+  if (!bytes) return R::failure("`image_path` " + bytes.error());
+  const auto type = sdk::sniff_image_type(bytes.value());
   if (!type) return R::failure("`image_path` " + path + " is not a PNG, JPEG, GIF or WebP image");
-  return sdk::ImageUpload{std::move(bytes), *type};
+  return sdk::ImageUpload{std::move(bytes).value(), *type};
+}
+
+// "<detail>; warning: <w1>; warning: <w2>", how a run record shows what a
+// check should tidy.
+std::string with_warnings(std::string detail, const std::vector<std::string>& warnings) {
+  for (const auto& warning : warnings) detail += (detail.empty() ? "warning: " : "; warning: ") + warning;
+  return detail;
 }
 
 }  // namespace
@@ -267,27 +254,29 @@ void CheckRunner::interpret(std::shared_ptr<Job> job, sdk::CheckExecution execut
                                             : execution.error;
     return finish(job);
   }
-  sdk::Result<sdk::CheckResult> result =
-      execution.result ? sdk::Result<sdk::CheckResult>(*execution.result) : sdk::parse_check_result(execution.output);
-  if (!result) {
+  auto read = execution.result ? sdk::Result<sdk::CheckOutput>(sdk::CheckOutput{*execution.result, {}})
+                               : sdk::read_check_output(execution.output);
+  if (!read) {
     record.outcome = "bad_output";
-    record.detail = result.error();
+    record.detail = read.error();
     if (execution.output_truncated) record.detail += " (stdout was cut at the output limit)";
     return finish(job);
   }
-  if (!result->notify) {
+  job->warnings = std::move(read->warnings);
+  const sdk::CheckResult& result = read->result;
+  if (!result.notify) {
     record.outcome = "quiet";
     return finish(job);
   }
   const auto last_sent = ledger_.last_sent(record.user, record.check);
   const auto now_seconds = now_ms() / 1000;
-  if (last_sent > 0 && now_seconds < last_sent + result->cooldown.count()) {
+  if (last_sent > 0 && now_seconds < last_sent + result.cooldown.count()) {
     record.outcome = "cooldown";
     record.detail = "suppressed: sent " + sdk::format_duration(std::chrono::seconds(now_seconds - last_sent)) +
-                    " ago, cooldown " + sdk::format_duration(result->cooldown);
+                    " ago, cooldown " + sdk::format_duration(result.cooldown);
     return finish(job);
   }
-  publish_result(job, result.value());
+  publish_result(job, result);
 }
 
 void CheckRunner::publish_result(std::shared_ptr<Job> job, const sdk::CheckResult& result) {
@@ -301,12 +290,17 @@ void CheckRunner::publish_result(std::shared_ptr<Job> job, const sdk::CheckResul
   n.data_json = result.data_json;
   if (!result.image_path.empty()) {
     auto image = read_check_image(result.image_path, job->record.user, settings_.image_max_bytes);
-    if (!image) {
-      job->record.outcome = "bad_output";
-      job->record.detail = image.error();
-      return finish(job);
+    if (image) {
+      request.image = std::move(image.value());
+    } else {
+      // The old runner sent the text alone when the image was missing.
+      job->warnings.push_back(image.error() + "; the image is left out");
     }
-    request.image = std::move(image.value());
+  }
+  if (n.title.empty() && n.message.empty() && !request.image) {
+    job->record.outcome = "quiet";
+    job->warnings.push_back("nothing to send: no `message`, no `title` and no readable image");
+    return finish(job);
   }
   notifications_.publish(std::move(request), [this, job](sdk::PublishOutcome outcome) {
     using Code = sdk::PublishOutcome::Code;
@@ -326,6 +320,7 @@ void CheckRunner::publish_result(std::shared_ptr<Job> job, const sdk::CheckResul
 }
 
 void CheckRunner::finish(std::shared_ptr<Job> job) {
+  job->record.detail = with_warnings(std::move(job->record.detail), job->warnings);
   if (is_failure(job->record.outcome)) {
     log_.warn("check ", job->record.check, " of ", job->record.user, ": ", job->record.outcome, ": ",
               job->record.detail);

@@ -59,6 +59,7 @@ class CheckRunner {
     sdk::CheckDefinition definition;
     sdk::CheckProvider* provider = nullptr;
     sdk::RunRecord record;
+    std::vector<std::string> warnings;  ///< what the check should tidy; appended to the record's detail
     std::function<void(sdk::Result<sdk::RunRecord>)> done;
   };
   struct CheckState {

@@ -142,20 +142,85 @@ TEST_CASE("a check's outcome follows the script contract") {
   CHECK(listed[0].last_run->outcome == "cooldown");
 }
 
-TEST_CASE("an image must be the user's own image file") {
+TEST_CASE("an image that cannot be used leaves the text to go alone, with a warning") {
   Fixture f;
   const auto png = f.services.dir.write("chart.png", std::string("\x89PNG\r\n\x1a\n0000", 12));
   const auto text = f.services.dir.write("notes.png", "not an image");
   f.provider.executions = {
       {"chart", exited("{\"notify\": true, \"message\": \"m\", \"image_path\": \"" + png.string() + "\"}")},
       {"fake", exited("{\"notify\": true, \"message\": \"m\", \"image_path\": \"" + text.string() + "\"}")},
-      {"missing", exited("{\"notify\": true, \"message\": \"m\", \"image_path\": \"/nonexistent.png\"}")},
+      {"missing", exited("{\"notify\": true, \"title\": \"T\", \"image_path\": \"/nonexistent.png\"}")},
+      {"only_image", exited("{\"notify\": true, \"image_path\": \"/nonexistent.png\"}")},
   };
   auto chart = f.run("chart");
   REQUIRE(chart.outcome == "notified");
   CHECK(f.services.pipeline->find(chart.notification_id).value().notification.image_type == sdk::ImageType::png);
-  CHECK(f.run("fake").outcome == "bad_output");
-  CHECK_THAT(f.run("missing").detail, Catch::Contains("cannot be opened"));
+
+  auto fake = f.run("fake");
+  REQUIRE(fake.outcome == "notified");
+  CHECK_THAT(fake.detail, Catch::EndsWith("; warning: `image_path` " + text.string() +
+                                          " is not a PNG, JPEG, GIF or WebP image; the image is left out"));
+  CHECK(f.services.pipeline->find(fake.notification_id).value().notification.image_path.empty());
+
+  auto missing = f.run("missing");
+  REQUIRE(missing.outcome == "notified");
+  CHECK_THAT(missing.detail,
+             Catch::Contains("; warning: `message` is required when `notify` is true; the title is sent alone"
+                             "; warning: `image_path` /nonexistent.png cannot be read by root (it does not exist, or "
+                             "root may not read it); the image is left out"));
+  const auto sent = f.services.pipeline->find(missing.notification_id).value().notification;
+  CHECK(sent.title == "T");
+  CHECK(sent.message.empty());
+
+  auto nothing = f.run("only_image");
+  CHECK(nothing.outcome == "quiet");
+  CHECK(nothing.notification_id == 0);
+  CHECK_THAT(nothing.detail, Catch::EndsWith("; warning: nothing to send: no `message`, no `title` and no readable image"));
+}
+
+TEST_CASE("what the old runner tolerated is a quiet or a sent run with a warning, never a failure") {
+  Fixture f;
+  f.services.check_settings.failure_alert_after = 2;
+  f.provider.executions = {
+      {"no_notify", exited("{\"title\": \"T\", \"message\": \"M\"}")},
+      {"empty", exited("  \n")},
+      {"odd_cooldown", exited("{\"notify\": true, \"message\": \"M\", \"cooldown\": \"soon\"}")},
+      {"upper_cooldown", exited("{\"notify\": true, \"message\": \"M\", \"cooldown\": \" 2H \"}")},
+      {"nothing", exited("{\"notify\": true}")},
+  };
+  for (int i = 0; i < 3; ++i) {
+    auto quiet = f.run("no_notify");
+    CHECK(quiet.outcome == "quiet");
+    CHECK(quiet.detail ==
+          "warning: `notify` is missing; read as false, nothing sent (print \"notify\": false or true)");
+  }
+  auto empty = f.run("empty");
+  CHECK(empty.outcome == "quiet");
+  CHECK(empty.detail == "warning: stdout is empty; nothing to report (print {\"notify\": false} to say so)");
+
+  auto odd = f.run("odd_cooldown");
+  REQUIRE(odd.outcome == "notified");
+  CHECK_THAT(odd.detail, Catch::EndsWith("; warning: `cooldown` must be a number and m, h or d (e.g. 30m, 1h, 1d), "
+                                         "got \"soon\"; used the default 1h"));
+  auto again = f.run("odd_cooldown");
+  CHECK(again.outcome == "cooldown");
+  CHECK_THAT(again.detail, Catch::StartsWith("suppressed: sent 0s ago, cooldown 1h; warning: `cooldown`"));
+
+  auto upper = f.run("upper_cooldown");
+  REQUIRE(upper.outcome == "notified");
+  CHECK_THAT(upper.detail, !Catch::Contains("warning"));
+  CHECK_THAT(f.run("upper_cooldown").detail, Catch::Contains("cooldown 2h"));
+
+  auto nothing = f.run("nothing");
+  CHECK(nothing.outcome == "quiet");
+  CHECK(nothing.detail == "warning: `message` is required when `notify` is true; nothing to send");
+
+  // No failure streak: the owner was never told a check is failing.
+  auto history = f.services.pipeline->history({"root", 50, 0, 0});
+  REQUIRE(history.ok());
+  std::vector<std::string> sources;
+  for (const auto& entry : history.value()) sources.push_back(entry.notification.source);
+  CHECK(sources == std::vector<std::string>{"upper_cooldown", "odd_cooldown"});
 }
 
 TEST_CASE("a running check is not started twice, and the limit holds") {

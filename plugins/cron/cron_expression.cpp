@@ -155,7 +155,7 @@ ExpressionResult parse_fields(CronExpression expression, const std::vector<Token
   expression.days_of_month = narrow<32>(fields[2].values);
   expression.months = narrow<13>(fields[3].values);
   expression.days_of_week = narrow<7>(fields[4].values);
-  expression.names_specific_hours = !fields[1].starts_with_star && !fields[1].has_step;
+  expression.fixed_time = !fields[0].starts_with_star && !fields[1].starts_with_star;
   expression.day_of_month_star = fields[2].starts_with_star;
   expression.day_of_week_star = fields[4].starts_with_star;
   if (!fires_on_some_date(expression)) {

@@ -33,9 +33,12 @@ struct CronExpression {
   std::bitset<7> days_of_week;         ///< bit 0 = Sunday
   bool day_of_month_star = false;      ///< day-of-month field starts with `*`
   bool day_of_week_star = false;       ///< day-of-week field starts with `*`
-  /// The hour field names specific hours (no `*`, no step): such a job runs
-  /// once after a spring-forward that skips its time and once in a repeated hour.
-  bool names_specific_hours = false;
+  /// Neither the minute nor the hour field starts with `*` (cronie's test,
+  /// on the text: `45 0-3/1` is fixed-time, `*/15 2` and `0 */2` are not).
+  /// A fixed-time job runs once right after a spring-forward that skips its
+  /// time and once in a repeated hour; any other job ("wildcard") never runs
+  /// in a skipped hour and runs in both passes of a repeated one.
+  bool fixed_time = false;
 
   /// True for `@every` schedules.
   bool is_interval() const noexcept { return every.count() > 0; }

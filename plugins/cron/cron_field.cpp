@@ -60,7 +60,6 @@ class FieldParser {
     const std::size_t base_end = slash == std::string_view::npos ? end : begin + slash;
     int step = 1;
     if (slash != std::string_view::npos) {
-      field_.has_step = true;
       auto parsed = parse_step(base_end + 1, end);
       if (const auto* error = std::get_if<FieldError>(&parsed)) return *error;
       step = std::get<int>(parsed);
@@ -79,6 +78,9 @@ class FieldParser {
       if (const auto* error = std::get_if<FieldError>(&high)) return *error;
       first = std::get<int>(low);
       last = std::get<int>(high);
+      // cronie reads a day-of-week range that ends in Sunday written as 0
+      // (`SAT-SUN`, `5-0`) as ending in 7.
+      if (spec_.high == 7 && last == 0 && first > 0) last = 7;
       if (first > last) {
         return error_at(begin, base_end,
                         "range start " + std::to_string(first) + " is after its end " + std::to_string(last));

@@ -1,7 +1,8 @@
 #pragma once
 // One of the five fields of a cron expression: which values it allows and how
 // it was written (cronie treats a field that starts with `*` as unrestricted
-// when it combines day of month with day of week).
+// when it combines day of month with day of week, and a job whose minute or
+// hour field starts with `*` as a wildcard job at daylight saving changes).
 
 #include <bitset>
 #include <cstddef>
@@ -32,7 +33,6 @@ const CronFieldSpec& day_of_week_field() noexcept;
 struct CronField {
   std::bitset<64> values;
   bool starts_with_star = false;  ///< the text began with `*` (`*`, `*/5`)
-  bool has_step = false;          ///< some element used `/step`
 };
 
 /// Parses one field's text, e.g. `1-10/2,MON`. `column` is the 1-based column

@@ -15,20 +15,20 @@ CronSchedule::CronSchedule(CronExpression expression, ZoneHandle zone)
 
 std::optional<std::int64_t> CronSchedule::next_after(std::int64_t utc) const noexcept {
   if (expression_.is_interval()) return utc + expression_.every.count();
-  const bool specific = expression_.names_specific_hours;
+  const bool fixed = expression_.fixed_time;
   std::int64_t from = utc + 1;
   for (int visited = 0; visited < max_spans; ++visited) {
     const OffsetSpan span = zone_->span_at(from);
     const std::int64_t offset = span.offset;
     const std::int64_t before = span.offset_before;
     const bool entered_at_begin = span.begin && *span.begin >= from;
-    if (specific && entered_at_begin && offset > before) {
+    if (fixed && entered_at_begin && offset > before) {
       // Spring forward: wall times [begin+before, begin+offset) never happen.
       const auto skipped = next_local_match(expression_, *span.begin + before);
       if (skipped && *skipped < *span.begin + offset) return *span.begin;
     }
     std::int64_t local_from = from + offset;
-    if (specific && span.begin && offset < before) {
+    if (fixed && span.begin && offset < before) {
       // Fall back: wall times before begin+before were already seen.
       local_from = std::max(local_from, *span.begin + before);
     }

@@ -24,11 +24,12 @@ class CronSchedule {
   /// The first instant (UTC seconds since the epoch) strictly after `utc` at
   /// which the schedule fires; nullopt when it never does again.
   /// `@every d` fires at `utc + d`. A calendar schedule fires at each
-  /// matching wall-clock minute of its zone; a wall time skipped by a
-  /// spring-forward fires once at the jump when the hour field names specific
-  /// hours (`*` or a step in the hour field: those times are skipped); a wall
-  /// time repeated by a fall-back fires only the first time when the hour
-  /// field names specific hours, and both times otherwise.
+  /// matching wall-clock minute of its zone. At daylight saving changes it
+  /// follows cronie's code (cron.c): for a fixed-time expression (neither
+  /// minute nor hour starts with `*`) wall times skipped by a spring-forward
+  /// fire once at the jump and a repeated wall time fires only the first
+  /// time; any other expression never fires at skipped times and fires at
+  /// both occurrences of repeated ones.
   std::optional<std::int64_t> next_after(std::int64_t utc) const noexcept;
 
   const CronExpression& expression() const noexcept { return expression_; }

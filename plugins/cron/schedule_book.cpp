@@ -123,7 +123,7 @@ std::vector<NextRun> ScheduleBook::clock_set_back(std::int64_t now_ms) {
   std::vector<NextRun> changed;
   for (auto& [key, entry] : entries_) {
     if (!entry.schedule || !entry.slot || entry.catch_up) continue;
-    if (entry.schedule->expression().names_specific_hours && !entry.schedule->expression().is_interval()) continue;
+    if (entry.schedule->expression().fixed_time && !entry.schedule->expression().is_interval()) continue;
     const auto next = entry.schedule->next_after(now);
     if (!next || *next >= *entry.slot) continue;
     plan(entry, next);

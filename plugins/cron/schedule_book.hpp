@@ -75,9 +75,9 @@ class ScheduleBook {
   /// records them as fired and schedules their next slot.
   DueReport take_due(std::int64_t now_ms);
 
-  /// The wall clock was set back to `now_ms`: checks whose hour field is not
-  /// specific (`*`, steps, `@every`) are rescheduled from the new time, as
-  /// cronie does; specific-hour checks keep their slot, so none runs twice.
+  /// The wall clock was set back to `now_ms`: wildcard checks (minute or
+  /// hour starts with `*`) and `@every` are rescheduled from the new time, as
+  /// cronie does; fixed-time checks keep their slot, so none runs twice.
   std::vector<NextRun> clock_set_back(std::int64_t now_ms);
 
   /// Last fire times to persist (including recently removed checks').

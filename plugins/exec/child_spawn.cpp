@@ -17,7 +17,7 @@ namespace notifyd::exec {
 namespace {
 
 /// The step at which a child failed, sent to the parent with its errno.
-enum class ChildStage : int { session, redirect, groups, gid, uid, parent_death, directory, execute };
+enum class ChildStage : int { cgroup, session, redirect, groups, gid, uid, parent_death, directory, execute };
 
 struct ChildFailure {
   ChildStage stage;
@@ -35,6 +35,7 @@ struct ChildSetup {
   int stderr_fd;
   int status_fd;
   int control_fd;
+  int cgroup_procs_fd;
   const ChildIdentity* identity;
   int max_fd;
 };
@@ -59,6 +60,9 @@ void close_from(int first, int max_fd) {
 // Runs between fork() and execve(): async-signal-safe calls only.
 [[noreturn]] void run_child(const ChildSetup& setup) {
   int status_fd = setup.status_fd;
+  if (setup.cgroup_procs_fd >= 0 && ::write(setup.cgroup_procs_fd, "0", 1) != 1) {
+    fail_in_child(status_fd, ChildStage::cgroup);
+  }
   if (::setsid() < 0) fail_in_child(status_fd, ChildStage::session);
   if (::dup2(setup.stdin_fd, STDIN_FILENO) < 0 || ::dup2(setup.stdout_fd, STDOUT_FILENO) < 0 ||
       ::dup2(setup.stderr_fd, STDERR_FILENO) < 0) {
@@ -110,6 +114,7 @@ void close_from(int first, int max_fd) {
 std::string describe_failure(const ChildFailure& failure, const SpawnPlan& plan) {
   const std::string reason = std::strerror(failure.error);
   switch (failure.stage) {
+    case ChildStage::cgroup: return "cannot move the script into its run's cgroup: " + reason;
     case ChildStage::session: return "cannot start a session for the script: " + reason;
     case ChildStage::redirect: return "cannot connect the script's output: " + reason;
     case ChildStage::groups: return "cannot set the script's supplementary groups: " + reason;
@@ -216,6 +221,7 @@ sdk::Result<SpawnedChild> spawn_child(const SpawnPlan& plan) {
                          err.value().write.get(),
                          status.value().write.get(),
                          control.value().get(),
+                         plan.cgroup_procs_fd,
                          plan.identity ? &*plan.identity : nullptr,
                          highest_descriptor_bound()};
 

@@ -32,6 +32,9 @@ struct SpawnPlan {
   std::optional<ChildIdentity> identity;  ///< switched to in the child (the daemon must be root); nullopt = stay
   int stdin_fd = -1;    ///< the child's stdin (the parent keeps its copy); -1 = /dev/null
   int control_fd = -1;  ///< passed to the child as descriptor 4 (the parent keeps its copy); -1 = none
+  /// The run's `cgroup.procs` (RunProcesses): the child writes "0" to it
+  /// first, while still root, which moves it into the run's cgroup; -1 = none.
+  int cgroup_procs_fd = -1;
 };
 
 /// A started child: its own session and process group (pgid = pid), stdin

@@ -43,7 +43,10 @@ void describe_exec_settings(sdk::ConfigSchema& schema) {
       .boolean("warm_start", true,
                "fork each run from a per-user interpreter that has already started (saves Python's start-up); "
                "false = execute the interpreter for every run")
-      .duration("warm_idle", 30s, "a warm interpreter with no run for this long is stopped (checked at each rescan)");
+      .duration("warm_idle", 30s, "a warm interpreter with no run for this long is stopped (checked at each rescan)")
+      .boolean("cgroups", true,
+               "put each run in a cgroup v2 of its own where the daemon may create one, so that its end ends every "
+               "process it started; false (or no usable cgroup) = find them by NOTIFYD_RUN_ID in their environment");
 }
 
 sdk::Result<ExecSettings> read_exec_settings(const sdk::PluginConfig& config) {
@@ -112,6 +115,7 @@ sdk::Result<ExecSettings> read_exec_settings(const sdk::PluginConfig& config) {
   if (has_control_character(settings.path_env)) return Failure::failure("path_env: contains a control character");
   if (has_control_character(settings.lang)) return Failure::failure("lang: contains a control character");
 
+  settings.cgroups = config.boolean("cgroups");
   settings.warm_start = config.boolean("warm_start");
   settings.warm_idle = config.duration("warm_idle");
   if (settings.warm_idle <= 0ms) {

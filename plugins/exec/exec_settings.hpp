@@ -29,6 +29,7 @@ struct ExecSettings {
   std::string lang;                     ///< LANG given to scripts
   bool warm_start = true;               ///< runs fork from a warm interpreter per user
   std::chrono::milliseconds warm_idle{30'000};  ///< an unused warm interpreter is stopped after this
+  bool cgroups = true;                  ///< each run in a cgroup of its own where possible
 };
 
 /// Declares the plugin's keys (called from `ExecTrigger::describe`).

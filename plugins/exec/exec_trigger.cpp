@@ -59,6 +59,14 @@ sdk::Status ExecTrigger::configure() noexcept {
     runner.warm_start = settings_->warm_start;
     runner.warm_idle = settings_->warm_idle;
     runner.warn = [this](const std::string& message) { host_.log().warn(message); };
+    std::string no_cgroups = "cgroups = false";
+    if (settings_->cgroups) runner.cgroup_root = RunCgroupRoot::detect(no_cgroups);
+    if (runner.cgroup_root) {
+      host_.log().info("each run gets a cgroup of its own under ", runner.cgroup_root->path());
+    } else {
+      host_.log().info("runs get no cgroups (", no_cgroups, "); what a run leaves behind is found by the "
+                       "NOTIFYD_RUN_ID in its environment");
+    }
     runner_ = std::make_unique<ScriptRunner>(host_.io_context(), std::move(runner));
 
     host_.checks().add_provider(*this);

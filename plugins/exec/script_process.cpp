@@ -27,7 +27,8 @@ std::string signal_name(int signal_number) {
   return "signal " + std::to_string(signal_number);
 }
 
-ScriptProcess::ScriptProcess(asio::io_context& io, SpawnedChild child, ProcessLimits limits)
+ScriptProcess::ScriptProcess(asio::io_context& io, SpawnedChild child, ProcessLimits limits,
+                             std::unique_ptr<RunProcesses> processes)
     : strand_(asio::make_strand(io)),
       pid_(child.pid),
       limits_(limits),
@@ -38,6 +39,8 @@ ScriptProcess::ScriptProcess(asio::io_context& io, SpawnedChild child, ProcessLi
       deadline_(strand_),
       escalation_(strand_),
       drain_(strand_),
+      leftovers_(strand_),
+      processes_(std::move(processes)),
       stdout_buffer_(read_chunk_bytes),
       stderr_buffer_(read_chunk_bytes),
       output_(limits.max_output),
@@ -63,6 +66,7 @@ ScriptProcess::~ScriptProcess() {
 }
 
 void ScriptProcess::kill_unsupervised() {
+  if (processes_) processes_->kill_all();
   if (signal_through_interpreter_) {
     signal_through_interpreter_(SIGKILL);
     return;
@@ -220,6 +224,8 @@ void ScriptProcess::exited() {
   escalation_.cancel();
   error_code ignored;
   exit_watch_.close(ignored);
+  leftovers_since_ = std::chrono::steady_clock::now();
+  end_leftovers();
   if (stdout_open_ || stderr_open_) {
     drain_.expires_after(limits_.drain);
     drain_.async_wait([self = shared_from_this()](error_code error) {
@@ -232,10 +238,28 @@ void ScriptProcess::exited() {
   finish_if_done();
 }
 
+// Kills the run's other processes (those that left its group or its tree)
+// until none is left; each pass a little later, as SIGKILL takes effect.
+void ScriptProcess::end_leftovers() {
+  constexpr auto pass_interval = std::chrono::milliseconds(10);
+  if (!processes_ || processes_->kill_all() == 0 ||
+      std::chrono::steady_clock::now() - leftovers_since_ > limits_.leftovers_grace) {
+    leftovers_ended_ = true;
+    return;
+  }
+  leftovers_.expires_after(pass_interval);
+  leftovers_.async_wait([self = shared_from_this()](error_code error) {
+    if (error) return;
+    self->end_leftovers();
+    self->finish_if_done();
+  });
+}
+
 void ScriptProcess::finish_if_done() {
-  if (!exited_ || stdout_open_ || stderr_open_ || reported_) return;
+  if (!exited_ || !leftovers_ended_ || stdout_open_ || stderr_open_ || reported_) return;
   reported_ = true;
   drain_.cancel();
+  processes_.reset();
   Done done = std::move(done_);
   if (done) done(execution());
 }

@@ -1,8 +1,9 @@
 #pragma once
 // Supervises one running script without blocking the event loop: reads its
 // stdout and stderr, watches its exit (through a pidfd, or the status a warm
-// interpreter reports), stops its whole process group at the timeout, and
-// reaps it (or leaves that to the warm interpreter that forked it).
+// interpreter reports), stops its whole process group at the timeout, reaps
+// it (or leaves that to the warm interpreter that forked it), and ends every
+// other process of the run before it reports.
 
 #include <sys/types.h>
 
@@ -21,6 +22,7 @@
 #include "child_spawn.hpp"
 #include "notifyd/sdk/check_service.hpp"
 #include "output_capture.hpp"
+#include "run_processes.hpp"
 
 namespace notifyd::exec {
 
@@ -33,6 +35,9 @@ struct ProcessLimits {
   /// After the script exits, how long a descendant that left its process
   /// group may hold the pipes open before they are closed.
   std::chrono::milliseconds drain{2'000};
+  /// After the script exits, how long its run's other processes get to die
+  /// after SIGKILL before the run is reported anyway (a process stuck in the kernel).
+  std::chrono::milliseconds leftovers_grace{5'000};
 };
 
 /// One running script. Create it right after `spawn_child`, then `start`.
@@ -43,7 +48,10 @@ class ScriptProcess : public std::enable_shared_from_this<ScriptProcess> {
   using Done = std::function<void(sdk::CheckExecution)>;
 
   /// Takes over `child`'s descriptors. Throws when Asio cannot register them.
-  ScriptProcess(boost::asio::io_context& io, SpawnedChild child, ProcessLimits limits);
+  /// `processes` (optional) are the run's processes: once the script has
+  /// exited, all of them are killed before the run is reported.
+  ScriptProcess(boost::asio::io_context& io, SpawnedChild child, ProcessLimits limits,
+                std::unique_ptr<RunProcesses> processes = nullptr);
   ~ScriptProcess();
   ScriptProcess(const ScriptProcess&) = delete;
   ScriptProcess& operator=(const ScriptProcess&) = delete;
@@ -69,6 +77,7 @@ class ScriptProcess : public std::enable_shared_from_this<ScriptProcess> {
   void on_reported_exit();
   void exited();
   void kill_unsupervised();
+  void end_leftovers();
   void finish_if_done();
   sdk::CheckExecution execution();
 
@@ -82,6 +91,9 @@ class ScriptProcess : public std::enable_shared_from_this<ScriptProcess> {
   boost::asio::steady_timer deadline_;
   boost::asio::steady_timer escalation_;
   boost::asio::steady_timer drain_;
+  boost::asio::steady_timer leftovers_;
+  std::unique_ptr<RunProcesses> processes_;
+  std::chrono::steady_clock::time_point leftovers_since_;
   std::vector<char> stdout_buffer_;
   std::vector<char> stderr_buffer_;
   OutputHead output_;
@@ -90,6 +102,7 @@ class ScriptProcess : public std::enable_shared_from_this<ScriptProcess> {
   bool stdout_open_ = true;
   bool stderr_open_ = true;
   bool exited_ = false;
+  bool leftovers_ended_ = false;  ///< every other process of the run is gone (or the grace ran out)
   bool reported_ = false;
   bool timed_out_ = false;
   bool escalated_ = false;   ///< SIGKILL was needed

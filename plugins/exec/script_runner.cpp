@@ -104,19 +104,30 @@ sdk::CheckExecution ScriptRunner::prepare_and_spawn(Job& job, std::shared_ptr<Sc
       return not_started(Status::refused, safe.message);
     }
     const std::string interpreter = choose_interpreter(account.home, settings_.interpreter);
-    const SpawnPlan plan = script_plan(job.script.path, account, settings_.environment, interpreter, job.check.name,
-                                       job.run_id, settings_.daemon_uid);
+    SpawnPlan plan = script_plan(job.script.path, account, settings_.environment, interpreter, job.check.name,
+                                 job.run_id, settings_.daemon_uid);
+    auto processes = run_processes(account, job.run_id);
+    plan.cgroup_procs_fd = processes->cgroup_procs_fd();
     auto child = warm_ ? warm_->start(plan) : sdk::Result<SpawnedChild>::failure("cold start");
     if (!child) child = spawn_child(plan);
     if (!child) return not_started(Status::failed_to_start, child.error());
     ProcessLimits limits = settings_.limits;
     if (job.check.timeout.count() > 0) limits.timeout = job.check.timeout;
-    process = std::make_shared<ScriptProcess>(io_, std::move(child).value(), limits);
+    process = std::make_shared<ScriptProcess>(io_, std::move(child).value(), limits, std::move(processes));
     return {};
   } catch (const std::exception& e) {
     process.reset();
     return not_started(Status::failed_to_start, std::string("cannot start the script: ") + e.what());
   }
+}
+
+// A cgroup of the run's own when cgroups are in use and one can be made
+// (e.g. within cgroup.max.descendants), else the marker.
+std::unique_ptr<RunProcesses> ScriptRunner::run_processes(const UserAccount& account, std::uint64_t run_id) const {
+  if (settings_.cgroup_root) {
+    if (auto in_cgroup = RunProcesses::in_cgroup(*settings_.cgroup_root, run_id)) return std::move(in_cgroup).value();
+  }
+  return RunProcesses::by_marker(account.name, account.uid, run_id);
 }
 
 void ScriptRunner::finish(Job& job, sdk::CheckExecution execution, const std::shared_ptr<ScriptProcess>& process) {

@@ -19,6 +19,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "notifyd/sdk/check_service.hpp"
+#include "run_processes.hpp"
 #include "script_discovery.hpp"
 #include "script_process.hpp"
 #include "spawn_plan.hpp"
@@ -36,6 +37,9 @@ struct RunnerSettings {
   bool warm_start = true;              ///< fork runs from warm interpreters; false = execute the interpreter each run
   std::chrono::milliseconds warm_idle{30'000};  ///< a warm interpreter unused this long is stopped
   WarmInterpreterPool::Warn warn;      ///< hears about warm interpreters that fail
+  /// Each run gets a cgroup of its own under it; nullopt: a run's processes
+  /// are found by the marker in their environment (RunProcesses).
+  std::optional<RunCgroupRoot> cgroup_root;
 };
 
 /// Executes scripts and other blocking work. Thread-safe.
@@ -79,6 +83,7 @@ class ScriptRunner {
   void finish(Job& job, sdk::CheckExecution execution, const std::shared_ptr<ScriptProcess>& process);
   void complete_one();
   sdk::CheckExecution prepare_and_spawn(Job& job, std::shared_ptr<ScriptProcess>& process);
+  std::unique_ptr<RunProcesses> run_processes(const UserAccount& account, std::uint64_t run_id) const;
 
   boost::asio::io_context& io_;
   RunnerSettings settings_;

@@ -19,6 +19,8 @@ using Failure = sdk::Result<SpawnedChild>;
 constexpr std::chrono::milliseconds exit_grace{2'000};
 constexpr std::size_t diagnostics_bytes = 4096;
 constexpr std::size_t title_room = 1024;
+// NOTIFYD_RUN_ID with room for any run id (20 digits).
+const std::string run_marker_placeholder = "NOTIFYD_RUN_ID=" + std::string(20, '-');
 
 std::string error_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
@@ -82,6 +84,10 @@ sdk::Result<std::shared_ptr<WarmInterpreter>> WarmInterpreter::start(const Spawn
   // The padding is room for the title each run writes over its arguments.
   interpreter.arguments = {plan.program, "-", std::string(title_room, '.')};
   interpreter.run_environment.clear();
+  // Room each run overwrites with its own id (warm_interpreter.py, `mark`),
+  // so /proc/<pid>/environ of the run and of what it forks carries it.
+  interpreter.environment.push_back(run_marker_placeholder);
+  interpreter.cgroup_procs_fd = -1;
   interpreter.stdin_fd = source.value().read.get();
   interpreter.control_fd = theirs.get();
   auto process = spawn_child(interpreter);
@@ -144,13 +150,16 @@ bool WarmInterpreter::send(std::string_view message, const std::vector<int>& des
 }
 
 sdk::Result<SpawnedChild> WarmInterpreter::run(const std::string& script,
-                                               const std::vector<std::string>& run_environment) {
+                                               const std::vector<std::string>& run_environment,
+                                               int cgroup_procs_fd) {
   auto out = make_pipe(O_NONBLOCK);
   if (!out) return Failure::failure(out.error());
   auto err = make_pipe(O_NONBLOCK);
   if (!err) return Failure::failure(err.error());
   auto status = make_pipe(0);
   if (!status) return Failure::failure(status.error());
+  auto hold = make_pipe(0);
+  if (!hold) return Failure::failure(hold.error());
 
   std::string key;
   std::string request;
@@ -160,12 +169,14 @@ sdk::Result<SpawnedChild> WarmInterpreter::run(const std::string& script,
   }
   request.append("run").append(1, '\0').append(key).append(1, '\0').append(script);
   for (const auto& entry : run_environment) request.append(1, '\0').append(entry);
-  if (!send(request, {out.value().write.get(), err.value().write.get(), status.value().write.get()})) {
+  if (!send(request, {out.value().write.get(), err.value().write.get(), status.value().write.get(),
+                      hold.value().read.get()})) {
     return Failure::failure(error_text("the warm interpreter takes no requests"));
   }
   out.value().write.reset();
   err.value().write.reset();
   status.value().write.reset();
+  hold.value().read.reset();
 
   const int status_fd = status.value().read.get();
   if (!wait_readable(status_fd, fork_timeout)) {
@@ -185,6 +196,17 @@ sdk::Result<SpawnedChild> WarmInterpreter::run(const std::string& script,
     signal(key, SIGKILL);
     return Failure::failure(error_text("cannot set up the run's status pipe"));
   }
+  // The child waits for the end of the hold pipe before it runs the script,
+  // so it is in the run's cgroup before it can start anything.
+  if (cgroup_procs_fd >= 0) {
+    const std::string text = std::to_string(pid);
+    if (::write(cgroup_procs_fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+      const std::string error = error_text("cannot move the script into its run's cgroup");
+      signal(key, SIGKILL);
+      return Failure::failure(error);
+    }
+  }
+  hold.value().write.reset();
 
   SpawnedChild child;
   child.pid = pid;

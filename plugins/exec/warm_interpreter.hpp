@@ -40,9 +40,12 @@ class WarmInterpreter : public std::enable_shared_from_this<WarmInterpreter> {
   WarmInterpreter& operator=(const WarmInterpreter&) = delete;
 
   /// Forks a run of `script` with `run_environment` added. Blocks until the
-  /// child exists. A failure means this interpreter could not take the run:
-  /// it is dead, stuck, or its fork failed.
-  sdk::Result<SpawnedChild> run(const std::string& script, const std::vector<std::string>& run_environment);
+  /// child exists and, with a `cgroup_procs_fd` (the run's cgroup.procs),
+  /// has been moved into the run's cgroup; the child runs the script only
+  /// then. A failure means this interpreter could not take the run: it is
+  /// dead, stuck, or its fork failed (or the move did; the child is killed).
+  sdk::Result<SpawnedChild> run(const std::string& script, const std::vector<std::string>& run_environment,
+                                int cgroup_procs_fd = -1);
 
   /// False once the interpreter has exited.
   bool alive() const;

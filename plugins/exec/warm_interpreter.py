@@ -5,10 +5,12 @@
 # `<interpreter> <script>`.
 #
 # Requests arrive on descriptor 4 (AF_UNIX, SOCK_SEQPACKET), fields split by NUL:
-#   run    <run key> <script path> [NAME=value ...]   with 3 descriptors: stdout, stderr, status
+#   run    <run key> <script path> [NAME=value ...]   with 4 descriptors: stdout, stderr, status, hold
 #   signal <run key> <signal number>                 to the run's process group, while it is not reaped
 # On a run's status pipe go two native int32s: the child's pid (or -errno when
-# fork failed), later its wait status; then the pipe is closed.
+# fork failed), later its wait status; then the pipe is closed. The child
+# starts the script only at the end of the hold pipe (the daemon first moves
+# it into the run's cgroup).
 # End of file on descriptor 4: every remaining run's group is killed and the
 # interpreter exits.
 
@@ -38,7 +40,7 @@ def serve():
     except Exception:
         ctypes = prctl = None
     server_pid = os.getpid()
-    descriptor_bytes = _socket.CMSG_SPACE(3 * 4)
+    descriptor_bytes = _socket.CMSG_SPACE(4 * 4)
     runs = {}  # run key -> (pid, status descriptor)
 
     # Rewrites what ps and pgrep -f show (/proc/self/cmdline) in the space
@@ -97,15 +99,35 @@ def serve():
                 descriptors += [int.from_bytes(data[i:i + 4], sys.byteorder) for i in range(0, usable, 4)]
         return descriptors
 
-    def run(key, script, environment, stdout, stderr, status):
+    # The run's marker in this process's own environment block (what
+    # /proc/<pid>/environ shows, and what a fork inherits): the placeholder
+    # the daemon left in it is overwritten with the run's entry.
+    placeholder = b"NOTIFYD_RUN_ID=" + b"-" * 20
+
+    def mark(environment):
+        entry = next((e.encode() for e in environment if e.startswith("NOTIFYD_RUN_ID=")), None)
+        if ctypes is None or entry is None or len(entry) > len(placeholder):
+            return
+        try:
+            with open("/proc/self/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            start, end = int(fields[47]), int(fields[48])  # env_start, env_end
+            at = ctypes.string_at(start, end - start).find(placeholder)
+            if at >= 0:
+                ctypes.memmove(start + at, entry.ljust(len(placeholder), b"\0"), len(placeholder))
+        except (OSError, ValueError, IndexError):
+            pass
+
+    def run(key, script, environment, stdout, stderr, status, hold):
         try:
             pid = os.fork()
         except OSError as error:
             pid = -(error.errno or 1)
         if pid == 0:
-            become_script(script, environment, stdout, stderr)
+            become_script(script, environment, stdout, stderr, hold)
         os.close(stdout)
         os.close(stderr)
+        os.close(hold)
         write_status(status, pid)
         if pid > 0:
             runs[key] = (pid, status)
@@ -115,7 +137,11 @@ def serve():
     # Never returns: the run ends in `finish`, with os._exit or a SystemExit
     # that unwinds to the top level as it would in `<interpreter> <script>`,
     # so nothing on the way may catch it or close descriptors.
-    def become_script(script, environment, stdout, stderr):
+    def become_script(script, environment, stdout, stderr, hold):
+        try:
+            os.read(hold, 1)
+        except OSError:
+            pass
         os.setsid()
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -132,6 +158,7 @@ def serve():
         for entry in environment:
             name, _, value = entry.partition("=")
             os.environ[name] = value
+        mark(environment)
         retitle(interpreter, script)
         sys.argv[:] = [script]
         if hasattr(sys, "orig_argv"):
@@ -213,7 +240,7 @@ def serve():
     def handle(message, descriptors):
         fields = message.split(b"\0")
         command = fields[0]
-        if command == b"run" and len(fields) >= 3 and len(descriptors) == 3:
+        if command == b"run" and len(fields) >= 3 and len(descriptors) == 4:
             key = fields[1]
             script = os.fsdecode(fields[2])
             environment = [os.fsdecode(entry) for entry in fields[3:]]

@@ -41,7 +41,7 @@ sdk::Result<SpawnedChild> WarmInterpreterPool::start(const SpawnPlan& plan) {
   const std::string key = warm_interpreter_key(plan);
   const std::shared_ptr<WarmInterpreter> interpreter = interpreter_for(key, plan);
   if (!interpreter) return sdk::Result<SpawnedChild>::failure("no warm interpreter");
-  auto child = interpreter->run(plan.arguments.back(), plan.run_environment);
+  auto child = interpreter->run(plan.arguments.back(), plan.run_environment, plan.cgroup_procs_fd);
   if (!child) failed(key, interpreter, plan, child.error());
   return child;
 }

@@ -10,6 +10,7 @@ import os
 import pathlib
 import pwd
 import grp
+import re
 import secrets
 import shutil
 import subprocess
@@ -319,16 +320,16 @@ while True:
         before = time.time()
 
         first = self.notifyctl(self.alice, "run", "--local")
-        self.assertEqual(first.returncode, 1, first.stdout + first.stderr)
+        self.assertEqual(first.returncode, 0, "the old runner exited 0 when a script failed: " + first.stdout + first.stderr)
         lines = first.stdout.splitlines()
-        self.assertRegex(lines[0], r"^alert: sent \(notification \d+\)$")
+        self.assertEqual(lines[0], "alert: notification sent")
         self.assertEqual(lines[1], "crash: failed with exit status 1")
         self.assertEqual(lines[2], "  | crashed on purpose")
         self.assertEqual(lines[3], "quiet: nothing to report")
 
         notifications = self.history(self.alice)
         self.assertEqual(len(notifications), 1)
-        self.assertEqual(notifications[0]["message"], "*Revenue dropped 25%*\n\nToday: $45k | 7d avg: $60k")
+        self.assertEqual(notifications[0]["message"], "*Revenue dropped 25%*\nToday: $45k | 7d avg: $60k")
         state = home / ".notifications" / "state" / "alert.json"
         last_sent = json.loads(state.read_text())["last_sent"]
         self.assertIsInstance(last_sent, int)
@@ -336,24 +337,91 @@ while True:
         self.assertEqual(state.stat().st_uid, pwd.getpwnam(self.alice).pw_uid)
         self.assertFalse((home / ".notifications" / "state" / "quiet.json").exists())
         log = (home / ".notifications" / "logs" / "runner.log").read_text().splitlines()
-        self.assertRegex(log[0], r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d INFO alert: sent \(notification \d+\)$")
-        self.assertTrue(any(" ERROR crash: failed with exit status 1" in line for line in log))
-        self.assertTrue(any(" ERROR crash: stderr: crashed on purpose" in line for line in log))
+        stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \[notify-runner\] "
+        expected = [
+            "INFO: Starting notify-runner for user '" + self.alice + "'",
+            "INFO: Found 3 script(s)",
+            "INFO: Running alert...",
+            "INFO: alert: notification sent",
+            "INFO: Running crash...",
+            "ERROR: crash: failed with exit status 1",
+            "ERROR: crash: stderr: crashed on purpose",
+            "INFO: Running quiet...",
+            "INFO: quiet: nothing to report",
+            "INFO: Done",
+        ]
+        self.assertEqual(len(log), len(expected), log)
+        for line, text in zip(log, expected):
+            self.assertRegex(line, "^" + stamp + re.escape(text) + "$")
 
         second = self.notifyctl(self.alice, "run", "--local", "alert")
         self.assertEqual(second.returncode, 0, second.stdout + second.stderr)
         self.assertRegex(second.stdout, r"^alert: in cooldown for another (60m|1h) \(cooldown 1h\)\n$")
         self.assertEqual(len(self.history(self.alice)), 1)
         self.assertEqual(json.loads(state.read_text())["last_sent"], last_sent)
-        self.assertIn("INFO alert: in cooldown", (home / ".notifications" / "logs" / "runner.log").read_text())
+        self.assertIn("INFO: alert: in cooldown", (home / ".notifications" / "logs" / "runner.log").read_text())
 
         unreachable = self.notifyctl(self.alice, "--socket", f"{self.tmp}/none.sock", "run", "--local", "alert")
         self.assertEqual(unreachable.returncode, 0, "in cooldown, nothing needs the daemon")
         state.unlink()
         unreachable = self.notifyctl(self.alice, "--socket", f"{self.tmp}/none.sock", "run", "--local", "alert")
         self.assertEqual(unreachable.returncode, 2, unreachable.stdout + unreachable.stderr)
-        self.assertIn("alert: not sent: cannot connect", unreachable.stdout)
+        self.assertIn("alert: failed to send notification: cannot connect", unreachable.stdout)
         self.assertFalse(state.exists(), "the state is written only after the daemon accepted the notification")
+
+    LEAVES_PROCESSES_BEHIND = """\
+import json, os, subprocess, sys, time
+escaped = subprocess.Popen(["setsid", "sleep", "1000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+reader, writer = os.pipe()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.write(writer, str(os.getpid()).encode())
+        null = os.open("/dev/null", os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        time.sleep(1000)
+    os._exit(0)
+os.wait()
+os.close(writer)
+print(escaped.pid, int(os.read(reader, 32)), file=sys.stderr)
+print(json.dumps({"notify": False}))
+"""
+
+    def assert_run_leaves_nothing(self, daemon):
+        status, body = daemon.request("POST", f"/v1/checks/leaves/run?user={self.alice}", timeout=60)
+        self.assertEqual(status, 200, body)
+        run = body["run"]
+        self.assertEqual(run["outcome"], "quiet", run)
+        pids = [int(pid) for pid in run["stderr"].split()]
+        self.assertEqual(len(pids), 2, run)
+        try:
+            for pid in pids:
+                self.assertTrue(process_ended(pid), f"process {pid} outlived its run")
+        finally:
+            for pid in pids:
+                try:
+                    os.kill(pid, 9)
+                except ProcessLookupError:
+                    pass
+
+    def test_a_run_leaves_nothing_behind_with_or_without_cgroups(self):
+        self.script(self.alice, "leaves", self.LEAVES_PROCESSES_BEHIND)
+        self.assertRegex(self.daemon_.log(), r"each run gets a cgroup of its own under |runs get no cgroups \(")
+        self.assert_run_leaves_nothing(self.daemon_)
+
+        from harness import Daemon
+        self.assertEqual(self.daemon_.stop(), 0)
+        (pathlib.Path(self.tmp) / "sweep").mkdir()
+        sweep = Daemon(pathlib.Path(self.tmp) / "sweep",
+                       f'[[plugin]]\nuse = "exec"\nname = "scripts"\nusers = ["{self.alice}"]\ncgroups = false\n'
+                       f'rescan_interval = "100ms"\n')
+        self.daemons.append(sweep)
+        sweep.start()
+        self.assertIn("runs get no cgroups (cgroups = false)", sweep.log())
+        self.wait_for(lambda: '"leaves"' in json.dumps(sweep.request("GET", f"/v1/checks?user={self.alice}")[1]),
+                      message="the script to be listed")
+        self.assert_run_leaves_nothing(sweep)
 
     def test_the_daemon_stops_running_scripts_at_shutdown(self):
         self.script(self.alice, "forever", "import time\nwhile True:\n    time.sleep(1)\n")

@@ -44,7 +44,7 @@ TEST_CASE("stars, single values and lists") {
   CHECK(e.days_of_week.count() == 7);
   CHECK(e.day_of_week_star);
   CHECK_FALSE(e.day_of_month_star);
-  CHECK(e.names_specific_hours);
+  CHECK(e.fixed_time);
 }
 
 TEST_CASE("ranges and steps") {
@@ -72,6 +72,15 @@ TEST_CASE("7 is Sunday, alone and at the end of a range") {
   CHECK(bits(parsed("0 0 * * 7").days_of_week) == "0");
   CHECK(bits(parsed("0 0 * * 5-7").days_of_week) == "0,5,6");
   CHECK(bits(parsed("0 0 * * 0-7").days_of_week) == "0,1,2,3,4,5,6");
+}
+
+TEST_CASE("a day-of-week range ending in Sunday written as 0 or SUN ends in 7, as in cronie") {
+  CHECK(bits(parsed("0 9 * * SAT-SUN").days_of_week) == "0,6");
+  CHECK(bits(parsed("0 9 * * FRI-SUN").days_of_week) == "0,5,6");
+  CHECK(bits(parsed("0 9 * * 5-0").days_of_week) == "0,5,6");
+  CHECK(bits(parsed("0 9 * * mon-sun").days_of_week) == "0,1,2,3,4,5,6");
+  CHECK(bits(parsed("0 9 * * SUN-SUN").days_of_week) == "0");
+  CHECK(bits(parsed("0 9 * * WED-SUN/2").days_of_week) == "0,3,5");
 }
 
 TEST_CASE("macros are their five-field equivalents") {
@@ -115,12 +124,18 @@ TEST_CASE("a CRON_TZ= or TZ= prefix names the zone") {
   CHECK(parsed("\t0 9 * * 1-5  ").text == "0 9 * * 1-5");
 }
 
-TEST_CASE("the hour field names specific hours unless it has * or a step") {
-  CHECK(parsed("30 2 * * *").names_specific_hours);
-  CHECK(parsed("*/15 1-3 * * *").names_specific_hours);
-  CHECK_FALSE(parsed("30 * * * *").names_specific_hours);
-  CHECK_FALSE(parsed("30 */2 * * *").names_specific_hours);
-  CHECK_FALSE(parsed("30 0-23/2 * * *").names_specific_hours);
+TEST_CASE("fixed-time means neither minute nor hour starts with *, as cronie's MIN_STAR/HR_STAR") {
+  CHECK(parsed("30 2 * * *").fixed_time);
+  CHECK(parsed("45 0-3/1 * * *").fixed_time);
+  CHECK(parsed("15 1-3/2 * * *").fixed_time);
+  CHECK(parsed("30 0-23/2 * * *").fixed_time);
+  CHECK(parsed("@daily").fixed_time);
+  CHECK_FALSE(parsed("* 2 * * *").fixed_time);
+  CHECK_FALSE(parsed("*/15 2 * * *").fixed_time);
+  CHECK_FALSE(parsed("*/15 1-3 * * *").fixed_time);
+  CHECK_FALSE(parsed("30 * * * *").fixed_time);
+  CHECK_FALSE(parsed("30 */2 * * *").fixed_time);
+  CHECK_FALSE(parsed("@hourly").fixed_time);
 }
 
 TEST_CASE("day of month OR day of week when both are restricted, AND when one starts with *") {

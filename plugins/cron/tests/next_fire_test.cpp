@@ -56,11 +56,9 @@ TEST_CASE("Europe/Berlin spring forward: 02:00-02:59 on 2026-03-29 does not exis
   // A job naming hour 2 runs once, at the jump (03:00 CEST = 01:00Z).
   CHECK(fires("30 2 * * *", "Europe/Berlin", "2026-03-28T12:00:00Z", 2) ==
         Times{"2026-03-29T01:00:00Z", "2026-03-30T00:30:00Z"});
-  CHECK(fires("*/15 2 * * *", "Europe/Berlin", "2026-03-28T12:00:00Z", 2) ==
-        Times{"2026-03-29T01:00:00Z", "2026-03-30T00:00:00Z"});
   CHECK(fires("0 3 * * *", "Europe/Berlin", "2026-03-28T12:00:00Z", 2) ==
         Times{"2026-03-29T01:00:00Z", "2026-03-30T01:00:00Z"});
-  // Hourly jobs keep their cadence: 01:30 CET, then 03:30 CEST.
+  // Wildcard jobs (minute or hour starts with *) keep their cadence: 01:30 CET, then 03:30 CEST.
   CHECK(fires("30 * * * *", "Europe/Berlin", "2026-03-29T00:00:00Z", 3) ==
         Times{"2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z", "2026-03-29T02:30:00Z"});
   CHECK(fires("30 */2 * * *", "Europe/Berlin", "2026-03-28T23:00:00Z", 2) ==
@@ -90,6 +88,101 @@ TEST_CASE("America/New_York: 2026-03-08 skips 02:xx, 2026-11-01 repeats 01:xx") 
         Times{"2026-11-01T05:00:00Z", "2026-11-01T06:00:00Z", "2026-11-01T07:00:00Z"});
   CHECK(fires("0 9 * * MON-FRI", "America/New_York", "2026-03-06T15:00:00Z", 2) ==
         Times{"2026-03-09T13:00:00Z", "2026-03-10T13:00:00Z"});
+}
+
+TEST_CASE("Saturday to Sunday and Friday to Sunday") {
+  // 2026-01-01 is a Thursday.
+  CHECK(fires("0 9 * * SAT-SUN", "UTC", "2026-01-01T00:00:00Z", 3) ==
+        Times{"2026-01-03T09:00:00Z", "2026-01-04T09:00:00Z", "2026-01-10T09:00:00Z"});
+  CHECK(fires("0 9 * * FRI-SUN", "UTC", "2026-01-01T00:00:00Z", 4) ==
+        Times{"2026-01-02T09:00:00Z", "2026-01-03T09:00:00Z", "2026-01-04T09:00:00Z", "2026-01-09T09:00:00Z"});
+}
+
+// cronie (cron.c, main loop and find_jobs): a job is "wildcard" when its
+// minute or hour field starts with `*` (MIN_STAR | HR_STAR), else
+// "fixed-time". After a forward jump of 6 min to 3 h it runs the wildcard
+// jobs of the new minute, then the fixed-time jobs of every skipped minute
+// and of the new one, once each. While the clock is behind its virtual time
+// (a fall-back) it runs the wildcard jobs of each minute and no fixed-time
+// job. Europe/Berlin 2026: 03-29 01:00Z CET 02:00 -> CEST 03:00;
+// 10-25 01:00Z CEST 03:00 -> CET 02:00. America/New_York 2026: 03-08 07:00Z
+// EST 02:00 -> EDT 03:00; 11-01 06:00Z EDT 02:00 -> EST 01:00.
+TEST_CASE("DST, * 2 * * * (wildcard): never in a skipped hour, every minute of both passes of a repeated one") {
+  // Berlin, spring: no 02:xx on 03-29; the next is 02:00 CEST on 03-30.
+  CHECK(fires("* 2 * * *", "Europe/Berlin", "2026-03-29T00:00:00Z", 2) ==
+        Times{"2026-03-30T00:00:00Z", "2026-03-30T00:01:00Z"});
+  // Berlin, fall: 02:00-02:59 CEST (00:xxZ), then again 02:00-02:59 CET (01:xxZ).
+  const auto berlin = fires("* 2 * * *", "Europe/Berlin", "2026-10-24T23:59:00Z", 121);
+  REQUIRE(berlin.size() == 121);
+  CHECK(berlin[0] == "2026-10-25T00:00:00Z");
+  CHECK(berlin[59] == "2026-10-25T00:59:00Z");
+  CHECK(berlin[60] == "2026-10-25T01:00:00Z");
+  CHECK(berlin[119] == "2026-10-25T01:59:00Z");
+  CHECK(berlin[120] == "2026-10-26T01:00:00Z");
+  // New York, spring: no 02:xx on 03-08; next 02:00 EDT on 03-09.
+  CHECK(fires("* 2 * * *", "America/New_York", "2026-03-08T06:00:00Z", 2) ==
+        Times{"2026-03-09T06:00:00Z", "2026-03-09T06:01:00Z"});
+  // New York, fall: the repeated hour is 01:xx; 02:xx EST happens once.
+  const auto new_york = fires("* 2 * * *", "America/New_York", "2026-11-01T05:00:00Z", 61);
+  REQUIRE(new_york.size() == 61);
+  CHECK(new_york[0] == "2026-11-01T07:00:00Z");
+  CHECK(new_york[59] == "2026-11-01T07:59:00Z");
+  CHECK(new_york[60] == "2026-11-02T07:00:00Z");
+  // ... and * 1 * * * runs in both passes of it.
+  const auto repeated = fires("* 1 * * *", "America/New_York", "2026-11-01T04:59:00Z", 121);
+  REQUIRE(repeated.size() == 121);
+  CHECK(repeated[0] == "2026-11-01T05:00:00Z");
+  CHECK(repeated[60] == "2026-11-01T06:00:00Z");
+  CHECK(repeated[119] == "2026-11-01T06:59:00Z");
+  CHECK(repeated[120] == "2026-11-02T06:00:00Z");
+}
+
+TEST_CASE("DST, */15 2 * * * (wildcard: the minute starts with *)") {
+  CHECK(fires("*/15 2 * * *", "Europe/Berlin", "2026-03-29T00:00:00Z", 2) ==
+        Times{"2026-03-30T00:00:00Z", "2026-03-30T00:15:00Z"});
+  CHECK(fires("*/15 2 * * *", "Europe/Berlin", "2026-10-24T23:59:00Z", 9) ==
+        Times{"2026-10-25T00:00:00Z", "2026-10-25T00:15:00Z", "2026-10-25T00:30:00Z", "2026-10-25T00:45:00Z",
+              "2026-10-25T01:00:00Z", "2026-10-25T01:15:00Z", "2026-10-25T01:30:00Z", "2026-10-25T01:45:00Z",
+              "2026-10-26T01:00:00Z"});
+  CHECK(fires("*/15 2 * * *", "America/New_York", "2026-03-08T06:00:00Z", 2) ==
+        Times{"2026-03-09T06:00:00Z", "2026-03-09T06:15:00Z"});
+  CHECK(fires("*/15 2 * * *", "America/New_York", "2026-11-01T04:00:00Z", 5) ==
+        Times{"2026-11-01T07:00:00Z", "2026-11-01T07:15:00Z", "2026-11-01T07:30:00Z", "2026-11-01T07:45:00Z",
+              "2026-11-02T07:00:00Z"});
+}
+
+TEST_CASE("DST, 45 0-3/1 * * * (fixed-time, though the hour has a step)") {
+  // Berlin, spring: 00:45 CET, 01:45 CET, 02:45 skipped -> at the jump (03:00 CEST), 03:45 CEST, 00:45 CEST.
+  CHECK(fires("45 0-3/1 * * *", "Europe/Berlin", "2026-03-28T23:00:00Z", 5) ==
+        Times{"2026-03-28T23:45:00Z", "2026-03-29T00:45:00Z", "2026-03-29T01:00:00Z", "2026-03-29T01:45:00Z",
+              "2026-03-29T22:45:00Z"});
+  // Berlin, fall: 00:45, 01:45, 02:45 CEST; not 02:45 CET; 03:45 CET; 00:45 CET.
+  CHECK(fires("45 0-3/1 * * *", "Europe/Berlin", "2026-10-24T22:00:00Z", 5) ==
+        Times{"2026-10-24T22:45:00Z", "2026-10-24T23:45:00Z", "2026-10-25T00:45:00Z", "2026-10-25T02:45:00Z",
+              "2026-10-25T23:45:00Z"});
+  // New York, spring: 00:45, 01:45 EST, 02:45 skipped -> 03:00 EDT, 03:45 EDT, 00:45 EDT.
+  CHECK(fires("45 0-3/1 * * *", "America/New_York", "2026-03-08T05:00:00Z", 5) ==
+        Times{"2026-03-08T05:45:00Z", "2026-03-08T06:45:00Z", "2026-03-08T07:00:00Z", "2026-03-08T07:45:00Z",
+              "2026-03-09T04:45:00Z"});
+  // New York, fall: 00:45, 01:45 EDT; not 01:45 EST; 02:45, 03:45 EST; 00:45 EST.
+  CHECK(fires("45 0-3/1 * * *", "America/New_York", "2026-11-01T04:00:00Z", 5) ==
+        Times{"2026-11-01T04:45:00Z", "2026-11-01T05:45:00Z", "2026-11-01T07:45:00Z", "2026-11-01T08:45:00Z",
+              "2026-11-02T05:45:00Z"});
+}
+
+TEST_CASE("DST, 15 1-3/2 * * * (fixed-time: hours 1 and 3)") {
+  // Berlin, spring: 01:15 CET, 03:15 CEST; nothing of it was skipped.
+  CHECK(fires("15 1-3/2 * * *", "Europe/Berlin", "2026-03-29T00:00:00Z", 3) ==
+        Times{"2026-03-29T00:15:00Z", "2026-03-29T01:15:00Z", "2026-03-29T23:15:00Z"});
+  // Berlin, fall: 01:15 CEST, 03:15 CET; the repeated hour is 02.
+  CHECK(fires("15 1-3/2 * * *", "Europe/Berlin", "2026-10-24T23:00:00Z", 3) ==
+        Times{"2026-10-24T23:15:00Z", "2026-10-25T02:15:00Z", "2026-10-26T00:15:00Z"});
+  // New York, spring: 01:15 EST, 03:15 EDT.
+  CHECK(fires("15 1-3/2 * * *", "America/New_York", "2026-03-08T06:00:00Z", 3) ==
+        Times{"2026-03-08T06:15:00Z", "2026-03-08T07:15:00Z", "2026-03-09T05:15:00Z"});
+  // New York, fall: 01:15 EDT once (not 01:15 EST), 03:15 EST.
+  CHECK(fires("15 1-3/2 * * *", "America/New_York", "2026-11-01T05:00:00Z", 3) ==
+        Times{"2026-11-01T05:15:00Z", "2026-11-01T08:15:00Z", "2026-11-02T06:15:00Z"});
 }
 
 TEST_CASE("Australia/Lord_Howe: DST shifts by 30 minutes") {

@@ -32,6 +32,7 @@ TEST_CASE("the defaults are the seed's", "[settings]") {
   CHECK(settings->path_env == "/usr/local/bin:/usr/bin:/bin");
   CHECK(settings->lang == "C.UTF-8");
   CHECK(settings->schedule.empty());
+  CHECK(settings->cgroups);
 }
 
 TEST_CASE("mistakes are reported one per line", "[settings]") {

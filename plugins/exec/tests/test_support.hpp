@@ -110,11 +110,13 @@ inline ProcessLimits quick_limits(std::chrono::milliseconds timeout = std::chron
   return limits;
 }
 
-/// Supervises `child` until it reports (at most 30 s); `during` may act on it meanwhile.
+/// Supervises `child` until it reports (at most 30 s); `during` may act on it
+/// meanwhile; `processes` are the run's, ended before it reports.
 inline std::optional<sdk::CheckExecution> supervise(SpawnedChild child, ProcessLimits limits,
-                                                    const std::function<void(ScriptProcess&)>& during = {}) {
+                                                    const std::function<void(ScriptProcess&)>& during = {},
+                                                    std::unique_ptr<RunProcesses> processes = nullptr) {
   IoThread io;
-  auto process = std::make_shared<ScriptProcess>(io.io, std::move(child), limits);
+  auto process = std::make_shared<ScriptProcess>(io.io, std::move(child), limits, std::move(processes));
   Awaited<sdk::CheckExecution> result;
   process->start([&](sdk::CheckExecution execution) { result.set(std::move(execution)); });
   if (during) during(*process);
