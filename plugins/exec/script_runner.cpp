@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "notifyd/sdk/thread_name.hpp"
 #include "script_safety.hpp"
 
 namespace notifyd::exec {
@@ -55,6 +56,7 @@ bool ScriptRunner::submit(std::function<void()> work) {
     ++active_;
   }
   boost::asio::post(workers_, [this, work = std::move(work)] {
+    sdk::name_this_thread("exec-spawn");
     try {
       work();
     } catch (...) {
@@ -69,6 +71,7 @@ void ScriptRunner::stop_idle_interpreters() {
 }
 
 void ScriptRunner::launch(Job job) {
+  sdk::name_this_thread("exec-spawn");
   std::shared_ptr<ScriptProcess> process;
   sdk::CheckExecution failure = prepare_and_spawn(job, process);
   if (!process) {
