@@ -1,5 +1,9 @@
 #include "outbox.hpp"
 
+#include <algorithm>
+#include <iterator>
+#include <vector>
+
 #include <boost/asio/post.hpp>
 
 namespace notifyd::core {
@@ -196,6 +200,31 @@ void Outbox::on_retry_timer() {
   retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
   arm_retry_timer();
   dispatch();
+}
+
+void Outbox::retry_now(std::string user) {
+  boost::asio::post(strand_, [self = shared_from_this(), user = std::move(user)] {
+    std::vector<Entry> due;
+    for (auto it = self->retrying_.begin(); it != self->retrying_.end();) {
+      if (it->second.notification->user != user) {
+        ++it;
+        continue;
+      }
+      due.push_back(std::move(it->second));
+      it = self->retrying_.erase(it);
+    }
+    if (due.empty()) return;
+    self->retrying_count_.store(self->retrying_.size(), std::memory_order_relaxed);
+    auto queued = std::stable_partition(self->ready_.begin(), self->ready_.end(),
+                                        [&](const Entry& e) { return e.notification->user != user; });
+    std::move(queued, self->ready_.end(), std::back_inserter(due));
+    self->ready_.erase(queued, self->ready_.end());
+    std::sort(due.begin(), due.end(),
+              [](const Entry& a, const Entry& b) { return a.notification->id < b.notification->id; });
+    self->ready_.insert(self->ready_.begin(), std::make_move_iterator(due.begin()), std::make_move_iterator(due.end()));
+    self->log_.info(due.size(), " pending deliveries for ", user, " sent now: reachable again");
+    self->dispatch();
+  });
 }
 
 void Outbox::stop(std::function<void()> done) {

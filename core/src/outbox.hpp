@@ -40,6 +40,10 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   void start();
   /// Called after a notification routed here was committed.
   void enqueue(std::shared_ptr<const sdk::Notification> notification);
+  /// `user` is reachable now: their deliveries waiting for a retry go to the
+  /// front of the queue with their queued ones, in id order, and are handed
+  /// out at once. Any thread.
+  void retry_now(std::string user);
   /// Stops handing out deliveries; `done` runs when none is in flight.
   void stop(std::function<void()> done);
 

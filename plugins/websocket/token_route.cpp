@@ -4,7 +4,7 @@
 
 #include "jwt.hpp"
 #include "user_name.hpp"
-#include "utc_time.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::websocket {
 
@@ -58,7 +58,7 @@ TokenAnswer answer_token_request(const sdk::HttpRequest& request, const WebSocke
   const std::string token = issue_jwt(user, now, expires_at, settings.jwt_secret);
   const std::string url = desktop_url(settings, host_name_of(request.header("host")));
   std::string body = R"({"token":)" + sdk::json_quote(token) + R"(,"user":)" + sdk::json_quote(user) +
-                     R"(,"expires_at":)" + sdk::json_quote(format_utc_timestamp(expires_at * 1000)) + R"(,"url":)" +
+                     R"(,"expires_at":)" + sdk::json_quote(sdk::format_utc_timestamp(expires_at * 1000, sdk::SecondFraction::milliseconds)) + R"(,"url":)" +
                      sdk::json_quote(url) + "}";
   return TokenAnswer{sdk::HttpResponse::json(200, std::move(body)), IssuedToken{std::move(user), expires_at}};
 }

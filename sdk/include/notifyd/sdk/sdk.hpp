@@ -19,3 +19,4 @@
 #include "notifyd/sdk/plugin.hpp"
 #include "notifyd/sdk/plugin_descriptor.hpp"
 #include "notifyd/sdk/status.hpp"
+#include "notifyd/sdk/utc_time.hpp"
