@@ -16,10 +16,10 @@
 #include "jwt.hpp"
 #include "notifyd/sdk/http.hpp"
 #include "notifyd/sdk/stored_image.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "replay.hpp"
 #include "server_message.hpp"
 #include "server_state.hpp"
-#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::websocket {
 namespace {
@@ -165,7 +165,8 @@ void DesktopSession<Stream>::serve_image(const http::request<http::empty_body>& 
   if (!authorization.starts_with(bearer)) {
     return answer_error(401, "a desktop token is required (Authorization: Bearer)");
   }
-  auto claims = verify_jwt(authorization.substr(bearer.size()), state_->settings.jwt_secret, sdk::now_epoch_ms() / 1000);
+  auto claims =
+      verify_jwt(authorization.substr(bearer.size()), state_->settings.jwt_secret, sdk::now_epoch_ms() / 1000);
   if (!claims) return answer_error(401, claims.error());
   std::string_view rest = request.target().substr(image_path_prefix.size());
   rest = rest.substr(0, rest.find('?'));

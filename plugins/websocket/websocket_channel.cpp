@@ -5,10 +5,10 @@
 
 #include "dispatch_request.hpp"
 #include "notifyd/sdk/plugin_descriptor.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "server_message.hpp"
 #include "server_state.hpp"
 #include "token_route.hpp"
-#include "notifyd/sdk/utc_time.hpp"
 #include "websocket_listener.hpp"
 
 namespace notifyd::websocket {

@@ -526,10 +526,11 @@ class ConnectionsBeforeAuthTest(WebSocketCase):
         self.assertEqual(self.expect_notifications(app, 1)[0]["id"], sent)
         with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as response:
             metrics = response.read().decode()
-        evicted = re.search(r'notifyd_websocket_disconnects_total\{instance="desk",reason="unauthenticated_per_address"\} '
-                            r'(\d+)', metrics)
+        evicted = re.search(r'notifyd_websocket_disconnects_total'
+                            r'\{instance="desk",reason="unauthenticated_per_address"\} (\d+)', metrics)
         self.assertIsNotNone(evicted, metrics)
-        self.assertEqual(int(evicted.group(1)), 21)  # idle[0..3], the other source, flood[0..15]
+        # idle[0..3], the other source address, flood[0..15], and flood[16] for the app's own connection.
+        self.assertEqual(int(evicted.group(1)), 22)
 
 
 class DispatchTest(WebSocketCase):
@@ -597,7 +598,8 @@ class DispatchTest(WebSocketCase):
         gateway = self.gateway
 
         def as_nobody():
-            return list(unix_request(gateway, "POST", "/dispatch", {"user": "nobody", "notification": {"message": "x"}}))
+            body = {"user": "nobody", "notification": {"message": "x"}}
+            return list(unix_request(gateway, "POST", "/dispatch", body))
 
         status, body = as_user("nobody", as_nobody)
         self.assertEqual(status, 403, body)

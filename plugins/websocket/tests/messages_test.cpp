@@ -42,7 +42,8 @@ TEST_CASE("client messages that cannot be used get the seed's auth_error texts, 
     CHECK(message.error == "Expected auth message with token");
     CHECK_FALSE(message.reason.empty());
   }
-  for (const std::string since : {"-1", "1.5", "\"7x\"", "\"\"", "\"-7\"", "\"99999999999999999999999\"", "1e30", "[]"}) {
+  for (const std::string since :
+       {"-1", "1.5", "\"7x\"", "\"\"", "\"-7\"", "\"99999999999999999999999\"", "1e30", "[]"}) {
     INFO(since);
     const auto message = parse_client_message(R"({"type":"auth","token":"t","since":)" + since + "}");
     CHECK(message.error == "Expected auth message with token");

@@ -22,8 +22,8 @@
 #include <rapidjson/document.h>
 
 #include "jwt.hpp"
-#include "test_support.hpp"
 #include "notifyd/sdk/utc_time.hpp"
+#include "test_support.hpp"
 #include "websocket_channel.hpp"
 
 using namespace notifyd;
