@@ -203,28 +203,30 @@ void Outbox::on_retry_timer() {
 }
 
 void Outbox::retry_now(std::string user) {
-  boost::asio::post(strand_, [self = shared_from_this(), user = std::move(user)] {
-    std::vector<Entry> due;
-    for (auto it = self->retrying_.begin(); it != self->retrying_.end();) {
-      if (it->second.notification->user != user) {
-        ++it;
-        continue;
-      }
-      due.push_back(std::move(it->second));
-      it = self->retrying_.erase(it);
+  boost::asio::post(strand_, [self = shared_from_this(), user = std::move(user)] { self->move_to_front(user); });
+}
+
+void Outbox::move_to_front(const std::string& user) {
+  std::vector<Entry> due;
+  for (auto it = retrying_.begin(); it != retrying_.end();) {
+    if (it->second.notification->user != user) {
+      ++it;
+      continue;
     }
-    if (due.empty()) return;
-    self->retrying_count_.store(self->retrying_.size(), std::memory_order_relaxed);
-    auto queued = std::stable_partition(self->ready_.begin(), self->ready_.end(),
-                                        [&](const Entry& e) { return e.notification->user != user; });
-    std::move(queued, self->ready_.end(), std::back_inserter(due));
-    self->ready_.erase(queued, self->ready_.end());
-    std::sort(due.begin(), due.end(),
-              [](const Entry& a, const Entry& b) { return a.notification->id < b.notification->id; });
-    self->ready_.insert(self->ready_.begin(), std::make_move_iterator(due.begin()), std::make_move_iterator(due.end()));
-    self->log_.info(due.size(), " pending deliveries for ", user, " sent now: reachable again");
-    self->dispatch();
-  });
+    due.push_back(std::move(it->second));
+    it = retrying_.erase(it);
+  }
+  if (due.empty()) return;
+  retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
+  const auto queued =
+      std::stable_partition(ready_.begin(), ready_.end(), [&](const Entry& e) { return e.notification->user != user; });
+  std::move(queued, ready_.end(), std::back_inserter(due));
+  ready_.erase(queued, ready_.end());
+  std::sort(due.begin(), due.end(),
+            [](const Entry& a, const Entry& b) { return a.notification->id < b.notification->id; });
+  ready_.insert(ready_.begin(), std::make_move_iterator(due.begin()), std::make_move_iterator(due.end()));
+  log_.info(due.size(), " pending deliveries for ", user, " sent now: reachable again");
+  dispatch();
 }
 
 void Outbox::stop(std::function<void()> done) {
