@@ -28,7 +28,7 @@ class ConnectionRegistry {
   /// The limits a registry enforces.
   struct Limits {
     std::size_t connections = 20'000;               ///< open at once, authenticated or not
-    std::size_t unauthenticated_per_address = 64;   ///< not yet authenticated, per peer address key
+    std::size_t unauthenticated_per_address = 256;  ///< not yet authenticated, per peer address key
     std::size_t per_user = 5;                       ///< authenticated, per user
   };
 

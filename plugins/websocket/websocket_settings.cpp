@@ -58,7 +58,7 @@ void describe_websocket_settings(sdk::ConfigSchema& schema) {
       .integer("max_missed_pongs", 3, "heartbeats a client may leave unanswered before it is dropped")
       .integer("max_connections_per_user", 5, "authenticated connections per user; more get \"Too many connections\"")
       .integer("max_connections", 20000, "connections open at once, authenticated or not; more are closed at once")
-      .integer("max_unauthenticated_per_address", 64,
+      .integer("max_unauthenticated_per_address", 256,
                "connections not yet authenticated per peer address (all of loopback is one, an IPv6 /64 is one); "
                "beyond it the address's oldest is closed")
       .integer("send_queue_limit", 256, "frames queued per connection; a client that lets more pile up is disconnected")

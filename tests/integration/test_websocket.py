@@ -7,6 +7,7 @@ auth per address, health and metrics without user names, the token route,
 `POST /dispatch`, and interop with an independent client (python3-websockets)."""
 
 import base64
+import calendar
 import http.client
 import json
 import re
@@ -133,7 +134,7 @@ class ProtocolTest(WebSocketCase):
         # ws_client already checked the types; the values are notifyd's.
         self.assertEqual(raw["id"], sent)
         self.assertTrue(raw["id"].isdigit())
-        stamp = time.mktime(time.strptime(raw["timestamp"], "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
+        stamp = calendar.timegm(time.strptime(raw["timestamp"], "%Y-%m-%dT%H:%M:%SZ"))
         self.assertLess(abs(stamp - before), 30)
 
     def get_image(self, path, token):
