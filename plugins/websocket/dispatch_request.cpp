@@ -6,12 +6,14 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "notifyd/sdk/image.hpp"
+#include "notifyd/sdk/stored_image.hpp"
 #include "user_name.hpp"
 
 namespace notifyd::websocket {
 namespace {
 
-using Parsed = sdk::Result<sdk::PublishRequest>;
+using Parsed = sdk::Result<DispatchRequest>;
 
 // The string member `name` of `object` into `out`; false when present with another type.
 bool read_string(const rapidjson::Value& object, const char* name, std::string& out) {
@@ -37,8 +39,8 @@ Parsed parse_dispatch_request(std::string_view body, std::string_view channel) {
   document.Parse<flags>(body.data(), body.size());
   if (document.HasParseError() || !document.IsObject()) return Parsed::failure("invalid JSON");
 
-  sdk::PublishRequest request;
-  auto& n = request.notification;
+  DispatchRequest request;
+  auto& n = request.publish.notification;
   const auto user = document.FindMember("user");
   if (user == document.MemberEnd()) return Parsed::failure("missing field: user");
   if (!user->value.IsString()) return Parsed::failure("invalid field: user must be a string");
@@ -51,12 +53,18 @@ Parsed parse_dispatch_request(std::string_view body, std::string_view channel) {
   const auto& object = fields->value;
   for (const auto& [name, out] : {std::pair<const char*, std::string*>{"title", &n.title},
                                   {"message", &n.message},
-                                  {"script", &n.source}}) {
+                                  {"script", &n.source},
+                                  {"image_path", &request.image_path}}) {
     if (!read_string(object, name, *out)) {
       return Parsed::failure(std::string("invalid field: notification.") + name + " must be a string");
     }
   }
-  if (n.title.empty() && n.message.empty()) return Parsed::failure("the notification needs a title or a message");
+  if (!request.image_path.empty() && request.image_path.front() != '/') {
+    return Parsed::failure("invalid field: notification.image_path must be an absolute path");
+  }
+  if (n.title.empty() && n.message.empty() && request.image_path.empty()) {
+    return Parsed::failure("the notification needs a title, a message or an image_path");
+  }
   if (n.source.empty()) n.source = "dispatch";
   if (const auto data = object.FindMember("data"); data != object.MemberEnd() && !data->value.IsNull()) {
     if (!data->value.IsObject()) return Parsed::failure("invalid field: notification.data must be an object");
@@ -65,13 +73,26 @@ Parsed parse_dispatch_request(std::string_view body, std::string_view channel) {
     data->value.Accept(writer);
     n.data_json.assign(text.GetString(), text.GetSize());
   }
-  request.channels.emplace_back(channel);
+  request.publish.channels.emplace_back(channel);
   return request;
 }
 
-std::string dispatch_answer(std::size_t sent, std::uint64_t id) {
+std::string attach_dispatch_image(DispatchRequest& request, const sdk::Caller& caller, std::uint64_t max_bytes) {
+  if (request.image_path.empty()) return {};
+  if (caller.user != "root") return "only root's dispatches carry images";
+  sdk::Notification file;
+  file.image_path = request.image_path;
+  auto image = sdk::read_notification_image(file, max_bytes);
+  if (!image) return image.error();
+  const auto type = sdk::sniff_image_type(image.value().bytes);  // read_notification_image checked it is one
+  request.publish.image = sdk::ImageUpload{std::move(image.value().bytes), *type};
+  return {};
+}
+
+std::string dispatch_answer(std::size_t sent, std::uint64_t id, std::string_view warning) {
   std::string text = R"({"sent":)" + std::to_string(sent);
   if (id != 0) text += R"(,"id":")" + std::to_string(id) + '"';
+  if (!warning.empty()) text += R"(,"warning":)" + sdk::json_quote(warning);
   text += '}';
   return text;
 }

@@ -27,16 +27,31 @@ inline constexpr std::size_t max_dispatch_request_bytes = 512 * 1024;
 /// An error response, or nullopt when the caller may.
 std::optional<sdk::HttpResponse> refuse_dispatch_caller(const sdk::Caller& caller);
 
+/// A dispatch as read from its body.
+struct DispatchRequest {
+  sdk::PublishRequest publish;  ///< for this channel only; the image not read yet
+  std::string image_path;       ///< the notification's `image_path`, or empty
+};
+
 /// Reads `{"user": "<name>", "notification": {...}}` into a request for
-/// `channel`. The notification's `title`, `message` (at least one of them),
-/// `script` (the source; "dispatch" when missing) and `data` (an object, kept
-/// with it) are used; other fields (the `type`, `id`, `timestamp`,
-/// `image_url` the gateway added or passed on) are ignored. The error is for
-/// a 400 answer. Never throws on bad input.
-sdk::Result<sdk::PublishRequest> parse_dispatch_request(std::string_view body, std::string_view channel);
+/// `channel`. The notification's `title`, `message`, `script` (the source;
+/// "dispatch" when missing), `image_path` (an absolute path) and `data` (an
+/// object, kept with it) are used; a title, a message or an image is needed.
+/// Other fields (the `type`, `id`, `timestamp`, `image_url` the gateway added
+/// or passed on) are ignored. The error is for a 400 answer. Never throws on
+/// bad input.
+sdk::Result<DispatchRequest> parse_dispatch_request(std::string_view body, std::string_view channel);
+
+/// Reads `image_path` into `request` for `caller`; returns why it could not
+/// (empty when attached or when there is none). As the old runner did, the
+/// text then goes alone. Only root's dispatches carry images (root may read
+/// any file; for other admins the daemon cannot tell what they may read). A
+/// blocking read of at most `max_bytes`: call it off the front-end's strand.
+std::string attach_dispatch_image(DispatchRequest& request, const sdk::Caller& caller, std::uint64_t max_bytes);
 
 /// The seed's answer: `{"sent": <connections it reached>}`, plus `"id"` (the
-/// stored notification's id, a string as in frames) when it was stored.
-std::string dispatch_answer(std::size_t sent, std::uint64_t id);
+/// stored notification's id, a string as in frames) when it was stored, and
+/// `"warning"` when not empty.
+std::string dispatch_answer(std::size_t sent, std::uint64_t id, std::string_view warning = {});
 
 }  // namespace notifyd::websocket

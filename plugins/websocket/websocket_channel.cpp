@@ -3,6 +3,8 @@
 #include <chrono>
 #include <exception>
 
+#include <boost/asio/post.hpp>
+
 #include "dispatch_request.hpp"
 #include "notifyd/sdk/plugin_descriptor.hpp"
 #include "notifyd/sdk/utc_time.hpp"
@@ -33,25 +35,40 @@ sdk::Route dispatch_route(const std::shared_ptr<ServerState>& state) {
     if (!state) return respond(sdk::HttpResponse::error(503, "desktop push is off (no jwt_secret)"));
     auto parsed = parse_dispatch_request(request.body, state->host.instance_name());
     if (!parsed) return respond(sdk::HttpResponse::error(400, parsed.error()));
-    std::string user = parsed.value().notification.user;
-    state->host.notifications().publish(
-        std::move(parsed).value(), [weak, user = std::move(user), respond](sdk::PublishOutcome outcome) {
-          using Code = sdk::PublishOutcome::Code;
-          switch (outcome.code) {
-            case Code::accepted: {
-              const auto state = weak.lock();
-              const std::size_t sent = state ? state->registry.connections_of(user) : 0;
-              return respond(sdk::HttpResponse::json(200, dispatch_answer(sent, outcome.id)));
+    // The image is read on the plugin's executor, off the front-end's strand.
+    boost::asio::post(state->host.executor(), [weak, caller = std::move(request.caller), respond,
+                                               dispatch = std::move(parsed).value()]() mutable {
+      const auto state = weak.lock();
+      if (!state) return respond(sdk::HttpResponse::error(503, "desktop push is stopping"));
+      std::string warning;
+      if (auto problem = attach_dispatch_image(dispatch, caller, state->settings.image_max_bytes); !problem.empty()) {
+        const auto& n = dispatch.publish.notification;
+        if (n.title.empty() && n.message.empty()) {
+          return respond(sdk::HttpResponse::error(400, "image_path: " + problem));
+        }
+        warning = "image_path: " + problem + "; the text went alone";
+      }
+      std::string user = dispatch.publish.notification.user;
+      state->host.notifications().publish(
+          std::move(dispatch.publish), [weak, user = std::move(user), warning = std::move(warning),
+                                        respond](sdk::PublishOutcome outcome) {
+            using Code = sdk::PublishOutcome::Code;
+            switch (outcome.code) {
+              case Code::accepted: {
+                const auto state = weak.lock();
+                const std::size_t sent = state ? state->registry.connections_of(user) : 0;
+                return respond(sdk::HttpResponse::json(200, dispatch_answer(sent, outcome.id, warning)));
+              }
+              case Code::not_linked:  // no desktop token: no app to reach, as the seed answered
+                return respond(sdk::HttpResponse::json(200, dispatch_answer(0, 0, warning)));
+              case Code::invalid:
+                return respond(sdk::HttpResponse::error(400, outcome.message));
+              case Code::unavailable:
+                return respond(sdk::HttpResponse::error(503, outcome.message));
             }
-            case Code::not_linked:  // no desktop token: no app to reach, as the seed answered
-              return respond(sdk::HttpResponse::json(200, dispatch_answer(0, 0)));
-            case Code::invalid:
-              return respond(sdk::HttpResponse::error(400, outcome.message));
-            case Code::unavailable:
-              return respond(sdk::HttpResponse::error(503, outcome.message));
-          }
-          respond(sdk::HttpResponse::error(500, "unknown publish outcome"));
-        });
+            respond(sdk::HttpResponse::error(500, "unknown publish outcome"));
+          });
+    });
   };
   return route;
 }

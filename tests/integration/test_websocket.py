@@ -91,6 +91,16 @@ class WebSocketCase(DaemonTestCase):
                 received.append(message)
         return received
 
+    def get_image(self, path, token):
+        """(status, body) of the app's GET of an image_url with its token."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            connection.request("GET", path, headers={"Authorization": f"Bearer {token}"} if token else {})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
     def assert_auth_error(self, client, message, reason=None):
         """The seed's `auth_error` text, then the close; `reason` (notifyd's addition) when given."""
         reply = client.recv_json()
@@ -136,15 +146,6 @@ class ProtocolTest(WebSocketCase):
         self.assertTrue(raw["id"].isdigit())
         stamp = calendar.timegm(time.strptime(raw["timestamp"], "%Y-%m-%dT%H:%M:%SZ"))
         self.assertLess(abs(stamp - before), 30)
-
-    def get_image(self, path, token):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-        try:
-            connection.request("GET", path, headers={"Authorization": f"Bearer {token}"} if token else {})
-            response = connection.getresponse()
-            return response.status, response.read()
-        finally:
-            connection.close()
 
     def delivery_state(self, notification_id):
         status, body = self.d.request("GET", "/v1/history?user=alice&limit=50")
@@ -580,6 +581,29 @@ class DispatchTest(WebSocketCase):
         status, body = self.d.request("GET", "/v1/health")
         return next(channel for channel in body["channels"] if channel["channel"] == "desk")["figures"]["users"]
 
+    def test_roots_dispatch_carries_its_image_and_a_missing_one_leaves_the_text(self):
+        client = self.login("alice")
+        chart = f"{self.tmp}/chart.png"
+        with open(chart, "wb") as f:
+            f.write(PNG)
+        status, body = self.dispatch({"user": "alice", "notification": {"title": "Chart", "message": "see",
+                                                                        "image_path": chart}})
+        self.assertEqual(status, 200, body)
+        self.assertNotIn("warning", body)
+        (frame,) = self.expect_notifications(client, 1)
+        self.assertEqual(frame["image_url"], f"/api/notifications/images/{body['id']}")
+        self.assertEqual(self.get_image(frame["image_url"], make_token(SECRET, "alice")), (200, PNG))
+
+        status, body = self.dispatch({"user": "alice", "notification": {"message": "no chart today",
+                                                                        "image_path": f"{self.tmp}/gone.png"}})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["warning"], "image_path: the image file cannot be opened; the text went alone")
+        (frame,) = self.expect_notifications(client, 1)
+        self.assertEqual((frame["message"], frame["image_url"]), ("no chart today", None))
+
+        status, body = self.dispatch({"user": "alice", "notification": {"image_path": f"{self.tmp}/gone.png"}})
+        self.assertEqual((status, body), (400, {"error": "image_path: the image file cannot be opened"}))
+
     def test_dispatch_to_a_user_without_the_desktop_app_answers_sent_0(self):
         status, body = self.dispatch({"user": "carol", "notification": {"message": "x"}})
         self.assertEqual((status, body), (200, {"sent": 0}))
@@ -591,7 +615,8 @@ class DispatchTest(WebSocketCase):
                             ({"user": "alice"}, "missing field: notification"),
                             ({"user": "alice", "notification": {"message": 1}},
                              "invalid field: notification.message must be a string"),
-                            ({"user": "alice", "notification": {}}, "the notification needs a title or a message")):
+                            ({"user": "alice", "notification": {}},
+                             "the notification needs a title, a message or an image_path")):
             with self.subTest(body=body):
                 self.assertEqual(self.dispatch(body), (400, {"error": error}))
 
