@@ -65,6 +65,8 @@ listen = "127.0.0.1:$port"
 jwt_secret_file = "$work/jwt.secret"
 max_connections = $((connections + 1000))
 max_connections_per_user = $((per_user + 1))
+# Every bench connection comes from loopback, up to 256 of them opening at once.
+max_unauthenticated_per_address = 1024
 TOML
   rm -f "$work/notifyd.sock"
   "$build/bin/notifyd" -c "$work/notifyd.toml" 2> "$work/notifyd.log" &

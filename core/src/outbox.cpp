@@ -1,5 +1,9 @@
 #include "outbox.hpp"
 
+#include <algorithm>
+#include <iterator>
+#include <vector>
+
 #include <boost/asio/post.hpp>
 
 namespace notifyd::core {
@@ -195,6 +199,33 @@ void Outbox::on_retry_timer() {
   }
   retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
   arm_retry_timer();
+  dispatch();
+}
+
+void Outbox::retry_now(std::string user) {
+  boost::asio::post(strand_, [self = shared_from_this(), user = std::move(user)] { self->move_to_front(user); });
+}
+
+void Outbox::move_to_front(const std::string& user) {
+  std::vector<Entry> due;
+  for (auto it = retrying_.begin(); it != retrying_.end();) {
+    if (it->second.notification->user != user) {
+      ++it;
+      continue;
+    }
+    due.push_back(std::move(it->second));
+    it = retrying_.erase(it);
+  }
+  if (due.empty()) return;
+  retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
+  const auto queued =
+      std::stable_partition(ready_.begin(), ready_.end(), [&](const Entry& e) { return e.notification->user != user; });
+  std::move(queued, ready_.end(), std::back_inserter(due));
+  ready_.erase(queued, ready_.end());
+  std::sort(due.begin(), due.end(),
+            [](const Entry& a, const Entry& b) { return a.notification->id < b.notification->id; });
+  ready_.insert(ready_.begin(), std::make_move_iterator(due.begin()), std::make_move_iterator(due.end()));
+  log_.info(due.size(), " pending deliveries for ", user, " sent now: reachable again");
   dispatch();
 }
 

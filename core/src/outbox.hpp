@@ -40,6 +40,10 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   void start();
   /// Called after a notification routed here was committed.
   void enqueue(std::shared_ptr<const sdk::Notification> notification);
+  /// `user` is reachable now: their deliveries waiting for a retry go to the
+  /// front of the queue with their queued ones, in id order, and are handed
+  /// out at once. Any thread.
+  void retry_now(std::string user);
   /// Stops handing out deliveries; `done` runs when none is in flight.
   void stop(std::function<void()> done);
 
@@ -61,6 +65,8 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   void schedule_retry(Entry entry, std::chrono::milliseconds delay);
   void arm_retry_timer();
   void on_retry_timer();
+  // Puts `user`'s retrying and queued entries first, in id order, and dispatches.
+  void move_to_front(const std::string& user);
   bool expired(const Entry& entry) const;
   std::chrono::milliseconds backoff(std::uint32_t attempts);
   std::size_t in_memory() const { return ready_.size() + retrying_.size() + in_flight_; }

@@ -143,6 +143,16 @@ std::vector<sdk::ChannelHealth> Pipeline::health() const noexcept {
   return out;
 }
 
+void Pipeline::recipient_reachable(std::string_view channel, std::string_view user) noexcept {
+  try {
+    for (const auto& route : routes_) {
+      if (route.name == channel) route.outbox->retry_now(std::string(user));
+    }
+  } catch (const std::exception& e) {
+    log_.error("cannot hurry the deliveries of ", user, " on ", channel, ": ", e.what());
+  }
+}
+
 void Pipeline::prune() {
   const auto cutoff = settings_.history_max_age.count() > 0 ? now_ms() - settings_.history_max_age.count() : 0;
   store_.prune(cutoff, settings_.history_max_count, io_.get_executor(), [this](std::size_t removed) {

@@ -43,6 +43,9 @@ class Pipeline final : public sdk::NotificationService {
   sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const noexcept override;
   sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const noexcept override;
   std::vector<sdk::ChannelHealth> health() const noexcept override;
+  /// `user` became reachable through `channel`: its outbox sends the user's
+  /// pending deliveries now (see `sdk::Host::recipient_reachable`). Any thread.
+  void recipient_reachable(std::string_view channel, std::string_view user) noexcept;
 
  private:
   struct Route {

@@ -4,22 +4,37 @@
 
 namespace notifyd::websocket {
 
-ConnectionRegistry::ConnectionRegistry(sdk::Metrics& metrics, std::string instance, std::size_t max_connections,
-                                       std::size_t max_per_user)
-    : metrics_(metrics),
-      instance_(std::move(instance)),
-      max_connections_(max_connections),
-      max_per_user_(max_per_user),
+ConnectionRegistry::ConnectionRegistry(sdk::Metrics& metrics, std::string instance, Limits limits)
+    : limits_(limits),
       connections_gauge_(metrics.gauge("websocket_connections", "Desktop WebSocket connections open",
-                                       {{"instance", instance_}})),
+                                       {{"instance", instance}})),
       users_gauge_(metrics.gauge("websocket_users", "Users with an authenticated desktop WebSocket connection",
-                                 {{"instance", instance_}})) {}
+                                 {{"instance", instance}})),
+      evicted_(metrics.counter("websocket_disconnects_total", "Desktop WebSocket clients disconnected by the server",
+                               {{"instance", instance}, {"reason", "unauthenticated_per_address"}})) {}
 
-bool ConnectionRegistry::open(const std::shared_ptr<DesktopConnection>& connection) {
-  std::lock_guard lock(mutex_);
-  if (closing_ || entries_.size() >= max_connections_) return false;
-  entries_.emplace(connection.get(), Entry{connection, {}});
-  connections_gauge_.set(static_cast<std::int64_t>(entries_.size()));
+bool ConnectionRegistry::open(const std::shared_ptr<DesktopConnection>& connection, std::string address) {
+  std::shared_ptr<DesktopConnection> evicted;
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_ || entries_.size() >= limits_.connections) return false;
+    auto& waiting = unauthenticated_[address];
+    if (waiting.size() >= limits_.unauthenticated_per_address) {
+      const auto oldest = entries_.find(waiting.front());
+      if (oldest != entries_.end()) {
+        evicted = oldest->second.connection.lock();
+        oldest->second.address.clear();
+      }
+      waiting.pop_front();
+    }
+    waiting.push_back(connection.get());
+    entries_.emplace(connection.get(), Entry{connection, std::move(address), {}});
+    connections_gauge_.set(static_cast<std::int64_t>(entries_.size()));
+  }
+  if (evicted) {
+    evicted_.inc();
+    evicted->close();
+  }
   return true;
 }
 
@@ -29,6 +44,7 @@ void ConnectionRegistry::closed(const DesktopConnection* connection) noexcept {
     std::lock_guard lock(mutex_);
     const auto it = entries_.find(connection);
     if (it == entries_.end()) return;
+    leave_address(connection, it->second);
     detach(connection, it->second);
     entries_.erase(it);
     connections_gauge_.set(static_cast<std::int64_t>(entries_.size()));
@@ -42,16 +58,12 @@ bool ConnectionRegistry::authenticate(const DesktopConnection* connection, const
   const auto entry = entries_.find(connection);
   if (entry == entries_.end() || closing_) return false;
   auto& record = users_[user];
-  if (record.connections.size() >= max_per_user_) {
-    if (record.connections.empty()) users_.erase(user);
+  if (record.size() >= limits_.per_user) {
+    if (record.empty()) users_.erase(user);
     return false;
   }
-  if (!record.gauge) {
-    record.gauge = &metrics_.gauge("websocket_user_connections", "Authenticated desktop WebSocket connections per user",
-                                   {{"instance", instance_}, {"user", user}});
-  }
-  record.connections.push_back(connection);
-  record.gauge->set(static_cast<std::int64_t>(record.connections.size()));
+  record.push_back(connection);
+  leave_address(connection, entry->second);
   entry->second.user = user;
   users_gauge_.set(static_cast<std::int64_t>(users_.size()));
   return true;
@@ -60,16 +72,28 @@ bool ConnectionRegistry::authenticate(const DesktopConnection* connection, const
 void ConnectionRegistry::retire(const DesktopConnection* connection) noexcept {
   std::lock_guard lock(mutex_);
   const auto it = entries_.find(connection);
-  if (it != entries_.end()) detach(connection, it->second);
+  if (it == entries_.end()) return;
+  leave_address(connection, it->second);
+  detach(connection, it->second);
+}
+
+void ConnectionRegistry::leave_address(const DesktopConnection* connection, Entry& entry) noexcept {
+  if (entry.address.empty()) return;
+  const auto waiting = unauthenticated_.find(entry.address);
+  if (waiting != unauthenticated_.end()) {
+    auto& list = waiting->second;
+    list.erase(std::remove(list.begin(), list.end(), connection), list.end());
+    if (list.empty()) unauthenticated_.erase(waiting);
+  }
+  entry.address.clear();
 }
 
 void ConnectionRegistry::detach(const DesktopConnection* connection, Entry& entry) noexcept {
   if (entry.user.empty()) return;
   const auto user = users_.find(entry.user);
   if (user != users_.end()) {
-    auto& list = user->second.connections;
+    auto& list = user->second;
     list.erase(std::remove(list.begin(), list.end(), connection), list.end());
-    if (user->second.gauge) user->second.gauge->set(static_cast<std::int64_t>(list.size()));
     if (list.empty()) users_.erase(user);
   }
   entry.user.clear();
@@ -86,7 +110,7 @@ std::size_t ConnectionRegistry::fan_out(std::string_view user, const std::shared
     if (closing_) return 0;
     const auto record = users_.find(user);
     if (record == users_.end()) return 0;
-    for (const DesktopConnection* key : record->second.connections) {
+    for (const DesktopConnection* key : record->second) {
       const auto entry = entries_.find(key);
       if (entry == entries_.end()) continue;
       auto connection = entry->second.connection.lock();
@@ -107,6 +131,12 @@ std::size_t ConnectionRegistry::fan_out(std::string_view user, const std::shared
 bool ConnectionRegistry::connected(std::string_view user) const {
   std::lock_guard lock(mutex_);
   return users_.find(user) != users_.end();
+}
+
+std::size_t ConnectionRegistry::connections_of(std::string_view user) const {
+  std::lock_guard lock(mutex_);
+  const auto record = users_.find(user);
+  return record == users_.end() ? 0 : record->second.size();
 }
 
 std::size_t ConnectionRegistry::size() const {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -15,19 +16,31 @@
 
 namespace notifyd::websocket {
 
-/// The open connections of one channel instance, and the authenticated ones
-/// by user. Enforces `max_connections` and the per-user limit, keeps the
-/// connection gauges, fans notifications out and closes everything at stop.
+/// The open connections of one channel instance, the ones not yet
+/// authenticated by peer address, and the authenticated ones by user.
+/// Enforces `max_connections`, the per-address share of connections before
+/// auth and the per-user limit, keeps the connection gauges (no user names in
+/// metrics), fans notifications out and closes everything at stop.
 /// Connections register when accepted and unregister in their destructor,
 /// each from its own strand: every member is thread-safe.
 class ConnectionRegistry {
  public:
-  ConnectionRegistry(sdk::Metrics& metrics, std::string instance, std::size_t max_connections,
-                     std::size_t max_per_user);
+  /// The limits a registry enforces.
+  struct Limits {
+    std::size_t connections = 20'000;               ///< open at once, authenticated or not
+    std::size_t unauthenticated_per_address = 256;  ///< not yet authenticated, per peer address key
+    std::size_t per_user = 5;                       ///< authenticated, per user
+  };
 
-  /// Adds a new, unauthenticated connection; false when `max_connections` are
-  /// open or `close_all` was called (the connection must not start).
-  bool open(const std::shared_ptr<DesktopConnection>& connection);
+  ConnectionRegistry(sdk::Metrics& metrics, std::string instance, Limits limits);
+
+  /// Adds a new, unauthenticated connection from `address` (a key from
+  /// `peer_address_key`); false when `max_connections` are open or
+  /// `close_all` was called (the connection must not start). When `address`
+  /// already holds its share of unauthenticated connections, the oldest of
+  /// them is closed to make room: idle connections from one address cannot
+  /// keep a newcomer out, nor take the listener from the other addresses.
+  bool open(const std::shared_ptr<DesktopConnection>& connection, std::string address);
   /// Forgets `connection` (called from its destructor); runs the `close_all`
   /// callback when it was the last one.
   void closed(const DesktopConnection* connection) noexcept;
@@ -43,6 +56,8 @@ class ConnectionRegistry {
   std::size_t fan_out(std::string_view user, const std::shared_ptr<const std::string>& frame, std::uint64_t id);
   /// True when `user` has an authenticated connection.
   bool connected(std::string_view user) const;
+  /// How many authenticated connections `user` has.
+  std::size_t connections_of(std::string_view user) const;
   /// Connections open (authenticated or not).
   std::size_t size() const;
   /// Users with at least one authenticated connection.
@@ -55,30 +70,27 @@ class ConnectionRegistry {
  private:
   struct Entry {
     std::weak_ptr<DesktopConnection> connection;
-    std::string user;  // empty until authenticated
+    std::string address;  // while it counts against its address's share (before auth)
+    std::string user;     // empty until authenticated
   };
   struct NameHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view name) const noexcept { return std::hash<std::string_view>{}(name); }
   };
-  struct UserConnections {
-    std::vector<const DesktopConnection*> connections;
-    sdk::Gauge* gauge = nullptr;
-  };
-
   // Removes the entry's connection from its user's list; with `mutex_` held.
   void detach(const DesktopConnection* connection, Entry& entry) noexcept;
+  // Stops counting the entry against its address's share; with `mutex_` held.
+  void leave_address(const DesktopConnection* connection, Entry& entry) noexcept;
 
-  sdk::Metrics& metrics_;
-  const std::string instance_;
-  const std::size_t max_connections_;
-  const std::size_t max_per_user_;
+  const Limits limits_;
   sdk::Gauge& connections_gauge_;
   sdk::Gauge& users_gauge_;
+  sdk::Counter& evicted_;
 
   mutable std::mutex mutex_;
   std::unordered_map<const DesktopConnection*, Entry> entries_;
-  std::unordered_map<std::string, UserConnections, NameHash, std::equal_to<>> users_;
+  std::unordered_map<std::string, std::deque<const DesktopConnection*>> unauthenticated_;  // oldest first
+  std::unordered_map<std::string, std::vector<const DesktopConnection*>, NameHash, std::equal_to<>> users_;
   bool closing_ = false;
   std::function<void()> done_;
 };

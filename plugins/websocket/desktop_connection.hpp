@@ -16,7 +16,9 @@ class DesktopConnection {
   /// on this connection already covered it. A connection whose send queue
   /// overflows is disconnected.
   virtual void send_notification(std::shared_ptr<const std::string> frame, std::uint64_t id) = 0;
-  /// Closes the connection (a close frame when possible, else the socket).
+  /// Closes the connection: an authenticated one with a close frame (going
+  /// away), one that has not authenticated at once (its socket), so it stops
+  /// counting against the limits without delay.
   virtual void close() = 0;
 };
 

@@ -16,10 +16,10 @@
 #include "jwt.hpp"
 #include "notifyd/sdk/http.hpp"
 #include "notifyd/sdk/stored_image.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "replay.hpp"
 #include "server_message.hpp"
 #include "server_state.hpp"
-#include "utc_time.hpp"
 
 namespace notifyd::websocket {
 namespace {
@@ -165,7 +165,8 @@ void DesktopSession<Stream>::serve_image(const http::request<http::empty_body>& 
   if (!authorization.starts_with(bearer)) {
     return answer_error(401, "a desktop token is required (Authorization: Bearer)");
   }
-  auto claims = verify_jwt(authorization.substr(bearer.size()), state_->settings.jwt_secret, now_epoch_ms() / 1000);
+  auto claims =
+      verify_jwt(authorization.substr(bearer.size()), state_->settings.jwt_secret, sdk::now_epoch_ms() / 1000);
   if (!claims) return answer_error(401, claims.error());
   std::string_view rest = request.target().substr(image_path_prefix.size());
   rest = rest.substr(0, rest.find('?'));
@@ -244,9 +245,12 @@ void DesktopSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     case Phase::auth:
       if (message.type == ClientMessage::Type::auth) {
         handle_auth(message);
+      } else if (message.type == ClientMessage::Type::invalid) {
+        state_->auth_failures.inc();
+        refuse_auth(message.error, message.reason);
       } else {
         state_->auth_failures.inc();
-        refuse_auth(message.type == ClientMessage::Type::invalid ? message.error : "Authentication required");
+        refuse_auth(auth_error_text::expected_auth, "the first message must be {\"type\":\"auth\",\"token\":…}");
       }
       break;
     case Phase::live:
@@ -267,18 +271,20 @@ void DesktopSession<Stream>::on_read(beast::error_code ec, std::size_t) {
 template <class Stream>
 void DesktopSession<Stream>::handle_auth(const ClientMessage& message) {
   auto& log = state_->host.log();
-  const std::int64_t now = now_epoch_ms() / 1000;
+  const std::int64_t now = sdk::now_epoch_ms() / 1000;
   auto claims = verify_jwt(message.token, state_->settings.jwt_secret, now);
   if (!claims) {
     state_->auth_failures.inc();
     log.info("refused a desktop connection from ", peer(), ": ", claims.error());
-    return refuse_auth(claims.error());
+    return refuse_auth(auth_error_text::invalid_token, claims.error());
   }
   if (!state_->registry.authenticate(this, claims->subject)) {
     state_->auth_failures.inc();
     log.info("refused a desktop connection of ", claims->subject, " from ", peer(), ": already ",
              state_->settings.max_connections_per_user, " connections");
-    return refuse_auth("Too many connections");
+    return refuse_auth(auth_error_text::too_many_connections,
+                       "at most " + std::to_string(state_->settings.max_connections_per_user) +
+                           " connections per user");
   }
   user_ = std::move(claims->subject);
   token_expires_at_ = claims->expires_at;
@@ -287,6 +293,9 @@ void DesktopSession<Stream>::handle_auth(const ClientMessage& message) {
   state_->remember_token(user_, claims->expires_at);
   if (log.enabled(sdk::LogLevel::debug)) log.debug(user_, " connected from ", peer());
   arm_timer(state_->settings.ping_interval);
+  // From the plugin's executor, where `deliver` runs: every attempt that
+  // found no connection has been reported to the outbox before this.
+  net::post(state_->host.executor(), [state = state_, user = user_] { state->host.recipient_reachable(user); });
   if (message.since) return replay_since(*message.since);
   enqueue(std::make_shared<const std::string>(auth_ok_message(user_, std::nullopt)));
 }
@@ -323,11 +332,11 @@ void DesktopSession<Stream>::replay_since(std::uint64_t since) {
 }
 
 template <class Stream>
-void DesktopSession<Stream>::refuse_auth(std::string_view message) {
+void DesktopSession<Stream>::refuse_auth(std::string_view message, std::string_view reason) {
   if (phase_ == Phase::closed) return;
   phase_ = Phase::closing;
   close_code_ = ws::close_code::policy_error;
-  enqueue(std::make_shared<const std::string>(auth_error_message(message)));
+  enqueue(std::make_shared<const std::string>(auth_error_message(message, reason)));
   close_when_flushed_ = true;
   arm_timer(close_grace);
   write_next();
@@ -353,7 +362,7 @@ void DesktopSession<Stream>::on_deadline(beast::error_code ec) {
     case Phase::auth:
       state_->auth_failures.inc();
       state_->host.log().info("closed a desktop connection from ", peer(), ": no auth message within auth_timeout");
-      return refuse_auth("Authentication timeout");
+      return refuse_auth(auth_error_text::timeout);
     case Phase::live:
       return heartbeat();
     case Phase::closing:
@@ -365,9 +374,9 @@ void DesktopSession<Stream>::on_deadline(beast::error_code ec) {
 
 template <class Stream>
 void DesktopSession<Stream>::heartbeat() {
-  if (now_epoch_ms() / 1000 >= token_expires_at_) {
+  if (sdk::now_epoch_ms() / 1000 >= token_expires_at_) {
     state_->host.log().info("closed ", user_, "'s desktop connection from ", peer(), ": its token expired");
-    return refuse_auth("Token expired");
+    return refuse_auth(auth_error_text::invalid_token, "Token expired");
   }
   if (unanswered_pings_ >= state_->settings.max_missed_pongs) {
     state_->heartbeat_drops.inc();
@@ -489,8 +498,8 @@ void DesktopSession<Stream>::close() {
 
 template <class Stream>
 void DesktopSession<Stream>::on_close_request() {
-  if (phase_ == Phase::handshake) return drop();
-  if (phase_ != Phase::auth && phase_ != Phase::live) return;
+  if (phase_ == Phase::handshake || phase_ == Phase::auth) return drop();
+  if (phase_ != Phase::live) return;
   phase_ = Phase::closing;
   state_->registry.retire(this);
   backlog_.reset();

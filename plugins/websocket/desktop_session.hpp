@@ -83,7 +83,7 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle_auth(const ClientMessage& message);
   void replay_since(std::uint64_t since);
-  void refuse_auth(std::string_view message);
+  void refuse_auth(std::string_view message, std::string_view reason = {});
 
   void on_deadline(boost::beast::error_code ec);
   void heartbeat();

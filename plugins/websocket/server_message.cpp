@@ -1,7 +1,7 @@
 #include "server_message.hpp"
 
 #include "notifyd/sdk/http.hpp"
-#include "utc_time.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::websocket {
 
@@ -15,8 +15,11 @@ std::string auth_ok_message(std::string_view user, const std::optional<ReplaySum
   return text;
 }
 
-std::string auth_error_message(std::string_view message) {
-  return R"({"type":"auth_error","message":)" + sdk::json_quote(message) + "}";
+std::string auth_error_message(std::string_view message, std::string_view reason) {
+  std::string text = R"({"type":"auth_error","message":)" + sdk::json_quote(message);
+  if (!reason.empty()) text += R"(,"reason":)" + sdk::json_quote(reason);
+  text += '}';
+  return text;
 }
 
 std::string ping_message() { return R"({"type":"ping"})"; }
@@ -26,16 +29,16 @@ std::string pong_message() { return R"({"type":"pong"})"; }
 std::string notification_message(const sdk::Notification& n, std::string_view image_base_url) {
   std::string text;
   text.reserve(160 + n.title.size() + n.message.size() + n.source.size() + image_base_url.size());
-  text += R"({"type":"notification","id":)";
+  text += R"({"type":"notification","id":")";
   text += std::to_string(n.id);
-  text += R"(,"title":)";
+  text += R"(","title":)";
   text += sdk::json_quote(n.title);
   text += R"(,"message":)";
   text += sdk::json_quote(n.message);
   text += R"(,"script":)";
   text += sdk::json_quote(n.source);
   text += R"(,"timestamp":")";
-  text += format_utc_timestamp(n.created_at_ms);
+  text += sdk::format_utc_timestamp(n.created_at_ms, sdk::SecondFraction::none);
   text += R"(","image_url":)";
   if (n.image_path.empty()) {
     text += "null";

@@ -16,11 +16,22 @@ struct ReplaySummary {
   bool truncated = false;  ///< more were missed than `replay_limit`; the oldest were left out
 };
 
+/// The `message` texts of `auth_error`, word for word the seed gateway's:
+/// desktop apps compare them.
+namespace auth_error_text {
+inline constexpr std::string_view invalid_token = "Invalid token";  ///< any fault of the token
+inline constexpr std::string_view timeout = "Auth timeout";
+inline constexpr std::string_view invalid_json = "Invalid JSON";
+inline constexpr std::string_view expected_auth = "Expected auth message with token";
+inline constexpr std::string_view too_many_connections = "Too many connections";
+}  // namespace auth_error_text
+
 /// `{"type":"auth_ok","username":…}`; with `replay`, also `"replayed"` and `"replay_truncated"`.
 std::string auth_ok_message(std::string_view user, const std::optional<ReplaySummary>& replay);
 
-/// `{"type":"auth_error","message":…}`.
-std::string auth_error_message(std::string_view message);
+/// `{"type":"auth_error","message":…}` with one of the seed's texts (see
+/// auth_error_text); a non-empty `reason` (the specific fault) is added as `"reason"`.
+std::string auth_error_message(std::string_view message, std::string_view reason = {});
 
 /// `{"type":"ping"}`, the seed's heartbeat.
 std::string ping_message();
@@ -28,10 +39,12 @@ std::string ping_message();
 /// `{"type":"pong"}`, the answer to a client's ping.
 std::string pong_message();
 
-/// `{"type":"notification","id","title","message","script","timestamp","image_url"}`:
-/// `script` is the notification's source, `timestamp` ISO-8601 UTC, `image_url`
-/// null without an image, else `<image_base_url>/api/notifications/images/<id>`
-/// (relative when `image_base_url` is empty).
+/// `{"type":"notification","id","title","message","script","timestamp","image_url"}`
+/// as the seed's gateway sent it: `id` a string (the notification id in
+/// decimal), `script` the notification's source, `timestamp`
+/// `YYYY-MM-DDTHH:MM:SSZ` (UTC, no fraction), `image_url` null without an
+/// image, else `<image_base_url>/api/notifications/images/<id>` (relative
+/// when `image_base_url` is empty).
 std::string notification_message(const sdk::Notification& notification, std::string_view image_base_url);
 
 }  // namespace notifyd::websocket

@@ -5,7 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "notifyd/sdk/tls_server_context.hpp"
-#include "utc_time.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::websocket {
 namespace {
@@ -21,7 +21,8 @@ sdk::Counter& counter(sdk::Host& host, std::string_view name, std::string_view h
 ServerState::ServerState(sdk::Host& host, WebSocketSettings settings_in)
     : host(host),
       settings(std::move(settings_in)),
-      registry(host.metrics(), host.instance_name(), settings.max_connections, settings.max_connections_per_user),
+      registry(host.metrics(), host.instance_name(),
+               {settings.max_connections, settings.max_unauthenticated_per_address, settings.max_connections_per_user}),
       frames_sent(counter(host, "websocket_frames_sent_total", "Frames written to desktop WebSocket clients")),
       frames_dropped(counter(host, "websocket_frames_dropped_total",
                              "Queued frames discarded because their desktop connection was cut")),
@@ -47,7 +48,7 @@ void ServerState::remember_token(const std::string& user, std::int64_t expires_a
 
 void ServerState::save_ledger() {
   save_pending_.store(false);
-  const auto status = ledger.save(host.documents(), ledger_document_, now_epoch_ms() / 1000);
+  const auto status = ledger.save(host.documents(), ledger_document_, sdk::now_epoch_ms() / 1000);
   if (!status) host.log().error("cannot save ", ledger_document_, ": ", status.message);
 }
 

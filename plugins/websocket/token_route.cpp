@@ -3,8 +3,8 @@
 #include <rapidjson/document.h>
 
 #include "jwt.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "user_name.hpp"
-#include "utc_time.hpp"
 
 namespace notifyd::websocket {
 
@@ -57,9 +57,9 @@ TokenAnswer answer_token_request(const sdk::HttpRequest& request, const WebSocke
   const std::int64_t expires_at = now + std::chrono::duration_cast<std::chrono::seconds>(settings.token_ttl).count();
   const std::string token = issue_jwt(user, now, expires_at, settings.jwt_secret);
   const std::string url = desktop_url(settings, host_name_of(request.header("host")));
+  const std::string expiry = sdk::format_utc_timestamp(expires_at * 1000, sdk::SecondFraction::milliseconds);
   std::string body = R"({"token":)" + sdk::json_quote(token) + R"(,"user":)" + sdk::json_quote(user) +
-                     R"(,"expires_at":)" + sdk::json_quote(format_utc_timestamp(expires_at * 1000)) + R"(,"url":)" +
-                     sdk::json_quote(url) + "}";
+                     R"(,"expires_at":)" + sdk::json_quote(expiry) + R"(,"url":)" + sdk::json_quote(url) + "}";
   return TokenAnswer{sdk::HttpResponse::json(200, std::move(body)), IssuedToken{std::move(user), expires_at}};
 }
 

@@ -3,11 +3,14 @@
 #include <chrono>
 #include <exception>
 
+#include <boost/asio/post.hpp>
+
+#include "dispatch_request.hpp"
 #include "notifyd/sdk/plugin_descriptor.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "server_message.hpp"
 #include "server_state.hpp"
 #include "token_route.hpp"
-#include "utc_time.hpp"
 #include "websocket_listener.hpp"
 
 namespace notifyd::websocket {
@@ -19,6 +22,56 @@ using namespace std::chrono_literals;
 constexpr auto health_log_interval = 60s;
 // HS256 keys shorter than the hash are weak against an offline search.
 constexpr std::size_t min_secret_bytes = 32;
+
+// POST /dispatch on the unix-socket API (see dispatch_request.hpp).
+sdk::Route dispatch_route(const std::shared_ptr<ServerState>& state) {
+  sdk::Route route;
+  route.method = "POST";
+  route.path = std::string(dispatch_route_path);
+  route.surfaces = sdk::surface_socket;
+  route.handler = [weak = std::weak_ptr<ServerState>(state)](sdk::HttpRequest request, sdk::Responder respond) {
+    if (auto refusal = refuse_dispatch_caller(request.caller)) return respond(std::move(*refusal));
+    const auto state = weak.lock();
+    if (!state) return respond(sdk::HttpResponse::error(503, "desktop push is off (no jwt_secret)"));
+    auto parsed = parse_dispatch_request(request.body, state->host.instance_name());
+    if (!parsed) return respond(sdk::HttpResponse::error(400, parsed.error()));
+    // The image is read on the plugin's executor, off the front-end's strand.
+    boost::asio::post(state->host.executor(), [weak, caller = std::move(request.caller), respond,
+                                               dispatch = std::move(parsed).value()]() mutable {
+      const auto state = weak.lock();
+      if (!state) return respond(sdk::HttpResponse::error(503, "desktop push is stopping"));
+      std::string warning;
+      if (auto problem = attach_dispatch_image(dispatch, caller, state->settings.image_max_bytes); !problem.empty()) {
+        const auto& n = dispatch.publish.notification;
+        if (n.title.empty() && n.message.empty()) {
+          return respond(sdk::HttpResponse::error(400, "image_path: " + problem));
+        }
+        warning = "image_path: " + problem + "; the text went alone";
+      }
+      std::string user = dispatch.publish.notification.user;
+      state->host.notifications().publish(
+          std::move(dispatch.publish), [weak, user = std::move(user), warning = std::move(warning),
+                                        respond](sdk::PublishOutcome outcome) {
+            using Code = sdk::PublishOutcome::Code;
+            switch (outcome.code) {
+              case Code::accepted: {
+                const auto state = weak.lock();
+                const std::size_t sent = state ? state->registry.connections_of(user) : 0;
+                return respond(sdk::HttpResponse::json(200, dispatch_answer(sent, outcome.id, warning)));
+              }
+              case Code::not_linked:  // no desktop token: no app to reach, as the seed answered
+                return respond(sdk::HttpResponse::json(200, dispatch_answer(0, 0, warning)));
+              case Code::invalid:
+                return respond(sdk::HttpResponse::error(400, outcome.message));
+              case Code::unavailable:
+                return respond(sdk::HttpResponse::error(503, outcome.message));
+            }
+            respond(sdk::HttpResponse::error(500, "unknown publish outcome"));
+          });
+    });
+  };
+  return route;
+}
 
 }  // namespace
 
@@ -43,7 +96,7 @@ sdk::Status WebSocketChannel::configure() noexcept {
                          "(e.g. head -c 32 /dev/urandom | base64)");
       }
       state_ = std::make_shared<ServerState>(host_, std::move(settings).value());
-      if (auto loaded = state_->ledger.load(host_.documents(), state_->ledger_document(), now_epoch_ms() / 1000);
+      if (auto loaded = state_->ledger.load(host_.documents(), state_->ledger_document(), sdk::now_epoch_ms() / 1000);
           !loaded) {
         return loaded;
       }
@@ -58,11 +111,12 @@ sdk::Status WebSocketChannel::configure() noexcept {
     route.handler = [weak, fallback](sdk::HttpRequest request, sdk::Responder respond) {
       const auto state = weak.lock();
       if (!state && !fallback) return respond(sdk::HttpResponse::error(503, "desktop push is stopping"));
-      auto answer = answer_token_request(request, state ? state->settings : *fallback, now_epoch_ms());
+      auto answer = answer_token_request(request, state ? state->settings : *fallback, sdk::now_epoch_ms());
       if (state && answer.issued) state->remember_token(answer.issued->user, answer.issued->expires_at);
       respond(std::move(answer.response));
     };
-    return host_.routes().add(std::move(route));
+    if (auto added = host_.routes().add(std::move(route)); !added) return added;
+    return host_.routes().add(dispatch_route(state_));
   } catch (const std::exception& e) {
     return sdk::Status::failure(e.what());
   }
@@ -107,7 +161,7 @@ void WebSocketChannel::stop(std::function<void()> done) noexcept {
 bool WebSocketChannel::reaches(std::string_view user) const noexcept {
   try {
     if (!state_) return false;
-    return state_->registry.connected(user) || state_->ledger.holds_token(user, now_epoch_ms() / 1000);
+    return state_->registry.connected(user) || state_->ledger.holds_token(user, sdk::now_epoch_ms() / 1000);
   } catch (...) {
     return false;
   }

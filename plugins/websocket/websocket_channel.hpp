@@ -16,11 +16,13 @@ namespace notifyd::websocket {
 struct ServerState;
 class WebSocketListener;
 
-/// The desktop push channel: a WebSocket server speaking the seed's protocol
-/// (JWT auth, JSON heartbeat, notification frames), replaying what a
-/// reconnecting app missed, and issuing desktop tokens on
-/// `POST /api/desktop/token`. Without a JWT secret it stays off: it reaches
-/// nobody and its route answers 503. Lifecycle calls and `deliver` run on the
+/// The desktop push channel: a WebSocket server speaking the seed gateway's
+/// protocol (JWT auth, JSON heartbeat, notification frames), sending a
+/// user's pending deliveries as soon as their app connects and replaying what
+/// a reconnecting app missed (`since`), issuing desktop tokens on
+/// `POST /api/desktop/token`, and serving the gateway's `POST /dispatch` on
+/// the unix-socket API. Without a JWT secret it stays off: it reaches nobody
+/// and its routes answer 503. Lifecycle calls and `deliver` run on the
 /// plugin's executor; `reaches` on any thread.
 class WebSocketChannel final : public sdk::Channel {
  public:
@@ -31,7 +33,7 @@ class WebSocketChannel final : public sdk::Channel {
   static void describe(sdk::ConfigSchema& schema);
 
   /// Validates the settings, loads TLS files and the ledger of desktop users,
-  /// and registers the token route.
+  /// and registers the token and dispatch routes.
   sdk::Status configure() noexcept override;
   /// Listens and starts accepting (nothing when the channel is off).
   sdk::Status start() noexcept override;
@@ -44,7 +46,9 @@ class WebSocketChannel final : public sdk::Channel {
   bool reaches(std::string_view user) const noexcept override;
   /// Queues the notification on every connection of its user: delivered when
   /// at least one connection took it; retried by the outbox when none is open,
-  /// so an app that reconnects (with or without `since`) still gets it.
+  /// so an app that reconnects (with or without `since`) still gets it: the
+  /// session reports its user reachable (`Host::recipient_reachable`) once it
+  /// authenticated.
   void deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) noexcept override;
   /// "off" without a JWT secret; else "ok" with the open connections, users
   /// with an authenticated one, and frames sent and dropped (their connection

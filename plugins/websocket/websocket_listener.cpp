@@ -6,6 +6,7 @@
 #include <boost/asio/ip/v6_only.hpp>
 
 #include "desktop_session.hpp"
+#include "peer_address.hpp"
 #include "server_state.hpp"
 
 namespace notifyd::websocket {
@@ -59,6 +60,9 @@ void WebSocketListener::stop() { accept_loop_->stop(); }
 void WebSocketListener::start_session(tcp::socket socket) {
   beast::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
+  const auto peer = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  std::string address = peer_address_key(peer.address());
   std::shared_ptr<DesktopConnection> connection;
   std::function<void()> run;
   if (state_->tls) {
@@ -70,7 +74,7 @@ void WebSocketListener::start_session(tcp::socket socket) {
     run = [session] { session->run(); };
     connection = std::move(session);
   }
-  if (!state_->registry.open(connection)) {
+  if (!state_->registry.open(connection, std::move(address))) {
     if (!refusing_) {
       state_->host.log().warn("connection limit of ", state_->settings.max_connections,
                               " reached: closing new desktop connections");

@@ -58,6 +58,9 @@ void describe_websocket_settings(sdk::ConfigSchema& schema) {
       .integer("max_missed_pongs", 3, "heartbeats a client may leave unanswered before it is dropped")
       .integer("max_connections_per_user", 5, "authenticated connections per user; more get \"Too many connections\"")
       .integer("max_connections", 20000, "connections open at once, authenticated or not; more are closed at once")
+      .integer("max_unauthenticated_per_address", 256,
+               "connections not yet authenticated per peer address (all of loopback is one, an IPv6 /64 is one); "
+               "beyond it the address's oldest is closed")
       .integer("send_queue_limit", 256, "frames queued per connection; a client that lets more pile up is disconnected")
       .integer("send_queue_bytes", 4 << 20, "bytes queued per connection; a client that lets more pile up is disconnected")
       .integer("max_frame", 64 * 1024, "largest message a client may send, in bytes")
@@ -106,6 +109,7 @@ sdk::Result<WebSocketSettings> read_websocket_settings(const sdk::PluginConfig& 
   for (const auto& [key, low, high] : {std::tuple{"max_missed_pongs", 1LL, 1000LL},
                                         std::tuple{"max_connections_per_user", 1LL, 100000LL},
                                         std::tuple{"max_connections", 1LL, 10000000LL},
+                                        std::tuple{"max_unauthenticated_per_address", 1LL, 10000000LL},
                                         std::tuple{"send_queue_limit", 1LL, 1000000LL},
                                         std::tuple{"send_queue_bytes", 1024LL, 1LL << 32},
                                         std::tuple{"max_frame", 256LL, static_cast<long long>(max_frame_limit)},
@@ -117,6 +121,8 @@ sdk::Result<WebSocketSettings> read_websocket_settings(const sdk::PluginConfig& 
   settings.max_missed_pongs = static_cast<std::uint32_t>(config.integer("max_missed_pongs"));
   settings.max_connections_per_user = static_cast<std::size_t>(config.integer("max_connections_per_user"));
   settings.max_connections = static_cast<std::size_t>(config.integer("max_connections"));
+  settings.max_unauthenticated_per_address =
+      static_cast<std::size_t>(config.integer("max_unauthenticated_per_address"));
   settings.send_queue_frames = static_cast<std::size_t>(config.integer("send_queue_limit"));
   settings.send_queue_bytes = static_cast<std::size_t>(config.integer("send_queue_bytes"));
   settings.max_frame = static_cast<std::size_t>(config.integer("max_frame"));

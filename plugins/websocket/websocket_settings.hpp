@@ -37,6 +37,7 @@ struct WebSocketSettings {
   std::uint32_t max_missed_pongs = 3;
   std::size_t max_connections_per_user = 5;
   std::size_t max_connections = 20'000;
+  std::size_t max_unauthenticated_per_address = 256;
   std::size_t send_queue_frames = 256;
   std::size_t send_queue_bytes = 4 << 20;
   std::size_t max_frame = 64 * 1024;

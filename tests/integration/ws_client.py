@@ -1,13 +1,19 @@
 """A small blocking WebSocket client (RFC 6455) in the standard library, for
 tests that need to misbehave on purpose: never read, never answer pings,
 send oversized frames. Text frames only; server frames are never fragmented
-by notifyd."""
+by notifyd.
+
+It decodes as strictly as the seed's desktop app: every JSON message must have
+exactly the types and formats the old gateway sent (`check_seed_message`),
+or the read fails."""
 
 import base64
+import datetime
 import hashlib
 import hmac
 import json
 import os
+import re
 import socket
 import ssl
 import struct
@@ -18,6 +24,46 @@ GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 class Closed(Exception):
     """The server closed the connection (close frame, EOF or reset)."""
+
+
+class ProtocolError(AssertionError):
+    """A message the seed's desktop app could not decode."""
+
+
+SEED_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+# Fields a message may have, with the types the seed's app decodes them as.
+SEED_FIELDS = {
+    "notification": {"type": str, "id": str, "title": str, "message": str, "script": str, "timestamp": str,
+                     "image_url": (str, type(None))},
+    "auth_ok": {"type": str, "username": str},
+    "auth_error": {"type": str, "message": str},
+    "ping": {"type": str},
+    "pong": {"type": str},
+}
+# What notifyd may add: the replay summary (only when the app sent `since`) and an error's reason.
+OPTIONAL_FIELDS = {"auth_ok": {"replayed": int, "replay_truncated": bool}, "auth_error": {"reason": str}}
+
+
+def check_seed_message(message):
+    """Raises ProtocolError unless `message` is a server message as the seed's gateway shaped it."""
+    if not isinstance(message, dict) or message.get("type") not in SEED_FIELDS:
+        raise ProtocolError(f"not a seed message: {message!r}")
+    kind = message["type"]
+    required, optional = SEED_FIELDS[kind], OPTIONAL_FIELDS.get(kind, {})
+    missing = set(required) - set(message)
+    unknown = set(message) - set(required) - set(optional)
+    if missing or unknown:
+        raise ProtocolError(f"{kind}: missing {sorted(missing)}, unknown {sorted(unknown)}: {message!r}")
+    for field, value in message.items():
+        expected = required.get(field) or optional[field]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ProtocolError(f"{kind}.{field} has type {type(value).__name__}: {message!r}")
+    if kind == "notification":
+        if not message["id"]:
+            raise ProtocolError(f"empty id: {message!r}")
+        if not SEED_TIMESTAMP.match(message["timestamp"]):
+            raise ProtocolError(f"timestamp is not %Y-%m-%dT%H:%M:%SZ: {message!r}")
+        datetime.datetime.strptime(message["timestamp"], "%Y-%m-%dT%H:%M:%SZ")
 
 
 def b64url(data):
@@ -102,6 +148,7 @@ class WsClient:
         self.send_frame(0x1, json.dumps(value).encode())
 
     def auth(self, token, since=None):
+        """The seed's auth message; `since` (notifyd's addition) as given, a number or the id string of a frame."""
         message = {"type": "auth", "token": token}
         if since is not None:
             message["since"] = since
@@ -165,6 +212,7 @@ class WsClient:
         while True:
             _, payload = self.recv_frame(max(deadline - time.time(), 0.001))
             message = json.loads(payload)
+            check_seed_message(message)
             if message.get("type") == "ping":
                 if answer_pings:
                     try:

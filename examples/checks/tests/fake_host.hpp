@@ -104,6 +104,7 @@ class FakeHost final : public sdk::Host {
   sdk::Metrics& metrics() noexcept override { return services_; }
   const sdk::DaemonInfo& daemon() const noexcept override { return info_; }
   bool is_admin(std::string_view) const noexcept override { return false; }
+  void recipient_reachable(std::string_view) noexcept override {}  // a check has no outbox
 
   RecordingLogger logger;
 

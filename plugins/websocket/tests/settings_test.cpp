@@ -17,6 +17,7 @@ TEST_CASE("the defaults are the seed's", "[settings]") {
   CHECK(settings->ping_interval == 30s);
   CHECK(settings->max_missed_pongs == 3);
   CHECK(settings->max_connections_per_user == 5);
+  CHECK(settings->max_unauthenticated_per_address == 256);
   CHECK(settings->max_frame == 64 * 1024);
   CHECK(settings->replay_limit == 500);
   CHECK(settings->image_max_bytes == 20u << 20);
@@ -45,6 +46,7 @@ TEST_CASE("settings are validated beyond the schema", "[settings]") {
   CHECK_FALSE(read_websocket_settings(make_config({{"max_missed_pongs", std::int64_t{0}}})));
   CHECK_FALSE(read_websocket_settings(make_config({{"max_frame", std::int64_t{1} << 30}})));
   CHECK_FALSE(read_websocket_settings(make_config({{"send_queue_limit", std::int64_t{-1}}})));
+  CHECK_FALSE(read_websocket_settings(make_config({{"max_unauthenticated_per_address", std::int64_t{0}}})));
   CHECK_FALSE(read_websocket_settings(make_config({{"public_url", std::string("http://x/")}})));
   CHECK(read_websocket_settings(make_config({{"replay_limit", std::int64_t{0}}})));
 }

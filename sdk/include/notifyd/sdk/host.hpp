@@ -57,6 +57,13 @@ class Host {
   virtual const DaemonInfo& daemon() const noexcept = 0;
   /// True when `user` is root or a member of the configured admin group.
   virtual bool is_admin(std::string_view user) const noexcept = 0;
+  /// Called by a channel when `user` has just become reachable through it
+  /// (their app connected): this channel's outbox sends that user's pending
+  /// deliveries at once, oldest first, instead of at their next retry. Call it
+  /// after `deliver` can reach the user, from the plugin's executor, so every
+  /// attempt that failed before has been reported. No effect for plugins that
+  /// are not channels. Safe from any thread; never blocks.
+  virtual void recipient_reachable(std::string_view user) noexcept = 0;
 };
 
 }  // namespace notifyd::sdk

@@ -21,3 +21,4 @@
 #include "notifyd/sdk/plugin_descriptor.hpp"
 #include "notifyd/sdk/status.hpp"
 #include "notifyd/sdk/thread_name.hpp"
+#include "notifyd/sdk/utc_time.hpp"

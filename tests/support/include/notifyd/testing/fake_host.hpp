@@ -1,9 +1,11 @@
 #pragma once
 
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
@@ -48,6 +50,16 @@ class FakeHost : public sdk::Host {
   sdk::Metrics& metrics() noexcept override { return metric_registry; }
   const sdk::DaemonInfo& daemon() const noexcept override { return info; }
   bool is_admin(std::string_view user) const noexcept override { return admins.count(std::string(user)) > 0; }
+  void recipient_reachable(std::string_view user) noexcept override {
+    std::lock_guard lock(reachable_mutex_);
+    reachable_users_.emplace_back(user);
+  }
+
+  /// The users the plugin reported reachable (`recipient_reachable`), in call order.
+  std::vector<std::string> reachable_users() const {
+    std::lock_guard lock(reachable_mutex_);
+    return reachable_users_;
+  }
 
   FakeLogger logger;
   Notifications history;
@@ -64,6 +76,8 @@ class FakeHost : public sdk::Host {
   sdk::PluginConfig config_;
   sdk::Kind kind_;
   std::string name_;
+  mutable std::mutex reachable_mutex_;
+  std::vector<std::string> reachable_users_;
 };
 
 }  // namespace notifyd::testing

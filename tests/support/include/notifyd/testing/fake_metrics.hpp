@@ -51,6 +51,16 @@ class FakeMetrics : public sdk::Metrics {
     return gauge(name, "", std::move(labels)).value();
   }
 
+  /// Every series made so far, as `name,label=value,...`.
+  std::vector<std::string> series() {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [k, v] : counters_) out.push_back(k);
+    for (const auto& [k, v] : gauges_) out.push_back(k);
+    for (const auto& [k, v] : histograms_) out.push_back(k);
+    return out;
+  }
+
   std::string instance;  ///< the instance label count() and level() add
 
  private:
