@@ -46,7 +46,7 @@ Daemon::Daemon(PreparedConfig config, LogSink& log_sink)
       log_(log_sink, "notifyd"),
       loop_(std::make_unique<EventLoop>(config_.file.daemon.threads)),
       users_(config_.file.daemon.admin_group),
-      documents_(config_.file.daemon.data_dir),
+      documents_(config_.file.daemon.data_dir, config_.file.daemon.files),
       store_log_(log_sink, "core:store"),
       pipeline_log_(log_sink, "core:pipeline"),
       checks_log_(log_sink, "core:checks") {}
@@ -88,7 +88,7 @@ bool Daemon::assemble() {
     log_.error("cannot create data directory ", daemon.data_dir.string(), ": ", ec.message());
     return false;
   }
-  store_ = std::make_unique<NotificationStore>(daemon.data_dir, store_log_);
+  store_ = std::make_unique<NotificationStore>(daemon.data_dir, store_log_, daemon.files);
   if (auto status = store_->open(); !status) {
     log_.error("cannot open the notification store: ", status.message);
     return false;

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "file_permissions.hpp"
 #include "notifyd/sdk/check_service.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/notification.hpp"
@@ -46,7 +47,8 @@ class NotificationStore {
   using InsertDone = std::function<void(sdk::Status, std::shared_ptr<const sdk::Notification>)>;
   using InsertCommitted = std::function<void(std::shared_ptr<const sdk::Notification>)>;
 
-  NotificationStore(std::filesystem::path data_dir, sdk::Logger& log);
+  /// `files`: the mode and group of the database, its -wal/-shm files and the images.
+  NotificationStore(std::filesystem::path data_dir, sdk::Logger& log, FilePermissions files = {});
   ~NotificationStore();
   NotificationStore(const NotificationStore&) = delete;
   NotificationStore& operator=(const NotificationStore&) = delete;
@@ -113,6 +115,7 @@ class NotificationStore {
 
   std::filesystem::path data_dir_;
   std::filesystem::path image_dir_;
+  FilePermissions files_;
   sdk::Logger& log_;
 
   std::string path_;
