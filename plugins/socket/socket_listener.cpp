@@ -57,31 +57,42 @@ void SocketListener::start_session(net::local::stream_protocol::socket socket) {
     state_->host.log().warn("closing a connection whose peer credentials are unknown");
     return;
   }
-  if (state_->sessions.size() >= state_->settings.max_connections) return refuse(socket);
+  PeerIdentity peer;
+  peer.credentials = *credentials;
+  peer.caller.user = user_name_for_uid(credentials->uid);
+  peer.caller.admin = credentials->uid == 0 || state_->host.is_admin(peer.caller.user);
+  const auto& settings = state_->settings;
+  const ConnectionLimits limits{settings.max_connections, settings.max_connections_per_user,
+                                settings.reserved_connections};
+  if (const auto refusal = state_->sessions.admit(credentials->uid, peer.caller.admin, limits); refusal != Refusal::none) {
+    return refuse(socket, refusal, peer.caller.user);
+  }
   if (refusing_) {
     state_->host.log().info("accepting connections again after refusing ", refused_);
     refusing_ = false;
     refused_ = 0;
   }
-
-  PeerIdentity peer;
-  peer.credentials = *credentials;
-  peer.caller.user = user_name_for_uid(credentials->uid);
-  peer.caller.admin = credentials->uid == 0 || state_->host.is_admin(peer.caller.user);
   auto& log = state_->host.log();
   if (log.enabled(sdk::LogLevel::debug)) {
     log.debug("connection from ", peer.caller.user, " (uid ", credentials->uid, ", pid ", credentials->pid,
               peer.caller.admin ? ", admin)" : ")");
   }
 
+  const uid_t uid = credentials->uid;
   auto session = std::make_shared<SocketSession>(std::move(socket), std::move(peer), state_);
-  if (state_->sessions.add(session)) session->run();
+  if (state_->sessions.add(session, uid)) session->run();
 }
 
-void SocketListener::refuse(net::local::stream_protocol::socket& socket) {
+void SocketListener::refuse(net::local::stream_protocol::socket& socket, Refusal why, const std::string& user) {
   if (!refusing_) {
-    state_->host.log().warn("connection limit of ", state_->settings.max_connections,
-                            " reached: answering 503 to new connections");
+    if (why == Refusal::user_full) {
+      state_->host.log().warn(user, " holds ", state_->settings.max_connections_per_user,
+                              " connections (max_connections_per_user): answering 503 to its new ones");
+    } else {
+      state_->host.log().warn("connection limit of ", state_->settings.max_connections, " reached (",
+                              state_->settings.reserved_connections,
+                              " kept for root and admins): answering 503 to new connections");
+    }
     refusing_ = true;
   }
   ++refused_;

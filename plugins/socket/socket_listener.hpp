@@ -9,6 +9,7 @@
 
 #include "notifyd/sdk/accept_loop.hpp"
 #include "notifyd/sdk/status.hpp"
+#include "session_registry.hpp"
 
 namespace notifyd::socket_api {
 
@@ -16,7 +17,8 @@ struct ServerState;
 
 /// Accepts connections on the listening socket, learns each peer's identity
 /// (SO_PEERCRED), and starts a session for it on a strand of its own, or
-/// answers 503 and closes when `max_connections` sessions are open. Runs on
+/// answers 503 and closes when the caller is over its share (see
+/// `SessionRegistry::admit`). Runs on
 /// the plugin's executor; `run` and `stop` are called there too.
 class SocketListener : public std::enable_shared_from_this<SocketListener> {
  public:
@@ -31,7 +33,7 @@ class SocketListener : public std::enable_shared_from_this<SocketListener> {
 
  private:
   void start_session(boost::asio::local::stream_protocol::socket socket);
-  void refuse(boost::asio::local::stream_protocol::socket& socket);
+  void refuse(boost::asio::local::stream_protocol::socket& socket, Refusal why, const std::string& user);
 
   std::shared_ptr<sdk::AcceptLoop<boost::asio::local::stream_protocol>> accept_loop_;
   std::shared_ptr<ServerState> state_;
