@@ -119,7 +119,9 @@ sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runne
         return respond(sdk::HttpResponse::error(400, "before must be a run id"));
       }
     }
-    auto runs = runner.runs(*user, request.path_params[0], max_runs_listed);
+    // From the newest: one run more than the page shows tells whether there is a next page.
+    const std::uint32_t wanted = before == 0 ? std::min(limit + 1, max_runs_listed) : max_runs_listed;
+    auto runs = runner.runs(*user, request.path_params[0], wanted);
     if (!runs) return respond(sdk::HttpResponse::error(500, runs.error()));
     // Newest first; a page ends at `limit` runs or before the answer would pass max_runs_answer_bytes.
     std::string body = "{\"runs\":[";

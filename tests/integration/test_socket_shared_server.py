@@ -260,5 +260,30 @@ class SharedServerTest(DaemonTestCase):
         self.assertEqual(daemon.stop(), 0)
 
 
+class PagedListsTest(DaemonTestCase):
+    def test_check_runs_page_with_next_before(self):
+        daemon = self.fixture_daemon('[[plugin]]\nuse = "test_channel"\nname = "bot"\n\n'
+                                     '[[check]]\nname = "probe"\nuse = "native_probe"\nnotify = ["alice"]\nmode = "fail"\n'
+                                     ).start()
+        for _ in range(5):
+            status, body = daemon.request("POST", "/v1/checks/probe/run?user=alice", "")
+            self.assertEqual(status, 200, body)
+        seen, before = [], None
+        while True:
+            status, page = daemon.request("GET", "/v1/checks/probe/runs?user=alice&limit=2" +
+                                          (f"&before={before}" if before else ""))
+            self.assertEqual(status, 200, page)
+            self.assertLessEqual(len(page["runs"]), 2)
+            seen += [run["id"] for run in page["runs"]]
+            before = page["next_before"]
+            if before is None:
+                break
+            self.assertEqual(before, seen[-1])
+        self.assertEqual(len(seen), 5)
+        self.assertEqual(seen, sorted(set(seen), reverse=True))
+        self.assertEqual(daemon.request("GET", "/v1/checks/probe/runs?user=alice&before=x")[0], 400)
+        self.assertEqual(daemon.stop(), 0)
+
+
 if __name__ == "__main__":
     unittest.main()
