@@ -147,17 +147,22 @@ class SharedLinkFilesTest(TelegramTestCase):
     def test_two_processes_writing_the_link_files_at_once_lose_nothing(self):
         daemon = self.telegram_daemon().start()
         self.wait_polling()
-        # The dashboard, in a process of its own, links 150 users and creates 150 codes while
+        # The dashboard, in a process of its own, links users and creates codes for as long as
         # notifyd issues codes and links 8 users through its own flow.
+        stop = pathlib.Path(self.tmp) / "stop-dashboard"
         writer = subprocess.Popen([sys.executable, "-c", f"""
-import sys, time
+import pathlib, sys
 sys.path.insert(0, {str(pathlib.Path(__file__).parent)!r})
 from test_shared_files import OldDashboard
 dashboard = OldDashboard({str(daemon.data_dir)!r}, locked=True)
-for i in range(150):
+stop = pathlib.Path({str(stop)!r})
+i = 0
+while i < 20 or not stop.exists():
     dashboard.link(f"dash{{i}}", 9000 + i)
     dashboard.create_code(f"{{900000 + i}}", 9000 + i)
-"""])
+    i += 1
+print(i)
+"""], stdout=subprocess.PIPE, text=True)
         chats = list(range(500, 508))
         for chat in chats:
             self.api.push_message(chat, "/start")
@@ -168,15 +173,18 @@ for i in range(150):
         for chat, code in codes.items():
             status, body = daemon.request("POST", "/api/telegram/verify", {"code": code, "user": f"nd{chat}"})
             self.assertEqual(status, 200, body)
-        self.assertEqual(writer.wait(60), 0)
+        stop.touch()
+        written, _ = writer.communicate(timeout=60)
+        self.assertEqual(writer.returncode, 0)
+        count = int(written)
 
         users = json.loads((daemon.data_dir / "telegram_users.json").read_text())
-        self.assertEqual({u for u in users if u.startswith("dash")}, {f"dash{i}" for i in range(150)})
+        self.assertEqual({u for u in users if u.startswith("dash")}, {f"dash{i}" for i in range(count)})
         self.assertEqual({u: users[u]["chat_id"] for u in users if u.startswith("nd")}, {f"nd{c}": c for c in chats})
         pending = json.loads((daemon.data_dir / "pending_codes.json").read_text())
-        self.assertEqual({c for c, entry in pending.items() if entry["chat_id"] >= 9000}, {f"{900000 + i}" for i in range(150)})
+        self.assertEqual({c for c, entry in pending.items() if entry["chat_id"] >= 9000}, {f"{900000 + i}" for i in range(count)})
         self.assertFalse(set(codes.values()) & set(pending))
-        self.assertEqual(daemon.request("POST", "/send", {"user": "dash149", "text": "hi"})[0], 200)
+        self.assertEqual(daemon.request("POST", "/send", {"user": f"dash{count - 1}", "text": "hi"})[0], 200)
         self.assertEqual(daemon.stop(), 0)
 
     def test_files_get_the_configured_mode_and_group_whatever_the_umask(self):
