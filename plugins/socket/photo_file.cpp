@@ -1,15 +1,12 @@
 #include "photo_file.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <cstdlib>
-#include <cstring>
-#include <algorithm>
-#include <memory>
+#include <optional>
 #include <utility>
 
 #include "caller_file.hpp"
