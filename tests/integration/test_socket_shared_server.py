@@ -16,7 +16,7 @@ import subprocess
 import time
 import unittest
 
-from harness import DaemonTestCase, as_user, request
+from harness import DaemonTestCase, UnixUsers, as_user, request
 
 HAVE_ROOT = os.geteuid() == 0 and shutil.which("useradd") and shutil.which("groupadd")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -35,28 +35,15 @@ class SharedServerTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
         suffix = secrets.token_hex(3)
-        cls.admins = f"nd_admins_{suffix}"
-        cls.alice = f"nd_alice_{suffix}"
-        cls.bob = f"nd_bob_{suffix}"
-        cls.carol = f"nd_carol_{suffix}"
-        cls.created_users = []
-        cls.created_group = False
-        try:
-            subprocess.run(["groupadd", cls.admins], check=True, capture_output=True)
-            cls.created_group = True
-            for user, extra in ((cls.alice, []), (cls.bob, []), (cls.carol, ["-G", cls.admins])):
-                subprocess.run(["useradd", "-m", "-s", "/bin/sh", *extra, user], check=True, capture_output=True)
-                cls.created_users.append(user)
-        except subprocess.CalledProcessError as error:
-            cls.tearDownClass()
-            raise unittest.SkipTest(f"cannot create test users: {error.stderr.decode(errors='replace').strip()}")
+        cls.accounts = UnixUsers()
+        cls.admins = cls.accounts.add_group(f"nd_admins_{suffix}")
+        cls.alice = cls.accounts.add_user(f"nd_alice_{suffix}")
+        cls.bob = cls.accounts.add_user(f"nd_bob_{suffix}")
+        cls.carol = cls.accounts.add_user(f"nd_carol_{suffix}", groups=[cls.admins])
 
     @classmethod
     def tearDownClass(cls):
-        for user in cls.created_users:
-            subprocess.run(["userdel", "-r", "-f", user], capture_output=True)
-        if cls.created_group:
-            subprocess.run(["groupdel", cls.admins], capture_output=True)
+        cls.accounts.remove()
 
     def start_daemon(self, socket_extra="", env=None):
         users = json.dumps([self.alice, self.bob, self.carol, "root"])
