@@ -6,6 +6,10 @@
 namespace notifyd::core {
 namespace {
 
+// Runs one `/v1/checks/<name>/runs` answer may list, and its size in bytes (one run always fits).
+constexpr std::uint32_t max_runs_listed = 500;
+constexpr std::size_t max_runs_answer_bytes = 1 << 20;
+
 std::string iso_time(std::int64_t ms) {
   if (ms <= 0) return "null";
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
@@ -107,11 +111,36 @@ sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runne
         return respond(sdk::HttpResponse::error(400, "limit must be a positive number"));
       }
     }
-    auto runs = runner.runs(*user, request.path_params[0], std::min<std::uint32_t>(limit, 500));
+    limit = std::min<std::uint32_t>(limit, max_runs_listed);
+    std::uint64_t before = 0;
+    if (auto text = request.param("before")) {
+      auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), before);
+      if (ec != std::errc{} || end != text->data() + text->size()) {
+        return respond(sdk::HttpResponse::error(400, "before must be a run id"));
+      }
+    }
+    // From the newest: one run more than the page shows tells whether there is a next page.
+    const std::uint32_t wanted = before == 0 ? std::min(limit + 1, max_runs_listed) : max_runs_listed;
+    auto runs = runner.runs(*user, request.path_params[0], wanted);
     if (!runs) return respond(sdk::HttpResponse::error(500, runs.error()));
+    // Newest first; a page ends at `limit` runs or before the answer would pass max_runs_answer_bytes.
     std::string body = "{\"runs\":[";
-    for (std::size_t i = 0; i < runs.value().size(); ++i) body += (i ? "," : "") + run_json(runs.value()[i]);
-    respond(sdk::HttpResponse::json(200, body + "]}"));
+    std::uint32_t shown = 0;
+    std::uint64_t oldest = 0;
+    bool more = false;
+    for (const auto& record : runs.value()) {
+      if (before != 0 && record.id >= before) continue;
+      std::string json = run_json(record);
+      if (shown == limit || (shown > 0 && body.size() + json.size() + 32 > max_runs_answer_bytes)) {
+        more = true;
+        break;
+      }
+      body += (shown ? "," : "") + json;
+      oldest = record.id;
+      ++shown;
+    }
+    body += "],\"next_before\":" + (more ? std::to_string(oldest) : std::string("null")) + "}";
+    respond(sdk::HttpResponse::json(200, std::move(body)));
   }};
 
   for (auto* route : {&list, &run, &history}) {

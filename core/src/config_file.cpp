@@ -124,7 +124,11 @@ sdk::ConfigSchema daemon_schema() {
       .string("log_level", "info", "debug, info, warn or error")
       .path("log_file", "", "Write the log here instead of stderr; reopened on SIGHUP (logrotate)")
       .integer("threads", 2, "Threads running the event loop")
-      .duration("shutdown_timeout", 10s, "How long in-flight work may drain on SIGTERM");
+      .duration("shutdown_timeout", 10s, "How long in-flight work may drain on SIGTERM")
+      .string("file_mode", "0640",
+              "Mode (octal) of every file written in data_dir (link files, store, images), whatever the umask")
+      .string("file_group", "",
+              "Group given to every file written in data_dir (e.g. the old dashboard's data-ops); empty = unchanged");
   return schema;
 }
 
@@ -203,6 +207,23 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
     }
     d.threads = static_cast<unsigned>(std::clamp<std::int64_t>(view.integer("threads"), 1, 64));
     d.shutdown_timeout = view.duration("shutdown_timeout");
+    const auto key_source = [&](const char* key) {
+      const auto* node = table_or_empty("daemon").get(key);
+      return node ? node->source() : toml::source_region{};
+    };
+    if (const auto mode = parse_file_mode(view.string("file_mode"))) {
+      d.files.mode = *mode;
+    } else {
+      error_at(errors, file, key_source("file_mode"), "[daemon]: `file_mode` must be an octal mode such as \"0660\" (at most 0777)");
+    }
+    if (const auto group = view.string("file_group"); !group.empty()) {
+      if (auto gid = find_group(group)) {
+        d.files.group = gid.value();
+        d.files.group_name = group;
+      } else {
+        error_at(errors, file, key_source("file_group"), "[daemon]: `file_group`: " + gid.error());
+      }
+    }
   }
   {
     ConfigTableValidator validator(file, config.base_dir, "[pipeline]");

@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include "config_error.hpp"
+#include "file_permissions.hpp"
 #include "notifyd/sdk/config.hpp"
 #include "notifyd/sdk/logger.hpp"
 
@@ -25,6 +26,7 @@ struct DaemonSettings {
   std::string log_file;  ///< empty = stderr (journald)
   unsigned threads = 2;
   std::chrono::milliseconds shutdown_timeout{10000};
+  FilePermissions files;  ///< `file_mode` and `file_group` of the files written in data_dir
   bool operator==(const DaemonSettings&) const = default;
 };
 

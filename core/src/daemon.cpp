@@ -47,7 +47,7 @@ Daemon::Daemon(PreparedConfig config, LogSink& log_sink, MetricsRegistry& metric
       loop_(static_cast<int>(config_.file.daemon.threads)),
       control_(loop_),
       users_(config_.file.daemon.admin_group),
-      documents_(config_.file.daemon.data_dir),
+      documents_(config_.file.daemon.data_dir, config_.file.daemon.files),
       metrics_(metrics),
       store_log_(log_sink, "core:store"),
       pipeline_log_(log_sink, "core:pipeline"),
@@ -71,7 +71,7 @@ bool Daemon::assemble() {
     log_.error("cannot create data directory ", daemon.data_dir.string(), ": ", ec.message());
     return false;
   }
-  store_ = std::make_unique<NotificationStore>(daemon.data_dir, store_log_);
+  store_ = std::make_unique<NotificationStore>(daemon.data_dir, store_log_, daemon.files);
   if (auto status = store_->open(); !status) {
     log_.error("cannot open the notification store: ", status.message);
     return false;

@@ -1,10 +1,80 @@
 #include "file_document_store.hpp"
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
 
 #include "atomic_file.hpp"
 
 namespace notifyd::core {
+namespace {
+
+using Snapshot = sdk::Result<sdk::DocumentSnapshot>;
+
+// Closes a file descriptor when it goes out of scope.
+struct OwnedFd {
+  int fd = -1;
+  ~OwnedFd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::string errno_text() { return std::strerror(errno); }
+
+// The content of `path` and the stamp of the file it was read from.
+Snapshot read_file(const std::filesystem::path& path, std::size_t limit) {
+  OwnedFd file{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
+  if (file.fd < 0) {
+    if (errno == ENOENT) return sdk::DocumentSnapshot{};
+    return Snapshot::failure("cannot read " + path.string() + ": " + errno_text());
+  }
+  const auto stamp = stamp_of(file.fd);
+  if (!stamp.exists) return Snapshot::failure("cannot read " + path.string() + ": " + errno_text());
+  if (stamp.size > limit) return Snapshot::failure(path.string() + " is larger than 16 MiB");
+  std::string content(static_cast<std::size_t>(stamp.size), '\0');
+  std::size_t used = 0;
+  while (used < content.size()) {
+    const ssize_t n = ::read(file.fd, content.data() + used, content.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Snapshot::failure("cannot read " + path.string() + ": " + errno_text());
+    if (n == 0) break;  // truncated while being read: the stamp no longer matches, so the next look reads again
+    used += static_cast<std::size_t>(n);
+  }
+  content.resize(used);
+  return sdk::DocumentSnapshot{std::move(content), stamp};
+}
+
+// Holds flock(LOCK_EX) on `path` (created with `permissions`) until destroyed.
+class FileLock {
+ public:
+  sdk::Status acquire(const std::filesystem::path& path, const FilePermissions& permissions,
+                      std::chrono::milliseconds wait) {
+    file_.fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (file_.fd < 0) return sdk::Status::failure("cannot open the lock file " + path.string() + ": " + errno_text());
+    if (auto status = apply_permissions(file_.fd, permissions, path); !status) return status;
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+      if (::flock(file_.fd, LOCK_EX | LOCK_NB) == 0) return sdk::Status::success();
+      if (errno == EINTR) continue;
+      if (errno != EWOULDBLOCK) return sdk::Status::failure("cannot lock " + path.string() + ": " + errno_text());
+      if (std::chrono::steady_clock::now() >= deadline) {
+        return sdk::Status::failure(path.string() + " is still locked by another program after " +
+                                    std::to_string(wait.count()) + " ms");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+
+ private:
+  OwnedFd file_;  // closing it releases the lock
+};
+
+}  // namespace
 
 sdk::Result<std::filesystem::path> FileDocumentStore::resolve(std::string_view name) const {
   const std::filesystem::path relative{std::string(name)};
@@ -22,20 +92,32 @@ sdk::Result<std::filesystem::path> FileDocumentStore::resolve(std::string_view n
 
 sdk::Result<std::optional<std::string>> FileDocumentStore::read(std::string_view name) const noexcept {
   using R = sdk::Result<std::optional<std::string>>;
+  auto current = snapshot(name);
+  if (!current) return R::failure(current.error());
+  return std::move(current.value().content);
+}
+
+sdk::Result<sdk::DocumentSnapshot> FileDocumentStore::snapshot(std::string_view name) const noexcept {
+  try {
+    auto path = resolve(name);
+    if (!path) return Snapshot::failure(path.error());
+    return read_file(path.value(), max_document_bytes);
+  } catch (const std::exception& e) {
+    return Snapshot::failure(e.what());
+  }
+}
+
+sdk::Result<sdk::DocumentStamp> FileDocumentStore::stamp(std::string_view name) const noexcept {
+  using R = sdk::Result<sdk::DocumentStamp>;
   try {
     auto path = resolve(name);
     if (!path) return R::failure(path.error());
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path.value(), ec);
-    if (ec == std::errc::no_such_file_or_directory) return std::optional<std::string>{};
-    if (ec) return R::failure("cannot read " + path.value().string() + ": " + ec.message());
-    if (size > max_document_bytes) return R::failure(path.value().string() + " is larger than 16 MiB");
-    std::ifstream in(path.value(), std::ios::binary);
-    if (!in) return R::failure("cannot open " + path.value().string());
-    std::string content(size, '\0');
-    in.read(content.data(), static_cast<std::streamsize>(size));
-    content.resize(static_cast<std::size_t>(in.gcount()));
-    return std::optional<std::string>{std::move(content)};
+    struct stat info {};
+    if (::stat(path.value().c_str(), &info) != 0) {
+      if (errno == ENOENT) return sdk::DocumentStamp{};
+      return R::failure("cannot stat " + path.value().string() + ": " + errno_text());
+    }
+    return stamp_of(info);
   } catch (const std::exception& e) {
     return R::failure(e.what());
   }
@@ -46,9 +128,40 @@ sdk::Status FileDocumentStore::write(std::string_view name, std::string_view con
     auto path = resolve(name);
     if (!path) return sdk::Status::failure(path.error());
     std::lock_guard lock(write_mutex_);
-    return write_file_atomically(path.value(), content);
+    return write_file_atomically(path.value(), content, permissions_);
   } catch (const std::exception& e) {
     return sdk::Status::failure(e.what());
+  }
+}
+
+sdk::Result<sdk::DocumentSnapshot> FileDocumentStore::update(std::string_view name,
+                                                             const sdk::DocumentChange& change) noexcept {
+  try {
+    auto path = resolve(name);
+    if (!path) return Snapshot::failure(path.error());
+    std::error_code ec;
+    std::filesystem::create_directories(path.value().parent_path(), ec);
+    if (ec) return Snapshot::failure("cannot create " + path.value().parent_path().string() + ": " + ec.message());
+
+    std::lock_guard lock(write_mutex_);
+    FileLock file_lock;
+    auto lock_path = path.value();
+    lock_path += ".lock";
+    if (auto status = file_lock.acquire(lock_path, permissions_, lock_wait); !status) {
+      return Snapshot::failure(status.message);
+    }
+    auto current = read_file(path.value(), max_document_bytes);
+    if (!current) return current;
+    auto next = change(current.value().content);
+    if (!next) return Snapshot::failure(next.error());
+    if (!next.value()) return current;
+    sdk::DocumentSnapshot written{std::move(next).value(), {}};
+    if (auto status = write_file_atomically(path.value(), *written.content, permissions_, &written.stamp); !status) {
+      return Snapshot::failure(status.message);
+    }
+    return written;
+  } catch (const std::exception& e) {
+    return Snapshot::failure(e.what());
   }
 }
 

@@ -135,8 +135,9 @@ struct NotificationStore::Statements {
   SqliteStatement insert_run, delete_old_runs, delete_surplus_runs, max_run_id;
 };
 
-NotificationStore::NotificationStore(std::filesystem::path data_dir, sdk::Logger& log)
-    : data_dir_(std::move(data_dir)), image_dir_(data_dir_ / "images"), log_(log), checkpointer_(log) {}
+NotificationStore::NotificationStore(std::filesystem::path data_dir, sdk::Logger& log, FilePermissions files)
+    : data_dir_(std::move(data_dir)), image_dir_(data_dir_ / "images"), files_(std::move(files)), log_(log),
+      checkpointer_(log) {}
 
 NotificationStore::~NotificationStore() {
   close();
@@ -150,10 +151,15 @@ sdk::Status NotificationStore::open() {
     if (ec) return sdk::Status::failure("cannot create " + image_dir_.string() + ": " + ec.message());
     const std::string path = (data_dir_ / "notifyd.db").string();
     path_ = path;
+    // Created here, not by SQLite, so its mode never comes from the umask; SQLite gives -wal and -shm the same mode.
+    if (auto status = prepare_file(path, files_); !status) return status;
     if (auto status = writer_db_.open(path, false); !status) return status;
     // NORMAL: commits are not synced by SQLite; commit_batch syncs the log itself.
     for (auto pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"}) {
       if (auto status = writer_db_.exec(pragma); !status) return sdk::Status::failure(path + ": " + status.message);
+    }
+    for (const char* suffix : {"-wal", "-shm"}) {
+      if (auto status = apply_permissions(path + suffix, files_); !status) return status;
     }
     if (auto status = writer_db_.exec(schema_sql); !status) {
       return sdk::Status::failure(path + ": cannot create schema: " + status.message);
@@ -233,7 +239,7 @@ void NotificationStore::insert(sdk::Notification notification, std::optional<sdk
   op.executor = std::move(executor);
   op.apply = [this, stored, image_bytes, channels = std::move(channels)](std::string& error) {
     if (image_bytes) {
-      if (auto status = write_file_atomically(stored->image_path, *image_bytes); !status) {
+      if (auto status = write_file_atomically(stored->image_path, *image_bytes, files_); !status) {
         error = status.message;
         return false;
       }

@@ -14,6 +14,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "file_permissions.hpp"
 #include "notifyd/sdk/check_service.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/notification.hpp"
@@ -54,7 +55,8 @@ class NotificationStore {
   using InsertDone = std::function<void(sdk::Status, std::shared_ptr<const sdk::Notification>)>;
   using InsertCommitted = std::function<void(std::shared_ptr<const sdk::Notification>)>;
 
-  NotificationStore(std::filesystem::path data_dir, sdk::Logger& log);
+  /// `files`: the mode and group of the database, its -wal/-shm files and the images.
+  NotificationStore(std::filesystem::path data_dir, sdk::Logger& log, FilePermissions files = {});
   /// Closes the store (see `close`).
   ~NotificationStore();
   NotificationStore(const NotificationStore&) = delete;
@@ -130,6 +132,7 @@ class NotificationStore {
 
   std::filesystem::path data_dir_;
   std::filesystem::path image_dir_;
+  FilePermissions files_;
   sdk::Logger& log_;
 
   std::string path_;

@@ -8,8 +8,9 @@
 
 namespace notifyd::socket_api {
 
-BuiltinRoutes::BuiltinRoutes(sdk::NotificationService& notifications, PhotoPolicy photos)
-    : notifications_(notifications), photos_(std::move(photos)) {}
+BuiltinRoutes::BuiltinRoutes(sdk::NotificationService& notifications, PhotoPolicy photos,
+                             std::size_t history_page_bytes)
+    : notifications_(notifications), photos_(std::move(photos)), history_page_bytes_(history_page_bytes) {}
 
 const BuiltinRoutes::Entry* BuiltinRoutes::table(std::size_t& size) noexcept {
   static const Entry entries[] = {
@@ -40,15 +41,16 @@ BuiltinRoutes::Match BuiltinRoutes::find(std::string_view method, std::string_vi
   return match;
 }
 
-void BuiltinRoutes::serve(const Match& match, sdk::HttpRequest request, uid_t caller_uid, sdk::Responder respond) const {
-  (this->*match.handler)(request, caller_uid, respond);
+void BuiltinRoutes::serve(const Match& match, sdk::HttpRequest request, const PeerCredentials& peer,
+                          sdk::Responder respond) const {
+  (this->*match.handler)(request, peer, respond);
 }
 
-void BuiltinRoutes::health(sdk::HttpRequest&, uid_t, sdk::Responder& respond) const {
+void BuiltinRoutes::health(sdk::HttpRequest&, const PeerCredentials&, sdk::Responder& respond) const {
   respond(sdk::HttpResponse::json(200, R"({"status":"ok"})"));
 }
 
-void BuiltinRoutes::send(sdk::HttpRequest& request, uid_t, sdk::Responder& respond) const {
+void BuiltinRoutes::send(sdk::HttpRequest& request, const PeerCredentials&, sdk::Responder& respond) const {
   auto parsed = parse_send_body(request.body);
   if (!parsed) return respond(std::move(parsed).error());
   if (auto refusal = refuse_unless_may_act_for(request.caller, parsed.value().notification.user)) {
@@ -57,14 +59,13 @@ void BuiltinRoutes::send(sdk::HttpRequest& request, uid_t, sdk::Responder& respo
   publish(std::move(parsed).value(), respond);
 }
 
-void BuiltinRoutes::send_photo(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const {
+void BuiltinRoutes::send_photo(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const {
   auto parsed = parse_send_photo_body(request.body);
   if (!parsed) return respond(std::move(parsed).error());
   PhotoSend& send = parsed.value();
   if (auto refusal = refuse_unless_may_act_for(request.caller, send.user)) return respond(std::move(*refusal));
 
-  const std::optional<uid_t> owner = request.caller.admin ? std::nullopt : std::optional<uid_t>(caller_uid);
-  auto photo = load_photo(send.photo_path, photos_, owner);
+  auto photo = load_photo(send.photo_path, photos_, peer);
   if (!photo) return respond(std::move(photo).error());
 
   sdk::PublishRequest publish_request;
@@ -78,7 +79,7 @@ void BuiltinRoutes::send_photo(sdk::HttpRequest& request, uid_t caller_uid, sdk:
   publish(std::move(publish_request), respond);
 }
 
-void BuiltinRoutes::notify(sdk::HttpRequest& request, uid_t, sdk::Responder& respond) const {
+void BuiltinRoutes::notify(sdk::HttpRequest& request, const PeerCredentials&, sdk::Responder& respond) const {
   auto parsed = parse_notify_body(request.body, photos_.max_bytes);
   if (!parsed) return respond(std::move(parsed).error());
   if (auto refusal = refuse_unless_may_act_for(request.caller, parsed.value().notification.user)) {
@@ -87,17 +88,16 @@ void BuiltinRoutes::notify(sdk::HttpRequest& request, uid_t, sdk::Responder& res
   publish(std::move(parsed).value(), respond);
 }
 
-void BuiltinRoutes::history(sdk::HttpRequest& request, uid_t, sdk::Responder& respond) const {
+void BuiltinRoutes::history(sdk::HttpRequest& request, const PeerCredentials&, sdk::Responder& respond) const {
   auto query = parse_history_query(request);
   if (!query) return respond(std::move(query).error());
-  auto entries = notifications_.history(query.value());
-  if (!entries) {
-    return respond(sdk::HttpResponse::error(503, entries.error().empty() ? "history unavailable" : entries.error()));
-  }
-  respond(sdk::HttpResponse::json(200, render_history(entries.value(), query.value().limit)));
+  auto page = render_history_page(query.value(), history_page_bytes_,
+                                  [this](const sdk::HistoryQuery& batch) { return notifications_.history(batch); });
+  if (!page) return respond(sdk::HttpResponse::error(503, page.error().empty() ? "history unavailable" : page.error()));
+  respond(sdk::HttpResponse::json(200, std::move(page).value()));
 }
 
-void BuiltinRoutes::channel_health(sdk::HttpRequest&, uid_t, sdk::Responder& respond) const {
+void BuiltinRoutes::channel_health(sdk::HttpRequest&, const PeerCredentials&, sdk::Responder& respond) const {
   respond(sdk::HttpResponse::json(200, render_health(notifications_.health())));
 }
 

@@ -9,6 +9,7 @@
 
 #include "notifyd/sdk/http.hpp"
 #include "notifyd/sdk/notification_service.hpp"
+#include "peer_identity.hpp"
 #include "photo_file.hpp"
 
 namespace notifyd::socket_api {
@@ -18,7 +19,7 @@ namespace notifyd::socket_api {
 /// possibly later from a pipeline thread (publish).
 class BuiltinRoutes {
  public:
-  using Handler = void (BuiltinRoutes::*)(sdk::HttpRequest& request, uid_t caller_uid,
+  using Handler = void (BuiltinRoutes::*)(sdk::HttpRequest& request, const PeerCredentials& peer,
                                           sdk::Responder& respond) const;
 
   /// What `find` answers.
@@ -28,14 +29,15 @@ class BuiltinRoutes {
     std::string_view allow;     ///< the method the path accepts, for the Allow header
   };
 
-  BuiltinRoutes(sdk::NotificationService& notifications, PhotoPolicy photos);
+  /// `history_page_bytes`: the byte budget of one `/v1/history` answer.
+  BuiltinRoutes(sdk::NotificationService& notifications, PhotoPolicy photos, std::size_t history_page_bytes);
 
   /// The built-in route for `method` and `path`.
   Match find(std::string_view method, std::string_view path) const noexcept;
 
-  /// Runs a found route. `caller_uid` is the peer's uid (photo ownership).
+  /// Runs a found route. `peer` is who connected (photos are opened with its credentials).
   /// May throw on allocation failure; the session turns that into a 500.
-  void serve(const Match& match, sdk::HttpRequest request, uid_t caller_uid, sdk::Responder respond) const;
+  void serve(const Match& match, sdk::HttpRequest request, const PeerCredentials& peer, sdk::Responder respond) const;
 
  private:
   struct Entry {
@@ -45,18 +47,19 @@ class BuiltinRoutes {
   };
   static const Entry* table(std::size_t& size) noexcept;
 
-  void health(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
-  void send(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
-  void send_photo(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
-  void notify(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
-  void history(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
-  void channel_health(sdk::HttpRequest& request, uid_t caller_uid, sdk::Responder& respond) const;
+  void health(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
+  void send(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
+  void send_photo(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
+  void notify(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
+  void history(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
+  void channel_health(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
 
   // Publishes and answers with the mapped outcome once the pipeline has stored it.
   void publish(sdk::PublishRequest request, sdk::Responder& respond) const;
 
   sdk::NotificationService& notifications_;
   PhotoPolicy photos_;
+  std::size_t history_page_bytes_;
 };
 
 }  // namespace notifyd::socket_api

@@ -140,26 +140,47 @@ Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request
   return query;
 }
 
-std::string render_history(const std::vector<sdk::HistoryEntry>& entries, std::uint32_t limit) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
-  writer.StartObject();
-  put_key(writer, "notifications");
-  writer.StartArray();
-  std::uint64_t oldest = std::numeric_limits<std::uint64_t>::max();
-  for (const auto& entry : entries) {
-    put_entry(writer, entry);
-    oldest = std::min(oldest, entry.notification.id);
+sdk::Result<std::string> render_history_page(const sdk::HistoryQuery& query, std::size_t max_bytes,
+                                             const HistoryFetch& fetch) {
+  // Entries read from the store at once: small, so that a page of large
+  // entries never holds more than a few of them beside the answer.
+  constexpr std::uint32_t batch_entries = 8;
+  static constexpr std::string_view head = R"({"notifications":[)";
+  std::string body(head);
+  std::uint32_t count = 0;
+  std::optional<std::uint64_t> next_before;
+  std::uint64_t oldest = 0;  // the last (oldest) id answered so far
+  sdk::HistoryQuery batch = query;
+  for (;;) {
+    batch.limit = std::min(batch_entries, query.limit - count);
+    auto entries = fetch(batch);
+    if (!entries) return sdk::Result<std::string>::failure(entries.error());
+    bool full = false;
+    for (const auto& entry : entries.value()) {
+      rapidjson::StringBuffer buffer;
+      JsonWriter writer(buffer);
+      put_entry(writer, entry);
+      // Room is kept for the separator and the closing `],"next_before":<id>}`.
+      if (count > 0 && body.size() + buffer.GetSize() + 48 > max_bytes) {
+        full = true;
+        break;
+      }
+      if (count > 0) body += ',';
+      body.append(buffer.GetString(), buffer.GetSize());
+      oldest = entry.notification.id;
+      ++count;
+    }
+    if (full || (count >= query.limit && entries.value().size() == batch.limit)) {
+      next_before = oldest;
+      break;
+    }
+    if (entries.value().size() < batch.limit || oldest <= 1) break;
+    batch.before_id = oldest;
   }
-  writer.EndArray();
-  put_key(writer, "next_before");
-  if (!entries.empty() && entries.size() >= limit) {
-    writer.Uint64(oldest);
-  } else {
-    writer.Null();
-  }
-  writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  body += R"(],"next_before":)";
+  body += next_before ? std::to_string(*next_before) : std::string("null");
+  body += '}';
+  return body;
 }
 
 std::string render_health(const std::vector<sdk::ChannelHealth>& channels) {

@@ -2,7 +2,9 @@
 // `GET /v1/history` and `GET /v1/health`: the query they accept and the JSON
 // they answer. Pure functions, tested without a network.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,9 +24,17 @@ inline constexpr std::uint32_t max_history_limit = 500;
 /// may name anyone or nobody (every user). Bad numbers are 400.
 Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request);
 
-/// `{"notifications":[...], "next_before": <id or null>}`. `next_before` is the
-/// oldest id answered when the page is full (`entries.size() >= limit`).
-std::string render_history(const std::vector<sdk::HistoryEntry>& entries, std::uint32_t limit);
+/// Reads history entries for a query (the store, in the daemon).
+using HistoryFetch = std::function<sdk::Result<std::vector<sdk::HistoryEntry>>(const sdk::HistoryQuery& query)>;
+
+/// `{"notifications":[...], "next_before": <id or null>}` for `query`, read
+/// from `fetch` a few entries at a time, newest first. The page ends at
+/// `query.limit` entries or when the next entry would take the answer past
+/// `max_bytes` (the first entry is always included, whatever its size);
+/// `next_before` is then the oldest id answered, and null when nothing older
+/// is left. Memory: the answer plus one small batch of entries.
+sdk::Result<std::string> render_history_page(const sdk::HistoryQuery& query, std::size_t max_bytes,
+                                             const HistoryFetch& fetch);
 
 /// `{"status":"ok","channels":[{"channel","pending","in_flight","retrying","delivered","failed","state",
 /// "last_error","figures"}]}`; the last three only when there is something to say, `figures` holding the

@@ -15,7 +15,23 @@ std::optional<PeerCredentials> peer_credentials(int fd) noexcept {
   if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0 || length != sizeof credentials) {
     return std::nullopt;
   }
-  return PeerCredentials{credentials.pid, credentials.uid, credentials.gid};
+  PeerCredentials peer{credentials.pid, credentials.uid, credentials.gid, {}};
+  try {
+    std::vector<gid_t> groups(64);
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      socklen_t bytes = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+      if (::getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &bytes) == 0) {
+        groups.resize(bytes / sizeof(gid_t));
+        peer.groups = std::move(groups);
+        break;
+      }
+      if (errno != ERANGE) break;
+      groups.resize(bytes / sizeof(gid_t) + 1);
+    }
+  } catch (...) {
+    peer.groups.clear();  // no supplementary groups: files are then opened with fewer rights, never more
+  }
+  return peer;
 }
 
 std::string user_name_for_uid(uid_t uid) {

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "notifyd/sdk/http.hpp"
 
@@ -15,6 +16,7 @@ struct PeerCredentials {
   pid_t pid = 0;
   uid_t uid = 0;
   gid_t gid = 0;
+  std::vector<gid_t> groups;  ///< supplementary groups (SO_PEERGROUPS), for opening files as the peer
 };
 
 /// A connection's caller: its credentials and the identity handlers see.
@@ -23,7 +25,7 @@ struct PeerIdentity {
   sdk::Caller caller;  ///< user name of the uid; admin when root or in the admin group
 };
 
-/// SO_PEERCRED of connected unix socket `fd`; nullopt when the kernel does not say.
+/// SO_PEERCRED and SO_PEERGROUPS of connected unix socket `fd`; nullopt when the kernel does not say.
 std::optional<PeerCredentials> peer_credentials(int fd) noexcept;
 
 /// The user name of `uid` (getpwuid_r), or `uid:<n>` when it has none.

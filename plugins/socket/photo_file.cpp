@@ -1,16 +1,15 @@
 #include "photo_file.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
-#include <cstdlib>
-#include <cstring>
-#include <algorithm>
-#include <memory>
+#include <optional>
 #include <utility>
+
+#include "caller_file.hpp"
 
 namespace notifyd::socket_api {
 namespace {
@@ -42,29 +41,16 @@ class FileDescriptor {
 
 std::string too_large(std::uint64_t limit) { return "photo is larger than " + std::to_string(limit) + " bytes"; }
 
-const sdk::HttpResponse& outside_response() {
-  static const sdk::HttpResponse response = sdk::HttpResponse::error(403, "photo_path is outside the allowed directories");
-  return response;
+sdk::HttpResponse unreadable(std::string_view path) {
+  return sdk::HttpResponse::error(400, "photo not found or not readable: " + std::string(path));
 }
 
-// Opens the already resolved `path` for reading without following any
-// symlink on the way: each directory is opened with O_NOFOLLOW relative to
-// its parent, so a component swapped for a symlink after realpath() fails.
-int open_without_symlinks(const fs::path& path) {
-  FileDescriptor dir(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (dir.get() < 0) return -1;
-  const fs::path relative = path.relative_path();
-  auto it = relative.begin();
-  if (it == relative.end()) {
-    errno = EISDIR;
-    return -1;
-  }
-  for (auto next = std::next(it); next != relative.end(); it = next, ++next) {
-    FileDescriptor child(::openat(dir.get(), it->c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (child.get() < 0) return -1;
-    dir = std::move(child);
-  }
-  return ::openat(dir.get(), it->c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+// Where the open descriptor `fd` really is (every symlink resolved).
+std::optional<fs::path> resolved_path(int fd) {
+  std::error_code ec;
+  const auto target = fs::read_symlink("/proc/self/fd/" + std::to_string(fd), ec);
+  if (ec) return std::nullopt;
+  return target;
 }
 
 }  // namespace
@@ -79,52 +65,38 @@ bool path_within(const fs::path& path, const fs::path& directory) {
 }
 
 bool path_allowed(const fs::path& path, const PhotoPolicy& policy) {
+  if (policy.directories.empty()) return true;
   for (const auto& directory : policy.directories) {
     if (path_within(path, directory)) return true;
   }
   return false;
 }
 
-Validated<PhotoFile> load_photo(std::string_view photo_path, const PhotoPolicy& policy, std::optional<uid_t> owner) {
+Validated<PhotoFile> load_photo(std::string_view photo_path, const PhotoPolicy& policy, const PeerCredentials& caller) {
   if (photo_path.empty() || photo_path.front() != '/') {
     return sdk::HttpResponse::error(400, "photo_path must be an absolute path");
   }
   if (photo_path.find('\0') != std::string_view::npos || photo_path.size() >= PATH_MAX) {
     return sdk::HttpResponse::error(400, "invalid field: photo_path");
   }
-  const fs::path requested{std::string(photo_path)};
-
-  std::unique_ptr<char, decltype(&std::free)> real(::realpath(requested.c_str(), nullptr), &std::free);
-  if (!real) {
-    const int error = errno;
-    // Say "does not exist" only for paths that would have been allowed, so the
-    // API does not tell callers which files exist elsewhere.
-    if (!path_allowed(requested.lexically_normal(), policy)) return outside_response();
-    if (error == ENOENT || error == ENOTDIR) {
-      return sdk::HttpResponse::error(403, "photo_path does not exist: " + std::string(photo_path));
-    }
-    return sdk::HttpResponse::error(403, "photo_path cannot be resolved: " + std::string(std::strerror(error)));
-  }
-  PhotoFile photo;
-  photo.resolved = real.get();
-  if (!path_allowed(photo.resolved, policy)) return outside_response();
-
-  FileDescriptor file(open_without_symlinks(photo.resolved));
-  if (file.get() < 0) {
-    const int error = errno;
-    if (error == ENOENT) return sdk::HttpResponse::error(403, "photo_path does not exist: " + std::string(photo_path));
-    return sdk::HttpResponse::error(403, "photo cannot be opened: " + std::string(std::strerror(error)));
-  }
+  const auto opened = open_as_caller(fs::path{std::string(photo_path)}, caller);
+  FileDescriptor file(opened.fd);
+  if (file.get() < 0) return unreadable(photo_path);
   struct stat info {};
-  if (::fstat(file.get(), &info) != 0) {
-    return sdk::HttpResponse::error(403, "photo cannot be read: " + std::string(std::strerror(errno)));
+  if (::fstat(file.get(), &info) != 0 || !S_ISREG(info.st_mode)) return unreadable(photo_path);
+  // A daemon that could not take the caller's identity only reads the caller's own files.
+  if (!opened.checked_as_caller && info.st_uid != caller.uid) return unreadable(photo_path);
+
+  PhotoFile photo;
+  const auto resolved = resolved_path(file.get());
+  if (!resolved) return unreadable(photo_path);
+  photo.resolved = *resolved;
+  if (!path_allowed(photo.resolved, policy)) {
+    return sdk::HttpResponse::error(403, "photo_path is outside the allowed directories (photo_dirs)");
   }
-  if (!S_ISREG(info.st_mode)) return sdk::HttpResponse::error(403, "photo_path is not a regular file");
-  if (owner && info.st_uid != *owner) return sdk::HttpResponse::error(403, "photo is not owned by the caller");
   if (static_cast<std::uint64_t>(info.st_size) > policy.max_bytes) {
     return sdk::HttpResponse::error(413, too_large(policy.max_bytes));
   }
-
   // Read at most one byte more than allowed: the file may have grown since fstat.
   const std::uint64_t cap = policy.max_bytes + 1;
   photo.bytes.resize(static_cast<std::size_t>(std::min<std::uint64_t>(cap, static_cast<std::uint64_t>(info.st_size) + 1)));
@@ -137,7 +109,7 @@ Validated<PhotoFile> load_photo(std::string_view photo_path, const PhotoPolicy& 
     const ssize_t n = ::read(file.get(), photo.bytes.data() + used, photo.bytes.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return sdk::HttpResponse::error(403, "photo cannot be read: " + std::string(std::strerror(errno)));
+      return unreadable(photo_path);
     }
     if (n == 0) break;
     used += static_cast<std::size_t>(n);

@@ -1,7 +1,8 @@
 #pragma once
-// Checks and reads the file named by `POST /send_photo`: the path is resolved
-// (symlinks too) and must lie inside an allowed directory, the file must be a
-// regular file owned by the caller, small enough, and an image.
+// Checks and reads the file named by `POST /send_photo`: the caller must be
+// able to read it itself (it is opened with the caller's credentials), it
+// must be a regular file, inside `photo_dirs` when that is set, small enough,
+// and an image.
 
 #include <sys/types.h>
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "notifyd/sdk/image.hpp"
+#include "peer_identity.hpp"
 #include "validated.hpp"
 
 namespace notifyd::socket_api {
@@ -20,7 +22,7 @@ namespace notifyd::socket_api {
 /// Where photos may be read from, and how large they may be. Built once at
 /// configure; read from any session strand.
 struct PhotoPolicy {
-  std::vector<std::filesystem::path> directories;  ///< allowed directories, already resolved with realpath
+  std::vector<std::filesystem::path> directories;  ///< allowed directories, resolved with realpath; empty = anywhere
   std::uint64_t max_bytes = 10 << 20;              ///< larger files are refused with 413
 };
 
@@ -35,15 +37,17 @@ struct PhotoFile {
 /// component (`/tmpx` is not inside `/tmp`). Both must be normalised absolute paths.
 bool path_within(const std::filesystem::path& path, const std::filesystem::path& directory);
 
-/// True when `path` lies within one of `policy.directories`.
+/// True when `policy.directories` is empty or `path` lies within one of them.
 bool path_allowed(const std::filesystem::path& path, const PhotoPolicy& policy);
 
-/// Resolves, checks and reads `photo_path`. `owner` is the uid that must own
-/// the file (the caller's), or nullopt to accept any owner (admins).
-/// Errors: 400 (not absolute), 403 (outside the allowed directories, does not
-/// exist, not a regular file, wrong owner, unreadable — the seed answered 403
-/// for every path it would not read), 413 (too large), 415 (not an image).
+/// Opens `photo_path` as `caller` (see `open_as_caller`; admins too read
+/// with their own rights), checks and reads it. Errors: 400 when the path is
+/// not absolute, and one answer, 400 `photo not found or not readable`, for
+/// a file that is missing, that the caller may not read, or that is not a
+/// regular file, so the answer never tells whether a file the caller cannot
+/// read exists; 403 when the file (symlinks resolved) lies outside
+/// `policy.directories`; 413 too large; 415 not an image.
 /// Blocking file I/O, bounded by `policy.max_bytes`.
-Validated<PhotoFile> load_photo(std::string_view photo_path, const PhotoPolicy& policy, std::optional<uid_t> owner);
+Validated<PhotoFile> load_photo(std::string_view photo_path, const PhotoPolicy& policy, const PeerCredentials& caller);
 
 }  // namespace notifyd::socket_api

@@ -7,7 +7,7 @@ namespace notifyd::socket_api {
 ServerState::ServerState(sdk::Host& host, SocketSettings settings_in)
     : host(host),
       settings(std::move(settings_in)),
-      routes(host.notifications(), settings.photos),
+      routes(host.notifications(), settings.photos, settings.history_page_bytes),
       sessions(host.metrics().gauge("socket_connections", "Connections open on the unix-socket API",
                                     {{"instance", host.instance_name()}})),
       requests(host.metrics().counter("socket_requests_total", "Requests answered on the unix-socket API",

@@ -6,14 +6,27 @@
 #include <mutex>
 #include <unordered_map>
 
+#include <sys/types.h>
+
 #include "notifyd/sdk/metrics.hpp"
 
 namespace notifyd::socket_api {
 
 class SocketSession;
 
+/// How many connections the front-end serves, and how they are shared.
+struct ConnectionLimits {
+  std::size_t total = 256;     ///< every session
+  std::size_t per_user = 32;   ///< one ordinary Unix user's sessions
+  std::size_t reserved = 16;   ///< of `total`, only for privileged callers (root, the admin group)
+};
+
+/// Why a connection is refused.
+enum class Refusal { none, server_full, user_full };
+
 /// The sessions of one front-end, held weakly so that `stop` can close them
-/// and learn when the last one is gone. Sessions add themselves when they
+/// and learn when the last one is gone. Counted per Unix user, so that one
+/// user holding many connections exhausts only its own share. Sessions add themselves when they
 /// start and remove themselves in their destructor, each on its own strand:
 /// every member is thread-safe.
 class SessionRegistry {
@@ -21,8 +34,12 @@ class SessionRegistry {
   /// `connections` is the gauge that mirrors the number of sessions.
   explicit SessionRegistry(sdk::Gauge& connections) noexcept : connections_(connections) {}
 
-  /// Adds a session; false once `close_all` has been called (the session must not start).
-  bool add(const std::shared_ptr<SocketSession>& session);
+  /// Whether a new connection from `uid` may start a session under `limits`:
+  /// an ordinary user is refused at `per_user` sessions of its own or when
+  /// only the reserve is left; a privileged caller only when all `total` are in use.
+  Refusal admit(uid_t uid, bool privileged, const ConnectionLimits& limits) const;
+  /// Adds a session of `uid`; false once `close_all` has been called (the session must not start).
+  bool add(const std::shared_ptr<SocketSession>& session, uid_t uid);
   /// Forgets `session` (called from its destructor); runs the `close_all`
   /// callback when it was the last one.
   void remove(const SocketSession* session) noexcept;
@@ -36,7 +53,12 @@ class SessionRegistry {
  private:
   sdk::Gauge& connections_;
   mutable std::mutex mutex_;
-  std::unordered_map<const SocketSession*, std::weak_ptr<SocketSession>> sessions_;
+  struct Entry {
+    std::weak_ptr<SocketSession> session;
+    uid_t uid = 0;
+  };
+  std::unordered_map<const SocketSession*, Entry> sessions_;
+  std::unordered_map<uid_t, std::size_t> per_user_;
   bool closing_ = false;
   std::function<void()> done_;
 };

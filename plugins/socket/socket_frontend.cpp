@@ -19,9 +19,7 @@ void SocketFrontend::describe(sdk::ConfigSchema& schema) { describe_socket_setti
 
 sdk::Status SocketFrontend::configure() noexcept {
   try {
-    std::vector<std::string> warnings;
-    auto settings = read_socket_settings(host_.config(), warnings);
-    for (const auto& warning : warnings) host_.log().warn(warning);
+    auto settings = read_socket_settings(host_.config());
     if (!settings) return sdk::Status::failure(settings.error());
     state_ = std::make_shared<ServerState>(host_, std::move(settings).value());
     return sdk::Status::success();

@@ -57,34 +57,52 @@ void SocketListener::start_session(net::local::stream_protocol::socket socket) {
     state_->host.log().warn("closing a connection whose peer credentials are unknown");
     return;
   }
-  if (state_->sessions.size() >= state_->settings.max_connections) return refuse(socket);
+  PeerIdentity peer;
+  peer.credentials = *credentials;
+  peer.caller.user = user_name_for_uid(credentials->uid);
+  peer.caller.admin = credentials->uid == 0 || state_->host.is_admin(peer.caller.user);
+  const auto& settings = state_->settings;
+  const ConnectionLimits limits{settings.max_connections, settings.max_connections_per_user,
+                                settings.reserved_connections};
+  if (const auto refusal = state_->sessions.admit(credentials->uid, peer.caller.admin, limits); refusal != Refusal::none) {
+    return refuse(socket, refusal, credentials->uid, peer.caller.user);
+  }
   if (refusing_) {
     state_->host.log().info("accepting connections again after refusing ", refused_);
     refusing_ = false;
     refused_ = 0;
   }
-
-  PeerIdentity peer;
-  peer.credentials = *credentials;
-  peer.caller.user = user_name_for_uid(credentials->uid);
-  peer.caller.admin = credentials->uid == 0 || state_->host.is_admin(peer.caller.user);
+  if (const auto found = refused_users_.find(credentials->uid); found != refused_users_.end()) {
+    state_->host.log().info("accepting connections of ", peer.caller.user, " again after refusing ", found->second);
+    refused_users_.erase(found);
+  }
   auto& log = state_->host.log();
   if (log.enabled(sdk::LogLevel::debug)) {
     log.debug("connection from ", peer.caller.user, " (uid ", credentials->uid, ", pid ", credentials->pid,
               peer.caller.admin ? ", admin)" : ")");
   }
 
+  const uid_t uid = credentials->uid;
   auto session = std::make_shared<SocketSession>(std::move(socket), std::move(peer), state_);
-  if (state_->sessions.add(session)) session->run();
+  if (state_->sessions.add(session, uid)) session->run();
 }
 
-void SocketListener::refuse(net::local::stream_protocol::socket& socket) {
-  if (!refusing_) {
-    state_->host.log().warn("connection limit of ", state_->settings.max_connections,
-                            " reached: answering 503 to new connections");
-    refusing_ = true;
+void SocketListener::refuse(net::local::stream_protocol::socket& socket, Refusal why, uid_t uid, const std::string& user) {
+  // One line when a burst of refusals begins, one when it ends: a user reconnecting in a loop cannot flood the log.
+  if (why == Refusal::user_full) {
+    if (refused_users_[uid]++ == 0) {
+      state_->host.log().warn(user, " holds ", state_->settings.max_connections_per_user,
+                              " connections (max_connections_per_user): answering 503 to its new ones");
+    }
+  } else {
+    if (!refusing_) {
+      state_->host.log().warn("connection limit of ", state_->settings.max_connections, " reached (",
+                              state_->settings.reserved_connections,
+                              " kept for root and admins): answering 503 to new connections");
+      refusing_ = true;
+    }
+    ++refused_;
   }
-  ++refused_;
   // Best effort and never blocking: read what the client already sent (so the
   // close is not a reset), answer, close.
   const int fd = socket.native_handle();

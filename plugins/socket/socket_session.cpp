@@ -259,7 +259,7 @@ void SocketSession::handle_request() {
 
 void SocketSession::route(sdk::HttpRequest request, const sdk::Responder& respond) {
   const auto builtin = state_->routes.find(request.method, request.path);
-  if (builtin.handler) return state_->routes.serve(builtin, std::move(request), peer_.credentials.uid, respond);
+  if (builtin.handler) return state_->routes.serve(builtin, std::move(request), peer_.credentials, respond);
   if (builtin.path_known) {
     auto response = sdk::HttpResponse::error(405, "method not allowed");
     response.headers.emplace_back("Allow", std::string(builtin.allow));

@@ -33,11 +33,19 @@ void describe_socket_settings(sdk::ConfigSchema& schema) {
       .string("mode", "0660", "permissions of the socket file, in octal")
       .string("group", "", "group the socket file is given (e.g. the users allowed to send); empty = the daemon's")
       .integer("max_connections", 256, "connections served at once; more are answered 503 and closed")
+      .integer("max_connections_per_user", 32,
+               "connections one Unix user (other than root and the admin group) may hold at once; more are answered 503")
+      .integer("reserved_connections", 16,
+               "of max_connections, how many only root and members of the admin group may use")
       .integer("body_limit", 1 << 20, "largest request body in bytes (413 beyond it)")
       .duration("header_timeout", 10s, "time allowed for a whole request header to arrive")
       .duration("idle_timeout", 60s, "how long a kept-alive connection may wait for its next request")
       .duration("request_timeout", 30s, "time allowed for a request body, for its answer, and for writing the response")
-      .string_list("photo_dirs", {"/tmp", "/var/tmp"}, "directories /send_photo may read from (symlinks are resolved)")
+      .string_list("photo_dirs", {},
+                   "if set, the only directories /send_photo reads from (symlinks resolved); the caller must "
+                   "always be able to read the file itself")
+      .integer("history_page_bytes", 1 << 20,
+               "largest /v1/history answer in bytes (one entry always fits); the rest is on the next page")
       .integer("photo_max_bytes", 10 << 20, "largest photo /send_photo reads, and largest image /v1/notify accepts");
 }
 
@@ -75,7 +83,7 @@ sdk::Result<gid_t> lookup_group(const std::string& name) {
   return sdk::Result<gid_t>::failure("group " + name + " does not exist");
 }
 
-sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config, std::vector<std::string>& warnings) {
+sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config) {
   using Failure = sdk::Result<SocketSettings>;
   SocketSettings settings;
 
@@ -105,29 +113,31 @@ sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config
     if (value <= 0) return std::string(key) + ": must be greater than zero";
     return std::nullopt;
   };
-  for (const char* key : {"max_connections", "body_limit", "photo_max_bytes"}) {
+  for (const char* key : {"max_connections", "max_connections_per_user", "body_limit", "photo_max_bytes",
+                          "history_page_bytes"}) {
     if (auto error = positive(key, config.integer(key))) return Failure::failure(*error);
   }
   for (const char* key : {"header_timeout", "idle_timeout", "request_timeout"}) {
     if (auto error = positive(key, config.duration(key).count())) return Failure::failure(*error);
   }
   settings.max_connections = static_cast<std::size_t>(config.integer("max_connections"));
+  settings.max_connections_per_user = static_cast<std::size_t>(config.integer("max_connections_per_user"));
+  const auto reserved = config.integer("reserved_connections");
+  if (reserved < 0 || static_cast<std::size_t>(reserved) >= settings.max_connections) {
+    return Failure::failure("reserved_connections: must be at least 0 and less than max_connections");
+  }
+  settings.reserved_connections = static_cast<std::size_t>(reserved);
+  settings.history_page_bytes = static_cast<std::size_t>(config.integer("history_page_bytes"));
   settings.body_limit = static_cast<std::uint64_t>(config.integer("body_limit"));
   settings.header_timeout = config.duration("header_timeout");
   settings.idle_timeout = config.duration("idle_timeout");
   settings.request_timeout = config.duration("request_timeout");
   settings.photos.max_bytes = static_cast<std::uint64_t>(config.integer("photo_max_bytes"));
 
-  const bool dirs_configured = config.is_set("photo_dirs");
   for (const auto& dir : config.strings("photo_dirs")) {
     if (dir.empty() || dir.front() != '/') return Failure::failure("photo_dirs: " + dir + " is not an absolute path");
     std::unique_ptr<char, decltype(&std::free)> real(::realpath(dir.c_str(), nullptr), &std::free);
-    if (!real) {
-      const std::string why = "photo_dirs: " + dir + ": " + std::strerror(errno);
-      if (dirs_configured) return Failure::failure(why);
-      warnings.push_back(why + " (skipped)");
-      continue;
-    }
+    if (!real) return Failure::failure("photo_dirs: " + dir + ": " + std::strerror(errno));
     std::error_code ec;
     if (!fs::is_directory(real.get(), ec)) return Failure::failure("photo_dirs: " + dir + " is not a directory");
     settings.photos.directories.emplace_back(real.get());

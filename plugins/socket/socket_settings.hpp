@@ -32,6 +32,9 @@ struct SocketSettings {
   std::string group_name;                ///< group the socket is given; empty = unchanged
   std::optional<gid_t> group;            ///< its gid
   std::size_t max_connections = 256;
+  std::size_t max_connections_per_user = 32;  ///< for callers other than root and admins
+  std::size_t reserved_connections = 16;      ///< of max_connections, only for root and admins
+  std::size_t history_page_bytes = 1 << 20;   ///< `/v1/history` answers stop adding entries beyond it
   std::uint64_t body_limit = 1 << 20;    ///< bytes; 413 beyond
   std::chrono::milliseconds header_timeout{10'000};   ///< the whole header must arrive within it
   std::chrono::milliseconds idle_timeout{60'000};     ///< between keep-alive requests
@@ -43,10 +46,9 @@ struct SocketSettings {
 void describe_socket_settings(sdk::ConfigSchema& schema);
 
 /// Validates `config` beyond its schema: mode is octal ≤ 0777, the group
-/// exists, limits are positive, photo directories resolve. Missing default
-/// photo directories are skipped with a line in `warnings`; a configured one
-/// that does not resolve is an error.
-sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config, std::vector<std::string>& warnings);
+/// exists, limits are positive, the reserve is below max_connections, photo
+/// directories resolve.
+sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config);
 
 /// Parses a file mode written in octal (`"0660"`, `"660"`); nullopt unless it is
 /// 1 to 4 octal digits with a value ≤ 0777.

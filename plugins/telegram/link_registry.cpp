@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "json_fields.hpp"
+#include "shared_document.hpp"
 
 namespace notifyd::telegram {
 
@@ -59,20 +60,42 @@ std::string serialize_links(const Links& links) {
 LinkRegistry::LinkRegistry(sdk::DocumentStore& store, std::string file) : store_(store), file_(std::move(file)) {}
 
 sdk::Status LinkRegistry::load() {
-  auto content = store_.read(file_);
-  if (!content) return sdk::Status::failure(content.error());
+  auto current = store_.snapshot(file_);
+  if (!current) return sdk::Status::failure(current.error());
   Links links;
-  if (content.value()) {
-    auto parsed = parse_links(*content.value());
+  if (current.value().content) {
+    auto parsed = parse_links(*current.value().content);
     if (!parsed) return sdk::Status::failure(file_ + " is " + parsed.error() + "; fix or remove it");
     links = std::move(parsed).value();
   }
   std::unique_lock lock(mutex_);
   links_ = std::move(links);
+  stamp_ = current.value().stamp;
   return sdk::Status::success();
 }
 
+void LinkRegistry::refresh() const {
+  const auto now = store_.stamp(file_);
+  if (!now) return;  // unreadable for a moment: the copy stays
+  {
+    std::shared_lock lock(mutex_);
+    if (now.value() == stamp_) return;
+  }
+  auto current = store_.snapshot(file_);
+  if (!current) return;
+  Links links;
+  if (current.value().content) {
+    auto parsed = parse_links(*current.value().content);
+    if (!parsed) return;
+    links = std::move(parsed).value();
+  }
+  std::unique_lock lock(mutex_);
+  links_ = std::move(links);
+  stamp_ = current.value().stamp;
+}
+
 std::optional<Link> LinkRegistry::find(std::string_view user) const {
+  refresh();
   std::shared_lock lock(mutex_);
   const auto found = links_.find(user);
   if (found == links_.end()) return std::nullopt;
@@ -80,6 +103,7 @@ std::optional<Link> LinkRegistry::find(std::string_view user) const {
 }
 
 std::vector<std::string> LinkRegistry::users_of(std::int64_t chat) const {
+  refresh();
   std::shared_lock lock(mutex_);
   std::vector<std::string> users;
   for (const auto& [user, link] : links_) {
@@ -89,95 +113,106 @@ std::vector<std::string> LinkRegistry::users_of(std::int64_t chat) const {
 }
 
 bool LinkRegistry::reaches(std::string_view user) const {
+  refresh();
   std::shared_lock lock(mutex_);
   const auto found = links_.find(user);
   return found != links_.end() && found->second.active;
 }
 
 std::size_t LinkRegistry::size() const {
+  refresh();
   std::shared_lock lock(mutex_);
   return links_.size();
 }
 
 Links LinkRegistry::all() const {
+  refresh();
   std::shared_lock lock(mutex_);
   return links_;
 }
 
-sdk::Status LinkRegistry::save(const Links& links) { return store_.write(file_, serialize_links(links)); }
+sdk::Status LinkRegistry::change(const std::function<bool(Links&)>& apply) {
+  Links result;
+  auto updated = update_shared(store_, file_, [&](const std::optional<std::string>& current, bool& corrupt)
+                                                  -> sdk::Result<std::optional<std::string>> {
+    using R = sdk::Result<std::optional<std::string>>;
+    Links links;
+    if (current) {
+      auto parsed = parse_links(*current);
+      if (!parsed) {
+        corrupt = true;
+        return R::failure(file_ + " is " + parsed.error() + "; fix or remove it");
+      }
+      links = std::move(parsed).value();
+    }
+    const bool changed = apply(links);
+    result = links;
+    if (!changed) return std::optional<std::string>{};
+    return std::optional<std::string>{serialize_links(links)};
+  });
+  if (!updated) return sdk::Status::failure(updated.error());
+  std::unique_lock lock(mutex_);
+  links_ = std::move(result);
+  stamp_ = updated.value().stamp;
+  return sdk::Status::success();
+}
 
 sdk::Status LinkRegistry::link(const std::string& user, std::int64_t chat, std::string linked_at) {
-  Links next;
-  {
-    std::shared_lock lock(mutex_);
-    next = links_;
-  }
-  Link& entry = next[user];
-  entry.chat_id = chat;
-  entry.linked_at = std::move(linked_at);
-  entry.active = true;
-  if (auto status = save(next); !status) return status;
-  std::unique_lock lock(mutex_);
-  links_ = std::move(next);
-  return sdk::Status::success();
+  return change([&](Links& links) {
+    Link& entry = links[user];
+    entry.chat_id = chat;
+    entry.linked_at = linked_at;
+    entry.active = true;
+    return true;
+  });
 }
 
 sdk::Result<std::optional<Link>> LinkRegistry::unlink(std::string_view user) {
   using R = sdk::Result<std::optional<Link>>;
-  Links next;
-  {
-    std::shared_lock lock(mutex_);
-    next = links_;
-  }
-  const auto found = next.find(user);
-  if (found == next.end()) return std::optional<Link>{};
-  std::optional<Link> removed = found->second;
-  next.erase(found);
-  if (auto status = save(next); !status) return R::failure(status.message);
-  std::unique_lock lock(mutex_);
-  links_ = std::move(next);
+  std::optional<Link> removed;
+  auto status = change([&](Links& links) {
+    removed.reset();
+    const auto found = links.find(user);
+    if (found == links.end()) return false;
+    removed = found->second;
+    links.erase(found);
+    return true;
+  });
+  if (!status) return R::failure(status.message);
   return removed;
 }
 
 sdk::Result<std::vector<std::string>> LinkRegistry::set_active(std::int64_t chat, bool active) {
   using R = sdk::Result<std::vector<std::string>>;
-  Links next;
-  {
-    std::shared_lock lock(mutex_);
-    next = links_;
-  }
   std::vector<std::string> changed;
-  for (auto& [user, link] : next) {
-    if (link.chat_id == chat && link.active != active) {
-      link.active = active;
-      changed.push_back(user);
+  auto status = change([&](Links& links) {
+    changed.clear();
+    for (auto& [user, link] : links) {
+      if (link.chat_id == chat && link.active != active) {
+        link.active = active;
+        changed.push_back(user);
+      }
     }
-  }
-  if (changed.empty()) return changed;
-  if (auto status = save(next); !status) return R::failure(status.message);
-  std::unique_lock lock(mutex_);
-  links_ = std::move(next);
+    return !changed.empty();
+  });
+  if (!status) return R::failure(status.message);
   return changed;
 }
 
 sdk::Result<std::vector<std::string>> LinkRegistry::migrate(std::int64_t from, std::int64_t to) {
   using R = sdk::Result<std::vector<std::string>>;
-  Links next;
-  {
-    std::shared_lock lock(mutex_);
-    next = links_;
-  }
   std::vector<std::string> moved;
-  for (auto& [user, link] : next) {
-    if (link.chat_id == from) {
-      link.chat_id = to;
-      moved.push_back(user);
+  auto status = change([&](Links& links) {
+    moved.clear();
+    for (auto& [user, link] : links) {
+      if (link.chat_id == from) {
+        link.chat_id = to;
+        moved.push_back(user);
+      }
     }
-  }
-  if (moved.empty()) return moved;
-  if (auto status = save(next); !status) return R::failure(status.message);
-  std::unique_lock lock(mutex_);
-  links_ = std::move(next);
+    return !moved.empty();
+  });
+  if (!status) return R::failure(status.message);
   return moved;
 }
 

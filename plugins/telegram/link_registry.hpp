@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -31,9 +32,12 @@ sdk::Result<Links> parse_links(std::string_view text);
 /// Writes links in the same format (pretty-printed); `active` appears only when false.
 std::string serialize_links(const Links& links);
 
-/// The links of users to chats, persisted atomically after every change.
-/// Reads are thread-safe (`reaches` is called by the pipeline from any
-/// thread); changes come from the plugin's strand.
+/// The links of users to chats, kept in a file that other programs (the
+/// seed's web dashboard) read and write too. Every read looks at the file's
+/// stamp first and re-reads it when it changed; every change is a
+/// read-merge-write of the current file under the store's lock, so a link
+/// another program wrote is never lost. Thread-safe: `reaches` is called by
+/// the pipeline from any thread; changes come from the plugin's strand.
 class LinkRegistry {
  public:
   LinkRegistry(sdk::DocumentStore& store, std::string file);
@@ -61,12 +65,17 @@ class LinkRegistry {
   sdk::Result<std::vector<std::string>> migrate(std::int64_t from, std::int64_t to);
 
  private:
-  sdk::Status save(const Links& links);
+  // Changes the links as the file holds them now; `apply` answers whether it changed anything.
+  sdk::Status change(const std::function<bool(Links&)>& apply);
+  // Re-reads the file when its stamp differs from the copy's. A file that does
+  // not parse (another program is writing it in place) leaves the copy as it is.
+  void refresh() const;
 
   sdk::DocumentStore& store_;
   std::string file_;
   mutable std::shared_mutex mutex_;
-  Links links_;
+  mutable Links links_;
+  mutable sdk::DocumentStamp stamp_;
 };
 
 }  // namespace notifyd::telegram

@@ -84,7 +84,9 @@ sdk::HttpResponse LinkService::verify(const sdk::HttpRequest& request, std::int6
     chat = redeemed.value();
   }
   if (!chat) {
-    attempts_.failed(target.user, now);
+    if (auto saved = attempts_.failed(target.user, now); !saved) {
+      return HttpResponse::error(500, "cannot save the failed verification: " + saved.message);
+    }
     return HttpResponse::error(400, "invalid or expired code");
   }
   const std::string linked_at = iso_utc(now_ms);

@@ -69,10 +69,12 @@ class TelegramChannel final : public sdk::Channel {
       if (!settings) return sdk::Status::failure(settings.error());
       settings_ = std::move(settings).value();
       enabled_ = !settings_.token.empty();
-      if (auto conflict = FileClaims::claim({settings_.users_file, settings_.codes_file, settings_.state_file},
+      if (auto conflict = FileClaims::claim({settings_.users_file, settings_.codes_file, settings_.state_file,
+                                             settings_.attempts_file},
                                             host_.instance_name());
           !conflict.empty()) {
-        return sdk::Status::failure(conflict + "; give this instance its own users_file, codes_file and state_file");
+        return sdk::Status::failure(conflict +
+                                    "; give this instance its own users_file, codes_file, state_file and attempts_file");
       }
       claimed_ = true;
       auto& documents = host_.documents();
@@ -83,8 +85,10 @@ class TelegramChannel final : public sdk::Channel {
           &random_code);
       if (auto status = codes_->load(); !status) log_.warn(status.message);
       load_state();
-      attempts_ = std::make_unique<VerifyAttempts>(settings_.max_failed_verifications,
+      attempts_ = std::make_unique<VerifyAttempts>(documents, settings_.attempts_file,
+                                                   settings_.max_failed_verifications,
                                                    settings_.failed_verification_window);
+      if (auto status = attempts_->load(); !status) log_.warn(status.message);
       handler_ = std::make_unique<CommandHandler>(
           *links_, *codes_, state_, host_.checks(),
           CommandHandler::Settings{settings_.code_ttl, settings_.max_mute, settings_.mute_recheck});

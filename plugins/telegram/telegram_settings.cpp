@@ -1,5 +1,7 @@
 #include "telegram_settings.hpp"
 
+#include <set>
+
 #include "rate.hpp"
 
 namespace notifyd::telegram {
@@ -24,6 +26,8 @@ void describe_telegram_settings(sdk::ConfigSchema& schema) {
       .string("users_file", "telegram_users.json", "Links of users to chats, in the data directory (seed format)")
       .string("codes_file", "pending_codes.json", "Pending verification codes, in the data directory (seed format)")
       .string("state_file", "", "Update offset and mutes; default <instance>_telegram_state.json")
+      .string("attempts_file", "",
+              "Failed code entries per user (the wrong-code limit); default <instance>_telegram_attempts.json")
       .boolean("routes", true, "Serve /api/telegram/{verify,unlink,status}; only one instance may")
       .duration("mute_recheck", 30s, "How often a held (muted) notification is looked at again; bounds unmute latency")
       .duration("max_mute", 24h, "Longest /mute; keep it at or below [pipeline] delivery_ttl");
@@ -83,15 +87,18 @@ sdk::Result<TelegramSettings> read_telegram_settings(const sdk::PluginConfig& co
   s.codes_file = config.string("codes_file");
   s.state_file = config.string("state_file");
   if (s.state_file.empty()) s.state_file = instance + "_telegram_state.json";
+  s.attempts_file = config.string("attempts_file");
+  if (s.attempts_file.empty()) s.attempts_file = instance + "_telegram_attempts.json";
   for (const auto& [key, name] : {std::pair{"users_file", &s.users_file}, std::pair{"codes_file", &s.codes_file},
-                                  std::pair{"state_file", &s.state_file}}) {
+                                  std::pair{"state_file", &s.state_file}, std::pair{"attempts_file", &s.attempts_file}}) {
     if (!is_document_name(*name)) {
       return R::failure(std::string("`") + key + "` must be a relative path inside the data directory, got \"" +
                         *name + "\"");
     }
   }
-  if (s.users_file == s.codes_file || s.users_file == s.state_file || s.codes_file == s.state_file) {
-    return R::failure("`users_file`, `codes_file` and `state_file` must be different files");
+  const std::set<std::string> files{s.users_file, s.codes_file, s.state_file, s.attempts_file};
+  if (files.size() != 4) {
+    return R::failure("`users_file`, `codes_file`, `state_file` and `attempts_file` must be different files");
   }
   s.routes = config.boolean("routes");
   s.mute_recheck = config.duration("mute_recheck");

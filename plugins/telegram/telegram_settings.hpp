@@ -32,6 +32,7 @@ struct TelegramSettings {
   std::string users_file;
   std::string codes_file;
   std::string state_file;
+  std::string attempts_file;  ///< failed verifications per user (survive reload and restart)
   bool routes = true;
   std::chrono::milliseconds mute_recheck{30000};
   std::chrono::milliseconds max_mute{24 * 3600 * 1000};

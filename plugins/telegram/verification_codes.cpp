@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "json_fields.hpp"
+#include "shared_document.hpp"
 
 namespace notifyd::telegram {
 
@@ -52,14 +53,19 @@ VerificationCodes::VerificationCodes(sdk::DocumentStore& store, std::string file
     : store_(store), file_(std::move(file)), ttl_(ttl), source_(std::move(source)) {}
 
 sdk::Status VerificationCodes::load() {
-  codes_.clear();
   auto content = store_.read(file_);
   if (!content) return sdk::Status::failure(content.error());
   if (!content.value()) return sdk::Status::success();
   auto parsed = parse_pending_codes(*content.value());
   if (!parsed) return sdk::Status::failure(file_ + " is " + parsed.error() + "; starting with no pending codes");
-  codes_ = std::move(parsed).value();
   return sdk::Status::success();
+}
+
+PendingCodes VerificationCodes::current() const {
+  auto content = store_.read(file_);
+  if (!content || !content.value()) return {};
+  auto parsed = parse_pending_codes(*content.value());
+  return parsed ? std::move(parsed).value() : PendingCodes{};
 }
 
 bool VerificationCodes::expired(const PendingCode& code, std::int64_t now) const noexcept {
@@ -68,37 +74,71 @@ bool VerificationCodes::expired(const PendingCode& code, std::int64_t now) const
 
 sdk::Result<std::string> VerificationCodes::issue(std::int64_t chat, std::int64_t now) {
   using R = sdk::Result<std::string>;
-  PendingCodes next = codes_;
-  std::erase_if(next, [&](const auto& entry) { return entry.second.chat_id == chat || expired(entry.second, now); });
+  using Change = sdk::Result<std::optional<std::string>>;
   std::optional<std::string> code;
-  for (int attempt = 0; attempt < 20 && !code; ++attempt) {
-    code = source_ ? source_() : std::nullopt;
-    if (!code) return R::failure("no random source for verification codes");
-    if (!is_code_shaped(*code) || next.contains(*code)) code.reset();
+  bool replace_corrupt = false;
+  bool found_corrupt = false;
+  const SharedChange change = [&](const std::optional<std::string>& content, bool& corrupt) -> Change {
+    found_corrupt = false;
+    PendingCodes next;
+    if (content) {
+      auto parsed = parse_pending_codes(*content);
+      if (parsed) {
+        next = std::move(parsed).value();
+      } else if (!replace_corrupt) {
+        corrupt = found_corrupt = true;
+        return Change::failure(file_ + " is " + parsed.error());
+      }
+    }
+    std::erase_if(next, [&](const auto& entry) { return entry.second.chat_id == chat || expired(entry.second, now); });
+    code.reset();
+    for (int attempt = 0; attempt < 20 && !code; ++attempt) {
+      code = source_ ? source_() : std::nullopt;
+      if (!code) return Change::failure("no random source for verification codes");
+      if (!is_code_shaped(*code) || next.contains(*code)) code.reset();
+    }
+    if (!code) return Change::failure("could not find an unused verification code");
+    next[*code] = {chat, now};
+    return std::optional<std::string>{serialize_pending_codes(next)};
+  };
+  auto updated = update_shared(store_, file_, change);
+  if (!updated && found_corrupt) {
+    // Still corrupt after the retries: it held nothing but short-lived codes, so it is replaced.
+    replace_corrupt = true;
+    updated = update_shared(store_, file_, change);
   }
-  if (!code) return R::failure("could not find an unused verification code");
-  next[*code] = {chat, now};
-  if (auto status = store_.write(file_, serialize_pending_codes(next)); !status) return R::failure(status.message);
-  codes_ = std::move(next);
+  if (!updated) return R::failure(updated.error());
   return *code;
 }
 
 sdk::Result<std::optional<std::int64_t>> VerificationCodes::redeem(std::string_view code, std::int64_t now) {
   using R = sdk::Result<std::optional<std::int64_t>>;
-  const auto found = codes_.find(code);
-  if (found == codes_.end() || expired(found->second, now)) return std::optional<std::int64_t>{};
-  const std::int64_t chat = found->second.chat_id;
-  PendingCodes next = codes_;
-  next.erase(std::string(code));
-  std::erase_if(next, [&](const auto& entry) { return expired(entry.second, now); });
-  if (auto status = store_.write(file_, serialize_pending_codes(next)); !status) return R::failure(status.message);
-  codes_ = std::move(next);
-  return std::optional<std::int64_t>{chat};
+  using Change = sdk::Result<std::optional<std::string>>;
+  std::optional<std::int64_t> chat;
+  auto updated = update_shared(store_, file_, [&](const std::optional<std::string>& content, bool& corrupt) -> Change {
+    chat.reset();
+    if (!content) return std::optional<std::string>{};
+    auto parsed = parse_pending_codes(*content);
+    if (!parsed) {
+      corrupt = true;
+      return Change::failure(file_ + " is " + parsed.error());
+    }
+    PendingCodes next = std::move(parsed).value();
+    const auto found = next.find(code);
+    if (found == next.end() || expired(found->second, now)) return std::optional<std::string>{};
+    chat = found->second.chat_id;
+    next.erase(found);
+    std::erase_if(next, [&](const auto& entry) { return expired(entry.second, now); });
+    return std::optional<std::string>{serialize_pending_codes(next)};
+  });
+  if (!updated) return R::failure(updated.error());
+  return chat;
 }
 
 std::size_t VerificationCodes::size(std::int64_t now) const {
+  const auto codes = current();
   return static_cast<std::size_t>(
-      std::count_if(codes_.begin(), codes_.end(), [&](const auto& entry) { return !expired(entry.second, now); }));
+      std::count_if(codes.begin(), codes.end(), [&](const auto& entry) { return !expired(entry.second, now); }));
 }
 
 }  // namespace notifyd::telegram

@@ -30,14 +30,16 @@ std::string serialize_pending_codes(const PendingCodes& codes);
 /// True when `code` is six ASCII digits.
 bool is_code_shaped(std::string_view code) noexcept;
 
-/// The `/start` codes: one per chat, single use, expiring after `ttl`,
-/// persisted atomically after every change. Used from the plugin's strand only.
+/// The `/start` codes: one per chat, single use, expiring after `ttl`. The
+/// file is the only copy: the seed's web dashboard redeems codes from it too,
+/// so every issue and redeem is a read-merge-write of the file as it is now,
+/// and a code that is gone from the file is gone. Used from the plugin's strand only.
 class VerificationCodes {
  public:
   VerificationCodes(sdk::DocumentStore& store, std::string file, std::chrono::seconds ttl, CodeSource source);
 
-  /// Reads the file. A corrupt file is reported and replaced by an empty set
-  /// (codes are short-lived; nothing of value is lost).
+  /// Checks that the file can be read. A corrupt file is reported; the next
+  /// issue replaces it (codes are short-lived; nothing of value is lost).
   sdk::Status load();
   /// A fresh code for `chat`, replacing the chat's earlier one; saved before it is returned.
   sdk::Result<std::string> issue(std::int64_t chat, std::int64_t now);
@@ -49,12 +51,13 @@ class VerificationCodes {
 
  private:
   bool expired(const PendingCode& code, std::int64_t now) const noexcept;
+  // The codes in the file now; a corrupt file reads as none.
+  PendingCodes current() const;
 
   sdk::DocumentStore& store_;
   std::string file_;
   std::chrono::seconds ttl_;
   CodeSource source_;
-  PendingCodes codes_;
 };
 
 }  // namespace notifyd::telegram

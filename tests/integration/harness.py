@@ -177,6 +177,38 @@ def as_user(user, fn):
     return json.loads(b"".join(chunks))
 
 
+class UnixUsers:
+    """Unix users and groups a test class creates (as root, with useradd/groupadd) and removes afterwards."""
+
+    def __init__(self):
+        self.users = []
+        self.groups = []
+
+    def add_group(self, name):
+        self._run(["groupadd", name])
+        self.groups.append(name)
+        return name
+
+    def add_user(self, name, groups=()):
+        self._run(["useradd", "-m", "-s", "/bin/sh", *(["-G", ",".join(groups)] if groups else []), name])
+        self.users.append(name)
+        return name
+
+    def remove(self):
+        for user in self.users:
+            subprocess.run(["userdel", "-r", "-f", user], capture_output=True)
+        for group in self.groups:
+            subprocess.run(["groupdel", group], capture_output=True)
+        self.users, self.groups = [], []
+
+    def _run(self, command):
+        try:
+            subprocess.run(command, check=True, capture_output=True)
+        except subprocess.CalledProcessError as error:
+            self.remove()
+            raise unittest.SkipTest(f"cannot create test users: {error.stderr.decode(errors='replace').strip()}")
+
+
 class DaemonTestCase(unittest.TestCase):
     """A test case with a temp directory (world-traversable, for tests that switch users)."""
 

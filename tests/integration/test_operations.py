@@ -7,7 +7,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import DaemonTestCase
+from harness import DaemonTestCase, UnixHTTPConnection
 
 
 def free_port():
@@ -59,6 +59,52 @@ class ReloadTest(DaemonTestCase):
         self.assertIn("`users` must be an array of strings", daemon.log())
         self.assertEqual(daemon.request("POST", "/send", {"user": "bob", "text": "still"})[0], 200)
         self.assertEqual(daemon.stop(), 0)
+
+    def test_sighup_keeps_plugins_whose_table_did_not_change(self):
+        port = free_port()
+        daemon = self.fixture_daemon(
+            f'[[plugin]]\nuse = "test_channel"\nname = "bot"\n'
+            f'[[plugin]]\nuse = "metrics"\nlisten = "127.0.0.1:{port}"\n').start()
+        kept = UnixHTTPConnection(daemon.socket_path)
+        kept.request("GET", "/health")
+        self.assertEqual(kept.getresponse().read(), b'{"status":"ok"}')
+
+        # Nothing changed: the socket front-end is not recreated, its open connection serves on.
+        daemon.process.send_signal(signal.SIGHUP)
+        self.wait_for(lambda: "reload: no plugin changed" in daemon.log(), message="the reload")
+        kept.request("GET", "/health")
+        self.assertEqual(kept.getresponse().read(), b'{"status":"ok"}')
+
+        # Only the metrics table changed: it alone is replaced; the socket connection still serves.
+        moved = free_port()
+        daemon.config_path.write_text(daemon.config_path.read_text().replace(f":{port}", f":{moved}"))
+        daemon.process.send_signal(signal.SIGHUP)
+        self.wait_for(lambda: "reload done" in daemon.log(), message="the partial reload")
+        self.assertIn("reload: 1 plugins stop, 1 start", daemon.log())
+        kept.request("GET", "/health")
+        self.assertEqual(kept.getresponse().read(), b'{"status":"ok"}')
+        kept.close()
+        self.assertEqual(daemon.request("POST", "/send", {"user": "alice", "text": "x"})[0], 200)
+        text = self.wait_for(lambda: self._scrape(moved), message="metrics on the new port")
+        self.assertIn("notifyd_notifications_accepted_total 1", text)
+
+        # A [pipeline] change rebuilds the daemon; the counters carry on.
+        daemon.config_path.write_text(daemon.config_path.read_text().replace('retry_max = "200ms"', 'retry_max = "300ms"'))
+        daemon.process.send_signal(signal.SIGHUP)
+        self.wait_for(lambda: daemon.log().count("started ") >= 2, message="the rebuilt daemon")
+        daemon.wait_ready()
+        self.assertEqual(daemon.request("POST", "/send", {"user": "alice", "text": "y"})[0], 200)
+        text = self.wait_for(lambda: (t := self._scrape(moved)) and "notifyd_notifications_accepted_total 2" in t and t,
+                             message="the counter going on from 1")
+        self.assertEqual(daemon.stop(), 0)
+
+    @staticmethod
+    def _scrape(port):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:
+                return response.read().decode()
+        except OSError:
+            return None
 
     @staticmethod
     def _send_status(daemon, user):

@@ -19,7 +19,7 @@ namespace {
 struct RouteFixture {
   TempDir photos;
   FakeNotifications notifications;
-  BuiltinRoutes routes{notifications, PhotoPolicy{{photos.path()}, 1 << 20}};
+  BuiltinRoutes routes{notifications, PhotoPolicy{{photos.path()}, 1 << 20}, 1 << 20};
 
   // Serves one request and waits for its answer (which may come from another thread).
   sdk::HttpResponse call(const std::string& method, const std::string& path, const std::string& body = {},
@@ -34,7 +34,7 @@ struct RouteFixture {
     request.caller = std::move(caller);
     auto promise = std::make_shared<std::promise<sdk::HttpResponse>>();
     auto future = promise->get_future();
-    routes.serve(match, std::move(request), ::geteuid(),
+    routes.serve(match, std::move(request), PeerCredentials{::getpid(), ::geteuid(), ::getegid(), {}},
                  [promise](sdk::HttpResponse response) { promise->set_value(std::move(response)); });
     REQUIRE(future.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
     return future.get();

@@ -2,6 +2,8 @@
 
 #include "history_json.hpp"
 
+#include <rapidjson/document.h>
+
 using namespace notifyd;
 using namespace notifyd::socket_api;
 
@@ -32,6 +34,24 @@ sdk::HistoryEntry sample_entry() {
   entry.attempts.push_back({"bot", 1714564800500, "retry", "429 Too Many Requests"});
   entry.attempts.push_back({"bot", 1714564801000, "delivered", ""});
   return entry;
+}
+
+// One page over `entries` (newest first), read through a fetch that honours limit and before.
+std::string render_history(const std::vector<sdk::HistoryEntry>& entries, std::uint32_t limit,
+                           std::size_t max_bytes = 1 << 20, std::uint64_t before = 0, int* fetches = nullptr) {
+  sdk::HistoryQuery query;
+  query.limit = limit;
+  query.before_id = before;
+  auto page = render_history_page(query, max_bytes, [&](const sdk::HistoryQuery& batch) {
+    if (fetches) ++*fetches;
+    std::vector<sdk::HistoryEntry> out;
+    for (const auto& entry : entries) {
+      if (out.size() < batch.limit && (batch.before_id == 0 || entry.notification.id < batch.before_id)) out.push_back(entry);
+    }
+    return sdk::Result<std::vector<sdk::HistoryEntry>>(std::move(out));
+  });
+  REQUIRE(page.ok());
+  return page.value();
 }
 
 }  // namespace
@@ -99,6 +119,46 @@ TEST_CASE("history: data that is absent or broken is null, bad UTF-8 is replaced
   CHECK(json.ends_with(R"("next_before":9})"));
 
   CHECK(render_history({}, 50) == R"({"notifications":[],"next_before":null})");
+}
+
+TEST_CASE("history pages by bytes as well as by count, and the pages chain without gaps") {
+  std::vector<sdk::HistoryEntry> entries;
+  for (std::uint64_t id = 40; id >= 1; --id) {
+    auto entry = sample_entry();
+    entry.notification.id = id;
+    entry.notification.message = std::string(1000, 'm');
+    entries.push_back(entry);
+  }
+  std::vector<std::uint64_t> seen;
+  std::uint64_t before = 0;
+  for (int page = 0; page < 100; ++page) {
+    int fetches = 0;
+    const std::string json = render_history(entries, 500, 5000, before, &fetches);
+    CHECK(json.size() <= 5000);
+    CHECK(fetches <= 2);  // a few entries at a time, never the whole history
+    rapidjson::Document document;
+    document.Parse(json.c_str());
+    REQUIRE(document.IsObject());
+    const auto& list = document["notifications"].GetArray();
+    REQUIRE(list.Size() >= 1);
+    for (const auto& entry : list) seen.push_back(entry["id"].GetUint64());
+    if (document["next_before"].IsNull()) break;
+    before = document["next_before"].GetUint64();
+    CHECK(before == seen.back());
+  }
+  REQUIRE(seen.size() == 40);
+  for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == 40 - i);
+}
+
+TEST_CASE("an entry larger than the page is answered alone") {
+  auto big = sample_entry();
+  big.notification.message = std::string(10000, 'x');
+  auto next = sample_entry();
+  next.notification.id = 3;
+  const std::string json = render_history({big, next}, 50, 1000);
+  CHECK(json.find(R"("id":17,)") != std::string::npos);
+  CHECK(json.find(R"("id":3,)") == std::string::npos);
+  CHECK(json.ends_with(R"("next_before":17})"));
 }
 
 TEST_CASE("health renders each channel") {

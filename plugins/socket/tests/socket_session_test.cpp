@@ -337,7 +337,7 @@ TEST_CASE("session: a kept-alive connection is closed after idle_timeout") {
 }
 
 TEST_CASE("session: connections beyond max_connections are answered 503") {
-  Server server({{"max_connections", std::int64_t{1}}});
+  Server server({{"max_connections", std::int64_t{1}}, {"reserved_connections", std::int64_t{0}}});
   auto first = std::make_unique<TestClient>(server.path());
   REQUIRE(first->request("GET", "/health")->status == 200);
 

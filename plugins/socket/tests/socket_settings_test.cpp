@@ -28,8 +28,7 @@ TEST_CASE("octal modes") {
 }
 
 TEST_CASE("defaults are valid") {
-  std::vector<std::string> warnings;
-  auto settings = read_socket_settings(make_config(), warnings);
+  auto settings = read_socket_settings(make_config());
   REQUIRE(settings.ok());
   CHECK(settings.value().path == "/run/notifyd/notifyd.sock");
   CHECK(settings.value().mode == 0660);
@@ -40,30 +39,31 @@ TEST_CASE("defaults are valid") {
   CHECK(settings.value().idle_timeout == 60s);
   CHECK(settings.value().request_timeout == 30s);
   CHECK(settings.value().photos.max_bytes == 10u << 20);
-  CHECK(settings.value().photos.directories.size() + warnings.size() == 2);
+  CHECK(settings.value().photos.directories.empty());  // any file the caller can read
+  CHECK(settings.value().max_connections_per_user == 32);
+  CHECK(settings.value().reserved_connections == 16);
+  CHECK(settings.value().history_page_bytes == 1u << 20);
 }
 
 TEST_CASE("photo directories are resolved; a configured one that is missing is an error") {
   TempDir dir;
   std::filesystem::create_directory(dir / "real");
   std::filesystem::create_directory_symlink(dir / "real", dir / "link");
-  std::vector<std::string> warnings;
   auto settings = read_socket_settings(
-      make_config({{"photo_dirs", std::vector<std::string>{(dir / "link").string()}}}), warnings);
+      make_config({{"photo_dirs", std::vector<std::string>{(dir / "link").string()}}}));
   REQUIRE(settings.ok());
   CHECK(settings.value().photos.directories == std::vector<std::filesystem::path>{dir / "real"});
 
   auto missing = read_socket_settings(
-      make_config({{"photo_dirs", std::vector<std::string>{(dir / "missing").string()}}}), warnings);
+      make_config({{"photo_dirs", std::vector<std::string>{(dir / "missing").string()}}}));
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().find("photo_dirs") != std::string::npos);
 
-  auto relative = read_socket_settings(make_config({{"photo_dirs", std::vector<std::string>{"tmp"}}}), warnings);
+  auto relative = read_socket_settings(make_config({{"photo_dirs", std::vector<std::string>{"tmp"}}}));
   CHECK_FALSE(relative.ok());
 }
 
 TEST_CASE("bad values are refused with the key's name") {
-  std::vector<std::string> warnings;
   struct Case {
     const char* key;
     sdk::ConfigValue value;
@@ -72,6 +72,10 @@ TEST_CASE("bad values are refused with the key's name") {
       {"mode", std::string("u+rw")},
       {"group", std::string("no-such-group-notifyd-test")},
       {"max_connections", std::int64_t{0}},
+      {"max_connections_per_user", std::int64_t{0}},
+      {"reserved_connections", std::int64_t{256}},
+      {"reserved_connections", std::int64_t{-1}},
+      {"history_page_bytes", std::int64_t{0}},
       {"body_limit", std::int64_t{-1}},
       {"photo_max_bytes", std::int64_t{0}},
       {"header_timeout", std::chrono::milliseconds{0}},
@@ -80,7 +84,7 @@ TEST_CASE("bad values are refused with the key's name") {
   };
   for (const auto& c : cases) {
     INFO(c.key);
-    auto settings = read_socket_settings(make_config({{c.key, c.value}}), warnings);
+    auto settings = read_socket_settings(make_config({{c.key, c.value}}));
     REQUIRE_FALSE(settings.ok());
     CHECK(settings.error().find(c.key) != std::string::npos);
   }
@@ -96,8 +100,7 @@ TEST_CASE("groups are looked up by name or number") {
   CHECK(lookup_group("4242").value() == 4242u);
   CHECK_FALSE(lookup_group("no-such-group-notifyd-test").ok());
 
-  std::vector<std::string> warnings;
-  auto settings = read_socket_settings(make_config({{"group", name}}), warnings);
+  auto settings = read_socket_settings(make_config({{"group", name}}));
   REQUIRE(settings.ok());
   CHECK(settings.value().group == ::getegid());
 }

@@ -85,6 +85,36 @@ TEST_CASE("a failed save changes nothing", "[link_registry]") {
   CHECK_FALSE(links.reaches("alice"));
 }
 
+TEST_CASE("a link another program wrote is seen at once and kept by the next change", "[link_registry]") {
+  MemoryDocuments documents;
+  LinkRegistry links(documents, "u.json");
+  REQUIRE(links.load());
+  REQUIRE(links.link("alice", 1, "t1"));
+  documents.put("u.json", R"({"alice": {"chat_id": 1, "linked_at": "t1"}, "bob": {"chat_id": 2, "linked_at": "t2"}})");
+  CHECK(links.reaches("bob"));
+  CHECK(links.users_of(2) == std::vector<std::string>{"bob"});
+  REQUIRE(links.link("carol", 3, "t3"));
+  const auto saved = parse_links(documents.file("u.json")).value();
+  CHECK(saved.size() == 3);
+  CHECK(saved.at("bob").chat_id == 2);
+
+  documents.put("u.json", R"({"carol": {"chat_id": 3, "linked_at": "t3"}})");  // the other program unlinked two
+  CHECK_FALSE(links.reaches("alice"));
+  CHECK(links.size() == 1);
+}
+
+TEST_CASE("a file caught half-written keeps the last good copy for reads and refuses changes", "[link_registry]") {
+  MemoryDocuments documents;
+  LinkRegistry links(documents, "u.json");
+  REQUIRE(links.link("alice", 1, "t1"));
+  documents.put("u.json", R"({"alice": {"chat_id": 1, "li)");
+  CHECK(links.reaches("alice"));
+  const auto status = links.link("bob", 2, "t2");
+  CHECK_FALSE(status.ok);
+  CHECK(status.message.find("fix or remove it") != std::string::npos);
+  CHECK(documents.file("u.json") == R"({"alice": {"chat_id": 1, "li)");
+}
+
 TEST_CASE("two instances cannot claim one file", "[file_claims]") {
   CHECK(notifyd::telegram::FileClaims::claim({"a.json", "b.json"}, "one").empty());
   CHECK(notifyd::telegram::FileClaims::claim({"a.json"}, "one").empty());

@@ -17,7 +17,7 @@ struct Routes {
   LinkRegistry links{documents, "telegram_users.json"};
   VerificationCodes codes{documents, "pending_codes.json", std::chrono::seconds(600),
                           [] { return std::optional<std::string>("123456"); }};
-  VerifyAttempts attempts{5, 10min};
+  VerifyAttempts attempts{documents, "attempts.json", 5, 10min};
   BotState state;
   std::vector<std::pair<std::int64_t, std::string>> told;
   int saves = 0;
@@ -123,7 +123,7 @@ TEST_CASE("without a token verify says Telegram is off", "[link_routes]") {
   MemoryDocuments documents;
   LinkRegistry links{documents, "u.json"};
   VerificationCodes codes{documents, "c.json", std::chrono::seconds(600), [] { return std::optional<std::string>(); }};
-  VerifyAttempts attempts{5, 10min};
+  VerifyAttempts attempts{documents, "a.json", 5, 10min};
   BotState state;
   LinkService off(links, codes, attempts, state, false, {});
   CHECK(off.verify(Routes::request("alice", R"({"code":"123456"})"), now_ms, t0).status == 503);

@@ -108,3 +108,16 @@ TEST_CASE("a corrupt codes file is reported and replaced by an empty set", "[ver
   CHECK(status.message.find("c.json") != std::string::npos);
   CHECK(codes.size(0) == 0);
 }
+
+TEST_CASE("a code another program redeemed is gone; one it issued is redeemed", "[verification_codes]") {
+  MemoryDocuments documents;
+  VerificationCodes codes(documents, "c.json", std::chrono::seconds(600), sequence({"111111", "222222"}));
+  REQUIRE(codes.issue(1, 1000).value() == "111111");
+  documents.put("c.json", "{}");  // the dashboard used it
+  CHECK_FALSE(codes.redeem("111111", 1001).value());
+  documents.put("c.json", R"({"333333": {"chat_id": 7, "created_at": 1000}})");
+  REQUIRE(codes.issue(2, 1002).value() == "222222");
+  const auto saved = parse_pending_codes(documents.file("c.json")).value();
+  CHECK(saved.size() == 2);
+  CHECK(codes.redeem("333333", 1003).value() == 7);
+}
