@@ -40,8 +40,8 @@ bool path_within(const std::filesystem::path& path, const std::filesystem::path&
 /// True when `policy.directories` is empty or `path` lies within one of them.
 bool path_allowed(const std::filesystem::path& path, const PhotoPolicy& policy);
 
-/// Opens `photo_path` as `caller` (see `open_as_caller`; admins too read
-/// with their own rights), checks and reads it. Errors: 400 when the path is
+/// Reads `photo_path` with `caller`'s permissions (`sdk::read_file_as`;
+/// admins too read with their own rights) and checks it. Errors: 400 when the path is
 /// not absolute, and one answer, 400 `photo not found or not readable`, for
 /// a file that is missing, that the caller may not read, or that is not a
 /// regular file, so the answer never tells whether a file the caller cannot

@@ -12,40 +12,18 @@
 #include <optional>
 #include <vector>
 
+#include "descriptor_read.hpp"
+
 namespace notifyd::sdk {
 namespace {
 
 constexpr int max_groups = 65536;
 
-struct Credentials {
-  uid_t uid;
-  gid_t gid;
-  std::vector<gid_t> groups;
-};
-
-std::optional<Credentials> credentials_of(std::string_view user) {
-  const std::string name(user);
-  std::vector<char> buffer(16384);
-  passwd entry{};
-  passwd* found = nullptr;
-  if (::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
-    return std::nullopt;
-  }
-  Credentials credentials{entry.pw_uid, entry.pw_gid, std::vector<gid_t>(64)};
-  int count = static_cast<int>(credentials.groups.size());
-  while (::getgrouplist(name.c_str(), entry.pw_gid, credentials.groups.data(), &count) < 0) {
-    if (count <= static_cast<int>(credentials.groups.size()) || count > max_groups) return std::nullopt;
-    credentials.groups.resize(static_cast<std::size_t>(count));
-  }
-  credentials.groups.resize(static_cast<std::size_t>(count));
-  return credentials;
-}
-
 // The calling thread's file-system identity, switched for as long as this
 // lives. Raw system calls: glibc's setgroups() would switch every thread.
 class ThreadFileIdentity {
  public:
-  explicit ThreadFileIdentity(const Credentials& as) {
+  explicit ThreadFileIdentity(const FileIdentity& as) {
     const int count = ::getgroups(0, nullptr);
     if (count < 0) return;
     saved_groups_.resize(static_cast<std::size_t>(count));
@@ -82,62 +60,100 @@ class ThreadFileIdentity {
   bool active_ = false;
 };
 
-// Up to `limit` bytes until end of file or an error, read in chunks.
-std::string read_at_most(int fd, std::size_t limit) {
-  constexpr std::size_t chunk = 64 * 1024;
-  std::string bytes;
-  while (bytes.size() < limit) {
-    const std::size_t got = bytes.size();
-    bytes.resize(got + std::min(chunk, limit - got));
-    const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
-    if (n < 0 && errno == EINTR) {
-      bytes.resize(got);
-      continue;
-    }
-    bytes.resize(got + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
-    if (n <= 0) break;
-  }
-  return bytes;
-}
-
 // O_NONBLOCK: a FIFO must not hold the caller in open().
 constexpr int open_flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 
+// `path` opened with `who`'s permissions (see read_file_as); -1 when it cannot be.
+int open_as(const FileIdentity& who, const std::string& path) {
+  if (::geteuid() == who.uid) return ::open(path.c_str(), open_flags);
+  if (::geteuid() == 0) {
+    ThreadFileIdentity identity(who);
+    if (identity.active()) return ::open(path.c_str(), open_flags);
+  }
+  const int fd = ::open(path.c_str(), open_flags);
+  struct stat info {};
+  if (fd >= 0 && (::fstat(fd, &info) != 0 || info.st_uid != who.uid)) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 }  // namespace
 
-Result<std::string> read_file_as_user(std::string_view user, const std::string& path, std::uint64_t max_bytes) noexcept {
-  using R = Result<std::string>;
+std::optional<FileIdentity> file_identity_of(std::string_view user) noexcept {
   try {
-    const std::string unreadable =
-        path + " cannot be read by " + std::string(user) + " (it does not exist, or " + std::string(user) +
-        " may not read it)";
-    const auto credentials = credentials_of(user);
-    if (!credentials) return R::failure(unreadable);
-    int fd = -1;
-    if (::geteuid() == 0) {
-      ThreadFileIdentity identity(*credentials);
-      if (identity.active()) fd = ::open(path.c_str(), open_flags);
-    } else if (credentials->uid == ::geteuid()) {
-      fd = ::open(path.c_str(), open_flags);
+    const std::string name(user);
+    std::vector<char> buffer(16384);
+    passwd entry{};
+    passwd* found = nullptr;
+    if (::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+      return std::nullopt;
     }
-    if (fd < 0) return R::failure(unreadable);
+    FileIdentity identity{entry.pw_uid, entry.pw_gid, std::vector<gid_t>(64)};
+    int count = static_cast<int>(identity.groups.size());
+    while (::getgrouplist(name.c_str(), entry.pw_gid, identity.groups.data(), &count) < 0) {
+      if (count <= static_cast<int>(identity.groups.size()) || count > max_groups) return std::nullopt;
+      identity.groups.resize(static_cast<std::size_t>(count));
+    }
+    identity.groups.resize(static_cast<std::size_t>(count));
+    return identity;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+FileAsRead read_file_as(const FileIdentity& who, const std::string& path, std::uint64_t max_bytes) noexcept {
+  using Problem = FileAsRead::Problem;
+  FileAsRead read;
+  try {
+    const int fd = open_as(who, path);
+    if (fd < 0) {
+      read.problem = Problem::unreadable;
+      return read;
+    }
+    std::error_code ec;
+    read.resolved = std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(fd), ec);
     struct stat info {};
-    std::string bytes;
-    std::string problem;
-    const std::string too_large = path + " is larger than " + std::to_string(max_bytes) + " bytes";
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-      problem = path + " is not a regular file";
+      read.problem = Problem::not_regular;
     } else if (static_cast<std::uint64_t>(info.st_size) > max_bytes) {
-      problem = too_large;
+      read.problem = Problem::too_large;
     } else {
       // To the end, not st_size: a file may grow, and /proc files have none.
       ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-      bytes = read_at_most(fd, static_cast<std::size_t>(max_bytes) + 1);
-      if (bytes.size() > max_bytes) problem = too_large;
+      read.bytes = core::read_up_to(fd, static_cast<std::size_t>(max_bytes) + 1);
+      if (read.bytes.size() > max_bytes) {
+        read.problem = Problem::too_large;
+        read.bytes.clear();
+      }
     }
     ::close(fd);
-    if (!problem.empty()) return R::failure(problem);
-    return bytes;
+  } catch (...) {
+    read.problem = Problem::unreadable;
+    read.bytes.clear();
+  }
+  return read;
+}
+
+Result<std::string> read_file_as_user(std::string_view user, const std::string& path, std::uint64_t max_bytes) noexcept {
+  using R = Result<std::string>;
+  using Problem = FileAsRead::Problem;
+  try {
+    const auto who = file_identity_of(user);
+    auto read = who ? read_file_as(*who, path, max_bytes) : FileAsRead{Problem::unreadable, {}, {}};
+    switch (read.problem) {
+      case Problem::none:
+        return std::move(read.bytes);
+      case Problem::unreadable:
+        return R::failure(path + " cannot be read by " + std::string(user) + " (it does not exist, or " +
+                          std::string(user) + " may not read it)");
+      case Problem::not_regular:
+        return R::failure(path + " is not a regular file");
+      case Problem::too_large:
+        return R::failure(path + " is larger than " + std::to_string(max_bytes) + " bytes");
+    }
+    return R::failure(path + " cannot be read");
   } catch (const std::exception& e) {
     return R::failure(path + " cannot be read: " + e.what());
   }
