@@ -65,6 +65,10 @@ bool check_plugins(notifyd::core::PreparedConfig config, notifyd::core::LogSink&
     return false;
   }
   config.file.daemon.data_dir = scratch;
+  // A table with mistakes of its own was reported already; configuring it
+  // with defaults in their place would only report them again.
+  std::erase_if(config.plugins, [](const PreparedPlugin& plugin) { return !plugin.schema_ok; });
+  std::erase_if(config.checks, [](const PreparedCheck& check) { return !check.schema_ok; });
   sink.set_quiet(true);
   {
     Daemon daemon(std::move(config), sink);
