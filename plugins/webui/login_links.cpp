@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "json_reader.hpp"
 #include "random_token.hpp"
 #include "unix_user.hpp"
 
@@ -103,24 +104,19 @@ std::size_t LoginLinks::restore(const std::string& json_array) {
   std::size_t added = 0;
   std::lock_guard lock(mutex_);
   for (const auto& item : document.GetArray()) {
-    if (!item.IsObject()) continue;
-    const auto digest = item.FindMember("digest");
-    const auto user = item.FindMember("user");
-    const auto expires = item.FindMember("expires_ms");
-    if (digest == item.MemberEnd() || !digest->value.IsString() || user == item.MemberEnd() ||
-        !user->value.IsString() || expires == item.MemberEnd() || !expires->value.IsInt64()) {
-      continue;
-    }
-    const std::string key(digest->value.GetString(), digest->value.GetStringLength());
-    Pending pending{std::string(user->value.GetString(), user->value.GetStringLength()),
-                    std::chrono::system_clock::time_point(std::chrono::milliseconds(expires->value.GetInt64()))};
+    auto key = string_member(item, "digest");
+    auto user = string_member(item, "user");
+    const auto expires = int64_member(item, "expires_ms");
+    if (!key || !user || !expires) continue;
+    Pending pending{std::move(*user),
+                    std::chrono::system_clock::time_point(std::chrono::milliseconds(*expires))};
     // A link never outlives the ttl configured now.
     pending.expires = std::min(pending.expires, at + ttl_);
-    if (!looks_like_token(key) || !is_valid_user_name(pending.user) || pending.expires <= at ||
-        pending_.contains(key)) {
+    if (!looks_like_token(*key) || !is_valid_user_name(pending.user) || pending.expires <= at ||
+        pending_.contains(*key)) {
       continue;
     }
-    pending_.emplace(key, std::move(pending));
+    pending_.emplace(std::move(*key), std::move(pending));
     ++added;
   }
   drop_oldest_beyond(capacity_);

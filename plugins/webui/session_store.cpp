@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "json_reader.hpp"
 #include "random_token.hpp"
 #include "unix_user.hpp"
 
@@ -141,25 +142,18 @@ std::size_t SessionStore::restore(const std::string& json_array) {
   {
     std::lock_guard lock(mutex_);
     for (const auto& item : document.GetArray()) {
-      if (!item.IsObject()) continue;
-      const auto digest = item.FindMember("digest");
-      const auto user = item.FindMember("user");
-      const auto created = item.FindMember("created_ms");
-      const auto expires = item.FindMember("expires_ms");
-      if (digest == item.MemberEnd() || !digest->value.IsString() || user == item.MemberEnd() ||
-          !user->value.IsString() || created == item.MemberEnd() || !created->value.IsInt64() ||
-          expires == item.MemberEnd() || !expires->value.IsInt64()) {
-        continue;
-      }
-      const std::string key(digest->value.GetString(), digest->value.GetStringLength());
-      const std::string name(user->value.GetString(), user->value.GetStringLength());
-      Entry entry{name, from_ms(created->value.GetInt64()), from_ms(expires->value.GetInt64())};
+      auto key = string_member(item, "digest");
+      auto user = string_member(item, "user");
+      const auto created = int64_member(item, "created_ms");
+      const auto expires = int64_member(item, "expires_ms");
+      if (!key || !user || !created || !expires) continue;
+      Entry entry{std::move(*user), from_ms(*created), from_ms(*expires)};
       // A session never outlives the ttl configured now.
       if (entry.expires > entry.created + ttl_) entry.expires = entry.created + ttl_;
-      if (!looks_like_token(key) || !is_valid_user_name(name) || entry.expires <= at || sessions_.contains(key)) {
+      if (!looks_like_token(*key) || !is_valid_user_name(entry.user) || entry.expires <= at || sessions_.contains(*key)) {
         continue;
       }
-      insert(key, std::move(entry));
+      insert(std::move(*key), std::move(entry));
       ++added;
     }
     drop_oldest_beyond(capacity_);

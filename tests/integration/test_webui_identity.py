@@ -94,6 +94,14 @@ class IdentityTestCase(DaemonTestCase):
             self.fail(f"as {user}: {result['child_error']}")
         return result
 
+    def assert_refused_at_start(self, webui_toml, reason):
+        daemon = self.daemon('[[plugin]]\nuse = "webui"\n' + webui_toml)
+        daemon.start(wait=False)
+        self.assertEqual(daemon.process.wait(60), 1)
+        daemon.stdout.close()
+        daemon.stderr.close()
+        self.assertIn(reason, daemon.log())
+
     def me_as(self, user, port, headers=None, host="127.0.0.1"):
         """GET /api/me from a process running as `user`: (status, body)."""
         status, body, _ = self.run_as(user, lambda: get(port, "/api/me", headers, host))
@@ -137,12 +145,7 @@ class PeerAuthTest(IdentityTestCase):
         self.assertEqual(status, 403, body)
 
     def test_peer_auth_is_refused_on_a_public_address(self):
-        daemon = self.daemon('[[plugin]]\nuse = "webui"\nlisten = "0.0.0.0:0"\nauth = "peer"\n')
-        daemon.start(wait=False)
-        self.assertEqual(daemon.process.wait(60), 1)
-        daemon.stdout.close()
-        daemon.stderr.close()
-        self.assertIn("refused on the non-loopback address", daemon.log())
+        self.assert_refused_at_start('listen = "0.0.0.0:0"\nauth = "peer"\n', "refused on the non-loopback address")
 
 
 @unittest.skipUnless(HAVE_SSH, "needs Debian's openssh-server and openssh-client (scripts/install-deps.sh --test)")
@@ -282,12 +285,7 @@ class NoImpersonationTest(IdentityTestCase):
         self.assertEqual((status, body["user"]), (200, self.alice))
 
     def test_proxy_mode_on_loopback_without_the_proxys_account_is_refused(self):
-        daemon = self.daemon('[[plugin]]\nuse = "webui"\nlisten = "127.0.0.1:0"\nauth = "proxy"\n')
-        daemon.start(wait=False)
-        self.assertEqual(daemon.process.wait(60), 1)
-        daemon.stdout.close()
-        daemon.stderr.close()
-        self.assertIn("trusted_proxy_users", daemon.log())
+        self.assert_refused_at_start('listen = "127.0.0.1:0"\nauth = "proxy"\n', "trusted_proxy_users")
 
     def test_proxy_mode_on_a_unix_socket_only_the_proxys_group_may_open(self):
         path = str(pathlib.Path(self.tmp) / "web" / "web.sock")
