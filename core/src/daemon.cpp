@@ -116,7 +116,9 @@ ConfigErrors Daemon::check_plugins() {
   const bool assembled = assemble();
   check_errors_ = nullptr;
   if (!assembled && errors.empty()) {
-    errors.push_back({config_.file.path.string(), 0, 0, "the plugins could not be set up (see the log above)"});
+    errors.push_back({config_.file.path.string(), 0, 0,
+                      "the plugins could not be set up in a scratch directory; start notifyd with this file to "
+                      "see why"});
   }
   return errors;
 }

@@ -126,7 +126,8 @@ int main(int argc, char** argv) {
   }
   for (const auto& error : errors) std::cerr << error.to_string() << "\n";
   if (!prepared || !errors.empty()) {
-    std::cerr << "notifyd: " << config_path.string() << " has " << std::max<std::size_t>(errors.size(), 1)
+    std::cerr << "notifyd: " << std::filesystem::absolute(config_path).lexically_normal().string() << " has "
+              << std::max<std::size_t>(errors.size(), 1)
               << (errors.size() == 1 ? " mistake" : " mistakes") << "\n";
     return 1;
   }

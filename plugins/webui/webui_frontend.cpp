@@ -41,8 +41,9 @@ sdk::Status WebDashboard::configure() noexcept {
       }
     }
     if (state_->settings.auth == AuthMode::none) {
-      host_.log().warn("auth = \"none\": everyone who reaches ", state_->settings.listen.to_string(), " acts as ",
-                       state_->settings.demo_user, " (for local demos only)");
+      host_.log().warn("auth = \"none\": ", state_->settings.demo_user, "'s own connections to ",
+                       state_->settings.listen.to_string(), " are ", state_->settings.demo_user,
+                       " without signing in (for local demos only)");
     }
     return sdk::Status::success();
   } catch (const std::exception& e) {
