@@ -17,7 +17,9 @@ build_packages=(
 run_packages=(python3 python3-matplotlib)
 # The browser tests (tests/browser) drive Debian's chromium with playwright-core
 # from npm; node and npm from another source (e.g. NodeSource) will do.
-test_packages=(python3 procps python3-websockets chromium nodejs npm)
+# tests/integration/test_webui_identity.py signs in through a real `ssh -L`
+# tunnel, with its own sshd on a loopback port.
+test_packages=(python3 procps python3-websockets chromium nodejs npm openssh-server openssh-client)
 bench_packages=(nginx-light procps)
 # `make package` and tests/integration/test_package.py: cpack's DEB generator
 # uses dpkg-deb and dpkg-shlibdeps (dpkg-dev), the result is checked with

@@ -1,10 +1,14 @@
 #include "config_file.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <initializer_list>
 #include <set>
 #include <thread>
 
 #include "config_table_validator.hpp"
 #include "notifyd/sdk/duration.hpp"
+#include "notifyd/sdk/unix_socket_file.hpp"
 #include "log_sink.hpp"
 
 namespace notifyd::core {
@@ -24,9 +28,70 @@ bool valid_instance_name(std::string_view name) {
   return true;
 }
 
+// The least value a numeric key of a host table may take; `what` names the table.
+struct Floor {
+  std::string_view key;
+  std::int64_t minimum;  ///< for a duration key, in milliseconds
+};
+
+// Refuses values the schema accepted but that mean nothing (`threads = 0`,
+// `max_in_flight = -5`, `retry_max = "0s"`), at the value's place.
+void refuse_below(const toml::table& table, const sdk::ConfigSchema& schema, const sdk::PluginConfig& view,
+                  const std::string& file, std::string_view what, std::initializer_list<Floor> floors,
+                  ConfigErrors& errors) {
+  for (const auto& floor : floors) {
+    const auto* node = table.get(floor.key);
+    const auto* key = schema.find(floor.key);
+    if (!node || !key || !view.is_set(floor.key)) continue;
+    if (key->type == sdk::ConfigType::duration) {
+      if (view.duration(floor.key).count() >= floor.minimum) continue;
+      error_at(errors, file, node->source(),
+               std::string(what) + ": `" + std::string(floor.key) + "` must be longer than zero");
+    } else if (const std::int64_t value = view.integer(floor.key); value < floor.minimum) {
+      error_at(errors, file, node->source(),
+               std::string(what) + ": `" + std::string(floor.key) + "` must be at least " +
+                   std::to_string(floor.minimum) + ", not " + std::to_string(value));
+    }
+  }
+}
+
 template <class T>
 T positive(std::int64_t value, T fallback) {
   return value > 0 ? static_cast<T>(value) : fallback;
+}
+
+// What is wrong with the shape of a [[check]] schedule, or empty: five fields
+// (after an optional CRON_TZ= or TZ= zone), an @-name, or @every <duration>.
+// The cron trigger reads the fields themselves when it schedules the check.
+std::string schedule_shape_problem(std::string_view text) {
+  std::vector<std::string_view> fields;
+  for (std::size_t at = 0; at < text.size();) {
+    while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
+    const std::size_t begin = at;
+    while (at < text.size() && !std::isspace(static_cast<unsigned char>(text[at]))) ++at;
+    if (at > begin) fields.push_back(text.substr(begin, at - begin));
+  }
+  if (!fields.empty() && (fields.front().starts_with("CRON_TZ=") || fields.front().starts_with("TZ="))) {
+    fields.erase(fields.begin());
+  }
+  if (fields.empty()) return "is empty";
+  if (fields.front().starts_with('@')) {
+    static constexpr std::string_view names[] = {"@hourly", "@daily", "@midnight", "@weekly",
+                                                 "@monthly", "@yearly", "@annually"};
+    if (fields.front() == "@every") {
+      if (fields.size() == 2 && sdk::parse_duration(fields[1]).ok()) return {};
+      return "must be @every <duration>, such as \"@every 10m\"";
+    }
+    if (fields.size() == 1 && std::find(std::begin(names), std::end(names), fields.front()) != std::end(names)) {
+      return {};
+    }
+    return "is not one of @hourly, @daily, @midnight, @weekly, @monthly, @yearly, @annually or @every <duration>";
+  }
+  if (fields.size() != 5) {
+    return "has " + std::to_string(fields.size()) + (fields.size() == 1 ? " field" : " fields") +
+           "; a cron schedule has five: minute hour day-of-month month day-of-week (\"*/5 * * * *\")";
+  }
+  return {};
 }
 
 // The host's part of every [[check]] table; the rest is validated against the check's schema later.
@@ -59,7 +124,12 @@ void read_check_tables(const toml::table& root, const std::string& file, std::se
     };
     const auto* name_node = string_key("name", spec.name, true);
     const auto* use_node = string_key("use", spec.use, true);
-    string_key("schedule", spec.schedule, false);
+    if (const auto* schedule = string_key("schedule", spec.schedule, false); schedule && !spec.schedule.empty()) {
+      if (const auto problem = schedule_shape_problem(spec.schedule); !problem.empty()) {
+        error_at(errors, file, schedule->source(), "[[check]]: `schedule` \"" + spec.schedule + "\" " + problem);
+        ok = false;
+      }
+    }
     if (name_node && !spec.name.empty() && !valid_instance_name(spec.name)) {
       error_at(errors, file, name_node->source(), "[[check]]: `name` must be letters, digits, '-' or '_' (at most 64)");
       ok = false;
@@ -156,7 +226,8 @@ sdk::ConfigSchema checks_schema() {
 }
 
 std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, ConfigErrors& errors) {
-  const std::string file = path.string();
+  // Every message names the file the same way, absolute, whoever finds the mistake.
+  const std::string file = std::filesystem::absolute(path).lexically_normal().string();
   auto document = std::make_shared<toml::table>();
   try {
     *document = toml::parse_file(file);
@@ -205,19 +276,25 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
       error_at(errors, file, node ? node->source() : toml::source_region{},
                "[daemon]: `log_level` must be debug, info, warn or error");
     }
+    refuse_below(table_or_empty("daemon"), daemon_schema(), view, file, "[daemon]",
+                 {{"threads", 1}, {"shutdown_timeout", 1}}, errors);
+    if (const auto* node = table_or_empty("daemon").get("threads"); node && view.integer("threads") > 64) {
+      error_at(errors, file, node->source(), "[daemon]: `threads` must be at most 64, not " +
+                                                 std::to_string(view.integer("threads")));
+    }
     d.threads = static_cast<unsigned>(std::clamp<std::int64_t>(view.integer("threads"), 1, 64));
     d.shutdown_timeout = view.duration("shutdown_timeout");
     const auto key_source = [&](const char* key) {
       const auto* node = table_or_empty("daemon").get(key);
       return node ? node->source() : toml::source_region{};
     };
-    if (const auto mode = parse_file_mode(view.string("file_mode"))) {
+    if (const auto mode = sdk::parse_octal_mode(view.string("file_mode"))) {
       d.files.mode = *mode;
     } else {
       error_at(errors, file, key_source("file_mode"), "[daemon]: `file_mode` must be an octal mode such as \"0660\" (at most 0777)");
     }
     if (const auto group = view.string("file_group"); !group.empty()) {
-      if (auto gid = find_group(group)) {
+      if (auto gid = sdk::lookup_group(group)) {
         d.files.group = gid.value();
         d.files.group_name = group;
       } else {
@@ -228,6 +305,10 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
   {
     ConfigTableValidator validator(file, config.base_dir, "[pipeline]");
     const auto view = validator.validate(table_or_empty("pipeline"), pipeline_schema(), errors);
+    refuse_below(table_or_empty("pipeline"), pipeline_schema(), view, file, "[pipeline]",
+                 {{"retry_initial", 1}, {"retry_max", 1}, {"delivery_ttl", 1}, {"max_in_flight", 1},
+                  {"outbox_memory_items", 1}, {"history_max_count", 1}, {"history_max_age", 1}},
+                 errors);
     auto& p = config.pipeline;
     p.retry_initial = std::max(view.duration("retry_initial"), std::chrono::milliseconds{1});
     p.retry_max = std::max(view.duration("retry_max"), p.retry_initial);
@@ -241,6 +322,9 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
   {
     ConfigTableValidator validator(file, config.base_dir, "[checks]");
     const auto view = validator.validate(table_or_empty("checks"), checks_schema(), errors);
+    refuse_below(table_or_empty("checks"), checks_schema(), view, file, "[checks]",
+                 {{"max_concurrent", 1}, {"runs_per_check", 1}, {"failure_alert_after", 0}, {"image_max_bytes", 1}},
+                 errors);
     auto& c = config.checks;
     c.max_concurrent = positive<std::uint32_t>(view.integer("max_concurrent"), 8);
     c.failure_alert_after = static_cast<std::uint32_t>(std::max<std::int64_t>(view.integer("failure_alert_after"), 0));

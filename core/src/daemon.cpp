@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 
 #include "check_routes.hpp"
+#include "configure_problems.hpp"
 #include "notifyd/sdk/thread_name.hpp"
 #include "version.hpp"
 
@@ -92,7 +93,18 @@ bool Daemon::assemble() {
   return create_plugins() && create_checks();
 }
 
-int Daemon::check_plugins() { return assemble() ? 0 : 1; }
+ConfigErrors Daemon::check_plugins() {
+  ConfigErrors errors;
+  check_errors_ = &errors;
+  const bool assembled = assemble();
+  check_errors_ = nullptr;
+  if (!assembled && errors.empty()) {
+    errors.push_back({config_.file.path.string(), 0, 0,
+                      "the plugins could not be set up in a scratch directory; start notifyd with this file to "
+                      "see why"});
+  }
+  return errors;
+}
 
 int Daemon::run() {
   const auto& daemon = config_.file.daemon;
@@ -133,10 +145,29 @@ Daemon::Instance* Daemon::create_instance(const PreparedPlugin& prepared, sdk::K
     routes_.retire(host->serial());
     if (prepared.optional) {
       log_.warn(what, " is optional and was skipped: ", status.message);
-    } else {
-      log_.error(what, " refused: ", status.message);
+      return nullptr;
     }
-    return nullptr;
+    if (!check_errors_) {
+      log_.error(what, " refused: ", status.message);
+      return nullptr;
+    }
+    // --check-config: the refusal is a located mistake, and the instance is
+    // kept (never started) so every later plugin is configured too.
+    const toml::table* table = nullptr;
+    if (kind == sdk::Kind::check) {
+      for (const auto& spec : config_.file.checks_tables) {
+        if (spec.name == prepared.name) table = spec.table;
+      }
+    } else {
+      for (const auto& spec : config_.file.plugins) {
+        if (spec.name == prepared.name) table = spec.table;
+      }
+    }
+    static const toml::table empty;
+    auto located = locate_configure_problems(config_.file.path.string(), table ? *table : empty,
+                                             prepared.library->schema, what, status.message);
+    check_errors_->insert(check_errors_->end(), located.begin(), located.end());
+    if (!plugin) return nullptr;
   }
   instances_.push_back({prepared, std::move(host), std::move(plugin).value()});
   return &instances_.back();

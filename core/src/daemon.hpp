@@ -56,8 +56,9 @@ class Daemon {
   /// Runs until stopped; the process exit code, or `reload_requested`.
   int run();
   /// Creates and configures every plugin and check without starting them
-  /// (`--check-config`); 0 when all accept their config, else 1 (reasons logged).
-  int check_plugins();
+  /// (`--check-config`): what each one's configure() refuses, located in the
+  /// config file. Every plugin is configured even when an earlier one refused.
+  ConfigErrors check_plugins();
   /// The validated config a reload asked for (after `run` returned `reload_requested`).
   PreparedConfig take_reloaded_config() { return std::move(*reloaded_); }
 
@@ -114,6 +115,7 @@ class Daemon {
   std::optional<PreparedConfig> reloaded_;
   SystemdNotifier systemd_;
   int exit_code_ = 0;
+  ConfigErrors* check_errors_ = nullptr;  // set while check_plugins() runs
 
   UserDirectory users_;
   FileDocumentStore documents_;

@@ -54,27 +54,6 @@ sdk::Status prepare_file(const std::filesystem::path& path, const FilePermission
   return status;
 }
 
-std::optional<mode_t> parse_file_mode(std::string_view text) {
-  if (text.empty() || text.size() > 4) return std::nullopt;
-  unsigned value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 8);
-  if (ec != std::errc{} || end != text.data() + text.size() || value > 0777) return std::nullopt;
-  return static_cast<mode_t>(value);
-}
-
-sdk::Result<gid_t> find_group(const std::string& name) {
-  gid_t numeric = 0;
-  const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), numeric);
-  if (!name.empty() && ec == std::errc{} && end == name.data() + name.size()) return numeric;
-  std::vector<char> buffer(16384);
-  group entry{};
-  group* found = nullptr;
-  const int error = ::getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
-  if (error != 0) return sdk::Result<gid_t>::failure("cannot look up group \"" + name + "\": " + errno_text(error));
-  if (found == nullptr) return sdk::Result<gid_t>::failure("no such group: \"" + name + "\"");
-  return found->gr_gid;
-}
-
 sdk::DocumentStamp stamp_of(int fd) noexcept {
   struct stat info {};
   if (::fstat(fd, &info) != 0) return {};

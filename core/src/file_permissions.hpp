@@ -34,12 +34,6 @@ sdk::Status apply_permissions(const std::filesystem::path& path, const FilePermi
 /// gives an existing one these permissions.
 sdk::Status prepare_file(const std::filesystem::path& path, const FilePermissions& permissions);
 
-/// Reads `[daemon] file_mode`: 1 to 4 octal digits, at most 0777; nullopt otherwise.
-std::optional<mode_t> parse_file_mode(std::string_view text);
-
-/// The gid of group `name` (or a numeric gid); an error when there is no such group.
-sdk::Result<gid_t> find_group(const std::string& name);
-
 /// The stamp of a file from its `stat` (device, inode, size, times).
 sdk::DocumentStamp stamp_of(const struct stat& info) noexcept;
 /// The stamp of the file behind `fd`; not `exists` when fstat fails.

@@ -71,7 +71,7 @@ std::string LogSink::redact(std::string_view text) const {
 }
 
 void LogSink::write(sdk::LogLevel level, std::string_view prefix, std::string_view message) noexcept {
-  if (level < level_.load()) return;
+  if (!enabled(level)) return;
   try {
     std::string line = utc_timestamp();
     line += ' ';

@@ -17,7 +17,11 @@ namespace notifyd::core {
 class LogSink {
  public:
   void set_level(sdk::LogLevel level) noexcept { level_.store(level); }
+  /// Drops every line while set (`--check-config` prints its findings itself).
+  void set_quiet(bool quiet) noexcept { quiet_.store(quiet); }
   sdk::LogLevel level() const noexcept { return level_.load(); }
+  /// True when lines at `level` are written.
+  bool enabled(sdk::LogLevel level) const noexcept { return !quiet_.load() && level >= level_.load(); }
   /// Registers a secret (and its URL-encoded form) to redact from every line.
   void add_secret(std::string_view secret);
   /// `text` with every registered secret redacted.
@@ -33,6 +37,7 @@ class LogSink {
   std::string file_path_;
   std::atomic<int> fd_{2};
   std::atomic<sdk::LogLevel> level_{sdk::LogLevel::info};
+  std::atomic<bool> quiet_{false};
   mutable std::mutex mutex_;
   std::vector<std::string> secrets_;
 };
@@ -42,7 +47,7 @@ class PrefixedLogger final : public sdk::Logger {
  public:
   PrefixedLogger(LogSink& sink, std::string prefix) : sink_(sink), prefix_(std::move(prefix)) {}
   void write(sdk::LogLevel level, std::string_view message) noexcept override { sink_.write(level, prefix_, message); }
-  bool enabled(sdk::LogLevel level) const noexcept override { return level >= sink_.level(); }
+  bool enabled(sdk::LogLevel level) const noexcept override { return sink_.enabled(level); }
 
  private:
   LogSink& sink_;

@@ -53,30 +53,33 @@ int describe_plugins(const std::filesystem::path& config_path, notifyd::core::Lo
 }
 
 // `--check-config` past the schemas: every plugin and check is created and
-// configured (and refused for what its configure() finds), against a
-// throwaway data directory so nothing real is touched.
-int check_plugins(notifyd::core::PreparedConfig config, notifyd::core::LogSink& sink) {
+// configured against a throwaway data directory (so nothing real is
+// touched), and what their configure() refuses joins `errors`.
+bool check_plugins(notifyd::core::PreparedConfig config, notifyd::core::LogSink& sink,
+                   notifyd::core::ConfigErrors& errors) {
   using namespace notifyd::core;
-  const std::size_t plugins = config.plugins.size() + config.checks.size();
-  const auto path = config.file.path;
   char scratch_template[] = "/tmp/notifyd-check-XXXXXX";
   const char* scratch = ::mkdtemp(scratch_template);
   if (!scratch) {
     std::cerr << "notifyd: cannot create a scratch directory to check plugins in\n";
-    return 1;
+    return false;
   }
   config.file.daemon.data_dir = scratch;
-  sink.set_level(notifyd::sdk::LogLevel::warn);
-  int status = 0;
+  // A table with mistakes of its own was reported already; configuring it
+  // with defaults in their place would only report them again.
+  std::erase_if(config.plugins, [](const PreparedPlugin& plugin) { return !plugin.schema_ok; });
+  std::erase_if(config.checks, [](const PreparedCheck& check) { return !check.schema_ok; });
+  sink.set_quiet(true);
   {
     MetricsRegistry metrics;
     Daemon daemon(std::move(config), sink, metrics);
-    status = daemon.check_plugins();
+    auto refused = daemon.check_plugins();
+    errors.insert(errors.end(), refused.begin(), refused.end());
   }
+  sink.set_quiet(false);
   std::error_code ignored;
   std::filesystem::remove_all(scratch, ignored);
-  if (status == 0) std::cout << path.string() << ": ok (" << plugins << " plugins and checks)\n";
-  return status;
+  return true;
 }
 
 }  // namespace
@@ -111,14 +114,24 @@ int main(int argc, char** argv) {
   if (describe) return describe_plugins(config_path, sink);
 
   ConfigErrors errors;
+  if (check_only) sink.set_quiet(true);
   auto prepared = prepare_config(config_path, sink, errors);
+  if (check_only && prepared) {
+    const std::size_t plugins = prepared->plugins.size() + prepared->checks.size();
+    if (!check_plugins(*prepared, sink, errors)) return 1;
+    sort_by_position(errors);
+    if (errors.empty()) {
+      std::cout << prepared->file.path.string() << ": ok (" << plugins << " plugins and checks)\n";
+      return 0;
+    }
+  }
   for (const auto& error : errors) std::cerr << error.to_string() << "\n";
   if (!prepared || !errors.empty()) {
-    std::cerr << "notifyd: " << config_path.string() << " has " << std::max<std::size_t>(errors.size(), 1)
+    std::cerr << "notifyd: " << std::filesystem::absolute(config_path).lexically_normal().string() << " has "
+              << std::max<std::size_t>(errors.size(), 1)
               << (errors.size() == 1 ? " mistake" : " mistakes") << "\n";
     return 1;
   }
-  if (check_only) return check_plugins(std::move(*prepared), sink);
   // Keeps the signals registered between one Daemon and the next during a
   // reload, so a signal in that moment is not fatal; this set is never read.
   boost::asio::io_context unused;

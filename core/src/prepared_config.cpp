@@ -27,8 +27,10 @@ std::optional<PreparedConfig> prepare_config(const std::filesystem::path& path, 
     ConfigTableValidator validator(file_name, prepared.file.base_dir, what,
                                    [&log_sink](std::string_view secret) { log_sink.add_secret(secret); });
     validator.reserve({"use", "name", "optional"});
+    const std::size_t before = errors.size();
     auto config = validator.validate(*spec.table, library.value()->schema, errors);
-    prepared.plugins.push_back({spec.name, spec.use, spec.optional, library.value(), std::move(config)});
+    prepared.plugins.push_back(
+        {spec.name, spec.use, spec.optional, library.value(), std::move(config), errors.size() == before});
   }
   for (auto& spec : prepared.file.checks_tables) {
     const std::string what = "check \"" + spec.name + "\" (" + spec.use + ")";
@@ -49,8 +51,9 @@ std::optional<PreparedConfig> prepare_config(const std::filesystem::path& path, 
     ConfigTableValidator validator(file_name, prepared.file.base_dir, what,
                                    [&log_sink](std::string_view secret) { log_sink.add_secret(secret); });
     for (auto key : check_table_keys) validator.reserve({key});
+    const std::size_t before = errors.size();
     auto config = validator.validate(*spec.table, library.value()->schema, errors);
-    prepared.checks.push_back({spec, library.value(), std::move(config)});
+    prepared.checks.push_back({spec, library.value(), std::move(config), errors.size() == before});
   }
   sort_by_position(errors);
   return prepared;

@@ -17,6 +17,7 @@ struct PreparedPlugin {
   bool optional = false;
   std::shared_ptr<const LoadedLibrary> library;
   sdk::PluginConfig config;
+  bool schema_ok = true;  ///< its table had no mistakes of its own (else `config` holds defaults for them)
 };
 
 /// One `[[check]]` whose library loaded and whose own keys passed its schema.
@@ -24,6 +25,7 @@ struct PreparedCheck {
   CheckSpec spec;
   std::shared_ptr<const LoadedLibrary> library;
   sdk::PluginConfig config;
+  bool schema_ok = true;  ///< its table had no mistakes of its own
 };
 
 /// The config file with every plugin library loaded and every table validated.

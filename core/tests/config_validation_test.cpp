@@ -4,6 +4,7 @@
 
 #include "config_file.hpp"
 #include "config_table_validator.hpp"
+#include "configure_problems.hpp"
 #include "prepared_config.hpp"
 #include "test_support.hpp"
 
@@ -178,4 +179,73 @@ TEST_CASE("prepare_config validates plugin tables against the schema the library
   CHECK_THAT(errors[2].to_string(), Catch::Contains(":8:1: plugin \"no_such_plugin\" (no_such_plugin): "));
   CHECK_THAT(errors[2].to_string(), Catch::Contains("notifyd_no_such_plugin.so: no such plugin library"));
   CHECK(prepared->plugins.size() == 1);
+}
+
+TEST_CASE("values that mean nothing are refused where they are written") {
+  TempDir dir;
+  const auto file = dir.write("notifyd.toml",
+                              "[daemon]\n"
+                              "threads = 0\n"
+                              "shutdown_timeout = \"0s\"\n"
+                              "[pipeline]\n"
+                              "max_in_flight = -5\n"
+                              "retry_max = \"0s\"\n"
+                              "history_max_count = 0\n"
+                              "[checks]\n"
+                              "max_concurrent = 0\n"
+                              "failure_alert_after = 0\n"
+                              "[[check]]\n"
+                              "name = \"disk\"\n"
+                              "use = \"disk_space\"\n"
+                              "notify = [\"root\"]\n"
+                              "schedule = \"*/5 * * *\"\n"
+                              "[[check]]\n"
+                              "name = \"load\"\n"
+                              "use = \"disk_space\"\n"
+                              "notify = [\"root\"]\n"
+                              "schedule = \"@every 10m\"\n"
+                              "[[check]]\n"
+                              "name = \"tz\"\n"
+                              "use = \"disk_space\"\n"
+                              "notify = [\"root\"]\n"
+                              "schedule = \"CRON_TZ=Europe/Berlin 0 9 * * 1-5\"\n"
+                              "[[check]]\n"
+                              "name = \"odd\"\n"
+                              "use = \"disk_space\"\n"
+                              "notify = [\"root\"]\n"
+                              "schedule = \"@fortnightly\"\n");
+  core::ConfigErrors errors;
+  auto config = core::read_config_file(file, errors);
+  REQUIRE(config.has_value());
+  INFO(all(errors));
+  REQUIRE(errors.size() == 8);
+  CHECK_THAT(errors[0].to_string(), Catch::Contains(":2:11: [daemon]: `threads` must be at least 1, not 0"));
+  CHECK_THAT(errors[1].to_string(), Catch::Contains(":3:20: [daemon]: `shutdown_timeout` must be longer than zero"));
+  CHECK_THAT(errors[2].to_string(), Catch::Contains(":5:17: [pipeline]: `max_in_flight` must be at least 1, not -5"));
+  CHECK_THAT(errors[3].to_string(), Catch::Contains(":6:13: [pipeline]: `retry_max` must be longer than zero"));
+  CHECK_THAT(errors[4].to_string(), Catch::Contains(":7:21: [pipeline]: `history_max_count` must be at least 1"));
+  CHECK_THAT(errors[5].to_string(), Catch::Contains(":9:18: [checks]: `max_concurrent` must be at least 1, not 0"));
+  CHECK_THAT(errors[6].to_string(), Catch::Contains(":15:12: [[check]]: `schedule` \"*/5 * * *\" has 4 fields"));
+  CHECK_THAT(errors[7].to_string(), Catch::Contains(":30:12: [[check]]: `schedule` \"@fortnightly\" is not one of"));
+  CHECK(errors[0].file == file.string());
+}
+
+TEST_CASE("a configure() refusal points each line at the key it names") {
+  const auto table = toml::parse(std::string_view("[[plugin]]\nuse = \"web\"\nlisten = \"x\"\n"
+                                                  "token_file = \"/t\"\nmode = \"999\"\n"),
+                                 std::string_view("n.toml"));
+  const auto& plugin = *table["plugin"].as_array()->front().as_table();
+  sdk::ConfigSchema schema;
+  schema.string("listen", "", "").string("mode", "0660", "").string("auth", "link", "").secret("token", "");
+  const auto errors = core::locate_configure_problems(
+      "n.toml", plugin, schema, "plugin \"web\" (webui)",
+      "listen: \"x\" is not host:port\n`mode` is not octal\nauth = \"none\" is refused here\ntoken: unreadable\n"
+      "the table as a whole is wrong");
+  INFO(all(errors));
+  REQUIRE(errors.size() == 5);
+  CHECK(errors[0].to_string() == "n.toml:3:10: plugin \"web\" (webui): listen: \"x\" is not host:port");
+  CHECK(errors[1].to_string() == "n.toml:5:8: plugin \"web\" (webui): `mode` is not octal");
+  CHECK(errors[2].to_string() == "n.toml:1:1: plugin \"web\" (webui): auth = \"none\" is refused here");
+  CHECK(errors[3].to_string() == "n.toml:4:14: plugin \"web\" (webui): token: unreadable");
+  CHECK(errors[4].to_string() == "n.toml:1:1: plugin \"web\" (webui): the table as a whole is wrong");
 }

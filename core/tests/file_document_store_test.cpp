@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "file_document_store.hpp"
+#include "notifyd/sdk/unix_socket_file.hpp"
 #include "log_sink.hpp"
 #include "notification_store.hpp"
 #include "test_support.hpp"
@@ -132,11 +133,11 @@ TEST_CASE("files get the configured mode and group whatever the umask") {
   CHECK(mode_of(dir.path() / "b.json") == 0660);
   CHECK(mode_of(dir.path() / "b.json.lock") == 0660);
 
-  CHECK(parse_file_mode("0660") == std::optional<mode_t>(0660));
-  CHECK(parse_file_mode("640") == std::optional<mode_t>(0640));
-  CHECK_FALSE(parse_file_mode("0999"));
-  CHECK_FALSE(parse_file_mode("rw"));
-  CHECK_FALSE(find_group("no-such-group-notifyd-test").ok());
+  CHECK(sdk::parse_octal_mode("0660") == std::optional<mode_t>(0660));
+  CHECK(sdk::parse_octal_mode("640") == std::optional<mode_t>(0640));
+  CHECK_FALSE(sdk::parse_octal_mode("0999"));
+  CHECK_FALSE(sdk::parse_octal_mode("rw"));
+  CHECK_FALSE(sdk::lookup_group("no-such-group-notifyd-test").ok());
 }
 
 TEST_CASE("the store's database files get the configured mode whatever the umask") {

@@ -1,11 +1,8 @@
 #include "peer_identity.hpp"
 
-#include <pwd.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <vector>
+#include "notifyd/sdk/peer_user.hpp"
 
 namespace notifyd::socket_api {
 
@@ -35,19 +32,7 @@ std::optional<PeerCredentials> peer_credentials(int fd) noexcept {
 }
 
 std::string user_name_for_uid(uid_t uid) {
-  const long hint = ::sysconf(_SC_GETPW_R_SIZE_MAX);
-  std::vector<char> buffer(hint > 0 ? static_cast<std::size_t>(hint) : 16384);
-  for (;;) {
-    passwd entry{};
-    passwd* found = nullptr;
-    const int error = ::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found);
-    if (error == ERANGE && buffer.size() < (1u << 22)) {
-      buffer.resize(buffer.size() * 2);
-      continue;
-    }
-    if (found && found->pw_name && found->pw_name[0] != '\0') return found->pw_name;
-    return "uid:" + std::to_string(uid);
-  }
+  return sdk::user_name_of_uid(uid).value_or("uid:" + std::to_string(uid));
 }
 
 }  // namespace notifyd::socket_api

@@ -32,13 +32,13 @@ sdk::Status SocketFrontend::start() noexcept {
   try {
     if (!state_) return sdk::Status::failure("start() before a successful configure()");
     const SocketSettings& settings = state_->settings;
-    auto socket = open_listening_socket(settings.path, settings.mode, settings.group);
+    auto socket = sdk::open_listening_socket(settings.path, settings.mode, settings.group);
     if (!socket) return sdk::Status::failure(socket.error());
     if (socket.value().removed_stale) host_.log().info("removed stale socket ", settings.path.string());
 
     auto listener = std::make_shared<SocketListener>(host_.executor(), state_);
     if (auto status = listener->assign(socket.value().fd); !status) {
-      remove_socket_file(socket.value().file);
+      sdk::remove_socket_file(socket.value().file);
       return status;
     }
     socket_file_ = socket.value().file;
@@ -60,7 +60,7 @@ sdk::Status SocketFrontend::start() noexcept {
 void SocketFrontend::stop(std::function<void()> done) noexcept {
   try {
     if (listener_) listener_->stop();
-    remove_socket_file(socket_file_);
+    sdk::remove_socket_file(socket_file_);
     socket_file_ = {};
     if (!state_) {
       if (done) done();

@@ -6,7 +6,7 @@
 #include "notifyd/sdk/config.hpp"
 #include "notifyd/sdk/host.hpp"
 #include "notifyd/sdk/plugin.hpp"
-#include "socket_file.hpp"
+#include "notifyd/sdk/unix_socket_file.hpp"
 
 namespace notifyd::socket_api {
 
@@ -36,7 +36,7 @@ class SocketFrontend final : public sdk::Frontend {
   sdk::Host& host_;
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<SocketListener> listener_;
-  SocketFileIdentity socket_file_;
+  sdk::SocketFileIdentity socket_file_;
 };
 
 }  // namespace notifyd::socket_api

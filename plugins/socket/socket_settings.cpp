@@ -20,12 +20,6 @@ using namespace std::chrono_literals;
 
 }  // namespace
 
-std::string format_octal_mode(mode_t mode) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-  return text;
-}
-
 void describe_socket_settings(sdk::ConfigSchema& schema) {
   schema.summary("HTTP/1.1 API on a unix socket: /send, /send_photo, /v1/notify, /v1/history, /v1/health, "
                  "and the routes other plugins register; callers are identified by SO_PEERCRED")
@@ -49,41 +43,7 @@ void describe_socket_settings(sdk::ConfigSchema& schema) {
       .integer("photo_max_bytes", 10 << 20, "largest photo /send_photo reads, and largest image /v1/notify accepts");
 }
 
-std::optional<mode_t> parse_octal_mode(std::string_view text) {
-  if (text.empty() || text.size() > 4) return std::nullopt;
-  unsigned value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value, 8);
-  if (ec != std::errc{} || ptr != end || value > 0777) return std::nullopt;
-  return static_cast<mode_t>(value);
-}
-
-sdk::Result<gid_t> lookup_group(const std::string& name) {
-  long size = ::sysconf(_SC_GETGR_R_SIZE_MAX);
-  std::vector<char> buffer(size > 0 ? static_cast<std::size_t>(size) : 16384);
-  for (;;) {
-    group entry{};
-    group* found = nullptr;
-    const int error = ::getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
-    if (error == ERANGE && buffer.size() < (1u << 22)) {
-      buffer.resize(buffer.size() * 2);
-      continue;
-    }
-    if (found) return found->gr_gid;
-    if (error != 0 && error != ENOENT) {
-      return sdk::Result<gid_t>::failure("cannot look up group " + name + ": " + std::strerror(error));
-    }
-    break;
-  }
-  gid_t gid = 0;
-  const auto* end = name.data() + name.size();
-  if (const auto [ptr, ec] = std::from_chars(name.data(), end, gid); !name.empty() && ec == std::errc{} && ptr == end) {
-    return gid;
-  }
-  return sdk::Result<gid_t>::failure("group " + name + " does not exist");
-}
-
-sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config) {
+sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config, std::vector<std::string>& warnings) {
   using Failure = sdk::Result<SocketSettings>;
   SocketSettings settings;
 

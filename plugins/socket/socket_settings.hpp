@@ -15,6 +15,7 @@
 
 #include "notifyd/sdk/config.hpp"
 #include "notifyd/sdk/status.hpp"
+#include "notifyd/sdk/unix_socket_file.hpp"
 #include "photo_file.hpp"
 
 namespace notifyd::socket_api {
@@ -50,14 +51,9 @@ void describe_socket_settings(sdk::ConfigSchema& schema);
 /// directories resolve.
 sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config);
 
-/// Parses a file mode written in octal (`"0660"`, `"660"`); nullopt unless it is
-/// 1 to 4 octal digits with a value ≤ 0777.
-std::optional<mode_t> parse_octal_mode(std::string_view text);
-
-/// `mode` as four octal digits (`0660`), for log lines.
-std::string format_octal_mode(mode_t mode);
-
-/// The gid of group `name` (or a numeric gid); an error when no such group exists.
-sdk::Result<gid_t> lookup_group(const std::string& name);
+// The file-mode and group helpers live in the SDK (the dashboard's socket uses them too).
+using sdk::format_octal_mode;
+using sdk::lookup_group;
+using sdk::parse_octal_mode;
 
 }  // namespace notifyd::socket_api

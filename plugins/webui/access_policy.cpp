@@ -58,4 +58,17 @@ bool is_loopback_host(std::string_view host) {
   return !error && address.is_loopback();
 }
 
+bool is_public_host(std::string_view host, std::string_view public_url) {
+  std::string_view authority = public_url;
+  if (authority.starts_with("https://")) {
+    authority.remove_prefix(8);
+  } else if (authority.starts_with("http://")) {
+    authority.remove_prefix(7);
+  } else {
+    return false;
+  }
+  authority = authority.substr(0, authority.find('/'));
+  return !host.empty() && boost::beast::iequals(host, authority);
+}
+
 }  // namespace notifyd::webui

@@ -53,4 +53,8 @@ bool is_same_origin(std::string_view origin, std::string_view host, std::string_
 /// (`localhost`, `127.x.x.x`, `[::1]`), with or without a port.
 bool is_loopback_host(std::string_view host);
 
+/// True when a `Host` header names the host and port of `public_url`
+/// (`https://notify.example.com`); false when `public_url` is empty.
+bool is_public_host(std::string_view host, std::string_view public_url);
+
 }  // namespace notifyd::webui

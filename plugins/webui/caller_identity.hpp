@@ -14,8 +14,13 @@ namespace notifyd::webui {
 
 /// The transport facts of a connection.
 struct PeerInfo {
-  boost::asio::ip::address address;
+  boost::asio::ip::address address;      ///< unspecified on a unix socket
   bool tls = false;
+  bool unix_socket = false;              ///< came in on the dashboard's unix socket
+  std::optional<std::string> unix_user;  ///< who opened it, when the kernel says and the settings need it
+
+  /// The address, or `unix socket` (with the user when known), for log lines.
+  std::string to_string() const;
 };
 
 /// The outcome of identifying a request.
@@ -27,13 +32,22 @@ struct Identity {
 };
 
 /// Identifies `request` (lower-case header names) from `peer`:
-/// - `none`: everyone is `demo_user`;
+/// - `none`: `demo_user`, on connections opened by that Unix user (or root);
 /// - `link`: the user of a live session cookie;
-/// - `proxy`: the user header, believed only from a trusted proxy address
-///   (`name@email_domain` becomes `name`; anything not a user name is ignored).
+/// - `peer`: the Unix user who opened the connection;
+/// - `proxy`: the user header, believed only from the proxy (see
+///   `is_trusted_proxy`; `name@email_domain` becomes `name`; anything not a
+///   user name is ignored).
 /// A session cookie naming someone else than the identified user is not used.
 Identity identify_caller(const WebSettings& settings, const SessionStore& sessions, const PeerInfo& peer,
                          const sdk::HttpRequest& request);
+
+/// True when `peer` is the proxy, whose user header is believed: on the unix
+/// socket, anyone who may open it (and, with `trusted_proxy_users`, only
+/// those users); on TCP, an address in `trusted_proxies` and, for a loopback
+/// address (every local user connects from there), a Unix user in
+/// `trusted_proxy_users`.
+bool is_trusted_proxy(const WebSettings& settings, const PeerInfo& peer);
 
 /// The user a proxy header names, after `email_domain` is stripped; nullopt
 /// when it is not a valid user name (or an address at another domain).

@@ -226,7 +226,7 @@ void DashboardRoutes::link_redeem(DashboardRequest& request, sdk::Responder& res
 void DashboardRoutes::logout(DashboardRequest& request, sdk::Responder& respond) const {
   if (request.identity.session) sessions_.remove(request.identity.session->id);
   std::string next = "/login?signed_out=1";
-  if (settings_.auth == AuthMode::none) next = "/";
+  if (settings_.auth == AuthMode::none || settings_.auth == AuthMode::peer) next = "/";
   if (settings_.auth == AuthMode::proxy && !settings_.logout_url.empty()) next = settings_.logout_url;
   auto response = redirect(std::move(next));
   response.headers.emplace_back("Set-Cookie", cleared_session_cookie(request.identity.secure));

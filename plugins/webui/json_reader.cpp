@@ -45,6 +45,13 @@ std::optional<std::string> string_member(const rapidjson::Value& value, const ch
   return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
+std::optional<std::int64_t> int64_member(const rapidjson::Value& value, const char* name) {
+  if (!value.IsObject()) return std::nullopt;
+  const auto it = value.FindMember(name);
+  if (it == value.MemberEnd() || !it->value.IsInt64()) return std::nullopt;
+  return it->value.GetInt64();
+}
+
 std::optional<bool> bool_member(const rapidjson::Value& value, const char* name) {
   if (!value.IsObject()) return std::nullopt;
   const auto it = value.FindMember(name);

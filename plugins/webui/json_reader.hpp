@@ -2,6 +2,7 @@
 // Parsing JSON the dashboard did not write itself (other plugins' answers).
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@ bool parse_json(std::string_view text, rapidjson::Document& document);
 
 /// The string member `name` of object `value`, or nullopt.
 std::optional<std::string> string_member(const rapidjson::Value& value, const char* name);
+
+/// The integer member `name` of object `value` (fitting 64 bits), or nullopt.
+std::optional<std::int64_t> int64_member(const rapidjson::Value& value, const char* name);
 
 /// The boolean member `name` of object `value`, or nullopt.
 std::optional<bool> bool_member(const rapidjson::Value& value, const char* name);

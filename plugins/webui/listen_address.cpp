@@ -9,7 +9,18 @@ namespace ip = boost::asio::ip;
 sdk::Result<ListenAddress> parse_listen_address(std::string_view text) {
   using Failure = sdk::Result<ListenAddress>;
   const std::string shown = "\"" + std::string(text.substr(0, 64)) + "\"";
-  if (text.empty() || text.size() > 64) return Failure::failure("listen: " + shown + " is not host:port");
+  if (text.starts_with("unix:")) {
+    const std::filesystem::path path(text.substr(5));
+    if (!path.is_absolute() || text.size() > 5 + 100) {
+      return Failure::failure("listen: " + shown + ": a unix socket is written unix:/absolute/path (at most 100 bytes)");
+    }
+    ListenAddress result;
+    result.unix_path = path.lexically_normal();
+    return result;
+  }
+  if (text.empty() || text.size() > 64) {
+    return Failure::failure("listen: " + shown + " is not host:port or unix:/path");
+  }
   std::string_view host;
   std::string_view port;
   if (text.front() == '[') {
@@ -54,6 +65,12 @@ ip::address unmapped(const ip::address& address) noexcept {
 }
 
 bool is_loopback(const ip::address& address) noexcept { return unmapped(address).is_loopback(); }
+
+bool ListenAddress::is_local() const noexcept { return is_unix() || is_loopback(address); }
+
+std::string ListenAddress::to_string() const {
+  return is_unix() ? "unix:" + unix_path.string() : format_host_port(address, port);
+}
 
 std::string format_host_port(const ip::address& address, std::uint16_t port) {
   const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();

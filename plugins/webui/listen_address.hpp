@@ -1,7 +1,8 @@
 #pragma once
-// The TCP address the dashboard listens on, as written in the config.
+// The address the dashboard listens on, as written in the config: TCP or a unix socket.
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -11,14 +12,24 @@
 
 namespace notifyd::webui {
 
-/// A parsed `listen` value: an IP literal (or `localhost`) and a port.
+/// A parsed `listen` value: an IP literal (or `localhost`) and a port, or the
+/// path of a unix socket.
 struct ListenAddress {
   boost::asio::ip::address address;
   std::uint16_t port = 0;  ///< 0 = any free port (the bound one is logged)
+  std::filesystem::path unix_path;  ///< set for `unix:/path`: listen there instead of on TCP
+
+  /// True when the dashboard listens on a unix socket.
+  bool is_unix() const noexcept { return !unix_path.empty(); }
+  /// True for a loopback TCP address or a unix socket: only this machine reaches it.
+  bool is_local() const noexcept;
+  /// `127.0.0.1:8080`, `[::1]:8080` or `unix:/run/notifyd/web.sock`, for messages.
+  std::string to_string() const;
 };
 
-/// Parses `127.0.0.1:8080`, `[::1]:8080`, `0.0.0.0:80` or `localhost:8080`.
-/// Host names other than `localhost` are refused: the dashboard binds literals.
+/// Parses `127.0.0.1:8080`, `[::1]:8080`, `0.0.0.0:80`, `localhost:8080` or
+/// `unix:/absolute/path`. Host names other than `localhost` are refused: the
+/// dashboard binds literals.
 sdk::Result<ListenAddress> parse_listen_address(std::string_view text);
 
 /// True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses.

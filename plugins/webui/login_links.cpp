@@ -2,9 +2,20 @@
 
 #include <algorithm>
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "json_reader.hpp"
 #include "random_token.hpp"
+#include "unix_user.hpp"
 
 namespace notifyd::webui {
+namespace {
+
+constexpr std::string_view link_purpose = "login-link";
+
+}  // namespace
 
 LoginLinks::LoginLinks(std::chrono::milliseconds ttl, std::size_t capacity, WallClock clock)
     : ttl_(ttl), capacity_(capacity == 0 ? 1 : capacity), clock_(std::move(clock)) {}
@@ -13,26 +24,34 @@ std::chrono::system_clock::time_point LoginLinks::now() const {
   return clock_ ? clock_() : std::chrono::system_clock::now();
 }
 
-MintedLink LoginLinks::mint(std::string user) {
-  MintedLink link{random_token(), now() + ttl_};
-  const auto at = now();
-  std::lock_guard lock(mutex_);
-  std::erase_if(pending_, [&](const auto& entry) { return entry.second.expires <= at; });
-  while (pending_.size() >= capacity_) {
+void LoginLinks::drop_oldest_beyond(std::size_t count) {
+  while (pending_.size() > count) {
     const auto oldest = std::min_element(pending_.begin(), pending_.end(), [](const auto& a, const auto& b) {
       return a.second.expires < b.second.expires;
     });
     pending_.erase(oldest);
   }
-  pending_.emplace(link.token, Pending{std::move(user), link.expires});
+}
+
+MintedLink LoginLinks::mint(std::string user) {
+  const auto at = now();
+  MintedLink link{random_token(), at + ttl_};
+  {
+    std::lock_guard lock(mutex_);
+    std::erase_if(pending_, [&](const auto& entry) { return entry.second.expires <= at; });
+    drop_oldest_beyond(capacity_ - 1);
+    pending_.emplace(token_digest(link.token, link_purpose), Pending{std::move(user), link.expires});
+  }
+  if (on_change_) on_change_();
   return link;
 }
 
 std::optional<std::string> LoginLinks::peek(std::string_view token) const {
   if (!looks_like_token(token)) return std::nullopt;
   const auto at = now();
+  const std::string digest = token_digest(token, link_purpose);
   std::lock_guard lock(mutex_);
-  const auto it = pending_.find(token);
+  const auto it = pending_.find(digest);
   if (it == pending_.end() || it->second.expires <= at) return std::nullopt;
   return it->second.user;
 }
@@ -40,13 +59,68 @@ std::optional<std::string> LoginLinks::peek(std::string_view token) const {
 std::optional<std::string> LoginLinks::redeem(std::string_view token) {
   if (!looks_like_token(token)) return std::nullopt;
   const auto at = now();
-  std::lock_guard lock(mutex_);
-  const auto it = pending_.find(token);
-  if (it == pending_.end()) return std::nullopt;
-  Pending pending = std::move(it->second);
-  pending_.erase(it);
+  const std::string digest = token_digest(token, link_purpose);
+  Pending pending;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = pending_.find(digest);
+    if (it == pending_.end()) return std::nullopt;
+    pending = std::move(it->second);
+    pending_.erase(it);
+  }
+  if (on_change_) on_change_();
   if (pending.expires <= at) return std::nullopt;
   return std::move(pending.user);
+}
+
+std::string LoginLinks::to_json() const {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  const auto at = now();
+  writer.StartArray();
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [digest, pending] : pending_) {
+      if (pending.expires <= at) continue;
+      writer.StartObject();
+      writer.Key("digest");
+      writer.String(digest.data(), static_cast<rapidjson::SizeType>(digest.size()));
+      writer.Key("user");
+      writer.String(pending.user.data(), static_cast<rapidjson::SizeType>(pending.user.size()));
+      writer.Key("expires_ms");
+      writer.Int64(std::chrono::duration_cast<std::chrono::milliseconds>(pending.expires.time_since_epoch()).count());
+      writer.EndObject();
+    }
+  }
+  writer.EndArray();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::size_t LoginLinks::restore(const std::string& json_array) {
+  rapidjson::Document document;
+  document.Parse(json_array.data(), json_array.size());
+  if (document.HasParseError() || !document.IsArray()) return 0;
+  const auto at = now();
+  std::size_t added = 0;
+  std::lock_guard lock(mutex_);
+  for (const auto& item : document.GetArray()) {
+    auto key = string_member(item, "digest");
+    auto user = string_member(item, "user");
+    const auto expires = int64_member(item, "expires_ms");
+    if (!key || !user || !expires) continue;
+    Pending pending{std::move(*user),
+                    std::chrono::system_clock::time_point(std::chrono::milliseconds(*expires))};
+    // A link never outlives the ttl configured now.
+    pending.expires = std::min(pending.expires, at + ttl_);
+    if (!looks_like_token(*key) || !is_valid_user_name(pending.user) || pending.expires <= at ||
+        pending_.contains(*key)) {
+      continue;
+    }
+    pending_.emplace(std::move(*key), std::move(pending));
+    ++added;
+  }
+  drop_oldest_beyond(capacity_);
+  return added;
 }
 
 }  // namespace notifyd::webui

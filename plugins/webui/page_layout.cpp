@@ -40,6 +40,10 @@ std::string account(const PageFrame& frame) {
     html += "Demo mode: you are <strong>" + html_escape(frame.user) + "</strong>";
     return html + "</span></div>";
   }
+  if (frame.auth == AuthMode::peer) {
+    html += "You are <strong>" + html_escape(frame.user) + "</strong> (your Unix account on this machine)";
+    return html + "</span></div>";
+  }
   html += "Signed in as <strong>" + html_escape(frame.user) + "</strong></span>";
   html += "<form method=\"post\" action=\"/logout\" class=\"logout\">"
           "<input type=\"hidden\" name=\"csrf_token\" value=\"" + html_escape(frame.csrf_token) + "\">"

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -11,6 +13,7 @@
 #include "notifyd/sdk/host.hpp"
 #include "notifyd/sdk/metrics.hpp"
 #include "session_store.hpp"
+#include "sign_in_file.hpp"
 #include "web_app.hpp"
 #include "webui_settings.hpp"
 
@@ -20,7 +23,7 @@ namespace notifyd::webui {
 /// dashboard share. Made at configure; held by shared_ptr by the plugin, the
 /// listener and each connection (the route holds it weakly). Thread-safe:
 /// settings are read-only, the stores and the registry lock, metrics are atomic.
-struct ServerState {
+struct ServerState : std::enable_shared_from_this<ServerState> {
   /// `tls` is the server context when the settings ask for HTTPS, else null.
   ServerState(sdk::Host& host, WebSettings settings, std::shared_ptr<boost::asio::ssl::context> tls);
 
@@ -32,6 +35,13 @@ struct ServerState {
   /// Sets the base URL once the listener is bound.
   void set_base_url(std::string url);
 
+  /// Restores the sessions and login links saved in the data directory, and
+  /// from now on saves them after changes (many changes in a row, once, on
+  /// the plugin's executor). Call once, before the state is shared.
+  void keep_sign_ins();
+  /// Saves the sessions and login links now if they changed since the last save.
+  void save_sign_ins();
+
   sdk::Host& host;
   const WebSettings settings;
   const std::shared_ptr<boost::asio::ssl::context> tls;
@@ -42,8 +52,15 @@ struct ServerState {
   sdk::Counter& requests;
 
  private:
+  void sign_ins_changed();
+
   mutable std::mutex mutex_;
   std::string base_url_;
+  SignInFile sign_in_file_;
+  std::atomic<std::uint64_t> sign_in_changes_{0};
+  std::atomic<bool> sign_in_save_queued_{false};
+  std::mutex save_mutex_;
+  std::uint64_t sign_in_changes_saved_ = 0;  // guarded by save_mutex_
 };
 
 }  // namespace notifyd::webui

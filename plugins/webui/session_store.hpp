@@ -19,19 +19,25 @@ using WallClock = std::function<std::chrono::system_clock::time_point()>;
 struct LoginSession {
   std::string id;          ///< the cookie value: 32 random bytes, base64url
   std::string user;
-  std::string csrf_token;  ///< must accompany every state-changing request
+  std::string csrf_token;  ///< must accompany every state-changing request; derived from the id
   std::chrono::system_clock::time_point created;
   std::chrono::system_clock::time_point expires;
 };
 
-/// The sessions of one dashboard, in memory (a restart signs everyone out).
-/// Thread-safe: connections on different strands use it at once.
+/// The sessions of one dashboard. Only a digest of each id is held (and
+/// saved), so the saved state opens no session; the CSRF token is derived
+/// from the id the browser presents. Thread-safe: connections on different
+/// strands use it at once.
 class SessionStore {
  public:
   /// Sessions last `ttl`; at most `capacity` are kept (the oldest goes first).
   SessionStore(std::chrono::milliseconds ttl, std::size_t capacity, WallClock clock = {});
 
-  /// Opens a session for `user` with fresh random id and CSRF token.
+  /// Calls `listener` (from the changing thread, outside the lock) after every
+  /// change. Set once, before the store is shared.
+  void on_change(std::function<void()> listener) { on_change_ = std::move(listener); }
+
+  /// Opens a session for `user` with a fresh random id.
   LoginSession create(std::string user);
   /// The live session with cookie value `id`; nullopt when unknown or expired.
   std::optional<LoginSession> find(std::string_view id) const;
@@ -42,15 +48,30 @@ class SessionStore {
   /// How long a session lasts.
   std::chrono::milliseconds ttl() const noexcept { return ttl_; }
 
+  /// The live sessions as a JSON array (digests, users, times), for saving.
+  std::string to_json() const;
+  /// Adds the live sessions of an array written by `to_json`, within
+  /// capacity; entries that are not such sessions are skipped. Returns how many were added.
+  std::size_t restore(const std::string& json_array);
+
  private:
+  struct Entry {
+    std::string user;
+    std::chrono::system_clock::time_point created;
+    std::chrono::system_clock::time_point expires;
+  };
   std::chrono::system_clock::time_point now() const;
   void drop_expired(std::chrono::system_clock::time_point now);
+  void drop_oldest_beyond(std::size_t count);
+  void insert(std::string digest, Entry entry);
+  void changed() const;
 
   const std::chrono::milliseconds ttl_;
   const std::size_t capacity_;
   WallClock clock_;
+  std::function<void()> on_change_;
   mutable std::mutex mutex_;
-  std::map<std::string, LoginSession, std::less<>> sessions_;
+  std::map<std::string, Entry, std::less<>> sessions_;  // by token_digest(id, "session")
   std::multimap<std::chrono::system_clock::time_point, std::string> by_expiry_;
 };
 

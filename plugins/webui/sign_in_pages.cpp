@@ -10,6 +10,11 @@ std::string render_login_page(AuthMode auth, bool signed_out, std::chrono::milli
   if (auth == AuthMode::proxy) {
     html += "<p>This dashboard is signed in through the organisation's single sign-on. Your sign-in proxy did not "
             "say who you are.</p><p><a href=\"/\">Try again</a>. If this keeps happening, ask the operator.</p>";
+  } else if (auth == AuthMode::peer) {
+    html += "<p>This dashboard knows you by the Unix account that opens the connection, with no password. It could "
+            "not tell who opened this one.</p><p>Open it on the server itself, or from your computer through an SSH "
+            "tunnel:</p><pre class=\"command\"><code>ssh -L 8080:127.0.0.1:8080 you@server</code></pre><p>then "
+            "<a href=\"http://localhost:8080/\">http://localhost:8080/</a>.</p>";
   } else {
     const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(link_ttl).count();
     const std::string validity = minutes >= 1 ? std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes")

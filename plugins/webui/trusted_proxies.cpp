@@ -69,4 +69,12 @@ bool TrustedProxies::contains(const ip::address& peer) const noexcept {
   });
 }
 
+bool TrustedProxies::covers_loopback() const noexcept {
+  const std::array<unsigned char, 16> v4_loopback{127};
+  return contains(ip::address_v6::loopback()) ||
+         std::any_of(networks_.begin(), networks_.end(), [&](const Network& network) {
+           return !network.v6 && prefix_matches(network.bytes, v4_loopback, std::min(network.prefix, 8u));
+         });
+}
+
 }  // namespace notifyd::webui

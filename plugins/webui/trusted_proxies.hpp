@@ -22,6 +22,9 @@ class TrustedProxies {
   /// True when `peer` (IPv4-mapped IPv6 counts as IPv4) lies in one of the entries.
   bool contains(const boost::asio::ip::address& peer) const noexcept;
 
+  /// True when an entry includes a loopback address (any of 127.0.0.0/8, or ::1).
+  bool covers_loopback() const noexcept;
+
   /// True when no entry was given: nobody is trusted.
   bool empty() const noexcept { return networks_.empty(); }
 

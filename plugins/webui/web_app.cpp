@@ -61,8 +61,12 @@ void WebApp::handle(const PeerInfo& peer, sdk::HttpRequest request, sdk::Respond
 }
 
 void WebApp::dispatch(const PeerInfo& peer, sdk::HttpRequest request, const sdk::Responder& respond) const {
-  if (settings_.auth == AuthMode::none && !is_loopback_host(request.header("host"))) {
-    return respond(sdk::HttpResponse::error(403, "this demo dashboard answers only to localhost"));
+  // A page elsewhere must not reach a dashboard that trusts the connection
+  // itself through the browser (DNS rebinding): such a dashboard answers only
+  // to localhost, or to its public_url.
+  if ((settings_.auth == AuthMode::none || settings_.auth == AuthMode::peer) &&
+      !is_loopback_host(request.header("host")) && !is_public_host(request.header("host"), settings_.public_url)) {
+    return respond(sdk::HttpResponse::error(403, "this dashboard answers only to localhost"));
   }
   Identity identity = identify_caller(settings_, sessions_, peer, request);
   if (!identity.ignored.empty() && host_.log().enabled(sdk::LogLevel::info)) {

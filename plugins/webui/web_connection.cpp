@@ -59,8 +59,8 @@ std::string lower_case(std::string_view text) {
 
 sdk::HttpResponse internal_error() { return sdk::HttpResponse::error(500, "internal error"); }
 
-template <class Stream>
-Stream make_stream(net::ip::tcp::socket&& socket, ServerState& state) {
+template <class Stream, class Socket>
+Stream make_stream(Socket&& socket, ServerState& state) {
   if constexpr (std::is_same_v<Stream, TlsStream>) {
     return Stream(std::move(socket), *state.tls);
   } else {
@@ -101,7 +101,7 @@ class WebConnection<Stream>::PendingAnswer {
 };
 
 template <class Stream>
-WebConnection<Stream>::WebConnection(net::ip::tcp::socket&& socket, PeerInfo peer, std::shared_ptr<ServerState> state)
+WebConnection<Stream>::WebConnection(Socket&& socket, PeerInfo peer, std::shared_ptr<ServerState> state)
     : state_(std::move(state)),
       stream_(make_stream<Stream>(std::move(socket), *state_)),
       answer_timer_(stream_.get_executor()),
@@ -231,7 +231,7 @@ void WebConnection<Stream>::on_read_error(beast::error_code ec, const char* what
     // basic_stream has closed the socket: nothing more can be written.
     phase_ = Phase::closed;
     if (state_->host.log().enabled(sdk::LogLevel::debug)) {
-      state_->host.log().debug(what, " timed out for ", peer_.address.to_string(), "; connection closed");
+      state_->host.log().debug(what, " timed out for ", peer_.to_string(), "; connection closed");
     }
     return;
   }
@@ -371,7 +371,7 @@ void WebConnection<Stream>::finish() {
     stream_.async_shutdown(beast::bind_front_handler(&WebConnection::on_tls_shutdown, this->shared_from_this()));
   } else {
     beast::error_code ec;
-    stream_.socket().shutdown(net::socket_base::shutdown_send, ec);
+    beast::get_lowest_layer(stream_).socket().shutdown(net::socket_base::shutdown_send, ec);
     // Nothing is pending any more: the connection ends, and the socket
     // closes, when the last handler holding it returns.
   }
@@ -397,7 +397,7 @@ void WebConnection<Stream>::log_response(unsigned status) {
   const auto level = status >= 500 ? sdk::LogLevel::warn : status >= 400 ? sdk::LogLevel::info : sdk::LogLevel::debug;
   if (!log.enabled(level)) return;
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
-  log.write(level, method_ + " " + path_ + " " + std::to_string(status) + " from " + peer_.address.to_string() + " " +
+  log.write(level, method_ + " " + path_ + " " + std::to_string(status) + " from " + peer_.to_string() + " " +
                        std::to_string(elapsed.count()) + "ms");
 }
 
@@ -406,10 +406,11 @@ void WebConnection<Stream>::fail(beast::error_code ec, const char* what) {
   if (ec == net::error::operation_aborted) return;
   phase_ = Phase::closed;
   auto& log = state_->host.log();
-  if (log.enabled(sdk::LogLevel::debug)) log.debug(what, ": ", ec.message(), " (", peer_.address.to_string(), ")");
+  if (log.enabled(sdk::LogLevel::debug)) log.debug(what, ": ", ec.message(), " (", peer_.to_string(), ")");
 }
 
 template class WebConnection<PlainStream>;
 template class WebConnection<TlsStream>;
+template class WebConnection<LocalStream>;
 
 }  // namespace notifyd::webui

@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -30,8 +31,10 @@ struct ServerState;
 using PlainStream = boost::beast::tcp_stream;
 /// HTTPS.
 using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+/// Plain HTTP on the dashboard's unix socket.
+using LocalStream = boost::beast::basic_stream<boost::asio::local::stream_protocol>;
 
-/// One HTTP/1.1 connection, plain or TLS, on its own strand: the TLS
+/// One HTTP/1.1 connection, plain, TLS or on a unix socket, on its own strand: the TLS
 /// handshake, then requests one at a time with keep-alive. Each request is
 /// read under deadlines (idle, header, body) and size limits, handed to the
 /// `WebApp`, whose answer (from any thread, at most `answer_timeout` later)
@@ -39,8 +42,12 @@ using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 template <class Stream>
 class WebConnection final : public Connection, public std::enable_shared_from_this<WebConnection<Stream>> {
  public:
+  /// The socket type underneath: TCP, or a unix socket for `LocalStream`.
+  using Socket = std::conditional_t<std::is_same_v<Stream, LocalStream>, boost::asio::local::stream_protocol::socket,
+                                    boost::asio::ip::tcp::socket>;
+
   /// `socket` must already use the connection's own strand as its executor.
-  WebConnection(boost::asio::ip::tcp::socket&& socket, PeerInfo peer, std::shared_ptr<ServerState> state);
+  WebConnection(Socket&& socket, PeerInfo peer, std::shared_ptr<ServerState> state);
   ~WebConnection() override;
   WebConnection(const WebConnection&) = delete;
   WebConnection& operator=(const WebConnection&) = delete;
@@ -101,5 +108,6 @@ class WebConnection final : public Connection, public std::enable_shared_from_th
 
 extern template class WebConnection<PlainStream>;
 extern template class WebConnection<TlsStream>;
+extern template class WebConnection<LocalStream>;
 
 }  // namespace notifyd::webui

@@ -15,7 +15,10 @@ namespace notifyd::webui {
 
 WebDashboard::WebDashboard(sdk::Host& host) : host_(host) {}
 
-WebDashboard::~WebDashboard() = default;
+WebDashboard::~WebDashboard() {
+  // Covers a stop that passed its deadline with connections still open.
+  if (state_) state_->save_sign_ins();
+}
 
 void WebDashboard::describe(sdk::ConfigSchema& schema) { describe_web_settings(schema); }
 
@@ -26,20 +29,21 @@ sdk::Status WebDashboard::configure() noexcept {
     std::shared_ptr<boost::asio::ssl::context> tls;
     if (settings.value().tls()) {
       auto context = sdk::make_tls_server_context(settings.value().tls_cert, settings.value().tls_key);
-      if (!context) return sdk::Status::failure(context.error());
+      if (!context) return sdk::Status::failure("tls_cert: " + context.error());
       tls = std::move(context).value();
     }
     state_ = std::make_shared<ServerState>(host_, std::move(settings).value(), std::move(tls));
+    state_->keep_sign_ins();
     if (state_->settings.auth == AuthMode::link) {
       if (auto status = host_.routes().add(make_login_link_route(state_)); !status) {
-        return sdk::Status::failure("cannot offer notifyctl login (" + status.message +
+        return sdk::Status::failure("auth: cannot offer notifyctl login (" + status.message +
                                     "): only one dashboard with auth = \"link\" may run");
       }
     }
     if (state_->settings.auth == AuthMode::none) {
-      host_.log().warn("auth = \"none\": everyone who reaches ", format_host_port(state_->settings.listen.address,
-                                                                                  state_->settings.listen.port),
-                       " acts as ", state_->settings.demo_user, " (for local demos only)");
+      host_.log().warn("auth = \"none\": ", state_->settings.demo_user, "'s own connections to ",
+                       state_->settings.listen.to_string(), " are ", state_->settings.demo_user,
+                       " without signing in (for local demos only)");
     }
     return sdk::Status::success();
   } catch (const std::exception& e) {
@@ -52,24 +56,28 @@ sdk::Status WebDashboard::start() noexcept {
     if (!state_) return sdk::Status::failure("start() before a successful configure()");
     auto listener = std::make_shared<WebListener>(host_.executor(), state_);
     if (auto status = listener->open(); !status) return status;
-    const auto bound = listener->local_endpoint();
-    const std::string scheme = state_->tls ? "https://" : "http://";
-    auto address = bound.address();
-    if (address.is_unspecified()) {
-      address = address.is_v6() ? boost::asio::ip::address(boost::asio::ip::address_v6::loopback())
-                                : boost::asio::ip::address(boost::asio::ip::address_v4::loopback());
+    const auto& settings = state_->settings;
+    std::string listening = settings.listen.to_string();
+    std::string url = settings.public_url;
+    if (!settings.listen.is_unix()) {
+      const auto bound = listener->local_endpoint();
+      auto address = bound.address();
+      if (address.is_unspecified()) {
+        address = address.is_v6() ? boost::asio::ip::address(boost::asio::ip::address_v6::loopback())
+                                  : boost::asio::ip::address(boost::asio::ip::address_v4::loopback());
+      }
+      listening = format_host_port(bound.address(), bound.port());
+      if (url.empty()) url = (state_->tls ? "https://" : "http://") + format_host_port(address, bound.port());
+      if (bound.address().is_unspecified() && settings.public_url.empty() && settings.auth == AuthMode::link) {
+        host_.log().warn("listening on every address without public_url: notifyctl login links point to ", url,
+                         "; set public_url to the address people open");
+      }
     }
-    const std::string url = scheme + format_host_port(address, bound.port());
-    if (bound.address().is_unspecified() && state_->settings.public_url.empty() &&
-        state_->settings.auth == AuthMode::link) {
-      host_.log().warn("listening on every address without public_url: notifyctl login links point to ", url,
-                       "; set public_url to the address people open");
-    }
-    state_->set_base_url(state_->settings.public_url.empty() ? url : state_->settings.public_url);
+    state_->set_base_url(url);
     listener_ = std::move(listener);
     listener_->run();
-    host_.log().info("dashboard at ", url, "/ (listening on ", format_host_port(bound.address(), bound.port()),
-                     ", auth ", auth_mode_name(state_->settings.auth), state_->tls ? ", TLS" : "", ")");
+    host_.log().info("dashboard at ", url.empty() ? listening : url + "/", " (listening on ", listening, ", auth ",
+                     auth_mode_name(settings.auth), state_->tls ? ", TLS" : "", ")");
     return sdk::Status::success();
   } catch (const std::exception& e) {
     return sdk::Status::failure(e.what());
@@ -86,7 +94,12 @@ void WebDashboard::stop(std::function<void()> done) noexcept {
     state_->set_base_url({});
     const std::size_t open = state_->connections.size();
     if (open > 0) host_.log().info("closing ", open, " connection(s)");
-    state_->connections.close_all(std::move(done));
+    // The sign-ins are saved once the last connection is gone, so the next
+    // start (a reload or a restart) finds everyone still signed in.
+    state_->connections.close_all([weak = std::weak_ptr<ServerState>(state_), done = std::move(done)] {
+      if (auto state = weak.lock()) state->save_sign_ins();
+      if (done) done();
+    });
   } catch (const std::exception& e) {
     host_.log().error("stop: ", e.what());
     if (done) done();

@@ -5,8 +5,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <sys/types.h>
 
 #include "listen_address.hpp"
 #include "notifyd/sdk/config.hpp"
@@ -20,12 +24,13 @@ inline constexpr std::uint32_t header_limit_bytes = 16 * 1024;
 
 /// How the dashboard learns who is using it.
 enum class AuthMode {
-  none,   ///< everyone is `demo_user`; only on a loopback address
+  none,   ///< `demo_user`'s own connections are `demo_user`; only on a loopback address
   proxy,  ///< a trusted reverse proxy names the user in `user_header`
   link,   ///< `notifyctl login` mints a one-time sign-in link
+  peer,   ///< the Unix user who opened the connection (loopback TCP or the unix socket)
 };
 
-/// `none`, `proxy` or `link`.
+/// `none`, `proxy`, `link` or `peer`.
 std::string_view auth_mode_name(AuthMode mode) noexcept;
 
 /// The validated settings of one dashboard instance. Built by `configure()`,
@@ -37,6 +42,9 @@ struct WebSettings {
   AuthMode auth = AuthMode::link;
   std::string user_header = "x-forwarded-user";  ///< lower case
   TrustedProxies trusted_proxies;
+  std::vector<std::string> trusted_proxy_users;  ///< Unix users whose local connections may name the user
+  mode_t socket_mode = 0660;           ///< `listen = "unix:…"`: permissions of the socket file
+  std::optional<gid_t> socket_group;   ///< `listen = "unix:…"`: group of the socket file; nullopt = the daemon's
   std::string email_domain;            ///< `alice@<domain>` from the proxy means `alice`
   std::string demo_user;               ///< the user of `auth = "none"`
   std::string public_url;              ///< base of login links; empty = the listen address
@@ -54,15 +62,23 @@ struct WebSettings {
 
   /// True when the dashboard serves HTTPS itself.
   bool tls() const noexcept { return !tls_cert.empty(); }
+  /// True when connections must be told which Unix user opened them.
+  bool needs_peer_user() const noexcept {
+    return auth == AuthMode::peer || auth == AuthMode::none ||
+           (auth == AuthMode::proxy && !trusted_proxy_users.empty());
+  }
 };
 
 /// Declares the plugin's keys (called from `WebDashboard::describe`).
 void describe_web_settings(sdk::ConfigSchema& schema);
 
 /// Validates `config` beyond its schema: the listen address parses, `auth`
-/// is known, `auth = "none"` only on a loopback address, both TLS files or
-/// neither, proxies parse, limits are positive. `daemon_user` is the default
-/// `demo_user`.
+/// is known, `auth = "none"` and `"peer"` only on a loopback address or a
+/// unix socket, `auth = "proxy"` only where nobody but the proxy can reach
+/// the dashboard or name the user (a unix socket, `trusted_proxy_users`, or
+/// remote proxy addresses), both TLS files or neither, proxies parse, limits
+/// are positive. Every problem is reported, one `key: message` line each.
+/// `daemon_user` is the default `demo_user`.
 sdk::Result<WebSettings> read_web_settings(const sdk::PluginConfig& config, std::string_view daemon_user);
 
 }  // namespace notifyd::webui

@@ -42,6 +42,75 @@ max_connections = true
         self.assertIn(f"{config}:13:19: plugin \"socket\" (socket): `max_connections` must be an integer, not a boolean", lines)
         self.assertIn("has 3 mistakes", result.stderr)
 
+    def test_ten_mistakes_of_every_kind_are_all_reported_in_one_run(self):
+        config = self.write("ten.toml", f"""[daemon]
+data_dir = "{self.tmp}/data"
+plugin_dir = "{PLUGIN_DIR}"
+threads = 0
+
+[pipeline]
+retry_max = "1m"
+max_in_flight = -5
+
+[[plugin]]
+use = "socket"
+path = "{self.tmp}/api.sock"
+mode = "999"
+
+[[plugin]]
+use = "console"
+formt = "json"
+
+[[plugin]]
+use = "webui"
+name = "web"
+listen = "0.0.0.0:0"
+auth = "none"
+
+[[plugin]]
+use = "websocket"
+name = "desktop"
+listen = "127.0.0.1:0"
+max_frame = -1
+
+[[plugin]]
+use = "telegram"
+per_chat_rate = "fast"
+
+[[plugin]]
+use = "cron"
+default_schedule = "61 * * * *"
+
+[[check]]
+name = "disk"
+use = "disk_space"
+notify = ["root"]
+schedule = "*/5 * * *"
+min_free_percent = "ten"
+""")
+        result = run_notifyd("--check-config", "-c", config)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        lines = result.stderr.splitlines()
+        self.assertEqual(lines[-1], f"notifyd: {config} has 10 mistakes", result.stderr)
+        mistakes = lines[:-1]
+        expected = [
+            ("4:11", "[daemon]: `threads` must be at least 1, not 0"),
+            ("8:17", "[pipeline]: `max_in_flight` must be at least 1, not -5"),
+            ("13:8", "/notifyd_socket.so): mode: \"999\" is not an octal file mode"),
+            ("17:1", "plugin \"console\" (console): unknown key `formt`"),
+            ("23:8", "/notifyd_webui.so): auth: \"none\" lets anyone act as"),
+            ("29:13", "/notifyd_websocket.so): max_frame: must be between"),
+            ("33:17", "/notifyd_telegram.so): `per_chat_rate`:"),
+            ("37:20", "/notifyd_cron.so): `default_schedule` \"61 * * * *\":"),
+            ("43:12", "[[check]]: `schedule` \"*/5 * * *\" has 4 fields"),
+            ("44:20", "check \"disk\" (disk_space): `min_free_percent` must be an integer"),
+        ]
+        self.assertEqual(len(mistakes), len(expected), result.stderr)
+        for line, (position, text) in zip(mistakes, expected):
+            self.assertTrue(line.startswith(f"{config}:{position}: "), f"{position}: {line}")
+            self.assertIn(text, line)
+        self.assertEqual(result.stdout, "")
+
     def test_a_valid_config_passes(self):
         config = self.write("ok.toml", f"""[daemon]
 data_dir = "{self.tmp}/data"

@@ -5,7 +5,11 @@ ownership, and user text shown as text."""
 import base64
 import http.client
 import json
+import os
+import pwd
 import re
+import signal
+import socket
 import subprocess
 import time
 import urllib.parse
@@ -40,10 +44,10 @@ def json_body(data):
 class Dashboard:
     """A started daemon with a dashboard instance, and the port it listens on."""
 
-    def __init__(self, case, auth="link", extra=""):
+    def __init__(self, case, auth="link", extra="", listen="127.0.0.1:0"):
         self.daemon = case.daemon(
             '[[plugin]]\nuse = "console"\nformat = "json"\n\n'
-            f'[[plugin]]\nuse = "webui"\nname = "web"\nlisten = "127.0.0.1:0"\nauth = "{auth}"\n{extra}\n'
+            f'[[plugin]]\nuse = "webui"\nname = "web"\nlisten = "{listen}"\nauth = "{auth}"\n{extra}\n'
         ).start()
         match = case.wait_for(lambda: re.search(r"dashboard at http://127\.0\.0\.1:(\d+)/", self.daemon.log()),
                               message="the dashboard's address in the log")
@@ -254,7 +258,9 @@ class CsrfAndOwnershipTest(DaemonTestCase):
 class ProxyAuthTest(DaemonTestCase):
     def setUp(self):
         super().setUp()
-        self.web = Dashboard(self, auth="proxy", extra='trusted_proxies = ["127.0.0.2"]\nemail_domain = "example.com"\n')
+        # The proxy is this test's own user connecting from 127.0.0.2.
+        self.web = Dashboard(self, auth="proxy", extra='trusted_proxies = ["127.0.0.2"]\nemail_domain = "example.com"\n'
+                             f'trusted_proxy_users = ["{pwd.getpwuid(os.geteuid()).pw_name}"]\n')
 
     def test_the_user_header_counts_only_from_a_trusted_proxy(self):
         spoofed = {"X-Forwarded-User": "root"}
@@ -262,7 +268,7 @@ class ProxyAuthTest(DaemonTestCase):
         self.assertEqual(status, 401)
         status, headers, _ = self.web.get("/history", headers=spoofed, source="127.0.0.1")
         self.assertEqual(status, 303)
-        self.assertIn("untrusted address 127.0.0.1", self.web.daemon.log())
+        self.assertIn("from 127.0.0.1, which is not the proxy", self.web.daemon.log())
 
         status, _, body = self.web.get("/api/me", headers={"X-Forwarded-User": "alice@example.com"}, source="127.0.0.2")
         self.assertEqual(status, 200)
@@ -272,6 +278,56 @@ class ProxyAuthTest(DaemonTestCase):
         self.assertIn(b"Signed in as <strong>root</strong>", page)
         self.assertTrue(headers["set-cookie"][0].startswith("notifyd_session="))
         status, _, _ = self.web.get("/api/me", headers={"X-Forwarded-User": "alice@evil.com"}, source="127.0.0.2")
+        self.assertEqual(status, 401)
+
+
+class SignInsSurviveTest(DaemonTestCase):
+    """Sessions and login links are kept in the data directory: a reload or a
+    restart signs nobody out, and what is kept opens nothing by itself."""
+
+    def test_a_session_and_a_pending_link_survive_a_reload_and_a_restart(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        web = Dashboard(self, extra="", listen=f"127.0.0.1:{port}")
+        cookie, csrf = web.sign_in()
+        pending = web.link()["url"]
+        daemon = web.daemon
+
+        # A reload that changes the dashboard's table makes a new dashboard.
+        daemon.config_path.write_text(daemon.config_path.read_text().replace('auth = "link"',
+                                                                              'auth = "link"\nsession_ttl = "11h"'))
+        daemon.process.send_signal(signal.SIGHUP)
+        self.wait_for(lambda: daemon.log().count("dashboard at") == 2, timeout=60, message="the reloaded dashboard")
+        self.assertIn("restored 1 session(s) and 1 login link(s)", daemon.log())
+        status, _, body = web.get("/api/me", headers={"Cookie": cookie})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json_body(body)["user"], "root")
+        self.assertEqual(json_body(body)["csrf_token"], csrf)
+
+        self.assertEqual(daemon.stop(), 0, daemon.log())
+        daemon.start()
+        self.wait_for(lambda: daemon.log().count("dashboard at") == 3, timeout=60, message="the restarted dashboard")
+        status, _, body = web.get("/api/me", headers={"Cookie": cookie})
+        self.assertEqual(status, 200, body)
+        token = urllib.parse.parse_qs(urllib.parse.urlsplit(pending).query)["token"][0]
+        status, headers, _ = web.post("/login/link", urllib.parse.urlencode({"token": token}).encode(),
+                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(status, 303, "the link minted before the reload and the restart still signs in once")
+
+        saved = (daemon.data_dir / "webui" / "web.json").read_text()
+        self.assertNotIn(cookie.split("=", 1)[1], saved)
+        self.assertNotIn(token, saved)
+        self.assertNotIn(csrf, saved)
+
+        # After a logout the session is gone for good, restart or not.
+        form = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        status, _, _ = web.post("/logout", urllib.parse.urlencode({"csrf_token": csrf}).encode(), headers=form)
+        self.assertEqual(status, 303)
+        self.assertEqual(daemon.stop(), 0, daemon.log())
+        daemon.start()
+        self.wait_for(lambda: daemon.log().count("dashboard at") == 4, timeout=60, message="the restarted dashboard")
+        status, _, _ = web.get("/api/me", headers={"Cookie": cookie})
         self.assertEqual(status, 401)
 
 

@@ -7,10 +7,10 @@
 
 #include <fstream>
 
-#include "socket_file.hpp"
+#include "notifyd/sdk/unix_socket_file.hpp"
 #include "test_support.hpp"
 
-using namespace notifyd::socket_api;
+using namespace notifyd::sdk;
 using notifyd::socket_api::testing::TempDir;
 namespace fs = std::filesystem;
 

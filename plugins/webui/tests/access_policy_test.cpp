@@ -113,7 +113,7 @@ TEST_CASE("identity, proxy mode: the user header counts only from a trusted prox
 
   auto spoofed = identify_caller(settings, sessions, stranger, request_with({{"x-forwarded-user", "alice"}}));
   CHECK(spoofed.user.empty());
-  CHECK(spoofed.ignored.find("untrusted") != std::string::npos);
+  CHECK(spoofed.ignored.find("not the proxy") != std::string::npos);
 
   auto email = identify_caller(settings, sessions, proxy, request_with({{"x-forwarded-user", "bob@Example.com"}}));
   CHECK(email.user == "bob");
@@ -126,10 +126,11 @@ TEST_CASE("identity, proxy mode: the user header counts only from a trusted prox
 }
 
 TEST_CASE("identity, proxy mode: a session cookie of another user is not used; https per the proxy") {
-  const auto settings = make_settings({{"auth", std::string("proxy")}});
+  const auto settings = make_settings(
+      {{"auth", std::string("proxy")}, {"trusted_proxy_users", std::vector<std::string>{"www-data"}}});
   SessionStore sessions(std::chrono::hours(1), 10);
   const auto bobs = sessions.create("bob");
-  const PeerInfo proxy{ip::make_address("127.0.0.1"), false};
+  const PeerInfo proxy{ip::make_address("127.0.0.1"), false, false, "www-data"};
   auto identity = identify_caller(
       settings, sessions, proxy,
       request_with({{"x-forwarded-user", "alice"}, {"cookie", "notifyd_session=" + bobs.id}}));
@@ -144,6 +145,52 @@ TEST_CASE("identity, proxy mode: a session cookie of another user is not used; h
   CHECK(secure.secure);
   REQUIRE(secure.session);
   CHECK(secure.session->id == alices.id);
+}
+
+TEST_CASE("identity, proxy mode on loopback: only the proxy's Unix user may name the user") {
+  const auto settings = make_settings(
+      {{"auth", std::string("proxy")}, {"trusted_proxy_users", std::vector<std::string>{"www-data"}}});
+  SessionStore sessions(std::chrono::hours(1), 10);
+  const auto header = request_with({{"x-forwarded-user", "root"}, {"x-forwarded-proto", "https"}});
+  const PeerInfo proxy{ip::make_address("127.0.0.1"), false, false, "www-data"};
+  CHECK(identify_caller(settings, sessions, proxy, header).user == "root");
+  for (const std::optional<std::string>& local_user : {std::optional<std::string>("mallory"),
+                                                       std::optional<std::string>()}) {
+    const PeerInfo local{ip::make_address("127.0.0.1"), false, false, local_user};
+    const auto identity = identify_caller(settings, sessions, local, header);
+    CHECK(identity.user.empty());
+    CHECK_FALSE(identity.secure);
+    CHECK(identity.ignored.find("not the proxy") != std::string::npos);
+  }
+}
+
+TEST_CASE("identity, proxy mode on a unix socket: whoever may open it, or only trusted_proxy_users") {
+  const auto open = make_settings({{"auth", std::string("proxy")}, {"listen", std::string("unix:/run/n/web.sock")}});
+  SessionStore sessions(std::chrono::hours(1), 10);
+  const auto header = request_with({{"x-forwarded-user", "alice"}});
+  const PeerInfo nginx{{}, false, true, "www-data"};
+  const PeerInfo mallory{{}, false, true, "mallory"};
+  CHECK(identify_caller(open, sessions, nginx, header).user == "alice");
+  CHECK(identify_caller(open, sessions, mallory, header).user == "alice");  // the socket's mode decides who gets in
+  const auto named = make_settings({{"auth", std::string("proxy")},
+                                    {"listen", std::string("unix:/run/n/web.sock")},
+                                    {"trusted_proxy_users", std::vector<std::string>{"www-data"}}});
+  CHECK(identify_caller(named, sessions, nginx, header).user == "alice");
+  CHECK(identify_caller(named, sessions, mallory, header).user.empty());
+}
+
+TEST_CASE("identity, peer mode: the Unix user who opened the connection; headers and cookies of others are ignored") {
+  const auto settings = make_settings({{"auth", std::string("peer")}});
+  SessionStore sessions(std::chrono::hours(1), 10);
+  const auto bobs = sessions.create("bob");
+  const PeerInfo alice{ip::make_address("127.0.0.1"), false, false, "alice"};
+  const auto identity = identify_caller(
+      settings, sessions, alice, request_with({{"x-forwarded-user", "root"}, {"cookie", "notifyd_session=" + bobs.id}}));
+  CHECK(identity.user == "alice");
+  CHECK_FALSE(identity.session);
+  const PeerInfo unknown{ip::make_address("127.0.0.1"), false, false, std::nullopt};
+  CHECK(identify_caller(settings, sessions, unknown, request_with({{"cookie", "notifyd_session=" + bobs.id}}))
+            .user.empty());
 }
 
 TEST_CASE("identity, link mode: only a live session signs in; headers are ignored") {
@@ -161,11 +208,19 @@ TEST_CASE("identity, link mode: only a live session signs in; headers are ignore
             .user.empty());
 }
 
-TEST_CASE("identity, none mode: everyone is the demo user") {
+TEST_CASE("identity, none mode: the demo user's own connections (and root's) are the demo user, nobody else's") {
   const auto settings = make_settings({{"auth", std::string("none")}, {"demo_user", std::string("demo")}});
   SessionStore sessions(std::chrono::hours(1), 10);
-  const PeerInfo peer{ip::make_address("127.0.0.1"), false};
-  CHECK(identify_caller(settings, sessions, peer, request_with({{"x-forwarded-user", "alice"}})).user == "demo");
+  for (const char* user : {"demo", "root"}) {
+    const PeerInfo peer{ip::make_address("127.0.0.1"), false, false, user};
+    CHECK(identify_caller(settings, sessions, peer, request_with({{"x-forwarded-user", "alice"}})).user == "demo");
+  }
+  for (const std::optional<std::string>& user : {std::optional<std::string>("mallory"), std::optional<std::string>()}) {
+    const PeerInfo peer{ip::make_address("127.0.0.1"), false, false, user};
+    const auto identity = identify_caller(settings, sessions, peer, request_with({}));
+    CHECK(identity.user.empty());
+    CHECK(identity.ignored.find("serves only demo's own connections") != std::string::npos);
+  }
 }
 
 TEST_CASE("proxy header values") {

@@ -122,3 +122,64 @@ TEST_CASE("login links: unknown and malformed tokens open nothing; capacity drop
   CHECK(links.redeem(second.token) == std::optional<std::string>("b"));
   CHECK(links.redeem(third.token) == std::optional<std::string>("c"));
 }
+
+TEST_CASE("sessions: saved as digests and restored, with their CSRF tokens, until they expire") {
+  ManualClock clock;
+  SessionStore store(12h, 100, clock.function());
+  int changes = 0;
+  store.on_change([&] { ++changes; });
+  const auto alice = store.create("alice");
+  const auto bob = store.create("bob");
+  CHECK(store.remove(bob.id));
+  CHECK(changes == 3);
+
+  const std::string saved = store.to_json();
+  CHECK(saved.find(alice.id) == std::string::npos);  // the cookie value is never at rest
+  CHECK(saved.find(alice.csrf_token) == std::string::npos);
+  CHECK(saved.find("\"alice\"") != std::string::npos);
+
+  clock.now += 1h;
+  SessionStore restored(12h, 100, clock.function());
+  CHECK(restored.restore(saved) == 1);
+  const auto found = restored.find(alice.id);
+  REQUIRE(found);
+  CHECK(found->user == "alice");
+  CHECK(found->csrf_token == alice.csrf_token);
+  CHECK(found->expires == alice.expires);
+  CHECK_FALSE(restored.find(bob.id));
+
+  // The saved digest itself opens nothing.
+  const auto digest_start = saved.find("\"digest\":\"") + 10;
+  CHECK_FALSE(restored.find(saved.substr(digest_start, saved.find('"', digest_start) - digest_start)));
+
+  clock.now += 11h;
+  SessionStore late(12h, 100, clock.function());
+  CHECK(late.restore(saved) == 0);
+  CHECK(late.restore("not json") == 0);
+  CHECK(late.restore(R"([{"digest":"x","user":"a b"}])") == 0);
+}
+
+TEST_CASE("sessions: a shorter ttl configured now shortens restored sessions") {
+  ManualClock clock;
+  SessionStore store(12h, 100, clock.function());
+  const auto alice = store.create("alice");
+  SessionStore shorter(1h, 100, clock.function());
+  REQUIRE(shorter.restore(store.to_json()) == 1);
+  REQUIRE(shorter.find(alice.id));
+  CHECK(shorter.find(alice.id)->expires == alice.created + 1h);
+}
+
+TEST_CASE("login links: saved as digests and restored, still single use") {
+  ManualClock clock;
+  LoginLinks links(2min, 1000, clock.function());
+  const auto link = links.mint("alice");
+  const std::string saved = links.to_json();
+  CHECK(saved.find(link.token) == std::string::npos);
+  LoginLinks restored(2min, 1000, clock.function());
+  CHECK(restored.restore(saved) == 1);
+  CHECK(restored.redeem(link.token) == std::optional<std::string>("alice"));
+  CHECK_FALSE(restored.redeem(link.token));
+  clock.now += 2min;
+  LoginLinks expired(2min, 1000, clock.function());
+  CHECK(expired.restore(saved) == 0);
+}

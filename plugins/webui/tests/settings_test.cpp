@@ -75,9 +75,78 @@ TEST_CASE("settings: auth = none is refused on a non-loopback address") {
   CHECK(named->demo_user == "alice");
 }
 
-TEST_CASE("settings: link and proxy auth may listen anywhere") {
+TEST_CASE("settings: link auth, and proxy auth trusting remote proxies, may listen anywhere") {
   CHECK(read_web_settings(make_config({{"listen", std::string("0.0.0.0:8080")}}), "svc").ok());
-  CHECK(read_web_settings(make_config({{"auth", std::string("proxy")}, {"listen", std::string("0.0.0.0:8080")}}), "svc").ok());
+  CHECK(read_web_settings(make_config({{"auth", std::string("proxy")},
+                                       {"listen", std::string("0.0.0.0:8080")},
+                                       {"trusted_proxies", std::vector<std::string>{"10.0.0.5"}}}),
+                          "svc")
+            .ok());
+}
+
+TEST_CASE("settings: proxy auth trusting loopback needs the proxy's Unix user, or a unix socket") {
+  auto everyone = read_web_settings(make_config({{"auth", std::string("proxy")}}), "svc");
+  REQUIRE_FALSE(everyone.ok());
+  CHECK(everyone.error().starts_with("auth: "));
+  CHECK(everyone.error().find("trusted_proxy_users") != std::string::npos);
+  CHECK(read_web_settings(make_config({{"auth", std::string("proxy")},
+                                       {"trusted_proxy_users", std::vector<std::string>{"www-data"}}}),
+                          "svc")
+            .ok());
+  auto socket = read_web_settings(make_config({{"auth", std::string("proxy")},
+                                               {"listen", std::string("unix:/run/notifyd/web.sock")},
+                                               {"socket_mode", std::string("0660")}}),
+                                  "svc");
+  REQUIRE(socket.ok());
+  CHECK(socket->listen.is_unix());
+  CHECK(socket->listen.unix_path == "/run/notifyd/web.sock");
+  CHECK(socket->socket_mode == 0660);
+  CHECK(socket->needs_peer_user() == false);
+}
+
+TEST_CASE("settings: peer auth only where only this machine connects") {
+  const auto local = make_settings({{"auth", std::string("peer")}});
+  CHECK(local.auth == AuthMode::peer);
+  CHECK(local.needs_peer_user());
+  CHECK(make_settings({{"auth", std::string("peer")}, {"listen", std::string("unix:/run/n.sock")}}).listen.is_unix());
+  auto open = read_web_settings(make_config({{"auth", std::string("peer")}, {"listen", std::string("0.0.0.0:8080")}}), "svc");
+  REQUIRE_FALSE(open.ok());
+  CHECK(open.error().find("non-loopback") != std::string::npos);
+}
+
+TEST_CASE("listen: unix sockets are absolute paths") {
+  auto socket = parse_listen_address("unix:/run/notifyd/web.sock");
+  REQUIRE(socket.ok());
+  CHECK(socket->is_unix());
+  CHECK(socket->is_local());
+  CHECK(socket->to_string() == "unix:/run/notifyd/web.sock");
+  CHECK_FALSE(parse_listen_address("unix:run/web.sock").ok());
+  CHECK_FALSE(parse_listen_address("unix:").ok());
+  CHECK_FALSE(parse_listen_address("unix:/" + std::string(200, 'a')).ok());
+}
+
+TEST_CASE("settings: every mistake is reported at once, one line per key") {
+  auto settings = read_web_settings(make_config({{"listen", std::string("nowhere")},
+                                                 {"auth", std::string("oidc")},
+                                                 {"socket_mode", std::string("999")},
+                                                 {"max_connections", std::int64_t{-1}},
+                                                 {"session_ttl", std::chrono::milliseconds{0}}}),
+                                    "svc");
+  REQUIRE_FALSE(settings.ok());
+  std::vector<std::string> lines;
+  std::string_view rest = settings.error();
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    lines.emplace_back(rest.substr(0, end));
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[0].starts_with("listen: "));
+  CHECK(lines[1].starts_with("socket_mode: "));
+  CHECK(lines[2].starts_with("auth: "));
+  CHECK(lines[3] == "max_connections: must be greater than zero, not -1");
+  CHECK(lines[4] == "session_ttl: must be greater than zero");
 }
 
 TEST_CASE("settings: mistakes are refused") {
@@ -125,6 +194,11 @@ TEST_CASE("trusted proxies: addresses and networks, IPv4 and IPv6") {
   CHECK(proxies->contains(ip::make_address("192.168.1.1")));
   CHECK_FALSE(proxies->contains(ip::make_address("192.168.1.2")));
   CHECK_FALSE(proxies->contains(ip::make_address("::1")));
+  CHECK(proxies->covers_loopback());
+  CHECK(TrustedProxies::parse({"127.0.0.2"})->covers_loopback());
+  CHECK(TrustedProxies::parse({"0.0.0.0/0"})->covers_loopback());
+  CHECK(TrustedProxies::parse({"::/0"})->covers_loopback());
+  CHECK_FALSE(TrustedProxies::parse({"10.0.0.0/8", "fd00::/8", "128.0.0.0/1"})->covers_loopback());
   auto none = TrustedProxies::parse({});
   REQUIRE(none.ok());
   CHECK_FALSE(none->contains(ip::make_address("127.0.0.1")));

@@ -45,7 +45,7 @@ class App {
     request.headers = std::move(headers);
     request.body = std::move(body);
     ResponseCatcher catcher;
-    app.handle(PeerInfo{ip::make_address(peer), false}, std::move(request), catcher.responder());
+    app.handle(PeerInfo{ip::make_address(peer), false, false, peer_user}, std::move(request), catcher.responder());
     auto response = catcher.get();
     CHECK(catcher.calls() == 1);
     return response;
@@ -72,6 +72,7 @@ class App {
     REQUIRE(host.route_table.add(std::move(route)).ok);
   }
 
+  std::optional<std::string> peer_user;  ///< who the kernel says opened the connection
   boost::asio::io_context io;
   FakeHost host;
   WebSettings settings;
@@ -340,6 +341,7 @@ TEST_CASE("web app: logout ends the session and clears the cookie") {
 
 TEST_CASE("web app, none mode: the demo user gets a session on the first page; other Host names are refused") {
   App app({{"auth", std::string("none")}, {"demo_user", std::string("demo")}});
+  app.peer_user = "demo";
   const auto page = app.call("GET", "/");
   CHECK(page.status == 200);
   const auto cookie = header_of(page, "Set-Cookie");
@@ -361,14 +363,17 @@ TEST_CASE("web app, none mode: the demo user gets a session on the first page; o
 }
 
 TEST_CASE("web app, proxy mode: the header is believed from a trusted proxy only") {
-  App app({{"auth", std::string("proxy")}, {"trusted_proxies", std::vector<std::string>{"127.0.0.1"}}});
+  App app({{"auth", std::string("proxy")},
+           {"trusted_proxies", std::vector<std::string>{"127.0.0.1"}},
+           {"trusted_proxy_users", std::vector<std::string>{"www-data"}}});
+  app.peer_user = "www-data";
   const Headers alice{{"x-forwarded-user", "alice"}};
   const auto me = app.call("GET", "/api/me", alice, {}, "127.0.0.1");
   CHECK(me.status == 200);
   CHECK(contains(me.body, "\"user\":\"alice\""));
   CHECK(app.call("GET", "/api/me", alice, {}, "127.0.0.2").status == 401);
   CHECK(app.call("GET", "/", alice, {}, "10.1.1.1").status == 303);
-  CHECK(app.host.logger.contains("untrusted address 10.1.1.1"));
+  CHECK(app.host.logger.contains("from 10.1.1.1, which is not the proxy"));
 
   const auto page = app.call("GET", "/", alice, {}, "127.0.0.1");
   CHECK(page.status == 200);
@@ -379,4 +384,29 @@ TEST_CASE("web app, proxy mode: the header is believed from a trusted proxy only
   const auto bob_page = app.call("GET", "/", {{"x-forwarded-user", "bob"}, {"cookie", "notifyd_session=" + id}});
   CHECK(contains(bob_page.body, "Signed in as <strong>bob</strong>"));
   CHECK(header_of(bob_page, "Set-Cookie") != cookie);
+}
+
+TEST_CASE("web app, proxy mode: another local user cannot name anyone") {
+  App app({{"auth", std::string("proxy")}, {"trusted_proxy_users", std::vector<std::string>{"www-data"}}});
+  app.peer_user = "mallory";
+  CHECK(app.call("GET", "/api/me", {{"x-forwarded-user", "root"}}).status == 401);
+  app.peer_user.reset();
+  CHECK(app.call("GET", "/api/me", {{"x-forwarded-user", "root"}}).status == 401);
+}
+
+TEST_CASE("web app, peer mode: the connection's Unix user, only to localhost") {
+  App app({{"auth", std::string("peer")}});
+  app.peer_user = "alice";
+  const auto me = app.call("GET", "/api/me", {{"x-forwarded-user", "root"}});
+  CHECK(me.status == 200);
+  CHECK(contains(me.body, "\"user\":\"alice\""));
+  const auto page = app.call("GET", "/");
+  CHECK(page.status == 200);
+  CHECK(contains(page.body, "You are <strong>alice</strong>"));
+  CHECK(app.call("GET", "/api/me", {{"host", "evil.example:8080"}}).status == 403);
+  app.peer_user.reset();
+  CHECK(app.call("GET", "/api/me").status == 401);
+  const auto login = app.call("GET", "/login");
+  CHECK(login.status == 200);
+  CHECK(contains(login.body, "ssh -L"));
 }

@@ -1,18 +1,21 @@
-#include "socket_file.hpp"
+#include "notifyd/sdk/unix_socket_file.hpp"
 
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <system_error>
 #include <vector>
 
-namespace notifyd::socket_api {
+namespace notifyd::sdk {
 namespace {
 
 namespace fs = std::filesystem;
@@ -44,39 +47,39 @@ class StagingCleanup {
 
 }  // namespace
 
-sdk::Result<bool> clear_socket_path(const fs::path& path) {
+Result<bool> clear_socket_path(const fs::path& path) {
   struct stat info {};
   if (::lstat(path.c_str(), &info) != 0) {
     if (errno == ENOENT) return false;
-    return sdk::Result<bool>::failure("cannot inspect " + path.string() + ": " + describe_errno(errno));
+    return Result<bool>::failure("cannot inspect " + path.string() + ": " + describe_errno(errno));
   }
   if (!S_ISSOCK(info.st_mode)) {
-    return sdk::Result<bool>::failure(path.string() + " exists and is not a socket; refusing to replace it");
+    return Result<bool>::failure(path.string() + " exists and is not a socket; refusing to replace it");
   }
 
   sockaddr_un address;
-  if (!make_address(path, address)) return sdk::Result<bool>::failure(path.string() + " is too long for a unix socket");
+  if (!make_address(path, address)) return Result<bool>::failure(path.string() + " is too long for a unix socket");
   const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (probe < 0) return sdk::Result<bool>::failure("cannot create a socket: " + describe_errno(errno));
+  if (probe < 0) return Result<bool>::failure("cannot create a socket: " + describe_errno(errno));
   const int rc = ::connect(probe, reinterpret_cast<const sockaddr*>(&address), sizeof address);
   const int error = rc == 0 ? 0 : errno;
   ::close(probe);
 
   if (rc == 0 || error == EAGAIN || error == EINPROGRESS) {
-    return sdk::Result<bool>::failure("another notifyd is listening on " + path.string());
+    return Result<bool>::failure("another notifyd is listening on " + path.string());
   }
   if (error == ENOENT) return false;  // removed meanwhile
   if (error != ECONNREFUSED) {
-    return sdk::Result<bool>::failure("cannot tell whether " + path.string() + " is in use: " + describe_errno(error));
+    return Result<bool>::failure("cannot tell whether " + path.string() + " is in use: " + describe_errno(error));
   }
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return sdk::Result<bool>::failure("cannot remove stale socket " + path.string() + ": " + describe_errno(errno));
+    return Result<bool>::failure("cannot remove stale socket " + path.string() + ": " + describe_errno(errno));
   }
   return true;
 }
 
-sdk::Result<ListeningSocket> open_listening_socket(const fs::path& path, mode_t mode, std::optional<gid_t> group) {
-  using Failure = sdk::Result<ListeningSocket>;
+Result<ListeningSocket> open_listening_socket(const fs::path& path, mode_t mode, std::optional<gid_t> group) {
+  using Failure = Result<ListeningSocket>;
   ListeningSocket result;
   const fs::path parent = path.parent_path();
 
@@ -139,4 +142,44 @@ void remove_socket_file(const SocketFileIdentity& file) noexcept {
   if (info.st_dev == file.device && info.st_ino == file.inode) ::unlink(file.path.c_str());
 }
 
-}  // namespace notifyd::socket_api
+std::optional<mode_t> parse_octal_mode(std::string_view text) {
+  if (text.empty() || text.size() > 4) return std::nullopt;
+  unsigned value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value, 8);
+  if (ec != std::errc{} || ptr != end || value > 0777) return std::nullopt;
+  return static_cast<mode_t>(value);
+}
+
+std::string format_octal_mode(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+Result<gid_t> lookup_group(const std::string& name) {
+  long size = ::sysconf(_SC_GETGR_R_SIZE_MAX);
+  std::vector<char> buffer(size > 0 ? static_cast<std::size_t>(size) : 16384);
+  for (;;) {
+    group entry{};
+    group* found = nullptr;
+    const int error = ::getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
+    if (error == ERANGE && buffer.size() < (1u << 22)) {
+      buffer.resize(buffer.size() * 2);
+      continue;
+    }
+    if (found) return found->gr_gid;
+    if (error != 0 && error != ENOENT) {
+      return Result<gid_t>::failure("cannot look up group " + name + ": " + std::strerror(error));
+    }
+    break;
+  }
+  gid_t gid = 0;
+  const auto* end = name.data() + name.size();
+  if (const auto [ptr, ec] = std::from_chars(name.data(), end, gid); !name.empty() && ec == std::errc{} && ptr == end) {
+    return gid;
+  }
+  return Result<gid_t>::failure("group " + name + " does not exist");
+}
+
+}  // namespace notifyd::sdk
