@@ -43,7 +43,7 @@ void describe_socket_settings(sdk::ConfigSchema& schema) {
       .integer("photo_max_bytes", 10 << 20, "largest photo /send_photo reads, and largest image /v1/notify accepts");
 }
 
-sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config, std::vector<std::string>& warnings) {
+sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config) {
   using Failure = sdk::Result<SocketSettings>;
   SocketSettings settings;
 
