@@ -65,10 +65,9 @@ void Outbox::admit(Entry entry) {
 
 void Outbox::queue(Entry entry) {
   const std::string& user = entry.notification->user;
-  Lane& lane = lanes_[user];
-  lane.entries.push_back(std::move(entry));
+  lanes_[user].entries.push_back(std::move(entry));
   ++queued_;
-  if (lane.entries.size() == 1 && !lane.in_flight && !lane.waiting) mark_runnable(user);
+  mark_runnable(user);
 }
 
 void Outbox::mark_runnable(const std::string& user) {
@@ -79,7 +78,10 @@ void Outbox::mark_runnable(const std::string& user) {
     if (!lane.in_flight && !lane.waiting) lanes_.erase(found);
     return;
   }
-  if (!lane.in_flight && !lane.waiting) runnable_.emplace(lane.entries.front().notification->id, user);
+  if (!lane.in_flight && !lane.waiting && !lane.runnable) {
+    lane.runnable = true;
+    runnable_.push_back(user);
+  }
 }
 
 void Outbox::page_in() {
@@ -102,9 +104,10 @@ void Outbox::dispatch() {
   if (stopping_) return;
   if (spilled_ && in_memory() < settings_.outbox_memory_items / 2 + 1) page_in();
   while (in_flight_ < settings_.max_in_flight && !runnable_.empty()) {
-    const std::string user = runnable_.begin()->second;
-    runnable_.erase(runnable_.begin());
+    const std::string user = std::move(runnable_.front());
+    runnable_.pop_front();
     Lane& lane = lanes_.at(user);
+    lane.runnable = false;
     Entry entry = std::move(lane.entries.front());
     lane.entries.pop_front();
     if (expired(entry)) {

@@ -8,7 +8,6 @@
 #include <memory>
 #include <mutex>
 #include <random>
-#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -35,7 +34,8 @@ namespace notifyd::core {
 /// Each recipient's deliveries form a lane that goes out in acceptance (id)
 /// order: a lane has one delivery in flight at a time, and one waiting for a
 /// retry holds back that recipient's later ones, never another recipient's.
-/// Lanes whose head may go take turns oldest head first.
+/// Lanes whose head may go take turns (round-robin), so one recipient's
+/// backlog does not keep the in-flight slots from the others.
 /// All state lives on its own strand.
 class Outbox : public std::enable_shared_from_this<Outbox> {
  public:
@@ -66,6 +66,7 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
     std::deque<Entry> entries;
     bool in_flight = false;  ///< its head is with the channel
     bool waiting = false;    ///< its head waits for a retry
+    bool runnable = false;   ///< in `runnable_`
   };
 
   void admit(Entry entry);
@@ -91,7 +92,7 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   sdk::Logger& log_;
 
   std::unordered_map<std::string, Lane> lanes_;               ///< by user; a lane is dropped once empty
-  std::set<std::pair<std::uint64_t, std::string>> runnable_;  ///< (head id, user) of lanes whose head may go
+  std::deque<std::string> runnable_;                          ///< users whose lane's head may go, in turn order
   std::multimap<Clock::time_point, std::string> retrying_;    ///< when a waiting lane's head is due again
   std::size_t queued_ = 0;                                     ///< entries in memory, lanes and in flight
   boost::asio::steady_timer retry_timer_;
