@@ -35,10 +35,12 @@ TestServices::TestServices(core::PipelineSettings s, std::filesystem::path data_
       core::HostServices{io, sink, documents, *pipeline, *checks, routes, metrics, users, {data, "", "test"}});
 }
 
+// The store's writer runs completions that reach the pipeline and the check
+// runner: it is joined while they still exist.
 TestServices::~TestServices() {
+  store->close();
   checks.reset();
   pipeline.reset();
-  store->close();
 }
 
 bool TestServices::run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {

@@ -191,6 +191,17 @@ class TelegramChannel final : public sdk::Channel {
     }
   }
 
+  std::string unreachable_reason(std::string_view user) const noexcept override {
+    try {
+      if (!enabled_ || !links_) return {};
+      const auto link = links_->find(user);
+      if (!link || link->active) return {};
+      return std::string(user) + " has blocked the Telegram bot; messages reach them again once they unblock it";
+    } catch (...) {
+      return {};
+    }
+  }
+
   void deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) noexcept override {
     try {
       deliver_now(std::move(delivery), std::move(done));

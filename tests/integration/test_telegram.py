@@ -349,7 +349,10 @@ class DeliveryTest(TelegramTestCase):
         self.assertEqual(daemon.request("GET", "/api/telegram/status?user=alice")[1]["active"], False)
         users = json.loads((daemon.data_dir / "telegram_users.json").read_text())
         self.assertEqual(users["alice"]["active"], False)
-        self.assertEqual(daemon.request("POST", "/send", {"user": "alice", "text": "again"})[0], 404)
+        # Not "has no linked channel": the link is there, the user blocked the bot.
+        self.assertEqual(daemon.request("POST", "/send", {"user": "alice", "text": "again"}),
+                         (404, {"error": "alice has blocked the Telegram bot; messages reach them again once they "
+                                         "unblock it"}))
 
         self.api.block(ALICE_CHAT, False)
         self.api.push_my_chat_member(ALICE_CHAT, "member")
