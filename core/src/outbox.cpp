@@ -64,7 +64,28 @@ void Outbox::admit(Entry entry) {
     return;
   }
   loaded_up_to_ = id;
-  ready_.push_back(std::move(entry));
+  queue(std::move(entry));
+}
+
+void Outbox::queue(Entry entry) {
+  const std::string& user = entry.notification->user;
+  lanes_[user].entries.push_back(std::move(entry));
+  ++queued_;
+  mark_runnable(user);
+}
+
+void Outbox::mark_runnable(const std::string& user) {
+  const auto found = lanes_.find(user);
+  if (found == lanes_.end()) return;
+  Lane& lane = found->second;
+  if (lane.entries.empty()) {
+    if (!lane.in_flight && !lane.waiting) lanes_.erase(found);
+    return;
+  }
+  if (!lane.in_flight && !lane.waiting && !lane.runnable) {
+    lane.runnable = true;
+    runnable_.push_back(user);
+  }
 }
 
 void Outbox::page_in() {
@@ -78,7 +99,7 @@ void Outbox::page_in() {
   }
   for (auto& pending : page.value()) {
     loaded_up_to_ = pending.notification->id;
-    ready_.push_back({std::move(pending.notification), pending.attempts});
+    queue({std::move(pending.notification), pending.attempts});
   }
   if (page.value().size() < limit) spilled_ = false;
 }
@@ -86,13 +107,20 @@ void Outbox::page_in() {
 void Outbox::dispatch() {
   if (stopping_) return;
   if (spilled_ && in_memory() < settings_.outbox_memory_items / 2 + 1) page_in();
-  while (in_flight_ < settings_.max_in_flight && !ready_.empty()) {
-    Entry entry = std::move(ready_.front());
-    ready_.pop_front();
+  while (in_flight_ < settings_.max_in_flight && !runnable_.empty()) {
+    const std::string user = std::move(runnable_.front());
+    runnable_.pop_front();
+    Lane& lane = lanes_.at(user);
+    lane.runnable = false;
+    Entry entry = std::move(lane.entries.front());
+    lane.entries.pop_front();
     if (expired(entry)) {
+      --queued_;
       finish(entry, DeliveryState::expired, "expired after the delivery TTL without success", "expired");
+      mark_runnable(user);
       continue;
     }
+    lane.in_flight = true;
     ++in_flight_;
     in_flight_count_.fetch_add(1, std::memory_order_relaxed);
     sdk::Delivery delivery{entry.notification, entry.attempts + 1};
@@ -113,6 +141,8 @@ void Outbox::on_result(Entry entry, sdk::DeliveryResult result) {
   --in_flight_;
   in_flight_count_.fetch_sub(1, std::memory_order_relaxed);
   ++entry.attempts;
+  const std::string user = entry.notification->user;
+  lanes_.at(user).in_flight = false;
   if (result.outcome != sdk::DeliveryResult::Outcome::delivered) {
     std::lock_guard lock(last_error_mutex_);
     last_error_ = result.error;
@@ -120,15 +150,18 @@ void Outbox::on_result(Entry entry, sdk::DeliveryResult result) {
   using Outcome = sdk::DeliveryResult::Outcome;
   switch (result.outcome) {
     case Outcome::delivered:
+      --queued_;
       finish(entry, DeliveryState::delivered, "", "");
       break;
     case Outcome::permanent:
+      --queued_;
       log_.warn("notification ", entry.notification->id, " for ", entry.notification->user,
                 " failed permanently: ", result.error);
       finish(entry, DeliveryState::failed, result.error, "permanent");
       break;
     case Outcome::retry: {
       if (expired(entry)) {
+        --queued_;
         finish(entry, DeliveryState::expired, result.error, "expired");
         break;
       }
@@ -142,10 +175,7 @@ void Outbox::on_result(Entry entry, sdk::DeliveryResult result) {
       break;
     }
   }
-  if (stopping_) {
-    maybe_finish_stop();
-    return;
-  }
+  mark_runnable(user);
   dispatch();
 }
 
@@ -173,7 +203,11 @@ std::chrono::milliseconds Outbox::backoff(std::uint32_t attempts) {
 }
 
 void Outbox::schedule_retry(Entry entry, std::chrono::milliseconds delay) {
-  retrying_.emplace(Clock::now() + delay, std::move(entry));
+  const std::string user = entry.notification->user;
+  Lane& lane = lanes_.at(user);
+  lane.entries.push_front(std::move(entry));
+  lane.waiting = true;
+  retrying_.emplace(Clock::now() + delay, user);
   retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
   arm_retry_timer();
 }
@@ -194,8 +228,10 @@ void Outbox::on_retry_timer() {
   retry_timer_at_ = Clock::time_point::max();
   const auto now = Clock::now();
   while (!retrying_.empty() && retrying_.begin()->first <= now) {
-    ready_.push_back(std::move(retrying_.begin()->second));
+    const std::string user = std::move(retrying_.begin()->second);
     retrying_.erase(retrying_.begin());
+    if (const auto lane = lanes_.find(user); lane != lanes_.end()) lane->second.waiting = false;
+    mark_runnable(user);
   }
   retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
   arm_retry_timer();
@@ -207,39 +243,30 @@ void Outbox::retry_now(std::string user) {
 }
 
 void Outbox::move_to_front(const std::string& user) {
-  std::vector<Entry> due;
+  bool waited = false;
   for (auto it = retrying_.begin(); it != retrying_.end();) {
-    if (it->second.notification->user != user) {
+    if (it->second == user) {
+      it = retrying_.erase(it);
+      waited = true;
+    } else {
       ++it;
-      continue;
     }
-    due.push_back(std::move(it->second));
-    it = retrying_.erase(it);
   }
-  if (due.empty()) return;
+  const auto lane = lanes_.find(user);
+  if (!waited || lane == lanes_.end()) return;
   retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
-  const auto queued =
-      std::stable_partition(ready_.begin(), ready_.end(), [&](const Entry& e) { return e.notification->user != user; });
-  std::move(queued, ready_.end(), std::back_inserter(due));
-  ready_.erase(queued, ready_.end());
-  std::sort(due.begin(), due.end(),
-            [](const Entry& a, const Entry& b) { return a.notification->id < b.notification->id; });
-  ready_.insert(ready_.begin(), std::make_move_iterator(due.begin()), std::make_move_iterator(due.end()));
-  log_.info(due.size(), " pending deliveries for ", user, " sent now: reachable again");
+  lane->second.waiting = false;
+  log_.info(lane->second.entries.size(), " pending deliveries for ", user, " sent now: reachable again");
+  mark_runnable(user);
   dispatch();
 }
 
 void Outbox::stop(std::function<void()> done) {
   boost::asio::post(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
     self->stopping_ = true;
-    self->on_stopped_ = std::move(done);
     self->retry_timer_.cancel();
-    self->maybe_finish_stop();
+    done();
   });
-}
-
-void Outbox::maybe_finish_stop() {
-  if (in_flight_ == 0 && on_stopped_) std::exchange(on_stopped_, nullptr)();
 }
 
 sdk::ChannelHealth Outbox::health() const {

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <unordered_map>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -29,6 +30,12 @@ namespace notifyd::core {
 /// channel with at most `max_in_flight` outstanding, retries transient
 /// failures with exponential backoff and jitter (or the channel's retry-after),
 /// records permanent failures, and expires entries older than the TTL.
+///
+/// Each recipient's deliveries form a lane that goes out in acceptance (id)
+/// order: a lane has one delivery in flight at a time, and one waiting for a
+/// retry holds back that recipient's later ones, never another recipient's.
+/// Lanes whose head may go take turns (round-robin), so one recipient's
+/// backlog does not keep the in-flight slots from the others.
 /// All state lives on its own strand.
 class Outbox : public std::enable_shared_from_this<Outbox> {
  public:
@@ -40,11 +47,12 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   void start();
   /// Called after a notification routed here was committed.
   void enqueue(std::shared_ptr<const sdk::Notification> notification);
-  /// `user` is reachable now: their deliveries waiting for a retry go to the
-  /// front of the queue with their queued ones, in id order, and are handed
-  /// out at once. Any thread.
+  /// `user` is reachable now: their deliveries waiting for a retry are due at
+  /// once, ahead of nothing of theirs (their lane keeps acceptance order). Any thread.
   void retry_now(std::string user);
-  /// Stops handing out deliveries; `done` runs when none is in flight.
+  /// Stops handing out deliveries; `done` runs at once, without waiting for
+  /// the ones in flight: they stay pending in the store (and go out after
+  /// the next start) unless their result still arrives and is recorded.
   void stop(std::function<void()> done);
 
   const std::string& channel_name() const noexcept { return channel_name_; }
@@ -56,8 +64,16 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
     std::uint32_t attempts = 0;
   };
   using Clock = std::chrono::steady_clock;
+  /// One recipient's deliveries in id order; the front is the next to go.
+  struct Lane {
+    std::deque<Entry> entries;
+    bool in_flight = false;  ///< its head is with the channel
+    bool waiting = false;    ///< its head waits for a retry
+    bool runnable = false;   ///< in `runnable_`
+  };
 
   void admit(Entry entry);
+  void queue(Entry entry);
   void dispatch();
   void page_in();
   void on_result(Entry entry, sdk::DeliveryResult result);
@@ -65,12 +81,12 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   void schedule_retry(Entry entry, std::chrono::milliseconds delay);
   void arm_retry_timer();
   void on_retry_timer();
-  // Puts `user`'s retrying and queued entries first, in id order, and dispatches.
+  void mark_runnable(const std::string& user);
+  // Makes `user`'s lane, held back by a retry, runnable now.
   void move_to_front(const std::string& user);
   bool expired(const Entry& entry) const;
   std::chrono::milliseconds backoff(std::uint32_t attempts);
-  std::size_t in_memory() const { return ready_.size() + retrying_.size() + in_flight_; }
-  void maybe_finish_stop();
+  std::size_t in_memory() const { return queued_; }
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   std::string channel_name_;
@@ -80,15 +96,16 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   const PipelineSettings& settings_;
   sdk::Logger& log_;
 
-  std::deque<Entry> ready_;
-  std::multimap<Clock::time_point, Entry> retrying_;
+  std::unordered_map<std::string, Lane> lanes_;               ///< by user; a lane is dropped once empty
+  std::deque<std::string> runnable_;                          ///< users whose lane's head may go, in turn order
+  std::multimap<Clock::time_point, std::string> retrying_;    ///< when a waiting lane's head is due again
+  std::size_t queued_ = 0;                                     ///< entries in memory, lanes and in flight
   boost::asio::steady_timer retry_timer_;
   Clock::time_point retry_timer_at_ = Clock::time_point::max();
   std::size_t in_flight_ = 0;
   bool spilled_ = true;              // pending entries exist in the store beyond `loaded_up_to_`
   std::uint64_t loaded_up_to_ = 0;   // highest id ever admitted to memory
   bool stopping_ = false;
-  std::function<void()> on_stopped_;
   std::mt19937_64 random_{std::random_device{}()};
 
   std::atomic<std::uint64_t> pending_{0};

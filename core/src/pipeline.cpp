@@ -106,7 +106,14 @@ void Pipeline::publish(sdk::PublishRequest request, std::function<void(sdk::Publ
     }
     if (outboxes.empty()) {
       refused_.inc();
-      done({Code::not_linked, 0, {}, "user " + request.notification.user + " has no linked channel"});
+      std::string reasons;
+      for (const auto& route : routes_) {
+        if (auto reason = route.channel->unreachable_reason(request.notification.user); !reason.empty()) {
+          reasons += (reasons.empty() ? "" : "; ") + reason;
+        }
+      }
+      if (reasons.empty()) reasons = "user " + request.notification.user + " has no linked channel";
+      done({Code::not_linked, 0, {}, std::move(reasons)});
       return;
     }
     // Delivery starts once the notification is committed; the caller hears

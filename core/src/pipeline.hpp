@@ -36,7 +36,9 @@ class Pipeline final : public sdk::NotificationService {
   void add_channel(const std::string& name, sdk::Channel& channel, boost::asio::any_io_executor channel_executor);
   /// Starts the outboxes (loading what was pending) and the retention timer.
   void start();
-  /// Refuses new notifications and stops the outboxes; `done` when nothing is in flight.
+  /// Refuses new notifications and stops the outboxes; `done` once they hand
+  /// out nothing more (deliveries in flight are not waited for: the channels'
+  /// own stop cuts them short, and they stay pending).
   void stop(std::function<void()> done);
 
   void publish(sdk::PublishRequest request, std::function<void(sdk::PublishOutcome)> done) noexcept override;

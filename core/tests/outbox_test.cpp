@@ -130,7 +130,8 @@ TEST_CASE("pending deliveries survive a restart and are delivered once") {
     before.pipeline->add_channel("bot", never, host->executor());
     before.pipeline->start();
     for (int i = 0; i < 5; ++i) accepted.push_back(publish(before, "alice", "m" + std::to_string(i)).id);
-    before.run_until([&] { return never.attempts() == 5; });
+    // One lane: the first waits for its retry and holds back the other four.
+    REQUIRE(before.run_until([&] { return never.attempts() == 1; }));
   }
   TestServices after(fast_settings(), dir.path());
   ScriptedChannel working;
@@ -166,4 +167,33 @@ TEST_CASE("a backlog larger than the memory window is delivered in order, each o
   REQUIRE(services.run_until([&] { return answered == 50 && channel.delivered().size() == 50; }));
   services.run_until([] { return false; }, 30ms);
   CHECK(channel.delivered() == ids);
+}
+
+TEST_CASE("a recipient's deliveries go out in acceptance order; a failing one holds back only that recipient") {
+  TestServices services(fast_settings());
+  std::atomic<bool> bob_delivered{false};
+  ScriptedChannel channel([&](const sdk::Delivery& d) {
+    // Alice's first fails until Bob's, accepted after all of hers, went out.
+    if (d.notification->message == "a0" && !bob_delivered) return sdk::DeliveryResult::retry("down", 2ms);
+    if (d.notification->user == "bob") bob_delivered = true;
+    if (d.notification->message == "a1" && d.attempt == 1) return sdk::DeliveryResult::retry("down", 1ms);
+    return sdk::DeliveryResult::ok();
+  });
+  auto host = services.host("bot", sdk::Kind::channel);
+  services.pipeline->add_channel("bot", channel, host->executor());
+  services.pipeline->start();
+
+  std::vector<std::uint64_t> alice;
+  for (int i = 0; i < 6; ++i) alice.push_back(publish(services, "alice", "a" + std::to_string(i)).id);
+  const auto bob = publish(services, "bob", "b0").id;
+  REQUIRE(services.run_until([&] { return channel.delivered().size() == 7; }));
+  services.run_until([] { return false; }, 30ms);
+  const auto delivered = channel.delivered();
+  std::vector<std::uint64_t> alices;
+  std::copy_if(delivered.begin(), delivered.end(), std::back_inserter(alices), [&](auto id) { return id != bob; });
+  CHECK(alices == alice);
+  CHECK(delivered.size() == 7);
+  // Bob's notification, accepted last, did not wait for Alice's failing one.
+  CHECK(std::find(delivered.begin(), delivered.end(), bob) < std::find(delivered.begin(), delivered.end(), alice[0]));
+  CHECK(services.pipeline->health().at(0).pending == 0);
 }

@@ -260,7 +260,8 @@ sdk::HttpResponse publish_response(const sdk::PublishOutcome& outcome, std::stri
       return sdk::HttpResponse::json(200, std::move(body));
     }
     case Code::not_linked:
-      return sdk::HttpResponse::error(404, "user " + std::string(user) + " has no linked channel");
+      return sdk::HttpResponse::error(
+          404, outcome.message.empty() ? "user " + std::string(user) + " has no linked channel" : outcome.message);
     case Code::invalid:
       return sdk::HttpResponse::error(400, outcome.message.empty() ? "invalid notification" : outcome.message);
     case Code::unavailable:

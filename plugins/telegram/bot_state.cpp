@@ -1,11 +1,56 @@
 #include "bot_state.hpp"
 
+#include <algorithm>
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
 #include "json_fields.hpp"
 
 namespace notifyd::telegram {
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void write_string(Writer& writer, const char* key, std::string_view value) {
+  writer.Key(key);
+  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void write_int(Writer& writer, const char* key, std::int64_t value) {
+  writer.Key(key);
+  writer.Int64(value);
+}
+
+std::optional<QueuedReply> read_reply(const rapidjson::Value& entry) {
+  QueuedReply reply;
+  const auto id = json_int(entry, "id");
+  const auto chat = json_int(entry, "chat_id");
+  auto text = json_string(entry, "text");
+  if (!id || *id <= 0 || !chat || !text || text->empty()) return std::nullopt;
+  reply.id = static_cast<std::uint64_t>(*id);
+  reply.chat_id = *chat;
+  reply.text = std::move(*text);
+  const auto format = sdk::parse_text_format(json_string(entry, "format").value_or("plain"));
+  reply.format = format.value_or(sdk::TextFormat::plain);
+  reply.keyboard = json_string(entry, "keyboard").value_or("");
+  reply.created_at_ms = json_int(entry, "created_at").value_or(0);
+  reply.expires_at_ms = json_int(entry, "expires_at").value_or(0);
+  reply.parts_sent = static_cast<std::uint32_t>(std::clamp<std::int64_t>(json_int(entry, "parts_sent").value_or(0), 0, 1000));
+  return reply;
+}
+
+std::optional<PendingRun> read_run(const rapidjson::Value& entry) {
+  PendingRun run;
+  const auto id = json_int(entry, "id");
+  const auto chat = json_int(entry, "chat_id");
+  auto user = json_string(entry, "user");
+  auto check = json_string(entry, "check");
+  if (!id || *id <= 0 || !chat || !user || !check) return std::nullopt;
+  return PendingRun{static_cast<std::uint64_t>(*id), *chat, std::move(*user), std::move(*check)};
+}
+
+}  // namespace
 
 std::int64_t BotState::mute_end(std::string_view user, std::int64_t now_ms) const noexcept {
   const auto found = muted_until.find(user);
@@ -30,16 +75,36 @@ sdk::Result<BotState> parse_bot_state(std::string_view text) {
       }
     }
   }
+  std::uint64_t highest = 0;
+  if (const auto* replies = json_member(document, "replies"); replies && replies->IsArray()) {
+    for (const auto& entry : replies->GetArray()) {
+      if (auto reply = read_reply(entry)) {
+        highest = std::max(highest, reply->id);
+        state.replies.push_back(std::move(*reply));
+      }
+    }
+  }
+  if (const auto* runs = json_member(document, "runs"); runs && runs->IsArray()) {
+    for (const auto& entry : runs->GetArray()) {
+      if (auto run = read_run(entry)) {
+        highest = std::max(highest, run->id);
+        state.runs.push_back(std::move(*run));
+      }
+    }
+  }
+  std::stable_sort(state.replies.begin(), state.replies.end(),
+                   [](const QueuedReply& a, const QueuedReply& b) { return a.id < b.id; });
+  const auto next = json_int(document, "next_id").value_or(1);
+  state.next_id = std::max<std::uint64_t>(next > 0 ? static_cast<std::uint64_t>(next) : 1, highest + 1);
   return state;
 }
 
 std::string serialize_bot_state(const BotState& state) {
   rapidjson::StringBuffer buffer;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+  Writer writer(buffer);
   writer.SetIndent(' ', 2);
   writer.StartObject();
-  writer.Key("offset");
-  writer.Int64(state.offset);
+  write_int(writer, "offset", state.offset);
   writer.Key("muted_until");
   writer.StartObject();
   for (const auto& [user, until] : state.muted_until) {
@@ -47,6 +112,33 @@ std::string serialize_bot_state(const BotState& state) {
     writer.Int64(until);
   }
   writer.EndObject();
+  write_int(writer, "next_id", static_cast<std::int64_t>(state.next_id));
+  writer.Key("replies");
+  writer.StartArray();
+  for (const auto& reply : state.replies) {
+    writer.StartObject();
+    write_int(writer, "id", static_cast<std::int64_t>(reply.id));
+    write_int(writer, "chat_id", reply.chat_id);
+    write_string(writer, "text", reply.text);
+    write_string(writer, "format", sdk::text_format_name(reply.format));
+    if (!reply.keyboard.empty()) write_string(writer, "keyboard", reply.keyboard);
+    write_int(writer, "created_at", reply.created_at_ms);
+    write_int(writer, "expires_at", reply.expires_at_ms);
+    if (reply.parts_sent > 0) write_int(writer, "parts_sent", reply.parts_sent);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.Key("runs");
+  writer.StartArray();
+  for (const auto& run : state.runs) {
+    writer.StartObject();
+    write_int(writer, "id", static_cast<std::int64_t>(run.id));
+    write_int(writer, "chat_id", run.chat_id);
+    write_string(writer, "user", run.user);
+    write_string(writer, "check", run.check);
+    writer.EndObject();
+  }
+  writer.EndArray();
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }

@@ -89,12 +89,13 @@ void CommandHandler::start(std::int64_t chat, std::int64_t now_ms, BotActions& a
     return;
   }
   const auto minutes = std::max<std::int64_t>(1, settings_.code_ttl.count() / 60000);
+  // Monospace, so a tap copies the code; the reply is useless once the code expired.
   actions.replies.push_back(
       {chat,
-       "Your verification code: " + code.value() + "\n\nIt works once, for " + std::to_string(minutes) +
-           " minutes. Enter it in the dashboard's Telegram card, or on the server run:\nnotifyctl link " +
-           code.value(),
-       ""});
+       "Your verification code: <code>" + code.value() + "</code>\n\nIt works once, for " + std::to_string(minutes) +
+           " minutes. Enter it in the dashboard's Telegram card, or on the server run:\n<code>notifyctl link " +
+           code.value() + "</code>",
+       "", sdk::TextFormat::html, settings_.code_ttl});
 }
 
 void CommandHandler::whoami(std::int64_t chat, const std::vector<std::string>& users, std::int64_t now_ms,
@@ -106,7 +107,10 @@ void CommandHandler::whoami(std::int64_t chat, const std::vector<std::string>& u
   std::string text = "This chat is linked to " + joined_users(users) + ".";
   for (const auto& user : users) {
     const auto link = links_.find(user);
-    if (link && !link->linked_at.empty()) text += "\n" + user + " linked it at " + link->linked_at + ".";
+    if (link && !link->linked_at.empty()) {
+      const auto at = parse_iso_utc(link->linked_at);
+      text += "\n" + user + " linked it at " + (at ? readable_utc(*at) : link->linked_at) + ".";
+    }
     if (const auto until = state_.mute_end(user, now_ms)) text += "\n" + user + " is muted until " + readable_utc(until) + ".";
   }
   actions.replies.push_back({chat, text, ""});

@@ -8,6 +8,7 @@
 #include "bot_state.hpp"
 #include "link_registry.hpp"
 #include "notifyd/sdk/check_service.hpp"
+#include "notifyd/sdk/notification.hpp"
 #include "updates.hpp"
 #include "verification_codes.hpp"
 
@@ -15,11 +16,13 @@ namespace notifyd::telegram {
 
 /// What handling one update asks the plugin to do next.
 struct BotActions {
-  /// A message to a chat (plain text, optional inline keyboard).
+  /// A message to a chat (plain text unless said otherwise, optional inline keyboard).
   struct Reply {
     std::int64_t chat_id = 0;
     std::string text;
     std::string keyboard;
+    sdk::TextFormat format = sdk::TextFormat::plain;
+    std::chrono::milliseconds lifetime{0};  ///< not sent after this long; 0 = the bot's usual reply lifetime
   };
   /// The answer to a button press (the small notice Telegram shows).
   struct CallbackAnswer {

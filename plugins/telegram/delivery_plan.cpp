@@ -1,16 +1,26 @@
 #include "delivery_plan.hpp"
 
+#include "markup_split.hpp"
 #include "notifyd/sdk/image.hpp"
 #include "text_split.hpp"
 
 namespace notifyd::telegram {
 namespace {
 
-// Each markup part falls back to itself without a parse mode; a delivery that
-// is one message falls back to the plain composition (title still bold).
+// Parts that are each valid markup; markup Telegram would refuse anyway is
+// cut as plain text (each part then falls back to itself without a parse mode).
+std::vector<std::string> text_parts(const ComposedText& composed, std::size_t limit) {
+  if (composed.format != sdk::TextFormat::plain) {
+    if (auto parts = split_markup(composed.text, composed.format, limit)) return std::move(*parts);
+  }
+  return split_text(composed.text, limit);
+}
+
+// A delivery that is one message falls back to the plain composition (title
+// still bold); a part of a longer one to its own text without a parse mode.
 void add_text_parts(std::vector<OutgoingMessage>& out, std::int64_t chat_id, const ComposedText& composed,
                     const ComposedText& plain) {
-  const auto parts = split_text(composed.text, max_message_units);
+  const auto parts = text_parts(composed, max_message_units);
   for (std::size_t i = 0; i < parts.size(); ++i) {
     OutgoingMessage message;
     message.chat_id = chat_id;
@@ -67,12 +77,13 @@ std::vector<OutgoingMessage> plan_delivery(const sdk::Notification& notification
   return out;
 }
 
-std::vector<OutgoingMessage> plan_reply(std::int64_t chat_id, std::string_view text, std::string reply_markup) {
+std::vector<OutgoingMessage> plan_reply(std::int64_t chat_id, std::string_view text, sdk::TextFormat format,
+                                        std::string reply_markup) {
   std::vector<OutgoingMessage> out;
-  for (auto& part : split_text(text, max_message_units)) {
+  for (auto& part : text_parts({std::string(text), format, 0}, max_message_units)) {
     OutgoingMessage message;
     message.chat_id = chat_id;
-    message.body = {std::move(part), sdk::TextFormat::plain, 0};
+    message.body = {std::move(part), format, 0};
     out.push_back(std::move(message));
   }
   if (out.empty()) {

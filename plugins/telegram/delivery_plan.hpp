@@ -11,14 +11,15 @@
 namespace notifyd::telegram {
 
 /// The messages that deliver `notification` to `chat_id`, in order: the title
-/// bold above the message, split at line boundaries into texts within
-/// Telegram's limit; with `with_image`, a photo first, captioned when the
+/// bold above the message, split into texts within Telegram's limit that are
+/// each valid markup (see split_markup); with `with_image`, a photo first, captioned when the
 /// caption fits, else captioned with the title and followed by the text.
 std::vector<OutgoingMessage> plan_delivery(const sdk::Notification& notification, std::int64_t chat_id,
                                            bool with_image);
 
-/// A bot reply in plain text, split like a notification; `reply_markup`
-/// (an inline keyboard) goes with the last part.
-std::vector<OutgoingMessage> plan_reply(std::int64_t chat_id, std::string_view text, std::string reply_markup = {});
+/// A bot reply in `format`, split like a notification; `reply_markup` (an
+/// inline keyboard) goes with the last part.
+std::vector<OutgoingMessage> plan_reply(std::int64_t chat_id, std::string_view text, sdk::TextFormat format,
+                                        std::string reply_markup = {});
 
 }  // namespace notifyd::telegram

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "bot_requests.hpp"
+#include "notifyd/sdk/thread_name.hpp"
 
 namespace notifyd::telegram {
 namespace {
@@ -25,10 +26,11 @@ std::optional<std::string> read_photo(const std::string& path) {
 }  // namespace
 
 MessageSender::MessageSender(BotEndpoint endpoint, RateLimits limits, std::uint32_t threads, sdk::Logger& log,
-                             sdk::Metrics& metrics, const std::string& instance)
+                             sdk::Metrics& metrics, const std::string& instance, PollStatus& status)
     : endpoint_(std::move(endpoint)),
       thread_count_(std::max<std::uint32_t>(threads, 1)),
       log_(log),
+      status_(status),
       scheduler_(limits, Clock::now()),
       messages_sent_(metrics.counter("telegram_messages_sent_total", "Messages the Telegram bot sent",
                                      {{"instance", instance}})),
@@ -39,22 +41,24 @@ MessageSender::MessageSender(BotEndpoint endpoint, RateLimits limits, std::uint3
       queued_(metrics.gauge("telegram_send_queue", "Jobs waiting for the Telegram rate limits",
                             {{"instance", instance}})) {}
 
-MessageSender::~MessageSender() { stop(0ms); }
+MessageSender::~MessageSender() { stop(); }
 
 void MessageSender::start() {
   std::lock_guard lock(mutex_);
   if (!workers_.empty() || stopping_) return;
   for (std::uint32_t i = 0; i < thread_count_; ++i) clients_.push_back(std::make_unique<BotApiClient>(endpoint_));
-  for (std::uint32_t i = 0; i < thread_count_; ++i) workers_.emplace_back([this, i] { run(i); });
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    workers_.emplace_back([this, i] {
+      sdk::name_this_thread("tg-sender-" + std::to_string(i));
+      run(i);
+    });
+  }
 }
 
-void MessageSender::stop(std::chrono::milliseconds drain_for) {
+void MessageSender::stop() {
   {
     std::unique_lock lock(mutex_);
     if (workers_.empty() && jobs_.empty()) return;
-    draining_ = true;
-    wake_.notify_all();
-    wake_.wait_for(lock, drain_for, [&] { return jobs_.empty() && calls_.empty(); });
     stopping_ = true;
     for (auto& client : clients_) client->interrupt();
     wake_.notify_all();
@@ -69,7 +73,7 @@ void MessageSender::stop(std::chrono::milliseconds drain_for) {
   jobs_.clear();
   lock.unlock();
   for (auto& [id, job] : left) {
-    job.report.verdict = {SendVerdict::Kind::retry, 0ms, 0, "not sent: the daemon is stopping"};
+    job.report.verdict = {SendVerdict::Kind::retry, 0ms, 0, "the daemon is stopping"};
     if (job.done) job.done(std::move(job.report));
   }
 }
@@ -79,18 +83,18 @@ std::optional<std::chrono::milliseconds> MessageSender::admit(std::int64_t chat,
   return scheduler_.admit(chat, ticket, Clock::now());
 }
 
-void MessageSender::send(std::vector<OutgoingMessage> messages, unsigned attempts, Done done) {
+void MessageSender::send(std::vector<OutgoingMessage> messages, Done done) {
   std::unique_lock lock(mutex_);
   if (stopping_ || messages.empty()) {
     lock.unlock();
     SendReport report;
-    if (!messages.empty()) report.verdict = {SendVerdict::Kind::retry, 0ms, 0, "not sent: the daemon is stopping"};
+    if (!messages.empty()) report.verdict = {SendVerdict::Kind::retry, 0ms, 0, "the daemon is stopping"};
     if (done) done(std::move(report));
     return;
   }
   const std::uint64_t id = next_job_++;
   const std::int64_t chat = messages.front().chat_id;
-  jobs_.emplace(id, Job{std::move(messages), 0, std::max(attempts, 1u), chat, {}, std::move(done)});
+  jobs_.emplace(id, Job{std::move(messages), 0, chat, {}, std::move(done)});
   scheduler_.push(chat, id, Clock::now());
   queued_.set(static_cast<std::int64_t>(scheduler_.pending()));
   wake_.notify_one();
@@ -112,6 +116,7 @@ void MessageSender::run(std::size_t worker) {
       calls_.pop_front();
       lock.unlock();
       const ApiReply reply = client.call(call.method, call.body);
+      if (reply.ok) status_.reached();
       if (!reply.ok && !reply.interrupted) log_.warn(call.method, " failed: ", reply.summary());
       lock.lock();
       wake_.notify_all();
@@ -137,19 +142,11 @@ void MessageSender::run(std::size_t worker) {
     send_one(client, job);
     lock.lock();
     const bool finished = job.next >= job.messages.size() || job.report.verdict.kind != SendVerdict::Kind::sent;
-    if (finished && job.report.verdict.kind == SendVerdict::Kind::retry && job.attempts_left > 1 && !stopping_) {
-      --job.attempts_left;
-      const auto wait = std::max<std::chrono::milliseconds>(job.report.verdict.retry_after, 1s);
-      job.report.verdict = {};
-      scheduler_.hold(grant.chat, Clock::now() + wait);
-      scheduler_.release(grant.chat, false, Clock::now());
-    } else {
-      if (job.report.verdict.kind == SendVerdict::Kind::retry && job.report.verdict.retry_after.count() > 0) {
-        scheduler_.hold(grant.chat, Clock::now() + job.report.verdict.retry_after);
-      }
-      scheduler_.release(grant.chat, finished, Clock::now());
-      if (finished) finish(lock, grant.job);
+    if (job.report.verdict.kind == SendVerdict::Kind::retry && job.report.verdict.retry_after.count() > 0) {
+      scheduler_.hold(grant.chat, Clock::now() + job.report.verdict.retry_after);
     }
+    scheduler_.release(grant.chat, finished, Clock::now());
+    if (finished) finish(lock, grant.job);
     queued_.set(static_cast<std::int64_t>(scheduler_.pending()));
     wake_.notify_all();
   }
@@ -197,6 +194,7 @@ void MessageSender::send_one(BotApiClient& client, Job& job) {
     }
     if (verdict.kind == SendVerdict::Kind::unparsable_entities) verdict.kind = SendVerdict::Kind::permanent;
     if (verdict.kind == SendVerdict::Kind::sent) {
+      status_.reached();
       messages_sent_.inc();
       ++job.next;
       ++job.report.sent;

@@ -18,6 +18,7 @@
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/metrics.hpp"
 #include "outgoing_message.hpp"
+#include "poll_status.hpp"
 #include "send_verdict.hpp"
 
 namespace notifyd::telegram {
@@ -29,32 +30,32 @@ struct SendReport {
   std::optional<std::int64_t> migrated_to;   ///< the chat moved to this id while sending
 };
 
-/// Sends messages on its own threads, never on the io_context: a few workers,
-/// each with its own Bot API connection, take turns by the FairScheduler's
-/// per-chat and global limits. A job (one delivery or one reply) keeps its
-/// messages in order and is reported once, from a worker thread.
+/// Sends messages on its own threads ("tg-sender-N"), never on the
+/// io_context: a few workers, each with its own Bot API connection, take
+/// turns by the FairScheduler's per-chat and global limits. A job (one
+/// delivery or one reply) keeps its messages in order and is reported once,
+/// from a worker thread; it is tried once (retries are the caller's). Every
+/// message that goes out tells `status` the API is reachable.
 class MessageSender {
  public:
   using Done = std::function<void(SendReport)>;
 
   MessageSender(BotEndpoint endpoint, RateLimits limits, std::uint32_t threads, sdk::Logger& log,
-                sdk::Metrics& metrics, const std::string& instance);
+                sdk::Metrics& metrics, const std::string& instance, PollStatus& status);
   ~MessageSender();
 
   /// Starts the worker threads.
   void start();
-  /// Finishes what is queued for up to `drain_for`, then cuts calls in flight
-  /// short; jobs not sent are reported as retry ("stopping"). Blocks until the
-  /// workers are gone; never call it on the io_context.
-  void stop(std::chrono::milliseconds drain_for);
+  /// Cuts calls in flight short at once; jobs not sent are reported as retry
+  /// ("the daemon is stopping"). Blocks until the workers are gone (a moment:
+  /// nothing waits on the network); never call it on the io_context.
+  void stop();
 
   /// Whether a delivery for `chat` should queue now (nullopt) or wait the
   /// returned delay in the pipeline's outbox first (its chat is backlogged).
   std::optional<std::chrono::milliseconds> admit(std::int64_t chat, std::uint64_t ticket);
-  /// Queues `messages` (all for one chat, in order). `attempts` > 1 lets the
-  /// sender itself retry transient failures (bot replies); deliveries use 1
-  /// and leave retries to the outbox.
-  void send(std::vector<OutgoingMessage> messages, unsigned attempts, Done done);
+  /// Queues `messages` (all for one chat, in order).
+  void send(std::vector<OutgoingMessage> messages, Done done);
   /// Calls `method` with `json_body` ahead of queued messages and outside the
   /// limits (answerCallbackQuery); failures are logged only.
   void call_now(std::string method, std::string json_body);
@@ -63,7 +64,6 @@ class MessageSender {
   struct Job {
     std::vector<OutgoingMessage> messages;
     std::size_t next = 0;
-    unsigned attempts_left = 1;
     std::int64_t chat = 0;  ///< the scheduler's key (the chat it was queued under)
     SendReport report;
     Done done;
@@ -81,13 +81,13 @@ class MessageSender {
   BotEndpoint endpoint_;
   std::uint32_t thread_count_;
   sdk::Logger& log_;
+  PollStatus& status_;
   std::mutex mutex_;
   std::condition_variable wake_;
   FairScheduler scheduler_;
   std::unordered_map<std::uint64_t, Job> jobs_;
   std::deque<Call> calls_;
   std::uint64_t next_job_ = 1;
-  bool draining_ = false;
   bool stopping_ = false;
   std::vector<std::unique_ptr<BotApiClient>> clients_;
   std::vector<std::thread> workers_;

@@ -1,7 +1,9 @@
 // The Telegram channel and bot: links chats to users with one-time codes,
 // answers commands, and delivers notifications through the Bot API within
 // Telegram's rate limits. Blocking Bot API calls run on the poller's and the
-// sender's own threads; all state lives on the plugin's strand.
+// sender's own threads; all state lives on the plugin's strand. A command's
+// replies are stored in the bot state together with the update's offset
+// before Telegram hears the update was handled, and sent by the ReplyOutbox.
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -21,6 +23,8 @@
 #include "link_routes.hpp"
 #include "message_sender.hpp"
 #include "notifyd/sdk/sdk.hpp"
+#include "notifyd/sdk/thread_name.hpp"
+#include "reply_outbox.hpp"
 #include "status_text.hpp"
 #include "telegram_settings.hpp"
 #include "time_text.hpp"
@@ -33,8 +37,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto reply_drain = 2s;
-constexpr unsigned reply_attempts = 3;
+// A reply to a command that could not go out within this long is dropped:
+// after that it answers a question nobody is waiting for.
+constexpr std::chrono::milliseconds reply_lifetime = 1h;
 
 // Lets callbacks that may outlive the plugin (check runs finish on the host's
 // threads) reach its strand only while it exists. They hold no executor: one
@@ -57,6 +62,7 @@ class TelegramChannel final : public sdk::Channel {
     }
     if (stopper_.joinable()) stopper_.join();
     poller_.reset();
+    replies_.reset();
     sender_.reset();
     if (claimed_) FileClaims::release(host_.instance_name());
   }
@@ -85,6 +91,7 @@ class TelegramChannel final : public sdk::Channel {
           &random_code);
       if (auto status = codes_->load(); !status) log_.warn(status.message);
       load_state();
+      answer_interrupted_runs();
       attempts_ = std::make_unique<VerifyAttempts>(documents, settings_.attempts_file,
                                                    settings_.max_failed_verifications,
                                                    settings_.failed_verification_window);
@@ -94,7 +101,7 @@ class TelegramChannel final : public sdk::Channel {
           CommandHandler::Settings{settings_.code_ttl, settings_.max_mute, settings_.mute_recheck});
       link_service_ = std::make_unique<LinkService>(
           *links_, *codes_, *attempts_, state_, enabled_,
-          LinkService::Hooks{[this](std::int64_t chat, std::string text) { reply(chat, std::move(text)); },
+          LinkService::Hooks{[this](std::int64_t chat, std::string text) { tell(chat, std::move(text)); },
                              [this] { save_state(); }});
       if (settings_.routes) {
         if (auto status = register_link_routes(host_, *link_service_); !status) {
@@ -116,7 +123,15 @@ class TelegramChannel final : public sdk::Channel {
     try {
       const BotEndpoint endpoint{settings_.api_base_url, settings_.token, settings_.request_timeout};
       sender_ = std::make_unique<MessageSender>(endpoint, settings_.limits, settings_.sender_threads, log_,
-                                                host_.metrics(), host_.instance_name());
+                                                host_.metrics(), host_.instance_name(), poll_status_);
+      replies_ = std::make_unique<ReplyOutbox>(
+          host_.executor(), state_,
+          ReplyOutbox::Hooks{[this](std::vector<OutgoingMessage> messages, MessageSender::Done done) {
+                               sender_->send(std::move(messages), std::move(done));
+                             },
+                             [this] { save_state(); },
+                             [this](std::int64_t chat, const SendReport& report) { observe(chat, report); }},
+          log_);
       poller_ = std::make_unique<UpdatePoller>(
           endpoint, settings_.poll_timeout, state_.offset, log_, poll_status_,
           [this](UpdateBatch batch, std::function<void(std::int64_t)> ack) {
@@ -131,6 +146,7 @@ class TelegramChannel final : public sdk::Channel {
           });
       sender_->start();
       poller_->start();
+      replies_->pump();
       log_.info("polling ", settings_.api_base_url, " for updates; ", links_->size(), " linked users");
       return sdk::Status::success();
     } catch (const std::exception& e) {
@@ -138,16 +154,20 @@ class TelegramChannel final : public sdk::Channel {
     }
   }
 
+  // Requests in flight are cut short: their deliveries and replies stay
+  // pending (stored) and go out after the next start.
   void stop(std::function<void()> done) noexcept override {
     stopping_ = true;
+    if (replies_) replies_->stop();
     if (!poller_ && !sender_) {
       done();
       return;
     }
     // Joining threads blocks: do it off the io_context.
     stopper_ = std::thread([this, done = std::move(done)] {
+      sdk::name_this_thread("tg-stopper");
       if (poller_) poller_->stop();
-      if (sender_) sender_->stop(reply_drain);
+      if (sender_) sender_->stop();
       done();
     });
   }
@@ -172,6 +192,17 @@ class TelegramChannel final : public sdk::Channel {
       return enabled_ && links_ && links_->reaches(user);
     } catch (...) {
       return false;
+    }
+  }
+
+  std::string unreachable_reason(std::string_view user) const noexcept override {
+    try {
+      if (!enabled_ || !links_) return {};
+      const auto link = links_->find(user);
+      if (!link || link->active) return {};
+      return std::string(user) + " has blocked the Telegram bot; messages reach them again once they unblock it";
+    } catch (...) {
+      return {};
     }
   }
 
@@ -223,7 +254,7 @@ class TelegramChannel final : public sdk::Channel {
     const std::int64_t now_ms = unix_now_ms();
     if (const auto until = state_.mute_end(notification.user, now_ms)) {
       const auto remaining = std::chrono::milliseconds(until - now_ms);
-      done(sdk::DeliveryResult::retry("muted until " + iso_utc(until), std::min(remaining, settings_.mute_recheck)));
+      done(sdk::DeliveryResult::retry("muted until " + readable_utc(until), std::min(remaining, settings_.mute_recheck)));
       return;
     }
     if (const auto wait = sender_->admit(link->chat_id, notification.id)) {
@@ -247,7 +278,7 @@ class TelegramChannel final : public sdk::Channel {
     }
     const std::uint64_t id = notification.id;
     const std::int64_t chat = link->chat_id;
-    sender_->send(std::move(messages), 1, [this, id, chat, done = std::move(done)](SendReport report) mutable {
+    sender_->send(std::move(messages), [this, id, chat, done = std::move(done)](SendReport report) mutable {
       boost::asio::post(host_.executor(), [this, id, chat, done = std::move(done), report = std::move(report)]() mutable {
         on_delivered(id, chat, std::move(report), std::move(done));
       });
@@ -256,7 +287,7 @@ class TelegramChannel final : public sdk::Channel {
 
   void on_delivered(std::uint64_t id, std::int64_t chat, SendReport report,
                     std::function<void(sdk::DeliveryResult)> done) {
-    if (report.migrated_to) follow_migration(chat, *report.migrated_to);
+    observe(chat, report);
     const SendVerdict& verdict = report.verdict;
     switch (verdict.kind) {
       case SendVerdict::Kind::sent:
@@ -267,15 +298,18 @@ class TelegramChannel final : public sdk::Channel {
         if (report.sent > 0) progress_[id] += report.sent;
         done(sdk::DeliveryResult::retry(verdict.error, verdict.retry_after));
         return;
-      case SendVerdict::Kind::blocked:
-        progress_.erase(id);
-        deactivate(report.migrated_to.value_or(chat), verdict.error);
-        done(sdk::DeliveryResult::permanent(verdict.error));
-        return;
       default:
         progress_.erase(id);
         done(sdk::DeliveryResult::permanent(verdict.error));
         return;
+    }
+  }
+
+  // What every send to `chat` teaches: the chat moved, or the bot was blocked there.
+  void observe(std::int64_t chat, const SendReport& report) {
+    if (report.migrated_to) follow_migration(chat, *report.migrated_to);
+    if (report.verdict.kind == SendVerdict::Kind::blocked) {
+      deactivate(report.migrated_to.value_or(chat), report.verdict.error);
     }
   }
 
@@ -297,22 +331,40 @@ class TelegramChannel final : public sdk::Channel {
     for (const auto& user : changed.value()) log_.warn(user, "'s link is now inactive (", why, ")");
   }
 
-  void reply(std::int64_t chat, std::string text, std::string keyboard = {}) {
-    if (!sender_) return;
-    sender_->send(plan_reply(chat, text, std::move(keyboard)), reply_attempts, [this, chat](SendReport report) {
-      if (report.verdict.kind == SendVerdict::Kind::sent && !report.migrated_to) return;
-      boost::asio::post(host_.executor(), [this, chat, report = std::move(report)] {
-        if (report.migrated_to) follow_migration(chat, *report.migrated_to);
-        if (report.verdict.kind == SendVerdict::Kind::blocked) {
-          deactivate(report.migrated_to.value_or(chat), report.verdict.error);
-        } else if (report.verdict.kind != SendVerdict::Kind::sent) {
-          log_.warn("reply to chat ", chat, " not sent: ", report.verdict.error);
-        }
-      });
-    });
+  // Queues a reply in the bot state; the caller saves the state, then pumps.
+  void queue_reply(BotActions::Reply reply) {
+    const std::int64_t now = unix_now_ms();
+    const auto lifetime = reply.lifetime.count() > 0 ? reply.lifetime : reply_lifetime;
+    state_.replies.push_back({state_.next_id++, reply.chat_id, std::move(reply.text), reply.format,
+                              std::move(reply.keyboard), now, now + lifetime.count(), 0});
   }
 
+  // A message to a chat outside a command (link confirmations, run outcomes).
+  void tell(std::int64_t chat, std::string text) {
+    queue_reply({chat, std::move(text), "", sdk::TextFormat::plain, {}});
+    save_state();
+    if (replies_ && !stopping_) replies_->pump();
+  }
+
+  // Runs a restart cut short are answered, so no /run goes without an answer.
+  void answer_interrupted_runs() {
+    if (state_.runs.empty()) return;
+    for (const auto& run : state_.runs) {
+      queue_reply({run.chat_id,
+                   "The run of " + run.check + " was cut short by a restart of notifyd. /run " + run.check +
+                       " starts it again.",
+                   "", sdk::TextFormat::plain, {}});
+    }
+    state_.runs.clear();
+    save_state();
+  }
+
+  // The batch's effects are kept (links and codes save themselves), then its
+  // replies, runs, mutes and the new offset are saved in one write before
+  // Telegram is told the updates were handled; only then do runs start.
   void handle_batch(UpdateBatch batch, std::function<void(std::int64_t)> acknowledge) {
+    std::vector<BotActions> performed;
+    std::vector<PendingRun> runs;
     for (const auto& update : batch.updates) {
       BotActions actions;
       try {
@@ -320,16 +372,21 @@ class TelegramChannel final : public sdk::Channel {
       } catch (const std::exception& e) {
         log_.error("update ", update.update_id, " could not be handled: ", e.what());
       }
-      state_.offset = update.update_id + 1;
-      state_.forget_ended_mutes(unix_now_ms());
-      save_state();
-      perform(std::move(actions));
+      for (auto& reply : actions.replies) queue_reply(std::move(reply));
+      actions.replies.clear();
+      for (const auto& run : actions.runs) {
+        runs.push_back({state_.next_id++, run.chat_id, run.user, run.check});
+        state_.runs.push_back(runs.back());
+      }
+      performed.push_back(std::move(actions));
     }
-    if (state_.offset != batch.next_offset) {
-      state_.offset = batch.next_offset;
-      save_state();
-    }
+    state_.offset = batch.next_offset;
+    state_.forget_ended_mutes(unix_now_ms());
+    save_state();
     acknowledge(state_.offset);
+    for (auto& actions : performed) perform(std::move(actions));
+    for (auto& run : runs) start_run(std::move(run));
+    if (replies_ && !stopping_) replies_->pump();
   }
 
   void perform(BotActions actions) {
@@ -338,19 +395,22 @@ class TelegramChannel final : public sdk::Channel {
     for (auto& answer : actions.answers) {
       if (sender_) sender_->call_now("answerCallbackQuery", answer_callback_body(answer.callback_id, answer.text));
     }
-    for (auto& r : actions.replies) reply(r.chat_id, std::move(r.text), std::move(r.keyboard));
-    for (auto& run : actions.runs) {
-      host_.checks().run(run.user, run.check, "telegram",
-                         [this, lifeline = lifeline_, chat = run.chat_id,
-                          check = run.check](sdk::Result<sdk::RunRecord> outcome) {
-                           auto text = run_outcome_text(check, outcome);
-                           std::lock_guard lock(lifeline->mutex);
-                           if (!lifeline->alive) return;
-                           boost::asio::post(host_.executor(), [this, chat, text = std::move(text)]() mutable {
-                             if (!stopping_) reply(chat, std::move(text));
-                           });
+  }
+
+  // Its outcome is queued as a reply; until then the run is in the state,
+  // so a restart in between still answers.
+  void start_run(PendingRun run) {
+    host_.checks().run(run.user, run.check, "telegram",
+                       [this, lifeline = lifeline_, run](sdk::Result<sdk::RunRecord> outcome) {
+                         auto text = run_outcome_text(run.check, outcome);
+                         std::lock_guard lock(lifeline->mutex);
+                         if (!lifeline->alive) return;
+                         boost::asio::post(host_.executor(), [this, id = run.id, chat = run.chat_id,
+                                                              text = std::move(text)]() mutable {
+                           std::erase_if(state_.runs, [&](const PendingRun& r) { return r.id == id; });
+                           tell(chat, std::move(text));
                          });
-    }
+                       });
   }
 
   sdk::Host& host_;
@@ -367,10 +427,11 @@ class TelegramChannel final : public sdk::Channel {
   std::unique_ptr<LinkService> link_service_;
   std::unique_ptr<MessageSender> sender_;
   PollStatus poll_status_;
+  std::unique_ptr<ReplyOutbox> replies_;
   std::unique_ptr<UpdatePoller> poller_;
-  std::map<std::uint64_t, std::size_t> progress_;
+  std::map<std::uint64_t, std::size_t> progress_;  ///< messages of a split delivery already sent, by notification id
   std::shared_ptr<Lifeline> lifeline_ = std::make_shared<Lifeline>();
-  std::thread stopper_;  ///< messages of a split delivery already sent, by notification id
+  std::thread stopper_;
 };
 
 }  // namespace notifyd::telegram

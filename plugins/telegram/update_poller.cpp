@@ -2,6 +2,7 @@
 
 #include "bot_requests.hpp"
 #include "json_fields.hpp"
+#include "notifyd/sdk/thread_name.hpp"
 
 namespace notifyd::telegram {
 namespace {
@@ -29,7 +30,10 @@ UpdatePoller::~UpdatePoller() { stop(); }
 
 void UpdatePoller::start() {
   if (thread_.joinable()) return;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    sdk::name_this_thread("tg-poller");
+    run();
+  });
 }
 
 void UpdatePoller::stop() {
@@ -69,6 +73,7 @@ bool UpdatePoller::identify() {
 
 void UpdatePoller::report_failure(const ApiReply& reply, std::chrono::milliseconds backoff) {
   std::string text;
+  const bool unreachable = !reply.transport_error.empty() || reply.error_code >= 500 || reply.error_code == 429;
   if (reply.error_code == 409) {
     text = "another instance or a webhook is using this token (getUpdates: " + reply.summary() + ")";
   } else if (reply.error_code == 401 || reply.error_code == 404) {
@@ -80,7 +85,7 @@ void UpdatePoller::report_failure(const ApiReply& reply, std::chrono::millisecon
   if (text != last_failure_ || backoff >= longest_backoff) {
     log_.warn(text, "; retrying in ", backoff.count() / 1000, " s");
   }
-  status_.failing(text);
+  status_.failing(text, unreachable);
   last_failure_ = std::move(text);
 }
 
@@ -92,7 +97,10 @@ void UpdatePoller::run() {
   while (true) {
     if (stopping_) return;
     if (!identified) identified = identify();
-    const ApiReply reply = client_.call("getUpdates", get_updates_body(offset_, timeout_seconds), call_timeout);
+    // After a failure the first poll answers at once, so health is "ok" as soon as the API is back.
+    const bool quick = !last_failure_.empty();
+    const ApiReply reply = client_.call("getUpdates", get_updates_body(offset_, quick ? 0 : timeout_seconds),
+                                        quick ? endpoint_.request_timeout : call_timeout);
     if (reply.interrupted) return;
     if (!reply.ok) {
       std::chrono::milliseconds wait = backoff;

@@ -241,9 +241,12 @@ TEST_CASE("publish outcomes map to the seed's statuses") {
   CHECK(accepted.body == R"({"ok":true,"id":7,"channels":["bot","desk"]})");
   CHECK(publish_response({Code::accepted, 8, {}, ""}, "a").body == R"({"ok":true,"id":8,"channels":[]})");
 
-  auto not_linked = publish_response({Code::not_linked, 0, {}, "whatever"}, "alice");
+  auto not_linked = publish_response({Code::not_linked, 0, {}, ""}, "alice");
   CHECK(not_linked.status == 404);
   CHECK(not_linked.body == R"({"error":"user alice has no linked channel"})");
+  auto blocked = publish_response({Code::not_linked, 0, {}, "alice has blocked the bot"}, "alice");
+  CHECK(blocked.status == 404);
+  CHECK(blocked.body == R"({"error":"alice has blocked the bot"})");
 
   auto invalid = publish_response({Code::invalid, 0, {}, "empty message"}, "alice");
   CHECK(invalid.status == 400);

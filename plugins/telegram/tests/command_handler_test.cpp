@@ -40,9 +40,9 @@ struct Bot {
 TEST_CASE("/start gives a code in an unlinked chat, saved in the seed's file", "[command_handler]") {
   Bot bot;
   const auto text = bot.reply_to(77, "/start");
-  CHECK(text.find("Your verification code: 424242") == 0);
+  CHECK(text.find("Your verification code: <code>424242</code>") == 0);
   CHECK(text.find("10 minutes") != std::string::npos);
-  CHECK(text.find("notifyctl link 424242") != std::string::npos);
+  CHECK(text.find("<code>notifyctl link 424242</code>") != std::string::npos);
   CHECK(bot.documents.files.at("pending_codes.json").find("\"chat_id\": 77") != std::string::npos);
 }
 
@@ -74,7 +74,7 @@ TEST_CASE("/help and /whoami", "[command_handler]") {
   bot.links.link("alice", 1, "2026-01-01T00:00:00Z");
   const auto text = bot.reply_to(1, "/whoami");
   CHECK(text.find("linked to alice") != std::string::npos);
-  CHECK(text.find("2026-01-01T00:00:00Z") != std::string::npos);
+  CHECK(text.find("linked it at 2026-01-01 00:00 UTC.") != std::string::npos);
 }
 
 TEST_CASE("/status shows the user's checks with Run buttons", "[command_handler]") {

@@ -91,7 +91,7 @@ TEST_CASE("without a readable image only the text goes", "[delivery_plan]") {
 }
 
 TEST_CASE("replies are plain text with the keyboard on the last part", "[delivery_plan]") {
-  const auto plan = plan_reply(3, std::string(5000, 'y'), R"({"inline_keyboard":[]})");
+  const auto plan = plan_reply(3, std::string(5000, 'y'), TextFormat::plain, R"({"inline_keyboard":[]})");
   REQUIRE(plan.size() == 2);
   CHECK(plan[0].reply_markup.empty());
   CHECK(plan[1].reply_markup == R"({"inline_keyboard":[]})");

@@ -22,7 +22,7 @@ struct PublishOutcome {
   Code code = Code::accepted;
   std::uint64_t id = 0;               ///< the notification id when accepted
   std::vector<std::string> channels;  ///< channel instances it was routed to
-  std::string message;                ///< why it was refused
+  std::string message;                ///< why it was refused (not_linked: what keeps the channels from the user)
 };
 
 /// One channel's delivery of a notification, as history shows it.

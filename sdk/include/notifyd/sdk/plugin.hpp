@@ -58,6 +58,10 @@ class Channel : public Plugin {
   /// True when this channel can reach `user` (linked, connected, or catch-all).
   /// Called by the pipeline from any thread; must be cheap and thread-safe.
   virtual bool reaches(std::string_view user) const noexcept = 0;
+  /// Why `user` is not reached although they set this channel up (e.g. they
+  /// blocked the bot), for the refusal a sender sees; empty when there is no
+  /// such reason (not linked at all). Called from any thread, like `reaches`.
+  virtual std::string unreachable_reason(std::string_view /*user*/) const noexcept { return {}; }
   /// Delivers one notification. Called on the plugin's executor by the
   /// channel's outbox; `done` must be called exactly once, from any thread.
   virtual void deliver(Delivery delivery, std::function<void(DeliveryResult)> done) noexcept = 0;

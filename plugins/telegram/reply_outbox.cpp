@@ -1,0 +1,116 @@
+#include "reply_outbox.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/post.hpp>
+
+#include "delivery_plan.hpp"
+#include "time_text.hpp"
+
+namespace notifyd::telegram {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto first_backoff = 1s;
+constexpr auto longest_backoff = 60s;
+
+}  // namespace
+
+ReplyOutbox::ReplyOutbox(boost::asio::any_io_executor executor, BotState& state, Hooks hooks, sdk::Logger& log)
+    : executor_(std::move(executor)), state_(state), hooks_(std::move(hooks)), log_(log) {}
+
+void ReplyOutbox::pump() {
+  if (stopped_) return;
+  if (drop_expired(unix_now_ms())) hooks_.save();
+  std::map<std::int64_t, const QueuedReply*> heads;
+  for (const auto& reply : state_.replies) heads.emplace(reply.chat_id, &reply);
+  for (const auto& [chat, reply] : heads) {
+    Lane& lane = lanes_[chat];
+    if (!lane.in_flight && !lane.timer) send_head(chat, lane, *reply);
+  }
+  std::erase_if(lanes_, [&](const auto& entry) {
+    return !heads.contains(entry.first) && !entry.second.in_flight && !entry.second.timer;
+  });
+}
+
+void ReplyOutbox::stop() {
+  stopped_ = true;
+  for (auto& [chat, lane] : lanes_) {
+    if (lane.timer) lane.timer->cancel();
+  }
+}
+
+bool ReplyOutbox::drop_expired(std::int64_t now_ms) {
+  std::vector<std::int64_t> busy;
+  for (const auto& [chat, lane] : lanes_) {
+    if (lane.in_flight) busy.push_back(chat);
+  }
+  return std::erase_if(state_.replies, [&](const QueuedReply& reply) {
+           if (reply.expires_at_ms <= 0 || reply.expires_at_ms > now_ms) return false;
+           if (std::find(busy.begin(), busy.end(), reply.chat_id) != busy.end()) return false;
+           log_.info("reply to chat ", reply.chat_id, " dropped unsent: it expired at ", readable_utc(reply.expires_at_ms));
+           return true;
+         }) > 0;
+}
+
+void ReplyOutbox::send_head(std::int64_t chat, Lane& lane, const QueuedReply& reply) {
+  auto messages = plan_reply(chat, reply.text, reply.format, reply.keyboard);
+  const auto skip = std::min<std::size_t>(reply.parts_sent, messages.size() - 1);
+  messages.erase(messages.begin(), messages.begin() + static_cast<std::ptrdiff_t>(skip));
+  lane.in_flight = true;
+  const std::uint64_t id = reply.id;
+  hooks_.send(std::move(messages), [this, id, chat](SendReport report) {
+    boost::asio::post(executor_, [this, id, chat, report = std::move(report)]() mutable {
+      on_report(id, chat, std::move(report));
+    });
+  });
+}
+
+void ReplyOutbox::on_report(std::uint64_t id, std::int64_t chat, SendReport report) {
+  hooks_.observe(chat, report);
+  if (report.migrated_to) {
+    for (auto& reply : state_.replies) {
+      if (reply.chat_id == chat) reply.chat_id = *report.migrated_to;
+    }
+  }
+  Lane& lane = lanes_[chat];
+  lane.in_flight = false;
+  const auto reply = std::find_if(state_.replies.begin(), state_.replies.end(),
+                                  [&](const QueuedReply& r) { return r.id == id; });
+  const SendVerdict& verdict = report.verdict;
+  if (verdict.kind == SendVerdict::Kind::retry) {
+    if (reply != state_.replies.end() && report.sent > 0) {
+      reply->parts_sent += static_cast<std::uint32_t>(report.sent);
+      hooks_.save();
+    }
+    if (stopped_) return;
+    const auto wait = verdict.retry_after.count() > 0 ? verdict.retry_after : backoff(++lane.failures);
+    log_.info("reply to chat ", chat, " not sent yet (", verdict.error, "); retrying in ", wait.count(), " ms");
+    lane.timer = std::make_unique<boost::asio::steady_timer>(executor_, wait);
+    lane.timer->async_wait([this, chat](boost::system::error_code ec) {
+      if (ec || stopped_) return;
+      if (const auto found = lanes_.find(chat); found != lanes_.end()) found->second.timer.reset();
+      pump();
+    });
+    return;
+  }
+  lane.failures = 0;
+  if (verdict.kind != SendVerdict::Kind::sent) log_.warn("reply to chat ", chat, " dropped: ", verdict.error);
+  remove(id);
+  hooks_.save();
+  pump();
+}
+
+void ReplyOutbox::remove(std::uint64_t id) {
+  std::erase_if(state_.replies, [&](const QueuedReply& reply) { return reply.id == id; });
+}
+
+std::chrono::milliseconds ReplyOutbox::backoff(std::uint32_t failures) {
+  const auto exponent = std::min<std::uint32_t>(failures > 0 ? failures - 1 : 0, 16);
+  const auto full = std::min<std::chrono::milliseconds>(first_backoff * (1LL << exponent), longest_backoff);
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  return std::chrono::milliseconds{static_cast<std::int64_t>(static_cast<double>(full.count()) * jitter(random_))};
+}
+
+}  // namespace notifyd::telegram
