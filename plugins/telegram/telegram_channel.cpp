@@ -41,25 +41,14 @@ using namespace std::chrono_literals;
 // after that it answers a question nobody is waiting for.
 constexpr std::chrono::milliseconds reply_lifetime = 1h;
 
-// Lets callbacks that may outlive the plugin (check runs finish on the host's
-// threads) reach its strand only while it exists. They hold no executor: one
-// destroyed after the io_context would touch freed memory.
-struct Lifeline {
-  std::mutex mutex;
-  bool alive = true;
-};
-
 }  // namespace
 
 class TelegramChannel final : public sdk::Channel {
  public:
-  explicit TelegramChannel(sdk::Host& host) : host_(host), log_(host.log()) {}
+  explicit TelegramChannel(sdk::Host& host) : host_(host), log_(host.log()), scope_(host.executor()) {}
 
   ~TelegramChannel() override {
-    {
-      std::lock_guard lock(lifeline_->mutex);
-      lifeline_->alive = false;
-    }
+    scope_.close();
     if (stopper_.joinable()) stopper_.join();
     poller_.reset();
     replies_.reset();
@@ -401,20 +390,15 @@ class TelegramChannel final : public sdk::Channel {
   // so a restart in between still answers.
   void start_run(PendingRun run) {
     host_.checks().run(run.user, run.check, "telegram",
-                       [this, lifeline = lifeline_, run](sdk::Result<sdk::RunRecord> outcome) {
-                         auto text = run_outcome_text(run.check, outcome);
-                         std::lock_guard lock(lifeline->mutex);
-                         if (!lifeline->alive) return;
-                         boost::asio::post(host_.executor(), [this, id = run.id, chat = run.chat_id,
-                                                              text = std::move(text)]() mutable {
-                           std::erase_if(state_.runs, [&](const PendingRun& r) { return r.id == id; });
-                           tell(chat, std::move(text));
-                         });
-                       });
+                       scope_.wrap([this, run](const sdk::Result<sdk::RunRecord>& outcome) {
+                         std::erase_if(state_.runs, [&](const PendingRun& r) { return r.id == run.id; });
+                         tell(run.chat_id, run_outcome_text(run.check, outcome));
+                       }));
   }
 
   sdk::Host& host_;
   sdk::Logger& log_;
+  sdk::CallbackScope scope_;  ///< check-run outcomes reach the strand only while the plugin exists
   TelegramSettings settings_;
   bool enabled_ = false;
   bool claimed_ = false;
@@ -430,7 +414,6 @@ class TelegramChannel final : public sdk::Channel {
   std::unique_ptr<ReplyOutbox> replies_;
   std::unique_ptr<UpdatePoller> poller_;
   std::map<std::uint64_t, std::size_t> progress_;  ///< messages of a split delivery already sent, by notification id
-  std::shared_ptr<Lifeline> lifeline_ = std::make_shared<Lifeline>();
   std::thread stopper_;
 };
 
