@@ -23,7 +23,7 @@ std::string queue_depth_metrics(const Pipeline& pipeline) {
   std::string in_flight =
       "# HELP notifyd_queue_in_flight Deliveries in progress, per channel\n# TYPE notifyd_queue_in_flight gauge\n";
   std::string retrying =
-      "# HELP notifyd_queue_retrying Deliveries waiting for a retry, per channel\n# TYPE notifyd_queue_retrying gauge\n";
+      "# HELP notifyd_queue_retrying Deliveries waiting for a retry (each holds back its recipient's later ones), per channel\n# TYPE notifyd_queue_retrying gauge\n";
   for (const auto& channel : pipeline.health()) {
     const std::string labels = "{channel=" + sdk::json_quote(channel.channel) + "} ";
     pending += "notifyd_queue_pending" + labels + std::to_string(channel.pending) + "\n";

@@ -20,9 +20,9 @@
 namespace notifyd::examples {
 
 /// Sends one GET and compares the response status with `expected_status`. The
-/// request never outlives the run by much: libcurl gives up after
-/// `request_timeout`, and a progress callback aborts the transfer as soon as
-/// the host cancels the run at its timeout.
+/// request never outlives the run by much: a progress callback aborts the
+/// transfer as soon as the host cancels the run at its timeout, and libcurl
+/// itself gives up after `request_timeout` or a second past the run's timeout.
 class HttpStatusCheck final : public sdk::Check {
  public:
   /// Called by the host when it loads the check.
@@ -75,10 +75,14 @@ class HttpStatusCheck final : public sdk::Check {
     try {
       if (is_cancelled(context.cancelled)) return R::failure("cancelled before the request started");
       // The run's own timeout is the host's: it raises `cancelled`, which the
-      // progress callback turns into an abort. Clamping curl's timeout to it
-      // as well would race the host's timer and report the run as a failed
-      // request instead of a timeout.
-      const auto timeout = request_timeout_;
+      // progress callback turns into an abort. libcurl's own limit is set a
+      // second past it, so that it cannot race the host's timer (a run stopped
+      // at its timeout would read as an unreachable URL) yet still bounds a
+      // request whose run nobody cancels.
+      auto timeout = request_timeout_;
+      if (context.timeout > std::chrono::milliseconds::zero()) {
+        timeout = std::min(timeout, context.timeout + std::chrono::seconds(1));
+      }
 
       CURL* curl = curl_easy_init();
       if (!curl) return R::failure("curl_easy_init failed");

@@ -93,14 +93,15 @@ TEST_CASE("http_status gives up after request_timeout and notifies") {
   CHECK(took < 3s);
 }
 
-TEST_CASE("http_status never waits longer than the run's timeout") {
+TEST_CASE("http_status, never cancelled, gives up a second after the run's timeout") {
   LoopbackHttpServer server(200, LoopbackHttpServer::Mode::never_answer);
   auto check = probe(server.url(), 200, 60s);
   sdk::Result<sdk::CheckResult> result = sdk::Result<sdk::CheckResult>::failure("not run");
   const auto took = timed([&] { result = check.run(400ms); });
   REQUIRE(result.ok());
-  CHECK(result->message.find("no answer within 400ms") != std::string::npos);
-  CHECK(took < 3s);
+  CHECK(result->message.find("no answer within") != std::string::npos);
+  CHECK(took >= 1s);
+  CHECK(took < 5s);
 }
 
 TEST_CASE("http_status stops a request as soon as the run is cancelled") {
