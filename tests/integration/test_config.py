@@ -100,8 +100,8 @@ min_free_percent = "ten"
             ("17:1", "plugin \"console\" (console): unknown key `formt`"),
             ("23:8", "/notifyd_webui.so): auth: \"none\" lets anyone act as"),
             ("29:13", "/notifyd_websocket.so): max_frame: must be between"),
-            ("33:17", "/notifyd_telegram.so): `per_chat_rate`:"),
-            ("37:20", "/notifyd_cron.so): `default_schedule` \"61 * * * *\":"),
+            ("33:17", "/notifyd_telegram.so): per_chat_rate: "),
+            ("37:20", "/notifyd_cron.so): default_schedule: \"61 * * * *\":"),
             ("43:12", "[[check]]: `schedule` \"*/5 * * *\" has 4 fields"),
             ("44:20", "check \"disk\" (disk_space): `min_free_percent` must be an integer"),
         ]
