@@ -18,6 +18,19 @@ class CheckConfigTest(DaemonTestCase):
         path.write_text(text)
         return str(path)
 
+    def assert_mistakes(self, config, expected):
+        """`--check-config` prints exactly `expected`, (line:col, text) pairs in order, then their count."""
+        result = run_notifyd("--check-config", "-c", config)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        lines = result.stderr.splitlines()
+        self.assertEqual(lines[-1], f"notifyd: {config} has {len(expected)} mistakes", result.stderr)
+        mistakes = lines[:-1]
+        self.assertEqual(len(mistakes), len(expected), result.stderr)
+        for line, (position, text) in zip(mistakes, expected):
+            self.assertTrue(line.startswith(f"{config}:{position}: "), f"{position}: {line}")
+            self.assertIn(text, line)
+        self.assertEqual(result.stdout, "")
+
     def test_three_mistakes_are_all_reported_with_line_and_column(self):
         config = self.write("three.toml", f"""[daemon]
 data_dir = "{self.tmp}/data"
@@ -88,12 +101,7 @@ notify = ["root"]
 schedule = "*/5 * * *"
 min_free_percent = "ten"
 """)
-        result = run_notifyd("--check-config", "-c", config)
-        self.assertEqual(result.returncode, 1, result.stderr)
-        lines = result.stderr.splitlines()
-        self.assertEqual(lines[-1], f"notifyd: {config} has 10 mistakes", result.stderr)
-        mistakes = lines[:-1]
-        expected = [
+        self.assert_mistakes(config, [
             ("4:11", "[daemon]: `threads` must be at least 1, not 0"),
             ("8:17", "[pipeline]: `max_in_flight` must be at least 1, not -5"),
             ("13:8", "/notifyd_socket.so): mode: \"999\" is not an octal file mode"),
@@ -104,12 +112,7 @@ min_free_percent = "ten"
             ("37:20", "/notifyd_cron.so): default_schedule: \"61 * * * *\":"),
             ("43:12", "[[check]]: `schedule` \"*/5 * * *\" has 4 fields"),
             ("44:20", "check \"disk\" (disk_space): `min_free_percent` must be an integer"),
-        ]
-        self.assertEqual(len(mistakes), len(expected), result.stderr)
-        for line, (position, text) in zip(mistakes, expected):
-            self.assertTrue(line.startswith(f"{config}:{position}: "), f"{position}: {line}")
-            self.assertIn(text, line)
-        self.assertEqual(result.stdout, "")
+        ])
 
     def test_every_mistake_inside_one_plugin_table_is_reported(self):
         config = self.write("plugins.toml", f"""[daemon]
@@ -140,12 +143,7 @@ time_zone = "Mars/Olympus"
 default_schedule = "61 * * * *"
 refresh_interval = "10ms"
 """)
-        result = run_notifyd("--check-config", "-c", config)
-        self.assertEqual(result.returncode, 1, result.stderr)
-        lines = result.stderr.splitlines()
-        self.assertEqual(lines[-1], f"notifyd: {config} has 12 mistakes", result.stderr)
-        mistakes = lines[:-1]
-        expected = [
+        self.assert_mistakes(config, [
             ("7:8", "/notifyd_socket.so): mode: \"999\" is not an octal file mode"),
             ("8:28", "/notifyd_socket.so): max_connections_per_user: must be greater than zero"),
             ("9:24", "/notifyd_socket.so): reserved_connections: must be at least 0 and less than max_connections"),
@@ -158,12 +156,7 @@ refresh_interval = "10ms"
             ("25:13", "/notifyd_cron.so): time_zone: unknown time zone \"Mars/Olympus\""),
             ("26:20", "/notifyd_cron.so): default_schedule: \"61 * * * *\": "),
             ("27:20", "/notifyd_cron.so): refresh_interval: must be between 1s and 24h"),
-        ]
-        self.assertEqual(len(mistakes), len(expected), result.stderr)
-        for line, (position, text) in zip(mistakes, expected):
-            self.assertTrue(line.startswith(f"{config}:{position}: "), f"{position}: {line}")
-            self.assertIn(text, line)
-        self.assertEqual(result.stdout, "")
+        ])
 
     def test_a_valid_config_passes(self):
         config = self.write("ok.toml", f"""[daemon]
