@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "notifyd/sdk/config_problems.hpp"
-
 #include "rate.hpp"
 
 namespace notifyd::telegram {
