@@ -1,6 +1,7 @@
 #include "cron_settings.hpp"
 
 #include "cron_schedule.hpp"
+#include "notifyd/sdk/config_problems.hpp"
 
 namespace notifyd::cron {
 
@@ -14,23 +15,28 @@ void describe_cron_settings(sdk::ConfigSchema& schema) {
 }
 
 sdk::Result<CronSettings> read_cron_settings(const sdk::PluginConfig& config) {
-  using R = sdk::Result<CronSettings>;
   CronSettings settings;
-  auto zone = load_zone_or_local(config.string("time_zone"));
-  if (!zone) return R::failure("`time_zone`: " + zone.error());
-  settings.zone = zone.value();
+  sdk::ConfigProblems problems;
+  if (auto zone = load_zone_or_local(config.string("time_zone"))) {
+    settings.zone = zone.value();
+  } else {
+    problems.add("time_zone", zone.error());
+  }
   settings.default_schedule = config.string("default_schedule");
-  if (auto schedule = make_cron_schedule(settings.default_schedule, settings.zone); !schedule) {
-    return R::failure("`default_schedule` \"" + settings.default_schedule.substr(0, 128) + "\": " + schedule.error());
+  // With a bad time_zone the schedule is still parsed, against UTC, so its own mistakes show too.
+  const ZoneHandle schedule_zone = settings.zone ? settings.zone : load_time_zone("UTC").value();
+  if (auto schedule = make_cron_schedule(settings.default_schedule, schedule_zone); !schedule) {
+    problems.add("default_schedule", "\"" + settings.default_schedule.substr(0, 128) + "\": " + schedule.error());
   }
   settings.jitter = config.duration("jitter");
   if (settings.jitter.count() < 0 || settings.jitter > max_cron_interval) {
-    return R::failure("`jitter` must be between 0s and 24h");
+    problems.add("jitter", "must be between 0s and 24h");
   }
   settings.refresh_interval = config.duration("refresh_interval");
   if (settings.refresh_interval < std::chrono::seconds{1} || settings.refresh_interval > max_cron_interval) {
-    return R::failure("`refresh_interval` must be between 1s and 24h");
+    problems.add("refresh_interval", "must be between 1s and 24h");
   }
+  if (!problems.empty()) return sdk::Result<CronSettings>::failure(problems.status().message);
   return settings;
 }
 

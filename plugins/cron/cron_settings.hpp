@@ -25,8 +25,8 @@ struct CronSettings {
 /// Declares the plugin's keys (called from `CronTrigger::describe`).
 void describe_cron_settings(sdk::ConfigSchema& schema);
 
-/// Validates `config`: the default schedule parses (message with its column),
-/// the zone loads, jitter is 0-24h and refresh_interval 1s-24h.
+/// Validates `config` (the default schedule parses, the zone loads, jitter is 0-24h, refresh_interval
+/// 1s-24h); the error has every problem, one `key: message` line each.
 sdk::Result<CronSettings> read_cron_settings(const sdk::PluginConfig& config);
 
 }  // namespace notifyd::cron

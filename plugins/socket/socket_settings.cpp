@@ -12,6 +12,8 @@
 #include <memory>
 #include <vector>
 
+#include "notifyd/sdk/config_problems.hpp"
+
 namespace notifyd::socket_api {
 namespace {
 
@@ -44,48 +46,68 @@ void describe_socket_settings(sdk::ConfigSchema& schema) {
 }
 
 sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config) {
-  using Failure = sdk::Result<SocketSettings>;
   SocketSettings settings;
+  sdk::ConfigProblems problems;
 
   settings.path = fs::path(config.string("path")).lexically_normal();
-  if (!settings.path.is_absolute() || !settings.path.has_filename()) {
-    return Failure::failure("path: " + settings.path.string() + " is not an absolute file path");
-  }
   // The socket is bound as <dir>/.nd-XXXXXX/s first, then linked into place.
   const std::size_t staging_length = settings.path.parent_path().string().size() + std::string_view("/.nd-XXXXXX/s").size();
-  if (settings.path.string().size() > max_socket_path_bytes || staging_length > max_socket_path_bytes) {
-    return Failure::failure("path: " + settings.path.string() + " is too long for a unix socket (at most " +
-                            std::to_string(max_socket_path_bytes - 13) + " bytes for its directory)");
+  if (!settings.path.is_absolute() || !settings.path.has_filename()) {
+    problems.add("path", settings.path.string() + " is not an absolute file path");
+  } else if (settings.path.string().size() > max_socket_path_bytes || staging_length > max_socket_path_bytes) {
+    problems.add("path", settings.path.string() + " is too long for a unix socket (at most " +
+                             std::to_string(max_socket_path_bytes - 13) + " bytes for its directory)");
   }
 
-  const auto mode = parse_octal_mode(config.string("mode"));
-  if (!mode) return Failure::failure("mode: \"" + config.string("mode") + "\" is not an octal file mode such as \"0660\"");
-  settings.mode = *mode;
+  if (const auto mode = parse_octal_mode(config.string("mode"))) {
+    settings.mode = *mode;
+  } else {
+    problems.add("mode", "\"" + config.string("mode") + "\" is not an octal file mode such as \"0660\"");
+  }
 
   settings.group_name = config.string("group");
   if (!settings.group_name.empty()) {
-    auto gid = lookup_group(settings.group_name);
-    if (!gid) return Failure::failure("group: " + gid.error());
-    settings.group = gid.value();
+    if (auto gid = lookup_group(settings.group_name)) {
+      settings.group = gid.value();
+    } else {
+      problems.add("group", gid.error());
+    }
   }
 
-  const auto positive = [&](const char* key, std::int64_t value) -> std::optional<std::string> {
-    if (value <= 0) return std::string(key) + ": must be greater than zero";
-    return std::nullopt;
-  };
   for (const char* key : {"max_connections", "max_connections_per_user", "body_limit", "photo_max_bytes",
                           "history_page_bytes"}) {
-    if (auto error = positive(key, config.integer(key))) return Failure::failure(*error);
+    if (config.integer(key) <= 0) problems.add(key, "must be greater than zero");
   }
   for (const char* key : {"header_timeout", "idle_timeout", "request_timeout"}) {
-    if (auto error = positive(key, config.duration(key).count())) return Failure::failure(*error);
+    if (config.duration(key).count() <= 0) problems.add(key, "must be greater than zero");
   }
-  settings.max_connections = static_cast<std::size_t>(config.integer("max_connections"));
-  settings.max_connections_per_user = static_cast<std::size_t>(config.integer("max_connections_per_user"));
+  const auto max_connections = config.integer("max_connections");
   const auto reserved = config.integer("reserved_connections");
-  if (reserved < 0 || static_cast<std::size_t>(reserved) >= settings.max_connections) {
-    return Failure::failure("reserved_connections: must be at least 0 and less than max_connections");
+  if (reserved < 0 || (max_connections > 0 && reserved >= max_connections)) {
+    problems.add("reserved_connections", "must be at least 0 and less than max_connections");
   }
+
+  for (const auto& dir : config.strings("photo_dirs")) {
+    if (dir.empty() || dir.front() != '/') {
+      problems.add("photo_dirs", dir + " is not an absolute path");
+      continue;
+    }
+    std::unique_ptr<char, decltype(&std::free)> real(::realpath(dir.c_str(), nullptr), &std::free);
+    if (!real) {
+      problems.add("photo_dirs", dir + ": " + std::strerror(errno));
+      continue;
+    }
+    std::error_code ec;
+    if (!fs::is_directory(real.get(), ec)) {
+      problems.add("photo_dirs", dir + " is not a directory");
+      continue;
+    }
+    settings.photos.directories.emplace_back(real.get());
+  }
+  if (!problems.empty()) return sdk::Result<SocketSettings>::failure(problems.status().message);
+
+  settings.max_connections = static_cast<std::size_t>(max_connections);
+  settings.max_connections_per_user = static_cast<std::size_t>(config.integer("max_connections_per_user"));
   settings.reserved_connections = static_cast<std::size_t>(reserved);
   settings.history_page_bytes = static_cast<std::size_t>(config.integer("history_page_bytes"));
   settings.body_limit = static_cast<std::uint64_t>(config.integer("body_limit"));
@@ -93,15 +115,6 @@ sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config
   settings.idle_timeout = config.duration("idle_timeout");
   settings.request_timeout = config.duration("request_timeout");
   settings.photos.max_bytes = static_cast<std::uint64_t>(config.integer("photo_max_bytes"));
-
-  for (const auto& dir : config.strings("photo_dirs")) {
-    if (dir.empty() || dir.front() != '/') return Failure::failure("photo_dirs: " + dir + " is not an absolute path");
-    std::unique_ptr<char, decltype(&std::free)> real(::realpath(dir.c_str(), nullptr), &std::free);
-    if (!real) return Failure::failure("photo_dirs: " + dir + ": " + std::strerror(errno));
-    std::error_code ec;
-    if (!fs::is_directory(real.get(), ec)) return Failure::failure("photo_dirs: " + dir + " is not a directory");
-    settings.photos.directories.emplace_back(real.get());
-  }
   return settings;
 }
 

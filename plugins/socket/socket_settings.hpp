@@ -46,9 +46,9 @@ struct SocketSettings {
 /// Declares the plugin's keys (called from `SocketFrontend::describe`).
 void describe_socket_settings(sdk::ConfigSchema& schema);
 
-/// Validates `config` beyond its schema: mode is octal ≤ 0777, the group
-/// exists, limits are positive, the reserve is below max_connections, photo
-/// directories resolve.
+/// Validates `config` beyond its schema (mode is octal ≤ 0777, the group exists, limits
+/// are positive, the reserve is below max_connections, photo directories resolve); the
+/// error has every problem, one `key: message` line each.
 sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config);
 
 // The file-mode and group helpers live in the SDK (the dashboard's socket uses them too).

@@ -1,7 +1,10 @@
 #include "telegram_settings.hpp"
 
 #include <set>
+#include <tuple>
+#include <utility>
 
+#include "notifyd/sdk/config_problems.hpp"
 #include "rate.hpp"
 
 namespace notifyd::telegram {
@@ -42,69 +45,67 @@ bool is_document_name(const std::string& name) {
 }  // namespace
 
 sdk::Result<TelegramSettings> read_telegram_settings(const sdk::PluginConfig& config, const std::string& instance) {
-  using R = sdk::Result<TelegramSettings>;
   TelegramSettings s;
+  sdk::ConfigProblems problems;
   s.token = config.secret("token");
   if (s.token.find_first_of(" /?#\r\n\t") != std::string::npos) {
-    return R::failure("the bot token contains characters a Bot API token never has (spaces, '/', '?', '#')");
+    problems.add("token", "the bot token contains characters a Bot API token never has (spaces, '/', '?', '#')");
   }
   s.api_base_url = config.string("api_base_url");
   while (!s.api_base_url.empty() && s.api_base_url.back() == '/') s.api_base_url.pop_back();
   if (!s.api_base_url.starts_with("https://") && !s.api_base_url.starts_with("http://")) {
-    return R::failure("`api_base_url` must start with https:// or http://, got \"" + s.api_base_url + "\"");
+    problems.add("api_base_url", "must start with https:// or http://, got \"" + s.api_base_url + "\"");
   }
   s.poll_timeout = config.duration("poll_timeout");
-  if (s.poll_timeout < 0ms || s.poll_timeout > 600s) return R::failure("`poll_timeout` must be between 0s and 10m");
+  if (s.poll_timeout < 0ms || s.poll_timeout > 600s) problems.add("poll_timeout", "must be between 0s and 10m");
   s.request_timeout = config.duration("request_timeout");
-  if (s.request_timeout < 1s || s.request_timeout > 600s) {
-    return R::failure("`request_timeout` must be between 1s and 10m");
-  }
+  if (s.request_timeout < 1s || s.request_timeout > 600s) problems.add("request_timeout", "must be between 1s and 10m");
   for (const auto& [key, target] : {std::pair{"per_chat_rate", &s.limits.per_chat_rate},
                                     std::pair{"group_rate", &s.limits.group_rate},
                                     std::pair{"global_rate", &s.limits.global_rate}}) {
-    auto rate = parse_rate(config.string(key));
-    if (!rate) return R::failure(std::string("`") + key + "`: " + rate.error());
-    *target = rate.value();
+    if (auto rate = parse_rate(config.string(key))) {
+      *target = rate.value();
+    } else {
+      problems.add(key, rate.error());
+    }
   }
-  const auto bounded = [&](const char* key, std::int64_t low, std::int64_t high,
-                           std::uint32_t& target) -> std::optional<std::string> {
+  for (const auto& [key, low, high, target] :
+       {std::tuple{"per_chat_burst", 1, 100, &s.limits.per_chat_burst},
+        std::tuple{"global_burst", 1, 1000, &s.limits.global_burst},
+        std::tuple{"sender_threads", 1, 32, &s.sender_threads},
+        std::tuple{"max_failed_verifications", 1, 1000, &s.max_failed_verifications}}) {
     const auto value = config.integer(key);
     if (value < low || value > high) {
-      return std::string("`") + key + "` must be between " + std::to_string(low) + " and " + std::to_string(high);
+      problems.add(key, "must be between " + std::to_string(low) + " and " + std::to_string(high));
+    } else {
+      *target = static_cast<std::uint32_t>(value);
     }
-    target = static_cast<std::uint32_t>(value);
-    return std::nullopt;
-  };
-  if (auto e = bounded("per_chat_burst", 1, 100, s.limits.per_chat_burst)) return R::failure(*e);
-  if (auto e = bounded("global_burst", 1, 1000, s.limits.global_burst)) return R::failure(*e);
-  if (auto e = bounded("sender_threads", 1, 32, s.sender_threads)) return R::failure(*e);
-  if (auto e = bounded("max_failed_verifications", 1, 1000, s.max_failed_verifications)) return R::failure(*e);
+  }
   s.code_ttl = config.duration("code_ttl");
-  if (s.code_ttl < 1s || s.code_ttl > 24h) return R::failure("`code_ttl` must be between 1s and 24h");
+  if (s.code_ttl < 1s || s.code_ttl > 24h) problems.add("code_ttl", "must be between 1s and 24h");
   s.failed_verification_window = config.duration("failed_verification_window");
-  if (s.failed_verification_window < 1s) return R::failure("`failed_verification_window` must be at least 1s");
+  if (s.failed_verification_window < 1s) problems.add("failed_verification_window", "must be at least 1s");
   s.users_file = config.string("users_file");
   s.codes_file = config.string("codes_file");
   s.state_file = config.string("state_file");
   if (s.state_file.empty()) s.state_file = instance + "_telegram_state.json";
   s.attempts_file = config.string("attempts_file");
   if (s.attempts_file.empty()) s.attempts_file = instance + "_telegram_attempts.json";
+  std::set<std::string> files;
   for (const auto& [key, name] : {std::pair{"users_file", &s.users_file}, std::pair{"codes_file", &s.codes_file},
                                   std::pair{"state_file", &s.state_file}, std::pair{"attempts_file", &s.attempts_file}}) {
     if (!is_document_name(*name)) {
-      return R::failure(std::string("`") + key + "` must be a relative path inside the data directory, got \"" +
-                        *name + "\"");
+      problems.add(key, "must be a relative path inside the data directory, got \"" + *name + "\"");
+    } else if (!files.insert(*name).second) {
+      problems.add(key, "`users_file`, `codes_file`, `state_file` and `attempts_file` must be different files");
     }
-  }
-  const std::set<std::string> files{s.users_file, s.codes_file, s.state_file, s.attempts_file};
-  if (files.size() != 4) {
-    return R::failure("`users_file`, `codes_file`, `state_file` and `attempts_file` must be different files");
   }
   s.routes = config.boolean("routes");
   s.mute_recheck = config.duration("mute_recheck");
-  if (s.mute_recheck < 100ms) return R::failure("`mute_recheck` must be at least 100ms");
+  if (s.mute_recheck < 100ms) problems.add("mute_recheck", "must be at least 100ms");
   s.max_mute = config.duration("max_mute");
-  if (s.max_mute < 1min) return R::failure("`max_mute` must be at least 1m");
+  if (s.max_mute < 1min) problems.add("max_mute", "must be at least 1m");
+  if (!problems.empty()) return sdk::Result<TelegramSettings>::failure(problems.status().message);
   return s;
 }
 

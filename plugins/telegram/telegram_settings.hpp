@@ -41,7 +41,7 @@ struct TelegramSettings {
 /// Declares the plugin's config keys (what `--describe-plugins` prints).
 void describe_telegram_settings(sdk::ConfigSchema& schema);
 
-/// Reads and checks the instance's config; the error names the key at fault.
+/// Reads and checks the instance's config; the error has every problem, one `key: message` line each.
 /// `instance` names the default state file.
 sdk::Result<TelegramSettings> read_telegram_settings(const sdk::PluginConfig& config, const std::string& instance);
 

@@ -2,17 +2,18 @@
 
 #include <charconv>
 #include <filesystem>
-#include <optional>
 #include <system_error>
 #include <tuple>
+#include <utility>
 
 #include <boost/asio/ip/address.hpp>
+
+#include "notifyd/sdk/config_problems.hpp"
 
 namespace notifyd::websocket {
 namespace {
 
 using namespace std::chrono_literals;
-using Failure = sdk::Result<WebSocketSettings>;
 
 constexpr std::int64_t max_frame_limit = 16 << 20;
 
@@ -74,38 +75,31 @@ void describe_websocket_settings(sdk::ConfigSchema& schema) {
 
 sdk::Result<WebSocketSettings> read_websocket_settings(const sdk::PluginConfig& config) {
   WebSocketSettings settings;
-  auto listen = parse_listen_address(config.string("listen"));
-  if (!listen) return Failure::failure("listen: " + listen.error());
-  settings.listen = std::move(listen).value();
+  sdk::ConfigProblems problems;
+  if (auto listen = parse_listen_address(config.string("listen"))) {
+    settings.listen = std::move(listen).value();
+  } else {
+    problems.add("listen", listen.error());
+  }
 
   settings.tls_cert = config.string("tls_cert");
   settings.tls_key = config.string("tls_key");
   if (settings.tls_cert.empty() != settings.tls_key.empty()) {
-    return Failure::failure("tls_cert and tls_key go together: give both or neither");
+    problems.add(settings.tls_cert.empty() ? "tls_key" : "tls_cert",
+                 "tls_cert and tls_key go together: give both or neither");
   }
-  for (const auto* path : {&settings.tls_cert, &settings.tls_key}) {
+  for (const auto& [key, path] : {std::pair{"tls_cert", &settings.tls_cert}, std::pair{"tls_key", &settings.tls_key}}) {
     std::error_code ec;
     if (!path->empty() && !std::filesystem::is_regular_file(*path, ec)) {
-      return Failure::failure((path == &settings.tls_cert ? "tls_cert: " : "tls_key: ") + *path + " is not a readable file");
+      problems.add(key, *path + " is not a readable file");
     }
   }
   settings.allowed_origins = config.strings("allowed_origins");
   settings.jwt_secret = config.secret("jwt_secret");
 
   for (const char* key : {"auth_timeout", "ping_interval", "token_ttl"}) {
-    if (config.duration(key).count() <= 0) return Failure::failure(std::string(key) + ": must be greater than zero");
+    if (config.duration(key).count() <= 0) problems.add(key, "must be greater than zero");
   }
-  settings.auth_timeout = config.duration("auth_timeout");
-  settings.ping_interval = config.duration("ping_interval");
-  settings.token_ttl = config.duration("token_ttl");
-
-  const auto bounded = [&](const char* key, std::int64_t low, std::int64_t high) -> std::optional<std::string> {
-    const std::int64_t value = config.integer(key);
-    if (value < low || value > high) {
-      return std::string(key) + ": must be between " + std::to_string(low) + " and " + std::to_string(high);
-    }
-    return std::nullopt;
-  };
   for (const auto& [key, low, high] : {std::tuple{"max_missed_pongs", 1LL, 1000LL},
                                         std::tuple{"max_connections_per_user", 1LL, 100000LL},
                                         std::tuple{"max_connections", 1LL, 10000000LL},
@@ -116,8 +110,23 @@ sdk::Result<WebSocketSettings> read_websocket_settings(const sdk::PluginConfig& 
                                         std::tuple{"replay_limit", 0LL, 100000LL},
                                         std::tuple{"replay_bytes", 4096LL, 1LL << 32},
                                         std::tuple{"image_max_bytes", 1LL, 1LL << 32}}) {
-    if (auto error = bounded(key, low, high)) return Failure::failure(*error);
+    const std::int64_t value = config.integer(key);
+    if (value < low || value > high) {
+      problems.add(key, "must be between " + std::to_string(low) + " and " + std::to_string(high));
+    }
   }
+
+  settings.image_base_url = config.string("image_base_url");
+  settings.public_url = config.string("public_url");
+  if (!settings.public_url.empty() && !settings.public_url.starts_with("ws://") &&
+      !settings.public_url.starts_with("wss://")) {
+    problems.add("public_url", "must start with ws:// or wss://");
+  }
+  if (!problems.empty()) return sdk::Result<WebSocketSettings>::failure(problems.status().message);
+
+  settings.auth_timeout = config.duration("auth_timeout");
+  settings.ping_interval = config.duration("ping_interval");
+  settings.token_ttl = config.duration("token_ttl");
   settings.max_missed_pongs = static_cast<std::uint32_t>(config.integer("max_missed_pongs"));
   settings.max_connections_per_user = static_cast<std::size_t>(config.integer("max_connections_per_user"));
   settings.max_connections = static_cast<std::size_t>(config.integer("max_connections"));
@@ -129,13 +138,6 @@ sdk::Result<WebSocketSettings> read_websocket_settings(const sdk::PluginConfig& 
   settings.replay_limit = static_cast<std::uint32_t>(config.integer("replay_limit"));
   settings.replay_bytes = static_cast<std::size_t>(config.integer("replay_bytes"));
   settings.image_max_bytes = static_cast<std::uint64_t>(config.integer("image_max_bytes"));
-
-  settings.image_base_url = config.string("image_base_url");
-  settings.public_url = config.string("public_url");
-  if (!settings.public_url.empty() && !settings.public_url.starts_with("ws://") &&
-      !settings.public_url.starts_with("wss://")) {
-    return Failure::failure("public_url: must start with ws:// or wss://");
-  }
   return settings;
 }
 

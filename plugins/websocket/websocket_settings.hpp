@@ -55,8 +55,8 @@ struct WebSocketSettings {
 /// Declares the plugin's keys (called from `WebSocketChannel::describe`).
 void describe_websocket_settings(sdk::ConfigSchema& schema);
 
-/// Validates `config` beyond its schema: the address parses, TLS files come
-/// in pairs and exist, durations and limits are positive and sane.
+/// Validates `config` beyond its schema (the address parses, TLS files come in pairs and
+/// exist, durations and limits are sane); the error has every problem, one `key: message` line each.
 sdk::Result<WebSocketSettings> read_websocket_settings(const sdk::PluginConfig& config);
 
 /// The URL a desktop app connects to: `public_url` when set, else

@@ -18,6 +18,19 @@ class CheckConfigTest(DaemonTestCase):
         path.write_text(text)
         return str(path)
 
+    def assert_mistakes(self, config, expected):
+        """`--check-config` prints exactly `expected`, (line:col, text) pairs in order, then their count."""
+        result = run_notifyd("--check-config", "-c", config)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        lines = result.stderr.splitlines()
+        self.assertEqual(lines[-1], f"notifyd: {config} has {len(expected)} mistakes", result.stderr)
+        mistakes = lines[:-1]
+        self.assertEqual(len(mistakes), len(expected), result.stderr)
+        for line, (position, text) in zip(mistakes, expected):
+            self.assertTrue(line.startswith(f"{config}:{position}: "), f"{position}: {line}")
+            self.assertIn(text, line)
+        self.assertEqual(result.stdout, "")
+
     def test_three_mistakes_are_all_reported_with_line_and_column(self):
         config = self.write("three.toml", f"""[daemon]
 data_dir = "{self.tmp}/data"
@@ -88,28 +101,62 @@ notify = ["root"]
 schedule = "*/5 * * *"
 min_free_percent = "ten"
 """)
-        result = run_notifyd("--check-config", "-c", config)
-        self.assertEqual(result.returncode, 1, result.stderr)
-        lines = result.stderr.splitlines()
-        self.assertEqual(lines[-1], f"notifyd: {config} has 10 mistakes", result.stderr)
-        mistakes = lines[:-1]
-        expected = [
+        self.assert_mistakes(config, [
             ("4:11", "[daemon]: `threads` must be at least 1, not 0"),
             ("8:17", "[pipeline]: `max_in_flight` must be at least 1, not -5"),
             ("13:8", "/notifyd_socket.so): mode: \"999\" is not an octal file mode"),
             ("17:1", "plugin \"console\" (console): unknown key `formt`"),
             ("23:8", "/notifyd_webui.so): auth: \"none\" lets anyone act as"),
             ("29:13", "/notifyd_websocket.so): max_frame: must be between"),
-            ("33:17", "/notifyd_telegram.so): `per_chat_rate`:"),
-            ("37:20", "/notifyd_cron.so): `default_schedule` \"61 * * * *\":"),
+            ("33:17", "/notifyd_telegram.so): per_chat_rate: "),
+            ("37:20", "/notifyd_cron.so): default_schedule: \"61 * * * *\":"),
             ("43:12", "[[check]]: `schedule` \"*/5 * * *\" has 4 fields"),
             ("44:20", "check \"disk\" (disk_space): `min_free_percent` must be an integer"),
-        ]
-        self.assertEqual(len(mistakes), len(expected), result.stderr)
-        for line, (position, text) in zip(mistakes, expected):
-            self.assertTrue(line.startswith(f"{config}:{position}: "), f"{position}: {line}")
-            self.assertIn(text, line)
-        self.assertEqual(result.stdout, "")
+        ])
+
+    def test_every_mistake_inside_one_plugin_table_is_reported(self):
+        config = self.write("plugins.toml", f"""[daemon]
+data_dir = "{self.tmp}/data"
+plugin_dir = "{PLUGIN_DIR}"
+
+[[plugin]]
+use = "socket"
+mode = "999"
+max_connections_per_user = 0
+reserved_connections = -1
+
+[[plugin]]
+use = "websocket"
+listen = "nowhere"
+max_frame = -1
+public_url = "http://x/"
+
+[[plugin]]
+use = "telegram"
+api_base_url = "ftp://x"
+per_chat_burst = 0
+codes_file = "../codes.json"
+
+[[plugin]]
+use = "cron"
+time_zone = "Mars/Olympus"
+default_schedule = "61 * * * *"
+refresh_interval = "10ms"
+""")
+        self.assert_mistakes(config, [
+            ("7:8", "/notifyd_socket.so): mode: \"999\" is not an octal file mode"),
+            ("8:28", "/notifyd_socket.so): max_connections_per_user: must be greater than zero"),
+            ("9:24", "/notifyd_socket.so): reserved_connections: must be at least 0 and less than max_connections"),
+            ("13:10", "/notifyd_websocket.so): listen: \"nowhere\" is not host:port"),
+            ("14:13", "/notifyd_websocket.so): max_frame: must be between 256 and"),
+            ("15:14", "/notifyd_websocket.so): public_url: must start with ws:// or wss://"),
+            ("19:16", "/notifyd_telegram.so): api_base_url: must start with https:// or http://"),
+            ("20:18", "/notifyd_telegram.so): per_chat_burst: must be between 1 and 100"),
+            ("21:14", "/notifyd_telegram.so): codes_file: must be a relative path inside the data directory"),
+            ("25:13", "/notifyd_cron.so): time_zone: unknown time zone \"Mars/Olympus\""),
+            ("26:20", "/notifyd_cron.so): default_schedule: \"61 * * * *\": "),
+            ("27:20", "/notifyd_cron.so): refresh_interval: must be between 1s and 24h"),
+        ])
 
     def test_a_valid_config_passes(self):
         config = self.write("ok.toml", f"""[daemon]

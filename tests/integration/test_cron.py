@@ -149,7 +149,7 @@ class CronTest(DaemonTestCase):
         self.assertEqual(bad.process.wait(30), 1)
         bad.stdout.close()
         bad.stderr.close()
-        self.assertIn('`default_schedule` "*/5 * * 13 *": field 4 (month) "13" at column 9: value out of range 1-12',
+        self.assertIn('default_schedule: "*/5 * * 13 *": field 4 (month) "13" at column 9: value out of range 1-12',
                       bad.log())
 
 

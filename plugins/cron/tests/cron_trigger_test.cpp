@@ -249,26 +249,26 @@ TEST_CASE("the default schedule applies to checks without one; a bad default is 
     FakeHost host(io, make_config({{"default_schedule", std::string("*/5 * * *")}}));
     CronTrigger trigger(host);
     CHECK(trigger.configure().message ==
-          "`default_schedule` \"*/5 * * *\": expected 5 fields (minute hour day-of-month month day-of-week), got 4");
+          "default_schedule: \"*/5 * * *\": expected 5 fields (minute hour day-of-month month day-of-week), got 4");
   }
   {
     boost::asio::io_context io;
     FakeHost host(io, make_config({{"time_zone", std::string("Mars/Olympus")}}));
     CronTrigger trigger(host);
     CHECK(trigger.configure().message ==
-          "`time_zone`: unknown time zone \"Mars/Olympus\": /usr/share/zoneinfo/Mars/Olympus does not exist");
+          "time_zone: unknown time zone \"Mars/Olympus\": /usr/share/zoneinfo/Mars/Olympus does not exist");
   }
   {
     boost::asio::io_context io;
     FakeHost host(io, make_config({{"refresh_interval", std::chrono::milliseconds{10}}}));
     CronTrigger trigger(host);
-    CHECK(trigger.configure().message == "`refresh_interval` must be between 1s and 24h");
+    CHECK(trigger.configure().message == "refresh_interval: must be between 1s and 24h");
   }
   {
     boost::asio::io_context io;
     FakeHost host(io, make_config({{"jitter", std::chrono::milliseconds{25LL * 3600 * 1000}}}));
     CronTrigger trigger(host);
-    CHECK(trigger.configure().message == "`jitter` must be between 0s and 24h");
+    CHECK(trigger.configure().message == "jitter: must be between 0s and 24h");
   }
 }
 

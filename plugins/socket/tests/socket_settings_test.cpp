@@ -3,6 +3,7 @@
 #include <grp.h>
 #include <unistd.h>
 
+#include "notifyd/testing/problem_lines.hpp"
 #include "socket_settings.hpp"
 #include "test_support.hpp"
 
@@ -103,4 +104,17 @@ TEST_CASE("groups are looked up by name or number") {
   auto settings = read_socket_settings(make_config({{"group", name}}));
   REQUIRE(settings.ok());
   CHECK(settings.value().group == ::getegid());
+}
+
+TEST_CASE("every wrong key is reported at once, one line each starting with the key") {
+  const std::vector<std::string> photo_dirs{"tmp", "/nonexistent-notifyd"};
+  auto settings = read_socket_settings(make_config(
+      {{"mode", std::string("999")}, {"max_connections", std::int64_t{0}}, {"photo_dirs", photo_dirs}}));
+  REQUIRE_FALSE(settings.ok());
+  const auto lines = notifyd::testing::problem_lines(settings.error());
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] == "mode: \"999\" is not an octal file mode such as \"0660\"");
+  CHECK(lines[1] == "max_connections: must be greater than zero");
+  CHECK(lines[2] == "photo_dirs: tmp is not an absolute path");
+  CHECK(lines[3] == "photo_dirs: /nonexistent-notifyd: No such file or directory");
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "notifyd/testing/problem_lines.hpp"
 #include "telegram_settings.hpp"
 
 using namespace notifyd::telegram;
@@ -59,4 +60,20 @@ TEST_CASE("bad values name their key", "[settings]") {
 TEST_CASE("a trailing slash on the base URL is dropped", "[settings]") {
   const auto settings = read_telegram_settings(config({{"api_base_url", std::string("http://127.0.0.1:8081/")}}), "b");
   CHECK(settings.value().api_base_url == "http://127.0.0.1:8081");
+}
+
+TEST_CASE("every wrong key is reported at once, one line each starting with the key", "[settings]") {
+  const auto settings = read_telegram_settings(config({{"api_base_url", std::string("ftp://x")},
+                                                       {"per_chat_burst", std::int64_t{0}},
+                                                       {"codes_file", std::string("telegram_users.json")},
+                                                       {"max_mute", std::chrono::milliseconds{1000}}}),
+                                               "bot");
+  REQUIRE_FALSE(settings.ok());
+  const auto lines = notifyd::testing::problem_lines(settings.error());
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] == "api_base_url: must start with https:// or http://, got \"ftp://x\"");
+  CHECK(lines[1] == "per_chat_burst: must be between 1 and 100");
+  CHECK(lines[2] ==
+        "codes_file: `users_file`, `codes_file`, `state_file` and `attempts_file` must be different files");
+  CHECK(lines[3] == "max_mute: must be at least 1m");
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "notifyd/testing/problem_lines.hpp"
 #include "test_support.hpp"
 #include "websocket_settings.hpp"
 
@@ -63,4 +64,19 @@ TEST_CASE("the desktop URL comes from public_url or listen", "[settings]") {
   CHECK(desktop_url(settings, "").starts_with("wss://"));
   settings.public_url = "wss://push.example/desk";
   CHECK(desktop_url(settings, "x") == "wss://push.example/desk");
+}
+
+TEST_CASE("every wrong key is reported at once, one line each starting with the key", "[settings]") {
+  const auto settings = read_websocket_settings(make_config({{"listen", std::string("nowhere")},
+                                                             {"tls_cert", std::string("/nonexistent.pem")},
+                                                             {"max_frame", std::int64_t{-1}},
+                                                             {"public_url", std::string("http://x/")}}));
+  REQUIRE_FALSE(settings);
+  const auto lines = notifyd::testing::problem_lines(settings.error());
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[0] == "listen: \"nowhere\" is not host:port (e.g. \"127.0.0.1:8765\")");
+  CHECK(lines[1] == "tls_cert: tls_cert and tls_key go together: give both or neither");
+  CHECK(lines[2] == "tls_cert: /nonexistent.pem is not a readable file");
+  CHECK(lines[3] == "max_frame: must be between 256 and 16777216");
+  CHECK(lines[4] == "public_url: must start with ws:// or wss://");
 }
