@@ -1,13 +1,12 @@
 #include "api_responses.hpp"
 
-#include <ctime>
-
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "notifyd/sdk/utc_time.hpp"
 #include "terminal_text.hpp"
 
 namespace notifyctl {
@@ -55,20 +54,12 @@ const rapidjson::Value* array_member(const rapidjson::Value& object, const char*
   return value != nullptr && value->IsArray() ? value : nullptr;
 }
 
-std::string iso_time_from_epoch_ms(std::int64_t epoch_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
-  std::tm utc{};
-  if (gmtime_r(&seconds, &utc) == nullptr) return {};
-  char text[32];
-  const std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return std::string(text, length);
-}
-
 std::string time_member(const rapidjson::Value& object, const char* name) {
   const rapidjson::Value* value = member(object, name);
   if (value == nullptr) return {};
   if (value->IsString()) return std::string(value->GetString(), value->GetStringLength());
-  if (value->IsInt64()) return iso_time_from_epoch_ms(value->GetInt64());
+  if (value->IsInt64())
+    return notifyd::sdk::format_utc_timestamp(value->GetInt64(), notifyd::sdk::SecondFraction::none);
   return {};
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "notifyd/sdk/utc_time.hpp"
 #include "terminal_text.hpp"
 #include "text_table.hpp"
 #include "time_text.hpp"
@@ -17,13 +18,13 @@ using Row = std::vector<std::string>;
 
 std::string when_ago(const std::string& iso, std::int64_t now_ms) {
   if (iso.empty()) return "never";
-  const auto at = parse_utc_time(iso);
+  const auto at = notifyd::sdk::parse_utc_timestamp(iso);
   return at ? time_ago(*at, now_ms) : printable_line(iso);
 }
 
 std::string when_next(const std::string& iso, std::int64_t now_ms) {
   if (iso.empty()) return "-";
-  const auto at = parse_utc_time(iso);
+  const auto at = notifyd::sdk::parse_utc_timestamp(iso);
   return at ? time_until(*at, now_ms) : printable_line(iso);
 }
 

@@ -18,8 +18,8 @@
 #include "local_run.hpp"
 #include "request_text.hpp"
 #include "send_text.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "terminal_text.hpp"
-#include "time_text.hpp"
 
 namespace notifyctl {
 namespace {
@@ -113,7 +113,7 @@ ExitCode run_checks(const ChecksArguments& arguments, const GlobalOptions& optio
                     Console& console) {
   auto answer = call_daemon(client, {"GET", checks_request_target(arguments.user), std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-  const std::int64_t now = now_epoch_ms();
+  const std::int64_t now = notifyd::sdk::now_epoch_ms();
   return print_answer(std::get<ApiResponse>(answer), options, console, decode_check_list,
                       [now](const CheckList& list) { return checks_table(list, now); });
 }
@@ -169,15 +169,13 @@ ExitCode run_logs(const LogsArguments& arguments, const GlobalOptions& options, 
   const std::string target = runs_request_target(arguments.name, arguments.user, arguments.limit);
   auto answer = call_daemon(client, {"GET", target, std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-  const std::int64_t now = now_epoch_ms();
+  const std::int64_t now = notifyd::sdk::now_epoch_ms();
   return print_answer(std::get<ApiResponse>(answer), options, console, decode_run_list,
                       [now](const RunList& list) { return runs_text(list, now); });
 }
 
 ExitCode run_cron_next(const CronNextArguments& arguments, Console& console) {
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
-  auto text = cron_next_text(arguments, now);
+  auto text = cron_next_text(arguments, notifyd::sdk::now_epoch_ms() / 1000);
   if (!text) return fail(console, ExitCode::usage, text.error());
   console.out << text.value();
   return ExitCode::success;

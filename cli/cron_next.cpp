@@ -2,6 +2,7 @@
 
 #include "cron_schedule.hpp"
 #include "iso8601.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "zone_lookup.hpp"
 
 namespace notifyctl {
@@ -22,7 +23,7 @@ notifyd::sdk::Result<std::string> cron_next_text(const CronNextArguments& argume
   for (std::uint32_t i = 0; i < arguments.count; ++i) {
     const auto next = schedule->next_after(from);
     if (!next) break;
-    text += notifyd::cron::format_utc_instant(*next) + "\n";
+    text += notifyd::sdk::format_utc_timestamp(*next * 1000, notifyd::sdk::SecondFraction::none) + "\n";
     from = *next;
   }
   return text;

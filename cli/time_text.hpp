@@ -1,15 +1,9 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
 
 namespace notifyctl {
-
-/// Milliseconds since the epoch of a UTC time as the daemon writes it
-/// (`2025-11-25T14:09:41Z`, `2025-11-25T14:09:41.123Z`), or nothing.
-std::optional<std::int64_t> parse_utc_time(std::string_view text);
 
 /// How long before `now_ms` `then_ms` was: "just now", "42s ago", "5m ago", "3h ago", "2d ago".
 std::string time_ago(std::int64_t then_ms, std::int64_t now_ms);
@@ -19,8 +13,5 @@ std::string time_until(std::int64_t at_ms, std::int64_t now_ms);
 
 /// A run's duration: "340 ms", "1.2 s", "2m05s".
 std::string duration_text(std::int64_t milliseconds);
-
-/// Milliseconds since the epoch, now.
-std::int64_t now_epoch_ms();
 
 }  // namespace notifyctl

@@ -1,13 +1,13 @@
 #include <catch2/catch.hpp>
 
 #include "checks_text.hpp"
-#include "time_text.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 using namespace notifyctl;
 
 namespace {
 
-const std::int64_t now = *parse_utc_time("2025-11-25T14:10:00Z");
+const std::int64_t now = *notifyd::sdk::parse_utc_timestamp("2025-11-25T14:10:00Z");
 
 CheckRun run_of(std::string check, std::string outcome) {
   CheckRun run;

@@ -4,19 +4,6 @@
 
 using namespace notifyctl;
 
-TEST_CASE("the daemon's UTC times are parsed", "[time_text]") {
-  CHECK(parse_utc_time("1970-01-01T00:00:00Z") == 0);
-  CHECK(parse_utc_time("2025-11-25T14:09:41Z") == 1764079781000);
-  CHECK(parse_utc_time("2025-11-25T14:09:41.123Z") == 1764079781123);
-  CHECK(parse_utc_time("2025-11-25T14:09:41.5Z") == 1764079781500);
-  CHECK(parse_utc_time("2025-11-25T14:09:41.123456Z") == 1764079781123);
-  CHECK_FALSE(parse_utc_time("2025-11-25 14:09:41Z"));
-  CHECK_FALSE(parse_utc_time("2025-13-25T14:09:41Z"));
-  CHECK_FALSE(parse_utc_time("2025-11-25T14:09:41"));
-  CHECK_FALSE(parse_utc_time("2025-11-25T14:09:41.Z"));
-  CHECK_FALSE(parse_utc_time(""));
-}
-
 TEST_CASE("times are shown relative to now", "[time_text]") {
   const std::int64_t now = 1'000'000'000;
   CHECK(time_ago(now, now) == "just now");

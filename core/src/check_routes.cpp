@@ -1,7 +1,8 @@
 #include "check_routes.hpp"
 
 #include <charconv>
-#include <ctime>
+
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::core {
 namespace {
@@ -12,13 +13,7 @@ constexpr std::size_t max_runs_answer_bytes = 1 << 20;
 
 std::string iso_time(std::int64_t ms) {
   if (ms <= 0) return "null";
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buffer;
+  return "\"" + sdk::format_utc_timestamp(ms, sdk::SecondFraction::milliseconds) + "\"";
 }
 
 // The user a request is about: the caller, or (admins only) `?user=`.

@@ -7,14 +7,10 @@
 #include "notifyd/sdk/duration.hpp"
 #include "notifyd/sdk/image.hpp"
 #include "notifyd/sdk/user_file.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::core {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool is_failure(std::string_view outcome) {
   return outcome == "timeout" || outcome == "bad_output" || outcome == "failed" || outcome == "refused";
@@ -180,7 +176,7 @@ void CheckRunner::run(std::string_view user, std::string_view name, std::string 
     }
     if (job) {
       job->record.id = store_.next_run_id();
-      job->record.started_at_ms = now_ms();
+      job->record.started_at_ms = sdk::now_epoch_ms();
       job->record.outcome = "skipped";
       job->record.detail = "the previous run is still going";
       store_.insert_run(job->record, settings_.runs_per_check, executor_, [job](sdk::Status status) {
@@ -207,7 +203,7 @@ void CheckRunner::start_queued() {
     }
     runs_started_.inc();
     job->record.id = store_.next_run_id();
-    job->record.started_at_ms = now_ms();
+    job->record.started_at_ms = sdk::now_epoch_ms();
     job->provider->execute(job->definition, job->record.id, [this, job](sdk::CheckExecution execution) {
       on_executed(job, std::move(execution));
     });
@@ -216,7 +212,7 @@ void CheckRunner::start_queued() {
 
 void CheckRunner::on_executed(std::shared_ptr<Job> job, sdk::CheckExecution execution) {
   try {
-    job->record.duration_ms = now_ms() - job->record.started_at_ms;
+    job->record.duration_ms = sdk::now_epoch_ms() - job->record.started_at_ms;
     job->record.stderr_tail = std::move(execution.stderr_tail);
     interpret(job, std::move(execution));
   } catch (const std::exception& e) {
@@ -269,7 +265,7 @@ void CheckRunner::interpret(std::shared_ptr<Job> job, sdk::CheckExecution execut
     return finish(job);
   }
   const auto last_sent = ledger_.last_sent(record.user, record.check);
-  const auto now_seconds = now_ms() / 1000;
+  const auto now_seconds = sdk::now_epoch_ms() / 1000;
   if (last_sent > 0 && now_seconds < last_sent + result.cooldown.count()) {
     record.outcome = "cooldown";
     record.detail = "suppressed: sent " + sdk::format_duration(std::chrono::seconds(now_seconds - last_sent)) +
@@ -305,7 +301,7 @@ void CheckRunner::publish_result(std::shared_ptr<Job> job, const sdk::CheckResul
   notifications_.publish(std::move(request), [this, job](sdk::PublishOutcome outcome) {
     using Code = sdk::PublishOutcome::Code;
     if (outcome.code == Code::accepted) {
-      ledger_.record(job->record.user, job->record.check, now_ms() / 1000);
+      ledger_.record(job->record.user, job->record.check, sdk::now_epoch_ms() / 1000);
       job->record.outcome = "notified";
       job->record.notification_id = outcome.id;
       std::string channels;

@@ -6,8 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include <chrono>
-#include <ctime>
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::core {
 namespace {
@@ -37,19 +36,6 @@ std::string_view level_name(sdk::LogLevel level) {
   return "?    ";
 }
 
-std::string utc_timestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const auto seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
-  return buffer;
-}
-
 }  // namespace
 
 void LogSink::add_secret(std::string_view secret) {
@@ -73,7 +59,7 @@ std::string LogSink::redact(std::string_view text) const {
 void LogSink::write(sdk::LogLevel level, std::string_view prefix, std::string_view message) noexcept {
   if (!enabled(level)) return;
   try {
-    std::string line = utc_timestamp();
+    std::string line = sdk::format_utc_timestamp(sdk::now_epoch_ms(), sdk::SecondFraction::milliseconds);
     line += ' ';
     line += level_name(level);
     line += ' ';

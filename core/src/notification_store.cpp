@@ -5,13 +5,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 
 #include <boost/asio/post.hpp>
 
 #include "atomic_file.hpp"
 #include "notifyd/sdk/thread_name.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::core {
 namespace {
@@ -65,11 +65,6 @@ constexpr std::string_view run_columns =
 
 constexpr std::string_view notification_columns =
     "id, user, title, message, format, source, data, image_path, image_type, created_at";
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string_view state_name(DeliveryState state) {
   switch (state) {
@@ -227,7 +222,7 @@ void NotificationStore::insert(sdk::Notification notification, std::optional<sdk
     return;
   }
   notification.id = next_id_++;
-  notification.created_at_ms = now_ms();
+  notification.created_at_ms = sdk::now_epoch_ms();
   if (image) {
     notification.image_type = image->type;
     notification.image_path =
@@ -291,7 +286,7 @@ void NotificationStore::update_delivery(std::uint64_t id, std::string channel, D
   op.apply = [this, id, channel = std::move(channel), state, attempts, error = std::move(error),
               outcome = std::move(attempt_outcome)](std::string& failure) {
     auto& s = *statements_;
-    const auto at = now_ms();
+    const auto at = sdk::now_epoch_ms();
     s.update_delivery.bind(1, static_cast<std::int64_t>(id))
         .bind(2, channel)
         .bind(3, state_name(state))

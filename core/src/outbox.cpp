@@ -6,15 +6,12 @@
 
 #include <boost/asio/post.hpp>
 
+#include "notifyd/sdk/utc_time.hpp"
+
 namespace notifyd::core {
 namespace {
 
 constexpr std::size_t page_size = 1000;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -190,7 +187,8 @@ void Outbox::finish(const Entry& entry, DeliveryState state, const std::string& 
 }
 
 bool Outbox::expired(const Entry& entry) const {
-  return settings_.delivery_ttl.count() > 0 && now_ms() - entry.notification->created_at_ms > settings_.delivery_ttl.count();
+  return settings_.delivery_ttl.count() > 0 &&
+         sdk::now_epoch_ms() - entry.notification->created_at_ms > settings_.delivery_ttl.count();
 }
 
 std::chrono::milliseconds Outbox::backoff(std::uint32_t attempts) {

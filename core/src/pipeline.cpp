@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "notifyd/sdk/utc_time.hpp"
+
 namespace notifyd::core {
 namespace {
 
@@ -15,11 +17,6 @@ bool valid_user_name(std::string_view user) {
     }
   }
   return true;
-}
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -161,7 +158,8 @@ void Pipeline::recipient_reachable(std::string_view channel, std::string_view us
 }
 
 void Pipeline::prune() {
-  const auto cutoff = settings_.history_max_age.count() > 0 ? now_ms() - settings_.history_max_age.count() : 0;
+  const auto cutoff =
+      settings_.history_max_age.count() > 0 ? sdk::now_epoch_ms() - settings_.history_max_age.count() : 0;
   store_.prune(cutoff, settings_.history_max_count, io_.get_executor(), [this](std::size_t removed) {
     if (removed > 0) log_.info("history retention removed ", removed, " notifications");
   });

@@ -1,27 +1,14 @@
 #include "console_format.hpp"
 
-#include <ctime>
-
 #include "notifyd/sdk/http.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::console {
-namespace {
-
-std::string iso_time(std::int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
-}  // namespace
 
 std::string format_text(const sdk::Notification& n) {
   std::string out = "── notification " + std::to_string(n.id) + " for " + n.user;
   if (!n.source.empty()) out += " from " + n.source;
-  out += " at " + iso_time(n.created_at_ms) + "\n";
+  out += " at " + sdk::format_utc_timestamp(n.created_at_ms, sdk::SecondFraction::none) + "\n";
   if (!n.title.empty()) out += "   " + n.title + "\n";
   std::size_t start = 0;
   while (start < n.message.size()) {
@@ -35,10 +22,12 @@ std::string format_text(const sdk::Notification& n) {
 }
 
 std::string format_json_line(const sdk::Notification& n) {
-  std::string out = "{\"id\":" + std::to_string(n.id) + ",\"user\":" + sdk::json_quote(n.user) +
-                    ",\"source\":" + sdk::json_quote(n.source) + ",\"title\":" + sdk::json_quote(n.title) +
-                    ",\"message\":" + sdk::json_quote(n.message) + ",\"image\":" + sdk::json_quote(n.image_path) +
-                    ",\"created_at\":" + sdk::json_quote(iso_time(n.created_at_ms)) + "}\n";
+  std::string out =
+      "{\"id\":" + std::to_string(n.id) + ",\"user\":" + sdk::json_quote(n.user) +
+      ",\"source\":" + sdk::json_quote(n.source) + ",\"title\":" + sdk::json_quote(n.title) +
+      ",\"message\":" + sdk::json_quote(n.message) + ",\"image\":" + sdk::json_quote(n.image_path) +
+      ",\"created_at\":" + sdk::json_quote(sdk::format_utc_timestamp(n.created_at_ms, sdk::SecondFraction::none)) +
+      "}\n";
   return out;
 }
 

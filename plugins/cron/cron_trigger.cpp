@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 
 #include "iso8601.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "printable_text.hpp"
 
 namespace notifyd::cron {
@@ -23,11 +24,6 @@ std::string for_log(std::string_view text) { return printable(text.substr(0, 200
 }  // namespace
 
 CronTrigger::CronTrigger(sdk::Host& host) : host_(host), random_(std::random_device{}()) {}
-
-std::int64_t CronTrigger::now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 sdk::Status CronTrigger::configure() noexcept {
   try {
@@ -52,7 +48,7 @@ sdk::Status CronTrigger::start() noexcept {
     timer_ = std::make_unique<WallClockTimer>(host_.executor());
     if (!timer_->status()) return sdk::Status::failure(timer_->status().message);
     load_state();
-    last_wake_ms_ = now_ms();
+    last_wake_ms_ = sdk::now_epoch_ms();
     refresh(last_wake_ms_);
     host_.log().info("scheduling checks in ", settings_.zone->name(), " time; default schedule \"",
                      for_log(settings_.default_schedule), "\"");
@@ -142,7 +138,7 @@ void CronTrigger::on_wake(boost::system::error_code ec) {
     } else {
       timer_failures_ = 0;
     }
-    const std::int64_t now = now_ms();
+    const std::int64_t now = sdk::now_epoch_ms();
     if (now < last_wake_ms_ - clock_jump_ms) {
       host_.log().info("the clock was set back by ", (last_wake_ms_ - now) / 1000, " s; rescheduling");
       publish_next_runs(book_->clock_set_back(now));
@@ -162,10 +158,12 @@ void CronTrigger::on_wake(boost::system::error_code ec) {
 
 void CronTrigger::start_run(const DueRun& run) {
   if (run.catch_up) {
-    host_.log().info(for_log(run.key.text()), " missed its run at ", format_utc_instant(run.missed_slot),
+    host_.log().info(for_log(run.key.text()), " missed its run at ",
+                     sdk::format_utc_timestamp(run.missed_slot * 1000, sdk::SecondFraction::none),
                      " while notifyd was down; running it once now");
   } else {
-    host_.log().debug("running ", for_log(run.key.text()), " for its ", format_utc_instant(run.slot), " slot");
+    host_.log().debug("running ", for_log(run.key.text()), " for its ",
+                      sdk::format_utc_timestamp(run.slot * 1000, sdk::SecondFraction::none), " slot");
   }
   ++runs_in_flight_;
   host_.checks().run(run.key.user, run.key.name, "schedule", [this, key = run.key](sdk::Result<sdk::RunRecord> record) {

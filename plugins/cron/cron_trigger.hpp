@@ -31,7 +31,6 @@ class CronTrigger final : public sdk::Trigger {
   void stop(std::function<void()> done) noexcept override;
 
  private:
-  static std::int64_t now_ms();
   void load_state();
   void save_state();
   void refresh(std::int64_t now);

@@ -1,7 +1,6 @@
 #include "iso8601.hpp"
 
 #include <cctype>
-#include <cstdio>
 #include <optional>
 
 #include "civil_time.hpp"
@@ -61,14 +60,6 @@ std::int64_t resolve_wall_time(std::int64_t local, const TimeZone& zone) {
 }
 
 }  // namespace
-
-std::string format_utc_instant(std::int64_t utc) {
-  const CivilTime t = civil_from_seconds(utc);
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(t.year), t.month,
-                t.day, t.hour, t.minute, t.second);
-  return buffer;
-}
 
 sdk::Result<std::int64_t> parse_instant(std::string_view text, const TimeZone& zone) {
   const auto invalid = [&text] {

@@ -1,5 +1,6 @@
 #pragma once
-// ISO-8601 instants as notifyd prints and reads them.
+// ISO-8601 instants as the cron trigger and `notifyctl cron next` read them
+// (printing them is `sdk::format_utc_timestamp`).
 
 #include <cstdint>
 #include <string>
@@ -9,9 +10,6 @@
 #include "time_zone.hpp"
 
 namespace notifyd::cron {
-
-/// `2026-03-29T01:00:00Z` for UTC seconds since the epoch (years 0-9999).
-std::string format_utc_instant(std::int64_t utc);
 
 /// Reads `2026-03-29T01:00:00Z`, `…T03:00:00+02:00`, `…T03:00+0200`,
 /// `2026-03-29T03:00` (a wall time in `zone`; in a repeated hour the first,

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
-#include <ctime>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -14,6 +12,7 @@
 
 #include "json_text.hpp"
 #include "notifyd/sdk/notification.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "notifyd/sdk/utf8.hpp"
 
 namespace notifyd::socket_api {
@@ -70,7 +69,7 @@ void put_entry(JsonWriter& writer, const sdk::HistoryEntry& entry) {
   put_key(writer, "image");
   writer.Bool(!n.image_path.empty());
   put_key(writer, "created_at");
-  put_string(writer, format_utc_timestamp(n.created_at_ms));
+  put_string(writer, sdk::format_utc_timestamp(n.created_at_ms, sdk::SecondFraction::milliseconds));
 
   put_key(writer, "deliveries");
   writer.StartArray();
@@ -85,7 +84,7 @@ void put_entry(JsonWriter& writer, const sdk::HistoryEntry& entry) {
     put_key(writer, "last_error");
     put_string(writer, delivery.last_error);
     put_key(writer, "updated_at");
-    put_string(writer, format_utc_timestamp(delivery.updated_at_ms));
+    put_string(writer, sdk::format_utc_timestamp(delivery.updated_at_ms, sdk::SecondFraction::milliseconds));
     writer.EndObject();
   }
   writer.EndArray();
@@ -97,7 +96,7 @@ void put_entry(JsonWriter& writer, const sdk::HistoryEntry& entry) {
     put_key(writer, "channel");
     put_string(writer, attempt.channel);
     put_key(writer, "at");
-    put_string(writer, format_utc_timestamp(attempt.at_ms));
+    put_string(writer, sdk::format_utc_timestamp(attempt.at_ms, sdk::SecondFraction::milliseconds));
     put_key(writer, "outcome");
     put_string(writer, attempt.outcome);
     put_key(writer, "error");
@@ -228,22 +227,6 @@ std::string render_health(const std::vector<sdk::ChannelHealth>& channels) {
   writer.EndArray();
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-std::string format_utc_timestamp(std::int64_t epoch_ms) {
-  std::int64_t seconds = epoch_ms / 1000;
-  std::int64_t millis = epoch_ms % 1000;
-  if (millis < 0) {
-    millis += 1000;
-    --seconds;
-  }
-  const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  if (::gmtime_r(&t, &tm) == nullptr) return "1970-01-01T00:00:00.000Z";
-  char text[48];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
-  return text;
 }
 
 }  // namespace notifyd::socket_api

@@ -41,7 +41,4 @@ sdk::Result<std::string> render_history_page(const sdk::HistoryQuery& query, std
 /// channel's own counts, e.g. `{"connections":3}`.
 std::string render_health(const std::vector<sdk::ChannelHealth>& channels);
 
-/// Unix epoch milliseconds as ISO-8601 UTC with milliseconds (`2024-05-01T12:00:00.123Z`).
-std::string format_utc_timestamp(std::int64_t epoch_ms);
-
 }  // namespace notifyd::socket_api

@@ -2,8 +2,8 @@
 
 #include "bot_command.hpp"
 #include "notifyd/sdk/duration.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "status_text.hpp"
-#include "time_text.hpp"
 
 namespace notifyd::telegram {
 namespace {
@@ -108,10 +108,11 @@ void CommandHandler::whoami(std::int64_t chat, const std::vector<std::string>& u
   for (const auto& user : users) {
     const auto link = links_.find(user);
     if (link && !link->linked_at.empty()) {
-      const auto at = parse_iso_utc(link->linked_at);
-      text += "\n" + user + " linked it at " + (at ? readable_utc(*at) : link->linked_at) + ".";
+      const auto at = sdk::parse_utc_timestamp(link->linked_at);
+      text += "\n" + user + " linked it at " + (at ? sdk::format_utc_readable(*at) : link->linked_at) + ".";
     }
-    if (const auto until = state_.mute_end(user, now_ms)) text += "\n" + user + " is muted until " + readable_utc(until) + ".";
+    if (const auto until = state_.mute_end(user, now_ms))
+      text += "\n" + user + " is muted until " + sdk::format_utc_readable(until) + ".";
   }
   actions.replies.push_back({chat, text, ""});
 }
@@ -141,7 +142,7 @@ void CommandHandler::mute(std::int64_t chat, const std::vector<std::string>& use
   for (const auto& user : users) state_.muted_until[user] = until;
   actions.state_changed = true;
   actions.replies.push_back({chat,
-                             "Muted until " + readable_utc(until) +
+                             "Muted until " + sdk::format_utc_readable(until) +
                                  ". Notifications are kept and arrive when the mute ends, or at /unmute.",
                              ""});
 }

@@ -4,7 +4,7 @@
 #include <rapidjson/document.h>
 
 #include "json_fields.hpp"
-#include "time_text.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::telegram {
 namespace {
@@ -89,7 +89,7 @@ sdk::HttpResponse LinkService::verify(const sdk::HttpRequest& request, std::int6
     }
     return HttpResponse::error(400, "invalid or expired code");
   }
-  const std::string linked_at = iso_utc(now_ms);
+  const std::string linked_at = sdk::format_utc_timestamp(now_ms, sdk::SecondFraction::none);
   if (auto status = links_.link(target.user, *chat, linked_at); !status) {
     return HttpResponse::error(500, "cannot save the link: " + status.message);
   }
@@ -122,7 +122,8 @@ sdk::HttpResponse LinkService::status(const sdk::HttpRequest& request, std::int6
   if (!link) return HttpResponse::json(200, "{\"linked\":false,\"linked_at\":null,\"active\":false}");
   std::string body = "{\"linked\":true,\"linked_at\":" + sdk::json_quote(link->linked_at) +
                      ",\"active\":" + (link->active ? "true" : "false");
-  if (const auto until = state_.mute_end(target.user, now_ms)) body += ",\"muted_until\":" + sdk::json_quote(iso_utc(until));
+  if (const auto until = state_.mute_end(target.user, now_ms))
+    body += ",\"muted_until\":" + sdk::json_quote(sdk::format_utc_timestamp(until, sdk::SecondFraction::none));
   return HttpResponse::json(200, body + "}");
 }
 
@@ -166,7 +167,7 @@ sdk::Status register_link_routes(sdk::Host& host, LinkService& service) {
   };
   LinkService* target = &service;
   if (auto s = add("POST", "/api/telegram/verify", on_strand([target](const sdk::HttpRequest& r) {
-        return target->verify(r, unix_now_ms(), VerifyAttempts::Clock::now());
+        return target->verify(r, sdk::now_epoch_ms(), VerifyAttempts::Clock::now());
       }));
       !s) {
     return s;
@@ -177,7 +178,7 @@ sdk::Status register_link_routes(sdk::Host& host, LinkService& service) {
     return s;
   }
   if (auto s = add("GET", "/api/telegram/status",
-                   on_strand([target](const sdk::HttpRequest& r) { return target->status(r, unix_now_ms()); }));
+                   on_strand([target](const sdk::HttpRequest& r) { return target->status(r, sdk::now_epoch_ms()); }));
       !s) {
     return s;
   }

@@ -5,7 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "delivery_plan.hpp"
-#include "time_text.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::telegram {
 namespace {
@@ -22,7 +22,7 @@ ReplyOutbox::ReplyOutbox(boost::asio::any_io_executor executor, BotState& state,
 
 void ReplyOutbox::pump() {
   if (stopped_) return;
-  if (drop_expired(unix_now_ms())) hooks_.save();
+  if (drop_expired(sdk::now_epoch_ms())) hooks_.save();
   std::map<std::int64_t, const QueuedReply*> heads;
   for (const auto& reply : state_.replies) heads.emplace(reply.chat_id, &reply);
   for (const auto& [chat, reply] : heads) {
@@ -49,7 +49,8 @@ bool ReplyOutbox::drop_expired(std::int64_t now_ms) {
   return std::erase_if(state_.replies, [&](const QueuedReply& reply) {
            if (reply.expires_at_ms <= 0 || reply.expires_at_ms > now_ms) return false;
            if (std::find(busy.begin(), busy.end(), reply.chat_id) != busy.end()) return false;
-           log_.info("reply to chat ", reply.chat_id, " dropped unsent: it expired at ", readable_utc(reply.expires_at_ms));
+           log_.info("reply to chat ", reply.chat_id, " dropped unsent: it expired at ",
+                     sdk::format_utc_readable(reply.expires_at_ms));
            return true;
          }) > 0;
 }

@@ -1,6 +1,7 @@
 #include "status_text.hpp"
 
 #include "bot_requests.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "time_text.hpp"
 
 namespace notifyd::telegram {
@@ -28,7 +29,7 @@ StatusReply status_reply(const DeliveryStanding& standing, const std::vector<sdk
   if (!standing.active) {
     reply.text += "notifications are off (the bot is blocked in this chat)";
   } else if (standing.muted_until_ms > now_ms) {
-    reply.text += "muted until " + readable_utc(standing.muted_until_ms) + "; /unmute to resume";
+    reply.text += "muted until " + sdk::format_utc_readable(standing.muted_until_ms) + "; /unmute to resume";
   } else {
     reply.text += "notifications on";
   }

@@ -27,7 +27,6 @@
 #include "reply_outbox.hpp"
 #include "status_text.hpp"
 #include "telegram_settings.hpp"
-#include "time_text.hpp"
 #include "update_poller.hpp"
 #include "verification_codes.hpp"
 #include "verify_attempts.hpp"
@@ -240,10 +239,11 @@ class TelegramChannel final : public sdk::Channel {
       done(sdk::DeliveryResult::permanent(notification.user + " has blocked the bot"));
       return;
     }
-    const std::int64_t now_ms = unix_now_ms();
+    const std::int64_t now_ms = sdk::now_epoch_ms();
     if (const auto until = state_.mute_end(notification.user, now_ms)) {
       const auto remaining = std::chrono::milliseconds(until - now_ms);
-      done(sdk::DeliveryResult::retry("muted until " + readable_utc(until), std::min(remaining, settings_.mute_recheck)));
+      done(sdk::DeliveryResult::retry("muted until " + sdk::format_utc_readable(until),
+                                      std::min(remaining, settings_.mute_recheck)));
       return;
     }
     if (const auto wait = sender_->admit(link->chat_id, notification.id)) {
@@ -322,7 +322,7 @@ class TelegramChannel final : public sdk::Channel {
 
   // Queues a reply in the bot state; the caller saves the state, then pumps.
   void queue_reply(BotActions::Reply reply) {
-    const std::int64_t now = unix_now_ms();
+    const std::int64_t now = sdk::now_epoch_ms();
     const auto lifetime = reply.lifetime.count() > 0 ? reply.lifetime : reply_lifetime;
     state_.replies.push_back({state_.next_id++, reply.chat_id, std::move(reply.text), reply.format,
                               std::move(reply.keyboard), now, now + lifetime.count(), 0});
@@ -357,7 +357,7 @@ class TelegramChannel final : public sdk::Channel {
     for (const auto& update : batch.updates) {
       BotActions actions;
       try {
-        actions = handler_->handle(update, unix_now_ms());
+        actions = handler_->handle(update, sdk::now_epoch_ms());
       } catch (const std::exception& e) {
         log_.error("update ", update.update_id, " could not be handled: ", e.what());
       }
@@ -370,7 +370,7 @@ class TelegramChannel final : public sdk::Channel {
       performed.push_back(std::move(actions));
     }
     state_.offset = batch.next_offset;
-    state_.forget_ended_mutes(unix_now_ms());
+    state_.forget_ended_mutes(sdk::now_epoch_ms());
     save_state();
     acknowledge(state_.offset);
     for (auto& actions : performed) perform(std::move(actions));

@@ -5,7 +5,7 @@
 
 #include "history_page.hpp"
 #include "notifyd/sdk/http.hpp"
-#include "time_text.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::webui {
 namespace {
@@ -17,16 +17,20 @@ std::string boolean(bool value) { return value ? "true" : "false"; }
 std::string delivery_json(const sdk::DeliveryRecord& delivery) {
   return "{\"channel\":" + quote(delivery.channel) + ",\"state\":" + quote(delivery.state) +
          ",\"attempts\":" + std::to_string(delivery.attempts) + ",\"last_error\":" + quote(delivery.last_error) +
-         ",\"updated_at\":" + (delivery.updated_at_ms > 0 ? quote(iso_utc(delivery.updated_at_ms)) : "null") + "}";
+         ",\"updated_at\":" +
+         (delivery.updated_at_ms > 0
+              ? quote(sdk::format_utc_timestamp(delivery.updated_at_ms, sdk::SecondFraction::milliseconds))
+              : "null") +
+         "}";
 }
 
 std::string entry_json(const sdk::HistoryEntry& entry) {
   const auto& n = entry.notification;
-  std::string json = "{\"id\":" + std::to_string(n.id) + ",\"title\":" + quote(n.title) +
-                     ",\"message\":" + quote(n.message) + ",\"format\":" + quote(sdk::text_format_name(n.format)) +
-                     ",\"source\":" + quote(n.source) + ",\"created_at\":" + quote(iso_utc(n.created_at_ms)) +
-                     ",\"image_url\":" + (n.image_path.empty() ? "null" : quote(image_url(n.id))) +
-                     ",\"deliveries\":[";
+  std::string json =
+      "{\"id\":" + std::to_string(n.id) + ",\"title\":" + quote(n.title) + ",\"message\":" + quote(n.message) +
+      ",\"format\":" + quote(sdk::text_format_name(n.format)) + ",\"source\":" + quote(n.source) +
+      ",\"created_at\":" + quote(sdk::format_utc_timestamp(n.created_at_ms, sdk::SecondFraction::milliseconds)) +
+      ",\"image_url\":" + (n.image_path.empty() ? "null" : quote(image_url(n.id))) + ",\"deliveries\":[";
   for (std::size_t i = 0; i < entry.deliveries.size(); ++i) {
     if (i > 0) json += ",";
     json += delivery_json(entry.deliveries[i]);
@@ -38,8 +42,10 @@ std::string entry_json(const sdk::HistoryEntry& entry) {
 
 std::string render_me_json(const MeFacts& me) {
   return "{\"user\":" + quote(me.user) + ",\"admin\":" + boolean(me.admin) + ",\"auth\":" + quote(me.auth) +
-         ",\"csrf_token\":" + (me.csrf_token.empty() ? "null" : quote(me.csrf_token)) +
-         ",\"session_expires_at\":" + (me.session_expires_ms > 0 ? quote(iso_utc(me.session_expires_ms)) : "null") +
+         ",\"csrf_token\":" + (me.csrf_token.empty() ? "null" : quote(me.csrf_token)) + ",\"session_expires_at\":" +
+         (me.session_expires_ms > 0
+              ? quote(sdk::format_utc_timestamp(me.session_expires_ms, sdk::SecondFraction::milliseconds))
+              : "null") +
          ",\"telegram_configured\":" + boolean(me.telegram_configured) +
          ",\"desktop_configured\":" + boolean(me.desktop_configured) + "}";
 }

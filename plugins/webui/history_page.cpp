@@ -2,7 +2,6 @@
 
 #include "html_text.hpp"
 #include "page_layout.hpp"
-#include "time_text.hpp"
 
 namespace notifyd::webui {
 namespace {

@@ -1,7 +1,7 @@
 #include "login_link_route.hpp"
 
+#include "notifyd/sdk/utc_time.hpp"
 #include "server_state.hpp"
-#include "time_text.hpp"
 #include "unix_user.hpp"
 
 namespace notifyd::webui {
@@ -25,8 +25,8 @@ sdk::Route make_login_link_route(std::weak_ptr<ServerState> weak_state) {
     state->host.log().info("login link issued to ", user);
     respond(sdk::HttpResponse::json(
         200, "{\"url\":" + sdk::json_quote(base + "/login/link?token=" + link.token) +
-                 ",\"user\":" + sdk::json_quote(user) + ",\"expires_at\":" + sdk::json_quote(iso_utc(expires_ms)) +
-                 "}"));
+                 ",\"user\":" + sdk::json_quote(user) + ",\"expires_at\":" +
+                 sdk::json_quote(sdk::format_utc_timestamp(expires_ms, sdk::SecondFraction::milliseconds)) + "}"));
   };
   return route;
 }

@@ -2,7 +2,7 @@
 
 #include "embedded_assets.hpp"
 #include "html_text.hpp"
-#include "time_text.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::webui {
 namespace {
@@ -54,7 +54,8 @@ std::string account(const PageFrame& frame) {
 }  // namespace
 
 std::string time_element(std::int64_t epoch_ms) {
-  return "<time datetime=\"" + iso_utc(epoch_ms) + "\">" + readable_utc(epoch_ms) + "</time>";
+  return "<time datetime=\"" + sdk::format_utc_timestamp(epoch_ms, sdk::SecondFraction::milliseconds) + "\">" +
+         sdk::format_utc_readable(epoch_ms) + "</time>";
 }
 
 std::string render_page(const PageFrame& frame, std::string_view main_html) {

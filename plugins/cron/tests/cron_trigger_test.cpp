@@ -14,18 +14,14 @@
 
 #include "cron_state.hpp"
 #include "cron_trigger.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "notifyd/testing/fake_host.hpp"
 #include "notifyd/testing/plugin_config.hpp"
 
 using namespace notifyd;
 using namespace notifyd::cron;
-using Clock = std::chrono::system_clock;
 
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
-}
 
 sdk::PluginConfig make_config(const std::map<std::string, sdk::ConfigValue>& overrides) {
   return notifyd::testing::plugin_config(describe_cron_settings, overrides);
@@ -51,7 +47,7 @@ class FakeChecks : public sdk::CheckService {
   void run(std::string_view user, std::string_view name, std::string trigger,
            std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept override {
     std::unique_lock lock(mutex_);
-    calls.push_back({std::string(user), std::string(name), trigger, now_ms()});
+    calls.push_back({std::string(user), std::string(name), trigger, sdk::now_epoch_ms()});
     sdk::RunRecord record;
     record.check = std::string(name);
     record.user = std::string(user);
@@ -155,7 +151,7 @@ TEST_CASE("an @every 1s check runs on whole-second slots, each within its second
   FakeHost host(io, make_config({}));
   host.check_service.set({check("alice", "tick", "@every 1s")});
   CronTrigger trigger(host);
-  const std::int64_t started = now_ms();
+  const std::int64_t started = sdk::now_epoch_ms();
   REQUIRE(start(io, host, trigger).ok);
   run_for(io, std::chrono::milliseconds{3300});
   const auto calls = host.check_service.run_calls();
@@ -171,7 +167,7 @@ TEST_CASE("an @every 1s check runs on whole-second slots, each within its second
     CHECK(calls[i].at_ms - calls[i - 1].at_ms >= 900);
     CHECK(calls[i].at_ms - calls[i - 1].at_ms <= 1100);
   }
-  CHECK(host.check_service.next_run("alice/tick") > now_ms() - 1000);
+  CHECK(host.check_service.next_run("alice/tick") > sdk::now_epoch_ms() - 1000);
   auto state = parse_cron_state(host.documents_store.file("cron_state.json"));
   REQUIRE(state.ok());
   CHECK(state.value().count({"alice", "tick"}) == 1);
@@ -182,7 +178,7 @@ TEST_CASE("a slot missed while the daemon was down runs once at start") {
   boost::asio::io_context io;
   FakeHost host(io, make_config({}));
   host.check_service.set({check("alice", "yearly", "0 0 1 1 *"), check("bob", "never_ran", "0 0 1 1 *")});
-  const std::int64_t two_years_ago = now_ms() / 1000 - 2 * 366 * 86400;
+  const std::int64_t two_years_ago = sdk::now_epoch_ms() / 1000 - 2 * 366 * 86400;
   host.documents_store.put("cron_state.json", format_cron_state({{{"alice", "yearly"}, two_years_ago}}));
   CronTrigger trigger(host);
   REQUIRE(start(io, host, trigger).ok);
@@ -194,7 +190,7 @@ TEST_CASE("a slot missed while the daemon was down runs once at start") {
   CHECK(host.logger.count("-01-01T00:00:00Z while notifyd was down; running it once now") == 1);
   auto state = parse_cron_state(host.documents_store.file("cron_state.json"));
   REQUIRE(state.ok());
-  CHECK(state.value().at({"alice", "yearly"}) >= now_ms() / 1000 - 5);
+  CHECK(state.value().at({"alice", "yearly"}) >= sdk::now_epoch_ms() / 1000 - 5);
   CHECK(state.value().count({"bob", "never_ran"}) == 0);
   CHECK(stop(io, host, trigger, std::chrono::milliseconds{1000}));
 }
@@ -229,7 +225,7 @@ TEST_CASE("the check list is re-read: new checks start, removed checks stop") {
   const auto new_runs = std::count_if(calls.begin(), calls.end(), [](const RunCall& c) { return c.name == "new"; });
   CHECK(new_runs >= 1);
   REQUIRE(last_old != calls.rend());
-  CHECK(last_old->at_ms < now_ms() - 1500);
+  CHECK(last_old->at_ms < sdk::now_epoch_ms() - 1500);
   CHECK(stop(io, host, trigger, std::chrono::milliseconds{1000}));
 }
 

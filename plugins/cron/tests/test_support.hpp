@@ -8,6 +8,7 @@
 
 #include "cron_schedule.hpp"
 #include "iso8601.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "zone_lookup.hpp"
 
 namespace notifyd::cron::testing {
@@ -18,6 +19,11 @@ inline std::int64_t at(const std::string& iso) {
   INFO(iso << ": " << parsed.error());
   REQUIRE(parsed.ok());
   return parsed.value();
+}
+
+/// UTC seconds since the epoch as `2026-03-29T01:00:00Z`.
+inline std::string utc_text(std::int64_t seconds) {
+  return sdk::format_utc_timestamp(seconds * 1000, sdk::SecondFraction::none);
 }
 
 /// The zone `name` from the system's tzdata; fails the test when missing.
@@ -39,7 +45,7 @@ inline std::vector<std::string> fires(const std::string& expression, const std::
   for (int i = 0; i < count; ++i) {
     const auto next = schedule->next_after(t);
     if (!next) break;
-    out.push_back(format_utc_instant(*next));
+    out.push_back(utc_text(*next));
     t = *next;
   }
   return out;

@@ -173,9 +173,3 @@ TEST_CASE("health renders each channel") {
   CHECK(odd.find('\xFF') == std::string::npos);
   CHECK(render_health({}) == R"({"status":"ok","channels":[]})");
 }
-
-TEST_CASE("timestamps are ISO-8601 UTC with milliseconds") {
-  CHECK(format_utc_timestamp(0) == "1970-01-01T00:00:00.000Z");
-  CHECK(format_utc_timestamp(1714564800123) == "2024-05-01T12:00:00.123Z");
-  CHECK(format_utc_timestamp(-1) == "1969-12-31T23:59:59.999Z");
-}

@@ -58,12 +58,3 @@ TEST_CASE("run outcomes read naturally", "[status_text]") {
   CHECK(run_outcome_text("nope", notifyd::sdk::Result<notifyd::sdk::RunRecord>::failure("unknown check")) ==
         "Could not run nope: unknown check");
 }
-
-TEST_CASE("ISO times are read back, with or without a zone", "[time_text]") {
-  CHECK(parse_iso_utc("2026-12-07T01:08:00Z") == 1796605680000);
-  CHECK(parse_iso_utc("2026-12-07T01:08:00.123456") == 1796605680000);
-  CHECK(parse_iso_utc("2026-12-07T02:08:00+01:00") == 1796605680000);
-  CHECK(readable_utc(*parse_iso_utc("2026-12-07T01:08:59Z")) == "2026-12-07 01:08 UTC");
-  CHECK_FALSE(parse_iso_utc("yesterday"));
-  CHECK_FALSE(parse_iso_utc("2026-12-07T01:08:00 nonsense"));
-}
