@@ -235,6 +235,10 @@ void Daemon::wait_for_signals() {
 }
 
 void Daemon::reload() {
+  if (reloading_) {
+    reload_again_ = true;  // read the file again once the reload under way is done
+    return;
+  }
   if (auto status = log_sink_.reopen(); !status) log_.error(status.message);
   log_.info("SIGHUP: reading ", config_.file.path.string());
   ConfigErrors errors;
@@ -321,11 +325,15 @@ void Daemon::reload_in_place(PreparedConfig next) {
     return;
   }
   log_.info("reload: ", leaving.size(), " plugins stop, ", arriving->size(), " start, the others keep running");
+  // Retired at once, so that a stop arriving meanwhile does not stop them twice;
+  // their routes and check providers go once they have stopped.
+  for (auto* instance : leaving) instance->retired = true;
+  reloading_ = true;
   stop_group(leaving, [this, leaving, arriving] {
     boost::asio::post(control_.strand, [this, leaving, arriving] {
+      reloading_ = false;
       if (shutting_down_) return;
       for (auto* instance : leaving) {
-        instance->retired = true;
         routes_.retire(instance->host->serial());
         checks_->remove_providers(instance->prepared.name);
       }
@@ -342,6 +350,7 @@ void Daemon::reload_in_place(PreparedConfig next) {
       }
       log_.info("reload done");
       systemd_.notify("READY=1");
+      if (std::exchange(reload_again_, false)) reload();
     });
   });
 }

@@ -110,7 +110,9 @@ class Daemon {
   PrefixedLogger log_;
   EventLoop loop_;
   Control control_;
-  bool shutting_down_ = false;  // on control_.strand
+  bool shutting_down_ = false;  // on control_.strand, as are the two below
+  bool reloading_ = false;      ///< plugins are being replaced by a reload
+  bool reload_again_ = false;   ///< SIGHUP arrived during that reload
   std::atomic<bool> finished_{false};
   std::optional<PreparedConfig> reloaded_;
   SystemdNotifier systemd_;
