@@ -91,8 +91,11 @@ TEST_CASE("an undeliverable notification expires after the TTL into a dead-lette
   services.pipeline->start();
   auto outcome = publish(services, "alice", "x");
   REQUIRE(services.run_until([&] { return stored(services, outcome.id).deliveries.at(0).state == "expired"; }));
-  CHECK(channel.attempts() >= 2);
-  CHECK(stored(services, outcome.id).attempts.back().outcome == "expired");
+  // How many attempts fit in the 40 ms depends on the machine's load (none, when
+  // the TTL has passed before the first dispatch); the last record is the expiry.
+  const auto attempts = stored(services, outcome.id).attempts;
+  REQUIRE(attempts.size() == channel.attempts() + 1);
+  CHECK(attempts.back().outcome == "expired");
 }
 
 TEST_CASE("routing: not linked, named channels and invalid requests") {
