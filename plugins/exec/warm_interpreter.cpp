@@ -20,7 +20,7 @@ constexpr std::chrono::milliseconds exit_grace{2'000};
 constexpr std::size_t diagnostics_bytes = 4096;
 constexpr std::size_t title_room = 1024;
 // NOTIFYD_RUN_ID with room for any run id (20 digits).
-const std::string run_marker_placeholder = "NOTIFYD_RUN_ID=" + std::string(20, '-');
+const std::string run_marker_slot = "NOTIFYD_RUN_ID=" + std::string(20, '-');
 
 std::string error_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 
@@ -86,7 +86,7 @@ sdk::Result<std::shared_ptr<WarmInterpreter>> WarmInterpreter::start(const Spawn
   interpreter.run_environment.clear();
   // Room each run overwrites with its own id (warm_interpreter.py, `mark`),
   // so /proc/<pid>/environ of the run and of what it forks carries it.
-  interpreter.environment.push_back(run_marker_placeholder);
+  interpreter.environment.push_back(run_marker_slot);
   interpreter.cgroup_procs_fd = -1;
   interpreter.stdin_fd = source.value().read.get();
   interpreter.control_fd = theirs.get();

@@ -100,21 +100,21 @@ def serve():
         return descriptors
 
     # The run's marker in this process's own environment block (what
-    # /proc/<pid>/environ shows, and what a fork inherits): the placeholder
+    # /proc/<pid>/environ shows, and what a fork inherits): the reserved slot
     # the daemon left in it is overwritten with the run's entry.
-    placeholder = b"NOTIFYD_RUN_ID=" + b"-" * 20
+    slot = b"NOTIFYD_RUN_ID=" + b"-" * 20
 
     def mark(environment):
         entry = next((e.encode() for e in environment if e.startswith("NOTIFYD_RUN_ID=")), None)
-        if ctypes is None or entry is None or len(entry) > len(placeholder):
+        if ctypes is None or entry is None or len(entry) > len(slot):
             return
         try:
             with open("/proc/self/stat", "rb") as stat:
                 fields = stat.read().rsplit(b")", 1)[1].split()
             start, end = int(fields[47]), int(fields[48])  # env_start, env_end
-            at = ctypes.string_at(start, end - start).find(placeholder)
+            at = ctypes.string_at(start, end - start).find(slot)
             if at >= 0:
-                ctypes.memmove(start + at, entry.ljust(len(placeholder), b"\0"), len(placeholder))
+                ctypes.memmove(start + at, entry.ljust(len(slot), b"\0"), len(slot))
         except (OSError, ValueError, IndexError):
             pass
 
