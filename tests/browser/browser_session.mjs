@@ -26,8 +26,12 @@ export async function openBrowser(env) {
   });
   context.setDefaultTimeout(20000);
   const page = context.pages()[0] || await context.newPage();
+  const expectedErrors = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`${where}: console error: ${message.text()}`);
+    if (message.type() !== 'error') return;
+    const expected = expectedErrors.findIndex((pattern) => pattern.test(message.text()));
+    if (expected >= 0) expectedErrors.splice(expected, 1);
+    else problems.push(`${where}: console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`${where}: uncaught exception: ${error.message}`));
   page.on('requestfailed', (request) => {
@@ -41,6 +45,12 @@ export async function openBrowser(env) {
     problems,
     get where() { return where; },
     set where(name) { where = name; },
+
+    // The next console error matching `pattern` is part of the step (chromium
+    // logs every refused request, e.g. a wrong code's 400).
+    expectConsoleError(pattern) {
+      expectedErrors.push(pattern);
+    },
 
     check(condition, message) {
       if (!condition) throw new Error(`${where}: ${message}`);

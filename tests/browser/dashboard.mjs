@@ -45,6 +45,11 @@ await session.run(async () => {
     await field.fill('12345');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByText('Enter the 6 digits').waitFor();
+    const wrong = env.TELEGRAM_CODE === '000000' ? '000001' : '000000';
+    await field.fill(wrong);
+    session.expectConsoleError(/status of 400/);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByText('That code is not valid or has expired').waitFor();
     await field.fill(env.TELEGRAM_CODE);
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.locator('.badge.ok', { hasText: 'Linked' }).waitFor();
