@@ -68,7 +68,7 @@
   }
 
   // The exact time on hover.
-  function localTimes(root) {
+  function exactTimeTitles(root) {
     for (const node of root.querySelectorAll('time[datetime]')) node.title = node.getAttribute('datetime');
   }
 
@@ -197,7 +197,7 @@
       if (now && next) now.replaceWith(document.importNode(next, true));
       else if (!now && next) card.querySelector('.run-result').after(document.importNode(next, true));
     }
-    localTimes(card);
+    exactTimeTitles(card);
   }
 
   for (const button of document.querySelectorAll('button[data-action="run-check"]')) {
@@ -235,7 +235,7 @@
       document.getElementById('desktop-token-url').textContent = result.data.url || window.location.origin;
       const expires = document.getElementById('desktop-token-expires');
       expires.replaceChildren(result.data.expires_at ? timeNode(result.data.expires_at) : element('span', 'never'));
-      localTimes(expires);
+      exactTimeTitles(expires);
       document.getElementById('desktop-token').hidden = false;
       say(out, 'Token created. Paste it into the desktop app.', 'ok');
     });
@@ -256,5 +256,5 @@
     });
   }
 
-  localTimes(document);
+  exactTimeTitles(document);
 })();
