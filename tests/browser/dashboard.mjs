@@ -137,6 +137,22 @@ await session.run(async () => {
       await page.locator('.badge', { hasText: 'Not linked' }).waitFor();
       await shot('telegram-unlinked');
     });
+
+    await step('telegram-too-many-attempts', async () => {
+      const field = page.getByLabel('Verification code');
+      let status = 0;
+      for (let attempt = 0; attempt < 8 && status !== 429; attempt += 1) {
+        await field.fill(env.TELEGRAM_CODE === '000000' ? '000001' : '000000');
+        session.expectConsoleError(/status of (400|429)/);
+        const [response] = await Promise.all([
+          page.waitForResponse((r) => r.url().endsWith('/api/telegram/verify')),
+          page.getByRole('button', { name: 'Verify' }).click(),
+        ]);
+        status = response.status();
+      }
+      check(status === 429, `wrong codes are refused for a while at last (${status})`);
+      await page.getByText(/^Too many attempts\. Try again in \d+ minutes?\.$/).waitFor();
+    });
   }
 
   await step('phone', async () => {
