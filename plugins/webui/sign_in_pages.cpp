@@ -31,8 +31,8 @@ std::string render_login_page(AuthMode auth, bool signed_out, std::chrono::milli
 }
 
 std::string render_link_confirmation(std::string_view user, std::string_view token, std::string_view return_to) {
-  const std::string next =
-      return_to.empty() ? std::string() : "<input type=\"hidden\" name=\"next\" value=\"" + html_escape(return_to) + "\">";
+  std::string next;
+  if (!return_to.empty()) next = "<input type=\"hidden\" name=\"next\" value=\"" + html_escape(return_to) + "\">";
   return "<h1>Sign in</h1>\n<section class=\"card narrow\"><p>This link signs you in as <strong>" + html_escape(user) +
          "</strong>.</p><form method=\"post\" action=\"/login/link\"><input type=\"hidden\" name=\"token\" value=\"" +
          html_escape(token) + "\">" + next + "<button type=\"submit\">Continue as " + html_escape(user) +
