@@ -137,6 +137,7 @@ class TelegramChannel final : public sdk::Channel {
           },
           [this](std::string username) {
             boost::asio::post(host_.executor(), [this, username = std::move(username)]() mutable {
+              link_service_->set_bot_username(username);
               handler_->set_username(std::move(username));
             });
           });

@@ -119,7 +119,20 @@ class WithoutTokenTest(TelegramTestCase):
                          (200, {"linked": False, "linked_at": None, "active": False}))
         status, body = daemon.request("POST", "/api/telegram/verify", {"code": "123456"})
         self.assertEqual(status, 503, body)
+        self.assertEqual(daemon.request("GET", "/api/telegram/bot"),
+                         (200, {"configured": False, "username": None, "url": None}))
         self.assertEqual(self.api.calls(), [])
+        self.assertEqual(daemon.stop(), 0)
+
+
+class BotNameTest(TelegramTestCase):
+    def test_the_bot_route_names_the_bot_getme_answered_for(self):
+        daemon = self.telegram_daemon().start()
+        self.wait_polling()
+        bot = self.wait_for(lambda: (lambda answer: answer[1]["username"] and answer)(
+            daemon.request("GET", "/api/telegram/bot")), message="the bot's username")
+        self.assertEqual(bot, (200, {"configured": True, "username": self.api.username,
+                                     "url": f"https://t.me/{self.api.username}"}))
         self.assertEqual(daemon.stop(), 0)
 
 
