@@ -45,8 +45,9 @@ const sdk::SettingsSchema<Settings>& schema() {
         "at most 2 names", [](const std::vector<std::string>& users) { return users.size() <= 2; });
     s.boolean("verbose", false, "more lines").into(&Settings::verbose);
     s.string("number", "7", "a number").into(&Settings::parsed, parse_number);
-    s.rule([](const Settings& settings, sdk::ConfigProblems& problems) {
+    s.rule({"verbose", "format"}, [](const Settings& settings, sdk::ConfigProblems& problems) {
       if (settings.verbose && settings.format == "json") problems.add("verbose", "needs format = \"text\"");
+      if (settings.format.empty()) problems.add_general("format read as empty: the rule ran on a refused key");
     });
     return s;
   }();
@@ -109,6 +110,8 @@ TEST_CASE("each constraint refuses what it should, naming the key") {
   CHECK(problems({{"number", std::string("x1")}}) == std::vector<std::string>{"number: \"x1\" is not a number"});
   CHECK(problems({{"verbose", true}, {"format", std::string("json")}}) ==
         std::vector<std::string>{"verbose: needs format = \"text\""});
+  CHECK(problems({{"verbose", true}, {"format", std::string("xml")}}) ==
+        std::vector<std::string>{"format: must be one of \"text\", \"json\", got \"xml\""});
 }
 
 TEST_CASE("every mistake is reported at once, in declaration order") {

@@ -5,6 +5,7 @@
 // the constraints) and reads the validated table into the struct, reporting
 // every mistake at once.
 
+#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
@@ -50,16 +51,26 @@ class BoundStep {
  public:
   virtual ~BoundStep() = default;
   virtual std::optional<ConfigKey> declared() const { return std::nullopt; }
-  virtual void read(const PluginConfig& config, S& settings, ConfigProblems& problems) const = 0;
+  /// Reads this step into `settings`; a refused key's name is added to `refused`.
+  virtual void read(const PluginConfig& config, S& settings, ConfigProblems& problems,
+                    std::vector<std::string>& refused) const = 0;
 };
 
 template <class S>
 class Rule final : public BoundStep<S> {
  public:
-  explicit Rule(std::function<void(const S&, ConfigProblems&)> check) : check_(std::move(check)) {}
-  void read(const PluginConfig&, S& settings, ConfigProblems& problems) const override { check_(settings, problems); }
+  Rule(std::vector<std::string> needs, std::function<void(const S&, ConfigProblems&)> check)
+      : needs_(std::move(needs)), check_(std::move(check)) {}
+  void read(const PluginConfig&, S& settings, ConfigProblems& problems,
+            std::vector<std::string>& refused) const override {
+    for (const auto& key : needs_) {
+      if (std::find(refused.begin(), refused.end(), key) != refused.end()) return;
+    }
+    check_(settings, problems);
+  }
 
  private:
+  std::vector<std::string> needs_;
   std::function<void(const S&, ConfigProblems&)> check_;
 };
 
@@ -93,7 +104,7 @@ class KeyBinding final : public detail::BoundStep<S> {
         if (!std::in_range<M>(value)) {
           problems.add(key_.name, "must be between " + std::to_string(std::numeric_limits<M>::min()) + " and " +
                                       std::to_string(std::numeric_limits<M>::max()));
-          return;
+          return false;
         }
         settings.*member = static_cast<M>(value);
       } else if constexpr (std::is_same_v<V, std::chrono::milliseconds> && !std::is_same_v<M, V>) {
@@ -101,6 +112,7 @@ class KeyBinding final : public detail::BoundStep<S> {
       } else {
         settings.*member = M(value);
       }
+      return true;
     };
     return *this;
   }
@@ -114,9 +126,10 @@ class KeyBinding final : public detail::BoundStep<S> {
       auto converted = convert(value);
       if (!converted) {
         problems.add(key_.name, converted.error());
-        return;
+        return false;
       }
       settings.*member = std::move(converted).value();
+      return true;
     };
     return *this;
   }
@@ -196,21 +209,23 @@ class KeyBinding final : public detail::BoundStep<S> {
   }
 
   /// Reads the value, reports the first constraint it breaks, else stores it.
-  void read(const PluginConfig& config, S& settings, ConfigProblems& problems) const override {
+  void read(const PluginConfig& config, S& settings, ConfigProblems& problems,
+            std::vector<std::string>& refused) const override {
     const V value = detail::read_key(config, key_.name, static_cast<V*>(nullptr));
     for (const auto& constraint : constraints_) {
       if (auto problem = constraint.problem(value); !problem.empty()) {
         problems.add(key_.name, problem);
+        refused.push_back(key_.name);
         return;
       }
     }
-    if (store_) store_(value, settings, problems);
+    if (store_ && !store_(value, settings, problems)) refused.push_back(key_.name);
   }
 
  private:
   ConfigKey key_;
   std::vector<Constraint> constraints_;
-  std::function<void(const V&, S&, ConfigProblems&)> store_;
+  std::function<bool(const V&, S&, ConfigProblems&)> store_;
 };
 
 /// The keys of a plugin bound to the members of its settings struct `S`
@@ -244,6 +259,10 @@ class SettingsSchema {
   KeyBinding<S, std::string>& path(std::string name, std::string default_value, std::string help) {
     return add<std::string>({std::move(name), ConfigType::path, std::move(default_value), std::move(help)});
   }
+  /// Declares a filesystem path that must be present.
+  KeyBinding<S, std::string>& required_path(std::string name, std::string help) {
+    return add<std::string>({std::move(name), ConfigType::path, {}, std::move(help), true});
+  }
   /// Declares a secret (`<name>_env` or `<name>_file` in the table); empty when neither is given.
   KeyBinding<S, std::string>& secret(std::string name, std::string help) {
     return add<std::string>({std::move(name), ConfigType::secret, {}, std::move(help)});
@@ -268,9 +287,11 @@ class SettingsSchema {
         {std::move(name), ConfigType::string_list, std::move(default_value), std::move(help)});
   }
   /// A check across keys, run in declaration order on what the keys declared
-  /// before it stored (a key whose value was refused keeps the struct's default).
-  SettingsSchema& rule(std::function<void(const S&, ConfigProblems&)> check) {
-    steps_.push_back(std::make_unique<detail::Rule<S>>(std::move(check)));
+  /// before it stored, unless one of the keys in `needs` was refused (its
+  /// problem is reported already; the struct holds its default). A key left
+  /// out of `needs` may hold its default when the rule runs.
+  SettingsSchema& rule(std::vector<std::string> needs, std::function<void(const S&, ConfigProblems&)> check) {
+    steps_.push_back(std::make_unique<detail::Rule<S>>(std::move(needs), std::move(check)));
     return *this;
   }
 
@@ -288,7 +309,8 @@ class SettingsSchema {
   Result<S> read(const PluginConfig& config) const {
     S settings{};
     ConfigProblems problems;
-    for (const auto& step : steps_) step->read(config, settings, problems);
+    std::vector<std::string> refused;
+    for (const auto& step : steps_) step->read(config, settings, problems, refused);
     if (!problems.empty()) return Result<S>::failure(problems.status().message);
     return settings;
   }
