@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "notifyd/sdk/settings_schema.hpp"
+#include "notifyd/testing/plugin_config.hpp"
 #include "notifyd/testing/problem_lines.hpp"
 #include "plugin_docs.hpp"
 
@@ -54,18 +55,10 @@ const sdk::SettingsSchema<Settings>& schema() {
   return schema;
 }
 
+void describe(sdk::ConfigSchema& declared) { schema().describe(declared); }
+
 sdk::PluginConfig config(const std::map<std::string, sdk::ConfigValue>& overrides = {}) {
-  sdk::ConfigSchema declared;
-  schema().describe(declared);
-  std::map<std::string, sdk::ConfigValue, std::less<>> values;
-  for (const auto& key : declared.keys()) values[key.name] = key.default_value;
-  std::vector<std::string> set;
-  for (const auto& [name, value] : overrides) {
-    REQUIRE(declared.find(name) != nullptr);
-    values[name] = value;
-    set.push_back(name);
-  }
-  return sdk::PluginConfig(std::move(values), std::move(set));
+  return testing::plugin_config(describe, overrides);
 }
 
 std::vector<std::string> problems(const std::map<std::string, sdk::ConfigValue>& overrides) {

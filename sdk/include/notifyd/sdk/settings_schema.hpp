@@ -134,6 +134,36 @@ class KeyBinding final : public detail::BoundStep<S> {
     return *this;
   }
 
+  /// Stores the value through `set(settings, value)`: for a member of a
+  /// member, or one that takes the value in another form.
+  template <class Set>
+    requires std::invocable<Set, S&, const V&>
+  KeyBinding& into(Set set) {
+    store_ = [set = std::move(set)](const V& value, S& settings, ConfigProblems&) {
+      set(settings, value);
+      return true;
+    };
+    return *this;
+  }
+
+  /// Stores `convert(value)` through `set(settings, converted)`; a failed
+  /// conversion is reported as `key: <its error>`.
+  template <class Set, class Convert>
+    requires std::invocable<Set, S&, decltype(std::declval<std::invoke_result_t<Convert, const V&>>().value())>
+  KeyBinding& into(Set set, Convert convert) {
+    store_ = [this, set = std::move(set), convert = std::move(convert)](const V& value, S& settings,
+                                                                         ConfigProblems& problems) {
+      auto converted = convert(value);
+      if (!converted) {
+        problems.add(key_.name, converted.error());
+        return false;
+      }
+      set(settings, std::move(converted).value());
+      return true;
+    };
+    return *this;
+  }
+
   /// The value must satisfy `test`; "must be <description>" otherwise.
   KeyBinding& satisfies(std::string description, std::function<bool(const V&)> test) {
     std::string message = "must be " + description;
