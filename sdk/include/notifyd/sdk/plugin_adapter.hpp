@@ -94,15 +94,9 @@ class LifecycleAdapter : public Interface {
   /// which reports it as the plugin's creation error.
   explicit LifecycleAdapter(Host& host) : host_(host), plugin_(host) {}
 
-  /// The adapted object, for tests that drive it through the adapter.
-  T& plugin() noexcept { return plugin_; }
-  const T& plugin() const noexcept { return plugin_; }
-
   Status configure() noexcept override {
     if constexpr (requires(T& p) { p.configure(); }) {
-      return detail::call_guarded(
-          host_.log(), "configure", [&] { return run_as_status([&] { return plugin_.configure(); }); },
-          [](std::string what) { return Status::failure(std::move(what)); });
+      return call_for_status("configure", [&] { return plugin_.configure(); });
     } else {
       return Status::success();
     }
@@ -110,9 +104,7 @@ class LifecycleAdapter : public Interface {
 
   Status start() noexcept override {
     if constexpr (requires(T& p) { p.start(); }) {
-      return detail::call_guarded(
-          host_.log(), "start", [&] { return run_as_status([&] { return plugin_.start(); }); },
-          [](std::string what) { return Status::failure(std::move(what)); });
+      return call_for_status("start", [&] { return plugin_.start(); });
     } else {
       return Status::success();
     }
@@ -135,14 +127,20 @@ class LifecycleAdapter : public Interface {
   }
 
  protected:
+  // `call` returns Status or nothing; what it throws becomes a failed Status.
   template <class Call>
-  static Status run_as_status(Call&& call) {
-    if constexpr (std::is_void_v<decltype(call())>) {
-      call();
-      return Status::success();
-    } else {
-      return Status(call());
-    }
+  Status call_for_status(std::string_view entry, Call&& call) noexcept {
+    return detail::call_guarded(
+        host_.log(), entry,
+        [&] {
+          if constexpr (std::is_void_v<decltype(call())>) {
+            call();
+            return Status::success();
+          } else {
+            return Status(call());
+          }
+        },
+        [](std::string what) { return Status::failure(std::move(what)); });
   }
 
   Host& host_;

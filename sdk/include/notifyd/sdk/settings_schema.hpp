@@ -92,6 +92,7 @@ class KeyBinding final : public detail::BoundStep<S> {
     std::function<std::string(const V&)> problem;
   };
 
+  /// Made by the declaring calls of `SettingsSchema`.
   explicit KeyBinding(ConfigKey key) : key_(std::move(key)) {}
 
   /// Stores the value in `member`. An integer key may go into any integral
