@@ -384,8 +384,12 @@ void DesktopSession<Stream>::heartbeat() {
                             " heartbeats unanswered");
     return drop();
   }
-  ++unanswered_pings_;
-  enqueue_after_backlog(ping_frame());
+  // While a replay is being written the app is busy reading it: a heartbeat
+  // would only wait behind it and crowd out the live notifications held there.
+  if (!backlog_) {
+    ++unanswered_pings_;
+    enqueue(ping_frame());
+  }
   if (phase_ == Phase::live) arm_timer(state_->settings.ping_interval);
 }
 

@@ -413,7 +413,7 @@ class BackpressureTest(WebSocketCase):
         self.assertTrue(stalled.closed_by_server(10))
 
     def test_live_notifications_wait_behind_a_replay_larger_than_the_send_queue(self):
-        # Heartbeats come often too: they wait behind the replay like live frames.
+        # Heartbeats come often too: none is sent while the replay is being written.
         self.start_daemon(ping_interval='"300ms"', max_missed_pongs="100", send_queue_limit="8",
                           send_queue_bytes="1048576")
         first = self.login("alice")
