@@ -206,9 +206,9 @@ Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
 
 constexpr std::string_view queue_text = R"(Usage: notifyctl queue
 
-Shows, per channel, the deliveries still to be made: pending, in flight
-and waiting for a retry (with the failures since the daemon started), and
-the total. A queue that keeps growing means a channel cannot deliver:
+Shows, per channel, the deliveries still to be made: pending (every one
+not yet made), and of those how many are in flight and how many wait for
+a retry (with the failures since the daemon started), and the total. A queue that keeps growing means a channel cannot deliver:
 run notifyctl doctor.
 
 Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
