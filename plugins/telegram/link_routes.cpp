@@ -127,6 +127,11 @@ sdk::HttpResponse LinkService::status(const sdk::HttpRequest& request, std::int6
   return HttpResponse::json(200, body + "}");
 }
 
+sdk::HttpResponse LinkService::bot(const sdk::HttpRequest& request) const {
+  if (request.caller.user.empty()) return HttpResponse::error(401, "login required");
+  return HttpResponse::json(200, enabled_ ? R"({"enabled":true})" : R"({"enabled":false})");
+}
+
 sdk::HttpResponse LinkService::users(const sdk::HttpRequest& request) {
   if (request.caller.user.empty()) return HttpResponse::error(401, "login required");
   if (!request.caller.admin) return HttpResponse::error(403, "only admins may list linked users");
@@ -179,6 +184,11 @@ sdk::Status register_link_routes(sdk::Host& host, LinkService& service) {
   }
   if (auto s = add("GET", "/api/telegram/status",
                    on_strand([target](const sdk::HttpRequest& r) { return target->status(r, sdk::now_epoch_ms()); }));
+      !s) {
+    return s;
+  }
+  if (auto s = add("GET", "/api/telegram/bot",
+                   on_strand([target](const sdk::HttpRequest& r) { return target->bot(r); }));
       !s) {
     return s;
   }

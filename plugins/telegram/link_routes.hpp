@@ -40,6 +40,8 @@ class LinkService {
   sdk::HttpResponse unlink(const sdk::HttpRequest& request);
   /// `GET /api/telegram/status`.
   sdk::HttpResponse status(const sdk::HttpRequest& request, std::int64_t now_ms);
+  /// `GET /api/telegram/bot`: `{"enabled": false}` when the bot is off (no token), else true.
+  sdk::HttpResponse bot(const sdk::HttpRequest& request) const;
   /// `GET /api/telegram/users` (admins only): `{"users": [{"user", "chat_id", "linked_at", "active"}]}`.
   sdk::HttpResponse users(const sdk::HttpRequest& request);
 
@@ -52,7 +54,7 @@ class LinkService {
   Hooks hooks_;
 };
 
-/// Registers the four routes (web and socket surfaces); each request is
+/// Registers the five routes (web and socket surfaces); each request is
 /// handled on the plugin's executor. The handlers hold no executor (the route
 /// table outlives the io_context), only `host` and `service`, which must
 /// outlive the daemon's run.

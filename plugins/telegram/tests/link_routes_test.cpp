@@ -105,6 +105,14 @@ TEST_CASE("unlink answers unlinked whether or not there was a link", "[link_rout
   CHECK(routes.service.unlink(Routes::request("")).status == 401);
 }
 
+TEST_CASE("the bot route says whether the bot is on", "[link_routes]") {
+  Routes routes;
+  CHECK(routes.service.bot(Routes::request("alice")).body == R"({"enabled":true})");
+  CHECK(routes.service.bot(Routes::request("")).status == 401);
+  LinkService off{routes.links, routes.codes, routes.attempts, routes.state, false, {}};
+  CHECK(off.bot(Routes::request("alice")).body == R"({"enabled":false})");
+}
+
 TEST_CASE("status reports linked, linked_at and active", "[link_routes]") {
   Routes routes;
   CHECK(routes.service.status(Routes::request("alice"), now_ms).body ==
