@@ -398,11 +398,13 @@ std::vector<DoctorFinding> judge_channels(const HealthReport& report,
       findings.push_back(finding(Verdict::warn, subject, "state " + state + last_error, unreachable_fix));
     } else if (retrying > 0) {
       findings.push_back(finding(Verdict::warn, subject,
-                                 notifyd::sdk::counted(retrying, "delivery", "deliveries") + " waiting for a retry" + last_error,
+                                 notifyd::sdk::counted(retrying, "delivery", "deliveries") + " waiting for a retry" +
+                                     last_error,
                                  unreachable_fix));
     } else if (failed > 0) {
       findings.push_back(finding(Verdict::warn, subject,
-                                 notifyd::sdk::counted(failed, "delivery", "deliveries") + " failed since the daemon started" + last_error,
+                                 notifyd::sdk::counted(failed, "delivery", "deliveries") +
+                                     " failed since the daemon started" + last_error,
                                  "notifyctl history --user USER shows why"));
     } else {
       findings.push_back(finding(Verdict::ok, subject,
