@@ -37,6 +37,17 @@ class TemporaryDirectory {
   std::string path_;
 };
 
+// A unix stream socket bound to `path`.
+int bound_socket(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  path.copy(address.sun_path, sizeof address.sun_path - 1);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  return fd;
+}
+
 }  // namespace
 
 TEST_CASE("doctor reads the daemon's resolved config from --check-config --json", "[doctor_probe]") {
@@ -107,12 +118,7 @@ TEST_CASE("config file and data dir probes see what is there", "[doctor_probe]")
 TEST_CASE("the socket probe tells a socket from a file and whether the caller may connect", "[doctor_probe]") {
   TemporaryDirectory dir;
   const std::string path = dir.path() + "/notifyd.sock";
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  path.copy(address.sun_path, sizeof address.sun_path - 1);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  const int fd = bound_socket(path);
   ::chmod(path.c_str(), 0660);
   const auto facts = probe_socket(path);
   ::close(fd);
@@ -128,12 +134,7 @@ TEST_CASE("the socket probe tells a socket from a file and whether the caller ma
 TEST_CASE("the daemon's config is found from the process behind the socket", "[doctor_probe]") {
   TemporaryDirectory dir;
   const std::string path = dir.path() + "/notifyd.sock";
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  path.copy(address.sun_path, sizeof address.sun_path - 1);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  const int fd = bound_socket(path);
   REQUIRE(::listen(fd, 4) == 0);
   // This test binary runs without -c: the daemon's default applies.
   CHECK(daemon_config_path(path) == "/etc/notifyd/notifyd.toml");
