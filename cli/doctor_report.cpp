@@ -391,8 +391,7 @@ std::vector<DoctorFinding> judge_channels(const HealthReport& report,
         findings.push_back(std::move(*secret));
         continue;
       }
-      findings.push_back(finding(Verdict::warn, subject,
-                                 "off" + (counts.last_error.empty() ? std::string() : ": " + counts.last_error),
+      findings.push_back(finding(Verdict::warn, subject, off_detail,
                                  "set it up in its [[plugin]] section of notifyd.toml, or remove the section"));
     } else if (state == "down" || state == "error") {
       findings.push_back(finding(Verdict::warn, subject, "state " + state + last_error, unreachable_fix));
