@@ -27,6 +27,9 @@ struct HelpRequest {
 
 struct VersionRequest {};
 
+/// `--manpage`: notifyctl.1 in roff on stdout.
+struct ManpageRequest {};
+
 struct SendArguments {
   std::optional<std::string> user;
   std::optional<std::string> title;
@@ -114,7 +117,7 @@ struct LinkStatusArguments {
   std::optional<std::string> user;
 };
 
-using Command = std::variant<HelpRequest, VersionRequest, SendArguments, HistoryArguments, HealthArguments,
+using Command = std::variant<HelpRequest, VersionRequest, ManpageRequest, SendArguments, HistoryArguments, HealthArguments,
                              RequestArguments, ChecksArguments, RunArguments, LogsArguments, CronNextArguments,
                              DesktopTokenArguments, QueueArguments, UsersArguments, DoctorArguments,
                              LoginArguments, LinkArguments, UnlinkArguments, LinkStatusArguments>;
@@ -122,6 +125,7 @@ using Command = std::variant<HelpRequest, VersionRequest, SendArguments, History
 struct CommandLine {
   GlobalOptions options;
   Command command;
+  std::string name{};  ///< the command's entry in the command table (help for --help); empty for --version, --manpage
 };
 
 /// Why a command line was rejected; `command` names the command whose help applies (may be empty).

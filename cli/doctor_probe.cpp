@@ -6,7 +6,9 @@
 #include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,8 +20,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <toml++/toml.h>
 
 extern char** environ;
 
@@ -42,18 +42,6 @@ std::string user_name(uid_t uid) {
 std::string group_name(gid_t gid) {
   if (const group* entry = ::getgrgid(gid); entry != nullptr && entry->gr_name != nullptr) return entry->gr_name;
   return std::to_string(gid);
-}
-
-std::string resolve_against(const std::string& config_path, const std::string& path) {
-  if (path.empty() || path.front() == '/') return path;
-  return (fs::path(config_path).parent_path() / path).lexically_normal().string();
-}
-
-std::optional<std::string> string_at(const toml::table& table, std::string_view key) {
-  if (const auto* node = table.get(key)) {
-    if (auto value = node->value_exact<std::string>()) return *value;
-  }
-  return std::nullopt;
 }
 
 // Whole file, at most `limit` bytes; nothing (and errno in `error`) when it cannot be read.
@@ -130,60 +118,52 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(begin, end - begin + 1));
 }
 
-// Reads the child's output until it closes the pipe or the deadline passes.
-bool collect_output(int fd, std::chrono::steady_clock::time_point deadline, std::string& output) {
+// Reads the child's stdout and stderr until it closes both or the deadline passes.
+bool collect_output(int out_fd, int err_fd, std::chrono::steady_clock::time_point deadline, std::string& output,
+                    std::string& error_output) {
+  pollfd descriptors[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  std::string* targets[2] = {&output, &error_output};
   char buffer[8192];
-  for (;;) {
+  while (descriptors[0].fd >= 0 || descriptors[1].fd >= 0) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
-    pollfd descriptor{fd, POLLIN, 0};
-    const int ready = ::poll(&descriptor, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1000)));
+    const int ready = ::poll(descriptors, 2, static_cast<int>(std::min<std::int64_t>(left.count(), 1000)));
     if (ready < 0 && errno != EINTR) return true;
     if (ready <= 0) continue;
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) return true;
-    if (output.size() < check_output_limit) {
-      output.append(buffer, std::min(static_cast<std::size_t>(n), check_output_limit - output.size()));
-    }
-  }
-}
-
-}  // namespace
-
-DoctorConfig read_doctor_config(const std::string& config_path, std::string_view text) {
-  DoctorConfig config;
-  config.data_dir = "/var/lib/notifyd";
-  toml::table root;
-  try {
-    root = toml::parse(text, config_path);
-  } catch (const toml::parse_error& error) {
-    config.parse_error = std::string(error.description());
-    return config;
-  }
-  if (const auto* daemon = root["daemon"].as_table()) {
-    if (auto data_dir = string_at(*daemon, "data_dir"); data_dir && !data_dir->empty()) config.data_dir = *data_dir;
-  }
-  config.data_dir = resolve_against(config_path, config.data_dir);
-  if (const auto* plugins = root["plugin"].as_array()) {
-    for (const auto& node : *plugins) {
-      const auto* table = node.as_table();
-      if (table == nullptr) continue;
-      const std::string use = string_at(*table, "use").value_or("");
-      const std::string name = string_at(*table, "name").value_or(use);
-      if (use == "socket" && !config.socket_path) {
-        config.socket_path = resolve_against(config_path, string_at(*table, "path").value_or("/run/notifyd/notifyd.sock"));
-      } else if (use == "telegram") {
-        TelegramInstanceConfig telegram{name, string_at(*table, "token_env").value_or(""), ""};
-        if (auto file = string_at(*table, "token_file"); file && !file->empty()) {
-          telegram.token_file = resolve_against(config_path, *file);
-        }
-        config.telegram.push_back(std::move(telegram));
+    for (int i = 0; i < 2; ++i) {
+      if (descriptors[i].fd < 0 || descriptors[i].revents == 0) continue;
+      const ssize_t n = ::read(descriptors[i].fd, buffer, sizeof buffer);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (n <= 0) {
+        descriptors[i].fd = -1;
+        continue;
+      }
+      std::string& target = *targets[i];
+      if (target.size() < check_output_limit) {
+        target.append(buffer, std::min(static_cast<std::size_t>(n), check_output_limit - target.size()));
       }
     }
   }
-  return config;
+  return true;
 }
+
+// The arguments of process `pid`, from /proc; empty when it cannot be read.
+std::vector<std::string> process_arguments(pid_t pid) {
+  int error = 0;
+  const auto text = read_text("/proc/" + std::to_string(pid) + "/cmdline", config_text_limit, error);
+  std::vector<std::string> arguments;
+  if (!text) return arguments;
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const std::size_t end = rest.find('\0');
+    arguments.emplace_back(rest.substr(0, end));
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  return arguments;
+}
+
+}  // namespace
 
 ConfigFileFacts probe_config_file(const std::string& path, std::string& text) {
   ConfigFileFacts facts;
@@ -236,21 +216,28 @@ ConfigCheckFacts probe_config_check(const std::string& notifyd_path, const std::
   if (notifyd_path.empty()) return facts;
 
   int pipe_fds[2];
+  int error_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
     facts.start_error = "cannot create a pipe: " + error_text(errno);
+    return facts;
+  }
+  if (::pipe2(error_fds, O_CLOEXEC) != 0) {
+    facts.start_error = "cannot create a pipe: " + error_text(errno);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
     return facts;
   }
   posix_spawn_file_actions_t actions;
   ::posix_spawn_file_actions_init(&actions);
   ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   ::posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  ::posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  ::posix_spawn_file_actions_adddup2(&actions, error_fds[1], STDERR_FILENO);
   posix_spawnattr_t attributes;
   ::posix_spawnattr_init(&attributes);
   ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
   ::posix_spawnattr_setpgroup(&attributes, 0);
 
-  std::vector<std::string> arguments{notifyd_path, "-c", config_path, "--check-config"};
+  std::vector<std::string> arguments{notifyd_path, "-c", config_path, "--check-config", "--json"};
   std::vector<char*> argv;
   for (auto& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);
@@ -260,13 +247,17 @@ ConfigCheckFacts probe_config_check(const std::string& notifyd_path, const std::
   ::posix_spawn_file_actions_destroy(&actions);
   ::posix_spawnattr_destroy(&attributes);
   ::close(pipe_fds[1]);
+  ::close(error_fds[1]);
   if (spawned != 0) {
     ::close(pipe_fds[0]);
+    ::close(error_fds[0]);
     facts.start_error = error_text(spawned);
     return facts;
   }
-  const bool finished = collect_output(pipe_fds[0], std::chrono::steady_clock::now() + timeout, facts.output);
+  const bool finished = collect_output(pipe_fds[0], error_fds[0], std::chrono::steady_clock::now() + timeout,
+                                       facts.output, facts.error_output);
   ::close(pipe_fds[0]);
+  ::close(error_fds[0]);
   if (!finished) {
     ::kill(-pid, SIGKILL);
     facts.timed_out = true;
@@ -302,6 +293,32 @@ SocketFacts probe_socket(const std::string& path) {
   facts.caller_in_group_listed = contains(listed_groups(caller), st.st_gid);
   facts.caller_may_write = ::faccessat(AT_FDCWD, path.c_str(), W_OK, AT_EACCESS) == 0;
   return facts;
+}
+
+std::optional<std::string> daemon_config_path(const std::string& socket_path) {
+  sockaddr_un address{};
+  if (socket_path.size() >= sizeof address.sun_path) return std::nullopt;
+  address.sun_family = AF_UNIX;
+  socket_path.copy(address.sun_path, sizeof address.sun_path - 1);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::nullopt;
+  ucred peer{};
+  socklen_t size = sizeof peer;
+  const bool known = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0 &&
+                     ::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &size) == 0 && peer.pid > 0;
+  ::close(fd);
+  if (!known) return std::nullopt;
+  const auto arguments = process_arguments(peer.pid);
+  if (arguments.empty()) return std::nullopt;
+  std::string path(default_config_path);
+  for (std::size_t i = 1; i + 1 < arguments.size(); ++i) {
+    if (arguments[i] == "-c" || arguments[i] == "--config") path = arguments[++i];
+  }
+  if (path.front() == '/') return path;
+  std::error_code error;
+  const fs::path directory = fs::read_symlink("/proc/" + std::to_string(peer.pid) + "/cwd", error);
+  if (error) return std::nullopt;
+  return (directory / path).lexically_normal().string();
 }
 
 DataDirFacts probe_data_dir(const std::string& path) {
@@ -347,15 +364,16 @@ std::optional<std::string> environment_file_value(std::string_view text, std::st
   return value;
 }
 
-TokenFacts probe_telegram_token(const TelegramInstanceConfig& instance, const std::string& env_file) {
+TokenFacts probe_secret(const SecretSource& source, const std::string& env_file) {
   TokenFacts facts;
-  facts.instance = instance.name;
-  facts.token_env = instance.token_env;
-  facts.token_file = instance.token_file;
+  facts.instance = source.instance;
+  facts.secret = source.key;
+  facts.token_env = source.variable;
+  facts.token_file = source.file;
   facts.env_file = env_file;
   int error = 0;
-  if (!instance.token_file.empty()) {
-    if (auto text = read_text(instance.token_file, env_file_limit, error)) {
+  if (!source.file.empty()) {
+    if (auto text = read_text(source.file, env_file_limit, error)) {
       facts.state = trim(*text).empty() ? TokenFacts::State::empty : TokenFacts::State::present;
     } else if (error == ENOENT) {
       facts.state = TokenFacts::State::absent;
@@ -365,14 +383,14 @@ TokenFacts probe_telegram_token(const TelegramInstanceConfig& instance, const st
     }
     return facts;
   }
-  if (instance.token_env.empty()) return facts;
+  if (source.variable.empty()) return facts;
   if (auto text = read_text(env_file, env_file_limit, error)) {
-    const auto value = environment_file_value(*text, instance.token_env);
+    const auto value = environment_file_value(*text, source.variable);
     facts.state = !value ? TokenFacts::State::absent
                          : (value->empty() ? TokenFacts::State::empty : TokenFacts::State::present);
   } else if (error == ENOENT) {
     // No EnvironmentFile: the daemon may have been started by hand with the variable set.
-    const char* value = std::getenv(instance.token_env.c_str());
+    const char* value = std::getenv(source.variable.c_str());
     facts.env_file.clear();
     facts.state = value == nullptr ? TokenFacts::State::absent
                                    : (*value == '\0' ? TokenFacts::State::empty : TokenFacts::State::present);

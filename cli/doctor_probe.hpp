@@ -10,29 +10,11 @@
 #include <vector>
 
 #include "doctor_report.hpp"
+#include "resolved_config.hpp"
 
 namespace notifyctl {
 
 inline constexpr std::string_view default_config_path = "/etc/notifyd/notifyd.toml";
-
-/// A telegram [[plugin]] table: its instance name and where its token comes from.
-struct TelegramInstanceConfig {
-  std::string name;
-  std::string token_env;
-  std::string token_file;  ///< resolved against the config's directory
-};
-
-/// The few things doctor needs from notifyd.toml.
-struct DoctorConfig {
-  std::string data_dir;                    ///< resolved against the config's directory
-  std::optional<std::string> socket_path;  ///< the first socket plugin's path
-  std::vector<TelegramInstanceConfig> telegram;
-  std::string parse_error;  ///< the text is not TOML (notifyd --check-config says more)
-};
-
-/// Reads `text`, the content of the config file at `config_path`. Defaults
-/// follow the daemon's: data_dir /var/lib/notifyd, a plugin's name is its `use`.
-DoctorConfig read_doctor_config(const std::string& config_path, std::string_view text);
 
 /// Whether the file exists and can be read; its text in `text` when it can.
 ConfigFileFacts probe_config_file(const std::string& path, std::string& text);
@@ -40,11 +22,17 @@ ConfigFileFacts probe_config_file(const std::string& path, std::string& text);
 /// The notifyd binary beside this notifyctl, else the first on PATH; empty if none.
 std::string find_notifyd_binary();
 
-/// Runs `notifyd -c CONFIG --check-config`, output captured, stopped after `timeout`.
+/// Runs `notifyd -c CONFIG --check-config --json`, stopped after `timeout`;
+/// its stdout in `output` (decode_resolved_config reads it), its stderr in `error_output`.
 ConfigCheckFacts probe_config_check(const std::string& notifyd_path, const std::string& config_path,
                                     std::chrono::milliseconds timeout);
 
 SocketFacts probe_socket(const std::string& path);
+
+/// The config file the daemon listening on `socket_path` was started with
+/// (`-c FILE` on its command line, else the default), found through the
+/// socket's peer credentials; nothing when no daemon listens or it cannot be seen.
+std::optional<std::string> daemon_config_path(const std::string& socket_path);
 
 DataDirFacts probe_data_dir(const std::string& path);
 
@@ -52,7 +40,7 @@ DataDirFacts probe_data_dir(const std::string& path);
 /// wins; comments, blank lines, quotes and `export ` handled); nothing if unset.
 std::optional<std::string> environment_file_value(std::string_view text, std::string_view name);
 
-/// Looks for the instance's token in `env_file` (the unit's EnvironmentFile) or its token_file.
-TokenFacts probe_telegram_token(const TelegramInstanceConfig& instance, const std::string& env_file);
+/// Looks for the secret in `env_file` (the unit's EnvironmentFile) or in its file.
+TokenFacts probe_secret(const SecretSource& source, const std::string& env_file);
 
 }  // namespace notifyctl

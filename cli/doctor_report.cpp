@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "notifyd/sdk/counted.hpp"
 #include "terminal_text.hpp"
 
 namespace notifyctl {
@@ -124,6 +125,12 @@ bool has_failure(const std::vector<DoctorFinding>& findings) {
 }
 
 DoctorFinding judge_config_file(const ConfigFileFacts& facts) {
+  if (!facts.exists && !facts.named && facts.daemon_answers) {
+    return finding(Verdict::warn, "config",
+                   facts.path + " does not exist and the daemon answering on " + facts.daemon_socket +
+                       " does not say which file it runs with",
+                   "name its config with --config to check it too");
+  }
   if (!facts.exists) {
     return finding(Verdict::fail, "config", facts.path + " does not exist",
                    "copy the default: install -m 0644 /usr/share/doc/notifyd/examples/notifyd.toml " + facts.path +
@@ -137,7 +144,8 @@ DoctorFinding judge_config_file(const ConfigFileFacts& facts) {
     return finding(Verdict::warn, "config", "cannot read " + facts.path + ": " + facts.error,
                    "run notifyctl doctor as root to check the configuration");
   }
-  return finding(Verdict::ok, "config", facts.path + " is readable");
+  return finding(Verdict::ok, "config",
+                 facts.path + " is readable" + (facts.from_daemon ? " (the running daemon's config)" : ""));
 }
 
 DoctorFinding judge_config_check(const ConfigCheckFacts& facts) {
@@ -155,7 +163,18 @@ DoctorFinding judge_config_check(const ConfigCheckFacts& facts) {
     return finding(Verdict::fail, subject, command + " did not finish in time",
                    "run it by hand; a plugin's configure step may hang");
   }
-  const auto lines = non_empty_lines(facts.output);
+  if (facts.resolved) {
+    const auto& mistakes = facts.resolved->mistakes;
+    if (facts.resolved->ok) return finding(Verdict::ok, subject, "notifyd accepts " + facts.config_path);
+    std::string detail = "notifyd rejects the config";
+    if (!mistakes.empty()) detail += ": " + quoted_line(mistakes.front());
+    if (mistakes.size() > 1) detail += " (and " + std::to_string(mistakes.size() - 1) + " more)";
+    return finding(Verdict::fail, subject, detail,
+                   "run " + facts.notifyd_path + " -c " + facts.config_path +
+                       " --check-config for every mistake, correct them, then systemctl reload notifyd");
+  }
+  const std::string output = facts.output + facts.error_output;
+  const auto lines = non_empty_lines(output);
   if (facts.exit_status && *facts.exit_status == 0) {
     return finding(Verdict::ok, subject, lines.empty() ? "the config is valid" : quoted_line(lines.back()));
   }
@@ -308,8 +327,42 @@ DoctorFinding judge_telegram_token(const TokenFacts& facts) {
   return finding(Verdict::warn, subject, "token state unknown");
 }
 
+namespace {
+
+// For a channel that is off: its secret that is not where the daemon looks for it.
+std::optional<DoctorFinding> missing_secret(const std::string& subject, const std::string& off_detail,
+                                            const std::string& instance, const std::vector<TokenFacts>& secrets) {
+  for (const TokenFacts& secret : secrets) {
+    if (secret.instance != instance || secret.state == TokenFacts::State::present) continue;
+    const std::string restart = ", then systemctl restart notifyd";
+    if (secret.token_env.empty() && secret.token_file.empty()) {
+      return finding(Verdict::warn, subject, off_detail + "; its " + secret.secret + " is not configured",
+                     "add " + secret.secret + "_env = \"VARIABLE\" to its [[plugin]] table and VARIABLE=<" +
+                         secret.secret + "> to notifyd.env (mode 0600)" + restart);
+    }
+    if (!secret.token_file.empty()) {
+      return finding(Verdict::warn, subject,
+                     off_detail + "; " + secret.secret + "_file " + secret.token_file + " is missing or empty",
+                     "put the " + secret.secret + " in " + secret.token_file + " (mode 0600)" + restart);
+    }
+    if (secret.state == TokenFacts::State::unreadable) {
+      return finding(Verdict::warn, subject, off_detail + "; cannot read " + secret.env_file + ": " + secret.error,
+                     "run notifyctl doctor as root to check its " + secret.secret);
+    }
+    const std::string where = secret.env_file.empty() ? std::string("the environment") : secret.env_file;
+    return finding(Verdict::warn, subject,
+                   off_detail + "; the secret " + secret.token_env + " is " +
+                       (secret.state == TokenFacts::State::empty ? "empty" : "not set") + " in " + where,
+                   "add " + secret.token_env + "=<" + secret.secret + "> to " + where + " (mode 0600)" + restart);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::vector<DoctorFinding> judge_channels(const HealthReport& report,
-                                          const std::vector<std::string>& telegram_instances) {
+                                          const std::vector<std::string>& telegram_instances,
+                                          const std::vector<TokenFacts>& secrets) {
   std::vector<DoctorFinding> findings;
   if (!report.status.empty() && report.status != "ok") {
     findings.push_back(finding(Verdict::warn, "daemon", "reports status \"" + report.status + "\"",
@@ -333,18 +386,24 @@ std::vector<DoctorFinding> judge_channels(const HealthReport& report,
       continue;  // the bot token finding already says why and how to fix it
     }
     if (state == "off") {
-      findings.push_back(finding(Verdict::warn, subject,
-                                 "off" + (counts.last_error.empty() ? std::string() : ": " + counts.last_error),
+      const std::string off_detail = "off" + (counts.last_error.empty() ? std::string() : ": " + counts.last_error);
+      if (auto secret = missing_secret(subject, off_detail, counts.channel, secrets)) {
+        findings.push_back(std::move(*secret));
+        continue;
+      }
+      findings.push_back(finding(Verdict::warn, subject, off_detail,
                                  "set it up in its [[plugin]] section of notifyd.toml, or remove the section"));
     } else if (state == "down" || state == "error") {
       findings.push_back(finding(Verdict::warn, subject, "state " + state + last_error, unreachable_fix));
     } else if (retrying > 0) {
       findings.push_back(finding(Verdict::warn, subject,
-                                 std::to_string(retrying) + " deliveries waiting for a retry" + last_error,
+                                 notifyd::sdk::counted(retrying, "delivery", "deliveries") + " waiting for a retry" +
+                                     last_error,
                                  unreachable_fix));
     } else if (failed > 0) {
       findings.push_back(finding(Verdict::warn, subject,
-                                 std::to_string(failed) + " deliveries failed since the daemon started" + last_error,
+                                 notifyd::sdk::counted(failed, "delivery", "deliveries") +
+                                     " failed since the daemon started" + last_error,
                                  "notifyctl history --user USER shows why"));
     } else {
       findings.push_back(finding(Verdict::ok, subject,

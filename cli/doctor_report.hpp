@@ -7,6 +7,7 @@
 
 #include "api_responses.hpp"
 #include "operator_responses.hpp"
+#include "resolved_config.hpp"
 
 namespace notifyctl {
 
@@ -37,6 +38,10 @@ struct ConfigFileFacts {
   bool readable = false;
   std::string error;  ///< why it could not be read, when it exists
   bool caller_is_root = false;
+  bool named = false;               ///< given with --config
+  bool daemon_answers = false;      ///< a daemon answers on the socket though this file is not its config
+  std::string daemon_socket{};      ///< where that daemon answers
+  bool from_daemon = false;         ///< the file the running daemon was started with
 };
 
 DoctorFinding judge_config_file(const ConfigFileFacts& facts);
@@ -48,7 +53,9 @@ struct ConfigCheckFacts {
   std::optional<int> exit_status;
   bool timed_out = false;
   std::string start_error;  ///< it could not be run at all
-  std::string output;       ///< its stdout and stderr
+  std::string output;       ///< its stdout
+  std::string error_output; ///< its stderr
+  std::optional<ResolvedConfig> resolved;  ///< `output` decoded, when it is the JSON verdict
 };
 
 DoctorFinding judge_config_check(const ConfigCheckFacts& facts);
@@ -98,9 +105,10 @@ struct DataDirFacts {
 
 DoctorFinding judge_data_dir(const DataDirFacts& facts);
 
-/// Where a telegram instance's bot token comes from and whether it is there.
+/// Where a plugin instance's secret (a telegram bot's token, ...) comes from and whether it is there.
 struct TokenFacts {
   std::string instance;
+  std::string secret = "token";  ///< the secret's key, e.g. jwt_secret
   std::string token_env;   ///< token_env = "..."
   std::string token_file;  ///< token_file = "...", resolved
   std::string env_file;    ///< the unit's EnvironmentFile
@@ -112,7 +120,9 @@ DoctorFinding judge_telegram_token(const TokenFacts& facts);
 
 /// One finding per channel the daemon reports, and one for every telegram
 /// instance of the config that the daemon does not report (it is off).
+/// `secrets` say, for a channel that is off, whether its secret is missing and where.
 std::vector<DoctorFinding> judge_channels(const HealthReport& report,
-                                          const std::vector<std::string>& telegram_instances);
+                                          const std::vector<std::string>& telegram_instances,
+                                          const std::vector<TokenFacts>& secrets = {});
 
 }  // namespace notifyctl

@@ -1,317 +1,116 @@
 #include "help_text.hpp"
 
+#include <algorithm>
+
+#include "command_table.hpp"
+
 namespace notifyctl {
 namespace {
 
-constexpr std::string_view general_text = R"(Usage: notifyctl [OPTIONS] COMMAND [ARGS]
+constexpr std::size_t command_column = 32;
 
-Talks to the notifyd daemon over its unix socket.
+constexpr std::string_view usage_line = "Usage: notifyctl [OPTIONS] COMMAND [ARGS]";
+constexpr std::string_view description = "Talks to the notifyd daemon over its unix socket.";
 
-Commands:
-  send MESSAGE                    queue a notification (MESSAGE - reads stdin)
-  history                         list recent notifications and their delivery state
-  health                          show the daemon's status and per-channel queues
-  request METHOD PATH [JSON-BODY] send any request to the socket API
-  checks                          list your checks with their last and next runs
-  run [NAME...]                   run checks now (--local: in this process, for crontab)
-  logs NAME                       show a check's recent runs with their stderr
-  cron next EXPR                  print when a cron expression fires next
-  desktop-token                   create a token for the desktop app
-  queue                           show deliveries still waiting, per channel
-  users                           list users linked to Telegram (admins)
-  doctor                          check the installation and say what to fix
-  login                           print a one-time sign-in link for the web dashboard
-  link CODE                       link your Telegram chat (CODE: the bot's answer to /start)
-  unlink                          remove your Telegram link
-  status                          say whether you are linked to Telegram
-  help [COMMAND]                  show help for a command
-
-Options (before or after the command):
+constexpr std::string_view options_text = R"(Options (before or after the command):
   --socket PATH       the daemon's socket (default: $NOTIFYD_SOCKET,
                       else /run/notifyd/notifyd.sock)
   --json              print the daemon's JSON response instead of text
   --timeout SECONDS   stop waiting for the daemon after SECONDS (default 30)
   -h, --help          show help; notifyctl COMMAND --help for a command
   --version           print the version
+  --manpage           print this manual as a roff man page (notifyctl.1)
+)";
 
-Exit status:
+constexpr std::string_view exit_status_text = R"(Exit status:
   0   the daemon accepted the request
   1   the daemon refused it, answered something unusable, or a check failed
   2   the daemon could not be reached (no socket, refused, timed out)
   64  usage error: bad arguments, unreadable or too large input
 )";
 
-constexpr std::string_view send_text = R"(Usage: notifyctl send [OPTIONS] MESSAGE
-
-Queues a notification and prints its id and the channels it was routed to,
-e.g. "queued notification 42 for alice via console, bot".
-MESSAGE - reads the message from stdin (at most 1 MiB; trailing newlines
-are dropped).
-
-Options:
-  --user USER       recipient (default: you; sending to others needs the
-                    daemon's admin group)
-  --title TEXT      title shown bold above the message
-  --image FILE      attach a PNG or JPEG image (at most 10 MiB)
-  --format FORMAT   markdown, markdownv2, html or plain (default: the
-                    daemon's, Markdown)
-  --source NAME     what produced the notification, shown in history
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-
-Examples:
-  notifyctl send --title "Backup" "nightly backup finished"
-  df -h | notifyctl send --format plain -
-  notifyctl send --image chart.png --title "Sales" "today's chart"
-)";
-
-constexpr std::string_view history_text = R"(Usage: notifyctl history [OPTIONS]
-
-Lists notifications, newest first, with each channel's delivery state.
-
-Options:
-  --user USER   whose notifications (default: yours; others need the
-                daemon's admin group)
-  --limit N     at most N notifications (default: the daemon's)
-  --before ID   only notifications older than ID, to page back
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)";
-
-constexpr std::string_view health_text = R"(Usage: notifyctl health
-
-Shows the daemon's status and, per channel, how many notifications are
-pending, in flight, waiting for a retry, delivered and failed since start.
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)";
-
-constexpr std::string_view request_text = R"(Usage: notifyctl request METHOD PATH [JSON-BODY]
-
-Sends one request to any route on the daemon's socket, including routes
-that plugins register, and prints the status line and the body (JSON is
-pretty-printed; --json prints the body unchanged). JSON-BODY - reads the
-body from stdin (at most 1 MiB).
-
-METHOD is one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS; PATH starts
-with / and may carry a query string (already URL-encoded).
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-
-Examples:
-  notifyctl request GET /v1/health
-  notifyctl request POST /api/telegram/verify '{"code":"123456"}'
-)";
-
-constexpr std::string_view checks_text = R"TEXT(Usage: notifyctl checks [--user USER]
-
-Lists the checks notifyd runs for you (your ~/user/notifications/*.py
-scripts and native checks): when each last ran and with what outcome, and
-when it runs next.
-
-Outcomes: notified, quiet (nothing to report), cooldown (suppressed),
-timeout, bad_output, failed, refused (unsafe script), skipped (was running).
-
-Options:
-  --user USER   whose checks (others need the daemon's admin group)
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)TEXT";
-
-constexpr std::string_view run_text = R"TEXT(Usage: notifyctl run [--user USER] [NAME...]
-       notifyctl run --local [NAME...]
-
-Runs the named checks now, through the daemon, and prints what each did,
-e.g. "revenue_drop: notified (notification 42)"; without NAME, all of your
-checks. The daemon runs a script as its owner, exactly as on schedule. Waits
-for the runs (15 minutes unless --timeout is given).
-
---local runs your own ~/user/notifications/*.py in this process, as you,
-the way the old notify-runner did, and is its drop-in in a crontab:
-  */5 * * * * notifyctl run --local >> ~/.notifications/logs/cron.log 2>&1
-Each script gets 60 s (then its process group is stopped) and uses
-~/.venv/bin/python when present. A notification goes out through the
-socket's /send (or /send_photo with image_path) unless the script's
-cooldown since ~/.notifications/state/NAME.json has not passed; that file is
-updated after each send. The text is the old runner's "*title*" and message
-joined by one newline. ~/.notifications/logs/runner.log gets the old
-runner's lines ("2026-12-07 00:04:16,128 [notify-runner] INFO: NAME:
-notification sent"), with a WARNING line for each thing a script should tidy.
-
-Exit status: 0 all ran fine; 1 one failed, was refused, timed out or printed
-bad output (or a send was refused); 2 the daemon could not be reached.
-With --local, as the old runner: 0 once every script ran, whatever it did;
-1 a NAME has no script; 2 the daemon could not be reached for a send.
-
-Options:
-  --user USER   whose checks (others need the daemon's admin group)
-  --local       run your scripts in this process instead of in the daemon
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)TEXT";
-
-constexpr std::string_view logs_text = R"TEXT(Usage: notifyctl logs [--user USER] [--limit N] NAME
-
-Shows the recent runs of check NAME, newest first: when, why (schedule,
-manual, ...), outcome, exit status, duration, what went wrong, and the
-end of the script's stderr.
-
-Options:
-  --user USER   whose check (others need the daemon's admin group)
-  --limit N     at most N runs (1 to 500; default: the daemon's, 20)
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)TEXT";
-
-constexpr std::string_view cron_text = R"(Usage: notifyctl cron next EXPR [--tz ZONE] [--from TIME] [-n N]
-
-Prints the next N (default 5) times the cron expression EXPR fires, as
-ISO-8601 UTC instants, one per line. Computed here; the daemon is not asked.
-
-EXPR is five fields (minute hour day-of-month month day-of-week) with
-numbers, names (JAN-DEC, SUN-SAT), ranges, steps and lists; or @hourly,
-@daily, @midnight, @weekly, @monthly, @yearly, @annually or @every 5m.
-Day of month and day of week match with OR when both are restricted.
-A CRON_TZ=Zone prefix sets the expression's zone. Quote EXPR.
-
-Options:
-  --tz ZONE     IANA zone the fields are read in, e.g. Europe/Berlin
-                (default: the expression's CRON_TZ=, else $TZ, else
-                /etc/localtime)
-  --from TIME   count from TIME (default: now): 2026-03-29T01:00:00Z,
-                2026-03-29T03:00+02:00, or a wall time in the zone such as
-                2026-03-29T02:30
-  -n N          how many times to print, 1-1000
-
-An invalid expression exits with status 64 and says which field is wrong,
-e.g. field 3 (day of month) "32" at column 7: value out of range 1-31.
-
-Examples:
-  notifyctl cron next '0 9 * * MON-FRI' --tz Europe/Berlin
-  notifyctl cron next '30 2 * * *' --tz Europe/Berlin --from 2026-03-28 -n 2
-)";
-
-constexpr std::string_view desktop_token_text = R"(Usage: notifyctl desktop-token [OPTIONS]
-
-Creates a token the desktop app signs in with and prints it with the
-server address the app connects to and the token's expiry. Anyone holding
-the token receives your notifications until it expires: keep it private.
-
-Options:
-  --user USER   whose token (default: yours; others need the daemon's
-                admin group)
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)";
-
-constexpr std::string_view queue_text = R"(Usage: notifyctl queue
-
-Shows, per channel, the deliveries still to be made: pending, in flight
-and waiting for a retry (with the failures since the daemon started), and
-the total. A queue that keeps growing means a channel cannot deliver:
-run notifyctl doctor.
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)";
-
-constexpr std::string_view users_text = R"(Usage: notifyctl users
-
-Lists the users linked to Telegram: user name, chat id, when they linked,
-and whether the bot still reaches them ("blocked" once a user blocked the
-bot). Needs root or the daemon's admin_group.
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)";
-
-constexpr std::string_view doctor_text = R"(Usage: notifyctl doctor [--config FILE]
-
-Checks the installation, one line per check, "ok", "warn" or "fail" with
-what to fix:
-  config        FILE exists and is readable
-  check-config  notifyd -c FILE --check-config accepts it (the notifyd
-                beside notifyctl, else the one on PATH)
-  socket        the socket exists and you may connect (mode, group, and
-                whether you joined the group after logging in)
-  data dir      [daemon] data_dir exists, is writable, has free space
-  telegram:*    each bot has its token (in notifyd.env beside FILE)
-  daemon        notifyd answers on the socket
-  channel:*     each channel delivers (nothing retrying or failing)
-Run it as root to see everything; as a user it checks what you can see.
-Exit status 1 if any check fails.
-
-Options:
-  --config FILE   the daemon's config (default /etc/notifyd/notifyd.toml); its
-                  socket is used unless --socket or NOTIFYD_SOCKET names one
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)";
-
-constexpr std::string_view login_text = R"(Usage: notifyctl login
-
-Prints a link that signs you in to the web dashboard as yourself (the user
-running notifyctl). Open it in your browser: it works once and expires after
-2 minutes. Needs a webui plugin with auth = "link".
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)";
-
-constexpr std::string_view link_text = R"(Usage: notifyctl link [--user USER] CODE
-
-Links you to a Telegram chat: send /start to the bot, which answers with a
-6-digit code (valid 10 minutes, single use), then run notifyctl link CODE.
-The bot confirms in the chat. After 5 wrong codes in 10 minutes the daemon
-refuses further attempts for a while.
-
-Options:
-  --user USER   link another user (the daemon's admin group only)
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)";
-
-constexpr std::string_view unlink_text = R"(Usage: notifyctl unlink [--user USER]
-
-Removes your Telegram link; succeeds when there was none. The bot says so in
-the chat.
-
-Options:
-  --user USER   unlink another user (the daemon's admin group only)
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)";
-
-constexpr std::string_view status_text = R"(Usage: notifyctl status [--user USER]
-
-Says whether you are linked to Telegram, since when, and whether the bot can
-reach you (not when you blocked it) or you muted it with /mute.
-
-Options:
-  --user USER   another user's link (the daemon's admin group only)
-
-Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
-)";
+std::string command_synopsis(const CommandSpec& command) {
+  std::string synopsis(command.name);
+  if (!command.arguments.empty()) synopsis += " " + std::string(command.arguments);
+  return synopsis;
+}
+
+// The body of a help section: its lines after the heading ("Options:"), unindented by two.
+std::string section_body(std::string_view section) {
+  std::string body;
+  std::size_t start = section.find('\n') + 1;
+  while (start < section.size()) {
+    const std::size_t end = section.find('\n', start);
+    std::string_view line = section.substr(start, end - start);
+    if (line.starts_with("  ")) line.remove_prefix(2);
+    body += std::string(line) + '\n';
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return body;
+}
+
+// Text for roff: backslashes escaped, and no line that roff would read as a request.
+std::string roff_text(std::string_view text) {
+  std::string out;
+  bool line_start = true;
+  for (const char c : text) {
+    if (line_start && (c == '.' || c == '\'')) out += "\\&";
+    if (c == '\\') {
+      out += "\\e";
+    } else if (c == '-') {
+      out += "\\-";
+    } else {
+      out += c;
+    }
+    line_start = c == '\n';
+  }
+  return out;
+}
+
+// Preformatted text (the help texts are laid out for 80 columns already).
+std::string roff_block(std::string_view text) {
+  return ".nf\n" + roff_text(text) + (text.ends_with('\n') ? "" : "\n") + ".fi\n";
+}
 
 }  // namespace
 
-std::string_view general_help() { return general_text; }
+std::string general_help() {
+  std::string text = std::string(usage_line) + "\n\n" + std::string(description) + "\n\nCommands:\n";
+  for (const CommandSpec& command : command_table()) {
+    const std::string synopsis = command_synopsis(command);
+    text += "  " + synopsis + std::string(command_column - std::min(command_column, synopsis.size()), ' ') +
+            std::string(command.summary) + '\n';
+  }
+  return text + "\n" + std::string(options_text) + "\n" + std::string(exit_status_text);
+}
 
 std::optional<std::string_view> command_help(std::string_view command) {
-  if (command == "send") return send_text;
-  if (command == "history") return history_text;
-  if (command == "health") return health_text;
-  if (command == "request") return request_text;
-  if (command == "checks") return checks_text;
-  if (command == "run") return run_text;
-  if (command == "logs") return logs_text;
-  if (command == "cron") return cron_text;
-  if (command == "desktop-token") return desktop_token_text;
-  if (command == "queue") return queue_text;
-  if (command == "users") return users_text;
-  if (command == "doctor") return doctor_text;
-  if (command == "login") return login_text;
-  if (command == "link") return link_text;
-  if (command == "unlink") return unlink_text;
-  if (command == "status") return status_text;
-  return std::nullopt;
+  const CommandSpec* spec = find_command(command);
+  if (spec == nullptr || spec->name == "help") return std::nullopt;
+  return spec->help;
+}
+
+std::string manpage(std::string_view version) {
+  std::string page = ".\\\" Generated by notifyctl --manpage from the text of notifyctl --help.\n";
+  page += ".TH NOTIFYCTL 1 \"\" \"notifyctl " + roff_text(version) + "\" \"User Commands\"\n";
+  page += ".SH NAME\nnotifyctl \\- talk to the notifyd notification daemon\n";
+  page += ".SH SYNOPSIS\n.B notifyctl\n[\\fIOPTIONS\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR]\n";
+  page += ".SH DESCRIPTION\n" + roff_text(description) + "\n";
+  page += ".SH COMMANDS\n";
+  for (const CommandSpec& command : command_table()) {
+    page += ".TP\n.B " + roff_text(command_synopsis(command)) + "\n" + roff_text(command.summary) + "\n";
+  }
+  page += ".SH OPTIONS\n" + roff_block(section_body(options_text));
+  page += ".SH EXIT STATUS\n" + roff_block(section_body(exit_status_text));
+  page += ".SH ENVIRONMENT\n.TP\n.B NOTIFYD_SOCKET\nthe daemon's socket when \\-\\-socket is not given\n";
+  page += ".SH COMMAND DETAILS\n";
+  for (const CommandSpec& command : command_table()) {
+    if (command.name == "help") continue;
+    page += ".SS " + roff_text(command.name) + "\n" + roff_block(command.help);
+  }
+  page += ".SH SEE ALSO\n.BR notifyd (8),\n.BR notifyd.toml (5)\n";
+  return page;
 }
 
 }  // namespace notifyctl

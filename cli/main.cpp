@@ -6,11 +6,9 @@
 
 #include "api_client.hpp"
 #include "command_line.hpp"
-#include "commands.hpp"
+#include "command_table.hpp"
 #include "exit_code.hpp"
 #include "help_text.hpp"
-#include "telegram_commands.hpp"
-#include "operator_commands.hpp"
 
 #ifndef NOTIFYCTL_VERSION
 #define NOTIFYCTL_VERSION "unknown"
@@ -20,11 +18,6 @@ namespace notifyctl {
 namespace {
 
 constexpr std::chrono::milliseconds daemon_run_timeout{15 * 60 * 1000};
-
-template <typename... Handlers>
-struct Overloaded : Handlers... {
-  using Handlers::operator()...;
-};
 
 ExitCode report_usage_error(const UsageError& error) {
   std::cerr << "notifyctl: " << error.message << '\n';
@@ -49,36 +42,16 @@ ExitCode run(const std::vector<std::string>& arguments) {
   const auto timeout = runs_through_daemon && !options.timeout_given ? daemon_run_timeout : options.timeout;
   const ApiClient client(resolve_socket_path(options.socket_path, std::getenv("NOTIFYD_SOCKET")), timeout);
   Console console{std::cin, std::cout, std::cerr};
-  return std::visit(
-      Overloaded{
-          [](const HelpRequest& help) {
-            std::cout << (help.command.empty() ? general_help() : command_help(help.command).value_or(general_help()));
-            return ExitCode::success;
-          },
-          [](const VersionRequest&) {
-            std::cout << "notifyctl " NOTIFYCTL_VERSION "\n";
-            return ExitCode::success;
-          },
-          [&](const SendArguments& send) { return run_send(send, options, client, console); },
-          [&](const HistoryArguments& history) { return run_history(history, options, client, console); },
-          [&](const HealthArguments&) { return run_health(options, client, console); },
-          [&](const RequestArguments& request) { return run_request(request, options, client, console); },
-          [&](const ChecksArguments& checks) { return run_checks(checks, options, client, console); },
-          [&](const RunArguments& run) { return run_run(run, options, client, console); },
-          [&](const LogsArguments& logs) { return run_logs(logs, options, client, console); },
-          [&](const CronNextArguments& next) { return run_cron_next(next, console); },
-          [&](const DesktopTokenArguments& token) { return run_desktop_token(token, options, client, console); },
-          [&](const QueueArguments&) { return run_queue(options, client, console); },
-          [&](const UsersArguments&) { return run_users(options, client, console); },
-          [&](const LoginArguments&) { return run_login(options, client, console); },
-          [&](const LinkArguments& link) { return run_link(link, options, client, console); },
-          [&](const UnlinkArguments& unlink) { return run_unlink(unlink, options, client, console); },
-          [&](const LinkStatusArguments& status) { return run_link_status(status, options, client, console); },
-          [&](const DoctorArguments& doctor) {
-            return run_doctor(doctor, options, std::getenv("NOTIFYD_SOCKET"), console);
-          },
-      },
-      command_line.command);
+  if (std::holds_alternative<VersionRequest>(command_line.command)) {
+    std::cout << "notifyctl " NOTIFYCTL_VERSION "\n";
+    return ExitCode::success;
+  }
+  if (std::holds_alternative<ManpageRequest>(command_line.command)) {
+    std::cout << manpage(NOTIFYCTL_VERSION);
+    return ExitCode::success;
+  }
+  const CommandContext context{options, client, console, std::getenv("NOTIFYD_SOCKET")};
+  return find_command(command_line.name)->run(command_line.command, context);
 }
 
 }  // namespace

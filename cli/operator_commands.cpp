@@ -11,6 +11,7 @@
 #include "doctor_report.hpp"
 #include "operator_responses.hpp"
 #include "queue_text.hpp"
+#include "resolved_config.hpp"
 #include "users_text.hpp"
 
 namespace notifyctl {
@@ -48,52 +49,88 @@ ExitCode run_users(const GlobalOptions& options, const ApiClient& client, Consol
 
 ExitCode run_doctor(const DoctorArguments& arguments, const GlobalOptions& options, const char* socket_from_environment,
                     Console& console) {
-  const std::string config_path = arguments.config_path.value_or(std::string(default_config_path));
+  const bool socket_named = options.socket_path || (socket_from_environment != nullptr && *socket_from_environment);
+  const std::string named_socket = resolve_socket_path(options.socket_path, socket_from_environment);
+  // Without --config, the file of the daemon answering on the socket is the one to check.
+  const std::optional<std::string> daemon_config =
+      arguments.config_path ? std::nullopt : daemon_config_path(named_socket);
+  const std::string config_path =
+      arguments.config_path.value_or(daemon_config.value_or(std::string(default_config_path)));
   std::vector<DoctorFinding> findings;
 
   std::string config_text;
-  const ConfigFileFacts config_file = probe_config_file(config_path, config_text);
+  ConfigFileFacts config_file = probe_config_file(config_path, config_text);
+  config_file.named = arguments.config_path.has_value();
+  config_file.from_daemon = daemon_config.has_value();
+  if (!config_file.exists && !config_file.named) {
+    const ApiClient probe(named_socket, options.timeout_given ? options.timeout : doctor_socket_timeout);
+    const auto answer = probe.send({"GET", "/v1/health", std::nullopt});
+    config_file.daemon_answers = std::holds_alternative<ApiResponse>(answer);
+    config_file.daemon_socket = named_socket;
+  }
   findings.push_back(judge_config_file(config_file));
-  DoctorConfig config;
+  std::optional<ResolvedConfig> resolved;
   if (config_file.readable) {
-    config = read_doctor_config(config_path, config_text);
-    findings.push_back(judge_config_check(
-        probe_config_check(find_notifyd_binary(), config_path, doctor_check_config_timeout)));
+    ConfigCheckFacts check = probe_config_check(find_notifyd_binary(), config_path, doctor_check_config_timeout);
+    check.resolved = decode_resolved_config(check.output);
+    resolved = check.resolved;
+    findings.push_back(judge_config_check(check));
   }
 
-  const bool socket_named = options.socket_path || (socket_from_environment != nullptr && *socket_from_environment);
-  const std::string socket_path = socket_named ? resolve_socket_path(options.socket_path, socket_from_environment)
-                                               : config.socket_path.value_or(std::string(default_socket_path));
+  const std::string socket_path =
+      socket_named || !resolved || !resolved->socket_path ? named_socket : *resolved->socket_path;
   const DoctorFinding socket_file = judge_socket_file(probe_socket(socket_path));
   findings.push_back(socket_file);
 
-  if (config_file.readable && config.parse_error.empty()) findings.push_back(judge_data_dir(probe_data_dir(config.data_dir)));
+  if (resolved && resolved->data_dir) findings.push_back(judge_data_dir(probe_data_dir(*resolved->data_dir)));
 
-  std::vector<std::string> telegram_instances;
-  for (const auto& telegram : config.telegram) {
-    telegram_instances.push_back(telegram.name);
-    findings.push_back(
-        judge_telegram_token(probe_telegram_token(telegram, config_directory_file(config_path, "notifyd.env"))));
-  }
-
+  std::vector<DoctorFinding> daemon_findings;
+  std::optional<HealthReport> health;
   if (socket_file.verdict != Verdict::fail) {
     const ApiClient client(socket_path, options.timeout_given ? options.timeout : doctor_socket_timeout);
     auto result = client.send({"GET", "/v1/health", std::nullopt});
     ConnectionFacts connection;
     if (const auto* failure = std::get_if<TransportFailure>(&result)) {
       connection.error = failure->message;
-      findings.push_back(judge_socket_connection(socket_path, connection));
     } else {
       const auto& response = std::get<ApiResponse>(result);
       connection.answered = true;
       connection.status = response.status;
-      findings.push_back(judge_socket_connection(socket_path, connection));
       auto decoded = decode_health_report(response.body);
-      if (const auto* report = std::get_if<HealthReport>(&decoded); report != nullptr && response.successful()) {
-        const auto channels = judge_channels(*report, telegram_instances);
-        findings.insert(findings.end(), channels.begin(), channels.end());
+      if (auto* report = std::get_if<HealthReport>(&decoded); report != nullptr && response.successful()) {
+        health = std::move(*report);
       }
     }
+    daemon_findings.push_back(judge_socket_connection(socket_path, connection));
+  }
+
+  // A channel the daemon runs has its secret, wherever the daemon found it.
+  const auto running = [&](const std::string& instance) {
+    return health && std::any_of(health->channels.begin(), health->channels.end(), [&](const ChannelCounts& counts) {
+             return counts.channel == instance && counts.state != "off";
+           });
+  };
+  std::vector<std::string> telegram_instances;
+  std::vector<TokenFacts> other_secrets;
+  const std::string env_file = config_directory_file(config_path, "notifyd.env");
+  for (const SecretSource& source : resolved ? resolved->secrets : std::vector<SecretSource>{}) {
+    if (running(source.instance)) {
+      if (source.use == "telegram") telegram_instances.push_back(source.instance);
+      continue;
+    }
+    const TokenFacts secret = probe_secret(source, env_file);
+    if (source.use == "telegram") {
+      telegram_instances.push_back(source.instance);
+      findings.push_back(judge_telegram_token(secret));
+    } else {
+      other_secrets.push_back(secret);
+    }
+  }
+
+  findings.insert(findings.end(), daemon_findings.begin(), daemon_findings.end());
+  if (health) {
+    const auto channels = judge_channels(*health, telegram_instances, other_secrets);
+    findings.insert(findings.end(), channels.begin(), channels.end());
   }
 
   if (options.json_output) {

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "notifyd/sdk/counted.hpp"
 #include "terminal_text.hpp"
 #include "text_table.hpp"
 
@@ -10,8 +11,11 @@ namespace {
 
 std::string count_text(const std::optional<std::uint64_t>& count) { return count ? std::to_string(*count) : "?"; }
 
+// `pending` counts every delivery not yet made, those in flight and those
+// waiting for a retry included.
 std::uint64_t waiting(const ChannelCounts& counts) {
-  return counts.pending.value_or(0) + counts.in_flight.value_or(0) + counts.retrying.value_or(0);
+  if (counts.pending) return *counts.pending;
+  return counts.in_flight.value_or(0) + counts.retrying.value_or(0);
 }
 
 }  // namespace
@@ -29,7 +33,7 @@ std::string queue_text(const HealthReport& report) {
   std::string text = aligned_table(rows, {ColumnAlignment::left, ColumnAlignment::right, ColumnAlignment::right,
                                           ColumnAlignment::right, ColumnAlignment::right});
   if (total == 0) return text + "nothing waiting\n";
-  return text + std::to_string(total) + (total == 1 ? " delivery" : " deliveries") + " waiting\n";
+  return text + notifyd::sdk::counted(total, "delivery", "deliveries") + " waiting\n";
 }
 
 }  // namespace notifyctl

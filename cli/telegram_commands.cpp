@@ -50,8 +50,16 @@ ExitCode run_link_status(const LinkStatusArguments& arguments, const GlobalOptio
                          Console& console) {
   auto answer = call(client, {"GET", link_status_target(arguments.user), std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-  return print_answer(std::get<ApiResponse>(answer), options, console, decode_link_state,
-                      [&](const LinkState& state) { return link_state_text(state, arguments.user.value_or("")); });
+  return print_answer(std::get<ApiResponse>(answer), options, console, decode_link_state, [&](LinkState state) {
+    // Whether /start can work at all: an unlinked user of an off bot is told so instead.
+    if (!state.linked) {
+      auto bot = client.send({"GET", "/api/telegram/bot", std::nullopt});
+      if (const auto* response = std::get_if<ApiResponse>(&bot); response && response->successful()) {
+        state.bot_enabled = decode_bot_enabled(response->body);
+      }
+    }
+    return link_state_text(state, arguments.user.value_or(""));
+  });
 }
 
 }  // namespace notifyctl

@@ -63,8 +63,22 @@ std::variant<LinkState, DecodeError> decode_link_state(std::string_view body) {
   return state;
 }
 
+std::optional<bool> decode_bot_enabled(std::string_view body) {
+  rapidjson::Document document;
+  document.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
+  if (document.HasParseError() || !document.IsObject()) return std::nullopt;
+  const auto found = document.FindMember("configured");
+  if (found == document.MemberEnd() || !found->value.IsBool()) return std::nullopt;
+  return found->value.GetBool();
+}
+
 std::string link_state_text(const LinkState& state, const std::string& user) {
   const std::string who = user.empty() ? std::string("you") : printable_line(user);
+  if (!state.linked && state.bot_enabled == false) {
+    return who + (user.empty() ? " are" : " is") +
+           " not linked to Telegram, and Telegram is off on this server (the bot has no token): "
+           "an admin sets it up first (notifyctl doctor says how)\n";
+  }
   if (!state.linked) {
     return who + (user.empty() ? " are" : " is") +
            " not linked to Telegram: send /start to the bot, then run notifyctl link CODE\n";

@@ -26,10 +26,14 @@ struct LinkState {
   std::string linked_at;
   std::optional<bool> active;  ///< false while the user has blocked the bot
   std::string muted_until;
+  std::optional<bool> bot_enabled{};  ///< from `GET /api/telegram/bot`; nothing when not asked
 };
 
 /// Never fails on a missing or mistyped field; only a body that is not a JSON object is a DecodeError.
 std::variant<LinkState, DecodeError> decode_link_state(std::string_view body);
+
+/// `GET /api/telegram/bot`: whether the bot runs; nothing when the body does not say.
+std::optional<bool> decode_bot_enabled(std::string_view body);
 
 /// "alice is linked to Telegram since ... (notifications on)", or how to link.
 std::string link_state_text(const LinkState& state, const std::string& user);

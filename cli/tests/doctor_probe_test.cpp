@@ -37,45 +37,45 @@ class TemporaryDirectory {
   std::string path_;
 };
 
-}  // namespace
-
-TEST_CASE("doctor reads data_dir, the socket and the telegram tables from the config", "[doctor_probe]") {
-  const auto config = read_doctor_config("/etc/notifyd/notifyd.toml", R"(
-[daemon]
-data_dir = "data"
-[[plugin]]
-use = "socket"
-path = "/run/notifyd/api.sock"
-[[plugin]]
-use = "telegram"
-token_env = "TELEGRAM_BOT_TOKEN"
-[[plugin]]
-use = "telegram"
-name = "ops"
-token_file = "ops.token"
-[[plugin]]
-use = "socket"
-name = "second"
-path = "/tmp/other.sock"
-)");
-  CHECK(config.parse_error.empty());
-  CHECK(config.data_dir == "/etc/notifyd/data");
-  CHECK(config.socket_path == "/run/notifyd/api.sock");
-  REQUIRE(config.telegram.size() == 2);
-  CHECK(config.telegram[0].name == "telegram");
-  CHECK(config.telegram[0].token_env == "TELEGRAM_BOT_TOKEN");
-  CHECK(config.telegram[1].name == "ops");
-  CHECK(config.telegram[1].token_file == "/etc/notifyd/ops.token");
+// A unix stream socket bound to `path`.
+int bound_socket(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  path.copy(address.sun_path, sizeof address.sun_path - 1);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  return fd;
 }
 
-TEST_CASE("doctor's config reading has the daemon's defaults and survives bad TOML", "[doctor_probe]") {
-  const auto empty = read_doctor_config("/etc/notifyd/notifyd.toml", "");
-  CHECK(empty.data_dir == "/var/lib/notifyd");
-  CHECK_FALSE(empty.socket_path);
-  const auto broken = read_doctor_config("/etc/notifyd/notifyd.toml", "[daemon\nx=");
-  CHECK_FALSE(broken.parse_error.empty());
-  const auto shipped = read_doctor_config("/etc/notifyd/notifyd.toml", "[[plugin]]\nuse = \"socket\"\n");
-  CHECK(shipped.socket_path == "/run/notifyd/notifyd.sock");
+}  // namespace
+
+TEST_CASE("doctor reads the daemon's resolved config from --check-config --json", "[doctor_probe]") {
+  const auto config = decode_resolved_config(
+      R"({"config":"/etc/notifyd/notifyd.toml","ok":false,"mistakes":["/etc/notifyd/notifyd.toml:3:1: bad"],)"
+      R"("data_dir":"/etc/notifyd/data","plugins":[)"
+      R"({"name":"api","use":"socket","paths":{"path":"/run/notifyd/api.sock"},"secrets":{}},)"
+      R"({"name":"bot","use":"telegram","paths":{},"secrets":{"token":{"env":"TELEGRAM_BOT_TOKEN"}}},)"
+      R"({"name":"second","use":"socket","paths":{"path":"/tmp/other.sock"},"secrets":{}},)"
+      R"({"name":"desktop","use":"websocket","paths":{},"secrets":{"jwt_secret":{"file":"/etc/notifyd/jwt"}}}]})");
+  REQUIRE(config);
+  CHECK_FALSE(config->ok);
+  CHECK(config->mistakes == std::vector<std::string>{"/etc/notifyd/notifyd.toml:3:1: bad"});
+  CHECK(config->data_dir == "/etc/notifyd/data");
+  CHECK(config->socket_path == "/run/notifyd/api.sock");
+  REQUIRE(config->secrets.size() == 2);
+  CHECK(config->secrets[0].instance == "bot");
+  CHECK(config->secrets[0].use == "telegram");
+  CHECK(config->secrets[0].key == "token");
+  CHECK(config->secrets[0].variable == "TELEGRAM_BOT_TOKEN");
+  CHECK(config->secrets[1].key == "jwt_secret");
+  CHECK(config->secrets[1].file == "/etc/notifyd/jwt");
+
+  const auto unreadable = decode_resolved_config(R"({"config":null,"ok":false,"mistakes":["x: cannot be read"]})");
+  REQUIRE(unreadable);
+  CHECK_FALSE(unreadable->data_dir);
+  CHECK_FALSE(decode_resolved_config("notifyd: unknown argument --json"));
+  CHECK_FALSE(decode_resolved_config(R"({"ok":true})"));
 }
 
 TEST_CASE("environment files are read the way systemd reads them", "[doctor_probe]") {
@@ -91,12 +91,12 @@ TEST_CASE("environment files are read the way systemd reads them", "[doctor_prob
 TEST_CASE("the token is found in the env file or a token file", "[doctor_probe]") {
   TemporaryDirectory dir;
   const std::string env_file = dir.write("notifyd.env", "TELEGRAM_BOT_TOKEN=123:abc\nEMPTY_TOKEN=\n", 0600);
-  CHECK(probe_telegram_token({"bot", "TELEGRAM_BOT_TOKEN", ""}, env_file).state == TokenFacts::State::present);
-  CHECK(probe_telegram_token({"bot", "EMPTY_TOKEN", ""}, env_file).state == TokenFacts::State::empty);
-  CHECK(probe_telegram_token({"bot", "OTHER_TOKEN", ""}, env_file).state == TokenFacts::State::absent);
+  CHECK(probe_secret({"bot", "TELEGRAM_BOT_TOKEN", ""}, env_file).state == TokenFacts::State::present);
+  CHECK(probe_secret({"bot", "EMPTY_TOKEN", ""}, env_file).state == TokenFacts::State::empty);
+  CHECK(probe_secret({"bot", "OTHER_TOKEN", ""}, env_file).state == TokenFacts::State::absent);
   const std::string token_file = dir.write("bot.token", "123:abc\n", 0600);
-  CHECK(probe_telegram_token({"bot", "", token_file}, env_file).state == TokenFacts::State::present);
-  CHECK(probe_telegram_token({"bot", "", dir.path() + "/none"}, env_file).state == TokenFacts::State::absent);
+  CHECK(probe_secret({"bot", "", token_file}, env_file).state == TokenFacts::State::present);
+  CHECK(probe_secret({"bot", "", dir.path() + "/none"}, env_file).state == TokenFacts::State::absent);
 }
 
 TEST_CASE("config file and data dir probes see what is there", "[doctor_probe]") {
@@ -118,12 +118,7 @@ TEST_CASE("config file and data dir probes see what is there", "[doctor_probe]")
 TEST_CASE("the socket probe tells a socket from a file and whether the caller may connect", "[doctor_probe]") {
   TemporaryDirectory dir;
   const std::string path = dir.path() + "/notifyd.sock";
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  path.copy(address.sun_path, sizeof address.sun_path - 1);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  const int fd = bound_socket(path);
   ::chmod(path.c_str(), 0660);
   const auto facts = probe_socket(path);
   ::close(fd);
@@ -136,6 +131,18 @@ TEST_CASE("the socket probe tells a socket from a file and whether the caller ma
   CHECK(probe_socket(dir.path() + "/none.sock").missing);
 }
 
+TEST_CASE("the daemon's config is found from the process behind the socket", "[doctor_probe]") {
+  TemporaryDirectory dir;
+  const std::string path = dir.path() + "/notifyd.sock";
+  const int fd = bound_socket(path);
+  REQUIRE(::listen(fd, 4) == 0);
+  // This test binary runs without -c: the daemon's default applies.
+  CHECK(daemon_config_path(path) == "/etc/notifyd/notifyd.toml");
+  ::close(fd);
+  CHECK_FALSE(daemon_config_path(path));
+  CHECK_FALSE(daemon_config_path(dir.path() + "/none.sock"));
+}
+
 TEST_CASE("check-config runs the binary with the config and captures its verdict", "[doctor_probe]") {
   TemporaryDirectory dir;
   const std::string fake = dir.write("notifyd", "#!/bin/sh\necho \"$2: ok (3 plugins) $3\"\n[ \"$2\" = good ] || exit 1\n", 0755);
@@ -144,6 +151,10 @@ TEST_CASE("check-config runs the binary with the config and captures its verdict
   CHECK(good.output == "good: ok (3 plugins) --check-config\n");
   auto bad = probe_config_check(fake, "bad", 10s);
   CHECK(bad.exit_status == 1);
+  const std::string json = dir.write("json", "#!/bin/sh\necho \"$4\"\necho complaint >&2\n", 0755);
+  auto separate = probe_config_check(json, "x", 10s);
+  CHECK(separate.output == "--json\n");
+  CHECK(separate.error_output == "complaint\n");
 
   const std::string hanging = dir.write("hang", "#!/bin/sh\nsleep 30\n", 0755);
   auto hung = probe_config_check(hanging, "x", 200ms);

@@ -232,3 +232,53 @@ TEST_CASE("a daemon that does not report ok is a warning", "[doctor_report]") {
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].verdict == Verdict::warn);
 }
+
+TEST_CASE("a missing default config is no failure while a daemon answers", "[doctor_report]") {
+  ConfigFileFacts facts{"/etc/notifyd/notifyd.toml", false, false, "No such file or directory", false};
+  facts.daemon_answers = true;
+  facts.daemon_socket = "/run/notifyd/notifyd.sock";
+  auto f = judge_config_file(facts);
+  CHECK(f.verdict == Verdict::warn);
+  CHECK(f.fix.find("--config") != std::string::npos);
+  facts.named = true;
+  CHECK(judge_config_file(facts).verdict == Verdict::fail);
+  ConfigFileFacts found{"/srv/notifyd.toml", true, true, "", false};
+  found.from_daemon = true;
+  CHECK(judge_config_file(found).detail == "/srv/notifyd.toml is readable (the running daemon's config)");
+}
+
+TEST_CASE("check-config's JSON verdict names the first mistake and counts the rest", "[doctor_report]") {
+  ConfigCheckFacts facts;
+  facts.config_path = "/etc/notifyd/notifyd.toml";
+  facts.notifyd_path = "/usr/bin/notifyd";
+  facts.exit_status = 1;
+  facts.resolved = ResolvedConfig{false, {"/etc/notifyd/notifyd.toml:3:1: a", "/etc/notifyd/notifyd.toml:4:1: b"}};
+  auto bad = judge_config_check(facts);
+  CHECK(bad.verdict == Verdict::fail);
+  CHECK(bad.detail == "notifyd rejects the config: /etc/notifyd/notifyd.toml:3:1: a (and 1 more)");
+  facts.resolved = ResolvedConfig{true, {}};
+  CHECK(judge_config_check(facts).verdict == Verdict::ok);
+}
+
+TEST_CASE("a channel off for want of its secret says where the secret goes", "[doctor_report]") {
+  HealthReport report{"ok", {{"desktop", 0, 0, 0, 0, 0, "off", "desktop push is off (no jwt_secret)", {}}}};
+  TokenFacts secret;
+  secret.instance = "desktop";
+  secret.secret = "jwt_secret";
+  secret.token_env = "NOTIFYD_JWT_SECRET";
+  secret.env_file = "/etc/notifyd/notifyd.env";
+  secret.state = TokenFacts::State::absent;
+  auto findings = judge_channels(report, {}, {secret});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].verdict == Verdict::warn);
+  CHECK(findings[0].detail ==
+        "off: desktop push is off (no jwt_secret); the secret NOTIFYD_JWT_SECRET is not set in /etc/notifyd/notifyd.env");
+  CHECK(findings[0].fix == "add NOTIFYD_JWT_SECRET=<jwt_secret> to /etc/notifyd/notifyd.env (mode 0600), then "
+                           "systemctl restart notifyd");
+  secret.token_env.clear();
+  findings = judge_channels(report, {}, {secret});
+  CHECK(findings[0].fix.find("jwt_secret_env") != std::string::npos);
+  secret.state = TokenFacts::State::present;
+  findings = judge_channels(report, {}, {secret});
+  CHECK(findings[0].fix.find("[[plugin]] section") != std::string::npos);
+}

@@ -12,7 +12,19 @@ TEST_CASE("queue lists what each channel still has to deliver, and the total", "
         "CHANNEL  PENDING  IN FLIGHT  RETRYING  FAILED\n"
         "console        0          0         0       0\n"
         "bot            3          1         2       1\n"
-        "6 deliveries waiting\n");
+        "3 deliveries waiting\n");
+}
+
+TEST_CASE("queue counts a delivery once: pending includes those in flight and retrying", "[queue_text]") {
+  HealthReport report;
+  report.channels = {{"bot", 3, 0, 3, 0, 0, "", "", {}}, {"desk", 2, 1, 1, 0, 0, "", "", {}}};
+  CHECK(queue_text(report).ends_with("\n5 deliveries waiting\n"));
+  ChannelCounts unknown_pending;
+  unknown_pending.channel = "old";
+  unknown_pending.in_flight = 1;
+  unknown_pending.retrying = 1;
+  report.channels = {unknown_pending};
+  CHECK(queue_text(report).ends_with("\n2 deliveries waiting\n"));
 }
 
 TEST_CASE("queue says when nothing waits and shows ? for missing counts", "[queue_text]") {

@@ -68,3 +68,17 @@ TEST_CASE("the link state reads as a sentence", "[telegram_link]") {
   CHECK(std::holds_alternative<DecodeError>(decode_link_state("[]")));
   CHECK(std::get<LinkState>(decode_link_state(R"({"linked":"yes"})")).linked == false);
 }
+
+TEST_CASE("with the bot off, status does not send the user to /start", "[telegram_link]") {
+  CHECK(decode_bot_enabled(R"({"configured":false,"username":null,"url":null})") == false);
+  CHECK(decode_bot_enabled(R"({"configured":true,"username":"notifyd_bot","url":"https://t.me/notifyd_bot"})") == true);
+  CHECK_FALSE(decode_bot_enabled("{}"));
+  CHECK_FALSE(decode_bot_enabled("not json"));
+  LinkState unlinked;
+  unlinked.bot_enabled = false;
+  const std::string text = link_state_text(unlinked, "");
+  CHECK(text.find("/start") == std::string::npos);
+  CHECK(text.find("Telegram is off on this server") != std::string::npos);
+  unlinked.bot_enabled = true;
+  CHECK(link_state_text(unlinked, "").find("send /start to the bot") != std::string::npos);
+}

@@ -1,5 +1,6 @@
 #include "check_routes.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "notifyd/sdk/utc_time.hpp"
@@ -29,6 +30,13 @@ std::optional<std::string> target_user(const sdk::HttpRequest& request, sdk::Res
     return std::nullopt;
   }
   return user;
+}
+
+// A check with no runs yet is known by its definition; one that was removed keeps its runs.
+bool knows_check(const CheckRunner& runner, const std::string& user, std::string_view name) {
+  const auto checks = runner.checks(user);
+  return std::any_of(checks.begin(), checks.end(),
+                     [&](const sdk::CheckStatus& status) { return status.definition.name == name; });
 }
 
 std::string status_json(const sdk::CheckStatus& status) {
@@ -118,6 +126,10 @@ sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runne
     const std::uint32_t wanted = before == 0 ? std::min(limit + 1, max_runs_listed) : max_runs_listed;
     auto runs = runner.runs(*user, request.path_params[0], wanted);
     if (!runs) return respond(sdk::HttpResponse::error(500, runs.error()));
+    const std::string& name = request.path_params[0];
+    if (runs.value().empty() && !knows_check(runner, *user, name)) {
+      return respond(sdk::HttpResponse::error(404, "no check named \"" + name + "\" for " + *user));
+    }
     // Newest first; a page ends at `limit` runs or before the answer would pass max_runs_answer_bytes.
     std::string body = "{\"runs\":[";
     std::uint32_t shown = 0;

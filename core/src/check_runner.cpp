@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "notifyd/sdk/check_output.hpp"
+#include "notifyd/sdk/counted.hpp"
 #include "notifyd/sdk/duration.hpp"
 #include "notifyd/sdk/image.hpp"
 #include "notifyd/sdk/user_file.hpp"
@@ -357,7 +358,7 @@ void CheckRunner::track_failures(const sdk::RunRecord& record) {
   }
   if (failures == settings_.failure_alert_after) {
     alert_owner(record.user, record.check, "Check " + record.check + " is failing",
-                record.check + " failed " + std::to_string(failures) + " runs in a row. Last run: " + record.outcome +
+                record.check + " failed " + sdk::counted(failures, "run", "runs") + " in a row. Last run: " + record.outcome +
                     ": " + record.detail);
   } else if (recovered) {
     alert_owner(record.user, record.check, "Check " + record.check + " recovered",

@@ -8,6 +8,7 @@
 
 #include "check_routes.hpp"
 #include "configure_problems.hpp"
+#include "notifyd/sdk/counted.hpp"
 #include "notifyd/sdk/thread_name.hpp"
 #include "version.hpp"
 
@@ -245,8 +246,8 @@ void Daemon::reload() {
   auto prepared = prepare_config(config_.file.path, log_sink_, errors);
   if (!prepared || !errors.empty()) {
     for (const auto& error : errors) log_.error(error.to_string());
-    log_.error("reload refused: ", std::max<std::size_t>(errors.size(), 1),
-               " mistakes in the config; the running config stays in effect");
+    log_.error("reload refused: ", sdk::counted(std::max<std::size_t>(errors.size(), 1), "mistake", "mistakes"),
+               " in the config; the running config stays in effect");
     return;
   }
   if (!needs_restart(*prepared)) return reload_in_place(std::move(*prepared));

@@ -10,17 +10,21 @@
 #include <string_view>
 
 #include "daemon.hpp"
+#include "notifyd/sdk/counted.hpp"
 #include "plugin_docs.hpp"
 #include "prepared_config.hpp"
+#include "resolved_config.hpp"
 #include "version.hpp"
 
 namespace {
 
 constexpr std::string_view usage =
-    "usage: notifyd [-c FILE] [--check-config] [--describe-plugins] [--version]\n"
+    "usage: notifyd [-c FILE] [--check-config [--json]] [--describe-plugins] [--version]\n"
     "\n"
     "  -c, --config FILE     config file (default /etc/notifyd/notifyd.toml)\n"
     "  --check-config        validate the config and its plugins, print every mistake, exit 0 or 1\n"
+    "  --json                with --check-config: one JSON line with the mistakes and the resolved\n"
+    "                        values (data_dir, every plugin's paths and where its secrets come from)\n"
     "  --describe-plugins    print the config keys of the host and of every plugin in plugin_dir\n"
     "  --version             print the version and the toolchain id plugins must match\n";
 
@@ -89,12 +93,15 @@ int main(int argc, char** argv) {
   std::filesystem::path config_path = "/etc/notifyd/notifyd.toml";
   bool check_only = false;
   bool describe = false;
+  bool json = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if ((arg == "-c" || arg == "--config") && i + 1 < argc) {
       config_path = argv[++i];
     } else if (arg == "--check-config") {
       check_only = true;
+    } else if (arg == "--json") {
+      json = true;
     } else if (arg == "--describe-plugins") {
       describe = true;
     } else if (arg == "--version") {
@@ -110,6 +117,10 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (json && !check_only) {
+    std::cerr << "notifyd: --json goes with --check-config\n" << usage;
+    return 64;
+  }
   LogSink sink;
   if (describe) return describe_plugins(config_path, sink);
 
@@ -120,16 +131,23 @@ int main(int argc, char** argv) {
     const std::size_t plugins = prepared->plugins.size() + prepared->checks.size();
     if (!check_plugins(*prepared, sink, errors)) return 1;
     sort_by_position(errors);
+    if (json) {
+      std::cout << resolved_config_json(config_path, &*prepared, errors);
+      return errors.empty() ? 0 : 1;
+    }
     if (errors.empty()) {
       std::cout << prepared->file.path.string() << ": ok (" << plugins << " plugins and checks)\n";
       return 0;
     }
   }
+  if (json) {
+    std::cout << resolved_config_json(config_path, nullptr, errors);
+    return 1;
+  }
   for (const auto& error : errors) std::cerr << error.to_string() << "\n";
   if (!prepared || !errors.empty()) {
     std::cerr << "notifyd: " << std::filesystem::absolute(config_path).lexically_normal().string() << " has "
-              << std::max<std::size_t>(errors.size(), 1)
-              << (errors.size() == 1 ? " mistake" : " mistakes") << "\n";
+              << notifyd::sdk::counted(std::max<std::size_t>(errors.size(), 1), "mistake", "mistakes") << "\n";
     return 1;
   }
   // Keeps the signals registered between one Daemon and the next during a

@@ -4,7 +4,7 @@ import pathlib
 import subprocess
 import unittest
 
-from harness import NOTIFYD, DaemonTestCase
+from harness import NOTIFYCTL, NOTIFYD, DaemonTestCase
 
 CHANNEL = '[[plugin]]\nuse = "test_channel"\nname = "bot"\nrecord_file = "{record}"\n'
 
@@ -18,6 +18,23 @@ class NativeCheckTest(DaemonTestCase):
         status, body = daemon.request("POST", f"/v1/checks/{name}/run?user={user}", "")
         self.assertEqual(status, 200, body)
         return body
+
+    def test_logs_of_an_unknown_check_is_an_error_like_run(self):
+        daemon = self.start('[[check]]\nname = "probe"\nuse = "native_probe"\nnotify = ["alice"]\nmode = "quiet"\n')
+
+        def notifyctl(*args):
+            return subprocess.run([NOTIFYCTL, "--socket", daemon.socket_path, *args, "--user", "alice"],
+                                  capture_output=True, text=True, timeout=60)
+
+        status, body = daemon.request("GET", "/v1/checks/nosuch/runs?user=alice")
+        self.assertEqual(status, 404, body)
+        unknown = notifyctl("logs", "nosuch")
+        self.assertEqual(unknown.returncode, 1, unknown.stdout)
+        self.assertIn('no check named "nosuch" for alice', unknown.stderr)
+        self.assertEqual(notifyctl("run", "nosuch").returncode, 1)
+        never_ran = notifyctl("logs", "probe")
+        self.assertEqual((never_ran.returncode, never_ran.stdout), (0, "no runs\n"), never_ran.stderr)
+        self.assertEqual(daemon.stop(), 0)
 
     def test_an_alerting_check_notifies_each_recipient_once_then_cools_down(self):
         daemon = self.start('[[check]]\nname = "probe"\nuse = "native_probe"\nnotify = ["alice", "bob"]\n'

@@ -133,6 +133,65 @@ class BotNameTest(TelegramTestCase):
             daemon.request("GET", "/api/telegram/bot")), message="the bot's username")
         self.assertEqual(bot, (200, {"configured": True, "username": self.api.username,
                                      "url": f"https://t.me/{self.api.username}"}))
+
+
+    def test_notifyctl_status_says_telegram_is_off_instead_of_pointing_to_start(self):
+        daemon = self.telegram_daemon()
+        daemon.env = {"TELEGRAM_BOT_TOKEN": ""}
+        daemon.start()
+        status = subprocess.run([NOTIFYCTL, "--socket", daemon.socket_path, "status"], capture_output=True, text=True,
+                                timeout=30)
+        self.assertEqual(status.returncode, 0, status.stderr)
+        self.assertIn("Telegram is off on this server", status.stdout)
+        self.assertNotIn("/start", status.stdout)
+        self.assertEqual(daemon.request("GET", "/api/telegram/bot"), (200, {"configured": False, "username": None, "url": None}))
+        self.assertEqual(daemon.stop(), 0)
+
+
+class DoctorTest(TelegramTestCase):
+    """notifyctl doctor against a running daemon whose bot has its token in the daemon's environment only."""
+
+    def doctor(self, daemon, *args):
+        env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "NOTIFYD_SOCKET")}
+        return subprocess.run([NOTIFYCTL, "--socket", daemon.socket_path, "doctor", *args], capture_output=True,
+                              text=True, env=env, timeout=120)
+
+    def assert_healthy(self, doctor):
+        self.assertEqual(doctor.returncode, 0, doctor.stdout + doctor.stderr)
+        lines = doctor.stdout.splitlines()
+        self.assertFalse([line for line in lines if line.startswith("fail")], doctor.stdout)
+        bot = [line for line in lines if re.match(r"\w+ +telegram:bot ", line)]
+        self.assertEqual(len(bot), 1, doctor.stdout)
+        self.assertRegex(bot[0], r"^ok +telegram:bot .*state ok")
+        for subject in ("config", "check-config", "socket", "data dir", "daemon"):
+            self.assertTrue(any(re.match(rf"ok +{subject} ", line) for line in lines), doctor.stdout)
+
+    def test_doctor_passes_on_a_working_setup_with_and_without_config(self):
+        daemon = self.telegram_daemon().start()
+        self.wait_polling()
+        self.wait_for(lambda: daemon.request("GET", "/v1/health")[1]["channels"][0]["state"] == "ok",
+                      message="the bot says ok")
+        named = self.doctor(daemon, "--config", str(daemon.config_path))
+        self.assert_healthy(named)
+        self.assertIn(f"{daemon.config_path} is readable", named.stdout)
+        # Without --config (and no /etc/notifyd/notifyd.toml), the daemon's own -c file is checked.
+        found = self.doctor(daemon)
+        self.assert_healthy(found)
+        self.assertIn(f"{daemon.config_path} is readable (the running daemon's config)", found.stdout)
+        self.assertRegex(found.stdout, rf"(?m)^ok +data dir +{re.escape(str(daemon.data_dir))} ")
+        self.assertEqual(daemon.stop(), 0)
+
+    def test_doctor_says_a_missing_secret_belongs_in_the_env_file(self):
+        daemon = self.telegram_daemon(more_plugins='[[plugin]]\nuse = "websocket"\nname = "desktop"\n'
+                                                   'listen = "127.0.0.1:0"\njwt_secret_env = "NOTIFYD_JWT_SECRET"\n')
+        daemon.env["NOTIFYD_JWT_SECRET"] = ""
+        daemon.start()
+        (daemon.workdir / "notifyd.env").write_text("TELEGRAM_BOT_TOKEN=x\n")
+        doctor = self.doctor(daemon, "--config", str(daemon.config_path))
+        desktop = next(line for line in doctor.stdout.splitlines() if "channel:desktop" in line)
+        self.assertIn(f"NOTIFYD_JWT_SECRET is not set in {daemon.workdir / 'notifyd.env'}", desktop)
+        self.assertIn(f"fix: add NOTIFYD_JWT_SECRET=<jwt_secret> to {daemon.workdir / 'notifyd.env'}", desktop)
+        self.assertNotIn("[[plugin]] section", desktop)
         self.assertEqual(daemon.stop(), 0)
 
 
