@@ -7,7 +7,9 @@
 #include <map>
 #include <set>
 
-#include "json_syntax.hpp"
+#include <rapidjson/document.h>
+
+#include "notifyd/sdk/json.hpp"
 
 namespace notifyctl {
 namespace {
@@ -268,7 +270,10 @@ std::variant<RequestArguments, UsageError> build_request(const CollectedArgument
     if (body == "-") {
       request.body_from_stdin = true;
     } else {
-      if (const auto error = json_syntax_error(body)) return usage("JSON-BODY is not valid JSON: " + *error);
+      rapidjson::Document parsed;
+      if (const auto syntax = notifyd::sdk::parse_json(body, parsed); !syntax) {
+        return usage("JSON-BODY is not valid JSON: " + syntax.message);
+      }
       request.body = body;
     }
   }

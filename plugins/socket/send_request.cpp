@@ -1,10 +1,12 @@
 #include "send_request.hpp"
 
+#include <limits>
+
 #include <rapidjson/document.h>
 
-#include "json_text.hpp"
 #include "notifyd/sdk/base64.hpp"
 #include "notifyd/sdk/image.hpp"
+#include "notifyd/sdk/json.hpp"
 
 namespace notifyd::socket_api {
 namespace {
@@ -90,9 +92,12 @@ class BodyFields {
   std::optional<sdk::HttpResponse> error_;
 };
 
+// The body limit has bounded the size already.
+constexpr sdk::JsonLimits body_json_limits{.max_bytes = std::numeric_limits<std::size_t>::max()};
+
 // Parses a body that must be one JSON object.
 bool parse_object(std::string_view body, rapidjson::Document& document) {
-  return parse_untrusted_json(body, document) && document.IsObject();
+  return sdk::parse_json(body, document, body_json_limits) && document.IsObject();
 }
 
 const sdk::HttpResponse& invalid_json() {
@@ -148,7 +153,7 @@ Validated<sdk::PublishRequest> parse_notify_body(std::string_view body, std::uin
     if (!data->IsObject()) {
       fields.fail("invalid field: data (expected an object)");
     } else {
-      notification.data_json = to_json_text(*data);
+      notification.data_json = sdk::json_text(*data);
     }
   }
 

@@ -6,7 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "json_fields.hpp"
+#include "notifyd/sdk/json.hpp"
 
 namespace notifyd::telegram {
 namespace {
@@ -23,7 +23,7 @@ sdk::Status VerifyAttempts::load() {
   if (!content) return sdk::Status::failure(content.error());
   if (!content.value()) return sdk::Status::success();
   rapidjson::Document document;
-  if (auto error = json_parse(document, *content.value()); error || !document.IsObject()) {
+  if (!sdk::parse_json(*content.value(), document) || !document.IsObject()) {
     return sdk::Status::failure(file_ + " is not a JSON object of failed verifications; starting with none");
   }
   for (const auto& member : document.GetObject()) {

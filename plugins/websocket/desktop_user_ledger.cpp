@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "notifyd/sdk/json.hpp"
 #include "user_name.hpp"
 
 namespace notifyd::websocket {
@@ -13,10 +14,8 @@ sdk::Status DesktopUserLedger::load(const sdk::DocumentStore& store, std::string
   if (!content) return sdk::Status::failure("cannot read " + std::string(document) + ": " + content.error());
   if (!content.value()) return sdk::Status::success();
   const std::string& text = *content.value();
-  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   rapidjson::Document parsed;
-  parsed.Parse<flags>(text.data(), text.size());
-  if (parsed.HasParseError() || !parsed.IsObject()) {
+  if (!sdk::parse_json(text, parsed) || !parsed.IsObject()) {
     return sdk::Status::failure(std::string(document) + " is not a JSON object; fix or remove it");
   }
   std::lock_guard lock(mutex_);

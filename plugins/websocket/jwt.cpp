@@ -13,6 +13,7 @@
 #include <rapidjson/writer.h>
 
 #include "notifyd/sdk/base64.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "user_name.hpp"
 
 namespace notifyd::websocket {
@@ -33,12 +34,9 @@ std::optional<std::string> hmac_sha256(std::string_view key, std::string_view da
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
-// A flat JSON object from a decoded token part. Token parts are small
-// (max_token_bytes), but the parse is iterative anyway: nothing in it recurses.
+// A JSON object from a decoded token part.
 bool parse_object(const std::string& text, rapidjson::Document& document) {
-  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-  document.Parse<flags>(text.data(), text.size());
-  return !document.HasParseError() && document.IsObject();
+  return sdk::parse_json(text, document) && document.IsObject();
 }
 
 // A NumericDate (seconds, possibly fractional) as whole seconds, rounded down.

@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include "jwt.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "user_name.hpp"
 
@@ -40,10 +41,8 @@ TokenAnswer answer_token_request(const sdk::HttpRequest& request, const WebSocke
   std::string user = request.caller.user;
   const bool blank = request.body.find_first_not_of(" \t\r\n") == std::string::npos;
   if (!blank) {
-    constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
     rapidjson::Document body;
-    body.Parse<flags>(request.body.data(), request.body.size());
-    if (body.HasParseError() || !body.IsObject()) return refuse(400, "the body must be a JSON object");
+    if (!sdk::parse_json(request.body, body) || !body.IsObject()) return refuse(400, "the body must be a JSON object");
     if (const auto field = body.FindMember("user"); field != body.MemberEnd()) {
       if (!field->value.IsString()) return refuse(400, "`user` must be a string");
       user.assign(field->value.GetString(), field->value.GetStringLength());

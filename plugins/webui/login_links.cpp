@@ -6,7 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "json_reader.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "random_token.hpp"
 #include "unix_user.hpp"
 
@@ -98,15 +98,14 @@ std::string LoginLinks::to_json() const {
 
 std::size_t LoginLinks::restore(const std::string& json_array) {
   rapidjson::Document document;
-  document.Parse(json_array.data(), json_array.size());
-  if (document.HasParseError() || !document.IsArray()) return 0;
+  if (!sdk::parse_json(json_array, document) || !document.IsArray()) return 0;
   const auto at = now();
   std::size_t added = 0;
   std::lock_guard lock(mutex_);
   for (const auto& item : document.GetArray()) {
-    auto key = string_member(item, "digest");
-    auto user = string_member(item, "user");
-    const auto expires = int64_member(item, "expires_ms");
+    auto key = sdk::json_string(item, "digest");
+    auto user = sdk::json_string(item, "user");
+    const auto expires = sdk::json_int64(item, "expires_ms");
     if (!key || !user || !expires) continue;
     Pending pending{std::move(*user),
                     std::chrono::system_clock::time_point(std::chrono::milliseconds(*expires))};

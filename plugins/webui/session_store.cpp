@@ -4,7 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "json_reader.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "random_token.hpp"
 #include "unix_user.hpp"
 
@@ -135,17 +135,16 @@ std::string SessionStore::to_json() const {
 
 std::size_t SessionStore::restore(const std::string& json_array) {
   rapidjson::Document document;
-  document.Parse(json_array.data(), json_array.size());
-  if (document.HasParseError() || !document.IsArray()) return 0;
+  if (!sdk::parse_json(json_array, document) || !document.IsArray()) return 0;
   const auto at = now();
   std::size_t added = 0;
   {
     std::lock_guard lock(mutex_);
     for (const auto& item : document.GetArray()) {
-      auto key = string_member(item, "digest");
-      auto user = string_member(item, "user");
-      const auto created = int64_member(item, "created_ms");
-      const auto expires = int64_member(item, "expires_ms");
+      auto key = sdk::json_string(item, "digest");
+      auto user = sdk::json_string(item, "user");
+      const auto created = sdk::json_int64(item, "created_ms");
+      const auto expires = sdk::json_int64(item, "expires_ms");
       if (!key || !user || !created || !expires) continue;
       Entry entry{std::move(*user), from_ms(*created), from_ms(*expires)};
       // A session never outlives the ttl configured now.

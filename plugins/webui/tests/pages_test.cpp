@@ -10,7 +10,7 @@
 #include "embedded_assets.hpp"
 #include "history_page.hpp"
 #include "html_text.hpp"
-#include "json_reader.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "page_layout.hpp"
 #include "sign_in_pages.hpp"
 #include "telegram_page.hpp"
@@ -198,7 +198,7 @@ TEST_CASE("JSON API: valid JSON with image URLs and paging") {
                                             entry(8, "t", "m")};
   const std::string json = render_notifications_json(entries, 2);
   rapidjson::Document document;
-  REQUIRE(parse_json(json, document));
+  REQUIRE(sdk::parse_json(json, document));
   REQUIRE(document["notifications"].Size() == 2);
   CHECK(std::string(document["notifications"][0]["title"].GetString()) == evil);
   CHECK(std::string(document["notifications"][0]["image_url"].GetString()) == "/api/notifications/images/9");
@@ -213,7 +213,7 @@ TEST_CASE("JSON API: valid JSON with image URLs and paging") {
   me.csrf_token = "t";
   me.telegram_configured = true;
   rapidjson::Document me_doc;
-  REQUIRE(parse_json(render_me_json(me), me_doc));
+  REQUIRE(sdk::parse_json(render_me_json(me), me_doc));
   CHECK(me_doc["user"] == "alice");
   CHECK(me_doc["csrf_token"] == "t");
   CHECK(me_doc["telegram_configured"].GetBool());
