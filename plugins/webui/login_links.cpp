@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "notifyd/sdk/epoch_time.hpp"
 #include "notifyd/sdk/json.hpp"
 #include "random_token.hpp"
 #include "unix_user.hpp"
@@ -88,7 +89,7 @@ std::string LoginLinks::to_json() const {
       writer.Key("user");
       writer.String(pending.user.data(), static_cast<rapidjson::SizeType>(pending.user.size()));
       writer.Key("expires_ms");
-      writer.Int64(std::chrono::duration_cast<std::chrono::milliseconds>(pending.expires.time_since_epoch()).count());
+      writer.Int64(sdk::epoch_ms_of(pending.expires));
       writer.EndObject();
     }
   }
@@ -108,7 +109,7 @@ std::size_t LoginLinks::restore(const std::string& json_array) {
     const auto expires = sdk::json_int64(item, "expires_ms");
     if (!key || !user || !expires) continue;
     Pending pending{std::move(*user),
-                    std::chrono::system_clock::time_point(std::chrono::milliseconds(*expires))};
+                    sdk::time_point_of_epoch_ms(*expires)};
     // A link never outlives the ttl configured now.
     pending.expires = std::min(pending.expires, at + ttl_);
     if (!looks_like_token(*key) || !is_valid_user_name(pending.user) || pending.expires <= at ||

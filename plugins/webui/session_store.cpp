@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "notifyd/sdk/epoch_time.hpp"
 #include "notifyd/sdk/json.hpp"
 #include "random_token.hpp"
 #include "unix_user.hpp"
@@ -13,14 +14,6 @@ namespace {
 
 constexpr std::string_view session_purpose = "session";
 constexpr std::string_view csrf_purpose = "csrf";
-
-std::int64_t to_ms(std::chrono::system_clock::time_point at) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
-}
-
-std::chrono::system_clock::time_point from_ms(std::int64_t ms) {
-  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-}
 
 }  // namespace
 
@@ -123,9 +116,9 @@ std::string SessionStore::to_json() const {
       writer.Key("user");
       writer.String(entry.user.data(), static_cast<rapidjson::SizeType>(entry.user.size()));
       writer.Key("created_ms");
-      writer.Int64(to_ms(entry.created));
+      writer.Int64(sdk::epoch_ms_of(entry.created));
       writer.Key("expires_ms");
-      writer.Int64(to_ms(entry.expires));
+      writer.Int64(sdk::epoch_ms_of(entry.expires));
       writer.EndObject();
     }
   }
@@ -146,7 +139,7 @@ std::size_t SessionStore::restore(const std::string& json_array) {
       const auto created = sdk::json_int64(item, "created_ms");
       const auto expires = sdk::json_int64(item, "expires_ms");
       if (!key || !user || !created || !expires) continue;
-      Entry entry{std::move(*user), from_ms(*created), from_ms(*expires)};
+      Entry entry{std::move(*user), sdk::time_point_of_epoch_ms(*created), sdk::time_point_of_epoch_ms(*expires)};
       // A session never outlives the ttl configured now.
       if (entry.expires > entry.created + ttl_) entry.expires = entry.created + ttl_;
       if (!looks_like_token(*key) || !is_valid_user_name(entry.user) || entry.expires <= at || sessions_.contains(*key)) {

@@ -14,7 +14,6 @@
 #include "page_layout.hpp"
 #include "sign_in_pages.hpp"
 #include "telegram_page.hpp"
-#include "time_text.hpp"
 
 using namespace notifyd;
 using namespace notifyd::webui;
@@ -230,10 +229,4 @@ TEST_CASE("assets are embedded with versions") {
   }
   CHECK(find_asset("app.js")->content_type == "text/javascript; charset=utf-8");
   CHECK(find_asset("../etc/passwd") == nullptr);
-}
-
-TEST_CASE("durations as the dashboard shows them") {
-  CHECK(readable_duration(350) == "350 ms");
-  CHECK(readable_duration(1234) == "1.2 s");
-  CHECK(readable_duration(185'000) == "3 min 5 s");
 }
