@@ -7,20 +7,12 @@
 #include "notifyd/sdk/base64.hpp"
 #include "notifyd/sdk/image.hpp"
 #include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/user_name.hpp"
 
 namespace notifyd::socket_api {
 namespace {
 
 sdk::HttpResponse bad_request(std::string_view message) { return sdk::HttpResponse::error(400, message); }
-
-bool valid_user_name(std::string_view user) noexcept {
-  if (user.empty() || user.size() > max_user_name_bytes) return false;
-  for (const char c : user) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || c == '/') return false;
-  }
-  return true;
-}
 
 // Reads the members of one JSON object; the first problem becomes the error.
 class BodyFields {
@@ -62,7 +54,7 @@ class BodyFields {
   // The recipient: a required string that looks like a user name.
   std::string user(const char* name = "user") {
     std::string user = required_string(name);
-    if (!failed() && !valid_user_name(user)) fail(std::string("invalid field: ") + name);
+    if (!failed() && !sdk::is_valid_user_name(user)) fail(std::string("invalid field: ") + name);
     return user;
   }
 

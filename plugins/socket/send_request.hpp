@@ -16,8 +16,6 @@
 
 namespace notifyd::socket_api {
 
-/// Longest recipient user name accepted.
-inline constexpr std::size_t max_user_name_bytes = 256;
 /// Longest `source` accepted by `/v1/notify`.
 inline constexpr std::size_t max_source_bytes = 256;
 /// Most channel names one `/v1/notify` may list.

@@ -5,7 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "notifyd/sdk/json.hpp"
-#include "user_name.hpp"
+#include "notifyd/sdk/user_name.hpp"
 
 namespace notifyd::websocket {
 
@@ -21,7 +21,7 @@ sdk::Status DesktopUserLedger::load(const sdk::DocumentStore& store, std::string
   std::lock_guard lock(mutex_);
   for (const auto& member : parsed.GetObject()) {
     const std::string_view user(member.name.GetString(), member.name.GetStringLength());
-    if (!is_valid_user_name(user) || !member.value.IsObject()) continue;
+    if (!sdk::is_valid_user_name(user) || !member.value.IsObject()) continue;
     const auto expires = member.value.FindMember("expires_at");
     if (expires == member.value.MemberEnd() || !expires->value.IsInt64()) continue;
     if (expires->value.GetInt64() > now) expires_at_[std::string(user)] = expires->value.GetInt64();

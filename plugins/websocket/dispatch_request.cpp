@@ -7,7 +7,7 @@
 #include "notifyd/sdk/image.hpp"
 #include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/stored_image.hpp"
-#include "user_name.hpp"
+#include "notifyd/sdk/user_name.hpp"
 
 namespace notifyd::websocket {
 namespace {
@@ -41,7 +41,7 @@ Parsed parse_dispatch_request(std::string_view body, std::string_view channel) {
   auto user = sdk::json_required_string(document, "user");
   if (!user) return Parsed::failure(user.error());
   n.user = std::move(user).value();
-  if (!is_valid_user_name(n.user)) return Parsed::failure("invalid field: user must be a user name");
+  if (!sdk::is_valid_user_name(n.user)) return Parsed::failure("invalid field: user must be a user name");
 
   const auto fields = document.FindMember("notification");
   if (fields == document.MemberEnd()) return Parsed::failure("missing field: notification");

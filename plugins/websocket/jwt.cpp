@@ -14,7 +14,7 @@
 
 #include "notifyd/sdk/base64.hpp"
 #include "notifyd/sdk/json.hpp"
-#include "user_name.hpp"
+#include "notifyd/sdk/user_name.hpp"
 
 namespace notifyd::websocket {
 namespace {
@@ -89,7 +89,7 @@ sdk::Result<JwtClaims> verify_jwt(std::string_view token, std::string_view secre
   if (!payload_text || !parse_object(*payload_text, payload)) return Failure::failure("Malformed token");
   const auto sub = payload.FindMember("sub");
   if (sub == payload.MemberEnd() || !sub->value.IsString() ||
-      !is_valid_user_name(std::string_view(sub->value.GetString(), sub->value.GetStringLength()))) {
+      !sdk::is_valid_user_name(std::string_view(sub->value.GetString(), sub->value.GetStringLength()))) {
     return Failure::failure("Token has no valid subject");
   }
   const auto exp = payload.FindMember("exp");

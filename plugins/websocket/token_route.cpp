@@ -4,8 +4,8 @@
 
 #include "jwt.hpp"
 #include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/user_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
-#include "user_name.hpp"
 
 namespace notifyd::websocket {
 
@@ -48,7 +48,7 @@ TokenAnswer answer_token_request(const sdk::HttpRequest& request, const WebSocke
       user.assign(field->value.GetString(), field->value.GetStringLength());
     }
   }
-  if (!is_valid_user_name(user)) return refuse(400, "`user` must be a user name");
+  if (!sdk::is_valid_user_name(user)) return refuse(400, "`user` must be a user name");
   if (!request.caller.may_act_for(user)) return refuse(403, "you may only ask for your own desktop token");
   if (settings.jwt_secret.empty()) return refuse(503, "desktop push is not configured (no jwt_secret)");
 

@@ -1,9 +1,9 @@
 #include "login_link_route.hpp"
 
 #include "notifyd/sdk/epoch_time.hpp"
+#include "notifyd/sdk/user_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "server_state.hpp"
-#include "unix_user.hpp"
 
 namespace notifyd::webui {
 
@@ -17,7 +17,7 @@ sdk::Route make_login_link_route(std::weak_ptr<ServerState> weak_state) {
     const std::string base = state ? state->base_url() : std::string();
     if (base.empty()) return respond(sdk::HttpResponse::error(503, "the web dashboard is not running"));
     const std::string& user = request.caller.user;
-    if (!is_valid_user_name(user)) {
+    if (!sdk::is_valid_user_name(user)) {
       return respond(sdk::HttpResponse::error(403, "your uid has no user name the dashboard can sign in"));
     }
     const MintedLink link = state->links.mint(user);

@@ -8,8 +8,8 @@
 
 #include "notifyd/sdk/epoch_time.hpp"
 #include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/user_name.hpp"
 #include "random_token.hpp"
-#include "unix_user.hpp"
 
 namespace notifyd::webui {
 namespace {
@@ -112,7 +112,7 @@ std::size_t LoginLinks::restore(const std::string& json_array) {
                     sdk::time_point_of_epoch_ms(*expires)};
     // A link never outlives the ttl configured now.
     pending.expires = std::min(pending.expires, at + ttl_);
-    if (!looks_like_token(*key) || !is_valid_user_name(pending.user) || pending.expires <= at ||
+    if (!looks_like_token(*key) || !sdk::is_valid_user_name(pending.user) || pending.expires <= at ||
         pending_.contains(*key)) {
       continue;
     }

@@ -6,8 +6,8 @@
 
 #include "notifyd/sdk/epoch_time.hpp"
 #include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/user_name.hpp"
 #include "random_token.hpp"
-#include "unix_user.hpp"
 
 namespace notifyd::webui {
 namespace {
@@ -142,7 +142,7 @@ std::size_t SessionStore::restore(const std::string& json_array) {
       Entry entry{std::move(*user), sdk::time_point_of_epoch_ms(*created), sdk::time_point_of_epoch_ms(*expires)};
       // A session never outlives the ttl configured now.
       if (entry.expires > entry.created + ttl_) entry.expires = entry.created + ttl_;
-      if (!looks_like_token(*key) || !is_valid_user_name(entry.user) || entry.expires <= at || sessions_.contains(*key)) {
+      if (!looks_like_token(*key) || !sdk::is_valid_user_name(entry.user) || entry.expires <= at || sessions_.contains(*key)) {
         continue;
       }
       insert(std::move(*key), std::move(entry));
