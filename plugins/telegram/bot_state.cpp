@@ -50,6 +50,15 @@ std::optional<PendingRun> read_run(const rapidjson::Value& entry) {
   return PendingRun{static_cast<std::uint64_t>(*id), *chat, std::move(*user), std::move(*check)};
 }
 
+std::optional<HeldNotification> read_held(const rapidjson::Value& entry) {
+  const auto id = sdk::json_int64(entry, "notification_id");
+  const auto chat = sdk::json_int64(entry, "chat_id");
+  auto user = sdk::json_string(entry, "user");
+  const auto accepted = sdk::json_int64(entry, "accepted_at");
+  if (!id || *id <= 0 || !chat || !user || !accepted) return std::nullopt;
+  return HeldNotification{static_cast<std::uint64_t>(*id), *chat, std::move(*user), *accepted};
+}
+
 }  // namespace
 
 std::int64_t BotState::mute_end(std::string_view user, std::int64_t now_ms) const noexcept {
@@ -90,6 +99,11 @@ sdk::Result<BotState> parse_bot_state(std::string_view text) {
         highest = std::max(highest, run->id);
         state.runs.push_back(std::move(*run));
       }
+    }
+  }
+  if (const auto* held = sdk::json_member(document, "held"); held && held->IsArray()) {
+    for (const auto& entry : held->GetArray()) {
+      if (auto notification = read_held(entry)) state.held.push_back(std::move(*notification));
     }
   }
   std::stable_sort(state.replies.begin(), state.replies.end(),
@@ -136,6 +150,17 @@ std::string serialize_bot_state(const BotState& state) {
     write_int(writer, "chat_id", run.chat_id);
     write_string(writer, "user", run.user);
     write_string(writer, "check", run.check);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.Key("held");
+  writer.StartArray();
+  for (const auto& held : state.held) {
+    writer.StartObject();
+    write_int(writer, "notification_id", static_cast<std::int64_t>(held.notification_id));
+    write_int(writer, "chat_id", held.chat_id);
+    write_string(writer, "user", held.user);
+    write_int(writer, "accepted_at", held.accepted_at_ms);
     writer.EndObject();
   }
   writer.EndArray();

@@ -32,6 +32,15 @@ struct PendingRun {
   std::string check;
 };
 
+/// A notification to a chat whose last attempt failed: it waits for the
+/// outbox's retry, and the chat's replies accepted after it wait behind it.
+struct HeldNotification {
+  std::uint64_t notification_id = 0;
+  std::int64_t chat_id = 0;
+  std::string user;
+  std::int64_t accepted_at_ms = 0;
+};
+
 /// What one bot instance remembers across restarts, beyond links and codes:
 /// where its update stream stands, who muted it, and what it still has to
 /// answer. Written as one document, so an update's offset, its mutes and its
@@ -41,6 +50,7 @@ struct BotState {
   std::map<std::string, std::int64_t, std::less<>> muted_until;  ///< user → Unix ms
   std::vector<QueuedReply> replies;  ///< in acceptance order
   std::vector<PendingRun> runs;      ///< in start order
+  std::vector<HeldNotification> held;  ///< notifications waiting for a retry, in the order they failed
   std::uint64_t next_id = 1;         ///< for the next reply or run
 
   /// The user's mute end when it is still in the future at `now_ms`.
@@ -50,7 +60,7 @@ struct BotState {
 };
 
 /// Parses `{"offset": 42, "muted_until": {"alice": 1732550000000}, "replies":
-/// [...], "runs": [...]}`; a missing member is its default, unusable queue
+/// [...], "runs": [...], "held": [...]}`; a missing member is its default, unusable queue
 /// entries are skipped, a file that is no JSON object is an error.
 sdk::Result<BotState> parse_bot_state(std::string_view text);
 /// Writes the state in that format.

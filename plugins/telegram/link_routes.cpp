@@ -142,6 +142,15 @@ sdk::HttpResponse LinkService::users(const sdk::HttpRequest& request) {
   return HttpResponse::json(200, body + "]}");
 }
 
+sdk::HttpResponse LinkService::bot(const sdk::HttpRequest& request) const {
+  if (request.caller.user.empty()) return HttpResponse::error(401, "login required");
+  const bool known = enabled_ && !bot_username_.empty();
+  const std::string username = known ? sdk::json_quote(bot_username_) : "null";
+  const std::string url = known ? sdk::json_quote("https://t.me/" + bot_username_) : "null";
+  return HttpResponse::json(200, std::string("{\"configured\":") + (enabled_ ? "true" : "false") +
+                                     ",\"username\":" + username + ",\"url\":" + url + "}");
+}
+
 sdk::Status register_link_routes(sdk::Host& host, LinkService& service) {
   sdk::Host* plugin_host = &host;
   const auto on_strand = [plugin_host](auto handle) {
@@ -179,6 +188,10 @@ sdk::Status register_link_routes(sdk::Host& host, LinkService& service) {
   }
   if (auto s = add("GET", "/api/telegram/status",
                    on_strand([target](const sdk::HttpRequest& r) { return target->status(r, sdk::now_epoch_ms()); }));
+      !s) {
+    return s;
+  }
+  if (auto s = add("GET", "/api/telegram/bot", on_strand([target](const sdk::HttpRequest& r) { return target->bot(r); }));
       !s) {
     return s;
   }

@@ -1,6 +1,7 @@
 #pragma once
 // The linking API: POST /api/telegram/verify, POST /api/telegram/unlink,
-// GET /api/telegram/status, as the seed's dashboard used it, and
+// GET /api/telegram/status, as the seed's dashboard used it,
+// GET /api/telegram/bot (whether Telegram is on, and the bot's name) and
 // GET /api/telegram/users for operators.
 
 #include <chrono>
@@ -42,6 +43,12 @@ class LinkService {
   sdk::HttpResponse status(const sdk::HttpRequest& request, std::int64_t now_ms);
   /// `GET /api/telegram/users` (admins only): `{"users": [{"user", "chat_id", "linked_at", "active"}]}`.
   sdk::HttpResponse users(const sdk::HttpRequest& request);
+  /// `GET /api/telegram/bot`: `{"configured": false, "username": null, "url": null}` while Telegram
+  /// is off (no bot token); else `configured` is true and, once getMe told it, `username` is the
+  /// bot's (`notifyd_bot`) and `url` its `https://t.me/…` link.
+  sdk::HttpResponse bot(const sdk::HttpRequest& request) const;
+  /// The bot's username, once getMe told it.
+  void set_bot_username(std::string username) { bot_username_ = std::move(username); }
 
  private:
   LinkRegistry& links_;
@@ -50,9 +57,10 @@ class LinkService {
   BotState& state_;
   bool enabled_;
   Hooks hooks_;
+  std::string bot_username_;
 };
 
-/// Registers the four routes (web and socket surfaces); each request is
+/// Registers the five routes (web and socket surfaces); each request is
 /// handled on the plugin's executor. The handlers hold no executor (the route
 /// table outlives the io_context), only `host` and `service`, which must
 /// outlive the daemon's run.

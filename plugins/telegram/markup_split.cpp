@@ -1,10 +1,12 @@
 #include "markup_split.hpp"
 
-#include "markup_tokens.hpp"
+#include "notifyd/sdk/markup_tokens.hpp"
 
 namespace notifyd::telegram {
 namespace {
 
+using sdk::MarkupPiece;
+using sdk::MarkupTokens;
 using Kind = MarkupPiece::Kind;
 
 // Markers written one after another. In MarkdownV2 "_" next to "__" would
@@ -119,7 +121,7 @@ class Splitter {
 
 std::optional<std::vector<std::string>> split_markup(std::string_view text, sdk::TextFormat format,
                                                      std::size_t limit) {
-  auto tokens = read_markup(text, format);
+  auto tokens = sdk::read_markup(text, format);
   if (!tokens) return std::nullopt;
   return Splitter(text, format, std::move(tokens).value()).split(limit);
 }

@@ -17,18 +17,26 @@ constexpr auto longest_backoff = 60s;
 
 }  // namespace
 
-ReplyOutbox::ReplyOutbox(boost::asio::any_io_executor executor, BotState& state, Hooks hooks, sdk::Logger& log)
-    : executor_(std::move(executor)), state_(state), hooks_(std::move(hooks)), log_(log) {}
+ReplyOutbox::ReplyOutbox(boost::asio::any_io_executor executor, BotState& state, ChatOrder& order, Hooks hooks,
+                         sdk::Logger& log)
+    : executor_(std::move(executor)), state_(state), order_(order), hooks_(std::move(hooks)), log_(log) {}
 
 void ReplyOutbox::pump() {
   if (stopped_) return;
-  if (drop_expired(sdk::now_epoch_ms())) hooks_.save();
+  bool changed = drop_expired(sdk::now_epoch_ms());
+  changed = order_.forget_unanswered(ChatOrder::Clock::now()) || changed;
   std::map<std::int64_t, const QueuedReply*> heads;
   for (const auto& reply : state_.replies) heads.emplace(reply.chat_id, &reply);
   for (const auto& [chat, reply] : heads) {
     Lane& lane = lanes_[chat];
-    if (!lane.in_flight && !lane.timer) send_head(chat, lane, *reply);
+    if (lane.in_flight || (lane.timer && !lane.behind_notification)) continue;
+    if (!held_back(chat, lane, *reply, changed)) {
+      lane.timer.reset();
+      lane.behind_notification = false;
+      send_head(chat, lane, *reply);
+    }
   }
+  if (changed) hooks_.save();
   std::erase_if(lanes_, [&](const auto& entry) {
     return !heads.contains(entry.first) && !entry.second.in_flight && !entry.second.timer;
   });
@@ -46,13 +54,41 @@ bool ReplyOutbox::drop_expired(std::int64_t now_ms) {
   for (const auto& [chat, lane] : lanes_) {
     if (lane.in_flight) busy.push_back(chat);
   }
-  return std::erase_if(state_.replies, [&](const QueuedReply& reply) {
-           if (reply.expires_at_ms <= 0 || reply.expires_at_ms > now_ms) return false;
-           if (std::find(busy.begin(), busy.end(), reply.chat_id) != busy.end()) return false;
-           log_.info("reply to chat ", reply.chat_id, " dropped unsent: it expired at ",
-                     sdk::format_utc_readable(reply.expires_at_ms));
-           return true;
-         }) > 0;
+  std::vector<std::uint64_t> expired;
+  for (const auto& reply : state_.replies) {
+    if (reply.expires_at_ms <= 0 || reply.expires_at_ms > now_ms) continue;
+    if (std::find(busy.begin(), busy.end(), reply.chat_id) != busy.end()) continue;
+    log_.info("reply to chat ", reply.chat_id, " dropped unsent: it expired at ",
+              sdk::format_utc_readable(reply.expires_at_ms));
+    expired.push_back(reply.id);
+  }
+  for (const auto id : expired) remove(id);
+  return !expired.empty();
+}
+
+bool ReplyOutbox::held_back(std::int64_t chat, Lane& lane, const QueuedReply& reply, bool& changed) {
+  while (const auto* held = order_.blocking(chat, reply.created_at_ms)) {
+    if (lane.timer) return true;
+    const std::uint64_t id = held->notification_id;
+    if (!hooks_.retry_held(*held)) {
+      changed = order_.release(id) || changed;
+      continue;
+    }
+    order_.asked_to_retry(id, ChatOrder::Clock::now());
+    lane.behind_notification = true;
+    wait(chat, lane, backoff(++lane.failures));
+    return true;
+  }
+  return false;
+}
+
+void ReplyOutbox::wait(std::int64_t chat, Lane& lane, std::chrono::milliseconds delay) {
+  lane.timer = std::make_unique<boost::asio::steady_timer>(executor_, delay);
+  lane.timer->async_wait([this, chat](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    if (const auto found = lanes_.find(chat); found != lanes_.end()) found->second.timer.reset();
+    pump();
+  });
 }
 
 void ReplyOutbox::send_head(std::int64_t chat, Lane& lane, const QueuedReply& reply) {
@@ -88,12 +124,7 @@ void ReplyOutbox::on_report(std::uint64_t id, std::int64_t chat, SendReport repo
     if (stopped_) return;
     const auto wait = verdict.retry_after.count() > 0 ? verdict.retry_after : backoff(++lane.failures);
     log_.info("reply to chat ", chat, " not sent yet (", verdict.error, "); retrying in ", wait.count(), " ms");
-    lane.timer = std::make_unique<boost::asio::steady_timer>(executor_, wait);
-    lane.timer->async_wait([this, chat](boost::system::error_code ec) {
-      if (ec || stopped_) return;
-      if (const auto found = lanes_.find(chat); found != lanes_.end()) found->second.timer.reset();
-      pump();
-    });
+    this->wait(chat, lane, wait);
     return;
   }
   lane.failures = 0;
@@ -104,7 +135,12 @@ void ReplyOutbox::on_report(std::uint64_t id, std::int64_t chat, SendReport repo
 }
 
 void ReplyOutbox::remove(std::uint64_t id) {
-  std::erase_if(state_.replies, [&](const QueuedReply& reply) { return reply.id == id; });
+  const auto found = std::find_if(state_.replies.begin(), state_.replies.end(),
+                                  [&](const QueuedReply& reply) { return reply.id == id; });
+  if (found == state_.replies.end()) return;
+  const std::int64_t chat = found->chat_id;
+  state_.replies.erase(found);
+  hooks_.left(chat);
 }
 
 std::chrono::milliseconds ReplyOutbox::backoff(std::uint32_t failures) {

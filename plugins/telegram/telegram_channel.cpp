@@ -3,7 +3,9 @@
 // Telegram's rate limits. Blocking Bot API calls run on the poller's and the
 // sender's own threads; all state lives on the plugin's strand. A command's
 // replies are stored in the bot state together with the update's offset
-// before Telegram hears the update was handled, and sent by the ReplyOutbox.
+// before Telegram hears the update was handled, and sent by the ReplyOutbox;
+// ChatOrder keeps each chat's replies and notifications in acceptance order.
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -15,6 +17,7 @@
 
 #include "bot_requests.hpp"
 #include "bot_state.hpp"
+#include "chat_order.hpp"
 #include "code_generator.hpp"
 #include "command_handler.hpp"
 #include "delivery_plan.hpp"
@@ -39,6 +42,9 @@ using namespace std::chrono_literals;
 // A reply to a command that could not go out within this long is dropped:
 // after that it answers a question nobody is waiting for.
 constexpr std::chrono::milliseconds reply_lifetime = 1h;
+// How soon a notification waiting for the chat's earlier replies looks again
+// (it is asked to at once when they leave the queue).
+constexpr std::chrono::milliseconds reply_recheck = 5s;
 
 }  // namespace
 
@@ -113,12 +119,14 @@ class TelegramChannel final : public sdk::Channel {
       sender_ = std::make_unique<MessageSender>(endpoint, settings_.limits, settings_.sender_threads, log_,
                                                 host_.metrics(), host_.instance_name(), poll_status_);
       replies_ = std::make_unique<ReplyOutbox>(
-          host_.executor(), state_,
+          host_.executor(), state_, order_,
           ReplyOutbox::Hooks{[this](std::vector<OutgoingMessage> messages, MessageSender::Done done) {
                                sender_->send(std::move(messages), std::move(done));
                              },
                              [this] { save_state(); },
-                             [this](std::int64_t chat, const SendReport& report) { observe(chat, report); }},
+                             [this](std::int64_t chat, const SendReport& report) { observe(chat, report); },
+                             [this](const HeldNotification& held) { return retry_held(held); },
+                             [this](std::int64_t chat) { replies_left(chat); }},
           log_);
       poller_ = std::make_unique<UpdatePoller>(
           endpoint, settings_.poll_timeout, state_.offset, log_, poll_status_,
@@ -129,6 +137,7 @@ class TelegramChannel final : public sdk::Channel {
           },
           [this](std::string username) {
             boost::asio::post(host_.executor(), [this, username = std::move(username)]() mutable {
+              link_service_->set_bot_username(username);
               handler_->set_username(std::move(username));
             });
           });
@@ -230,23 +239,33 @@ class TelegramChannel final : public sdk::Channel {
       done(sdk::DeliveryResult::retry(enabled_ ? "stopping" : "Telegram is off (no bot token)", 5min));
       return;
     }
+    order_.attempted(notification.id);
     const auto link = links_->find(notification.user);
     if (!link) {
+      release(notification.id);
       done(sdk::DeliveryResult::permanent(notification.user + " has no linked Telegram chat"));
       return;
     }
     if (!link->active) {
+      release(notification.id);
       done(sdk::DeliveryResult::permanent(notification.user + " has blocked the bot"));
       return;
     }
     const std::int64_t now_ms = sdk::now_epoch_ms();
     if (const auto until = state_.mute_end(notification.user, now_ms)) {
+      release(notification.id);
       const auto remaining = std::chrono::milliseconds(until - now_ms);
       done(sdk::DeliveryResult::retry("muted until " + sdk::format_utc_readable(until),
                                       std::min(remaining, settings_.mute_recheck)));
       return;
     }
+    if (order_.reply_ahead(link->chat_id, notification.created_at_ms)) {
+      waiting_for_replies_[link->chat_id].insert(notification.user);
+      done(sdk::DeliveryResult::retry("waiting for earlier replies to this chat", reply_recheck));
+      return;
+    }
     if (const auto wait = sender_->admit(link->chat_id, notification.id)) {
+      hold(link->chat_id, notification);
       done(sdk::DeliveryResult::retry("waiting for the chat's rate limit", *wait));
       return;
     }
@@ -265,33 +284,69 @@ class TelegramChannel final : public sdk::Channel {
       done(sdk::DeliveryResult::ok());
       return;
     }
-    const std::uint64_t id = notification.id;
     const std::int64_t chat = link->chat_id;
-    sender_->send(std::move(messages), [this, id, chat, done = std::move(done)](SendReport report) mutable {
-      boost::asio::post(host_.executor(), [this, id, chat, done = std::move(done), report = std::move(report)]() mutable {
-        on_delivered(id, chat, std::move(report), std::move(done));
+    sender_->send(std::move(messages), [this, notification = delivery.notification, chat,
+                                        done = std::move(done)](SendReport report) mutable {
+      boost::asio::post(host_.executor(), [this, notification = std::move(notification), chat, done = std::move(done),
+                                           report = std::move(report)]() mutable {
+        on_delivered(*notification, chat, std::move(report), std::move(done));
       });
     });
   }
 
-  void on_delivered(std::uint64_t id, std::int64_t chat, SendReport report,
+  void on_delivered(const sdk::Notification& notification, std::int64_t chat, SendReport report,
                     std::function<void(sdk::DeliveryResult)> done) {
     observe(chat, report);
+    const std::uint64_t id = notification.id;
     const SendVerdict& verdict = report.verdict;
     switch (verdict.kind) {
       case SendVerdict::Kind::sent:
         progress_.erase(id);
+        release(id);
         done(sdk::DeliveryResult::ok());
         return;
       case SendVerdict::Kind::retry:
         if (report.sent > 0) progress_[id] += report.sent;
+        hold(report.migrated_to.value_or(chat), notification);
         done(sdk::DeliveryResult::retry(verdict.error, verdict.retry_after));
         return;
       default:
         progress_.erase(id);
+        release(id);
         done(sdk::DeliveryResult::permanent(verdict.error));
         return;
     }
+  }
+
+  // The chat's replies accepted after `notification` wait until it went out.
+  void hold(std::int64_t chat, const sdk::Notification& notification) {
+    if (order_.hold(chat, notification.user, notification.id, notification.created_at_ms)) save_state();
+  }
+
+  void release(std::uint64_t id) {
+    if (!order_.release(id)) return;
+    save_state();
+    if (replies_ && !stopping_) replies_->pump();
+  }
+
+  bool retry_held(const HeldNotification& held) {
+    if (const auto entry = host_.notifications().find(held.notification_id)) {
+      const auto& deliveries = entry.value().deliveries;
+      const auto here = std::find_if(deliveries.begin(), deliveries.end(),
+                                     [&](const sdk::DeliveryRecord& d) { return d.channel == host_.instance_name(); });
+      if (here == deliveries.end() || here->state != "pending") return false;
+    }
+    host_.recipient_reachable(held.user);
+    return true;
+  }
+
+  // Notifications that waited for the chat's earlier replies may go now.
+  void replies_left(std::int64_t chat) {
+    const auto waiting = waiting_for_replies_.find(chat);
+    if (waiting == waiting_for_replies_.end()) return;
+    const auto users = std::move(waiting->second);
+    waiting_for_replies_.erase(waiting);
+    for (const auto& user : users) host_.recipient_reachable(user);
   }
 
   // What every send to `chat` teaches: the chat moved, or the bot was blocked there.
@@ -303,6 +358,7 @@ class TelegramChannel final : public sdk::Channel {
   }
 
   void follow_migration(std::int64_t from, std::int64_t to) {
+    order_.migrate(from, to);
     auto moved = links_->migrate(from, to);
     if (!moved) {
       log_.error("cannot save the move of chat ", from, " to ", to, ": ", moved.error());
@@ -404,6 +460,8 @@ class TelegramChannel final : public sdk::Channel {
   bool claimed_ = false;
   std::atomic<bool> stopping_{false};
   BotState state_;
+  ChatOrder order_{state_};
+  std::map<std::int64_t, std::set<std::string>> waiting_for_replies_;  ///< by chat: users whose notification waits
   std::unique_ptr<LinkRegistry> links_;
   std::unique_ptr<VerificationCodes> codes_;
   std::unique_ptr<VerifyAttempts> attempts_;

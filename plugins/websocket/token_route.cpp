@@ -62,4 +62,9 @@ TokenAnswer answer_token_request(const sdk::HttpRequest& request, const WebSocke
   return TokenAnswer{sdk::HttpResponse::json(200, std::move(body)), IssuedToken{std::move(user), expires_at}};
 }
 
+sdk::HttpResponse answer_status_request(const sdk::HttpRequest& request, bool configured) {
+  if (request.caller.user.empty()) return sdk::HttpResponse::error(401, "login required");
+  return sdk::HttpResponse::json(200, configured ? R"({"configured":true})" : R"({"configured":false})");
+}
+
 }  // namespace notifyd::websocket

@@ -1,6 +1,7 @@
 #pragma once
 // POST /api/desktop/token: a desktop token for the caller, for the web
-// dashboard ("connect the desktop app") and `notifyctl desktop-token`.
+// dashboard ("connect the desktop app") and `notifyctl desktop-token`; and
+// GET /api/desktop/status: whether desktop push is on.
 
 #include <cstdint>
 #include <optional>
@@ -13,6 +14,9 @@ namespace notifyd::websocket {
 
 /// The route's path.
 inline constexpr std::string_view token_route_path = "/api/desktop/token";
+
+/// The status route's path.
+inline constexpr std::string_view status_route_path = "/api/desktop/status";
 
 /// Largest request body the route reads.
 inline constexpr std::size_t max_token_request_bytes = 4096;
@@ -36,6 +40,10 @@ struct TokenAnswer {
 /// Pure apart from the signature; never throws on bad input.
 TokenAnswer answer_token_request(const sdk::HttpRequest& request, const WebSocketSettings& settings,
                                  std::int64_t now_ms);
+
+/// Answers `GET /api/desktop/status`: 401 without an authenticated caller,
+/// else 200 with `{"configured": bool}` (false while the channel has no `jwt_secret`).
+sdk::HttpResponse answer_status_request(const sdk::HttpRequest& request, bool configured);
 
 /// The host name of a Host header (`example.com:8080` → `example.com`,
 /// `[::1]:80` → `::1`); empty when it is missing or not a plain host name.

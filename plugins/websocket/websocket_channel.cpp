@@ -116,6 +116,14 @@ sdk::Status WebSocketChannel::configure() noexcept {
       respond(std::move(answer.response));
     };
     if (auto added = host_.routes().add(std::move(route)); !added) return added;
+    sdk::Route status;
+    status.method = "GET";
+    status.path = std::string(status_route_path);
+    status.surfaces = sdk::surface_web | sdk::surface_socket;
+    status.handler = [configured = !off](sdk::HttpRequest request, sdk::Responder respond) {
+      respond(answer_status_request(request, configured));
+    };
+    if (auto added = host_.routes().add(std::move(status)); !added) return added;
     return host_.routes().add(dispatch_route(state_));
   } catch (const std::exception& e) {
     return sdk::Status::failure(e.what());

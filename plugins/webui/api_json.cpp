@@ -47,7 +47,8 @@ std::string render_me_json(const MeFacts& me) {
               ? quote(sdk::format_utc_timestamp(me.session_expires_ms, sdk::SecondFraction::milliseconds))
               : "null") +
          ",\"telegram_configured\":" + boolean(me.telegram_configured) +
-         ",\"desktop_configured\":" + boolean(me.desktop_configured) + "}";
+         ",\"desktop_configured\":" + boolean(me.desktop_configured) +
+         ",\"telegram_bot\":" + (me.telegram_bot.empty() ? "null" : quote(me.telegram_bot)) + "}";
 }
 
 std::string render_notifications_json(const std::vector<sdk::HistoryEntry>& entries, std::uint32_t limit) {

@@ -18,9 +18,11 @@ struct MeFacts {
   std::int64_t session_expires_ms = 0;
   bool telegram_configured = false;
   bool desktop_configured = false;
+  std::string telegram_bot;         ///< the bot's username; empty when not known
 };
 
-/// `{"user","admin","auth","csrf_token","session_expires_at","telegram_configured","desktop_configured"}`.
+/// `{"user","admin","auth","csrf_token","session_expires_at","telegram_configured","desktop_configured",
+/// "telegram_bot"}`; `telegram_bot` is null when not known.
 std::string render_me_json(const MeFacts& me);
 
 /// `{"notifications":[{"id","title","message","format","source","created_at","image_url",

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "api_json.hpp"
+#include "channel_setup.hpp"
 #include "checks_page.hpp"
 #include "cookies.hpp"
 #include "desktop_page.hpp"
@@ -12,6 +13,7 @@
 #include "http_target.hpp"
 #include "notifyd/sdk/stored_image.hpp"
 #include "page_layout.hpp"
+#include "return_path.hpp"
 #include "route_call.hpp"
 #include "sign_in_pages.hpp"
 #include "telegram_page.hpp"
@@ -135,12 +137,26 @@ void DashboardRoutes::serve(const Match& match, DashboardRequest request, sdk::R
 
 void DashboardRoutes::telegram_page(DashboardRequest& request, sdk::Responder& respond) const {
   PageFrame frame = frame_for(request, settings_, host_, "Telegram", Section::telegram);
-  const bool asked = call_web_route(host_.routes(), "GET", "/api/telegram/status", request.http.caller,
-                                    [respond, frame](sdk::HttpResponse status) {
-                                      const TelegramCard card = telegram_card_from_status(status.status, status.body);
-                                      respond(html_response(200, render_page(frame, render_telegram_page(card))));
-                                    });
-  if (!asked) respond(html_response(200, render_page(frame, render_telegram_page(TelegramCard{}))));
+  const sdk::RouteRegistry* routes = &host_.routes();
+  const sdk::Caller caller = request.http.caller;
+  ask_channel_setup(*routes, caller, [routes, caller, respond, frame](ChannelSetup setup) {
+    const auto show = [respond, frame](const TelegramCard& card) {
+      respond(html_response(200, render_page(frame, render_telegram_page(card))));
+    };
+    if (setup.telegram != ChannelState::on) {
+      TelegramCard card;
+      if (setup.telegram == ChannelState::off) card.state = TelegramCard::State::off;
+      return show(card);
+    }
+    const bool asked = call_web_route(*routes, "GET", "/api/telegram/status", caller,
+                                      [show, setup](sdk::HttpResponse status) {
+                                        TelegramCard card = telegram_card_from_status(status.status, status.body);
+                                        card.bot_username = setup.bot_username;
+                                        card.bot_url = setup.bot_url;
+                                        show(card);
+                                      });
+    if (!asked) show(TelegramCard{});
+  });
 }
 
 void DashboardRoutes::checks_page(DashboardRequest& request, sdk::Responder& respond) const {
@@ -182,17 +198,27 @@ void DashboardRoutes::history_page(DashboardRequest& request, sdk::Responder& re
 
 void DashboardRoutes::desktop_page(DashboardRequest& request, sdk::Responder& respond) const {
   const PageFrame frame = frame_for(request, settings_, host_, "Desktop app", Section::desktop);
-  const bool available = has_web_route(host_.routes(), "POST", "/api/desktop/token");
-  respond(html_response(200, render_page(frame, render_desktop_page(available))));
+  ask_channel_setup(host_.routes(), request.http.caller, [respond, frame](ChannelSetup setup) {
+    const bool available = setup.desktop != ChannelState::absent;
+    const bool set_up = setup.desktop == ChannelState::on;
+    respond(html_response(200, render_page(frame, render_desktop_page(available, set_up))));
+  });
 }
 
 // ---- signing in and out ------------------------------------------------------
 
 void DashboardRoutes::login_page(DashboardRequest& request, sdk::Responder& respond) const {
-  if (!request.identity.user.empty()) return respond(redirect("/"));
+  const auto return_to = requested_return_path(request.http, std::nullopt);
+  if (!request.identity.user.empty()) return respond(redirect(return_to.value_or("/")));
   const bool signed_out = request.http.param("signed_out").has_value();
-  respond(html_response(200, render_page(anonymous_frame(settings_, host_, "Sign in"),
-                                         render_login_page(settings_.auth, signed_out, settings_.login_link_ttl))));
+  const std::string shown = return_to.value_or("");
+  auto response = html_response(200, render_page(anonymous_frame(settings_, host_, "Sign in"),
+                                                 render_login_page(settings_.auth, signed_out,
+                                                                   settings_.login_link_ttl, shown)));
+  if (settings_.auth == AuthMode::link && request.http.param("next") && !shown.empty()) {
+    response.headers.emplace_back("Set-Cookie", return_cookie(shown, request.identity.secure));
+  }
+  respond(std::move(response));
 }
 
 void DashboardRoutes::link_page(DashboardRequest& request, sdk::Responder& respond) const {
@@ -201,25 +227,33 @@ void DashboardRoutes::link_page(DashboardRequest& request, sdk::Responder& respo
   const std::string token(request.http.param(link_token_field).value_or(""));
   const auto user = links_.peek(token);
   if (!user) return respond(html_response(400, render_page(frame, render_link_invalid())));
-  respond(html_response(200, render_page(frame, render_link_confirmation(*user, token))));
+  const auto next = request.http.param("next");
+  const std::string return_to = next ? safe_return_path(*next).value_or("") : "";
+  respond(html_response(200, render_page(frame, render_link_confirmation(*user, token, return_to))));
 }
 
 void DashboardRoutes::link_redeem(DashboardRequest& request, sdk::Responder& respond) const {
   const PageFrame frame = anonymous_frame(settings_, host_, "Sign in");
   if (settings_.auth != AuthMode::link) return respond(html_response(404, render_page(frame, render_error_page(404, "Not found"))));
   std::optional<std::string> user;
+  std::optional<std::string> next_field;
   if (is_form(request.http)) {
     if (const auto fields = parse_form(request.http.body)) {
       if (const auto it = fields->find(link_token_field); it != fields->end()) user = links_.redeem(it->second);
+      if (const auto it = fields->find("next"); it != fields->end()) next_field = it->second;
     }
   }
   if (!user) return respond(html_response(400, render_page(frame, render_link_invalid())));
   if (request.identity.session) sessions_.remove(request.identity.session->id);
   const LoginSession session = sessions_.create(*user);
   host_.log().info("signed in ", *user, " with a login link");
-  auto response = redirect("/");
+  const auto return_to = requested_return_path(request.http, next_field);
+  auto response = redirect(return_to.value_or("/"));
   const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(sessions_.ttl());
   response.headers.emplace_back("Set-Cookie", session_cookie(session.id, request.identity.secure, max_age));
+  if (cookie_value(request.http.header("cookie"), return_cookie_name)) {
+    response.headers.emplace_back("Set-Cookie", cleared_return_cookie(request.identity.secure));
+  }
   respond(std::move(response));
 }
 
@@ -269,9 +303,12 @@ void DashboardRoutes::me(DashboardRequest& request, sdk::Responder& respond) con
                                 request.identity.session->expires.time_since_epoch())
                                 .count();
   }
-  me.telegram_configured = has_web_route(host_.routes(), "GET", "/api/telegram/status");
-  me.desktop_configured = has_web_route(host_.routes(), "POST", "/api/desktop/token");
-  respond(sdk::HttpResponse::json(200, render_me_json(me)));
+  ask_channel_setup(host_.routes(), request.http.caller, [respond, me](ChannelSetup setup) mutable {
+    me.telegram_configured = setup.telegram == ChannelState::on;
+    me.desktop_configured = setup.desktop == ChannelState::on;
+    me.telegram_bot = setup.bot_username;
+    respond(sdk::HttpResponse::json(200, render_me_json(me)));
+  });
 }
 
 void DashboardRoutes::notifications(DashboardRequest& request, sdk::Responder& respond) const {

@@ -26,7 +26,7 @@ struct PageFrame {
 /// frame. Signed-in pages get the navigation and Sign out.
 std::string render_page(const PageFrame& frame, std::string_view main_html);
 
-/// `<time datetime="ISO">readable UTC</time>`, which the script turns into local time.
+/// `<time datetime="ISO">2026-12-07 01:08 UTC</time>`: times as the bot's replies show them.
 std::string time_element(std::int64_t epoch_ms);
 
 }  // namespace notifyd::webui

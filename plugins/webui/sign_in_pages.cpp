@@ -4,7 +4,8 @@
 
 namespace notifyd::webui {
 
-std::string render_login_page(AuthMode auth, bool signed_out, std::chrono::milliseconds link_ttl) {
+std::string render_login_page(AuthMode auth, bool signed_out, std::chrono::milliseconds link_ttl,
+                              std::string_view return_to) {
   std::string html = "<h1>Sign in</h1>\n<section class=\"card narrow\">";
   if (signed_out) html += "<p class=\"notice\" role=\"status\">You are signed out.</p>";
   if (auth == AuthMode::proxy) {
@@ -22,14 +23,19 @@ std::string render_login_page(AuthMode auth, bool signed_out, std::chrono::milli
     html += "<p>Run this in a terminal on the server, as yourself:</p><pre class=\"command\"><code>notifyctl login"
             "</code></pre><p>It prints a sign-in link, valid for " + validity +
             " and usable once. Open it in this browser.</p>";
+    if (!return_to.empty()) {
+      html += "<p class=\"muted\">After signing in you go on to <code>" + html_escape(return_to) + "</code>.</p>";
+    }
   }
   return html + "</section>";
 }
 
-std::string render_link_confirmation(std::string_view user, std::string_view token) {
+std::string render_link_confirmation(std::string_view user, std::string_view token, std::string_view return_to) {
+  std::string next;
+  if (!return_to.empty()) next = "<input type=\"hidden\" name=\"next\" value=\"" + html_escape(return_to) + "\">";
   return "<h1>Sign in</h1>\n<section class=\"card narrow\"><p>This link signs you in as <strong>" + html_escape(user) +
          "</strong>.</p><form method=\"post\" action=\"/login/link\"><input type=\"hidden\" name=\"token\" value=\"" +
-         html_escape(token) + "\"><button type=\"submit\">Continue as " + html_escape(user) +
+         html_escape(token) + "\">" + next + "<button type=\"submit\">Continue as " + html_escape(user) +
          "</button></form><p class=\"muted\">Not you? Close this page; the link expires by itself.</p></section>";
 }
 

@@ -2,24 +2,39 @@
 
 #include "html_text.hpp"
 #include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::webui {
 namespace {
+
+// "the bot" or "@name_bot" linked to its chat.
+std::string bot_name(const TelegramCard& card) {
+  if (card.bot_username.empty()) return "the bot";
+  return "<a href=\"" + html_escape(card.bot_url) + "\" rel=\"noopener noreferrer\">@" +
+         html_escape(card.bot_username) + "</a>";
+}
+
+// The linked-at time as people read it elsewhere (`2026-12-07 01:08 UTC`).
+std::string linked_since(std::string_view linked_at) {
+  const auto ms = sdk::parse_utc_timestamp(linked_at);
+  return "<time datetime=\"" + html_escape(linked_at) + "\">" +
+         (ms ? sdk::format_utc_readable(*ms) : html_escape(linked_at)) + "</time>";
+}
 
 std::string link_state(const TelegramCard& card) {
   std::string html;
   if (card.state == TelegramCard::State::linked) {
     html += "<p class=\"state\"><span class=\"badge ok\">Linked</span>";
     if (!card.linked_at.empty()) {
-      html += " since <time datetime=\"" + html_escape(card.linked_at) + "\">" + html_escape(card.linked_at) + "</time>";
+      html += " since " + linked_since(card.linked_at);
     }
     html += "</p>";
     if (card.active) {
-      html += "<p>Your notifications are delivered to Telegram.</p>";
+      html += "<p>Your notifications are delivered to Telegram by " + bot_name(card) + ".</p>";
     } else {
       html += "<p class=\"state\"><span class=\"badge bad\">Blocked</span> The bot cannot reach you: you may have "
-              "blocked it or deleted the chat. Message <strong>/start</strong> to the bot to receive notifications "
-              "again.</p>";
+              "blocked it or deleted the chat. Message <strong>/start</strong> to " + bot_name(card) +
+              " to receive notifications again.</p>";
     }
     html += "<button type=\"button\" class=\"secondary\" data-action=\"telegram-unlink\" "
             "aria-describedby=\"telegram-result\">Unlink Telegram</button>";
@@ -27,7 +42,7 @@ std::string link_state(const TelegramCard& card) {
   }
   html += "<p class=\"state\"><span class=\"badge\">Not linked</span></p>"
           "<ol class=\"steps\">"
-          "<li>In Telegram, message <strong>/start</strong> to the bot.</li>"
+          "<li>In Telegram, message <strong>/start</strong> to " + bot_name(card) + ".</li>"
           "<li>It answers with a 6-digit code, valid for 10 minutes.</li>"
           "<li>Enter the code here.</li></ol>"
           "<form class=\"inline-form\" data-action=\"telegram-verify\" novalidate>"
@@ -66,6 +81,12 @@ std::string render_telegram_page(const TelegramCard& card) {
       html += "<p class=\"state\"><span class=\"badge\">Not configured</span></p>"
               "<p>Telegram is not configured on this server, so notifications cannot go to Telegram. "
               "The operator can add a <code>telegram</code> plugin to the daemon's configuration.</p>";
+      break;
+    case TelegramCard::State::off:
+      html += "<p class=\"state\"><span class=\"badge\">Not set up</span></p>"
+              "<p>Telegram is not set up on this server: its bot has no token, so notifications cannot go to "
+              "Telegram and there is nothing to link. The operator can give the <code>telegram</code> plugin its "
+              "bot token (<code>token_env</code> or <code>token_file</code>).</p>";
       break;
     case TelegramCard::State::unavailable:
       html += "<p class=\"error\" role=\"alert\">The Telegram status is unavailable: " + html_escape(card.error) +

@@ -9,6 +9,7 @@
 #include "http_target.hpp"
 #include "page_layout.hpp"
 #include "random_token.hpp"
+#include "return_path.hpp"
 #include "security_headers.hpp"
 #include "sign_in_pages.hpp"
 
@@ -95,7 +96,14 @@ void WebApp::dispatch(const PeerInfo& peer, sdk::HttpRequest request, const sdk:
       host_.log().info(request.method, " ", request.path, " refused for ", identity.user.empty() ? "-" : identity.user,
                        ": ", verdict == Verdict::csrf_refused ? "no valid CSRF token" : "cross-origin");
     }
-    return respond(refusal(verdict));
+    auto response = refusal(verdict);
+    // The sign-in page then leads back to the page asked for.
+    if (verdict == Verdict::redirect_to_login && settings_.auth == AuthMode::link) {
+      if (const auto back = page_return_path(request)) {
+        response.headers.emplace_back("Set-Cookie", return_cookie(*back, identity.secure));
+      }
+    }
+    return respond(std::move(response));
   }
 
   request.caller.user = identity.user;

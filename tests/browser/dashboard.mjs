@@ -1,76 +1,18 @@
 // The dashboard scenario in Debian's chromium, driven by playwright-core.
 // Started by test_dashboard.py, which runs the daemon and passes, in the
 // environment: DASHBOARD_URL, LOGIN_URL (a one-time link from notifyctl
-// login), TELEGRAM_CONFIGURED and TELEGRAM_CODE (from the fake Bot API's
-// /start; empty = skip linking), DESKTOP_CONFIGURED, CHECK_NAME (empty = skip
-// Run now), IMAGE_TITLE, HTML_TITLE, SCREENSHOT_DIR, CHROMIUM, USER_DATA_DIR.
+// login), TELEGRAM_CONFIGURED, BOT_USERNAME and TELEGRAM_CODE (from the fake
+// Bot API's /start; empty = skip linking), DESKTOP_CONFIGURED, CHECK_NAME
+// (empty = skip Run now), IMAGE_TITLE, HTML_TITLE, MARKDOWN_TITLE,
+// HOSTILE_TITLE, SCREENSHOT_DIR, CHROMIUM, USER_DATA_DIR.
 // Exits 0 when every step passed and no page logged a JavaScript error.
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { desktopSize, openBrowser, phoneSize } from './browser_session.mjs';
 
 const env = process.env;
-const base = env.DASHBOARD_URL;
-const shots = env.SCREENSHOT_DIR;
-const desktopSize = { width: 1280, height: 900 };
-const phoneSize = { width: 390, height: 844 };
+const session = await openBrowser(env);
+const { base, page, check, step, shot, pageBasics, open } = session;
 
-const problems = [];
-let where = 'start';
-
-function check(condition, message) {
-  if (!condition) throw new Error(`${where}: ${message}`);
-}
-
-async function step(name, body) {
-  where = name;
-  console.log(`step: ${name}`);
-  await body();
-}
-
-fs.mkdirSync(shots, { recursive: true });
-fs.rmSync(env.USER_DATA_DIR, { recursive: true, force: true });
-const context = await chromium.launchPersistentContext(env.USER_DATA_DIR, {
-  executablePath: env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  viewport: desktopSize,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-context.setDefaultTimeout(20000);
-const page = context.pages()[0] || await context.newPage();
-page.on('console', (message) => {
-  if (message.type() === 'error') problems.push(`${where}: console error: ${message.text()}`);
-});
-page.on('pageerror', (error) => problems.push(`${where}: uncaught exception: ${error.message}`));
-page.on('requestfailed', (request) => {
-  const why = request.failure()?.errorText || '';
-  if (!why.includes('ERR_ABORTED')) problems.push(`${where}: request failed: ${request.url()} ${why}`);
-});
-
-async function shot(name) {
-  const size = page.viewportSize();
-  const prefix = size.width < 600 ? 'phone' : 'desktop';
-  const file = path.join(shots, `${prefix}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot: ${file}`);
-}
-
-async function pageBasics() {
-  check(await page.locator('h1').count() === 1, 'a page has exactly one h1');
-  const unnamedImages = await page.locator('img:not([alt])').count();
-  check(unnamedImages === 0, 'every image has alt text');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(overflow <= 1, `the page is ${overflow}px wider than the window`);
-}
-
-async function open(target) {
-  const response = await page.goto(base + target);
-  check(response && response.status() === 200, `GET ${target} answered ${response && response.status()}`);
-  await pageBasics();
-}
-
-try {
+await session.run(async () => {
   await step('login-link', async () => {
     const response = await page.goto(env.LOGIN_URL);
     check(response.status() === 200, `the login link page answered ${response.status()}`);
@@ -92,12 +34,22 @@ try {
     }
     await page.locator('.badge', { hasText: 'Not linked' }).waitFor();
     await page.getByText('/start').first().waitFor();
+    if (env.BOT_USERNAME) {
+      const bot = page.getByRole('link', { name: `@${env.BOT_USERNAME}` });
+      await bot.waitFor();
+      check(await bot.getAttribute('href') === `https://t.me/${env.BOT_USERNAME}`, 'the bot is linked to its t.me page');
+    }
     await shot('telegram');
     if (!env.TELEGRAM_CODE) return;
     const field = page.getByLabel('Verification code');
     await field.fill('12345');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByText('Enter the 6 digits').waitFor();
+    const wrong = env.TELEGRAM_CODE === '000000' ? '000001' : '000000';
+    await field.fill(wrong);
+    session.expectConsoleError(/status of 400/);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByText('That code is not valid or has expired').waitFor();
     await field.fill(env.TELEGRAM_CODE);
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.locator('.badge.ok', { hasText: 'Linked' }).waitFor();
@@ -142,6 +94,23 @@ try {
     check(await heading.locator('b, script').count() === 0, 'no markup from the title became elements');
     check(await page.evaluate(() => window.pwned === undefined), 'no script from a title ran');
     if (env.CHECK_NAME) await page.getByRole('heading', { name: /Low disk space/ }).first().waitFor();
+
+    const formatted = page.locator('article.notification', { has: page.getByRole('heading', { name: env.MARKDOWN_TITLE }) })
+      .locator('.message');
+    await formatted.waitFor();
+    check(await formatted.locator('strong').first().textContent() === 'Disk', `*Disk* is bold: ${await formatted.innerHTML()}`);
+    check(await formatted.locator('code').first().textContent() === 'db1', '`db1` is code');
+    check(await formatted.locator('a[href="https://example.com/report"]').textContent() === 'the report', 'the link is a link');
+    check(!(await formatted.textContent()).includes('*'), 'no Markdown markers are left');
+
+    const hostile = page.locator('article.notification', { has: page.getByRole('heading', { name: env.HOSTILE_TITLE }) })
+      .locator('.message');
+    check((await hostile.textContent()).includes('<img src=x onerror=window.pwned=1>'), 'markup in a message is text');
+    check(await hostile.locator('img, script, a').count() === 0, 'no element and no javascript: link came from it');
+    check(await page.evaluate(() => window.pwned === undefined), 'no script from a message ran');
+
+    const when = await page.locator('article.notification .meta time').first().textContent();
+    check(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/.test(when), `times name their zone: ${when}`);
     await shot('history');
   });
 
@@ -168,12 +137,28 @@ try {
       await page.locator('.badge', { hasText: 'Not linked' }).waitFor();
       await shot('telegram-unlinked');
     });
+
+    await step('telegram-too-many-attempts', async () => {
+      const field = page.getByLabel('Verification code');
+      let status = 0;
+      for (let attempt = 0; attempt < 8 && status !== 429; attempt += 1) {
+        await field.fill(env.TELEGRAM_CODE === '000000' ? '000001' : '000000');
+        session.expectConsoleError(/status of (400|429)/);
+        const [response] = await Promise.all([
+          page.waitForResponse((r) => r.url().endsWith('/api/telegram/verify')),
+          page.getByRole('button', { name: 'Verify' }).click(),
+        ]);
+        status = response.status();
+      }
+      check(status === 429, `wrong codes are refused for a while at last (${status})`);
+      await page.getByText(/^Too many attempts\. Try again in \d+ minutes?\.$/).waitFor();
+    });
   }
 
   await step('phone', async () => {
     await page.setViewportSize(phoneSize);
     for (const [name, target] of [['telegram', '/'], ['checks', '/checks'], ['history', '/history'], ['desktop', '/desktop']]) {
-      where = `phone ${name}`;
+      session.where = `phone ${name}`;
       await open(target);
       await page.waitForFunction(() => [...document.images].every((i) => i.complete));
       await shot(name);
@@ -189,20 +174,4 @@ try {
     await page.goto(`${base}/history`);
     check(new URL(page.url()).pathname === '/login', 'after signing out, pages lead to the sign-in page');
   });
-} catch (error) {
-  problems.push(`${where}: ${error.message}`);
-  try {
-    await shot(`failed-${where.replace(/[^a-z0-9-]+/gi, '-')}`);
-  } catch (ignored) {
-    // the screenshot of a failure is a courtesy
-  }
-} finally {
-  await context.close();
-}
-
-if (problems.length > 0) {
-  console.log('FAILED:');
-  for (const problem of problems) console.log(`  ${problem}`);
-  process.exit(1);
-}
-console.log('all steps passed; no JavaScript errors');
+});

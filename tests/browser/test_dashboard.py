@@ -2,7 +2,12 @@
 with a `notifyctl login` link, link Telegram with a code from the fake Bot
 API's /start, run a check now, see notifications and their image in History,
 create a desktop token, unlink, sign out; no JavaScript errors on any page;
-one screenshot per page, desktop and phone widths, in the build directory.
+one screenshot per page, desktop and phone widths, in the build directory;
+the bot named with its t.me link, messages formatted from their Markdown
+(hostile markup shown as text), times in UTC. A second daemon runs Telegram
+without a token and the desktop channel without a secret: the pages and
+/api/me say they are not set up, signing in leads back to the page asked
+for, and a long source path wraps at its slashes on a phone.
 
 The real daemon runs with the socket, console, webui, telegram (against
 tests/fixtures/fake_bot_api.py) and websocket plugins and a native
@@ -126,6 +131,12 @@ class DashboardInBrowserTest(DaemonTestCase):
         self.notify(daemon, title=image_title, message="Daily revenue, last 7 days",
                     image=base64.b64encode(chart_png()).decode())
         self.notify(daemon, title=html_title, message="Markup in a title is shown as text.\nSecond line.")
+        markdown_title = "Disk report"
+        self.notify(daemon, title=markdown_title,
+                    message="*Disk* on `db1` is 95% full: see [the report](https://example.com/report).")
+        hostile_title = "Hostile message"
+        self.notify(daemon, title=hostile_title,
+                    message="<img src=x onerror=window.pwned=1> [click](javascript:window.pwned=1)")
 
         login = subprocess.run([NOTIFYCTL, "--socket", daemon.socket_path, "login"],
                                capture_output=True, text=True, timeout=30)
@@ -143,7 +154,9 @@ class DashboardInBrowserTest(DaemonTestCase):
             old.unlink()
         env = dict(os.environ, DASHBOARD_URL=url, LOGIN_URL=login_url, TELEGRAM_CODE=code,
                    TELEGRAM_CONFIGURED="1" if self.api else "", DESKTOP_CONFIGURED="1" if self.desktop else "",
+                   BOT_USERNAME=self.api.username if self.api else "",
                    CHECK_NAME=self.check_name, IMAGE_TITLE=image_title, HTML_TITLE=html_title,
+                   MARKDOWN_TITLE=markdown_title, HOSTILE_TITLE=hostile_title,
                    SCREENSHOT_DIR=str(SCREENSHOTS), CHROMIUM=CHROMIUM, USER_DATA_DIR=str(pathlib.Path(self.tmp) / "chromium"))
         result = subprocess.run([self.node, str(HERE / "dashboard.mjs")], env=env, capture_output=True, text=True,
                                 timeout=240)
@@ -165,6 +178,38 @@ class DashboardInBrowserTest(DaemonTestCase):
             self.assertIn(f"desktop-{page}.png", shots)
         for page in ("telegram", "checks", "history", "desktop"):
             self.assertIn(f"phone-{page}.png", shots)
+
+    def test_telegram_and_desktop_off(self):
+        """A bot without a token and a desktop channel without a secret: the
+        pages and /api/me say so; signing in leads back to the page asked
+        for; a long source path wraps at its slashes on a phone."""
+        missing = [name for name in ("telegram", "websocket") if not plugin_built(name)]
+        if missing:
+            self.skipTest(f"not built: {', '.join(missing)}")
+        plugins = ('[[plugin]]\nuse = "webui"\nname = "web"\nlisten = "127.0.0.1:0"\nauth = "link"\n\n'
+                   '[[plugin]]\nuse = "console"\nformat = "json"\n\n'
+                   '[[plugin]]\nuse = "telegram"\nname = "bot"\ntoken_env = "NO_SUCH_TOKEN"\n\n'
+                   f'[[plugin]]\nuse = "websocket"\nname = "desktop"\nlisten = "127.0.0.1:{free_port()}"\n'
+                   'jwt_secret_env = "NO_SUCH_SECRET"\n')
+        daemon = self.daemon(plugins)
+        daemon.start()
+        url = self.wait_for(lambda: re.search(r"dashboard at (http://127\.0\.0\.1:\d+)/", daemon.log()),
+                            message="the dashboard's address in the log").group(1)
+        login = subprocess.run([NOTIFYCTL, "--socket", daemon.socket_path, "login"],
+                               capture_output=True, text=True, timeout=30)
+        self.assertEqual(login.returncode, 0, login.stderr)
+        login_url = re.search(r"http://\S+/login/link\?token=\S+", login.stdout).group(0)
+
+        env = dict(os.environ, DASHBOARD_URL=url, LOGIN_URL=login_url, NOTIFYCTL=NOTIFYCTL,
+                   SOCKET=daemon.socket_path, LONG_SOURCE="/home/alice/.notifications/scripts/quarterly_revenue_by_region.py",
+                   SCREENSHOT_DIR=str(SCREENSHOTS / "off"), CHROMIUM=CHROMIUM,
+                   USER_DATA_DIR=str(pathlib.Path(self.tmp) / "chromium-off"))
+        result = subprocess.run([self.node, str(HERE / "dashboard_off.mjs")], env=env, capture_output=True, text=True,
+                                timeout=240)
+        print(result.stdout)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr + "\n--- daemon log ---\n" + daemon.log())
+        self.assertEqual(daemon.stop(), 0, daemon.log())
+        self.assertNotIn("AddressSanitizer", daemon.log())
 
 
 if __name__ == "__main__":

@@ -119,7 +119,20 @@ class WithoutTokenTest(TelegramTestCase):
                          (200, {"linked": False, "linked_at": None, "active": False}))
         status, body = daemon.request("POST", "/api/telegram/verify", {"code": "123456"})
         self.assertEqual(status, 503, body)
+        self.assertEqual(daemon.request("GET", "/api/telegram/bot"),
+                         (200, {"configured": False, "username": None, "url": None}))
         self.assertEqual(self.api.calls(), [])
+        self.assertEqual(daemon.stop(), 0)
+
+
+class BotNameTest(TelegramTestCase):
+    def test_the_bot_route_names_the_bot_getme_answered_for(self):
+        daemon = self.telegram_daemon().start()
+        self.wait_polling()
+        bot = self.wait_for(lambda: (lambda answer: answer[1]["username"] and answer)(
+            daemon.request("GET", "/api/telegram/bot")), message="the bot's username")
+        self.assertEqual(bot, (200, {"configured": True, "username": self.api.username,
+                                     "url": f"https://t.me/{self.api.username}"}))
         self.assertEqual(daemon.stop(), 0)
 
 
@@ -620,6 +633,40 @@ class OrderTest(TelegramTestCase):
                 positions = [accepted.index(text) for text in arrived()]
                 self.assertEqual(positions, sorted(positions), arrived())
         self.assertEqual(daemon.stop(), 0)
+
+
+    def replies_and_notifications_keep_their_order(self, restart):
+        daemon = self.linked_daemon(extra='per_chat_rate = "100/s"\nper_chat_burst = 30')
+        self.api.fail("sendMessage", 502, count=10**6)
+        attempts = len(self.api.calls("sendMessage"))
+        self.notify(daemon, message="note #0")
+        self.wait_for(lambda: len(self.api.calls("sendMessage")) > attempts, message="note #0 failed once")
+        update = self.api.push_message(ALICE_CHAT, "/whoami")
+        self.wait_for(lambda: bot_state(daemon).get("offset", 0) > update, message="/whoami confirmed")
+        self.notify(daemon, message="note #1")
+        if restart:
+            restart(daemon)
+            daemon.start()
+        self.api.heal()
+
+        def arrived():
+            return [t for t in self.api.texts(ALICE_CHAT) if t.startswith("note #") or "This chat is linked" in t]
+
+        self.wait_for(lambda: len(arrived()) >= 3, timeout=60, message="both notes and the answer")
+        order = [t if t.startswith("note #") else "answer" for t in arrived()]
+        # Each is accepted after the one before it: the chat shows them in that order.
+        self.assertEqual(order, ["note #0", "answer", "note #1"])
+        self.wait_for(lambda: not bot_state(daemon).get("held"), message="nothing held back any more")
+        self.assertEqual(daemon.stop(), 0)
+
+    def test_a_reply_waits_for_an_earlier_notification_and_a_later_one_for_the_reply(self):
+        self.replies_and_notifications_keep_their_order(None)
+
+    def test_replies_and_notifications_keep_their_order_across_a_restart(self):
+        self.replies_and_notifications_keep_their_order(lambda daemon: self.assertEqual(daemon.stop(), 0))
+
+    def test_replies_and_notifications_keep_their_order_across_a_kill_9(self):
+        self.replies_and_notifications_keep_their_order(lambda daemon: daemon.kill())
 
 
 class LongFormattedTextTest(TelegramTestCase):

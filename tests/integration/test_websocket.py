@@ -334,6 +334,7 @@ class ProtocolTest(WebSocketCase):
         self.assertEqual(status, 403, body)
         status, body = self.d.request("POST", "/api/desktop/token", "[1]")
         self.assertEqual(status, 400)
+        self.assertEqual(self.d.request("GET", "/api/desktop/status"), (200, {"configured": True}))
 
     def test_notifyctl_desktop_token(self):
         result = subprocess.run([NOTIFYCTL, "--socket", self.d.socket_path, "desktop-token", "--user", "alice"],
@@ -703,6 +704,7 @@ class WithoutSecretTest(WebSocketCase):
         self.assertEqual(status, 404, body)
         status, body = self.d.request("POST", "/api/desktop/token")
         self.assertEqual(status, 503, body)
+        self.assertEqual(self.d.request("GET", "/api/desktop/status"), (200, {"configured": False}))
         with self.assertRaises(OSError):
             socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
         status, body = self.d.request("GET", "/v1/health")

@@ -119,7 +119,7 @@ TEST_CASE("status reports linked, linked_at and active", "[link_routes]") {
   CHECK(routes.service.status(Routes::request(""), now_ms).status == 401);
 }
 
-TEST_CASE("without a token verify says Telegram is off", "[link_routes]") {
+TEST_CASE("without a token verify and bot say Telegram is off", "[link_routes]") {
   MemoryDocuments documents;
   LinkRegistry links{documents, "u.json"};
   VerificationCodes codes{documents, "c.json", std::chrono::seconds(600), [] { return std::optional<std::string>(); }};
@@ -128,6 +128,7 @@ TEST_CASE("without a token verify says Telegram is off", "[link_routes]") {
   LinkService off(links, codes, attempts, state, false, {});
   CHECK(off.verify(Routes::request("alice", R"({"code":"123456"})"), now_ms, t0).status == 503);
   CHECK(off.status(Routes::request("alice"), now_ms).status == 200);
+  CHECK(off.bot(Routes::request("alice")).body == R"({"configured":false,"username":null,"url":null})");
 }
 
 TEST_CASE("admins list the linked users", "[link_routes]") {
@@ -141,4 +142,14 @@ TEST_CASE("admins list the linked users", "[link_routes]") {
   CHECK(listed.status == 200);
   CHECK(listed.body == R"({"users":[{"user":"alice","chat_id":9,"linked_at":"2026-01-01T00:00:00Z","active":false},)"
                        R"({"user":"ops","chat_id":-100,"linked_at":"2026-01-02T00:00:00Z","active":true}]})");
+}
+
+TEST_CASE("bot says whether Telegram is on and names the bot once getMe told it", "[link_routes]") {
+  Routes routes;
+  CHECK(routes.service.bot(Routes::request("")).status == 401);
+  CHECK(routes.service.bot(Routes::request("alice")).body == R"({"configured":true,"username":null,"url":null})");
+  routes.service.set_bot_username("notifyd_bot");
+  CHECK(routes.service.bot(Routes::request("alice")).body ==
+        R"({"configured":true,"username":"notifyd_bot","url":"https://t.me/notifyd_bot"})");
+
 }

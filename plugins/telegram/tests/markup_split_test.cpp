@@ -3,10 +3,12 @@
 #include <string>
 
 #include "markup_split.hpp"
-#include "markup_tokens.hpp"
+#include "notifyd/sdk/markup_tokens.hpp"
 
 using namespace notifyd::telegram;
 using notifyd::sdk::TextFormat;
+using notifyd::sdk::MarkupPiece;
+using notifyd::sdk::read_markup;
 
 namespace {
 

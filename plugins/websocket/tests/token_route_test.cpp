@@ -85,3 +85,9 @@ TEST_CASE("the host the caller used names a wildcard listen address", "[token_ro
   const auto answer = answer_token_request(r, settings, now_ms);
   CHECK(answer.response.body.find(R"("url":"ws://dash.example.com:8765/")") != std::string::npos);
 }
+
+TEST_CASE("the status route says whether desktop push is on", "[token_route]") {
+  CHECK(answer_status_request(request(""), true).status == 401);
+  CHECK(answer_status_request(request("alice"), true).body == R"({"configured":true})");
+  CHECK(answer_status_request(request("alice"), false).body == R"({"configured":false})");
+}

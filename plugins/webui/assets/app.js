@@ -25,8 +25,25 @@
     } catch (error) {
       data = {};
     }
-    if (response.status === 401) window.location.assign('/login');
-    return { ok: response.ok, status: response.status, data };
+    if (response.status === 401) {
+      window.location.assign('/login?next=' + encodeURIComponent(window.location.pathname + window.location.search));
+    }
+    return { ok: response.ok, status: response.status, data, retryAfter: Number(response.headers.get('Retry-After')) };
+  }
+
+  // "in 3 minutes", "in 45 seconds", from a Retry-After in seconds; '' when unknown.
+  function waitText(seconds) {
+    if (!Number.isFinite(seconds) || seconds <= 0) return '';
+    if (seconds < 60) return 'in ' + Math.ceil(seconds) + (Math.ceil(seconds) === 1 ? ' second' : ' seconds');
+    const minutes = Math.ceil(seconds / 60);
+    return 'in ' + minutes + (minutes === 1 ? ' minute' : ' minutes');
+  }
+
+  // What went wrong, in words for people; `what` names the action ("The code could not be checked").
+  function failure(result, what) {
+    if (result.status === 0) return what + ': the server cannot be reached. Check your connection and try again.';
+    if (result.status >= 500) return what + ' because of a problem on the server (error ' + result.status + '). Try again later.';
+    return what + ' (error ' + result.status + ').';
   }
 
   function say(element, text, tone) {
@@ -43,17 +60,21 @@
     return node;
   }
 
-  function localTimes(root) {
-    for (const node of root.querySelectorAll('time[datetime]')) {
-      const when = new Date(node.getAttribute('datetime'));
-      if (Number.isNaN(when.getTime())) continue;
-      node.title = node.getAttribute('datetime');
-      node.textContent = when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-    }
+  // Times read as in Telegram's replies and on the server's pages: 2026-12-07 01:08 UTC.
+  function utcText(when) {
+    const pad = (n) => String(n).padStart(2, '0');
+    return when.getUTCFullYear() + '-' + pad(when.getUTCMonth() + 1) + '-' + pad(when.getUTCDate()) + ' ' +
+      pad(when.getUTCHours()) + ':' + pad(when.getUTCMinutes()) + ' UTC';
+  }
+
+  // The exact time on hover.
+  function exactTimeTitles(root) {
+    for (const node of root.querySelectorAll('time[datetime]')) node.title = node.getAttribute('datetime');
   }
 
   function timeNode(iso) {
-    const node = element('time', iso);
+    const when = new Date(iso);
+    const node = element('time', Number.isNaN(when.getTime()) ? iso : utcText(when));
     node.setAttribute('datetime', iso);
     return node;
   }
@@ -91,8 +112,17 @@
         return;
       }
       done();
-      const why = result.status === 429 ? 'Too many attempts. Wait a little and try again.'
-                                        : (result.data.error || 'The code was not accepted.');
+      let why;
+      if (result.status === 400) {
+        why = 'That code is not valid or has expired. Send /start to the bot for a new one.';
+      } else if (result.status === 429) {
+        const wait = waitText(result.retryAfter);
+        why = 'Too many attempts. ' + (wait ? 'Try again ' + wait + '.' : 'Wait a few minutes and try again.');
+      } else if (result.status === 503) {
+        why = 'Telegram is not set up on this server, so there is nothing to link. Ask the operator.';
+      } else {
+        why = failure(result, 'The code could not be checked');
+      }
       say(out, why, 'bad');
       input.focus();
     });
@@ -110,7 +140,7 @@
         return;
       }
       done();
-      say(out, result.data.error || 'Unlinking failed.', 'bad');
+      say(out, failure(result, 'Telegram could not be unlinked'), 'bad');
     });
   }
 
@@ -167,7 +197,7 @@
       if (now && next) now.replaceWith(document.importNode(next, true));
       else if (!now && next) card.querySelector('.run-result').after(document.importNode(next, true));
     }
-    localTimes(card);
+    exactTimeTitles(card);
   }
 
   for (const button of document.querySelectorAll('button[data-action="run-check"]')) {
@@ -197,14 +227,15 @@
       const result = await api('POST', '/api/desktop/token');
       done();
       if (!result.ok) {
-        say(out, result.data.error || 'No token could be created.', 'bad');
+        say(out, result.status === 503 ? 'The desktop app is not set up on this server. Ask the operator.'
+                                       : failure(result, 'No token could be created'), 'bad');
         return;
       }
       document.getElementById('desktop-token-value').value = result.data.token || '';
       document.getElementById('desktop-token-url').textContent = result.data.url || window.location.origin;
       const expires = document.getElementById('desktop-token-expires');
       expires.replaceChildren(result.data.expires_at ? timeNode(result.data.expires_at) : element('span', 'never'));
-      localTimes(expires);
+      exactTimeTitles(expires);
       document.getElementById('desktop-token').hidden = false;
       say(out, 'Token created. Paste it into the desktop app.', 'ok');
     });
@@ -225,5 +256,5 @@
     });
   }
 
-  localTimes(document);
+  exactTimeTitles(document);
 })();

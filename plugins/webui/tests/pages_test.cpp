@@ -10,8 +10,10 @@
 #include "embedded_assets.hpp"
 #include "history_page.hpp"
 #include "html_text.hpp"
+#include "message_html.hpp"
 #include "notifyd/sdk/json.hpp"
 #include "page_layout.hpp"
+#include "return_path.hpp"
 #include "sign_in_pages.hpp"
 #include "telegram_page.hpp"
 
@@ -84,6 +86,50 @@ TEST_CASE("history page: paging links and empty pages") {
   CHECK(contains(render_history_page(old), "No older notifications"));
 }
 
+TEST_CASE("messages: Telegram's parse modes become formatted, safe HTML") {
+  using sdk::TextFormat;
+  CHECK(render_message_html("*Disk* at _95%_ on `db1`\n```\ndf -h\n```", TextFormat::markdown) ==
+        "<strong>Disk</strong> at <em>95%</em> on <code>db1</code>\n<pre><code>df -h\n</code></pre>");
+  CHECK(render_message_html("2\\*3 [report](https://example.com/r?a=1&b=2)", TextFormat::markdown) ==
+        "2*3 <a href=\"https://example.com/r?a=1&amp;b=2\" rel=\"nofollow noopener noreferrer\">report</a>");
+  CHECK(render_message_html("*b _i_* __u__ ~s~ ||p|| 1\\.5 [x](https://e\\.x/\\))", TextFormat::markdown_v2) ==
+        "<strong>b <em>i</em></strong> <u>u</u> <s>s</s> <span class=\"spoiler\">p</span> 1.5 "
+        "<a href=\"https://e.x/)\" rel=\"nofollow noopener noreferrer\">x</a>");
+  CHECK(render_message_html("<b>5 &lt; 6</b> &amp; <a href=\"tg://user?id=1\">me</a> <tg-spoiler>s</tg-spoiler>",
+                            TextFormat::html) ==
+        "<strong>5 &lt; 6</strong> &amp; <a href=\"tg://user?id=1\" rel=\"nofollow noopener noreferrer\">me</a> "
+        "<span class=\"spoiler\">s</span>");
+  CHECK(render_message_html("*plain*", TextFormat::plain) == "*plain*");
+
+  // Hostile markup stays text; links go only to http, https and tg.
+  const std::string hostile = render_message_html(
+      "*<script>alert(1)</script>* [x](javascript:alert(1)) [y](data:text/html,hi) <img src=x onerror=alert(1)>",
+      TextFormat::markdown);
+  CHECK(hostile ==
+        "<strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong> x) y &lt;img src=x onerror=alert(1)&gt;");
+  CHECK(render_message_html("<a href=\"javascript:alert(1)\">x</a> <a href='https://e.x/\"onmouseover=1'>y</a>",
+                            TextFormat::html) ==
+        "x <a href=\"https://e.x/&quot;onmouseover=1\" rel=\"nofollow noopener noreferrer\">y</a>");
+  CHECK(render_message_html("<b>x</b><script>", TextFormat::html) == "&lt;b&gt;x&lt;/b&gt;&lt;script&gt;");
+  CHECK(render_message_html("&#60;script&#x3e; &#0; &bogus;", TextFormat::html) ==
+        "&lt;script&gt; \xEF\xBF\xBD &amp;bogus;");
+  // What Telegram cannot parse is shown as the plain text the channel then sends.
+  CHECK(render_message_html("2*3 = 6 <b>", TextFormat::markdown) == "2*3 = 6 &lt;b&gt;");
+}
+
+TEST_CASE("history page: messages formatted, long sources wrap at their slashes, a hint when empty") {
+  HistoryView view;
+  auto e = entry(9, "Disk", "*95%* used");
+  e.notification.source = "/home/alice/.notifications/scripts/disk_usage.py";
+  view.entries.push_back(e);
+  const std::string html = render_history_page(view);
+  CHECK(contains(html, "<div class=\"message\"><strong>95%</strong> used</div>"));
+  CHECK(contains(html, "<code class=\"path\">/<wbr>home/<wbr>alice/<wbr>.notifications/<wbr>scripts/<wbr>disk_usage.py</code>"));
+  const std::string empty = render_history_page(HistoryView{});
+  CHECK(contains(empty, "notifyctl send"));
+  CHECK(contains(empty, "href=\"/checks\""));
+}
+
 TEST_CASE("checks page: names, schedules, details and stderr are text; Run now names the check") {
   CheckView view;
   view.status.definition.name = "rev<img src=x onerror=alert(1)>";
@@ -149,6 +195,28 @@ TEST_CASE("telegram card: states from the plugin's status answer") {
   CHECK(contains(render_telegram_page(TelegramCard{}), "Telegram is not configured"));
 }
 
+TEST_CASE("telegram card: Telegram off, the bot's name and the linked time") {
+  TelegramCard off;
+  off.state = TelegramCard::State::off;
+  const std::string off_html = render_telegram_page(off);
+  CHECK(contains(off_html, "Telegram is not set up on this server"));
+  CHECK_FALSE(contains(off_html, "/start"));
+  CHECK_FALSE(contains(off_html, "telegram-verify"));
+
+  auto unlinked = telegram_card_from_status(200, R"({"linked":false,"linked_at":null,"active":false})");
+  unlinked.bot_username = "notifyd_bot";
+  unlinked.bot_url = "https://t.me/notifyd_bot";
+  CHECK(contains(render_telegram_page(unlinked),
+                 "message <strong>/start</strong> to <a href=\"https://t.me/notifyd_bot\" rel=\"noopener noreferrer\">"
+                 "@notifyd_bot</a>"));
+  auto linked = telegram_card_from_status(200, R"({"linked":true,"linked_at":"2026-01-02T03:04:05Z","active":true})");
+  linked.bot_username = "<b>x</b>";
+  linked.bot_url = "https://t.me/%3Cb%3E";
+  const std::string linked_html = render_telegram_page(linked);
+  CHECK(contains(linked_html, "2026-01-02 03:04 UTC</time>"));
+  CHECK(contains(linked_html, "@&lt;b&gt;x&lt;/b&gt;</a>"));
+}
+
 TEST_CASE("layout: CSRF token in a meta tag and the sign-out form, user escaped, current section marked") {
   PageFrame frame;
   frame.title = "History";
@@ -190,6 +258,21 @@ TEST_CASE("sign-in pages") {
   CHECK(contains(render_error_page(404, "<x>"), "404 &lt;x&gt;"));
   CHECK(contains(render_desktop_page(false), "no <code>websocket</code> plugin"));
   CHECK(contains(render_desktop_page(true), "data-action=\"desktop-token\""));
+  CHECK(contains(render_desktop_page(true), "Ask the operator of this server for it"));
+  const std::string off = render_desktop_page(true, false);
+  CHECK(contains(off, "desktop push is not set up on this server"));
+  CHECK_FALSE(contains(off, "data-action=\"desktop-token\""));
+}
+
+TEST_CASE("return paths: only pages of this dashboard") {
+  CHECK(safe_return_path("/history?before=30") == "/history?before=30");
+  CHECK(safe_return_path("/checks") == "/checks");
+  for (const char* bad : {"", "history", "//evil.example/", "/\\evil.example", "https://evil.example/",
+                          "/a\\b", "/a\nb", "/login", "/login/link?token=x", "javascript:alert(1)"}) {
+    INFO(bad);
+    CHECK_FALSE(safe_return_path(bad));
+  }
+  CHECK_FALSE(safe_return_path("/" + std::string(3000, 'a')));
 }
 
 TEST_CASE("JSON API: valid JSON with image URLs and paging") {

@@ -169,6 +169,54 @@ TEST_CASE("web app: a login link opens one session, once") {
   CHECK(app.call("POST", "/login/link", form, "").status == 400);
 }
 
+TEST_CASE("web app: after signing in the user lands on the page asked for, never on another site") {
+  App app;
+  const Headers form{{"content-type", "application/x-www-form-urlencoded"}, {"origin", "http://127.0.0.1:8080"}};
+  const auto asked = app.call("GET", "/history?before=30");
+  CHECK(header_of(asked, "Location") == "/login");
+  const std::string kept = header_of(asked, "Set-Cookie");
+  CHECK(kept.starts_with("notifyd_return=%2Fhistory%3Fbefore%3D30;"));
+  CHECK(contains(kept, "; Path=/login; HttpOnly; SameSite=Lax"));
+  const Headers carried{{"cookie", "notifyd_return=%2Fhistory%3Fbefore%3D30"}};
+  CHECK(contains(app.call("GET", "/login", carried).body, "you go on to <code>/history?before=30</code>"));
+
+  const auto link = app.links.mint("alice");
+  const auto signed_in = app.call("POST", "/login/link", with(form, {{"cookie", "notifyd_return=%2Fhistory%3Fbefore%3D30"}}),
+                                  "token=" + link.token);
+  CHECK(signed_in.status == 303);
+  CHECK(header_of(signed_in, "Location") == "/history?before=30");
+  CHECK(std::any_of(signed_in.headers.begin(), signed_in.headers.end(), [](const auto& header) {
+    return header.first == "Set-Cookie" && header.second.starts_with("notifyd_return=; Path=/login");
+  }));
+
+  // ?next= on the sign-in page, carried by the link's form.
+  const auto next = app.call("GET", "/login?next=%2Fchecks");
+  CHECK(header_of(next, "Set-Cookie").starts_with("notifyd_return=%2Fchecks;"));
+  const auto second = app.links.mint("alice");
+  CHECK(contains(app.call("GET", "/login/link?token=" + second.token + "&next=%2Fdesktop").body,
+                 "name=\"next\" value=\"/desktop\""));
+  CHECK(header_of(app.call("POST", "/login/link", form, "token=" + second.token + "&next=%2Fdesktop"), "Location") ==
+        "/desktop");
+
+  // Off-site and odd targets lead to the dashboard's home instead.
+  for (const char* target : {"https%3A%2F%2Fevil.example%2F", "%2F%2Fevil.example", "%2F%5Cevil.example",
+                             "javascript%3Aalert(1)"}) {
+    INFO(target);
+    const auto offsite = app.links.mint("alice");
+    CHECK(header_of(app.call("POST", "/login/link", form, "token=" + offsite.token + "&next=" + target), "Location") ==
+          "/");
+    CHECK(header_of(app.call("GET", std::string("/login?next=") + target), "Set-Cookie").empty());
+    const auto by_cookie = app.links.mint("alice");
+    CHECK(header_of(app.call("POST", "/login/link", with(form, {{"cookie", std::string("notifyd_return=") + target}}),
+                             "token=" + by_cookie.token),
+                    "Location") == "/");
+  }
+  // Signed in already, /login leads on at once.
+  auto [session, cookie] = app.signed_in("alice");
+  CHECK(header_of(app.call("GET", "/login?next=%2Fchecks", cookie), "Location") == "/checks");
+  CHECK(header_of(app.call("GET", "/login?next=%2F%2Fevil.example", cookie), "Location") == "/");
+}
+
 TEST_CASE("web app: a login link posted from another site is refused") {
   App app;
   const auto link = app.links.mint("alice");
@@ -324,6 +372,56 @@ TEST_CASE("web app: pages show the Telegram card, checks and the desktop app by 
   CHECK(contains(me.body, "\"telegram_configured\":true"));
   CHECK(contains(me.body, "\"desktop_configured\":true"));
   CHECK(contains(me.body, "\"csrf_token\":\"" + session.csrf_token + "\""));
+}
+
+TEST_CASE("web app: Telegram and desktop push off, and the bot's name, as their plugins tell it") {
+  App app;
+  auto [session, cookie] = app.signed_in("alice");
+  const auto answering = [&app](const std::string& method, const std::string& path, std::string body) {
+    sdk::Route route;
+    route.method = method;
+    route.path = path;
+    route.surfaces = sdk::surface_web | sdk::surface_socket;
+    route.handler = [body](sdk::HttpRequest, sdk::Responder respond) { respond(sdk::HttpResponse::json(200, body)); };
+    REQUIRE(app.host.route_table.add(std::move(route)).ok);
+  };
+  answering("GET", "/api/telegram/status", R"({"linked":false,"linked_at":null,"active":false})");
+  answering("POST", "/api/desktop/token", R"j({"error":"desktop push is not configured (no jwt_secret)"})j");
+  // A route answering `on_body` while `on`, else `off_body`.
+  const auto switchable = [&app](const std::string& path, const bool& on, std::string on_body, std::string off_body) {
+    sdk::Route route;
+    route.method = "GET";
+    route.path = path;
+    route.surfaces = sdk::surface_web;
+    route.handler = [&on, on_body, off_body](sdk::HttpRequest, sdk::Responder respond) {
+      respond(sdk::HttpResponse::json(200, on ? on_body : off_body));
+    };
+    REQUIRE(app.host.route_table.add(std::move(route)).ok);
+  };
+  bool telegram_on = false;
+  bool desktop_on = false;
+  switchable("/api/telegram/bot", telegram_on, R"({"configured":true,"username":"notifyd_bot"})",
+             R"({"configured":false,"username":null})");
+  switchable("/api/desktop/status", desktop_on, R"({"configured":true})", R"({"configured":false})");
+
+  const auto home = app.call("GET", "/", cookie).body;
+  CHECK(contains(home, "Telegram is not set up on this server"));
+  CHECK_FALSE(contains(home, "Not linked"));
+  CHECK(contains(app.call("GET", "/desktop", cookie).body, "desktop push is not set up on this server"));
+  const auto off = app.call("GET", "/api/me", cookie).body;
+  CHECK(contains(off, "\"telegram_configured\":false"));
+  CHECK(contains(off, "\"desktop_configured\":false"));
+  CHECK(contains(off, "\"telegram_bot\":null"));
+
+  telegram_on = desktop_on = true;
+  const auto named = app.call("GET", "/", cookie).body;
+  CHECK(contains(named, "Not linked"));
+  CHECK(contains(named, "<a href=\"https://t.me/notifyd_bot\" rel=\"noopener noreferrer\">@notifyd_bot</a>"));
+  CHECK(contains(app.call("GET", "/desktop", cookie).body, "Create token"));
+  const auto on = app.call("GET", "/api/me", cookie).body;
+  CHECK(contains(on, "\"telegram_configured\":true"));
+  CHECK(contains(on, "\"desktop_configured\":true"));
+  CHECK(contains(on, "\"telegram_bot\":\"notifyd_bot\""));
 }
 
 TEST_CASE("web app: logout ends the session and clears the cookie") {

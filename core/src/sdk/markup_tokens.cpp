@@ -1,4 +1,4 @@
-#include "markup_tokens.hpp"
+#include "notifyd/sdk/markup_tokens.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,11 +6,11 @@
 
 #include "notifyd/sdk/utf8.hpp"
 
-namespace notifyd::telegram {
+namespace notifyd::sdk {
 namespace {
 
 using Kind = MarkupPiece::Kind;
-using Result = sdk::Result<MarkupTokens>;
+using ReadResult = Result<MarkupTokens>;
 
 // Reads bytes past the end as NUL, as Telegram's parser does with its C string.
 class Cursor {
@@ -32,7 +32,7 @@ class Builder {
 
   // One code point (or a lone invalid byte) starting at `i`; returns the next index.
   std::size_t character(std::size_t i) {
-    const std::size_t length = std::max<std::size_t>(sdk::utf8_sequence_length(text_, i), 1);
+    const std::size_t length = std::max<std::size_t>(utf8_sequence_length(text_, i), 1);
     const char c = text_[i];
     push(c == '\n' ? Kind::line_break : c == ' ' ? Kind::space : Kind::character, i, i + length);
     return i + length;
@@ -80,7 +80,7 @@ std::size_t skip_pre_header(const Cursor& text, std::size_t i, std::string& lang
 
 // Legacy Markdown: *bold*, _italic_, `code`, ```pre```, [text](url); no
 // nesting; '\' escapes _ * ` [ outside entities only.
-Result read_markdown(std::string_view source) {
+ReadResult read_markdown(std::string_view source) {
   const Cursor text(source);
   Builder out(source);
   std::size_t i = 0;
@@ -110,13 +110,13 @@ Result read_markdown(std::string_view source) {
            (text.at(i) != end_character || (pre && !(text.at(i + 1) == '`' && text.at(i + 2) == '`')))) {
       i = out.character(i);
     }
-    if (i >= text.size()) return Result::failure(entity_error(begin));
+    if (i >= text.size()) return ReadResult::failure(entity_error(begin));
     if (c == '[') {
       if (text.at(i + 1) == '(') {
         const std::size_t url_begin = i + 2;
         std::size_t end = url_begin;
         while (end < text.size() && text.at(end) != ')') ++end;
-        if (end >= text.size()) return Result::failure("Can't find end of a URL at byte offset " + std::to_string(url_begin));
+        if (end >= text.size()) return ReadResult::failure("Can't find end of a URL at byte offset " + std::to_string(url_begin));
         out.close(entity, i, end + 1, std::string(text.slice(i, end + 1)));
         i = end + 1;
       } else {
@@ -158,7 +158,7 @@ std::string reserved_error(char c) {
 // MarkdownV2: nested *bold* _italic_ __underline__ ~strike~ ||spoiler||,
 // `code`, ```pre```, [text](url), ![emoji](tg://emoji?id=…), > quotes; '\'
 // escapes any ASCII character; every other reserved character must be escaped.
-Result read_markdown_v2(std::string_view source) {
+ReadResult read_markdown_v2(std::string_view source) {
   const Cursor text(source);
   Builder out(source);
   struct Open {
@@ -212,13 +212,13 @@ Result read_markdown_v2(std::string_view source) {
         case '*': type = V2Type::bold; break;
         case '~': type = V2Type::strike; break;
         case '|':
-          if (text.at(i + 1) != '|') return Result::failure(reserved_error(c));
+          if (text.at(i + 1) != '|') return ReadResult::failure(reserved_error(c));
           type = V2Type::spoiler;
           opener = "||";
           break;
         case '[': type = V2Type::link; break;
         case '!':
-          if (text.at(i + 1) != '[') return Result::failure(reserved_error(c));
+          if (text.at(i + 1) != '[') return ReadResult::failure(reserved_error(c));
           type = V2Type::emoji;
           opener = "![";
           break;
@@ -233,7 +233,7 @@ Result read_markdown_v2(std::string_view source) {
           }
           type = V2Type::code;
           break;
-        default: return Result::failure(reserved_error(c));
+        default: return ReadResult::failure(reserved_error(c));
       }
       i += opener.size();
       stack.push_back({type, out.open(begin, i, opener, type == V2Type::code), begin});
@@ -254,7 +254,7 @@ Result read_markdown_v2(std::string_view source) {
       case V2Type::link:
       case V2Type::emoji: {
         if (text.at(i + 1) != '(') {
-          if (top.type == V2Type::emoji) return Result::failure("Custom emoji entity must contain a tg://emoji URL");
+          if (top.type == V2Type::emoji) return ReadResult::failure("Custom emoji entity must contain a tg://emoji URL");
           out.close(top.entity, i, i + 1, "]");
           i += 1;
           break;
@@ -262,7 +262,7 @@ Result read_markdown_v2(std::string_view source) {
         const std::size_t url_begin = i + 2;
         std::size_t end = url_begin;
         while (end < text.size() && text.at(end) != ')') end += text.at(end) == '\\' && text.at(end + 1) > 0 ? 2 : 1;
-        if (end >= text.size()) return Result::failure("Can't find end of a URL at byte offset " + std::to_string(url_begin));
+        if (end >= text.size()) return ReadResult::failure("Can't find end of a URL at byte offset " + std::to_string(url_begin));
         out.close(top.entity, i, end + 1, std::string(text.slice(i, end + 1)));
         i = end + 1;
         break;
@@ -274,7 +274,7 @@ Result read_markdown_v2(std::string_view source) {
     }
   }
   if (!stack.empty()) {
-    return Result::failure(std::string("Can't find end of ") + v2_type_name(stack.back().type) +
+    return ReadResult::failure(std::string("Can't find end of ") + v2_type_name(stack.back().type) +
                            " entity at byte offset " + std::to_string(stack.back().byte_offset));
   }
   return out.take();
@@ -312,7 +312,7 @@ std::string lower(std::string_view text) {
 
 // HTML: the tags Telegram knows, properly nested; &lt; &gt; &amp; &quot;
 // and numeric references are one character each.
-Result read_html(std::string_view source) {
+ReadResult read_html(std::string_view source) {
   const Cursor text(source);
   Builder out(source);
   struct Open {
@@ -344,10 +344,10 @@ Result read_html(std::string_view source) {
     const std::string name = lower(text.slice(name_begin, j));
     const std::size_t end = source.find('>', j);
     if (closing) {
-      if (end == std::string_view::npos) return Result::failure("Unclosed end tag at byte offset " + std::to_string(begin));
-      if (stack.empty()) return Result::failure("Unexpected end tag at byte offset " + std::to_string(begin));
+      if (end == std::string_view::npos) return ReadResult::failure("Unclosed end tag at byte offset " + std::to_string(begin));
+      if (stack.empty()) return ReadResult::failure("Unexpected end tag at byte offset " + std::to_string(begin));
       if (stack.back().name != name) {
-        return Result::failure("Unmatched end tag at byte offset " + std::to_string(begin) + ", expected \"</" +
+        return ReadResult::failure("Unmatched end tag at byte offset " + std::to_string(begin) + ", expected \"</" +
                                stack.back().name + ">\", found \"</" + name + ">\"");
       }
       out.close(stack.back().entity, begin, end + 1, std::string(text.slice(begin, end + 1)));
@@ -356,31 +356,31 @@ Result read_html(std::string_view source) {
       continue;
     }
     if (!html_tag_allowed(name)) {
-      return Result::failure("Unsupported start tag \"" + name + "\" at byte offset " + std::to_string(begin));
+      return ReadResult::failure("Unsupported start tag \"" + name + "\" at byte offset " + std::to_string(begin));
     }
-    if (end == std::string_view::npos) return Result::failure("Unclosed start tag at byte offset " + std::to_string(begin));
+    if (end == std::string_view::npos) return ReadResult::failure("Unclosed start tag at byte offset " + std::to_string(begin));
     const bool verbatim = name == "code" || name == "pre";
     stack.push_back({name, out.open(begin, end + 1, std::string(text.slice(begin, end + 1)), verbatim)});
     i = end + 1;
   }
   if (!stack.empty()) {
-    return Result::failure("Can't find end tag corresponding to start tag \"" + stack.back().name + "\"");
+    return ReadResult::failure("Can't find end tag corresponding to start tag \"" + stack.back().name + "\"");
   }
   return out.take();
 }
 
 }  // namespace
 
-sdk::Result<MarkupTokens> read_markup(std::string_view text, sdk::TextFormat format) {
+Result<MarkupTokens> read_markup(std::string_view text, TextFormat format) {
   switch (format) {
-    case sdk::TextFormat::markdown: return read_markdown(text);
-    case sdk::TextFormat::markdown_v2: return read_markdown_v2(text);
-    case sdk::TextFormat::html: return read_html(text);
-    case sdk::TextFormat::plain: break;
+    case TextFormat::markdown: return read_markdown(text);
+    case TextFormat::markdown_v2: return read_markdown_v2(text);
+    case TextFormat::html: return read_html(text);
+    case TextFormat::plain: break;
   }
   Builder out(text);
   for (std::size_t i = 0; i < text.size();) i = out.character(i);
   return out.take();
 }
 
-}  // namespace notifyd::telegram
+}  // namespace notifyd::sdk

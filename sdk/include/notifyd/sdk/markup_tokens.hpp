@@ -1,8 +1,8 @@
 #pragma once
 // Text in a Bot API parse mode read the way Telegram reads it, as a list of
 // pieces: characters, and the markers that open and close entities. The
-// splitter cuts between pieces and knows, at every cut, which entities are
-// open and how to close and reopen them.
+// Telegram channel splits long messages between pieces; the dashboard shows
+// the text formatted.
 
 #include <cstddef>
 #include <string>
@@ -12,7 +12,7 @@
 #include "notifyd/sdk/notification.hpp"
 #include "notifyd/sdk/status.hpp"
 
-namespace notifyd::telegram {
+namespace notifyd::sdk {
 
 /// One entity of the text, as markup: what opens it and what closes it.
 struct MarkupEntity {
@@ -45,6 +45,6 @@ struct MarkupTokens {
 /// Reads `text` in `format` (Markdown, MarkdownV2 or HTML) by Telegram's
 /// rules; the error is the one Telegram gives ("Can't find end of the entity
 /// starting at byte offset 5"). Plain text is one character piece per code point.
-sdk::Result<MarkupTokens> read_markup(std::string_view text, sdk::TextFormat format);
+Result<MarkupTokens> read_markup(std::string_view text, TextFormat format);
 
-}  // namespace notifyd::telegram
+}  // namespace notifyd::sdk
