@@ -15,72 +15,83 @@
 #include <ctime>
 
 #include "notifyd/sdk/sdk.hpp"
+#include "notifyd/sdk/settings_schema.hpp"
 
 namespace notifyd::examples {
 
 /// Reports a file (or directory) whose modification time is older than
 /// `max_age`, and one that does not exist. Symlinks are followed: the age is
 /// the target's.
-class FileFreshnessCheck final : public sdk::Check {
+class FileFreshnessCheck final {
  public:
   /// Called by the host when it loads the check.
-  explicit FileFreshnessCheck(sdk::Host& host)
-      : path_(host.config().string("path")), max_age_(host.config().duration("max_age")) {}
+  explicit FileFreshnessCheck(sdk::Host& host) : host_(host) {}
 
   /// The check's own keys in its `[[check]]` table.
-  static void describe(sdk::ConfigSchema& schema) {
-    schema.summary("Notifies when a file is older than a maximum age, or missing.")
-        .add({"path", sdk::ConfigType::path, {}, "The file to watch", true})
-        .duration("max_age", std::chrono::hours{24}, "Notify when the file was last modified longer ago than this");
-  }
+  static void describe(sdk::ConfigSchema& schema) { settings_schema().describe(schema); }
 
-  /// Refuses an empty path or a maximum age of zero.
-  sdk::Status configure() noexcept override {
-    if (path_.empty()) return sdk::Status::failure("`path` must name a file");
-    if (max_age_ <= std::chrono::milliseconds::zero()) return sdk::Status::failure("`max_age` must be longer than 0");
+  /// Reads the keys; refuses an empty path or a maximum age of zero.
+  sdk::Status configure() {
+    auto settings = settings_schema().read(host_.config());
+    if (!settings) return sdk::Status::failure(settings.error());
+    path_ = settings->path;
+    max_age_ = settings->max_age;
     return sdk::Status::success();
   }
 
   /// Stats the file once. A missing file is a notification; a file that
   /// cannot be examined (permissions) is a failed run.
-  sdk::Result<sdk::CheckResult> run(const sdk::CheckContext&) noexcept override {
+  sdk::Result<sdk::CheckResult> run(const sdk::CheckContext&) {
     using R = sdk::Result<sdk::CheckResult>;
-    try {
-      sdk::CheckResult result;
-      struct stat info {};
-      if (::stat(path_.c_str(), &info) != 0) {
-        const int error = errno;
-        if (error != ENOENT && error != ENOTDIR) return R::failure("stat " + path_ + ": " + std::strerror(error));
-        result.notify = true;
-        result.title = "Missing: " + path_;
-        result.message = "`" + path_ + "` does not exist (expected a file modified within the last " +
-                         sdk::format_duration(max_age_) + ").";
-        result.data_json = "{\"path\":" + sdk::json_quote(path_) + ",\"exists\":false}";
-        return result;
-      }
-
-      using namespace std::chrono;
-      const auto modified = system_clock::time_point{seconds{info.st_mtim.tv_sec}} +
-                            duration_cast<system_clock::duration>(nanoseconds{info.st_mtim.tv_nsec});
-      const auto age = std::max(milliseconds::zero(), duration_cast<milliseconds>(system_clock::now() - modified));
-      result.notify = age > max_age_;
-      result.data_json = "{\"path\":" + sdk::json_quote(path_) + ",\"exists\":true,\"modified\":\"" +
-                         utc_text(info.st_mtim.tv_sec) + "\",\"age_seconds\":" +
-                         std::to_string(duration_cast<seconds>(age).count()) +
-                         ",\"max_age_seconds\":" + std::to_string(duration_cast<seconds>(max_age_).count()) + "}";
-      if (result.notify) {
-        result.title = "Stale: " + path_;
-        result.message = "`" + path_ + "` was last modified " + utc_text(info.st_mtim.tv_sec) + ", " +
-                         sdk::format_duration(duration_cast<seconds>(age)) + " ago (limit " +
-                         sdk::format_duration(max_age_) + ").";
-      }
+    sdk::CheckResult result;
+    struct stat info {};
+    if (::stat(path_.c_str(), &info) != 0) {
+      const int error = errno;
+      if (error != ENOENT && error != ENOTDIR) return R::failure("stat " + path_ + ": " + std::strerror(error));
+      result.notify = true;
+      result.title = "Missing: " + path_;
+      result.message = "`" + path_ + "` does not exist (expected a file modified within the last " +
+                       sdk::format_duration(max_age_) + ").";
+      result.data_json = "{\"path\":" + sdk::json_quote(path_) + ",\"exists\":false}";
       return result;
-    } catch (const std::exception& e) {
-      return R::failure(e.what());
     }
+
+    using namespace std::chrono;
+    const auto modified = system_clock::time_point{seconds{info.st_mtim.tv_sec}} +
+                          duration_cast<system_clock::duration>(nanoseconds{info.st_mtim.tv_nsec});
+    const auto age = std::max(milliseconds::zero(), duration_cast<milliseconds>(system_clock::now() - modified));
+    result.notify = age > max_age_;
+    result.data_json = "{\"path\":" + sdk::json_quote(path_) + ",\"exists\":true,\"modified\":\"" +
+                       utc_text(info.st_mtim.tv_sec) + "\",\"age_seconds\":" +
+                       std::to_string(duration_cast<seconds>(age).count()) +
+                       ",\"max_age_seconds\":" + std::to_string(duration_cast<seconds>(max_age_).count()) + "}";
+    if (result.notify) {
+      result.title = "Stale: " + path_;
+      result.message = "`" + path_ + "` was last modified " + utc_text(info.st_mtim.tv_sec) + ", " +
+                       sdk::format_duration(duration_cast<seconds>(age)) + " ago (limit " +
+                       sdk::format_duration(max_age_) + ").";
+    }
+    return result;
   }
 
  private:
+  struct Settings {
+    std::string path;
+    std::chrono::milliseconds max_age{0};
+  };
+
+  static const sdk::SettingsSchema<Settings>& settings_schema() {
+    static const auto schema = [] {
+      sdk::SettingsSchema<Settings> s("Notifies when a file is older than a maximum age, or missing.");
+      s.required_path("path", "The file to watch").into(&Settings::path).not_empty();
+      s.duration("max_age", std::chrono::hours{24}, "Notify when the file was last modified longer ago than this")
+          .into(&Settings::max_age)
+          .positive();
+      return s;
+    }();
+    return schema;
+  }
+
   static std::string utc_text(std::time_t when) {
     std::tm parts{};
     ::gmtime_r(&when, &parts);
@@ -89,8 +100,9 @@ class FileFreshnessCheck final : public sdk::Check {
     return text;
   }
 
+  sdk::Host& host_;
   std::string path_;
-  std::chrono::milliseconds max_age_;
+  std::chrono::milliseconds max_age_{0};
 };
 
 }  // namespace notifyd::examples

@@ -6,60 +6,73 @@
 
 #include "console_format.hpp"
 #include "notifyd/sdk/sdk.hpp"
+#include "notifyd/sdk/settings_schema.hpp"
 
 namespace notifyd::console {
+namespace {
 
-class ConsoleChannel final : public sdk::Channel {
+/// What a console channel instance is configured with.
+struct ConsoleSettings {
+  std::vector<std::string> users;  ///< empty = every user
+  std::string format;              ///< "text" or "json"
+};
+
+const sdk::SettingsSchema<ConsoleSettings>& console_settings_schema() {
+  static const auto schema = [] {
+    sdk::SettingsSchema<ConsoleSettings> s("Prints each delivered notification on the daemon's stdout.");
+    s.string_list("users", {}, "Users this channel reaches; empty = every user").into(&ConsoleSettings::users);
+    s.string("format", "text", "text (for people) or json (one object per line)")
+        .into(&ConsoleSettings::format)
+        .one_of({"text", "json"});
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace
+
+class ConsoleChannel final {
  public:
-  explicit ConsoleChannel(sdk::Host& host) : host_(host), users_(host.config().strings("users")) {}
+  explicit ConsoleChannel(sdk::Host& host) : host_(host) {}
 
-  static void describe(sdk::ConfigSchema& schema) {
-    schema.summary("Prints each delivered notification on the daemon's stdout.")
-        .string_list("users", {}, "Users this channel reaches; empty = every user")
-        .string("format", "text", "text (for people) or json (one object per line)");
-  }
+  static void describe(sdk::ConfigSchema& schema) { console_settings_schema().describe(schema); }
 
-  sdk::Status configure() noexcept override {
-    const auto& format = host_.config().string("format");
-    if (format != "text" && format != "json") {
-      return sdk::Status::failure("`format` must be \"text\" or \"json\", got \"" + format + "\"");
-    }
-    json_ = format == "json";
+  sdk::Status configure() {
+    auto settings = console_settings_schema().read(host_.config());
+    if (!settings) return sdk::Status::failure(settings.error());
+    settings_ = std::move(settings).value();
+    json_ = settings_.format == "json";
     return sdk::Status::success();
   }
 
-  sdk::Status start() noexcept override {
-    host_.log().info("printing notifications for ", users_.empty() ? std::string("every user") : std::to_string(users_.size()) + " users");
-    return sdk::Status::success();
+  void start() {
+    const auto& users = settings_.users;
+    host_.log().info("printing notifications for ",
+                     users.empty() ? std::string("every user") : std::to_string(users.size()) + " users");
   }
 
-  void stop(std::function<void()> done) noexcept override { done(); }
-
-  bool reaches(std::string_view user) const noexcept override {
-    return users_.empty() || std::find(users_.begin(), users_.end(), user) != users_.end();
+  bool reaches(std::string_view user) const {
+    const auto& users = settings_.users;
+    return users.empty() || std::find(users.begin(), users.end(), user) != users.end();
   }
 
-  void deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) noexcept override {
-    try {
-      const std::string text = json_ ? format_json_line(*delivery.notification) : format_text(*delivery.notification);
-      std::size_t written = 0;
-      while (written < text.size()) {
-        const ssize_t n = ::write(STDOUT_FILENO, text.data() + written, text.size() - written);
-        if (n <= 0) {
-          done(sdk::DeliveryResult::retry("cannot write to stdout"));
-          return;
-        }
-        written += static_cast<std::size_t>(n);
+  void deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) {
+    const std::string text = json_ ? format_json_line(*delivery.notification) : format_text(*delivery.notification);
+    std::size_t written = 0;
+    while (written < text.size()) {
+      const ssize_t n = ::write(STDOUT_FILENO, text.data() + written, text.size() - written);
+      if (n <= 0) {
+        done(sdk::DeliveryResult::retry("cannot write to stdout"));
+        return;
       }
-      done(sdk::DeliveryResult::ok());
-    } catch (const std::exception& e) {
-      done(sdk::DeliveryResult::retry(e.what()));
+      written += static_cast<std::size_t>(n);
     }
+    done(sdk::DeliveryResult::ok());
   }
 
  private:
   sdk::Host& host_;
-  std::vector<std::string> users_;
+  ConsoleSettings settings_;
   bool json_ = false;
 };
 

@@ -25,41 +25,33 @@ std::string for_log(std::string_view text) { return printable(text.substr(0, 200
 
 CronTrigger::CronTrigger(sdk::Host& host) : host_(host), random_(std::random_device{}()) {}
 
-sdk::Status CronTrigger::configure() noexcept {
-  try {
-    auto settings = read_cron_settings(host_.config());
-    if (!settings) return sdk::Status::failure(settings.error());
-    settings_ = std::move(settings.value());
-    const std::int64_t jitter = settings_.jitter.count();
-    book_ = std::make_unique<ScheduleBook>(settings_.default_schedule, settings_.zone, [this, jitter] {
-      return jitter > 0 ? std::uniform_int_distribution<std::int64_t>(0, jitter)(random_) : std::int64_t{0};
-    });
-    return sdk::Status::success();
-  } catch (const std::exception& e) {
-    return sdk::Status::failure(e.what());
-  }
+sdk::Status CronTrigger::configure() {
+  auto settings = read_cron_settings(host_.config());
+  if (!settings) return sdk::Status::failure(settings.error());
+  settings_ = std::move(settings.value());
+  const std::int64_t jitter = settings_.jitter.count();
+  book_ = std::make_unique<ScheduleBook>(settings_.default_schedule, settings_.zone, [this, jitter] {
+    return jitter > 0 ? std::uniform_int_distribution<std::int64_t>(0, jitter)(random_) : std::int64_t{0};
+  });
+  return sdk::Status::success();
 }
 
-sdk::Status CronTrigger::start() noexcept {
-  try {
-    if (!book_) {
-      if (auto configured = configure(); !configured) return configured;
-    }
-    timer_ = std::make_unique<WallClockTimer>(host_.executor());
-    if (!timer_->status()) return sdk::Status::failure(timer_->status().message);
-    load_state();
-    last_wake_ms_ = sdk::now_epoch_ms();
-    refresh(last_wake_ms_);
-    host_.log().info("scheduling checks in ", settings_.zone->name(), " time; default schedule \"",
-                     for_log(settings_.default_schedule), "\"");
-    arm();
-    return sdk::Status::success();
-  } catch (const std::exception& e) {
-    return sdk::Status::failure(e.what());
+sdk::Status CronTrigger::start() {
+  if (!book_) {
+    if (auto configured = configure(); !configured) return configured;
   }
+  timer_ = std::make_unique<WallClockTimer>(host_.executor());
+  if (!timer_->status()) return sdk::Status::failure(timer_->status().message);
+  load_state();
+  last_wake_ms_ = sdk::now_epoch_ms();
+  refresh(last_wake_ms_);
+  host_.log().info("scheduling checks in ", settings_.zone->name(), " time; default schedule \"",
+                   for_log(settings_.default_schedule), "\"");
+  arm();
+  return sdk::Status::success();
 }
 
-void CronTrigger::stop(std::function<void()> done) noexcept {
+void CronTrigger::stop(std::function<void()> done) {
   stopping_ = true;
   stopped_ = std::move(done);
   if (timer_) timer_->cancel();

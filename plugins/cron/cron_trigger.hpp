@@ -17,18 +17,23 @@
 
 namespace notifyd::cron {
 
-/// The `cron` trigger plugin. Lifecycle calls and timer handlers run on the
-/// plugin's strand; run callbacks arrive from any thread and are posted back.
-class CronTrigger final : public sdk::Trigger {
+/// The `cron` trigger plugin. Lifecycle calls (through NOTIFYD_PLUGIN's
+/// adapter, which turns what they throw into a failed Status) and timer
+/// handlers run on the plugin's strand; run callbacks arrive from any thread
+/// and are posted back.
+class CronTrigger final {
  public:
   explicit CronTrigger(sdk::Host& host);
 
   /// Declares the config keys.
   static void describe(sdk::ConfigSchema& schema) { describe_cron_settings(schema); }
 
-  sdk::Status configure() noexcept override;
-  sdk::Status start() noexcept override;
-  void stop(std::function<void()> done) noexcept override;
+  /// Reads the settings (every mistake at once).
+  sdk::Status configure();
+  /// Loads the fire record, lists the checks and arms the timer.
+  sdk::Status start();
+  /// Cancels the timer; calls `done` once the runs it started have finished.
+  void stop(std::function<void()> done);
 
  private:
   void load_state();

@@ -36,7 +36,8 @@ struct ExecSettings {
 void describe_exec_settings(sdk::ConfigSchema& schema);
 
 /// Checks `config` beyond its schema: a usable pattern, an absolute
-/// interpreter, positive limits, at least one source of users.
+/// interpreter, positive limits, at least one source of users; the error has
+/// every problem, one `key: message` line each.
 sdk::Result<ExecSettings> read_exec_settings(const sdk::PluginConfig& config);
 
 }  // namespace notifyd::exec

@@ -40,78 +40,65 @@ ExecTrigger::~ExecTrigger() = default;
 
 void ExecTrigger::describe(sdk::ConfigSchema& schema) { describe_exec_settings(schema); }
 
-sdk::Status ExecTrigger::configure() noexcept {
-  try {
-    auto settings = read_exec_settings(host_.config());
-    if (!settings) return sdk::Status::failure(settings.error());
-    settings_ = std::make_unique<ExecSettings>(std::move(settings).value());
-    discovery_ = std::make_unique<ScriptDiscovery>(*settings_);
+sdk::Status ExecTrigger::configure() {
+  auto settings = read_exec_settings(host_.config());
+  if (!settings) return sdk::Status::failure(settings.error());
+  settings_ = std::make_unique<ExecSettings>(std::move(settings).value());
+  discovery_ = std::make_unique<ScriptDiscovery>(*settings_);
 
-    RunnerSettings runner;
-    runner.interpreter = settings_->interpreter;
-    runner.environment = {settings_->path_env, settings_->lang};
-    runner.limits.timeout = settings_->timeout;
-    runner.limits.kill_grace = settings_->kill_grace;
-    runner.limits.max_output = settings_->max_output;
-    runner.limits.max_stderr = settings_->max_stderr;
-    runner.max_children = settings_->max_children;
-    runner.daemon_uid = ::geteuid();
-    runner.warm_start = settings_->warm_start;
-    runner.warm_idle = settings_->warm_idle;
-    runner.warn = [this](const std::string& message) { host_.log().warn(message); };
-    std::string no_cgroups = "cgroups = false";
-    if (settings_->cgroups) runner.cgroup_root = RunCgroupRoot::detect(no_cgroups);
-    if (runner.cgroup_root) {
-      host_.log().info("each run gets a cgroup of its own under ", runner.cgroup_root->path());
-    } else {
-      host_.log().info("runs get no cgroups (", no_cgroups, "); what a run leaves behind is found by the "
-                       "NOTIFYD_RUN_ID in its environment");
-    }
-    runner_ = std::make_unique<ScriptRunner>(host_.io_context(), std::move(runner));
-
-    host_.checks().add_provider(*this);
-    return sdk::Status::success();
-  } catch (const std::exception& e) {
-    return sdk::Status::failure(e.what());
+  RunnerSettings runner;
+  runner.interpreter = settings_->interpreter;
+  runner.environment = {settings_->path_env, settings_->lang};
+  runner.limits.timeout = settings_->timeout;
+  runner.limits.kill_grace = settings_->kill_grace;
+  runner.limits.max_output = settings_->max_output;
+  runner.limits.max_stderr = settings_->max_stderr;
+  runner.max_children = settings_->max_children;
+  runner.daemon_uid = ::geteuid();
+  runner.warm_start = settings_->warm_start;
+  runner.warm_idle = settings_->warm_idle;
+  runner.warn = [this](const std::string& message) { host_.log().warn(message); };
+  std::string no_cgroups = "cgroups = false";
+  if (settings_->cgroups) runner.cgroup_root = RunCgroupRoot::detect(no_cgroups);
+  if (runner.cgroup_root) {
+    host_.log().info("each run gets a cgroup of its own under ", runner.cgroup_root->path());
+  } else {
+    host_.log().info("runs get no cgroups (", no_cgroups, "); what a run leaves behind is found by the "
+                     "NOTIFYD_RUN_ID in its environment");
   }
+  runner_ = std::make_unique<ScriptRunner>(host_.io_context(), std::move(runner));
+
+  host_.checks().add_provider(*this);
+  return sdk::Status::success();
 }
 
-sdk::Status ExecTrigger::start() noexcept {
-  try {
-    if (!runner_) return sdk::Status::failure("start() before a successful configure()");
-    if (const uid_t uid = ::geteuid(); uid != 0) {
-      host_.log().warn("notifyd runs as uid ", uid, ", not root: only scripts of that user can run; "
-                       "other users' runs are refused");
-    }
-    auto report = discovery_->scan();
-    const std::size_t users = report.users;
-    apply(std::move(report));
-    host_.log().info("found ", catalog_.size(), " script(s) of ", users, " user(s) matching ",
-                     host_.config().string("pattern"), "; rescanning every ",
-                     sdk::format_duration(settings_->rescan_interval));
-    schedule_rescan();
-    return sdk::Status::success();
-  } catch (const std::exception& e) {
-    return sdk::Status::failure(e.what());
+sdk::Status ExecTrigger::start() {
+  if (!runner_) return sdk::Status::failure("start() before a successful configure()");
+  if (const uid_t uid = ::geteuid(); uid != 0) {
+    host_.log().warn("notifyd runs as uid ", uid, ", not root: only scripts of that user can run; "
+                     "other users' runs are refused");
   }
+  auto report = discovery_->scan();
+  const std::size_t users = report.users;
+  apply(std::move(report));
+  host_.log().info("found ", catalog_.size(), " script(s) of ", users, " user(s) matching ",
+                   host_.config().string("pattern"), "; rescanning every ",
+                   sdk::format_duration(settings_->rescan_interval));
+  schedule_rescan();
+  return sdk::Status::success();
 }
 
-void ExecTrigger::stop(std::function<void()> done) noexcept {
-  try {
-    stopping_ = true;
-    rescan_timer_.cancel();
-    if (!runner_) {
-      if (done) done();
-      return;
-    }
-    if (const auto running = runner_->running(); running > 0) {
-      host_.log().info("stopping ", running, " running script(s)");
-    }
-    runner_->stop(std::move(done));
-  } catch (const std::exception& e) {
-    host_.log().error("stop: ", e.what());
+void ExecTrigger::stop(std::function<void()> done) {
+  stopping_ = true;
+  rescan_timer_.cancel();
+  if (!runner_) {
     if (done) done();
+    return;
   }
+  if (const auto running = runner_->running(); running > 0) {
+    host_.log().info("stopping ", running, " running script(s)");
+  }
+  runner_->stop(std::move(done));
 }
 
 std::vector<sdk::CheckDefinition> ExecTrigger::list_checks() noexcept {

@@ -20,8 +20,9 @@ namespace notifyd::exec {
 
 /// The exec trigger: finds users' check scripts, offers them to the host as
 /// checks, and runs them as their owners when the host asks. Lifecycle calls
-/// run on the plugin's executor; `list_checks` and `execute` on any thread.
-class ExecTrigger final : public sdk::Trigger, public sdk::CheckProvider {
+/// run on the plugin's executor (through NOTIFYD_PLUGIN's adapter, which turns
+/// what they throw into a failed Status); `list_checks` and `execute` on any thread.
+class ExecTrigger final : public sdk::CheckProvider {
  public:
   explicit ExecTrigger(sdk::Host& host);
   ~ExecTrigger() override;
@@ -30,12 +31,12 @@ class ExecTrigger final : public sdk::Trigger, public sdk::CheckProvider {
   static void describe(sdk::ConfigSchema& schema);
 
   /// Validates the settings and registers this plugin as a check provider.
-  sdk::Status configure() noexcept override;
+  sdk::Status configure();
   /// Lists every user's scripts once, then again every `rescan_interval`.
-  sdk::Status start() noexcept override;
+  sdk::Status start();
   /// Stops rescanning, stops running scripts (SIGTERM, then SIGKILL) and
   /// calls `done` once every child is reaped.
-  void stop(std::function<void()> done) noexcept override;
+  void stop(std::function<void()> done);
 
   /// The scripts found by the last scan.
   std::vector<sdk::CheckDefinition> list_checks() noexcept override;

@@ -48,11 +48,13 @@ constexpr std::chrono::milliseconds reply_recheck = 5s;
 
 }  // namespace
 
-class TelegramChannel final : public sdk::Channel {
+/// The telegram channel, exported through NOTIFYD_PLUGIN's adapter: what its
+/// members throw becomes a failed Status, a retried delivery, or "not reached".
+class TelegramChannel final {
  public:
   explicit TelegramChannel(sdk::Host& host) : host_(host), log_(host.log()), scope_(host.executor()) {}
 
-  ~TelegramChannel() override {
+  ~TelegramChannel() {
     scope_.close();
     if (stopper_.joinable()) stopper_.join();
     poller_.reset();
@@ -63,97 +65,89 @@ class TelegramChannel final : public sdk::Channel {
 
   static void describe(sdk::ConfigSchema& schema) { describe_telegram_settings(schema); }
 
-  sdk::Status configure() noexcept override {
-    try {
-      auto settings = read_telegram_settings(host_.config(), host_.instance_name());
-      if (!settings) return sdk::Status::failure(settings.error());
-      settings_ = std::move(settings).value();
-      enabled_ = !settings_.token.empty();
-      if (auto conflict = FileClaims::claim({settings_.users_file, settings_.codes_file, settings_.state_file,
-                                             settings_.attempts_file},
-                                            host_.instance_name());
-          !conflict.empty()) {
-        return sdk::Status::failure(conflict +
-                                    "; give this instance its own users_file, codes_file, state_file and attempts_file");
-      }
-      claimed_ = true;
-      auto& documents = host_.documents();
-      links_ = std::make_unique<LinkRegistry>(documents, settings_.users_file);
-      if (auto status = links_->load(); !status) return status;
-      codes_ = std::make_unique<VerificationCodes>(
-          documents, settings_.codes_file, std::chrono::duration_cast<std::chrono::seconds>(settings_.code_ttl),
-          &random_code);
-      if (auto status = codes_->load(); !status) log_.warn(status.message);
-      load_state();
-      answer_interrupted_runs();
-      attempts_ = std::make_unique<VerifyAttempts>(documents, settings_.attempts_file,
-                                                   settings_.max_failed_verifications,
-                                                   settings_.failed_verification_window);
-      if (auto status = attempts_->load(); !status) log_.warn(status.message);
-      handler_ = std::make_unique<CommandHandler>(
-          *links_, *codes_, state_, host_.checks(),
-          CommandHandler::Settings{settings_.code_ttl, settings_.max_mute, settings_.mute_recheck});
-      link_service_ = std::make_unique<LinkService>(
-          *links_, *codes_, *attempts_, state_, enabled_,
-          LinkService::Hooks{[this](std::int64_t chat, std::string text) { tell(chat, std::move(text)); },
-                             [this] { save_state(); }});
-      if (settings_.routes) {
-        if (auto status = register_link_routes(host_, *link_service_); !status) {
-          return sdk::Status::failure(status.message +
-                                      " (another telegram instance serves the linking routes; set routes = false here)");
-        }
-      }
-      if (!enabled_) {
-        log_.warn("no bot token (token_env/token_file not set, or the variable or file is empty); Telegram is off");
-      }
-      return sdk::Status::success();
-    } catch (const std::exception& e) {
-      return sdk::Status::failure(e.what());
+  sdk::Status configure() {
+    auto settings = read_telegram_settings(host_.config(), host_.instance_name());
+    if (!settings) return sdk::Status::failure(settings.error());
+    settings_ = std::move(settings).value();
+    enabled_ = !settings_.token.empty();
+    if (auto conflict = FileClaims::claim({settings_.users_file, settings_.codes_file, settings_.state_file,
+                                           settings_.attempts_file},
+                                          host_.instance_name());
+        !conflict.empty()) {
+      return sdk::Status::failure(conflict +
+                                  "; give this instance its own users_file, codes_file, state_file and attempts_file");
     }
+    claimed_ = true;
+    auto& documents = host_.documents();
+    links_ = std::make_unique<LinkRegistry>(documents, settings_.users_file);
+    if (auto status = links_->load(); !status) return status;
+    codes_ = std::make_unique<VerificationCodes>(
+        documents, settings_.codes_file, std::chrono::duration_cast<std::chrono::seconds>(settings_.code_ttl),
+        &random_code);
+    if (auto status = codes_->load(); !status) log_.warn(status.message);
+    load_state();
+    answer_interrupted_runs();
+    attempts_ = std::make_unique<VerifyAttempts>(documents, settings_.attempts_file,
+                                                 settings_.max_failed_verifications,
+                                                 settings_.failed_verification_window);
+    if (auto status = attempts_->load(); !status) log_.warn(status.message);
+    handler_ = std::make_unique<CommandHandler>(
+        *links_, *codes_, state_, host_.checks(),
+        CommandHandler::Settings{settings_.code_ttl, settings_.max_mute, settings_.mute_recheck});
+    link_service_ = std::make_unique<LinkService>(
+        *links_, *codes_, *attempts_, state_, enabled_,
+        LinkService::Hooks{[this](std::int64_t chat, std::string text) { tell(chat, std::move(text)); },
+                           [this] { save_state(); }});
+    if (settings_.routes) {
+      if (auto status = register_link_routes(host_, *link_service_); !status) {
+        return sdk::Status::failure(status.message +
+                                    " (another telegram instance serves the linking routes; set routes = false here)");
+      }
+    }
+    if (!enabled_) {
+      log_.warn("no bot token (token_env/token_file not set, or the variable or file is empty); Telegram is off");
+    }
+    return sdk::Status::success();
   }
 
-  sdk::Status start() noexcept override {
+  sdk::Status start() {
     if (!enabled_) return sdk::Status::success();
-    try {
-      const BotEndpoint endpoint{settings_.api_base_url, settings_.token, settings_.request_timeout};
-      sender_ = std::make_unique<MessageSender>(endpoint, settings_.limits, settings_.sender_threads, log_,
-                                                host_.metrics(), host_.instance_name(), poll_status_);
-      replies_ = std::make_unique<ReplyOutbox>(
-          host_.executor(), state_, order_,
-          ReplyOutbox::Hooks{[this](std::vector<OutgoingMessage> messages, MessageSender::Done done) {
-                               sender_->send(std::move(messages), std::move(done));
-                             },
-                             [this] { save_state(); },
-                             [this](std::int64_t chat, const SendReport& report) { observe(chat, report); },
-                             [this](const HeldNotification& held) { return retry_held(held); },
-                             [this](std::int64_t chat) { replies_left(chat); }},
-          log_);
-      poller_ = std::make_unique<UpdatePoller>(
-          endpoint, settings_.poll_timeout, state_.offset, log_, poll_status_,
-          [this](UpdateBatch batch, std::function<void(std::int64_t)> ack) {
-            boost::asio::post(host_.executor(), [this, batch = std::move(batch), ack = std::move(ack)]() mutable {
-              handle_batch(std::move(batch), std::move(ack));
-            });
-          },
-          [this](std::string username) {
-            boost::asio::post(host_.executor(), [this, username = std::move(username)]() mutable {
-              link_service_->set_bot_username(username);
-              handler_->set_username(std::move(username));
-            });
+    const BotEndpoint endpoint{settings_.api_base_url, settings_.token, settings_.request_timeout};
+    sender_ = std::make_unique<MessageSender>(endpoint, settings_.limits, settings_.sender_threads, log_,
+                                              host_.metrics(), host_.instance_name(), poll_status_);
+    replies_ = std::make_unique<ReplyOutbox>(
+        host_.executor(), state_, order_,
+        ReplyOutbox::Hooks{[this](std::vector<OutgoingMessage> messages, MessageSender::Done done) {
+                             sender_->send(std::move(messages), std::move(done));
+                           },
+                           [this] { save_state(); },
+                           [this](std::int64_t chat, const SendReport& report) { observe(chat, report); },
+                           [this](const HeldNotification& held) { return retry_held(held); },
+                           [this](std::int64_t chat) { replies_left(chat); }},
+        log_);
+    poller_ = std::make_unique<UpdatePoller>(
+        endpoint, settings_.poll_timeout, state_.offset, log_, poll_status_,
+        [this](UpdateBatch batch, std::function<void(std::int64_t)> ack) {
+          boost::asio::post(host_.executor(), [this, batch = std::move(batch), ack = std::move(ack)]() mutable {
+            handle_batch(std::move(batch), std::move(ack));
           });
-      sender_->start();
-      poller_->start();
-      replies_->pump();
-      log_.info("polling ", settings_.api_base_url, " for updates; ", links_->size(), " linked users");
-      return sdk::Status::success();
-    } catch (const std::exception& e) {
-      return sdk::Status::failure(e.what());
-    }
+        },
+        [this](std::string username) {
+          boost::asio::post(host_.executor(), [this, username = std::move(username)]() mutable {
+            link_service_->set_bot_username(username);
+            handler_->set_username(std::move(username));
+          });
+        });
+    sender_->start();
+    poller_->start();
+    replies_->pump();
+    log_.info("polling ", settings_.api_base_url, " for updates; ", links_->size(), " linked users");
+    return sdk::Status::success();
   }
 
   // Requests in flight are cut short: their deliveries and replies stay
   // pending (stored) and go out after the next start.
-  void stop(std::function<void()> done) noexcept override {
+  void stop(std::function<void()> done) {
     stopping_ = true;
     if (replies_) replies_->stop();
     if (!poller_ && !sender_) {
@@ -171,44 +165,28 @@ class TelegramChannel final : public sdk::Channel {
 
   // "off" without a token, "down" while getUpdates fails, else "ok"; with the
   // number of linked users.
-  sdk::ChannelCondition condition() const noexcept override {
-    try {
-      if (!enabled_) return {"off", "Telegram is off (no bot token)", {}};
-      sdk::ChannelCondition condition;
-      condition.problem = poll_status_.problem();
-      condition.state = condition.problem.empty() ? "ok" : "down";
-      if (links_) condition.figures.push_back({"linked_users", links_->size()});
-      return condition;
-    } catch (...) {
-      return {};
-    }
+  sdk::ChannelCondition condition() const {
+    if (!enabled_) return {"off", "Telegram is off (no bot token)", {}};
+    sdk::ChannelCondition condition;
+    condition.problem = poll_status_.problem();
+    condition.state = condition.problem.empty() ? "ok" : "down";
+    if (links_) condition.figures.push_back({"linked_users", links_->size()});
+    return condition;
   }
 
-  bool reaches(std::string_view user) const noexcept override {
-    try {
-      return enabled_ && links_ && links_->reaches(user);
-    } catch (...) {
-      return false;
-    }
+  bool reaches(std::string_view user) const {
+    return enabled_ && links_ && links_->reaches(user);
   }
 
-  std::string unreachable_reason(std::string_view user) const noexcept override {
-    try {
-      if (!enabled_ || !links_) return {};
-      const auto link = links_->find(user);
-      if (!link || link->active) return {};
-      return std::string(user) + " has blocked the Telegram bot; messages reach them again once they unblock it";
-    } catch (...) {
-      return {};
-    }
+  std::string unreachable_reason(std::string_view user) const {
+    if (!enabled_ || !links_) return {};
+    const auto link = links_->find(user);
+    if (!link || link->active) return {};
+    return std::string(user) + " has blocked the Telegram bot; messages reach them again once they unblock it";
   }
 
-  void deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) noexcept override {
-    try {
-      deliver_now(std::move(delivery), std::move(done));
-    } catch (const std::exception& e) {
-      done(sdk::DeliveryResult::retry(e.what()));
-    }
+  void deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) {
+    deliver_now(std::move(delivery), std::move(done));
   }
 
  private:

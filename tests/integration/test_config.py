@@ -158,6 +158,32 @@ refresh_interval = "10ms"
             ("27:20", "/notifyd_cron.so): refresh_interval: must be between 1s and 24h"),
         ])
 
+    def test_bound_keys_report_every_broken_constraint_and_document_it(self):
+        config = self.write("bound.toml", f"""[daemon]
+data_dir = "{self.tmp}/data"
+plugin_dir = "{PLUGIN_DIR}"
+
+[[plugin]]
+use = "exec"
+users = ["a/b"]
+timeout = "0s"
+max_children = 0
+
+[[plugin]]
+use = "console"
+format = "xml"
+""")
+        self.assert_mistakes(config, [
+            ("7:9", "/notifyd_exec.so): users: \"a/b\" is not a user name"),
+            ("8:11", "/notifyd_exec.so): timeout: must be above 0"),
+            ("9:16", "/notifyd_exec.so): max_children: must be between 1 and 1024"),
+            ("13:10", "/notifyd_console.so): format: must be one of \"text\", \"json\", got \"xml\""),
+        ])
+        docs = run_notifyd("--describe-plugins", "-c", config)
+        self.assertEqual(docs.returncode, 0, docs.stderr)
+        self.assertIn("; must be above 0, at most 1d (duration)\ntimeout = \"1m\"", docs.stdout)
+        self.assertIn("; must be one of \"text\", \"json\" (string)\nformat = \"text\"", docs.stdout)
+
     def test_a_valid_config_passes(self):
         config = self.write("ok.toml", f"""[daemon]
 data_dir = "{self.tmp}/data"

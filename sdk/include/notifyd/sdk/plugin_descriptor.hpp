@@ -12,6 +12,7 @@
 #include "notifyd/sdk/host.hpp"
 #include "notifyd/sdk/kind.hpp"
 #include "notifyd/sdk/plugin.hpp"
+#include "notifyd/sdk/plugin_adapter.hpp"
 
 namespace notifyd::sdk {
 
@@ -69,6 +70,18 @@ bool describe_plugin(ConfigSchema& schema, std::string& error) noexcept {
   return false;
 }
 
+template <Kind K>
+struct KindInterface;
+template <> struct KindInterface<Kind::channel> { using type = Channel; };
+template <> struct KindInterface<Kind::frontend> { using type = Frontend; };
+template <> struct KindInterface<Kind::trigger> { using type = Trigger; };
+template <> struct KindInterface<Kind::check> { using type = Check; };
+
+/// What the host gets for plugin class `T` of kind `K`: `T` itself when it
+/// implements the kind's interface, else `PluginAdapter<T, K>` around it.
+template <class T, Kind K>
+using Exported = std::conditional_t<std::is_base_of_v<typename KindInterface<K>::type, T>, T, PluginAdapter<T, K>>;
+
 template <class T>
 Plugin* create_plugin(Host& host, std::string& error) noexcept {
   try {
@@ -86,37 +99,32 @@ void destroy_plugin(Plugin* plugin) noexcept {
   delete static_cast<T*>(plugin);
 }
 
-template <Kind K>
-struct KindInterface;
-template <> struct KindInterface<Kind::channel> { using type = Channel; };
-template <> struct KindInterface<Kind::frontend> { using type = Frontend; };
-template <> struct KindInterface<Kind::trigger> { using type = Trigger; };
-template <> struct KindInterface<Kind::check> { using type = Check; };
-
 }  // namespace detail
 
-/// Builds the descriptor for plugin class `T` of kind `K`. `T` must derive
-/// from the kind's interface, take `Host&` in its constructor and have
-/// `static void describe(ConfigSchema&)`.
+/// Builds the descriptor for plugin class `T` of kind `K`. `T` takes `Host&`
+/// in its constructor and has `static void describe(ConfigSchema&)`. It either
+/// defines the kind's entry points as ordinary members that may throw (see
+/// `PluginAdapter`), or derives from the kind's interface and implements its
+/// noexcept virtuals itself.
 template <class T, Kind K>
 constexpr PluginDescriptor make_descriptor(const char* name) noexcept {
-  static_assert(std::is_base_of_v<typename detail::KindInterface<K>::type, T>,
-                "the plugin class must derive from the interface of its kind");
+  using Exported = detail::Exported<T, K>;
   return PluginDescriptor{abi_version,
                           sizeof(PluginDescriptor),
                           NOTIFYD_TOOLCHAIN_ID,
                           name,
                           K,
                           &detail::describe_plugin<T>,
-                          &detail::create_plugin<T>,
-                          &detail::destroy_plugin<T>};
+                          &detail::create_plugin<Exported>,
+                          &detail::destroy_plugin<Exported>};
 }
 
 }  // namespace notifyd::sdk
 
 /// Exports plugin class `Class` under `name` (a string literal) as `kind`
 /// (channel, frontend, trigger or check). One line at the end of the plugin's
-/// main file.
+/// main file. A `Class` written with ordinary members is wrapped in
+/// `PluginAdapter`, which keeps every exception on the plugin's side.
 #define NOTIFYD_PLUGIN(Class, name, kind)                                         \
   extern "C" __attribute__((visibility("default")))                               \
   const ::notifyd::sdk::PluginDescriptor notifyd_plugin =                         \
