@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "jwt.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -314,8 +315,7 @@ int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
   asio::io_context io;
   Shared shared{options, {}, 0, 0, 0, {}, {}, {}, 0, {}, {}, false};
-  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  const std::int64_t now_s = notifyd::sdk::now_epoch_ms() / 1000;
   for (int u = 0; u < options.users; ++u) {
     shared.tokens.push_back(notifyd::websocket::issue_jwt("bench" + std::to_string(u), now_s, now_s + 3600, options.secret));
   }

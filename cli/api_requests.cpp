@@ -3,7 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "base64.hpp"
+#include "notifyd/sdk/base64.hpp"
 
 namespace notifyctl {
 namespace {
@@ -35,7 +35,7 @@ std::variant<std::string, InvalidInput> notify_request_body(const NotifyFields& 
   if (auto error = write_optional_member("format", fields.format)) return *error;
   if (auto error = write_optional_member("source", fields.source)) return *error;
   if (fields.image_bytes) {
-    if (auto error = write_member("image", base64_encode(*fields.image_bytes))) return *error;
+    if (auto error = write_member("image", notifyd::sdk::base64_encode(*fields.image_bytes))) return *error;
   }
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "notifyd/sdk/time_text.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "terminal_text.hpp"
 #include "text_table.hpp"
-#include "time_text.hpp"
 
 namespace notifyctl {
 namespace {
@@ -19,13 +19,13 @@ using Row = std::vector<std::string>;
 std::string when_ago(const std::string& iso, std::int64_t now_ms) {
   if (iso.empty()) return "never";
   const auto at = notifyd::sdk::parse_utc_timestamp(iso);
-  return at ? time_ago(*at, now_ms) : printable_line(iso);
+  return at ? notifyd::sdk::time_ago(*at, now_ms, notifyd::sdk::AgeUnit::second) : printable_line(iso);
 }
 
 std::string when_next(const std::string& iso, std::int64_t now_ms) {
   if (iso.empty()) return "-";
   const auto at = notifyd::sdk::parse_utc_timestamp(iso);
-  return at ? time_until(*at, now_ms) : printable_line(iso);
+  return at ? notifyd::sdk::time_until(*at, now_ms, notifyd::sdk::AgeUnit::second) : printable_line(iso);
 }
 
 std::vector<std::string> last_lines(std::string_view text, std::size_t count) {
@@ -95,7 +95,7 @@ std::string runs_text(const RunList& list, std::int64_t now_ms) {
     if (!run.trigger.empty()) header += "  " + printable_line(run.trigger);
     header += "  " + outcome_or_unknown(run.outcome);
     if (run.exit_code) header += "  exit " + std::to_string(*run.exit_code);
-    if (run.duration_ms) header += "  " + duration_text(*run.duration_ms);
+    if (run.duration_ms) header += "  " + notifyd::sdk::readable_duration(*run.duration_ms, notifyd::sdk::DurationStyle::compact);
     if (run.notification_id) header += "  notification " + std::to_string(*run.notification_id);
     text += header + '\n';
     if (!run.detail.empty()) {

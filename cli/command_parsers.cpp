@@ -4,7 +4,9 @@
 #include <array>
 #include <charconv>
 
-#include "json_syntax.hpp"
+#include <rapidjson/document.h>
+
+#include "notifyd/sdk/json.hpp"
 
 namespace notifyctl {
 namespace {
@@ -140,7 +142,10 @@ ParsedCommand parse_request(const CollectedArguments& collected) {
     if (body == "-") {
       request.body_from_stdin = true;
     } else {
-      if (const auto error = json_syntax_error(body)) return usage("JSON-BODY is not valid JSON: " + *error);
+      rapidjson::Document parsed;
+      if (const auto syntax = notifyd::sdk::parse_json(body, parsed); !syntax) {
+        return usage("JSON-BODY is not valid JSON: " + syntax.message);
+      }
       request.body = body;
     }
   }

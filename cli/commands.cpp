@@ -14,10 +14,10 @@
 #include "checks_text.hpp"
 #include "health_text.hpp"
 #include "history_text.hpp"
-#include "json_syntax.hpp"
 #include "local_run.hpp"
 #include "request_text.hpp"
 #include "send_text.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "terminal_text.hpp"
 
@@ -91,8 +91,9 @@ ExitCode run_request(const RequestArguments& arguments, const GlobalOptions& opt
     auto input = read_all(console.in, stdin_limit, "the body on stdin");
     if (const auto* error = std::get_if<InputError>(&input)) return fail(console, ExitCode::usage, error->message);
     request.json_body = std::get<std::string>(std::move(input));
-    if (const auto error = json_syntax_error(*request.json_body)) {
-      return fail(console, ExitCode::usage, "the body on stdin is not valid JSON: " + *error);
+    rapidjson::Document parsed;
+    if (const auto syntax = notifyd::sdk::parse_json(*request.json_body, parsed); !syntax) {
+      return fail(console, ExitCode::usage, "the body on stdin is not valid JSON: " + syntax.message);
     }
   }
   auto result = client.send(request);

@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include "notifyd/sdk/json.hpp"
+
 namespace notifyd::core {
 
 std::string CooldownLedger::document_name(std::string_view user, std::string_view check) {
@@ -18,8 +20,7 @@ std::int64_t CooldownLedger::last_sent(std::string_view user, std::string_view c
     log_.warn("cannot read ", name, ": ", content.error());
   } else if (content.value()) {
     rapidjson::Document document;
-    document.Parse(content.value()->data(), content.value()->size());
-    if (!document.HasParseError() && document.IsObject() && document.HasMember("last_sent") &&
+    if (sdk::parse_json(*content.value(), document) && document.IsObject() && document.HasMember("last_sent") &&
         document["last_sent"].IsNumber()) {
       value = static_cast<std::int64_t>(document["last_sent"].GetDouble());
     } else {

@@ -2,24 +2,12 @@
 
 #include <boost/asio/post.hpp>
 
+#include "notifyd/sdk/user_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::core {
-namespace {
 
 using namespace std::chrono_literals;
-
-bool valid_user_name(std::string_view user) {
-  if (user.empty() || user.size() > 64) return false;
-  for (char c : user) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' && c != '@' && c != ':') {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 Pipeline::Pipeline(boost::asio::io_context& io, NotificationStore& store, const PipelineSettings& settings,
                    sdk::Logger& log, sdk::Metrics& metrics)
@@ -61,7 +49,9 @@ void Pipeline::stop(std::function<void()> done) {
 
 std::string Pipeline::validate(const sdk::PublishRequest& request) const {
   const auto& n = request.notification;
-  if (!valid_user_name(n.user)) return "`user` must be a user name (letters, digits, . _ - @), got \"" + n.user + "\"";
+  if (!sdk::is_valid_user_name(n.user)) {
+    return "`user` must be a user name (up to 32 letters, digits, . _ -), got \"" + n.user + "\"";
+  }
   if (n.message.empty() && n.title.empty() && !request.image) return "a notification needs a message, a title or an image";
   if (n.title.size() > max_title_bytes) return "`title` is longer than " + std::to_string(max_title_bytes) + " bytes";
   if (n.message.size() > max_message_bytes) return "`message` is longer than " + std::to_string(max_message_bytes) + " bytes";

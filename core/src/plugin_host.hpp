@@ -85,6 +85,7 @@ class PluginHost final : public sdk::Host {
   sdk::Metrics& metrics() noexcept override { return services_.metrics; }
   const sdk::DaemonInfo& daemon() const noexcept override { return services_.info; }
   bool is_admin(std::string_view user) const noexcept override { return services_.users.is_admin(user); }
+  const sdk::Users& users() const noexcept override { return services_.users; }
   void recipient_reachable(std::string_view user) noexcept override {
     services_.pipeline.recipient_reachable(name_, user);
   }

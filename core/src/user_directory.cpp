@@ -6,31 +6,19 @@
 
 #include <vector>
 
+#include "notifyd/sdk/peer_user.hpp"
+
 namespace notifyd::core {
 
-std::optional<std::string> UserDirectory::name_of(uid_t uid) {
-  std::vector<char> buffer(16384);
-  passwd entry{};
-  passwd* found = nullptr;
-  if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) != 0 || !found) return std::nullopt;
-  return std::string(found->pw_name);
-}
+std::optional<std::string> UserDirectory::name_of(uid_t uid) const { return sdk::user_name_of_uid(uid); }
 
-std::optional<uid_t> UserDirectory::uid_of(std::string_view user) {
+std::optional<uid_t> UserDirectory::uid_of(std::string_view user) const {
   std::vector<char> buffer(16384);
   passwd entry{};
   passwd* found = nullptr;
   const std::string name(user);
   if (getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found) return std::nullopt;
   return found->pw_uid;
-}
-
-bool UserDirectory::group_exists(std::string_view group) {
-  std::vector<char> buffer(65536);
-  struct group entry{};
-  struct group* found = nullptr;
-  const std::string name(group);
-  return getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 && found;
 }
 
 bool UserDirectory::is_admin(std::string_view user) const noexcept {

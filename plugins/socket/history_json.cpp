@@ -10,7 +10,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "json_text.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/notification.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "notifyd/sdk/utf8.hpp"
@@ -41,11 +41,11 @@ void put_key(JsonWriter& writer, const char* key) { writer.Key(key); }
 // Stored `data` as a JSON object, or null when it is empty or not an object.
 void put_data(JsonWriter& writer, const std::string& data_json) {
   rapidjson::Document document;
-  if (data_json.empty() || !parse_untrusted_json(data_json, document) || !document.IsObject()) {
+  if (data_json.empty() || !sdk::parse_json(data_json, document) || !document.IsObject()) {
     writer.Null();
     return;
   }
-  const std::string compact = to_json_text(document);
+  const std::string compact = sdk::json_text(document);
   writer.RawValue(compact.data(), compact.size(), rapidjson::kObjectType);
 }
 

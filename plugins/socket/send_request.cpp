@@ -1,23 +1,18 @@
 #include "send_request.hpp"
 
+#include <limits>
+
 #include <rapidjson/document.h>
 
-#include "json_text.hpp"
+#include "notifyd/sdk/base64.hpp"
 #include "notifyd/sdk/image.hpp"
+#include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/user_name.hpp"
 
 namespace notifyd::socket_api {
 namespace {
 
 sdk::HttpResponse bad_request(std::string_view message) { return sdk::HttpResponse::error(400, message); }
-
-bool valid_user_name(std::string_view user) noexcept {
-  if (user.empty() || user.size() > max_user_name_bytes) return false;
-  for (const char c : user) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || c == '/') return false;
-  }
-  return true;
-}
 
 // Reads the members of one JSON object; the first problem becomes the error.
 class BodyFields {
@@ -59,7 +54,7 @@ class BodyFields {
   // The recipient: a required string that looks like a user name.
   std::string user(const char* name = "user") {
     std::string user = required_string(name);
-    if (!failed() && !valid_user_name(user)) fail(std::string("invalid field: ") + name);
+    if (!failed() && !sdk::is_valid_user_name(user)) fail(std::string("invalid field: ") + name);
     return user;
   }
 
@@ -89,9 +84,12 @@ class BodyFields {
   std::optional<sdk::HttpResponse> error_;
 };
 
+// The body limit has bounded the size already.
+constexpr sdk::JsonLimits body_json_limits{.max_bytes = std::numeric_limits<std::size_t>::max()};
+
 // Parses a body that must be one JSON object.
 bool parse_object(std::string_view body, rapidjson::Document& document) {
-  return parse_untrusted_json(body, document) && document.IsObject();
+  return sdk::parse_json(body, document, body_json_limits) && document.IsObject();
 }
 
 const sdk::HttpResponse& invalid_json() {
@@ -99,53 +97,7 @@ const sdk::HttpResponse& invalid_json() {
   return response;
 }
 
-int base64_value(char c) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
-}
-
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
 }  // namespace
-
-std::optional<std::string> decode_base64(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() / 4 * 3 + 3);
-  std::uint32_t bits = 0;
-  std::size_t sextets = 0;
-  std::size_t padding = 0;
-  for (const char c : text) {
-    if (is_space(c)) continue;
-    if (c == '=') {
-      ++padding;
-      continue;
-    }
-    if (padding > 0) return std::nullopt;  // data after padding
-    const int value = base64_value(c);
-    if (value < 0) return std::nullopt;
-    bits = (bits << 6) | static_cast<std::uint32_t>(value);
-    if (++sextets % 4 == 0) {
-      out.push_back(static_cast<char>((bits >> 16) & 0xff));
-      out.push_back(static_cast<char>((bits >> 8) & 0xff));
-      out.push_back(static_cast<char>(bits & 0xff));
-      bits = 0;
-    }
-  }
-  const std::size_t rest = sextets % 4;
-  if (rest == 1 || padding > 2) return std::nullopt;
-  if (padding > 0 && (rest + padding) % 4 != 0) return std::nullopt;
-  if (rest == 2) {
-    out.push_back(static_cast<char>((bits >> 4) & 0xff));
-  } else if (rest == 3) {
-    out.push_back(static_cast<char>((bits >> 10) & 0xff));
-    out.push_back(static_cast<char>((bits >> 2) & 0xff));
-  }
-  return out;
-}
 
 Validated<sdk::PublishRequest> parse_send_body(std::string_view body) {
   rapidjson::Document document;
@@ -193,7 +145,7 @@ Validated<sdk::PublishRequest> parse_notify_body(std::string_view body, std::uin
     if (!data->IsObject()) {
       fields.fail("invalid field: data (expected an object)");
     } else {
-      notification.data_json = to_json_text(*data);
+      notification.data_json = sdk::json_text(*data);
     }
   }
 
@@ -223,7 +175,7 @@ Validated<sdk::PublishRequest> parse_notify_body(std::string_view body, std::uin
       // Four base64 characters carry three bytes; refuse before decoding what cannot fit.
       if (text.size() / 4 * 3 > image_max_bytes + 3) {
         fields.fail(sdk::HttpResponse::error(413, "image is larger than " + std::to_string(image_max_bytes) + " bytes"));
-      } else if (auto bytes = decode_base64(text); !bytes || bytes->empty()) {
+      } else if (auto bytes = sdk::base64_decode_lenient(text); !bytes || bytes->empty()) {
         fields.fail("invalid field: image (expected a base64 string)");
       } else if (bytes->size() > image_max_bytes) {
         fields.fail(sdk::HttpResponse::error(413, "image is larger than " + std::to_string(image_max_bytes) + " bytes"));

@@ -16,8 +16,6 @@
 
 namespace notifyd::socket_api {
 
-/// Longest recipient user name accepted.
-inline constexpr std::size_t max_user_name_bytes = 256;
 /// Longest `source` accepted by `/v1/notify`.
 inline constexpr std::size_t max_source_bytes = 256;
 /// Most channel names one `/v1/notify` may list.
@@ -41,10 +39,6 @@ Validated<PhotoSend> parse_send_photo_body(std::string_view body);
 /// `image` is base64 (a `data:` URL prefix is accepted); its decoded size is
 /// limited to `image_max_bytes` (413) and its content must be an image (415).
 Validated<sdk::PublishRequest> parse_notify_body(std::string_view body, std::uint64_t image_max_bytes);
-
-/// Decodes standard or URL-safe base64, padded or not, ignoring ASCII
-/// whitespace. nullopt when the text is not base64.
-std::optional<std::string> decode_base64(std::string_view text);
 
 /// 403 when `caller` may not act for `user`, nullopt when it may.
 std::optional<sdk::HttpResponse> refuse_unless_may_act_for(const sdk::Caller& caller, std::string_view user);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/utf8.hpp"
 
 namespace notifyd::telegram {
@@ -18,16 +19,10 @@ std::string bounded_text(std::string_view text) {
   return clean;
 }
 
-const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
-  if (!object.IsObject()) return nullptr;
-  const auto found = object.FindMember(name);
-  return found == object.MemberEnd() ? nullptr : &found->value;
-}
-
 }  // namespace
 
 const rapidjson::Value* ApiReply::result() const noexcept {
-  return document ? member(*document, "result") : nullptr;
+  return document ? sdk::json_member(*document, "result") : nullptr;
 }
 
 std::string ApiReply::summary() const {
@@ -44,27 +39,26 @@ ApiReply parse_api_reply(long http_status, std::string_view body) {
   ApiReply reply;
   reply.http_status = http_status;
   auto document = std::make_shared<rapidjson::Document>();
-  document->Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
-  const rapidjson::Value* ok = document->HasParseError() ? nullptr : member(*document, "ok");
+  const rapidjson::Value* ok = sdk::parse_json(body, *document) ? sdk::json_member(*document, "ok") : nullptr;
   if (ok == nullptr || !ok->IsBool()) {
     reply.error_code = http_status >= 400 ? static_cast<int>(http_status) : 502;
     reply.description = "HTTP " + std::to_string(http_status) + " with a reply that is not a Bot API answer";
     return reply;
   }
   reply.ok = ok->GetBool();
-  if (const auto* code = member(*document, "error_code"); code && code->IsInt()) {
+  if (const auto* code = sdk::json_member(*document, "error_code"); code && code->IsInt()) {
     reply.error_code = code->GetInt();
   } else if (!reply.ok) {
     reply.error_code = http_status >= 400 ? static_cast<int>(http_status) : 400;
   }
-  if (const auto* description = member(*document, "description"); description && description->IsString()) {
+  if (const auto* description = sdk::json_member(*document, "description"); description && description->IsString()) {
     reply.description = bounded_text({description->GetString(), description->GetStringLength()});
   }
-  if (const auto* parameters = member(*document, "parameters"); parameters && parameters->IsObject()) {
-    if (const auto* retry = member(*parameters, "retry_after"); retry && retry->IsInt64()) {
+  if (const auto* parameters = sdk::json_member(*document, "parameters"); parameters && parameters->IsObject()) {
+    if (const auto* retry = sdk::json_member(*parameters, "retry_after"); retry && retry->IsInt64()) {
       reply.retry_after = std::chrono::seconds{std::clamp<std::int64_t>(retry->GetInt64(), 0, max_retry_after_seconds)};
     }
-    if (const auto* migrate = member(*parameters, "migrate_to_chat_id"); migrate && migrate->IsInt64()) {
+    if (const auto* migrate = sdk::json_member(*parameters, "migrate_to_chat_id"); migrate && migrate->IsInt64()) {
       reply.migrate_to_chat_id = migrate->GetInt64();
     }
   }

@@ -5,7 +5,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-#include "json_fields.hpp"
+#include "notifyd/sdk/json.hpp"
 
 namespace notifyd::telegram {
 namespace {
@@ -24,37 +24,37 @@ void write_int(Writer& writer, const char* key, std::int64_t value) {
 
 std::optional<QueuedReply> read_reply(const rapidjson::Value& entry) {
   QueuedReply reply;
-  const auto id = json_int(entry, "id");
-  const auto chat = json_int(entry, "chat_id");
-  auto text = json_string(entry, "text");
+  const auto id = sdk::json_int64(entry, "id");
+  const auto chat = sdk::json_int64(entry, "chat_id");
+  auto text = sdk::json_string(entry, "text");
   if (!id || *id <= 0 || !chat || !text || text->empty()) return std::nullopt;
   reply.id = static_cast<std::uint64_t>(*id);
   reply.chat_id = *chat;
   reply.text = std::move(*text);
-  const auto format = sdk::parse_text_format(json_string(entry, "format").value_or("plain"));
+  const auto format = sdk::parse_text_format(sdk::json_string(entry, "format").value_or("plain"));
   reply.format = format.value_or(sdk::TextFormat::plain);
-  reply.keyboard = json_string(entry, "keyboard").value_or("");
-  reply.created_at_ms = json_int(entry, "created_at").value_or(0);
-  reply.expires_at_ms = json_int(entry, "expires_at").value_or(0);
-  reply.parts_sent = static_cast<std::uint32_t>(std::clamp<std::int64_t>(json_int(entry, "parts_sent").value_or(0), 0, 1000));
+  reply.keyboard = sdk::json_string(entry, "keyboard").value_or("");
+  reply.created_at_ms = sdk::json_int64(entry, "created_at").value_or(0);
+  reply.expires_at_ms = sdk::json_int64(entry, "expires_at").value_or(0);
+  reply.parts_sent = static_cast<std::uint32_t>(std::clamp<std::int64_t>(sdk::json_int64(entry, "parts_sent").value_or(0), 0, 1000));
   return reply;
 }
 
 std::optional<PendingRun> read_run(const rapidjson::Value& entry) {
   PendingRun run;
-  const auto id = json_int(entry, "id");
-  const auto chat = json_int(entry, "chat_id");
-  auto user = json_string(entry, "user");
-  auto check = json_string(entry, "check");
+  const auto id = sdk::json_int64(entry, "id");
+  const auto chat = sdk::json_int64(entry, "chat_id");
+  auto user = sdk::json_string(entry, "user");
+  auto check = sdk::json_string(entry, "check");
   if (!id || *id <= 0 || !chat || !user || !check) return std::nullopt;
   return PendingRun{static_cast<std::uint64_t>(*id), *chat, std::move(*user), std::move(*check)};
 }
 
 std::optional<HeldNotification> read_held(const rapidjson::Value& entry) {
-  const auto id = json_int(entry, "notification_id");
-  const auto chat = json_int(entry, "chat_id");
-  auto user = json_string(entry, "user");
-  const auto accepted = json_int(entry, "accepted_at");
+  const auto id = sdk::json_int64(entry, "notification_id");
+  const auto chat = sdk::json_int64(entry, "chat_id");
+  auto user = sdk::json_string(entry, "user");
+  const auto accepted = sdk::json_int64(entry, "accepted_at");
   if (!id || *id <= 0 || !chat || !user || !accepted) return std::nullopt;
   return HeldNotification{static_cast<std::uint64_t>(*id), *chat, std::move(*user), *accepted};
 }
@@ -73,11 +73,11 @@ bool BotState::forget_ended_mutes(std::int64_t now_ms) {
 sdk::Result<BotState> parse_bot_state(std::string_view text) {
   using R = sdk::Result<BotState>;
   rapidjson::Document document;
-  if (auto error = json_parse(document, text)) return R::failure("not valid JSON: " + *error);
+  if (auto parsed = sdk::parse_json(text, document); !parsed) return R::failure("not valid JSON: " + parsed.message);
   if (!document.IsObject()) return R::failure("not a JSON object");
   BotState state;
-  state.offset = std::max<std::int64_t>(json_int(document, "offset").value_or(0), 0);
-  if (const auto* mutes = json_member(document, "muted_until"); mutes && mutes->IsObject()) {
+  state.offset = std::max<std::int64_t>(sdk::json_int64(document, "offset").value_or(0), 0);
+  if (const auto* mutes = sdk::json_member(document, "muted_until"); mutes && mutes->IsObject()) {
     for (const auto& member : mutes->GetObject()) {
       if (member.value.IsInt64() && member.name.GetStringLength() > 0) {
         state.muted_until[std::string(member.name.GetString(), member.name.GetStringLength())] = member.value.GetInt64();
@@ -85,7 +85,7 @@ sdk::Result<BotState> parse_bot_state(std::string_view text) {
     }
   }
   std::uint64_t highest = 0;
-  if (const auto* replies = json_member(document, "replies"); replies && replies->IsArray()) {
+  if (const auto* replies = sdk::json_member(document, "replies"); replies && replies->IsArray()) {
     for (const auto& entry : replies->GetArray()) {
       if (auto reply = read_reply(entry)) {
         highest = std::max(highest, reply->id);
@@ -93,7 +93,7 @@ sdk::Result<BotState> parse_bot_state(std::string_view text) {
       }
     }
   }
-  if (const auto* runs = json_member(document, "runs"); runs && runs->IsArray()) {
+  if (const auto* runs = sdk::json_member(document, "runs"); runs && runs->IsArray()) {
     for (const auto& entry : runs->GetArray()) {
       if (auto run = read_run(entry)) {
         highest = std::max(highest, run->id);
@@ -101,14 +101,14 @@ sdk::Result<BotState> parse_bot_state(std::string_view text) {
       }
     }
   }
-  if (const auto* held = json_member(document, "held"); held && held->IsArray()) {
+  if (const auto* held = sdk::json_member(document, "held"); held && held->IsArray()) {
     for (const auto& entry : held->GetArray()) {
       if (auto notification = read_held(entry)) state.held.push_back(std::move(*notification));
     }
   }
   std::stable_sort(state.replies.begin(), state.replies.end(),
                    [](const QueuedReply& a, const QueuedReply& b) { return a.id < b.id; });
-  const auto next = json_int(document, "next_id").value_or(1);
+  const auto next = sdk::json_int64(document, "next_id").value_or(1);
   state.next_id = std::max<std::uint64_t>(next > 0 ? static_cast<std::uint64_t>(next) : 1, highest + 1);
   return state;
 }

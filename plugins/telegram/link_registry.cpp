@@ -3,7 +3,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-#include "json_fields.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "shared_document.hpp"
 
 namespace notifyd::telegram {
@@ -11,20 +11,20 @@ namespace notifyd::telegram {
 sdk::Result<Links> parse_links(std::string_view text) {
   using R = sdk::Result<Links>;
   rapidjson::Document document;
-  if (auto error = json_parse(document, text)) return R::failure("not valid JSON: " + *error);
+  if (auto parsed = sdk::parse_json(text, document); !parsed) return R::failure("not valid JSON: " + parsed.message);
   if (!document.IsObject()) return R::failure("not a JSON object of users");
   Links links;
   for (const auto& member : document.GetObject()) {
     const std::string user(member.name.GetString(), member.name.GetStringLength());
-    const auto chat = json_int(member.value, "chat_id");
+    const auto chat = sdk::json_int64(member.value, "chat_id");
     if (user.empty() || !chat || *chat == 0) continue;
     Link link;
     link.chat_id = *chat;
-    link.linked_at = json_string(member.value, "linked_at").value_or("");
-    link.active = json_bool(member.value, "active").value_or(true);
+    link.linked_at = sdk::json_string(member.value, "linked_at").value_or("");
+    link.active = sdk::json_bool(member.value, "active").value_or(true);
     for (const auto& field : member.value.GetObject()) {
       const std::string name(field.name.GetString(), field.name.GetStringLength());
-      if (name != "chat_id" && name != "linked_at" && name != "active") link.other[name] = json_text(field.value);
+      if (name != "chat_id" && name != "linked_at" && name != "active") link.other[name] = sdk::json_text(field.value);
     }
     links[user] = std::move(link);
   }

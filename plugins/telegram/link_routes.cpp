@@ -3,7 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <rapidjson/document.h>
 
-#include "json_fields.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::telegram {
@@ -21,7 +21,7 @@ Target target_user(const sdk::HttpRequest& request, const rapidjson::Value* body
   if (request.caller.user.empty()) return {"", HttpResponse::error(401, "login required")};
   std::string named;
   if (body != nullptr) {
-    if (const auto* user = json_member(*body, "user")) {
+    if (const auto* user = sdk::json_member(*body, "user")) {
       if (!user->IsString()) return {"", HttpResponse::error(400, "user must be a string")};
       named.assign(user->GetString(), user->GetStringLength());
     }
@@ -38,7 +38,7 @@ Target target_user(const sdk::HttpRequest& request, const rapidjson::Value* body
 std::optional<HttpResponse> parse_body(const sdk::HttpRequest& request, rapidjson::Document& document) {
   if (request.body.size() > max_link_body_bytes) return HttpResponse::error(413, "request body too large");
   const std::string_view body = request.body.empty() ? std::string_view("{}") : std::string_view(request.body);
-  if (json_parse(document, body)) return HttpResponse::error(400, "invalid JSON body");
+  if (!sdk::parse_json(body, document)) return HttpResponse::error(400, "invalid JSON body");
   if (!document.IsObject()) return HttpResponse::error(400, "the body must be a JSON object");
   return std::nullopt;
 }
@@ -63,7 +63,7 @@ sdk::HttpResponse LinkService::verify(const sdk::HttpRequest& request, std::int6
   auto target = target_user(request, &body);
   if (target.refusal) return *target.refusal;
   std::string code;
-  const auto* field = json_member(body, "code");
+  const auto* field = sdk::json_member(body, "code");
   if (field != nullptr && field->IsString()) {
     code = std::string(trimmed({field->GetString(), field->GetStringLength()}));
   } else if (field != nullptr && field->IsUint64()) {

@@ -1,8 +1,8 @@
 #include "status_text.hpp"
 
 #include "bot_requests.hpp"
+#include "notifyd/sdk/time_text.hpp"
 #include "notifyd/sdk/utc_time.hpp"
-#include "time_text.hpp"
 
 namespace notifyd::telegram {
 namespace {
@@ -10,13 +10,13 @@ namespace {
 std::string check_line(const sdk::CheckStatus& check, std::int64_t now_ms) {
   std::string line = "• " + check.definition.name + " — ";
   if (check.last_run) {
-    line += "last run " + age_text(now_ms - check.last_run->started_at_ms);
+    line += "last run " + sdk::time_ago(check.last_run->started_at_ms, now_ms, sdk::AgeUnit::minute);
     if (!check.last_run->outcome.empty()) line += " (" + check.last_run->outcome + ")";
   } else {
     line += "never run";
   }
-  line += check.last_sent_ms > 0 ? ", last sent " + age_text(now_ms - check.last_sent_ms) : ", nothing sent yet";
-  if (check.next_run_ms > 0) line += ", next " + countdown_text(check.next_run_ms - now_ms);
+  line += check.last_sent_ms > 0 ? ", last sent " + sdk::time_ago(check.last_sent_ms, now_ms, sdk::AgeUnit::minute) : ", nothing sent yet";
+  if (check.next_run_ms > 0) line += ", next " + sdk::time_until(check.next_run_ms, now_ms, sdk::AgeUnit::minute);
   return line;
 }
 

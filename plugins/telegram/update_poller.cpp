@@ -1,7 +1,7 @@
 #include "update_poller.hpp"
 
 #include "bot_requests.hpp"
-#include "json_fields.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/thread_name.hpp"
 
 namespace notifyd::telegram {
@@ -65,7 +65,7 @@ bool UpdatePoller::identify() {
     return false;
   }
   const auto* result = reply.result();
-  const auto username = result ? json_string(*result, "username") : std::nullopt;
+  const auto username = result ? sdk::json_string(*result, "username") : std::nullopt;
   log_.info("connected to the Bot API as @", username.value_or("(no username)"));
   if (username && identify_) identify_(*username);
   return true;

@@ -5,7 +5,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-#include "json_fields.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "shared_document.hpp"
 
 namespace notifyd::telegram {
@@ -17,13 +17,13 @@ bool is_code_shaped(std::string_view code) noexcept {
 sdk::Result<PendingCodes> parse_pending_codes(std::string_view text) {
   using R = sdk::Result<PendingCodes>;
   rapidjson::Document document;
-  if (auto error = json_parse(document, text)) return R::failure("not valid JSON: " + *error);
+  if (auto parsed = sdk::parse_json(text, document); !parsed) return R::failure("not valid JSON: " + parsed.message);
   if (!document.IsObject()) return R::failure("not a JSON object of codes");
   PendingCodes codes;
   for (const auto& member : document.GetObject()) {
     const std::string code(member.name.GetString(), member.name.GetStringLength());
-    const auto chat = json_int(member.value, "chat_id");
-    const auto created = json_int(member.value, "created_at");
+    const auto chat = sdk::json_int64(member.value, "chat_id");
+    const auto created = sdk::json_int64_floor(member.value, "created_at");
     if (!is_code_shaped(code) || !chat || !created) continue;
     codes[code] = {*chat, *created};
   }

@@ -6,16 +6,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "json_fields.hpp"
+#include "notifyd/sdk/epoch_time.hpp"
+#include "notifyd/sdk/json.hpp"
 
 namespace notifyd::telegram {
-namespace {
-
-std::int64_t unix_ms(VerifyAttempts::Clock::time_point time) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
-
-}  // namespace
 
 sdk::Status VerifyAttempts::load() {
   failures_.clear();
@@ -23,14 +17,14 @@ sdk::Status VerifyAttempts::load() {
   if (!content) return sdk::Status::failure(content.error());
   if (!content.value()) return sdk::Status::success();
   rapidjson::Document document;
-  if (auto error = json_parse(document, *content.value()); error || !document.IsObject()) {
+  if (!sdk::parse_json(*content.value(), document) || !document.IsObject()) {
     return sdk::Status::failure(file_ + " is not a JSON object of failed verifications; starting with none");
   }
   for (const auto& member : document.GetObject()) {
     if (!member.value.IsArray()) continue;
     std::deque<Clock::time_point> times;
     for (const auto& time : member.value.GetArray()) {
-      if (time.IsInt64()) times.push_back(Clock::time_point{std::chrono::milliseconds{time.GetInt64()}});
+      if (time.IsInt64()) times.push_back(sdk::time_point_of_epoch_ms(time.GetInt64()));
     }
     std::sort(times.begin(), times.end());
     while (times.size() > limit_) times.pop_front();
@@ -46,7 +40,7 @@ std::string VerifyAttempts::serialize() const {
   for (const auto& [user, times] : failures_) {
     writer.Key(user.data(), static_cast<rapidjson::SizeType>(user.size()));
     writer.StartArray();
-    for (const auto time : times) writer.Int64(unix_ms(time));
+    for (const auto time : times) writer.Int64(sdk::epoch_ms_of(time));
     writer.EndArray();
   }
   writer.EndObject();

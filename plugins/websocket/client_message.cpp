@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include "jwt.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "server_message.hpp"
 
 namespace notifyd::websocket {
@@ -39,10 +40,8 @@ std::optional<std::uint64_t> notification_id(const rapidjson::Value& value) {
 }  // namespace
 
 ClientMessage parse_client_message(std::string_view text) {
-  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   rapidjson::Document document;
-  document.Parse<flags>(text.data(), text.size());
-  if (document.HasParseError()) return invalid(auth_error_text::invalid_json);
+  if (!sdk::parse_json(text, document)) return invalid(auth_error_text::invalid_json);
   if (!document.IsObject()) return invalid(auth_error_text::expected_auth, "not a JSON object");
   const auto type = document.FindMember("type");
   if (type == document.MemberEnd() || !type->value.IsString()) {

@@ -4,7 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "user_name.hpp"
+#include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/user_name.hpp"
 
 namespace notifyd::websocket {
 
@@ -13,16 +14,14 @@ sdk::Status DesktopUserLedger::load(const sdk::DocumentStore& store, std::string
   if (!content) return sdk::Status::failure("cannot read " + std::string(document) + ": " + content.error());
   if (!content.value()) return sdk::Status::success();
   const std::string& text = *content.value();
-  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   rapidjson::Document parsed;
-  parsed.Parse<flags>(text.data(), text.size());
-  if (parsed.HasParseError() || !parsed.IsObject()) {
+  if (!sdk::parse_json(text, parsed) || !parsed.IsObject()) {
     return sdk::Status::failure(std::string(document) + " is not a JSON object; fix or remove it");
   }
   std::lock_guard lock(mutex_);
   for (const auto& member : parsed.GetObject()) {
     const std::string_view user(member.name.GetString(), member.name.GetStringLength());
-    if (!is_valid_user_name(user) || !member.value.IsObject()) continue;
+    if (!sdk::is_valid_user_name(user) || !member.value.IsObject()) continue;
     const auto expires = member.value.FindMember("expires_at");
     if (expires == member.value.MemberEnd() || !expires->value.IsInt64()) continue;
     if (expires->value.GetInt64() > now) expires_at_[std::string(user)] = expires->value.GetInt64();

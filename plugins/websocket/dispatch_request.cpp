@@ -3,12 +3,11 @@
 #include <utility>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "notifyd/sdk/image.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/stored_image.hpp"
-#include "user_name.hpp"
+#include "notifyd/sdk/user_name.hpp"
 
 namespace notifyd::websocket {
 namespace {
@@ -34,18 +33,15 @@ std::optional<sdk::HttpResponse> refuse_dispatch_caller(const sdk::Caller& calle
 
 Parsed parse_dispatch_request(std::string_view body, std::string_view channel) {
   if (body.size() > max_dispatch_request_bytes) return Parsed::failure("request body too large");
-  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   rapidjson::Document document;
-  document.Parse<flags>(body.data(), body.size());
-  if (document.HasParseError() || !document.IsObject()) return Parsed::failure("invalid JSON");
+  if (!sdk::parse_json(body, document) || !document.IsObject()) return Parsed::failure("invalid JSON");
 
   DispatchRequest request;
   auto& n = request.publish.notification;
-  const auto user = document.FindMember("user");
-  if (user == document.MemberEnd()) return Parsed::failure("missing field: user");
-  if (!user->value.IsString()) return Parsed::failure("invalid field: user must be a string");
-  n.user.assign(user->value.GetString(), user->value.GetStringLength());
-  if (!is_valid_user_name(n.user)) return Parsed::failure("invalid field: user must be a user name");
+  auto user = sdk::json_required_string(document, "user");
+  if (!user) return Parsed::failure(user.error());
+  n.user = std::move(user).value();
+  if (!sdk::is_valid_user_name(n.user)) return Parsed::failure("invalid field: user must be a user name");
 
   const auto fields = document.FindMember("notification");
   if (fields == document.MemberEnd()) return Parsed::failure("missing field: notification");
@@ -68,10 +64,7 @@ Parsed parse_dispatch_request(std::string_view body, std::string_view channel) {
   if (n.source.empty()) n.source = "dispatch";
   if (const auto data = object.FindMember("data"); data != object.MemberEnd() && !data->value.IsNull()) {
     if (!data->value.IsObject()) return Parsed::failure("invalid field: notification.data must be an object");
-    rapidjson::StringBuffer text;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(text);
-    data->value.Accept(writer);
-    n.data_json.assign(text.GetString(), text.GetSize());
+    n.data_json = sdk::json_text(data->value);
   }
   request.publish.channels.emplace_back(channel);
   return request;

@@ -12,8 +12,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "base64url.hpp"
-#include "user_name.hpp"
+#include "notifyd/sdk/base64.hpp"
+#include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/user_name.hpp"
 
 namespace notifyd::websocket {
 namespace {
@@ -33,12 +34,9 @@ std::optional<std::string> hmac_sha256(std::string_view key, std::string_view da
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
-// A flat JSON object from a decoded token part. Token parts are small
-// (max_token_bytes), but the parse is iterative anyway: nothing in it recurses.
+// A JSON object from a decoded token part.
 bool parse_object(const std::string& text, rapidjson::Document& document) {
-  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-  document.Parse<flags>(text.data(), text.size());
-  return !document.HasParseError() && document.IsObject();
+  return sdk::parse_json(text, document) && document.IsObject();
 }
 
 // A NumericDate (seconds, possibly fractional) as whole seconds, rounded down.
@@ -70,7 +68,7 @@ sdk::Result<JwtClaims> verify_jwt(std::string_view token, std::string_view secre
   const std::string_view payload_part = token.substr(first_dot + 1, second_dot - first_dot - 1);
   const std::string_view signature_part = token.substr(second_dot + 1);
 
-  const auto header_text = base64url_decode(header_part);
+  const auto header_text = sdk::base64url_decode(header_part);
   rapidjson::Document header;
   if (!header_text || !parse_object(*header_text, header)) return Failure::failure("Malformed token");
   const auto alg = header.FindMember("alg");
@@ -79,19 +77,19 @@ sdk::Result<JwtClaims> verify_jwt(std::string_view token, std::string_view secre
     return Failure::failure("Unsupported token algorithm");
   }
 
-  const auto signature = base64url_decode(signature_part);
+  const auto signature = sdk::base64url_decode(signature_part);
   if (!signature || signature->size() != sha256_bytes) return Failure::failure("Invalid token signature");
   const auto expected = hmac_sha256(secret, token.substr(0, second_dot));
   if (!expected || CRYPTO_memcmp(expected->data(), signature->data(), sha256_bytes) != 0) {
     return Failure::failure("Invalid token signature");
   }
 
-  const auto payload_text = base64url_decode(payload_part);
+  const auto payload_text = sdk::base64url_decode(payload_part);
   rapidjson::Document payload;
   if (!payload_text || !parse_object(*payload_text, payload)) return Failure::failure("Malformed token");
   const auto sub = payload.FindMember("sub");
   if (sub == payload.MemberEnd() || !sub->value.IsString() ||
-      !is_valid_user_name(std::string_view(sub->value.GetString(), sub->value.GetStringLength()))) {
+      !sdk::is_valid_user_name(std::string_view(sub->value.GetString(), sub->value.GetStringLength()))) {
     return Failure::failure("Token has no valid subject");
   }
   const auto exp = payload.FindMember("exp");
@@ -117,10 +115,10 @@ std::string issue_jwt(std::string_view subject, std::int64_t issued_at, std::int
   writer.Key("exp");
   writer.Int64(expires_at);
   writer.EndObject();
-  std::string signing_input = base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
-                              base64url_encode(std::string_view(buffer.GetString(), buffer.GetSize()));
+  std::string signing_input = sdk::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
+                              sdk::base64url_encode(std::string_view(buffer.GetString(), buffer.GetSize()));
   const auto signature = hmac_sha256(secret, signing_input);
-  return signing_input + "." + base64url_encode(signature.value_or(std::string()));
+  return signing_input + "." + sdk::base64url_encode(signature.value_or(std::string()));
 }
 
 }  // namespace notifyd::websocket

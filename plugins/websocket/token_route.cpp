@@ -3,8 +3,9 @@
 #include <rapidjson/document.h>
 
 #include "jwt.hpp"
+#include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/user_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
-#include "user_name.hpp"
 
 namespace notifyd::websocket {
 
@@ -40,16 +41,14 @@ TokenAnswer answer_token_request(const sdk::HttpRequest& request, const WebSocke
   std::string user = request.caller.user;
   const bool blank = request.body.find_first_not_of(" \t\r\n") == std::string::npos;
   if (!blank) {
-    constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
     rapidjson::Document body;
-    body.Parse<flags>(request.body.data(), request.body.size());
-    if (body.HasParseError() || !body.IsObject()) return refuse(400, "the body must be a JSON object");
+    if (!sdk::parse_json(request.body, body) || !body.IsObject()) return refuse(400, "the body must be a JSON object");
     if (const auto field = body.FindMember("user"); field != body.MemberEnd()) {
       if (!field->value.IsString()) return refuse(400, "`user` must be a string");
       user.assign(field->value.GetString(), field->value.GetStringLength());
     }
   }
-  if (!is_valid_user_name(user)) return refuse(400, "`user` must be a user name");
+  if (!sdk::is_valid_user_name(user)) return refuse(400, "`user` must be a user name");
   if (!request.caller.may_act_for(user)) return refuse(403, "you may only ask for your own desktop token");
   if (settings.jwt_secret.empty()) return refuse(503, "desktop push is not configured (no jwt_secret)");
 

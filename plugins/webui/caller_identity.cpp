@@ -5,7 +5,7 @@
 #include <boost/beast/core/string.hpp>
 
 #include "cookies.hpp"
-#include "unix_user.hpp"
+#include "notifyd/sdk/user_name.hpp"
 
 namespace notifyd::webui {
 
@@ -31,7 +31,7 @@ std::optional<std::string> user_from_proxy_header(std::string_view value, std::s
     if (email_domain.empty() || !boost::beast::iequals(value.substr(at + 1), email_domain)) return std::nullopt;
     value = value.substr(0, at);
   }
-  if (!is_valid_user_name(value)) return std::nullopt;
+  if (!sdk::is_valid_user_name(value)) return std::nullopt;
   return std::string(value);
 }
 
@@ -61,7 +61,7 @@ Identity identify_caller(const WebSettings& settings, const SessionStore& sessio
       if (session) identity.user = session->user;
       break;
     case AuthMode::peer:
-      if (peer.unix_user && is_valid_user_name(*peer.unix_user)) identity.user = *peer.unix_user;
+      if (peer.unix_user && sdk::is_valid_user_name(*peer.unix_user)) identity.user = *peer.unix_user;
       break;
     case AuthMode::proxy: {
       const std::string_view header = request.header(settings.user_header);

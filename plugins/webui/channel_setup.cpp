@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "html_text.hpp"
-#include "json_reader.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "route_call.hpp"
 
 namespace notifyd::webui {
@@ -16,7 +16,7 @@ void ask_route(const sdk::RouteRegistry& routes, const std::string& path, const 
                SetupAnswer done) {
   const bool asked = call_web_route(routes, "GET", path, caller, [done](sdk::HttpResponse response) {
     rapidjson::Document document;
-    const bool parsed = response.status == 200 && parse_json(response.body, document) && document.IsObject();
+    const bool parsed = response.status == 200 && sdk::parse_json(response.body, document) && document.IsObject();
     done(parsed ? &document : nullptr);
   });
   if (!asked) done(nullptr);
@@ -24,7 +24,7 @@ void ask_route(const sdk::RouteRegistry& routes, const std::string& path, const 
 
 ChannelState state_of(bool present, const rapidjson::Document* answer) {
   if (!present) return ChannelState::absent;
-  const bool off = answer != nullptr && !bool_member(*answer, "configured").value_or(true);
+  const bool off = answer != nullptr && !sdk::json_bool(*answer, "configured").value_or(true);
   return off ? ChannelState::off : ChannelState::on;
 }
 
@@ -40,7 +40,7 @@ void ask_channel_setup(const sdk::RouteRegistry& routes, const sdk::Caller& call
               ChannelSetup setup;
               setup.telegram = state_of(telegram, bot);
               if (bot != nullptr && setup.telegram == ChannelState::on) {
-                setup.bot_username = string_member(*bot, "username").value_or("");
+                setup.bot_username = sdk::json_string(*bot, "username").value_or("");
                 if (!setup.bot_username.empty()) setup.bot_url = "https://t.me/" + url_encode(setup.bot_username);
               }
               ask_route(*table, "/api/desktop/status", caller,

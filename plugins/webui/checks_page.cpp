@@ -1,8 +1,8 @@
 #include "checks_page.hpp"
 
 #include "html_text.hpp"
+#include "notifyd/sdk/time_text.hpp"
 #include "page_layout.hpp"
-#include "time_text.hpp"
 
 namespace notifyd::webui {
 namespace {
@@ -18,7 +18,7 @@ std::string fact(std::string_view term, const std::string& value_html) {
 }
 
 std::string run_summary(const sdk::RunRecord& run) {
-  std::string html = time_element(run.started_at_ms) + " · " + readable_duration(run.duration_ms);
+  std::string html = time_element(run.started_at_ms) + " · " + sdk::readable_duration(run.duration_ms, sdk::DurationStyle::spaced);
   if (run.exit_code) html += " · exit " + std::to_string(*run.exit_code);
   return html;
 }

@@ -1,8 +1,9 @@
 #include "login_link_route.hpp"
 
+#include "notifyd/sdk/epoch_time.hpp"
+#include "notifyd/sdk/user_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "server_state.hpp"
-#include "unix_user.hpp"
 
 namespace notifyd::webui {
 
@@ -16,12 +17,11 @@ sdk::Route make_login_link_route(std::weak_ptr<ServerState> weak_state) {
     const std::string base = state ? state->base_url() : std::string();
     if (base.empty()) return respond(sdk::HttpResponse::error(503, "the web dashboard is not running"));
     const std::string& user = request.caller.user;
-    if (!is_valid_user_name(user)) {
+    if (!sdk::is_valid_user_name(user)) {
       return respond(sdk::HttpResponse::error(403, "your uid has no user name the dashboard can sign in"));
     }
     const MintedLink link = state->links.mint(user);
-    const auto expires_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(link.expires.time_since_epoch()).count();
+    const auto expires_ms = sdk::epoch_ms_of(link.expires);
     state->host.log().info("login link issued to ", user);
     respond(sdk::HttpResponse::json(
         200, "{\"url\":" + sdk::json_quote(base + "/login/link?token=" + link.token) +

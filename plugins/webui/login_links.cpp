@@ -6,9 +6,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "json_reader.hpp"
+#include "notifyd/sdk/epoch_time.hpp"
+#include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/user_name.hpp"
 #include "random_token.hpp"
-#include "unix_user.hpp"
 
 namespace notifyd::webui {
 namespace {
@@ -88,7 +89,7 @@ std::string LoginLinks::to_json() const {
       writer.Key("user");
       writer.String(pending.user.data(), static_cast<rapidjson::SizeType>(pending.user.size()));
       writer.Key("expires_ms");
-      writer.Int64(std::chrono::duration_cast<std::chrono::milliseconds>(pending.expires.time_since_epoch()).count());
+      writer.Int64(sdk::epoch_ms_of(pending.expires));
       writer.EndObject();
     }
   }
@@ -98,21 +99,20 @@ std::string LoginLinks::to_json() const {
 
 std::size_t LoginLinks::restore(const std::string& json_array) {
   rapidjson::Document document;
-  document.Parse(json_array.data(), json_array.size());
-  if (document.HasParseError() || !document.IsArray()) return 0;
+  if (!sdk::parse_json(json_array, document) || !document.IsArray()) return 0;
   const auto at = now();
   std::size_t added = 0;
   std::lock_guard lock(mutex_);
   for (const auto& item : document.GetArray()) {
-    auto key = string_member(item, "digest");
-    auto user = string_member(item, "user");
-    const auto expires = int64_member(item, "expires_ms");
+    auto key = sdk::json_string(item, "digest");
+    auto user = sdk::json_string(item, "user");
+    const auto expires = sdk::json_int64(item, "expires_ms");
     if (!key || !user || !expires) continue;
     Pending pending{std::move(*user),
-                    std::chrono::system_clock::time_point(std::chrono::milliseconds(*expires))};
+                    sdk::time_point_of_epoch_ms(*expires)};
     // A link never outlives the ttl configured now.
     pending.expires = std::min(pending.expires, at + ttl_);
-    if (!looks_like_token(*key) || !is_valid_user_name(pending.user) || pending.expires <= at ||
+    if (!looks_like_token(*key) || !sdk::is_valid_user_name(pending.user) || pending.expires <= at ||
         pending_.contains(*key)) {
       continue;
     }

@@ -8,43 +8,16 @@
 #include <stdexcept>
 #include <vector>
 
+#include "notifyd/sdk/base64.hpp"
+
 namespace notifyd::webui {
-
-namespace {
-
-std::string base64url(const unsigned char* raw, std::size_t size) {
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((size * 4 + 2) / 3);
-  std::size_t i = 0;
-  for (; i + 3 <= size; i += 3) {
-    const unsigned v = (raw[i] << 16) | (raw[i + 1] << 8) | raw[i + 2];
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  if (size - i == 1) {
-    const unsigned v = raw[i] << 16;
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-  } else if (size - i == 2) {
-    const unsigned v = (raw[i] << 16) | (raw[i + 1] << 8);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string random_token(std::size_t bytes) {
   std::vector<unsigned char> raw(bytes);
   if (bytes == 0 || RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
     throw std::runtime_error("the random number generator failed");
   }
-  return base64url(raw.data(), raw.size());
+  return sdk::base64url_encode(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
 }
 
 std::string token_digest(std::string_view token, std::string_view purpose) {
@@ -54,7 +27,7 @@ std::string token_digest(std::string_view token, std::string_view purpose) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
   OPENSSL_cleanse(input.data(), input.size());
-  return base64url(digest, sizeof digest);
+  return sdk::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 bool same_secret(std::string_view a, std::string_view b) noexcept {

@@ -4,23 +4,16 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "json_reader.hpp"
+#include "notifyd/sdk/epoch_time.hpp"
+#include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/user_name.hpp"
 #include "random_token.hpp"
-#include "unix_user.hpp"
 
 namespace notifyd::webui {
 namespace {
 
 constexpr std::string_view session_purpose = "session";
 constexpr std::string_view csrf_purpose = "csrf";
-
-std::int64_t to_ms(std::chrono::system_clock::time_point at) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
-}
-
-std::chrono::system_clock::time_point from_ms(std::int64_t ms) {
-  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-}
 
 }  // namespace
 
@@ -123,9 +116,9 @@ std::string SessionStore::to_json() const {
       writer.Key("user");
       writer.String(entry.user.data(), static_cast<rapidjson::SizeType>(entry.user.size()));
       writer.Key("created_ms");
-      writer.Int64(to_ms(entry.created));
+      writer.Int64(sdk::epoch_ms_of(entry.created));
       writer.Key("expires_ms");
-      writer.Int64(to_ms(entry.expires));
+      writer.Int64(sdk::epoch_ms_of(entry.expires));
       writer.EndObject();
     }
   }
@@ -135,22 +128,21 @@ std::string SessionStore::to_json() const {
 
 std::size_t SessionStore::restore(const std::string& json_array) {
   rapidjson::Document document;
-  document.Parse(json_array.data(), json_array.size());
-  if (document.HasParseError() || !document.IsArray()) return 0;
+  if (!sdk::parse_json(json_array, document) || !document.IsArray()) return 0;
   const auto at = now();
   std::size_t added = 0;
   {
     std::lock_guard lock(mutex_);
     for (const auto& item : document.GetArray()) {
-      auto key = string_member(item, "digest");
-      auto user = string_member(item, "user");
-      const auto created = int64_member(item, "created_ms");
-      const auto expires = int64_member(item, "expires_ms");
+      auto key = sdk::json_string(item, "digest");
+      auto user = sdk::json_string(item, "user");
+      const auto created = sdk::json_int64(item, "created_ms");
+      const auto expires = sdk::json_int64(item, "expires_ms");
       if (!key || !user || !created || !expires) continue;
-      Entry entry{std::move(*user), from_ms(*created), from_ms(*expires)};
+      Entry entry{std::move(*user), sdk::time_point_of_epoch_ms(*created), sdk::time_point_of_epoch_ms(*expires)};
       // A session never outlives the ttl configured now.
       if (entry.expires > entry.created + ttl_) entry.expires = entry.created + ttl_;
-      if (!looks_like_token(*key) || !is_valid_user_name(entry.user) || entry.expires <= at || sessions_.contains(*key)) {
+      if (!looks_like_token(*key) || !sdk::is_valid_user_name(entry.user) || entry.expires <= at || sessions_.contains(*key)) {
         continue;
       }
       insert(std::move(*key), std::move(entry));

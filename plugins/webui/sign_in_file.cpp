@@ -1,21 +1,17 @@
 #include "sign_in_file.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "notifyd/sdk/json.hpp"
 
 namespace notifyd::webui {
 namespace {
 
 constexpr int format_version = 1;
 
-std::string member_json(const rapidjson::Value& object, const char* name) {
-  const auto it = object.FindMember(name);
-  if (it == object.MemberEnd() || !it->value.IsArray()) return "[]";
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  it->value.Accept(writer);
-  return {buffer.GetString(), buffer.GetSize()};
+std::string member_json(const rapidjson::Value& object, std::string_view name) {
+  const auto* member = sdk::json_member(object, name);
+  return member && member->IsArray() ? sdk::json_text(*member) : "[]";
 }
 
 }  // namespace
@@ -31,8 +27,7 @@ void SignInFile::load(SessionStore& sessions, LoginLinks& links) {
   }
   if (!content.value()) return;
   rapidjson::Document document;
-  document.Parse(content.value()->data(), content.value()->size());
-  if (document.HasParseError() || !document.IsObject()) {
+  if (!sdk::parse_json(*content.value(), document) || !document.IsObject()) {
     log_.error(name_, " in the data directory is not a sign-in file; everyone signs in again");
     return;
   }

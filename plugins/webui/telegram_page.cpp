@@ -1,7 +1,7 @@
 #include "telegram_page.hpp"
 
 #include "html_text.hpp"
-#include "json_reader.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::webui {
@@ -59,17 +59,17 @@ std::string link_state(const TelegramCard& card) {
 TelegramCard telegram_card_from_status(unsigned status, const std::string& body) {
   TelegramCard card;
   rapidjson::Document document;
-  const bool parsed = parse_json(body, document) && document.IsObject();
+  const bool parsed = sdk::parse_json(body, document) && document.IsObject();
   if (status != 200 || !parsed) {
     card.state = TelegramCard::State::unavailable;
-    card.error = parsed ? string_member(document, "error").value_or("error " + std::to_string(status))
+    card.error = parsed ? sdk::json_string(document, "error").value_or("error " + std::to_string(status))
                         : "unexpected answer (HTTP " + std::to_string(status) + ")";
     return card;
   }
-  const bool linked = bool_member(document, "linked").value_or(false);
+  const bool linked = sdk::json_bool(document, "linked").value_or(false);
   card.state = linked ? TelegramCard::State::linked : TelegramCard::State::not_linked;
-  card.linked_at = string_member(document, "linked_at").value_or("");
-  card.active = bool_member(document, "active").value_or(true);
+  card.linked_at = sdk::json_string(document, "linked_at").value_or("");
+  card.active = sdk::json_bool(document, "active").value_or(true);
   return card;
 }
 

@@ -1,17 +1,14 @@
 #pragma once
-// User names as the dashboard accepts them.
+// The Unix user the dashboard runs as.
 
 #include <string>
-#include <string_view>
+
+#include "notifyd/sdk/users.hpp"
 
 namespace notifyd::webui {
 
-/// The name of the user the daemon runs as (getpwuid_r of the effective uid),
+/// The name of the user the daemon runs as (its effective uid in `users`),
 /// or `uid:<n>` when that uid has no name.
-std::string daemon_user_name();
-
-/// True when `name` can be a Unix user name: 1 to 32 characters of letters,
-/// digits, `.`, `_` and `-`, not starting with `-` or `.` (POSIX portable names).
-bool is_valid_user_name(std::string_view name) noexcept;
+std::string daemon_user_name(const sdk::Users& users);
 
 }  // namespace notifyd::webui

@@ -24,7 +24,7 @@ void WebDashboard::describe(sdk::ConfigSchema& schema) { describe_web_settings(s
 
 sdk::Status WebDashboard::configure() noexcept {
   try {
-    auto settings = read_web_settings(host_.config(), daemon_user_name());
+    auto settings = read_web_settings(host_.config(), daemon_user_name(host_.users()));
     if (!settings) return sdk::Status::failure(settings.error());
     std::shared_ptr<boost::asio::ssl::context> tls;
     if (settings.value().tls()) {

@@ -6,7 +6,7 @@
 
 #include "notifyd/sdk/config_problems.hpp"
 #include "notifyd/sdk/unix_socket_file.hpp"
-#include "unix_user.hpp"
+#include "notifyd/sdk/user_name.hpp"
 
 namespace notifyd::webui {
 namespace {
@@ -157,7 +157,7 @@ sdk::Result<WebSettings> read_web_settings(const sdk::PluginConfig& config, std:
     problems.add_status(sdk::Status::failure(proxies.error()));
   }
   for (const auto& user : config.strings("trusted_proxy_users")) {
-    if (is_valid_user_name(user)) {
+    if (sdk::is_valid_user_name(user)) {
       settings.trusted_proxy_users.push_back(user);
     } else {
       problems.add("trusted_proxy_users", quoted(user) + " is not a user name");
@@ -178,7 +178,7 @@ sdk::Result<WebSettings> read_web_settings(const sdk::PluginConfig& config, std:
   }
   settings.email_domain = lower_case(config.string("email_domain"));
 
-  if (settings.auth == AuthMode::none && !is_valid_user_name(settings.demo_user)) {
+  if (settings.auth == AuthMode::none && !sdk::is_valid_user_name(settings.demo_user)) {
     problems.add("demo_user", quoted(settings.demo_user) + " is not a user name");
   }
 

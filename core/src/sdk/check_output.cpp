@@ -4,18 +4,15 @@
 #include <cctype>
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "notifyd/sdk/duration.hpp"
+#include "notifyd/sdk/json.hpp"
 
 namespace notifyd::sdk {
 namespace {
 
 using Read = Result<CheckOutput>;
 
-constexpr int max_json_depth = 64;
 // How much of an unexpected value a warning quotes.
 constexpr std::size_t quoted_value_bytes = 40;
 
@@ -26,37 +23,10 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Deepest array/object nesting outside strings; guards the recursive writer.
-int nesting_depth(std::string_view json) {
-  int depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : json) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 std::string last_nonempty_line(std::string_view text) {
   text = trim(text);
   const auto newline = text.rfind('\n');
   return std::string(newline == std::string_view::npos ? text : trim(text.substr(newline + 1)));
-}
-
-std::string json_text(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 std::string quoted(const rapidjson::Value& value) {
@@ -135,15 +105,8 @@ Read from_object(const rapidjson::Value& object) {
 
 Read parse_one(std::string_view text, bool& is_json_object) {
   is_json_object = false;
-  if (nesting_depth(text) > max_json_depth) {
-    return Read::failure("stdout nests JSON deeper than " + std::to_string(max_json_depth) + " levels");
-  }
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
-  if (document.HasParseError()) {
-    return Read::failure(std::string("stdout is not JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) +
-                         " at offset " + std::to_string(document.GetErrorOffset()));
-  }
+  if (const auto parsed = parse_json(text, document); !parsed) return Read::failure("stdout is not JSON: " + parsed.message);
   if (!document.IsObject()) return Read::failure("stdout must be one JSON object, e.g. {\"notify\": false}");
   is_json_object = true;
   return from_object(document);

@@ -86,6 +86,14 @@ class IdleServices final : public sdk::NotificationService,
   sdk::Histogram histogram_{{}};
 };
 
+/// A user database with no users and no admins.
+class NoUsers final : public sdk::Users {
+ public:
+  std::optional<std::string> name_of(uid_t) const override { return std::nullopt; }
+  std::optional<uid_t> uid_of(std::string_view) const override { return std::nullopt; }
+  bool is_admin(std::string_view) const noexcept override { return false; }
+};
+
 /// The host one check instance is created with.
 class FakeHost final : public sdk::Host {
  public:
@@ -104,6 +112,7 @@ class FakeHost final : public sdk::Host {
   sdk::Metrics& metrics() noexcept override { return services_; }
   const sdk::DaemonInfo& daemon() const noexcept override { return info_; }
   bool is_admin(std::string_view) const noexcept override { return false; }
+  const sdk::Users& users() const noexcept override { return users_; }
   void recipient_reachable(std::string_view) noexcept override {}  // a check has no outbox
 
   RecordingLogger logger;
@@ -114,6 +123,7 @@ class FakeHost final : public sdk::Host {
   boost::asio::io_context io_;
   IdleServices services_;
   sdk::DaemonInfo info_;
+  NoUsers users_;
 };
 
 }  // namespace notifyd::examples::testing

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "notifyd/sdk/base64.hpp"
 #include "send_request.hpp"
 #include "test_support.hpp"
 
@@ -11,33 +12,6 @@ using namespace notifyd::socket_api;
 namespace {
 
 std::string error_of(const sdk::HttpResponse& response) { return response.body; }
-
-std::string base64(std::string_view bytes) {
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  if (bytes.size() - i == 1) {
-    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (bytes.size() - i == 2) {
-    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -140,7 +114,7 @@ TEST_CASE("/send_photo reads user, photo_path, caption and parse_mode") {
 TEST_CASE("/v1/notify reads every field") {
   const std::string body = R"({"user":"carol","title":"Disk","message":"92% used","format":"plain","source":"disk_check",)"
                            R"("data":{"used":92,"mounts":["/","/data"]},"channels":["bot"],"image":")" +
-                           base64(notifyd::testing::png_bytes) + "\"}";
+                           sdk::base64_encode(notifyd::testing::png_bytes) + "\"}";
   auto parsed = parse_notify_body(body, 1 << 20);
   REQUIRE(parsed.ok());
   const auto& request = parsed.value();
@@ -164,7 +138,7 @@ TEST_CASE("/v1/notify defaults and refusals") {
   CHECK(minimal.value().channels.empty());
 
   // An image without a message is fine; neither is not.
-  auto image_only = parse_notify_body("{\"user\":\"carol\",\"image\":\"data:image/png;base64," + base64(notifyd::testing::png_bytes) + "\"}", 100);
+  auto image_only = parse_notify_body("{\"user\":\"carol\",\"image\":\"data:image/png;base64," + sdk::base64_encode(notifyd::testing::png_bytes) + "\"}", 100);
   REQUIRE(image_only.ok());
   CHECK(image_only.value().notification.message.empty());
   CHECK(error_of(parse_notify_body(R"({"user":"carol"})", 100).error()) == R"({"error":"missing field: message"})");
@@ -184,9 +158,9 @@ TEST_CASE("/v1/notify defaults and refusals") {
        R"j({"error":"invalid field: image (expected a base64 string)"})j"},
       {R"({"user":"c","message":"m","image":"QUJD="})", 400, R"j({"error":"invalid field: image (expected a base64 string)"})j"},
       {R"({"user":"c","message":"m","image":42})", 400, R"j({"error":"invalid field: image (expected a base64 string)"})j"},
-      {"{\"user\":\"c\",\"message\":\"m\",\"image\":\"" + base64("plain text, not an image") + "\"}", 415,
+      {"{\"user\":\"c\",\"message\":\"m\",\"image\":\"" + sdk::base64_encode("plain text, not an image") + "\"}", 415,
        R"({"error":"image is not a PNG, JPEG, GIF or WebP image"})"},
-      {"{\"user\":\"c\",\"message\":\"m\",\"image\":\"" + base64(notifyd::testing::png_bytes + std::string(200, 'x')) + "\"}", 413,
+      {"{\"user\":\"c\",\"message\":\"m\",\"image\":\"" + sdk::base64_encode(notifyd::testing::png_bytes + std::string(200, 'x')) + "\"}", 413,
        R"({"error":"image is larger than 100 bytes"})"},
       {R"({"user":"c","message":"m","source":""})", 400, R"({"error":"invalid field: source"})"},
       {R"({"user":"c","message":"m","format":"markup"})", 400,
@@ -200,27 +174,6 @@ TEST_CASE("/v1/notify defaults and refusals") {
     CHECK(parsed.error().status == c.status);
     CHECK(error_of(parsed.error()) == c.error);
   }
-}
-
-TEST_CASE("base64 decoding") {
-  CHECK(decode_base64("") == std::string());
-  CHECK(decode_base64("QQ==") == std::string("A"));
-  CHECK(decode_base64("QQ") == std::string("A"));
-  CHECK(decode_base64("QUI=") == std::string("AB"));
-  CHECK(decode_base64("QUJD") == std::string("ABC"));
-  CHECK(decode_base64("QU\nJD\r\n") == std::string("ABC"));
-  CHECK(decode_base64("-_8=") == decode_base64("+/8="));
-  CHECK_FALSE(decode_base64("Q"));
-  CHECK_FALSE(decode_base64("QQ=A"));
-  CHECK_FALSE(decode_base64("QQ==="));
-  CHECK_FALSE(decode_base64("QUJD="));
-  CHECK_FALSE(decode_base64("QU*D"));
-  const std::string all = [] {
-    std::string s;
-    for (int i = 0; i < 256; ++i) s += static_cast<char>(i);
-    return s;
-  }();
-  CHECK(decode_base64(base64(all)) == all);
 }
 
 TEST_CASE("only the user itself or an admin may send") {

@@ -3,7 +3,6 @@
 #include <rapidjson/document.h>
 
 #include "status_text.hpp"
-#include "time_text.hpp"
 #include "test_support.hpp"
 
 using namespace notifyd::telegram;

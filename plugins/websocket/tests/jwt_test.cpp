@@ -3,10 +3,11 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "base64url.hpp"
 #include "jwt.hpp"
+#include "notifyd/sdk/base64.hpp"
 
 using namespace notifyd::websocket;
+using notifyd::sdk::base64url_encode;
 
 namespace {
 

@@ -10,13 +10,12 @@
 #include "embedded_assets.hpp"
 #include "history_page.hpp"
 #include "html_text.hpp"
-#include "json_reader.hpp"
 #include "message_html.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "page_layout.hpp"
 #include "return_path.hpp"
 #include "sign_in_pages.hpp"
 #include "telegram_page.hpp"
-#include "time_text.hpp"
 
 using namespace notifyd;
 using namespace notifyd::webui;
@@ -281,7 +280,7 @@ TEST_CASE("JSON API: valid JSON with image URLs and paging") {
                                             entry(8, "t", "m")};
   const std::string json = render_notifications_json(entries, 2);
   rapidjson::Document document;
-  REQUIRE(parse_json(json, document));
+  REQUIRE(sdk::parse_json(json, document));
   REQUIRE(document["notifications"].Size() == 2);
   CHECK(std::string(document["notifications"][0]["title"].GetString()) == evil);
   CHECK(std::string(document["notifications"][0]["image_url"].GetString()) == "/api/notifications/images/9");
@@ -296,7 +295,7 @@ TEST_CASE("JSON API: valid JSON with image URLs and paging") {
   me.csrf_token = "t";
   me.telegram_configured = true;
   rapidjson::Document me_doc;
-  REQUIRE(parse_json(render_me_json(me), me_doc));
+  REQUIRE(sdk::parse_json(render_me_json(me), me_doc));
   CHECK(me_doc["user"] == "alice");
   CHECK(me_doc["csrf_token"] == "t");
   CHECK(me_doc["telegram_configured"].GetBool());
@@ -313,10 +312,4 @@ TEST_CASE("assets are embedded with versions") {
   }
   CHECK(find_asset("app.js")->content_type == "text/javascript; charset=utf-8");
   CHECK(find_asset("../etc/passwd") == nullptr);
-}
-
-TEST_CASE("durations as the dashboard shows them") {
-  CHECK(readable_duration(350) == "350 ms");
-  CHECK(readable_duration(1234) == "1.2 s");
-  CHECK(readable_duration(185'000) == "3 min 5 s");
 }

@@ -8,7 +8,7 @@
 
 #include "cookies.hpp"
 #include "http_target.hpp"
-#include "json_reader.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "test_support.hpp"
 #include "web_app.hpp"
 
@@ -305,14 +305,14 @@ TEST_CASE("web app: /api/notifications answers the caller's own, newest first, p
   const auto page = app.call("GET", "/api/notifications?limit=2", cookie);
   REQUIRE(page.status == 200);
   rapidjson::Document document;
-  REQUIRE(parse_json(page.body, document));
+  REQUIRE(sdk::parse_json(page.body, document));
   REQUIRE(document["notifications"].Size() == 2);
   CHECK(document["notifications"][0]["id"].GetUint64() == 5);
   CHECK(document["notifications"][1]["id"].GetUint64() == 3);
   CHECK(document["next_before"].GetUint64() == 3);
   CHECK(app.host.history.last_query()->user == "alice");
   const auto older = app.call("GET", "/api/notifications?limit=2&before=3", cookie);
-  REQUIRE(parse_json(older.body, document));
+  REQUIRE(sdk::parse_json(older.body, document));
   REQUIRE(document["notifications"].Size() == 1);
   CHECK(document["next_before"].IsNull());
   CHECK(app.call("GET", "/api/notifications?limit=0", cookie).status == 400);

@@ -16,7 +16,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
-#include "json_reader.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "test_support.hpp"
 #include "webui_frontend.hpp"
 
@@ -131,7 +131,7 @@ TEST_CASE("server: notifyctl login's route mints a link to this address; the lin
   const auto minted = mint_link(server.host(), "alice");
   REQUIRE(minted.status == 200);
   rapidjson::Document document;
-  REQUIRE(parse_json(minted.body, document));
+  REQUIRE(sdk::parse_json(minted.body, document));
   const std::string url = document["url"].GetString();
   const std::string prefix = "http://127.0.0.1:" + std::to_string(server.port()) + "/login/link?token=";
   REQUIRE(url.starts_with(prefix));
@@ -235,7 +235,7 @@ TEST_CASE("server: HTTPS with the configured certificate; cookies are Secure and
   Server server({{"tls_cert", cert}, {"tls_key", key}});
   const auto minted = mint_link(server.host(), "alice");
   rapidjson::Document document;
-  REQUIRE(parse_json(minted.body, document));
+  REQUIRE(sdk::parse_json(minted.body, document));
   const std::string url = document["url"].GetString();
   REQUIRE(url.starts_with("https://127.0.0.1:"));
   const std::string target = url.substr(url.find("/login/link"));

@@ -15,6 +15,7 @@
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/metrics.hpp"
 #include "notifyd/sdk/notification_service.hpp"
+#include "notifyd/sdk/users.hpp"
 
 namespace notifyd::sdk {
 
@@ -55,8 +56,11 @@ class Host {
   virtual Metrics& metrics() noexcept = 0;
   /// Daemon-wide settings.
   virtual const DaemonInfo& daemon() const noexcept = 0;
-  /// True when `user` is root or a member of the configured admin group.
+  /// True when `user` is root or a member of the configured admin group
+  /// (the same answer as `users().is_admin(user)`).
   virtual bool is_admin(std::string_view user) const noexcept = 0;
+  /// The system's users: uid and name lookups, admin membership.
+  virtual const Users& users() const noexcept = 0;
   /// Called by a channel when `user` has just become reachable through it
   /// (their app connected): this channel's outbox sends that user's pending
   /// deliveries at once, oldest first, instead of at their next retry. Call it

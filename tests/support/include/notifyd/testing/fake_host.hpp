@@ -15,6 +15,7 @@
 #include "notifyd/testing/fake_logger.hpp"
 #include "notifyd/testing/fake_metrics.hpp"
 #include "notifyd/testing/fake_routes.hpp"
+#include "notifyd/testing/fake_users.hpp"
 #include "notifyd/testing/memory_documents.hpp"
 #include "notifyd/testing/no_checks.hpp"
 #include "notifyd/testing/no_notifications.hpp"
@@ -50,6 +51,7 @@ class FakeHost : public sdk::Host {
   sdk::Metrics& metrics() noexcept override { return metric_registry; }
   const sdk::DaemonInfo& daemon() const noexcept override { return info; }
   bool is_admin(std::string_view user) const noexcept override { return admins.count(std::string(user)) > 0; }
+  const sdk::Users& users() const noexcept override { return user_directory; }
   void recipient_reachable(std::string_view user) noexcept override {
     std::lock_guard lock(reachable_mutex_);
     reachable_users_.emplace_back(user);
@@ -69,6 +71,7 @@ class FakeHost : public sdk::Host {
   MemoryDocuments documents_store;
   sdk::DaemonInfo info;           ///< what daemon() answers
   std::set<std::string> admins;  ///< the users is_admin() accepts
+  FakeUsers user_directory{admins};  ///< what users() answers; its admins are `admins`
 
  private:
   boost::asio::io_context& io_;

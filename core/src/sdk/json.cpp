@@ -1,0 +1,111 @@
+#include "notifyd/sdk/json.hpp"
+
+#include <cmath>
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace notifyd::sdk {
+namespace {
+
+constexpr unsigned parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+constexpr double max_exact_integer = 9007199254740992.0;  // 2^53
+
+// True when the arrays and objects in `text` nest at most `max_depth` deep: a
+// linear scan that never recurses, exact for valid JSON.
+bool depth_within(std::string_view text, std::size_t max_depth) noexcept {
+  std::size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return false;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Status parse_json(std::string_view text, rapidjson::Document& document, const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return Status::failure("larger than " + std::to_string(limits.max_bytes) + " bytes");
+  }
+  if (!depth_within(text, limits.max_depth)) {
+    return Status::failure("nested deeper than " + std::to_string(limits.max_depth) + " levels");
+  }
+  document.Parse<parse_flags>(text.data(), text.size());
+  if (!document.HasParseError()) return Status::success();
+  return Status::failure(std::string(rapidjson::GetParseError_En(document.GetParseError())) + " at offset " +
+                         std::to_string(document.GetErrorOffset()));
+}
+
+const rapidjson::Value* json_member(const rapidjson::Value& object, std::string_view name) noexcept {
+  if (!object.IsObject()) return nullptr;
+  const rapidjson::Value key(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size())));
+  const auto found = object.FindMember(key);
+  return found == object.MemberEnd() ? nullptr : &found->value;
+}
+
+std::optional<std::string> json_string(const rapidjson::Value& object, std::string_view name) {
+  const auto* value = json_member(object, name);
+  if (value == nullptr || !value->IsString()) return std::nullopt;
+  return std::string(value->GetString(), value->GetStringLength());
+}
+
+std::optional<std::int64_t> json_int64(const rapidjson::Value& object, std::string_view name) noexcept {
+  const auto* value = json_member(object, name);
+  if (value == nullptr || !value->IsNumber()) return std::nullopt;
+  if (value->IsInt64()) return value->GetInt64();
+  if (value->IsUint64()) return std::nullopt;
+  const double number = value->GetDouble();
+  if (!std::isfinite(number) || std::floor(number) != number || std::fabs(number) > max_exact_integer) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(number);
+}
+
+std::optional<std::int64_t> json_int64_floor(const rapidjson::Value& object, std::string_view name) noexcept {
+  const auto* value = json_member(object, name);
+  if (value == nullptr || !value->IsNumber()) return std::nullopt;
+  if (value->IsInt64()) return value->GetInt64();
+  if (value->IsUint64()) return std::nullopt;
+  const double number = std::floor(value->GetDouble());
+  if (!std::isfinite(number) || std::fabs(number) > max_exact_integer) return std::nullopt;
+  return static_cast<std::int64_t>(number);
+}
+
+std::optional<bool> json_bool(const rapidjson::Value& object, std::string_view name) noexcept {
+  const auto* value = json_member(object, name);
+  if (value == nullptr || !value->IsBool()) return std::nullopt;
+  return value->GetBool();
+}
+
+Result<std::string> json_required_string(const rapidjson::Value& object, std::string_view name) {
+  const auto* value = json_member(object, name);
+  if (value == nullptr) return Result<std::string>::failure("missing field: " + std::string(name));
+  if (!value->IsString()) return Result<std::string>::failure("invalid field: " + std::string(name) + " must be a string");
+  return std::string(value->GetString(), value->GetStringLength());
+}
+
+std::string json_text(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace notifyd::sdk
