@@ -7,17 +7,27 @@ namespace {
 
 using Kind = MarkupPiece::Kind;
 
-// Markers written one after another. In MarkdownV2 "_" next to "__" would
-// read as one underline marker: an empty bold entity keeps them apart.
+// In MarkdownV2 "_" next to "_" would read as the underline marker "__"
+// (a reopened italic before a part's own "__", an italic closer after it):
+// an empty bold entity between them keeps them apart.
+constexpr std::string_view apart = "**";
+
+bool needs_apart(std::string_view before, std::string_view after, sdk::TextFormat format) noexcept {
+  return format == sdk::TextFormat::markdown_v2 && before.ends_with('_') && after.starts_with('_');
+}
+
+std::size_t apart_units(std::string_view before, std::string_view after, sdk::TextFormat format) noexcept {
+  return needs_apart(before, after, format) ? apart.size() : 0;
+}
+
+void append_apart(std::string& out, std::string_view next, sdk::TextFormat format) {
+  if (needs_apart(out, next, format)) out += apart;
+  out += next;
+}
+
 std::string joined_markers(const std::vector<const std::string*>& markers, sdk::TextFormat format) {
   std::string out;
-  for (const auto* marker : markers) {
-    if (format == sdk::TextFormat::markdown_v2 && !out.empty() && out.back() == '_' && !marker->empty() &&
-        marker->front() == '_') {
-      out += "**";
-    }
-    out += *marker;
-  }
+  for (const auto* marker : markers) append_apart(out, *marker, format);
   return out;
 }
 
@@ -36,14 +46,16 @@ class Splitter {
     const auto& pieces = tokens_.pieces;
     while (pos < pieces.size()) {
       const std::string prefix = openers(open);
-      std::size_t used = utf16_length(prefix);
+      std::size_t used = utf16_length(prefix) + apart_units(prefix, slice(pieces[pos].begin, text_.size()), format_);
       std::vector<std::size_t> stack = open;
       Cut any, space, line, line_outside;
       std::size_t j = pos;
       for (; j < pieces.size(); ++j) {
         const MarkupPiece& piece = pieces[j];
         if (j > pos) {
-          const std::size_t cost = used + utf16_length(closers(stack));
+          const std::string close = closers(stack);
+          const std::size_t cost =
+              used + utf16_length(close) + apart_units(slice(pieces[pos].begin, piece.begin), close, format_);
           if (cost <= limit) {
             any = {j, stack, used};
             if (piece.kind == Kind::space) space = any;
@@ -59,7 +71,7 @@ class Splitter {
         if (used > limit) break;
       }
       if (j == pieces.size() && used <= limit) {
-        push(parts, prefix + std::string(slice(pieces[pos].begin, text_.size())), pos, pieces.size());
+        push(parts, joined(prefix, slice(pieces[pos].begin, text_.size()), {}), pos, pieces.size());
         break;
       }
       const Cut* cut = line_outside.valid() && line_outside.length * 2 >= limit ? &line_outside
@@ -68,8 +80,7 @@ class Splitter {
                        : any.valid()                                              ? &any
                                                                                   : nullptr;
       if (cut == nullptr) return std::nullopt;
-      push(parts, prefix + std::string(slice(pieces[pos].begin, pieces[cut->at].begin)) + closers(cut->stack), pos,
-           cut->at);
+      push(parts, joined(prefix, slice(pieces[pos].begin, pieces[cut->at].begin), closers(cut->stack)), pos, cut->at);
       open = cut->stack;
       pos = cut->at;
       if (pieces[pos].kind == Kind::line_break || pieces[pos].kind == Kind::space) ++pos;
@@ -86,6 +97,14 @@ class Splitter {
   };
 
   std::string_view slice(std::size_t begin, std::size_t end) const { return text_.substr(begin, end - begin); }
+
+  // A part: the reopened entities, a slice of the text, the closed ones.
+  std::string joined(const std::string& openers, std::string_view body, const std::string& closers) const {
+    std::string part = openers;
+    append_apart(part, body, format_);
+    append_apart(part, closers, format_);
+    return part;
+  }
 
   std::string openers(const std::vector<std::size_t>& stack) const {
     std::vector<const std::string*> markers;
