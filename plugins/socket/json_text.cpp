@@ -40,6 +40,8 @@ bool json_depth_within(std::string_view text, std::size_t max_depth) noexcept {
 }
 
 bool parse_untrusted_json(std::string_view text, rapidjson::Document& document) {
+  // RapidJSON stops at a NUL byte as at the end; JSON text never holds one.
+  if (text.find('\0') != std::string_view::npos) return false;
   if (!json_depth_within(text, max_json_depth)) return false;
   constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   document.Parse<flags>(text.data(), text.size());

@@ -156,6 +156,14 @@ TEST_CASE("/v1/notify reads every field") {
   CHECK(request.image->type == sdk::ImageType::png);
 }
 
+TEST_CASE("a body with a NUL byte is refused") {
+  // Found by fuzz/api_bodies.cpp: RapidJSON took a NUL byte for the end of the text.
+  using namespace std::string_literals;
+  const auto with_nul = parse_send_body("{\"user\":\"carol\",\"text\":\"t\"}\0trailing"s);
+  REQUIRE_FALSE(with_nul.ok());
+  CHECK(with_nul.error().status == 400);
+}
+
 TEST_CASE("/v1/notify defaults and refusals") {
   auto minimal = parse_notify_body(R"({"user":"carol","message":"m"})", 100);
   REQUIRE(minimal.ok());
