@@ -45,6 +45,10 @@ std::string json_text(const rapidjson::Value& value) {
 }
 
 std::optional<std::string> json_parse(rapidjson::Document& document, std::string_view text) {
+  // RapidJSON stops at a NUL byte as at the end; JSON text never holds one.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return "a NUL byte at offset " + std::to_string(nul);
+  }
   document.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (!document.HasParseError()) return std::nullopt;
   return std::string(rapidjson::GetParseError_En(document.GetParseError())) + " at offset " +
