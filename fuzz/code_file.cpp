@@ -1,0 +1,24 @@
+// Reading the seed's `pending_codes.json` (verification codes waiting to be entered).
+// Whatever parses is written back in a form that reads back to the same
+// thing: writing what was read from the written text gives that text again.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "fuzz/fuzz_check.hpp"
+#include "plugins/telegram/verification_codes.hpp"
+
+namespace tg = notifyd::telegram;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const auto parsed = tg::parse_pending_codes(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!parsed) {
+    FUZZ_CHECK(!parsed.error().empty());
+    return 0;
+  }
+  const auto written = tg::serialize_pending_codes(parsed.value());
+  const auto again = tg::parse_pending_codes(written);
+  FUZZ_CHECK(again);
+  FUZZ_CHECK(tg::serialize_pending_codes(again.value()) == written);
+  return 0;
+}
