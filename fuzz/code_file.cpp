@@ -1,24 +1,17 @@
 // Reading the seed's `pending_codes.json` (verification codes waiting to be entered).
-// Whatever parses is written back in a form that reads back to the same
-// thing: writing what was read from the written text gives that text again.
+// Whatever parses is written back in a form that reads back the same.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "fuzz/fuzz_check.hpp"
+#include "fuzz/written_form.hpp"
 #include "plugins/telegram/verification_codes.hpp"
 
 namespace tg = notifyd::telegram;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto parsed = tg::parse_pending_codes(std::string_view(reinterpret_cast<const char*>(data), size));
-  if (!parsed) {
-    FUZZ_CHECK(!parsed.error().empty());
-    return 0;
-  }
-  const auto written = tg::serialize_pending_codes(parsed.value());
-  const auto again = tg::parse_pending_codes(written);
-  FUZZ_CHECK(again);
-  FUZZ_CHECK(tg::serialize_pending_codes(again.value()) == written);
+  notifyd::fuzz::check_written_form(std::string_view(reinterpret_cast<const char*>(data), size),
+                                    [](std::string_view text) { return tg::parse_pending_codes(text); },
+                                    [](const auto& value) { return tg::serialize_pending_codes(value); });
   return 0;
 }
