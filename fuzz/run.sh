@@ -36,7 +36,7 @@ for name in "${names[@]}"; do
     failed+=("$name")
   fi
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-  echo "fuzz: $name: ${seconds}s, ${runs:-?} runs, corpus $(ls "$found" | wc -l) found: $result"
+  echo "fuzz: $name: ${seconds}s, ${runs:-?} inputs run, $(ls "$found" | wc -l) kept: $result"
 done
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "fuzz: failed: ${failed[*]}" >&2
