@@ -1,8 +1,8 @@
 // The Telegram markup reader and splitter (Markdown, MarkdownV2, HTML,
 // plain): what the splitter returns for a valid text are parts within the
 // limit that each read back as valid markup and together show every visible
-// character; text the plugin escapes reads as text without entities. Input: one byte for the format, two for the
-// limit, then the text.
+// character; text the plugin escapes reads as text without entities. The
+// input's last bytes choose the format and the limit, the rest is the text.
 #include <cstddef>
 #include <cstdio>
 #include <cstdint>

@@ -2,7 +2,8 @@
 // head of stdout, the tail of stderr, in chunks as reads return them), read
 // by the SDK's lenient contract reader and its strict variant, and the
 // `# notifyd:` header the plugin reads from a script's first lines.
-// Input: one byte for the capture limit, then chunk lengths and bytes.
+// The whole input is read as output and as a script; then it is cut into the
+// chunks a capture sees (its last byte chooses the capture limit).
 #include <cstddef>
 #include <cstdint>
 #include <string>
