@@ -32,6 +32,22 @@ std::string characters(std::string_view text, const tg::MarkupTokens& tokens) {
   return out;
 }
 
+// `text` printable in a message: other bytes as \xNN.
+std::string escaped_text(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f) {
+      out += c;
+    } else {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", u);
+      out += hex;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -49,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(!part.empty());
       FUZZ_CHECK(tg::utf16_length(part) <= limit);
       const auto reread = tg::read_markup(part, format);
-      if (!reread) std::fprintf(stderr, "part %s\nreads as: %s\n", part.c_str(), reread.error().c_str());
+      if (!reread) std::fprintf(stderr, "part %s\nreads as: %s\n", escaped_text(part).c_str(), reread.error().c_str());
       FUZZ_CHECK(reread);
       seen += characters(part, reread.value());
     }
