@@ -52,7 +52,7 @@ class Splitter {
       std::size_t j = pos;
       for (; j < pieces.size(); ++j) {
         const MarkupPiece& piece = pieces[j];
-        if (j > pos) {
+        if (j > pos && !leaves_entity_empty(j)) {
           const std::string close = closers(stack);
           const std::size_t cost =
               used + utf16_length(close) + apart_units(slice(pieces[pos].begin, piece.begin), close, format_);
@@ -97,6 +97,17 @@ class Splitter {
   };
 
   std::string_view slice(std::size_t begin, std::size_t end) const { return text_.substr(begin, end - begin); }
+
+  // A cut before piece `at` that would leave an entity empty on one side: right
+  // after its opener, or right before its closer (the space or line break at
+  // the cut is left out). Reopened and closed at once, markers run together
+  // ("`" + "``" reads as "```").
+  bool leaves_entity_empty(std::size_t at) const noexcept {
+    const auto& pieces = tokens_.pieces;
+    if (pieces[at - 1].kind == Kind::open || pieces[at].kind == Kind::close) return true;
+    const bool skipped = pieces[at].kind == Kind::space || pieces[at].kind == Kind::line_break;
+    return skipped && at + 1 < pieces.size() && pieces[at + 1].kind == Kind::close;
+  }
 
   // A part: the reopened entities, a slice of the text, the closed ones.
   std::string joined(const std::string& openers, std::string_view body, const std::string& closers) const {

@@ -152,3 +152,19 @@ TEST_CASE("a MarkdownV2 italic reopened or closed next to an underline stays apa
     }
   }
 }
+
+TEST_CASE("a cut leaves no entity empty, so reopened markers never run together", "[markup_split]") {
+  // Found by fuzz/markup.cpp: a cut at the line break before an inline code's
+  // closer started the next part with "`" + "``", which reads as a pre block.
+  const std::string text = "*bold `code\n``` and more words here*";  // "``": an empty code entity
+  REQUIRE(read_markup(text, TextFormat::markdown_v2).ok());
+  for (std::size_t limit = 8; limit <= 40; ++limit) {
+    const auto parts = split_markup(text, TextFormat::markdown_v2, limit);
+    if (!parts) continue;
+    for (const auto& part : *parts) {
+      INFO(limit << ": " << part);
+      CHECK(utf16_length(part) <= limit);
+      CHECK(read_markup(part, TextFormat::markdown_v2).ok());
+    }
+  }
+}
