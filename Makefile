@@ -4,14 +4,20 @@ JOBS ?= $(shell nproc)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 CONFIG ?= notifyd.toml
+# `make fuzz`: seconds per fuzz target, and which targets (default: all).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
-.PHONY: deps test-deps build run test bench package clean
+.PHONY: deps test-deps fuzz-deps build build-fuzz run test fuzz bench package clean
 
 deps:
 	@scripts/install-deps.sh
 
 test-deps:
 	@scripts/install-deps.sh --test
+
+fuzz-deps:
+	@scripts/install-deps.sh --fuzz
 
 build: deps
 	@cmake --preset release >/dev/null
@@ -21,10 +27,21 @@ run: build
 	@mkdir -p var
 	build/release/bin/notifyd -c $(CONFIG)
 
+# The fuzz targets are built with clang (its own preset) and run briefly, after the tests.
+build-fuzz:
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+
 test: test-deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	@ctest --preset asan -j $(JOBS)
+	@$(MAKE) --no-print-directory build-fuzz
+	@ctest --preset fuzz -j $(JOBS)
+
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory build-fuzz
+	@fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: build
 	@scripts/install-deps.sh --bench

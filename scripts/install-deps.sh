@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages notifyd needs to build, test and run
-# (build and run packages always; test, bench or packaging tools with
-# --test/--bench/--package, which may be combined).
+# (build and run packages always; test, fuzzing, bench or packaging tools with
+# --test/--fuzz/--bench/--package, which may be combined).
 # Idempotent: packages already present are left alone; apt runs only when
 # something is missing.
 set -euo pipefail
@@ -20,6 +20,10 @@ run_packages=(python3 python3-matplotlib)
 # tests/integration/test_webui_identity.py signs in through a real `ssh -L`
 # tunnel, with its own sshd on a loopback port.
 test_packages=(python3 procps python3-websockets chromium nodejs npm openssh-server openssh-client)
+# The fuzz targets (fuzz/, `make fuzz`, and briefly in `make test`): clang
+# with libFuzzer and the sanitizer runtimes; llvm for llvm-symbolizer, which
+# turns the addresses in a finding's stack trace into lines.
+fuzz_packages=(clang libclang-rt-dev llvm)
 bench_packages=(nginx-light procps)
 # `make package` and tests/integration/test_package.py: cpack's DEB generator
 # uses dpkg-deb and dpkg-shlibdeps (dpkg-dev), the result is checked with
@@ -29,11 +33,12 @@ package_packages=(dpkg-dev lintian systemd)
 wanted=("${build_packages[@]}" "${run_packages[@]}")
 for mode in "$@"; do
   case "$mode" in
-    # The tests build and check the Debian package too.
-    --test) wanted+=("${test_packages[@]}" "${package_packages[@]}") ;;
+    # The tests build and check the Debian package too, and run the fuzz targets briefly.
+    --test) wanted+=("${test_packages[@]}" "${package_packages[@]}" "${fuzz_packages[@]}") ;;
+    --fuzz) wanted+=("${fuzz_packages[@]}") ;;
     --bench) wanted+=("${bench_packages[@]}") ;;
     --package) wanted+=("${package_packages[@]}") ;;
-    *) echo "usage: $0 [--test] [--bench] [--package]" >&2; exit 64 ;;
+    *) echo "usage: $0 [--test] [--fuzz] [--bench] [--package]" >&2; exit 64 ;;
   esac
 done
 

@@ -9,17 +9,27 @@ using sdk::MarkupPiece;
 using sdk::MarkupTokens;
 using Kind = MarkupPiece::Kind;
 
-// Markers written one after another. In MarkdownV2 "_" next to "__" would
-// read as one underline marker: an empty bold entity keeps them apart.
+// In MarkdownV2 "_" next to "_" would read as the underline marker "__"
+// (a reopened italic before a part's own "__", an italic closer after it):
+// an empty bold entity between them keeps them apart.
+constexpr std::string_view apart = "**";
+
+bool needs_apart(std::string_view before, std::string_view after, sdk::TextFormat format) noexcept {
+  return format == sdk::TextFormat::markdown_v2 && before.ends_with('_') && after.starts_with('_');
+}
+
+std::size_t apart_units(std::string_view before, std::string_view after, sdk::TextFormat format) noexcept {
+  return needs_apart(before, after, format) ? apart.size() : 0;
+}
+
+void append_apart(std::string& out, std::string_view next, sdk::TextFormat format) {
+  if (needs_apart(out, next, format)) out += apart;
+  out += next;
+}
+
 std::string joined_markers(const std::vector<const std::string*>& markers, sdk::TextFormat format) {
   std::string out;
-  for (const auto* marker : markers) {
-    if (format == sdk::TextFormat::markdown_v2 && !out.empty() && out.back() == '_' && !marker->empty() &&
-        marker->front() == '_') {
-      out += "**";
-    }
-    out += *marker;
-  }
+  for (const auto* marker : markers) append_apart(out, *marker, format);
   return out;
 }
 
@@ -38,14 +48,16 @@ class Splitter {
     const auto& pieces = tokens_.pieces;
     while (pos < pieces.size()) {
       const std::string prefix = openers(open);
-      std::size_t used = utf16_length(prefix);
+      std::size_t used = utf16_length(prefix) + apart_units(prefix, slice(pieces[pos].begin, text_.size()), format_);
       std::vector<std::size_t> stack = open;
       Cut any, space, line, line_outside;
       std::size_t j = pos;
       for (; j < pieces.size(); ++j) {
         const MarkupPiece& piece = pieces[j];
-        if (j > pos) {
-          const std::size_t cost = used + utf16_length(closers(stack));
+        if (j > pos && !leaves_entity_empty(j)) {
+          const std::string close = closers(stack);
+          const std::size_t cost =
+              used + utf16_length(close) + apart_units(slice(pieces[pos].begin, piece.begin), close, format_);
           if (cost <= limit) {
             any = {j, stack, used};
             if (piece.kind == Kind::space) space = any;
@@ -61,7 +73,7 @@ class Splitter {
         if (used > limit) break;
       }
       if (j == pieces.size() && used <= limit) {
-        push(parts, prefix + std::string(slice(pieces[pos].begin, text_.size())), pos, pieces.size());
+        push(parts, joined(prefix, slice(pieces[pos].begin, text_.size()), {}), pos, pieces.size());
         break;
       }
       const Cut* cut = line_outside.valid() && line_outside.length * 2 >= limit ? &line_outside
@@ -70,8 +82,7 @@ class Splitter {
                        : any.valid()                                              ? &any
                                                                                   : nullptr;
       if (cut == nullptr) return std::nullopt;
-      push(parts, prefix + std::string(slice(pieces[pos].begin, pieces[cut->at].begin)) + closers(cut->stack), pos,
-           cut->at);
+      push(parts, joined(prefix, slice(pieces[pos].begin, pieces[cut->at].begin), closers(cut->stack)), pos, cut->at);
       open = cut->stack;
       pos = cut->at;
       if (pieces[pos].kind == Kind::line_break || pieces[pos].kind == Kind::space) ++pos;
@@ -88,6 +99,25 @@ class Splitter {
   };
 
   std::string_view slice(std::size_t begin, std::size_t end) const { return text_.substr(begin, end - begin); }
+
+  // A cut before piece `at` that would leave an entity empty on one side: right
+  // after its opener, or right before its closer (the space or line break at
+  // the cut is left out). Reopened and closed at once, markers run together
+  // ("`" + "``" reads as "```").
+  bool leaves_entity_empty(std::size_t at) const noexcept {
+    const auto& pieces = tokens_.pieces;
+    if (pieces[at - 1].kind == Kind::open || pieces[at].kind == Kind::close) return true;
+    const bool skipped = pieces[at].kind == Kind::space || pieces[at].kind == Kind::line_break;
+    return skipped && at + 1 < pieces.size() && pieces[at + 1].kind == Kind::close;
+  }
+
+  // A part: the reopened entities, a slice of the text, the closed ones.
+  std::string joined(const std::string& openers, std::string_view body, const std::string& closers) const {
+    std::string part = openers;
+    append_apart(part, body, format_);
+    append_apart(part, closers, format_);
+    return part;
+  }
 
   std::string openers(const std::vector<std::size_t>& stack) const {
     std::vector<const std::string*> markers;

@@ -1,6 +1,7 @@
 #include "updates.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/utf8.hpp"
@@ -63,7 +64,8 @@ UpdateBatch parse_updates(const rapidjson::Value* result, std::int64_t offset) {
   if (result == nullptr || !result->IsArray()) return batch;
   for (const auto& entry : result->GetArray()) {
     const auto id = sdk::json_int64(entry, "update_id");
-    if (!id || *id < offset || *id < 0) continue;
+    // The largest id would leave no next offset to acknowledge it with.
+    if (!id || *id < offset || *id < 0 || *id == std::numeric_limits<std::int64_t>::max()) continue;
     batch.updates.push_back({*id, content_of(entry)});
     batch.next_offset = std::max(batch.next_offset, *id + 1);
   }

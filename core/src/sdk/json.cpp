@@ -1,10 +1,13 @@
 #include "notifyd/sdk/json.hpp"
 
 #include <cmath>
+#include <vector>
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include "notifyd/sdk/utf8.hpp"
 
 namespace notifyd::sdk {
 namespace {
@@ -38,6 +41,37 @@ bool depth_within(std::string_view text, std::size_t max_depth) noexcept {
   return true;
 }
 
+bool valid_utf8(const rapidjson::Value& string) noexcept {
+  const std::string_view text(string.GetString(), string.GetStringLength());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+// RapidJSON 1.1.0 validates the bytes of the text but decodes an escaped lone
+// low surrogate (`"\uDC00"`) into bytes that are not UTF-8: every string and
+// member name is checked after the parse. Iterative, like the parse.
+bool strings_are_utf8(const rapidjson::Value& root) {
+  std::vector<const rapidjson::Value*> pending{&root};
+  while (!pending.empty()) {
+    const rapidjson::Value& value = *pending.back();
+    pending.pop_back();
+    if (value.IsString() && !valid_utf8(value)) return false;
+    if (value.IsArray()) {
+      for (const auto& element : value.GetArray()) pending.push_back(&element);
+    } else if (value.IsObject()) {
+      for (const auto& member : value.GetObject()) {
+        if (!valid_utf8(member.name)) return false;
+        pending.push_back(&member.value);
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Status parse_json(std::string_view text, rapidjson::Document& document, const JsonLimits& limits) {
@@ -47,8 +81,15 @@ Status parse_json(std::string_view text, rapidjson::Document& document, const Js
   if (!depth_within(text, limits.max_depth)) {
     return Status::failure("nested deeper than " + std::to_string(limits.max_depth) + " levels");
   }
+  // RapidJSON stops at a NUL byte as at the end; JSON text never holds one.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return Status::failure("a NUL byte at offset " + std::to_string(nul));
+  }
   document.Parse<parse_flags>(text.data(), text.size());
-  if (!document.HasParseError()) return Status::success();
+  if (!document.HasParseError()) {
+    if (strings_are_utf8(document)) return Status::success();
+    return Status::failure("a string escape that is not a Unicode character (a lone surrogate)");
+  }
   return Status::failure(std::string(rapidjson::GetParseError_En(document.GetParseError())) + " at offset " +
                          std::to_string(document.GetErrorOffset()));
 }

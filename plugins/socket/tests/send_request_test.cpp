@@ -130,6 +130,23 @@ TEST_CASE("/v1/notify reads every field") {
   CHECK(request.image->type == sdk::ImageType::png);
 }
 
+TEST_CASE("a body with a NUL byte is refused") {
+  // Found by fuzz/api_bodies.cpp: RapidJSON took a NUL byte for the end of the text.
+  using namespace std::string_literals;
+  const auto with_nul = parse_send_body("{\"user\":\"carol\",\"text\":\"t\"}\0trailing"s);
+  REQUIRE_FALSE(with_nul.ok());
+  CHECK(with_nul.error().status == 400);
+}
+
+TEST_CASE("a body whose escapes decode to something that is not UTF-8 is refused") {
+  // Found by fuzz/api_bodies.cpp: RapidJSON decodes a lone low surrogate into invalid UTF-8.
+  const auto lone = parse_send_body(R"({"user":"carol","text":"a\uDDDDb"})");
+  REQUIRE_FALSE(lone.ok());
+  CHECK(lone.error().status == 400);
+  CHECK(parse_send_body(R"({"user":"carol","text":"\uD83D\uDE00"})").ok());  // a pair is fine
+  CHECK_FALSE(parse_notify_body(R"({"user":"carol","message":"m","data":{"\uDC00":1}})", 100).ok());
+}
+
 TEST_CASE("/v1/notify defaults and refusals") {
   auto minimal = parse_notify_body(R"({"user":"carol","message":"m"})", 100);
   REQUIRE(minimal.ok());

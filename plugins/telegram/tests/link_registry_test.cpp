@@ -29,6 +29,12 @@ TEST_CASE("the seed's telegram_users.json carries over", "[link_registry]") {
   CHECK(saved.find("broken") == std::string::npos);
 }
 
+TEST_CASE("a NUL byte makes a links file corrupt", "[link_registry]") {
+  // Found by fuzz/link_file.cpp: RapidJSON took a NUL byte for the end of the text.
+  using namespace std::string_literals;
+  CHECK_FALSE(parse_links("{\"bob\": {\"chat_id\": 456}}\0{"s));
+}
+
 TEST_CASE("a corrupt links file refuses to load, so it is never overwritten", "[link_registry]") {
   MemoryDocuments documents;
   documents.files["u.json"] = "[\"not\", \"an object\"]";

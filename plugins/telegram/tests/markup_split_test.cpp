@@ -137,3 +137,36 @@ TEST_CASE("Telegram's parse errors are reproduced", "[markup_tokens]") {
   CHECK(read_markup("a \\. *b _i_ __u__ ~s~ ||p||* `c\\`` [t](u\\))", TextFormat::markdown_v2).ok());
   CHECK(read_markup("a &lt; <b>b &amp; <i>i</i></b> & <a href=\"x\">l</a>", TextFormat::html).ok());
 }
+
+TEST_CASE("a MarkdownV2 italic reopened or closed next to an underline stays apart from it", "[markup_split]") {
+  // Found by fuzz/markup.cpp: "_" + "__" at a cut read as "__" + "_", an underline.
+  const auto reopened = split_markup("*bold _italic __under__ rest_*", TextFormat::markdown_v2, 20);
+  REQUIRE(reopened);
+  CHECK(*reopened == std::vector<std::string>{"*bold _italic_*", "*_**__under__ rest_*"});
+  const auto closed = split_markup("_italic __under__ tail_", TextFormat::markdown_v2, 20);
+  REQUIRE(closed);
+  CHECK(*closed == std::vector<std::string>{"_italic __under__**_", "_tail_"});
+  for (const auto* parts : {&*reopened, &*closed}) {
+    for (const auto& part : *parts) {
+      INFO(part);
+      CHECK(utf16_length(part) <= 20);
+      CHECK(read_markup(part, TextFormat::markdown_v2).ok());
+    }
+  }
+}
+
+TEST_CASE("a cut leaves no entity empty, so reopened markers never run together", "[markup_split]") {
+  // Found by fuzz/markup.cpp: a cut at the line break before an inline code's
+  // closer started the next part with "`" + "``", which reads as a pre block.
+  const std::string text = "*bold `code\n``` and more words here*";  // "``": an empty code entity
+  REQUIRE(read_markup(text, TextFormat::markdown_v2).ok());
+  for (std::size_t limit = 8; limit <= 40; ++limit) {
+    const auto parts = split_markup(text, TextFormat::markdown_v2, limit);
+    if (!parts) continue;
+    for (const auto& part : *parts) {
+      INFO(limit << ": " << part);
+      CHECK(utf16_length(part) <= limit);
+      CHECK(read_markup(part, TextFormat::markdown_v2).ok());
+    }
+  }
+}

@@ -65,3 +65,14 @@ TEST_CASE("long texts are capped", "[updates]") {
   const auto batch = parse(R"([{"update_id": 1, "message": {"chat": {"id": 1}, "text": ")" + text + "\"}}]");
   CHECK(std::get<ChatMessage>(batch.updates[0].content).text.size() == 16 * 1024);
 }
+
+TEST_CASE("an update_id that leaves no next offset is skipped", "[updates]") {
+  // Found by fuzz/bot_api.cpp: the next offset after INT64_MAX overflowed.
+  const auto batch = parse(R"([
+    {"update_id": 9223372036854775807, "message": {"chat": {"id": 1}, "text": "x"}},
+    {"update_id": 20, "message": {"chat": {"id": 1}, "text": "y"}}
+  ])", 10);
+  REQUIRE(batch.updates.size() == 1);
+  CHECK(batch.updates[0].update_id == 20);
+  CHECK(batch.next_offset == 21);
+}
