@@ -47,13 +47,15 @@ bench: build
 	@scripts/install-deps.sh --bench
 	@bench/run_all.sh
 
-# build/release/notifyd_<version>_amd64.deb, checked by lintian (errors fail the build).
+# build/release/notifyd_<version>_amd64.deb and notifyd-dev_<version>_amd64.deb
+# (the SDK), checked by lintian (errors and hardening tags fail the build).
 package: build
 	@scripts/install-deps.sh --package
-	@rm -f build/release/notifyd_*.deb
+	@rm -f build/release/notifyd_*.deb build/release/notifyd-dev_*.deb
 	@cd build/release && cpack -G DEB
-	@lintian --fail-on error --tag-display-limit 0 build/release/notifyd_*_amd64.deb
-	@ls -l build/release/notifyd_*_amd64.deb
+	@lintian --fail-on error --tag-display-limit 0 build/release/notifyd_*_amd64.deb build/release/notifyd-dev_*_amd64.deb
+	@! lintian --pedantic -I --tag-display-limit 0 build/release/notifyd_*_amd64.deb | grep hardening
+	@ls -l build/release/notifyd_*_amd64.deb build/release/notifyd-dev_*_amd64.deb
 
 clean:
 	rm -rf build

@@ -27,8 +27,9 @@ fuzz_packages=(clang libclang-rt-dev llvm)
 bench_packages=(nginx-light procps)
 # `make package` and tests/integration/test_package.py: cpack's DEB generator
 # uses dpkg-deb and dpkg-shlibdeps (dpkg-dev), the result is checked with
-# lintian, and the unit with systemd-analyze (systemd).
-package_packages=(dpkg-dev lintian systemd)
+# lintian, and the unit with systemd-analyze (systemd); the test installs the
+# packages into a clean Debian 12 root made with debootstrap.
+package_packages=(dpkg-dev lintian systemd debootstrap)
 
 wanted=("${build_packages[@]}" "${run_packages[@]}")
 for mode in "$@"; do

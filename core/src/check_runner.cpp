@@ -307,7 +307,8 @@ void CheckRunner::publish_result(std::shared_ptr<Job> job, const sdk::CheckResul
       job->record.notification_id = outcome.id;
       std::string channels;
       for (const auto& channel : outcome.channels) channels += (channels.empty() ? "" : ", ") + channel;
-      job->record.detail = "sent as notification " + std::to_string(outcome.id) + " via " + channels;
+      // Accepted is not delivered: each channel's delivery may still be pending (history shows it).
+      job->record.detail = "notification " + std::to_string(outcome.id) + " queued for " + channels;
     } else {
       job->record.outcome = "failed";
       job->record.detail = "not sent: " + outcome.message;

@@ -1,6 +1,7 @@
 // notifyd: the notification daemon.
 #include <stdlib.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 
@@ -9,51 +10,53 @@
 #include <string>
 #include <string_view>
 
+#include "command_line.hpp"
 #include "daemon.hpp"
 #include "notifyd/sdk/counted.hpp"
 #include "plugin_docs.hpp"
 #include "prepared_config.hpp"
 #include "resolved_config.hpp"
+#include "process_metrics.hpp"
 #include "version.hpp"
 
 namespace {
 
-constexpr std::string_view usage =
-    "usage: notifyd [-c FILE] [--check-config [--json]] [--describe-plugins] [--version]\n"
-    "\n"
-    "  -c, --config FILE     config file (default /etc/notifyd/notifyd.toml)\n"
-    "  --check-config        validate the config and its plugins, print every mistake, exit 0 or 1\n"
-    "  --json                with --check-config: one JSON line with the mistakes and the resolved\n"
-    "                        values (data_dir, every plugin's paths and where its secrets come from)\n"
-    "  --describe-plugins    print the config keys of the host and of every plugin in plugin_dir\n"
-    "  --version             print the version and the toolchain id plugins must match\n";
-
-int describe_plugins(const std::filesystem::path& config_path, notifyd::core::LogSink& sink) {
+// Where --describe-plugins finds the plugins: the config's plugin_dir when a
+// config file exists, else the plugins installed with this binary
+// (<bin>/../lib/notifyd, as its RUNPATH finds libnotifyd-core), else the default.
+std::filesystem::path described_plugin_dir(const std::filesystem::path& config_path, bool config_given) {
   using namespace notifyd::core;
-  std::filesystem::path plugin_dir = "/usr/lib/notifyd";
-  ConfigErrors errors;
-  if (std::filesystem::exists(config_path)) {
-    if (auto file = read_config_file(config_path, errors)) plugin_dir = file->daemon.plugin_dir;
+  std::error_code ec;
+  if (std::filesystem::exists(config_path, ec)) {
+    ConfigErrors errors;
+    if (auto file = read_config_file(config_path, errors)) return file->daemon.plugin_dir;
   }
-  print_schema(std::cout, "[daemon]", daemon_schema());
-  print_schema(std::cout, "[pipeline]", pipeline_schema());
-  print_schema(std::cout, "[checks]", checks_schema());
-  PluginLoader loader(plugin_dir);
-  int status = 0;
-  for (const auto& file : loader.available()) {
-    auto library = PluginLoader::load_file(file, "");
-    if (!library) {
-      sink.write(notifyd::sdk::LogLevel::error, "notifyd", library.error());
-      status = 1;
-      continue;
-    }
-    const auto* descriptor = library.value()->descriptor;
-    print_schema(std::cout,
-                 "[[plugin]]\nuse = \"" + std::string(descriptor->name) + "\"   # " +
-                     std::string(notifyd::sdk::kind_name(descriptor->kind)) + ", " + file.string(),
-                 library.value()->schema);
+  if (!config_given) {
+    const auto beside = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "../lib/notifyd";
+    if (!ec && std::filesystem::is_directory(beside, ec)) return beside.lexically_normal();
   }
-  return status;
+  return "/usr/lib/notifyd";
+}
+
+int describe_plugins(const std::filesystem::path& config_path, bool config_given, bool as_manpage,
+                     notifyd::core::LogSink& sink) {
+  using namespace notifyd::core;
+  const auto plugin_dir = described_plugin_dir(config_path, config_given);
+  std::vector<std::string> problems;
+  const auto tables = collect_table_docs(plugin_dir, problems);
+  for (const auto& problem : problems) sink.write(notifyd::sdk::LogLevel::error, "notifyd", problem);
+  const bool no_libraries =
+      std::none_of(tables.begin(), tables.end(), [](const TableDoc& table) { return !table.use.empty(); });
+  if (no_libraries) {
+    std::cerr << "notifyd: no plugins in " << plugin_dir.string()
+              << "; only the host's tables are described (give -c FILE whose [daemon] plugin_dir holds them)\n";
+  }
+  if (as_manpage) {
+    print_table_docs_manpage(std::cout, tables, version);
+  } else {
+    print_table_docs(std::cout, tables);
+  }
+  return problems.empty() && !no_libraries ? 0 : 1;
 }
 
 // `--check-config` past the schemas: every plugin and check is created and
@@ -91,38 +94,47 @@ bool check_plugins(notifyd::core::PreparedConfig config, notifyd::core::LogSink&
 int main(int argc, char** argv) {
   using namespace notifyd::core;
   std::filesystem::path config_path = "/etc/notifyd/notifyd.toml";
+  bool config_given = false;
   bool check_only = false;
   bool describe = false;
   bool json = false;
+  bool manpage = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if ((arg == "-c" || arg == "--config") && i + 1 < argc) {
       config_path = argv[++i];
+      config_given = true;
     } else if (arg == "--check-config") {
       check_only = true;
     } else if (arg == "--json") {
       json = true;
     } else if (arg == "--describe-plugins") {
       describe = true;
+    } else if (arg == "--manpage") {
+      manpage = true;
     } else if (arg == "--version") {
       std::cout << "notifyd " << version << "\ntoolchain: " << host_toolchain_id() << "\nplugin ABI: "
                 << notifyd::sdk::abi_version << "\n";
       return 0;
     } else if (arg == "-h" || arg == "--help") {
-      std::cout << usage;
+      std::cout << usage_text();
       return 0;
     } else {
-      std::cerr << "notifyd: unknown argument " << arg << "\n" << usage;
+      std::cerr << "notifyd: unknown argument " << arg << "\n" << usage_text();
       return 64;
     }
   }
 
   if (json && !check_only) {
-    std::cerr << "notifyd: --json goes with --check-config\n" << usage;
+    std::cerr << "notifyd: --json goes with --check-config\n" << usage_text();
     return 64;
   }
   LogSink sink;
-  if (describe) return describe_plugins(config_path, sink);
+  if (describe) return describe_plugins(config_path, config_given, manpage, sink);
+  if (manpage) {
+    std::cout << notifyd::core::manpage(version);
+    return 0;
+  }
 
   ConfigErrors errors;
   if (check_only) sink.set_quiet(true);
@@ -158,6 +170,7 @@ int main(int argc, char** argv) {
   PreparedConfig config = std::move(*prepared);
   // Outlives every Daemon: a reload that rebuilds the daemon keeps the counters.
   MetricsRegistry metrics;
+  const auto process = metrics.add_collector([] { return process_metrics(version, NOTIFYD_COMMIT); });
   for (;;) {
     sink.set_level(config.file.daemon.log_level);
     if (auto status = sink.open_file(config.file.daemon.log_file); !status) {

@@ -109,6 +109,7 @@ TEST_CASE("a check's outcome follows the script contract") {
   auto alert = f.run("alert");
   CHECK(alert.outcome == "notified");
   CHECK(alert.notification_id > 0);
+  CHECK_THAT(alert.detail, Catch::StartsWith("notification " + std::to_string(alert.notification_id) + " queued for "));
   CHECK(alert.stderr_tail == "some stderr");
   CHECK(alert.exit_code == 0);
   REQUIRE(f.services.run_until([&] { return f.channel.delivered().size() == 1; }));

@@ -32,14 +32,7 @@ MessageSender::MessageSender(BotEndpoint endpoint, RateLimits limits, std::uint3
       log_(log),
       status_(status),
       scheduler_(limits, Clock::now()),
-      messages_sent_(metrics.counter("telegram_messages_sent_total", "Messages the Telegram bot sent",
-                                     {{"instance", instance}})),
-      send_failures_(metrics.counter("telegram_send_failures_total", "Bot API sends that failed",
-                                     {{"instance", instance}})),
-      rate_limited_(metrics.counter("telegram_rate_limited_total", "429 replies from the Bot API",
-                                    {{"instance", instance}})),
-      queued_(metrics.gauge("telegram_send_queue", "Jobs waiting for the Telegram rate limits",
-                            {{"instance", instance}})) {}
+      metrics_(metrics, instance) {}
 
 MessageSender::~MessageSender() { stop(); }
 
@@ -96,7 +89,7 @@ void MessageSender::send(std::vector<OutgoingMessage> messages, Done done) {
   const std::int64_t chat = messages.front().chat_id;
   jobs_.emplace(id, Job{std::move(messages), 0, chat, {}, std::move(done)});
   scheduler_.push(chat, id, Clock::now());
-  queued_.set(static_cast<std::int64_t>(scheduler_.pending()));
+  metrics_.send_queue.set(static_cast<std::int64_t>(scheduler_.pending()));
   wake_.notify_one();
 }
 
@@ -147,7 +140,7 @@ void MessageSender::run(std::size_t worker) {
     }
     scheduler_.release(grant.chat, finished, Clock::now());
     if (finished) finish(lock, grant.job);
-    queued_.set(static_cast<std::int64_t>(scheduler_.pending()));
+    metrics_.send_queue.set(static_cast<std::int64_t>(scheduler_.pending()));
     wake_.notify_all();
   }
 }
@@ -195,12 +188,12 @@ void MessageSender::send_one(BotApiClient& client, Job& job) {
     if (verdict.kind == SendVerdict::Kind::unparsable_entities) verdict.kind = SendVerdict::Kind::permanent;
     if (verdict.kind == SendVerdict::Kind::sent) {
       status_.reached();
-      messages_sent_.inc();
+      metrics_.messages_sent.inc();
       ++job.next;
       ++job.report.sent;
     } else {
-      send_failures_.inc();
-      if (reply.error_code == 429) rate_limited_.inc();
+      metrics_.send_failures.inc();
+      if (reply.error_code == 429) metrics_.rate_limited.inc();
     }
     job.report.verdict = std::move(verdict);
     return;

@@ -17,6 +17,7 @@
 #include "fair_scheduler.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/metrics.hpp"
+#include "telegram_metrics.hpp"
 #include "outgoing_message.hpp"
 #include "poll_status.hpp"
 #include "send_verdict.hpp"
@@ -91,10 +92,7 @@ class MessageSender {
   bool stopping_ = false;
   std::vector<std::unique_ptr<BotApiClient>> clients_;
   std::vector<std::thread> workers_;
-  sdk::Counter& messages_sent_;
-  sdk::Counter& send_failures_;
-  sdk::Counter& rate_limited_;
-  sdk::Gauge& queued_;
+  TelegramMetrics metrics_;
 };
 
 }  // namespace notifyd::telegram

@@ -29,6 +29,7 @@
 #include "notifyd/sdk/thread_name.hpp"
 #include "reply_outbox.hpp"
 #include "status_text.hpp"
+#include "telegram_metrics.hpp"
 #include "telegram_settings.hpp"
 #include "update_poller.hpp"
 #include "verification_codes.hpp"
@@ -104,6 +105,7 @@ class TelegramChannel final {
                                     " (another telegram instance serves the linking routes; set routes = false here)");
       }
     }
+    TelegramMetrics(host_.metrics(), host_.instance_name());  // its series, at 0 while off too
     if (!enabled_) {
       log_.warn("no bot token (token_env/token_file not set, or the variable or file is empty); Telegram is off");
     }

@@ -5,13 +5,7 @@
 namespace notifyd::websocket {
 
 ConnectionRegistry::ConnectionRegistry(sdk::Metrics& metrics, std::string instance, Limits limits)
-    : limits_(limits),
-      connections_gauge_(metrics.gauge("websocket_connections", "Desktop WebSocket connections open",
-                                       {{"instance", instance}})),
-      users_gauge_(metrics.gauge("websocket_users", "Users with an authenticated desktop WebSocket connection",
-                                 {{"instance", instance}})),
-      evicted_(metrics.counter("websocket_disconnects_total", "Desktop WebSocket clients disconnected by the server",
-                               {{"instance", instance}, {"reason", "unauthenticated_per_address"}})) {}
+    : limits_(limits), metrics_(metrics, instance) {}
 
 bool ConnectionRegistry::open(const std::shared_ptr<DesktopConnection>& connection, std::string address) {
   std::shared_ptr<DesktopConnection> evicted;
@@ -29,10 +23,10 @@ bool ConnectionRegistry::open(const std::shared_ptr<DesktopConnection>& connecti
     }
     waiting.push_back(connection.get());
     entries_.emplace(connection.get(), Entry{connection, std::move(address), {}});
-    connections_gauge_.set(static_cast<std::int64_t>(entries_.size()));
+    metrics_.connections.set(static_cast<std::int64_t>(entries_.size()));
   }
   if (evicted) {
-    evicted_.inc();
+    metrics_.evicted.inc();
     evicted->close();
   }
   return true;
@@ -47,7 +41,7 @@ void ConnectionRegistry::closed(const DesktopConnection* connection) noexcept {
     leave_address(connection, it->second);
     detach(connection, it->second);
     entries_.erase(it);
-    connections_gauge_.set(static_cast<std::int64_t>(entries_.size()));
+    metrics_.connections.set(static_cast<std::int64_t>(entries_.size()));
     if (closing_ && entries_.empty()) done = std::move(done_);
   }
   if (done) done();
@@ -65,7 +59,7 @@ bool ConnectionRegistry::authenticate(const DesktopConnection* connection, const
   record.push_back(connection);
   leave_address(connection, entry->second);
   entry->second.user = user;
-  users_gauge_.set(static_cast<std::int64_t>(users_.size()));
+  metrics_.users.set(static_cast<std::int64_t>(users_.size()));
   return true;
 }
 
@@ -97,7 +91,7 @@ void ConnectionRegistry::detach(const DesktopConnection* connection, Entry& entr
     if (list.empty()) users_.erase(user);
   }
   entry.user.clear();
-  users_gauge_.set(static_cast<std::int64_t>(users_.size()));
+  metrics_.users.set(static_cast<std::int64_t>(users_.size()));
 }
 
 std::size_t ConnectionRegistry::fan_out(std::string_view user, const std::shared_ptr<const std::string>& frame,

@@ -13,6 +13,7 @@
 
 #include "desktop_connection.hpp"
 #include "notifyd/sdk/metrics.hpp"
+#include "websocket_metrics.hpp"
 
 namespace notifyd::websocket {
 
@@ -83,9 +84,7 @@ class ConnectionRegistry {
   void leave_address(const DesktopConnection* connection, Entry& entry) noexcept;
 
   const Limits limits_;
-  sdk::Gauge& connections_gauge_;
-  sdk::Gauge& users_gauge_;
-  sdk::Counter& evicted_;
+  WebSocketMetrics metrics_;
 
   mutable std::mutex mutex_;
   std::unordered_map<const DesktopConnection*, Entry> entries_;

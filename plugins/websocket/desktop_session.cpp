@@ -33,6 +33,8 @@ namespace ws = beast::websocket;
 constexpr std::uint32_t upgrade_header_limit = 8 * 1024;
 // How long a connection being closed (stop, auth refusal) may take to flush and close.
 constexpr std::chrono::milliseconds close_grace{2000};
+// How long a client that stopped reading has to take its close frame.
+constexpr std::chrono::milliseconds stalled_close_grace{5000};
 // A read buffer larger than this is released after the message is handled.
 constexpr std::size_t keep_read_capacity = 1024;
 // Largest message before auth: the auth message (a token of at most 4 KiB),
@@ -75,6 +77,7 @@ void DesktopSession<Stream>::run() {
 
 template <class Stream>
 void DesktopSession<Stream>::start() {
+  peer_ = remote_address();
   // The whole opening (TLS, upgrade, auth message) must fit in auth_timeout.
   arm_timer(state_->settings.auth_timeout);
   if constexpr (std::is_same_v<Stream, TlsWebSocket>) {
@@ -327,6 +330,7 @@ void DesktopSession<Stream>::replay_since(std::uint64_t since) {
   if (phase_ != Phase::live || replay->notifications.empty()) return;
   backlog_ = std::make_unique<Backlog>();
   backlog_->replay = std::move(replay->notifications);
+  backlog_->pending = std::move(replay->pending);
   refill();
   write_next();
 }
@@ -382,7 +386,7 @@ void DesktopSession<Stream>::heartbeat() {
     state_->heartbeat_drops.inc();
     state_->host.log().info("dropped ", user_, "'s desktop connection from ", peer(), ": ", unanswered_pings_,
                             " heartbeats unanswered");
-    return drop();
+    return close_stalled("heartbeat not answered");
   }
   // While a replay is being written the app is busy reading it: a heartbeat
   // would only wait behind it and crowd out the live notifications held there.
@@ -419,21 +423,21 @@ void DesktopSession<Stream>::enqueue_after_backlog(SendQueue::Frame frame) {
     state_->frames_dropped.inc(queue_.frames() + backlog_->held.size() + 1);
     state_->host.log().warn("disconnected ", user_, "'s desktop connection from ", peer(),
                             ": too many notifications arrived during its replay");
-    return drop();
+    return close_stalled("not reading");
   }
   backlog_->held.push_back(std::move(frame));
 }
 
 template <class Stream>
 void DesktopSession<Stream>::enqueue(SendQueue::Frame frame) {
-  if (phase_ == Phase::closed) return;
+  if (phase_ == Phase::closed || stalled_) return;
   if (!queue_.push(std::move(frame))) {
     state_->overflow_drops.inc();
     state_->frames_dropped.inc(queue_.frames() + 1);
     state_->host.log().warn("disconnected ", user_.empty() ? "a client" : user_, "'s desktop connection from ", peer(),
                             ": it is not reading (", queue_.frames(), " frames, ", queue_.bytes(),
                             " bytes queued)");
-    return drop();
+    return close_stalled("not reading");
   }
   write_next();
 }
@@ -446,7 +450,9 @@ void DesktopSession<Stream>::refill() {
     if (backlog_->next < backlog_->replay.size()) {
       auto& notification = backlog_->replay[backlog_->next];
       auto frame = std::make_shared<const std::string>(notification_message(notification, settings.image_base_url));
+      const std::string* written = frame.get();
       if (!queue_.push(std::move(frame))) return;  // the byte bound: the rest waits for the next write
+      if (backlog_->pending.contains(notification.id)) backlog_->receipts.emplace_back(written, notification.id);
       notification = sdk::Notification{};
       ++backlog_->next;
     } else if (!backlog_->held.empty()) {
@@ -459,12 +465,15 @@ void DesktopSession<Stream>::refill() {
   }
   // The backlog ends once all it queued is written: until then the queue may
   // be full of replayed frames, and a live one must not count against them.
-  if (queue_.empty() && backlog_->next == backlog_->replay.size() && backlog_->held.empty()) backlog_.reset();
+  if (queue_.empty() && backlog_->next == backlog_->replay.size() && backlog_->held.empty()) {
+    backlog_.reset();
+    report_receipts();
+  }
 }
 
 template <class Stream>
 void DesktopSession<Stream>::write_next() {
-  if (writing_ || phase_ == Phase::closed) return;
+  if (writing_ || stalled_ || phase_ == Phase::closed) return;
   if (queue_.empty()) {
     if (close_when_flushed_) {
       close_when_flushed_ = false;
@@ -482,12 +491,18 @@ void DesktopSession<Stream>::write_next() {
 template <class Stream>
 void DesktopSession<Stream>::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
+  if (stalled_) return;
   if (ec) {
     state_->frames_dropped.inc(queue_.frames());
     if (!report_silent_peer(ec)) fail(ec, "write");
     return drop();
   }
   state_->frames_sent.inc();
+  if (backlog_ && !backlog_->receipts.empty() && backlog_->receipts.front().first == &queue_.front()) {
+    state_->receipts.add(user_, backlog_->receipts.front().second);
+    backlog_->receipts.pop_front();
+    receipts_unreported_ = true;
+  }
   queue_.pop();
   refill();
   write_next();
@@ -514,6 +529,27 @@ void DesktopSession<Stream>::on_close_request() {
 }
 
 template <class Stream>
+void DesktopSession<Stream>::close_stalled(std::string_view reason) {
+  if (phase_ == Phase::closed) return;
+  if (phase_ == Phase::closing) return drop();
+  phase_ = Phase::closing;
+  stalled_ = true;
+  state_->registry.retire(this);
+  backlog_.reset();
+  report_receipts();
+  arm_timer(stalled_close_grace);
+  ws_.async_close(ws::close_reason(ws::close_code::policy_error, reason),
+                  beast::bind_front_handler(&DesktopSession::on_closed, this->shared_from_this()));
+}
+
+template <class Stream>
+void DesktopSession<Stream>::report_receipts() {
+  if (!receipts_unreported_) return;
+  receipts_unreported_ = false;
+  net::post(state_->host.executor(), [state = state_, user = user_] { state->host.recipient_reachable(user); });
+}
+
+template <class Stream>
 void DesktopSession<Stream>::on_closed(beast::error_code ec) {
   writing_ = false;
   if (ec) fail(ec, "close");
@@ -527,6 +563,7 @@ void DesktopSession<Stream>::drop() {
   state_->registry.retire(this);
   timer_.cancel();
   backlog_.reset();
+  report_receipts();
   queue_.clear();
   beast::error_code ec;
   beast::get_lowest_layer(ws_).shutdown(net::socket_base::shutdown_both, ec);
@@ -554,7 +591,7 @@ void DesktopSession<Stream>::fail(beast::error_code ec, const char* what) {
 }
 
 template <class Stream>
-std::string DesktopSession<Stream>::peer() const {
+std::string DesktopSession<Stream>::remote_address() const {
   beast::error_code ec;
   const auto endpoint = beast::get_lowest_layer(ws_).remote_endpoint(ec);
   if (ec) return "an unknown address";

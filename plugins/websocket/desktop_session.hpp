@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 #include <deque>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -66,6 +68,10 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
     std::vector<sdk::Notification> replay;
     std::size_t next = 0;
     std::deque<SendQueue::Frame> held;  ///< live frames that arrived during the replay
+    std::unordered_set<std::uint64_t> pending;  ///< replayed ids whose delivery here is pending
+    /// Queued replay frames of pending deliveries, in queue order: once
+    /// written, the app has that notification (see ReplayReceipts).
+    std::deque<std::pair<const std::string*, std::uint64_t>> receipts;
   };
 
   void init();
@@ -96,12 +102,18 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   void write_next();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void on_close_request();
+  // Closes a connection whose client does not keep up: a close frame (sent
+  // behind the write in progress) and `stalled_close_grace` to take it.
+  void close_stalled(std::string_view reason);
+  // Tells the outbox that the replay's receipts are ready to be used.
+  void report_receipts();
   void on_closed(boost::beast::error_code ec);
   void drop();
   // Logs and counts a live connection Beast timed out; false for any other error.
   bool report_silent_peer(const boost::beast::error_code& ec);
   void fail(boost::beast::error_code ec, const char* what);
-  std::string peer() const;
+  const std::string& peer() const noexcept { return peer_; }
+  std::string remote_address() const;
 
   Stream ws_;
   boost::asio::steady_timer timer_;
@@ -112,12 +124,15 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   std::shared_ptr<ServerState> state_;
   SendQueue queue_;
   std::string user_;
+  std::string peer_;  ///< the client's address, kept: it is gone from the socket once closed
   ReplayCoverage replayed_;  ///< live deliveries it covers are not sent again
   std::int64_t token_expires_at_ = 0;  ///< the token's `exp`: the connection ends then (checked at each heartbeat)
   std::uint32_t unanswered_pings_ = 0;
   Phase phase_ = Phase::handshake;
   bool writing_ = false;
   bool close_when_flushed_ = false;
+  bool stalled_ = false;             ///< closing because the client does not read: nothing more is written
+  bool receipts_unreported_ = false;  ///< receipts were added since the outbox was last told
   boost::beast::websocket::close_code close_code_ = boost::beast::websocket::close_code::normal;
 };
 

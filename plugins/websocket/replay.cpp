@@ -9,9 +9,10 @@ constexpr std::uint32_t page_size = 500;
 // What a replayed notification costs besides its text (object, frame's fields).
 constexpr std::size_t per_notification_bytes = 256;
 
-bool routed_to(const sdk::HistoryEntry& entry, std::string_view channel) {
-  return std::any_of(entry.deliveries.begin(), entry.deliveries.end(),
-                     [&](const sdk::DeliveryRecord& delivery) { return delivery.channel == channel; });
+const sdk::DeliveryRecord* delivery_to(const sdk::HistoryEntry& entry, std::string_view channel) {
+  const auto found = std::find_if(entry.deliveries.begin(), entry.deliveries.end(),
+                                  [&](const sdk::DeliveryRecord& delivery) { return delivery.channel == channel; });
+  return found == entry.deliveries.end() ? nullptr : &*found;
 }
 
 }  // namespace
@@ -52,7 +53,8 @@ sdk::Result<Replay> collect_replay(const sdk::NotificationService& history, std:
         finished = true;
         break;
       }
-      if (!routed_to(entry, channel)) continue;
+      const sdk::DeliveryRecord* delivery = delivery_to(entry, channel);
+      if (!delivery) continue;
       auto& n = entry.notification;
       const std::size_t size = n.title.size() + n.message.size() + n.source.size() + per_notification_bytes;
       if (replay.notifications.size() == limit || (!replay.notifications.empty() && bytes + size > max_bytes)) {
@@ -61,6 +63,7 @@ sdk::Result<Replay> collect_replay(const sdk::NotificationService& history, std:
         break;
       }
       bytes += size;
+      if (delivery->state == "pending") replay.pending.insert(n.id);
       n.data_json = {};
       replay.notifications.push_back(std::move(n));
     }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "notifyd/sdk/notification_service.hpp"
@@ -34,6 +35,7 @@ struct Replay {
   std::vector<sdk::Notification> notifications;  ///< without `data_json`, which frames do not carry
   bool truncated = false;  ///< more were missed than the limits allow: the oldest are left out
   ReplayCoverage coverage;
+  std::unordered_set<std::uint64_t> pending;  ///< the ids among them whose delivery here history holds as pending
 };
 
 /// Reads `user`'s history newest first, keeps the notifications routed to

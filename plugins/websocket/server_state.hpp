@@ -10,8 +10,10 @@
 
 #include "connection_registry.hpp"
 #include "desktop_user_ledger.hpp"
+#include "replay_receipts.hpp"
 #include "notifyd/sdk/host.hpp"
 #include "notifyd/sdk/metrics.hpp"
+#include "websocket_metrics.hpp"
 #include "websocket_settings.hpp"
 
 namespace notifyd::websocket {
@@ -33,8 +35,10 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
   sdk::Host& host;
   const WebSocketSettings settings;
   std::shared_ptr<boost::asio::ssl::context> tls;
+  WebSocketMetrics metrics;
   ConnectionRegistry registry;
   DesktopUserLedger ledger;
+  ReplayReceipts receipts;
 
   sdk::Counter& frames_sent;
   sdk::Counter& frames_dropped;

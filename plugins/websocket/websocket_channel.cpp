@@ -12,6 +12,7 @@
 #include "server_state.hpp"
 #include "token_route.hpp"
 #include "websocket_listener.hpp"
+#include "websocket_metrics.hpp"
 
 namespace notifyd::websocket {
 namespace {
@@ -87,6 +88,7 @@ sdk::Status WebSocketChannel::configure() noexcept {
     if (!settings) return sdk::Status::failure(settings.error());
     const bool off = settings.value().jwt_secret.empty();
     if (off) {
+      WebSocketMetrics(host_.metrics(), host_.instance_name());  // its series, at 0 while off
       host_.log().warn("no jwt_secret (set jwt_secret_env or jwt_secret_file): desktop push is off, "
                        "this channel reaches nobody");
     } else {
@@ -179,13 +181,15 @@ void WebSocketChannel::deliver(sdk::Delivery delivery, std::function<void(sdk::D
   try {
     if (!state_) return done(sdk::DeliveryResult::permanent("desktop push is off (no jwt_secret)"));
     const auto& notification = *delivery.notification;
+    // A replay already brought it to the user's app.
+    if (state_->receipts.take(notification.user, notification.id)) return done(sdk::DeliveryResult::ok());
     auto frame = std::make_shared<const std::string>(
         notification_message(notification, state_->settings.image_base_url));
     if (state_->registry.fan_out(notification.user, frame, notification.id) > 0) {
       return done(sdk::DeliveryResult::ok());
     }
     // Kept by the outbox until an app connects: the retry reaches it then, or
-    // its replay (`since`) does first and the retry is recognised as covered.
+    // its replay (`since`) does first and leaves a receipt for the retry.
     done(sdk::DeliveryResult::retry("no desktop app connected"));
   } catch (const std::exception& e) {
     done(sdk::DeliveryResult::retry(e.what()));

@@ -211,6 +211,70 @@ use = "console"
         self.assertIn('format = "text"', result.stdout)
         self.assertIn('shutdown_timeout = "10s"', result.stdout)
 
+    def test_describe_plugins_puts_check_libraries_in_check_tables(self):
+        config = self.write("d.toml", f'[daemon]\nplugin_dir = "{PLUGIN_DIR}"\n')
+        result = run_notifyd("--describe-plugins", "-c", config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn('[[check]]\nuse = "disk_space"   # check, ', result.stdout)
+        self.assertNotIn('[[plugin]]\nuse = "disk_space"', result.stdout)
+        check = result.stdout.split('[[check]]\nuse = "disk_space"')[1].split("\n\n")[0]
+        # The host's keys of a [[check]] table, then the library's own.
+        for key in ("#name = ", "#notify = ", 'schedule = ""', 'timeout = "1m"', "path = "):
+            self.assertIn(key, check)
+        self.assertIn('[[plugin]]\nuse = "socket"   # frontend, ', result.stdout)
+
+    def test_describe_plugins_without_a_config_describes_the_plugins_installed_with_it(self):
+        result = run_notifyd("--describe-plugins")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn('use = "socket"', result.stdout)
+        self.assertIn('use = "disk_space"', result.stdout)
+
+    def test_describe_plugins_says_when_it_found_no_plugins(self):
+        empty = pathlib.Path(self.tmp) / "empty"
+        empty.mkdir()
+        config = self.write("d.toml", f'[daemon]\nplugin_dir = "{empty}"\n')
+        result = run_notifyd("--describe-plugins", "-c", config)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn(f"no plugins in {empty}", result.stderr)
+        self.assertIn("[daemon]", result.stdout)
+
+    def test_the_manual_page_lists_every_option_of_the_help(self):
+        page = run_notifyd("--manpage")
+        self.assertEqual(page.returncode, 0, page.stderr)
+        self.assertTrue(page.stdout.startswith('.\\"'), page.stdout[:200])
+        self.assertRegex(page.stdout, r'(?m)^\.TH NOTIFYD 8 "" "notifyd \d+\.\d+\.\d+"')
+        for section in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "SIGNALS", "FILES", '"SEE ALSO"'):
+            self.assertIn(f"\n.SH {section}\n", page.stdout)
+        usage = run_notifyd("--help").stdout
+        options = [line.split("  ")[1].strip() for line in usage.splitlines() if line.startswith("  -")]
+        self.assertIn("--manpage", options)
+        for line in usage.splitlines():
+            if not line.startswith("  -"):
+                continue
+            names, help_text = line.strip().split("  ", 1)
+            names = names.split(" FILE")[0]
+            self.assertIn(f".B {names}".replace("-", "\\-"), page.stdout)
+            self.assertIn(help_text.strip().replace("-", "\\-"), page.stdout)
+
+    def test_the_config_manual_page_documents_every_table_and_key(self):
+        config = self.write("d.toml", f'[daemon]\nplugin_dir = "{PLUGIN_DIR}"\n')
+        page = run_notifyd("--describe-plugins", "--manpage", "-c", config)
+        self.assertEqual(page.returncode, 0, page.stderr)
+        self.assertRegex(page.stdout, r'(?m)^\.TH NOTIFYD\.TOML 5 ')
+        text = run_notifyd("--describe-plugins", "-c", config).stdout
+        for heading in ("[daemon]", "[pipeline]", "[checks]"):
+            self.assertIn(f'.SS "{heading}"', page.stdout)
+        for use in ("console", "socket", "telegram", "websocket", "webui", "metrics", "exec", "cron"):
+            self.assertIn(f'.SS "[[plugin]] use = ""{use}"""', page.stdout)
+        self.assertIn('.SS "[[check]] use = ""disk_space"""', page.stdout)
+        # Every key --describe-plugins shows is in the page.
+        keys = {line.split(" = ")[0].lstrip("#") for line in text.splitlines()
+                if " = " in line and not line.startswith(("# ", "use = ", "[["))}
+        keys = {key.removesuffix("_env") for key in keys}
+        missing = [key for key in keys if f".B {key}".replace("-", "\\-") not in page.stdout
+                   and f".BR {key}_env".replace("-", "\\-") not in page.stdout]
+        self.assertEqual(missing, [])
+
     def test_version(self):
         result = run_notifyd("--version")
         self.assertEqual(result.returncode, 0)

@@ -1,6 +1,7 @@
 """Operating the daemon: Prometheus metrics, SIGHUP reload, the log file, systemd notifications."""
 
 import pathlib
+import re
 import signal
 import socket
 import time
@@ -40,6 +41,36 @@ class MetricsTest(DaemonTestCase):
         with self.assertRaises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/other", timeout=5)
         self.assertEqual(missing.exception.code, 404)
+        self.assertEqual(daemon.stop(), 0)
+
+
+    def test_build_info_process_metrics_and_the_families_of_channels_that_are_off(self):
+        port = free_port()
+        # Telegram without a token and the desktop channel without a secret are off.
+        daemon = self.daemon(
+            f'[[plugin]]\nuse = "telegram"\nname = "bot"\ntoken_env = "NO_SUCH_TOKEN_VARIABLE"\n'
+            f'[[plugin]]\nuse = "websocket"\nname = "desktop"\nlisten = "127.0.0.1:0"\n'
+            f'[[plugin]]\nuse = "metrics"\nlisten = "127.0.0.1:{port}"\n'
+        ).start()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            text = response.read().decode()
+        self.assertRegex(text, r'\nnotifyd_build_info\{version="\d+\.\d+\.\d+"(,commit="[0-9a-f]+")?\} 1\n')
+        for name in ("process_resident_memory_bytes", "process_open_fds", "process_start_time_seconds",
+                     "process_max_fds", "process_cpu_seconds_total"):
+            self.assertRegex(text, rf"\n{name} [0-9.e+]+\n")
+        started = float(re.search(r"\nprocess_start_time_seconds ([0-9.e+]+)\n", text).group(1))
+        self.assertLess(abs(started - time.time()), 600)
+        for series in ('notifyd_telegram_messages_sent_total{instance="bot"} 0',
+                       'notifyd_telegram_send_failures_total{instance="bot"} 0',
+                       'notifyd_telegram_rate_limited_total{instance="bot"} 0',
+                       'notifyd_telegram_send_queue{instance="bot"} 0',
+                       'notifyd_websocket_connections{instance="desktop"} 0',
+                       'notifyd_websocket_users{instance="desktop"} 0',
+                       'notifyd_websocket_frames_sent_total{instance="desktop"} 0',
+                       'notifyd_websocket_auth_failures_total{instance="desktop"} 0',
+                       'notifyd_websocket_disconnects_total{instance="desktop",reason="heartbeat"} 0',
+                       'notifyd_websocket_replayed_total{instance="desktop"} 0'):
+            self.assertIn("\n" + series + "\n", text)
         self.assertEqual(daemon.stop(), 0)
 
 

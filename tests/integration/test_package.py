@@ -1,12 +1,16 @@
-"""The Debian package: CPack builds it from the build directory the tests run
-against, lintian finds no errors in it, it unpacks into a fresh root whose
-systemd unit passes `systemd-analyze verify`, and the daemon installed there
-starts outside systemd with the shipped config (paths moved into the temp
-root), answers on its socket, tells a fake systemd READY/RELOADING/STOPPING,
-and stops cleanly.
+"""The Debian packages: CPack builds notifyd and notifyd-dev (the SDK) from
+the build directory the tests run against, lintian finds no errors in them
+(and, pedantic, no hardening or manual-page tags), they unpack into a fresh
+root whose systemd unit passes `systemd-analyze verify`, they install with apt
+into a clean Debian 12 root made with debootstrap where the unit passes
+`systemd-analyze verify` too, and the daemon installed there starts outside
+systemd with the shipped config (paths moved into the temp root), answers on
+its socket, tells a fake systemd READY/RELOADING/STOPPING, and stops cleanly.
 
-Needs cpack, dpkg-deb, lintian and systemd-analyze (`make test` installs them:
-scripts/install-deps.sh --test); skipped with the reason when one is missing.
+Needs cpack, dpkg-deb, lintian, systemd-analyze and debootstrap (`make test`
+installs them: scripts/install-deps.sh --test); skipped with the reason when
+one is missing. The clean root is made once per build directory
+(package-test/debian12-minbase.tar) from the mirror the host's apt uses.
 """
 
 import grp
@@ -41,6 +45,23 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def apt_mirror():
+    """The Debian archive the host's apt uses (deb822 or one-line sources), or None."""
+    for path in [pathlib.Path("/etc/apt/sources.list"), *sorted(pathlib.Path("/etc/apt/sources.list.d").glob("*"))]:
+        if not path.is_file() or path.suffix not in (".list", ".sources"):
+            continue
+        text = path.read_text(errors="replace")
+        for uri in re.findall(r"(?m)^URIs:\s*(\S+)", text) + re.findall(r"(?m)^deb\s+(?:\[[^]]*\]\s+)?(\S+)\s+bookworm\s", text):
+            if "security" not in uri:
+                return uri
+    return None
+
+
+def sanitized_build():
+    cache = BUILD_DIR / "CMakeCache.txt"
+    return cache.exists() and re.search(r"(?m)^NOTIFYD_SANITIZE:BOOL=ON$", cache.read_text()) is not None
+
+
 def run(command, timeout=600, **kwargs):
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, **kwargs)
 
@@ -62,12 +83,15 @@ class PackageTest(unittest.TestCase):
         if built.returncode != 0:
             shutil.rmtree(cls.tmp, ignore_errors=True)
             raise AssertionError(f"cpack failed:\n{built.stdout}\n{built.stderr}")
-        debs = sorted((cls.tmp / "out").glob("*.deb"))
-        assert len(debs) == 1, f"cpack made {debs}"
-        cls.deb = debs[0]
+        debs = {deb.name.split("_")[0]: deb for deb in (cls.tmp / "out").glob("*.deb")}
+        assert sorted(debs) == ["notifyd", "notifyd-dev"], f"cpack made {sorted(debs.values())}"
+        cls.deb = debs["notifyd"]
+        cls.dev_deb = debs["notifyd-dev"]
+        # Both packages installed, as a plugin developer has them.
         cls.root = cls.tmp / "root"
-        extracted = run(["dpkg-deb", "-x", str(cls.deb), str(cls.root)])
-        assert extracted.returncode == 0, extracted.stderr
+        for deb in (cls.deb, cls.dev_deb):
+            extracted = run(["dpkg-deb", "-x", str(deb), str(cls.root)])
+            assert extracted.returncode == 0, extracted.stderr
 
     @classmethod
     def tearDownClass(cls):
@@ -115,11 +139,105 @@ class PackageTest(unittest.TestCase):
         self.assertFalse(list(self.root.rglob("notifyd_fixture*")) + list(self.root.rglob("*_tests")), "test files packaged")
         self.assertFalse((self.root / "etc/notifyd/notifyd.env").exists(), "no secrets file in the package")
 
+    def contents(self, deb):
+        listing = run(["dpkg-deb", "-c", str(deb)])
+        self.assertEqual(listing.returncode, 0, listing.stderr)
+        return [line.split()[5].removeprefix("./") for line in listing.stdout.splitlines()]
+
+    def test_the_sdk_is_in_the_dev_package(self):
+        runtime, dev = self.contents(self.deb), self.contents(self.dev_deb)
+        self.assertEqual([path for path in runtime if path.startswith(("usr/include", "usr/lib/cmake"))], [])
+        self.assertIn("usr/include/notifyd/sdk/sdk.hpp", dev)
+        self.assertIn("usr/lib/cmake/notifyd/notifydConfig.cmake", dev)
+        self.assertEqual([path for path in dev if path.startswith(("usr/bin", "usr/lib/notifyd", "etc"))], [])
+        version = self.field("Version")
+        fields = lambda name: run(["dpkg-deb", "-f", str(self.dev_deb), name]).stdout.strip()
+        self.assertEqual(fields("Package"), "notifyd-dev")
+        self.assertEqual(fields("Section"), "libdevel")
+        self.assertIn(f"notifyd (= {version})", fields("Depends"))
+        # ExecReload runs /bin/kill.
+        self.assertRegex(self.field("Depends"), r"(^|, )procps(,|$)")
+
+    def notifyctl_has_manpage(self):
+        return run([str(self.root / "usr/bin/notifyctl"), "--manpage"]).stdout.startswith(".\\\"")
+
+    def test_manual_pages_come_from_the_programs_own_texts(self):
+        pages = {"notifyd.8": "usr/share/man/man8/notifyd.8.gz", "notifyd.toml.5": "usr/share/man/man5/notifyd.toml.5.gz"}
+        if self.notifyctl_has_manpage():
+            pages["notifyctl.1"] = "usr/share/man/man1/notifyctl.1.gz"
+        for name, path in pages.items():
+            with self.subTest(name):
+                text = run(["zcat", str(self.root / path)]).stdout
+                self.assertRegex(text, rf"(?m)^\.TH {re.escape(name.rsplit('.', 1)[0].upper())} ")
+        notifyd = run(["zcat", str(self.root / pages["notifyd.8"])]).stdout
+        for option in ("\\-\\-check\\-config", "\\-\\-describe\\-plugins", "\\-\\-manpage"):
+            self.assertIn(option, notifyd)
+        config = run(["zcat", str(self.root / pages["notifyd.toml.5"])]).stdout
+        for plugin in SHIPPED_PLUGINS:
+            self.assertIn(f'.SS "[[plugin]] use = ""{plugin}"""', config)
+
+    def test_lintian_pedantic_shows_no_hardening_or_manual_page_tags(self):
+        reason = tool_missing("lintian")
+        if reason:
+            self.skipTest(reason)
+        checked = run(["lintian", "--pedantic", "-I", "--tag-display-limit", "0", str(self.deb), str(self.dev_deb)],
+                      timeout=900)
+        tags = [line for line in checked.stdout.splitlines()
+                if re.search(r"hardening|manual-page|manpage", line)]
+        if sanitized_build():
+            # ASan builds are unoptimised and unfortified on purpose; `make package` builds release.
+            tags = [line for line in tags if "hardening" not in line]
+        if not self.notifyctl_has_manpage():
+            # notifyctl.1 comes from `notifyctl --manpage`; this notifyctl has none yet.
+            tags = [line for line in tags if not line.endswith("no-manual-page [usr/bin/notifyctl]")]
+        self.assertEqual(tags, [], checked.stdout)
+
+    def test_installs_into_a_clean_debian_12_root(self):
+        reason = tool_missing("debootstrap", "chroot", "tar")
+        if reason:
+            self.skipTest(reason)
+        if os.geteuid() != 0:
+            self.skipTest("debootstrap and chroot need root")
+        root = self.tmp / "debian12"
+        root.mkdir()
+        cache = BUILD_DIR / "package-test" / "debian12-minbase.tar"
+        if not cache.exists():
+            mirror = apt_mirror()
+            self.assertIsNotNone(mirror, "no Debian mirror in /etc/apt/sources.list{,.d/*}")
+            made = run(["debootstrap", "--variant=minbase", "bookworm", str(root), mirror], timeout=1800)
+            self.assertEqual(made.returncode, 0, f"debootstrap from {mirror} failed:\n{made.stdout[-3000:]}{made.stderr[-3000:]}")
+            cache.parent.mkdir(exist_ok=True)
+            packed = run(["tar", "-cf", f"{cache}.part", "-C", str(root), "."], timeout=600)
+            self.assertEqual(packed.returncode, 0, packed.stderr)
+            os.replace(f"{cache}.part", cache)
+        else:
+            unpacked = run(["tar", "-xf", str(cache), "-C", str(root)], timeout=600)
+            self.assertEqual(unpacked.returncode, 0, unpacked.stderr)
+        if run(["mount", "-t", "proc", "proc", str(root / "proc")]).returncode == 0:
+            self.addCleanup(run, ["umount", "-l", str(root / "proc")])
+        for deb in (self.deb, self.dev_deb):
+            shutil.copy(deb, root / "tmp" / deb.name)
+        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive", "LC_ALL": "C"}
+        updated = run(["chroot", str(root), "apt-get", "update", "-qq"], env=env, timeout=900)
+        self.assertEqual(updated.returncode, 0, updated.stdout + updated.stderr)
+        installed = run(["chroot", str(root), "apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                         f"/tmp/{self.deb.name}", f"/tmp/{self.dev_deb.name}"], env=env, timeout=1800)
+        self.assertEqual(installed.returncode, 0, installed.stdout[-4000:] + installed.stderr[-4000:])
+        self.assertTrue(os.access(root / "bin/kill", os.X_OK), "ExecReload's /bin/kill")
+        verified = run(["chroot", str(root), "systemd-analyze", "verify", "notifyd.service"], env=env, timeout=300)
+        complaints = [line for line in (verified.stdout + verified.stderr).splitlines() if "notifyd" in line]
+        self.assertEqual(verified.returncode, 0, verified.stdout + verified.stderr)
+        self.assertEqual(complaints, [])
+        version = run(["chroot", str(root), "notifyd", "--version"], env=env)
+        self.assertEqual(version.returncode, 0, version.stderr)
+        man = run(["chroot", str(root), "test", "-f", "/usr/share/man/man8/notifyd.8.gz"], env=env)
+        self.assertEqual(man.returncode, 0, "notifyd.8 installed")
+
     def test_lintian_finds_no_errors(self):
         reason = tool_missing("lintian")
         if reason:
             self.skipTest(reason)
-        checked = run(["lintian", "--tag-display-limit", "0", str(self.deb)], timeout=900)
+        checked = run(["lintian", "--tag-display-limit", "0", str(self.deb), str(self.dev_deb)], timeout=900)
         errors = [line for line in checked.stdout.splitlines() if line.startswith("E:")]
         self.assertEqual(errors, [], checked.stdout + checked.stderr)
         self.assertNotIn("error", checked.stderr.lower(), checked.stderr)

@@ -243,6 +243,14 @@ class ProtocolTest(WebSocketCase):
         client.send_frame(0x1, b"x" * (70 * 1024))
         self.assertTrue(client.closed_by_server(3, answer_pings=True))
 
+    def test_an_oversized_frame_is_logged_with_the_clients_address(self):
+        client = self.login("alice")
+        client.send_frame(0x1, b"x" * (70 * 1024))
+        self.assertTrue(client.closed_by_server(3, answer_pings=True))
+        self.wait_for(lambda: re.search(r"closed the desktop connection of alice from 127\.0\.0\.1:\d+: "
+                                        r"a message was larger than", self.d.log()), message="the log line")
+        self.assertNotIn("unknown address", self.d.log())
+
     def test_a_plain_http_request_is_refused(self):
         with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
             s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -412,6 +420,19 @@ class BackpressureTest(WebSocketCase):
         self.wait_for(lambda: "it is not reading" in self.d.log(), message="the overflow log line")
         self.assertTrue(stalled.closed_by_server(10))
 
+    def test_a_client_that_does_not_read_gets_a_close_frame_before_it_is_cut_off(self):
+        self.start_daemon(ping_interval='"60s"', send_queue_limit="8", send_queue_bytes="1048576")
+        stalled = self.login("alice", rcvbuf=4096)
+        body = "x" * 60000
+        for i in range(400):  # more than the kernel's buffers and the send queue hold
+            self.notify(message=body)
+            if i % 10 == 9 and "it is not reading" in self.d.log():
+                break
+        self.wait_for(lambda: "it is not reading" in self.d.log(), message="the overflow log line")
+        # It reads again: what was written, then the close frame (1008, policy), then the end.
+        self.assertTrue(stalled.closed_by_server(10))
+        self.assertEqual(stalled.close_code, 1008)
+
     def test_live_notifications_wait_behind_a_replay_larger_than_the_send_queue(self):
         # Heartbeats come often too: none is sent while the replay is being written.
         self.start_daemon(ping_interval='"300ms"', max_missed_pongs="100", send_queue_limit="8",
@@ -498,6 +519,19 @@ class OfflineBacklogTest(WebSocketCase):
         with self.assertRaises((socket.timeout, TimeoutError)):
             extra = self.expect_notifications(client, 1, timeout=1)
             self.fail(f"sent twice: {extra}")
+
+    def test_a_replay_the_app_read_is_recorded_as_delivered_after_the_app_left(self):
+        ids = self.queue_while_offline(5)
+        client = self.connect_app(since=0)
+        self.assertEqual([m["id"] for m in self.expect_notifications(client, 5, timeout=15)], ids)
+        client.close()
+        self.wait_for(lambda: self.desk_health()["pending"] == 0, timeout=15, message="nothing pending")
+        status, body = self.d.request("GET", "/v1/history?user=alice&limit=50")
+        self.assertEqual(status, 200, body)
+        states = {str(entry["id"]): [d["state"] for d in entry["deliveries"] if d["channel"] == "desk"]
+                  for entry in body["notifications"]}
+        self.assertEqual([states[i] for i in ids], [["delivered"]] * 5)
+        self.assertEqual(self.desk_health()["retrying"], 0)
 
     def test_another_users_app_does_not_bring_the_backlog(self):
         self.queue_while_offline(3)

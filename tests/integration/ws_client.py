@@ -23,7 +23,11 @@ GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
 class Closed(Exception):
-    """The server closed the connection (close frame, EOF or reset)."""
+    """The server closed the connection (close frame, EOF or reset); `code` is the close frame's status."""
+
+    def __init__(self, text, code=None):
+        super().__init__(text)
+        self.code = code
 
 
 class ProtocolError(AssertionError):
@@ -101,6 +105,7 @@ class WsClient:
             self.sock = context.wrap_socket(self.sock, server_hostname="localhost")
         self.answer_protocol_pings = answer_protocol_pings
         self.protocol_pings = 0  # received so far
+        self.close_code = None  # the status of the server's close frame, once one came
         self.buffer = b""
         key = base64.b64encode(os.urandom(16)).decode()
         request = (
@@ -203,7 +208,8 @@ class WsClient:
                 except OSError:
                     pass
                 code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
-                raise Closed(f"close frame {code}")
+                self.close_code = code
+                raise Closed(f"close frame {code}", code)
             return opcode, payload
 
     def recv_json(self, timeout=5, answer_pings=True):

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "replay.hpp"
+#include "replay_receipts.hpp"
 #include "test_support.hpp"
 
 using namespace notifyd;
@@ -114,4 +115,27 @@ TEST_CASE("a replay holds a bounded amount of text, the newest first, and no dat
   REQUIRE(replay);
   CHECK(ids(replay.value()) == std::vector<std::uint64_t>{all[9]});
   CHECK(replay->notifications[0].data_json.empty());
+}
+
+TEST_CASE("a replay names the notifications whose delivery here is still pending", "[replay]") {
+  FakeNotifications history;
+  const auto a = history.add("alice", "a");
+  const auto b = history.add("alice", "b", {"bot", "desk"});
+  history.set_state(a, "desk", "delivered");
+  auto replay = collect_replay(history, "alice", "desk", 0, 500, 1 << 20);
+  REQUIRE(replay);
+  CHECK(ids(replay.value()) == std::vector<std::uint64_t>{a, b});
+  CHECK(replay->pending == std::unordered_set<std::uint64_t>{b});
+}
+
+TEST_CASE("a replay receipt answers one delivery of that user's notification", "[replay]") {
+  ReplayReceipts receipts(3);
+  receipts.add("alice", 7);
+  CHECK_FALSE(receipts.take("bob", 7));
+  CHECK(receipts.take("alice", 7));
+  CHECK_FALSE(receipts.take("alice", 7));
+  for (std::uint64_t id = 1; id <= 5; ++id) receipts.add("alice", id);
+  CHECK(receipts.size() == 3);
+  CHECK_FALSE(receipts.take("alice", 1));  // the oldest are forgotten beyond the capacity
+  CHECK(receipts.take("alice", 5));
 }

@@ -73,6 +73,16 @@ class FakeNotifications : public sdk::NotificationService {
     }
     throw std::out_of_range("no notification " + std::to_string(id));
   }
+  /// Sets the state of notification `id`'s delivery on `channel`.
+  void set_state(std::uint64_t id, std::string_view channel, std::string state) {
+    std::lock_guard lock(mutex_);
+    for (auto& entry : entries_) {
+      if (entry.notification.id != id) continue;
+      for (auto& delivery : entry.deliveries) {
+        if (delivery.channel == channel) delivery.state = state;
+      }
+    }
+  }
 
   bool fails = false;
   mutable int queries = 0;
