@@ -1,5 +1,7 @@
 #include "notifyd/sdk/http/server_settings.hpp"
 
+#include <algorithm>
+
 #include "notifyd/sdk/unix_socket_file.hpp"
 
 namespace notifyd::sdk::http {
