@@ -121,7 +121,8 @@ void DesktopSession<Stream>::on_upgrade_request(beast::error_code ec, std::size_
   }
   const auto& request = upgrade_->get();
   if (!ws::is_upgrade(request)) {
-    if (request.method() == http::verb::get && request.target().starts_with(image_path_prefix)) {
+    const bool get = request.method() == http::verb::get || request.method() == http::verb::head;
+    if (get && request.target().starts_with(image_path_prefix)) {
       return serve_image(request);
     }
     return answer_error(426, "this is the notifyd desktop WebSocket endpoint");
@@ -192,6 +193,8 @@ void DesktopSession<Stream>::answer_and_close(unsigned status, std::string_view 
   http_answer_->keep_alive(false);
   http_answer_->body() = std::move(body);
   http_answer_->prepare_payload();
+  // A HEAD gets what a GET would, Content-Length included, without the body.
+  if (upgrade_ && upgrade_->is_header_done() && upgrade_->get().method() == http::verb::head) http_answer_->body().clear();
   http::async_write(ws_.next_layer(), *http_answer_,
                     beast::bind_front_handler(&DesktopSession::on_http_answer_written, this->shared_from_this()));
 }

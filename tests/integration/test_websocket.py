@@ -136,6 +136,20 @@ class ProtocolTest(WebSocketCase):
         self.assertEqual(self.get_image(f"/api/notifications/images/{plain}", make_token(SECRET, "alice"))[0], 404)
         self.wait_for(lambda: self.delivery_state(plain) == "delivered", message="delivered in history")
 
+    def test_head_of_an_image_url_is_answered_like_get_without_the_body(self):
+        self.login("alice")
+        with_image = self.notify(title="Chart", message="see", image=base64.b64encode(PNG).decode())
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            connection.request("HEAD", f"/api/notifications/images/{with_image}",
+                               headers={"Authorization": f"Bearer {make_token(SECRET, 'alice')}"})
+            response = connection.getresponse()
+            self.assertEqual(response.status, 200)
+            self.assertEqual(response.headers["Content-Length"], str(len(PNG)))
+            self.assertEqual(response.read(), b"")
+        finally:
+            connection.close()
+
     def test_frames_have_the_old_gateways_types(self):
         client = self.login("alice")
         sent = self.notify(title="Disk", message="90% full", source="disk")
