@@ -139,7 +139,8 @@ void remove_socket_file(const SocketFileIdentity& file) noexcept {
   if (file.path.empty()) return;
   struct stat info {};
   if (::lstat(file.path.c_str(), &info) != 0) return;
-  if (info.st_dev == file.device && info.st_ino == file.inode) ::unlink(file.path.c_str());
+  // A file put there since may reuse the inode number of the one we removed.
+  if (S_ISSOCK(info.st_mode) && info.st_dev == file.device && info.st_ino == file.inode) ::unlink(file.path.c_str());
 }
 
 std::optional<mode_t> parse_octal_mode(std::string_view text) {

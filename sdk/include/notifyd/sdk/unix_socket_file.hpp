@@ -43,7 +43,8 @@ Result<bool> clear_socket_path(const std::filesystem::path& path);
 Result<ListeningSocket> open_listening_socket(const std::filesystem::path& path, mode_t mode,
                                                    std::optional<gid_t> group);
 
-/// Removes the socket file when `path` still names the file that was created.
+/// Removes the socket file when `path` still names the socket that was created
+/// (same device and inode, and still a socket).
 void remove_socket_file(const SocketFileIdentity& file) noexcept;
 
 /// Parses a file mode written in octal (`"0660"`, `"660"`); nullopt unless it is
