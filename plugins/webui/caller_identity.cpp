@@ -20,7 +20,7 @@ bool is_trusted_proxy(const WebSettings& settings, const PeerInfo& peer) {
       peer.unix_user && std::find(users.begin(), users.end(), *peer.unix_user) != users.end();
   if (peer.unix_socket) return users.empty() || user_trusted;
   if (!settings.trusted_proxies.contains(peer.address)) return false;
-  if (is_loopback(peer.address)) return user_trusted;
+  if (sdk::http::is_loopback(peer.address)) return user_trusted;
   return true;
 }
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "listen_address.hpp"
+#include "notifyd/sdk/http/listen_address.hpp"
 
 namespace notifyd::webui {
 namespace {
@@ -40,7 +40,7 @@ sdk::Result<TrustedProxies> TrustedProxies::parse(const std::vector<std::string>
     const std::string shown = "trusted_proxies: \"" + entry.substr(0, 64) + "\"";
     const auto slash = entry.find('/');
     boost::system::error_code error;
-    const auto address = unmapped(ip::make_address(entry.substr(0, slash), error));
+    const auto address = sdk::http::unmapped(ip::make_address(entry.substr(0, slash), error));
     if (error || entry.size() > 64) return Failure::failure(shown + " is not an IP address or network");
     Network network;
     network.v6 = address.is_v6();
@@ -62,7 +62,7 @@ sdk::Result<TrustedProxies> TrustedProxies::parse(const std::vector<std::string>
 }
 
 bool TrustedProxies::contains(const ip::address& peer) const noexcept {
-  const auto address = unmapped(peer);
+  const auto address = sdk::http::unmapped(peer);
   const auto bytes = address_bytes(address);
   return std::any_of(networks_.begin(), networks_.end(), [&](const Network& network) {
     return network.v6 == address.is_v6() && prefix_matches(network.bytes, bytes, network.prefix);

@@ -104,7 +104,7 @@ void WebListener::start_connection(tcp::socket socket) {
   if (at_capacity(socket.native_handle())) return;
   socket.set_option(tcp::no_delay(true), ec);
   PeerInfo peer{remote.address(), state_->tls != nullptr, false, std::nullopt};
-  if (state_->settings.needs_peer_user() && is_loopback(remote.address())) {
+  if (state_->settings.needs_peer_user() && sdk::http::is_loopback(remote.address())) {
     // Asked now, while the peer's socket certainly exists with this exact 4-tuple.
     peer.unix_user = user_of(sdk::loopback_peer_uid(socket.local_endpoint(ec), remote));
   }

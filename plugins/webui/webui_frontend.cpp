@@ -66,8 +66,8 @@ sdk::Status WebDashboard::start() noexcept {
         address = address.is_v6() ? boost::asio::ip::address(boost::asio::ip::address_v6::loopback())
                                   : boost::asio::ip::address(boost::asio::ip::address_v4::loopback());
       }
-      listening = format_host_port(bound.address(), bound.port());
-      if (url.empty()) url = (state_->tls ? "https://" : "http://") + format_host_port(address, bound.port());
+      listening = sdk::http::format_host_port(bound.address(), bound.port());
+      if (url.empty()) url = (state_->tls ? "https://" : "http://") + sdk::http::format_host_port(address, bound.port());
       if (bound.address().is_unspecified() && settings.public_url.empty() && settings.auth == AuthMode::link) {
         host_.log().warn("listening on every address without public_url: notifyctl login links point to ", url,
                          "; set public_url to the address people open");

@@ -85,7 +85,7 @@ sdk::Result<WebSettings> read_web_settings(const sdk::PluginConfig& config, std:
   sdk::ConfigProblems problems;
   const auto quoted = [](const std::string& text) { return "\"" + text.substr(0, 64) + "\""; };
 
-  auto listen = parse_listen_address(config.string("listen"));
+  auto listen = sdk::http::parse_listen_address(config.string("listen"));
   const bool listen_ok = listen.ok();
   if (listen_ok) {
     settings.listen = listen.value();

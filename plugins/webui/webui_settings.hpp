@@ -12,7 +12,7 @@
 
 #include <sys/types.h>
 
-#include "listen_address.hpp"
+#include "notifyd/sdk/http/listen_address.hpp"
 #include "notifyd/sdk/config.hpp"
 #include "notifyd/sdk/status.hpp"
 #include "trusted_proxies.hpp"
@@ -36,7 +36,7 @@ std::string_view auth_mode_name(AuthMode mode) noexcept;
 /// The validated settings of one dashboard instance. Built by `configure()`,
 /// then shared read-only by the listener, every connection and the routes.
 struct WebSettings {
-  ListenAddress listen;
+  sdk::http::ListenAddress listen;
   std::string tls_cert;                ///< PEM certificate chain; empty = plain HTTP
   std::string tls_key;                 ///< PEM private key
   AuthMode auth = AuthMode::link;

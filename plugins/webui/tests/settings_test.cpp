@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "listen_address.hpp"
+#include "notifyd/sdk/http/listen_address.hpp"
 #include "test_support.hpp"
 #include "trusted_proxies.hpp"
 #include "webui_settings.hpp"
@@ -14,39 +14,39 @@ using namespace notifyd::webui::testing;
 namespace ip = boost::asio::ip;
 
 TEST_CASE("listen: IPv4, IPv6 in brackets, localhost, port 0") {
-  auto v4 = parse_listen_address("127.0.0.1:8080");
+  auto v4 = sdk::http::parse_listen_address("127.0.0.1:8080");
   REQUIRE(v4.ok());
   CHECK(v4->address == ip::make_address("127.0.0.1"));
   CHECK(v4->port == 8080);
-  auto v6 = parse_listen_address("[::1]:9000");
+  auto v6 = sdk::http::parse_listen_address("[::1]:9000");
   REQUIRE(v6.ok());
   CHECK(v6->address == ip::make_address("::1"));
   CHECK(v6->port == 9000);
-  auto local = parse_listen_address("localhost:0");
+  auto local = sdk::http::parse_listen_address("localhost:0");
   REQUIRE(local.ok());
   CHECK(local->address.is_loopback());
   CHECK(local->port == 0);
-  CHECK(format_host_port(v6->address, 9000) == "[::1]:9000");
+  CHECK(sdk::http::format_host_port(v6->address, 9000) == "[::1]:9000");
 }
 
 TEST_CASE("listen: malformed values are refused with the key named") {
   for (const char* bad : {"", "8080", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:80x", "::1:8080",
                           "[::1]8080", "example.com:80", "[::1", "1.2.3.4:-1"}) {
     INFO(bad);
-    auto parsed = parse_listen_address(bad);
+    auto parsed = sdk::http::parse_listen_address(bad);
     REQUIRE_FALSE(parsed.ok());
     CHECK(parsed.error().starts_with("listen:"));
   }
 }
 
 TEST_CASE("loopback: 127/8, ::1 and mapped IPv4 loopback") {
-  CHECK(is_loopback(ip::make_address("127.0.0.1")));
-  CHECK(is_loopback(ip::make_address("127.8.9.10")));
-  CHECK(is_loopback(ip::make_address("::1")));
-  CHECK(is_loopback(ip::make_address("::ffff:127.0.0.1")));
-  CHECK_FALSE(is_loopback(ip::make_address("0.0.0.0")));
-  CHECK_FALSE(is_loopback(ip::make_address("::")));
-  CHECK_FALSE(is_loopback(ip::make_address("10.0.0.1")));
+  CHECK(sdk::http::is_loopback(ip::make_address("127.0.0.1")));
+  CHECK(sdk::http::is_loopback(ip::make_address("127.8.9.10")));
+  CHECK(sdk::http::is_loopback(ip::make_address("::1")));
+  CHECK(sdk::http::is_loopback(ip::make_address("::ffff:127.0.0.1")));
+  CHECK_FALSE(sdk::http::is_loopback(ip::make_address("0.0.0.0")));
+  CHECK_FALSE(sdk::http::is_loopback(ip::make_address("::")));
+  CHECK_FALSE(sdk::http::is_loopback(ip::make_address("10.0.0.1")));
 }
 
 TEST_CASE("settings: defaults are link auth on 127.0.0.1:8080 with 12 h sessions and 2 min links") {
@@ -115,14 +115,14 @@ TEST_CASE("settings: peer auth only where only this machine connects") {
 }
 
 TEST_CASE("listen: unix sockets are absolute paths") {
-  auto socket = parse_listen_address("unix:/run/notifyd/web.sock");
+  auto socket = sdk::http::parse_listen_address("unix:/run/notifyd/web.sock");
   REQUIRE(socket.ok());
   CHECK(socket->is_unix());
   CHECK(socket->is_local());
   CHECK(socket->to_string() == "unix:/run/notifyd/web.sock");
-  CHECK_FALSE(parse_listen_address("unix:run/web.sock").ok());
-  CHECK_FALSE(parse_listen_address("unix:").ok());
-  CHECK_FALSE(parse_listen_address("unix:/" + std::string(200, 'a')).ok());
+  CHECK_FALSE(sdk::http::parse_listen_address("unix:run/web.sock").ok());
+  CHECK_FALSE(sdk::http::parse_listen_address("unix:").ok());
+  CHECK_FALSE(sdk::http::parse_listen_address("unix:/" + std::string(200, 'a')).ok());
 }
 
 TEST_CASE("settings: every mistake is reported at once, one line per key") {
