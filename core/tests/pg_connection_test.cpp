@@ -1,73 +1,16 @@
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <fstream>
-#include <future>
-#include <thread>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "pg_connection.hpp"
+#include "pg_test_support.hpp"
 
 using namespace notifyd;
 using namespace std::chrono_literals;
-
-namespace {
-
-// The connection string of the `postgres` ctest fixture.
-std::string test_dsn() {
-  const char* file = std::getenv("NOTIFYD_TEST_PG_DSN_FILE");
-  REQUIRE(file != nullptr);
-  std::ifstream in(file);
-  std::string dsn;
-  std::getline(in, dsn);
-  REQUIRE_FALSE(dsn.empty());
-  return dsn;
-}
-
-// An io_context run by one thread for the test's lifetime.
-struct Loop {
-  boost::asio::io_context io;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
-  std::thread thread{[this] { io.run(); }};
-  ~Loop() {
-    work.reset();
-    io.stop();
-    thread.join();
-  }
-};
-
-sdk::Status connect(core::PgConnection& connection, const std::string& dsn, std::chrono::milliseconds timeout = 10s) {
-  std::promise<sdk::Status> connected;
-  connection.connect(dsn, timeout, [&](sdk::Status status) { connected.set_value(std::move(status)); });
-  auto future = connected.get_future();
-  REQUIRE(future.wait_for(60s) == std::future_status::ready);
-  return future.get();
-}
-
-struct Answer {
-  std::optional<core::PgError> error;
-  core::PgRows rows;
-};
-
-std::future<Answer> execute(core::PgConnection& connection, std::string sql, core::PgParams params = {},
-                            std::chrono::milliseconds timeout = 10s) {
-  auto answer = std::make_shared<std::promise<Answer>>();
-  connection.execute(std::move(sql), std::move(params), timeout,
-                     [answer](std::optional<core::PgError> error, core::PgRows rows) {
-                       answer->set_value({std::move(error), std::move(rows)});
-                     });
-  return answer->get_future();
-}
-
-Answer wait(std::future<Answer> answer) {
-  REQUIRE(answer.wait_for(60s) == std::future_status::ready);
-  return answer.get();
-}
-
-}  // namespace
+using test::connect;
+using test::execute;
+using test::Loop;
+using test::test_dsn;
+using test::wait;
 
 TEST_CASE("postgres connection: statements with parameters answer rows, NULLs and counts, in order") {
   Loop loop;
