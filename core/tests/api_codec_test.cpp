@@ -53,20 +53,10 @@ sdk::RunRecord failed_run() {
 }
 
 sdk::HistoryEntry disk_entry() {
-  sdk::HistoryEntry entry;
-  auto& n = entry.notification;
-  n.id = 42;
-  n.user = "alice";
-  n.title = "Disk";
-  n.message = "/var is *95%* full";
-  n.format = sdk::TextFormat::markdown_v2;
-  n.source = "disk_space";
-  n.data_json = R"({"percent":95,"mount":"/var"})";
-  n.image_path = "/var/lib/notifyd/images/42.png";
-  n.created_at_ms = noon_ms;
-  entry.deliveries = {{"bot", "pending", 3, "HTTP 502", noon_ms + 5000}};
-  entry.attempts = {{"bot", noon_ms + 1000, "retry", "HTTP 502"}};
-  return entry;
+  const sdk::Notification n{42,           "alice", "Disk", "/var is *95%* full", sdk::TextFormat::markdown_v2,
+                            "disk_space", R"({"percent":95,"mount":"/var"})", "/var/lib/notifyd/images/42.png",
+                            std::nullopt, noon_ms};
+  return {n, {{"bot", "pending", 3, "HTTP 502", noon_ms + 5000}}, {{"bot", noon_ms + 1000, "retry", "HTTP 502"}}};
 }
 
 }  // namespace
@@ -268,7 +258,7 @@ TEST_CASE("a mistyped member is named with what it must be", "[api_codec]") {
                                    R"("retrying":0,"delivered":0,"failed":0,"figures":{"connections":-3}}]})") ==
         "channels[0].figures.connections must be a non-negative integer");
   CHECK(decode_error<sdk::PublishOutcome>(R"({"ok":true,"id":1,"channels":["a",2]})") == "channels[1] must be a string");
-  CHECK(decode_error<sdk::PublishOutcome>(R"({"ok":false,"id":1,"channels":[]})") == "ok must be true in an accepted answer");
+  CHECK(decode_error<sdk::PublishOutcome>(R"({"ok":false,"id":1,"channels":[]})") == "ok must be true");
   CHECK(decode_error<LinkedUserList>(R"({"users":[{"user":"a","chat_id":"1","linked_at":"x","active":true}]})") ==
         "users[0].chat_id must be an integer");
   CHECK(decode_error<TelegramLink>(R"({"linked":"yes"})") == "linked must be true or false");

@@ -3,139 +3,76 @@
 namespace notifyd::sdk::api {
 namespace {
 
-void write_string_or_null(JsonWriter& out, const std::string& text) {
-  if (text.empty()) {
-    out.Null();
-  } else {
-    write_string(out, text);
-  }
-}
+constexpr auto link_members = [](auto& m, auto& link) {
+  m.flag("linked", link.linked);
+  m.text_or_null("linked_at", link.linked_at);
+  m.optional_flag("active", link.active);
+  m.optional_text("muted_until", link.muted_until);
+};
+
+constexpr auto linked_user_members = [](auto& m, auto& user) {
+  m.text("user", user.user);
+  m.integer("chat_id", user.chat_id);
+  m.text("linked_at", user.linked_at);
+  m.flag("active", user.active);
+};
+
+constexpr auto user_list_members = [](auto& m, auto& list) { m.list("users", list.users); };
+
+constexpr auto bot_members = [](auto& m, auto& bot) {
+  m.flag("configured", bot.configured);
+  m.text_or_null("username", bot.username);
+  m.text_or_null("url", bot.url);
+};
+
+// A link or token that is empty signs nobody in.
+constexpr auto login_link_members = [](auto& m, auto& link) {
+  m.nonempty_text("url", link.url);
+  m.text("user", link.user);
+  m.text("expires_at", link.expires_at);
+};
+
+constexpr auto token_members = [](auto& m, auto& token) {
+  m.nonempty_text("token", token.token);
+  m.text("user", token.user);
+  m.text("expires_at", token.expires_at);
+  m.text("url", token.url);
+};
 
 }  // namespace
 
-void JsonCodec<TelegramLink>::write(JsonWriter& out, const TelegramLink& link) {
-  out.StartObject();
-  out.Key("linked");
-  out.Bool(link.linked);
-  out.Key("linked_at");
-  write_string_or_null(out, link.linked_at);
-  if (link.active) {
-    out.Key("active");
-    out.Bool(*link.active);
-  }
-  if (!link.muted_until.empty()) {
-    out.Key("muted_until");
-    write_string(out, link.muted_until);
-  }
-  out.EndObject();
+void JsonCodec<TelegramLink>::write(JsonWriter& out, const TelegramLink& value) { write_object(out, value, link_members); }
+Status JsonCodec<TelegramLink>::read(const rapidjson::Value& value, const std::string& where, TelegramLink& out) {
+  return read_object(value, where, out, link_members);
 }
 
-Status JsonCodec<TelegramLink>::read(const rapidjson::Value& value, const std::string& where, TelegramLink& link) {
-  JsonObjectReader in(value, where);
-  in.flag("linked", link.linked);
-  in.optional_text("linked_at", link.linked_at);
-  in.optional_flag("active", link.active);
-  in.optional_text("muted_until", link.muted_until);
-  return in.status();
+void JsonCodec<LinkedUser>::write(JsonWriter& out, const LinkedUser& value) {
+  write_object(out, value, linked_user_members);
+}
+Status JsonCodec<LinkedUser>::read(const rapidjson::Value& value, const std::string& where, LinkedUser& out) {
+  return read_object(value, where, out, linked_user_members);
 }
 
-void JsonCodec<LinkedUser>::write(JsonWriter& out, const LinkedUser& user) {
-  out.StartObject();
-  out.Key("user");
-  write_string(out, user.user);
-  out.Key("chat_id");
-  out.Int64(user.chat_id);
-  out.Key("linked_at");
-  write_string(out, user.linked_at);
-  out.Key("active");
-  out.Bool(user.active);
-  out.EndObject();
+void JsonCodec<LinkedUserList>::write(JsonWriter& out, const LinkedUserList& value) {
+  write_object(out, value, user_list_members);
+}
+Status JsonCodec<LinkedUserList>::read(const rapidjson::Value& value, const std::string& where, LinkedUserList& out) {
+  return read_object(value, where, out, user_list_members);
 }
 
-Status JsonCodec<LinkedUser>::read(const rapidjson::Value& value, const std::string& where, LinkedUser& user) {
-  JsonObjectReader in(value, where);
-  in.text("user", user.user);
-  in.integer("chat_id", user.chat_id);
-  in.text("linked_at", user.linked_at);
-  in.flag("active", user.active);
-  return in.status();
+void JsonCodec<TelegramBot>::write(JsonWriter& out, const TelegramBot& value) { write_object(out, value, bot_members); }
+Status JsonCodec<TelegramBot>::read(const rapidjson::Value& value, const std::string& where, TelegramBot& out) {
+  return read_object(value, where, out, bot_members);
 }
 
-void JsonCodec<LinkedUserList>::write(JsonWriter& out, const LinkedUserList& list) {
-  out.StartObject();
-  out.Key("users");
-  out.StartArray();
-  for (const LinkedUser& user : list.users) JsonCodec<LinkedUser>::write(out, user);
-  out.EndArray();
-  out.EndObject();
+void JsonCodec<LoginLink>::write(JsonWriter& out, const LoginLink& value) { write_object(out, value, login_link_members); }
+Status JsonCodec<LoginLink>::read(const rapidjson::Value& value, const std::string& where, LoginLink& out) {
+  return read_object(value, where, out, login_link_members);
 }
 
-Status JsonCodec<LinkedUserList>::read(const rapidjson::Value& value, const std::string& where, LinkedUserList& list) {
-  JsonObjectReader in(value, where);
-  in.list("users", list.users);
-  return in.status();
-}
-
-void JsonCodec<TelegramBot>::write(JsonWriter& out, const TelegramBot& bot) {
-  out.StartObject();
-  out.Key("configured");
-  out.Bool(bot.configured);
-  out.Key("username");
-  write_string_or_null(out, bot.username);
-  out.Key("url");
-  write_string_or_null(out, bot.url);
-  out.EndObject();
-}
-
-Status JsonCodec<TelegramBot>::read(const rapidjson::Value& value, const std::string& where, TelegramBot& bot) {
-  JsonObjectReader in(value, where);
-  in.flag("configured", bot.configured);
-  in.optional_text("username", bot.username);
-  in.optional_text("url", bot.url);
-  return in.status();
-}
-
-void JsonCodec<LoginLink>::write(JsonWriter& out, const LoginLink& link) {
-  out.StartObject();
-  out.Key("url");
-  write_string(out, link.url);
-  out.Key("user");
-  write_string(out, link.user);
-  out.Key("expires_at");
-  write_string(out, link.expires_at);
-  out.EndObject();
-}
-
-Status JsonCodec<LoginLink>::read(const rapidjson::Value& value, const std::string& where, LoginLink& link) {
-  JsonObjectReader in(value, where);
-  in.text("url", link.url);
-  if (in.status() && link.url.empty()) in.fail("url", "is empty");
-  in.text("user", link.user);
-  in.text("expires_at", link.expires_at);
-  return in.status();
-}
-
-void JsonCodec<DesktopToken>::write(JsonWriter& out, const DesktopToken& token) {
-  out.StartObject();
-  out.Key("token");
-  write_string(out, token.token);
-  out.Key("user");
-  write_string(out, token.user);
-  out.Key("expires_at");
-  write_string(out, token.expires_at);
-  out.Key("url");
-  write_string(out, token.url);
-  out.EndObject();
-}
-
-Status JsonCodec<DesktopToken>::read(const rapidjson::Value& value, const std::string& where, DesktopToken& token) {
-  JsonObjectReader in(value, where);
-  in.text("token", token.token);
-  if (in.status() && token.token.empty()) in.fail("token", "is empty");
-  in.text("user", token.user);
-  in.text("expires_at", token.expires_at);
-  in.text("url", token.url);
-  return in.status();
+void JsonCodec<DesktopToken>::write(JsonWriter& out, const DesktopToken& value) { write_object(out, value, token_members); }
+Status JsonCodec<DesktopToken>::read(const rapidjson::Value& value, const std::string& where, DesktopToken& out) {
+  return read_object(value, where, out, token_members);
 }
 
 }  // namespace notifyd::sdk::api

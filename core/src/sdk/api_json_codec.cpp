@@ -4,18 +4,133 @@
 #include "notifyd/sdk/utf8.hpp"
 
 namespace notifyd::sdk::api {
+namespace {
 
+// Any bytes as a JSON string; invalid UTF-8 is replaced, never written raw.
 void write_string(JsonWriter& out, std::string_view text) {
   const std::string valid = replace_invalid_utf8(text);
   out.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
-void write_time_or_null(JsonWriter& out, std::int64_t epoch_ms) {
-  if (epoch_ms <= 0) {
-    out.Null();
-    return;
+}  // namespace
+
+JsonObjectWriter::JsonObjectWriter(JsonWriter& out) : out_(out) { out_.StartObject(); }
+
+void JsonObjectWriter::end() { out_.EndObject(); }
+
+void JsonObjectWriter::key(std::string_view name) {
+  out_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+}
+
+void JsonObjectWriter::null(std::string_view name) {
+  key(name);
+  out_.Null();
+}
+
+void JsonObjectWriter::text(std::string_view name, const std::string& value) {
+  key(name);
+  write_string(out_, value);
+}
+
+void JsonObjectWriter::nonempty_text(std::string_view name, const std::string& value) { text(name, value); }
+
+void JsonObjectWriter::optional_text(std::string_view name, const std::string& value) {
+  if (!value.empty()) text(name, value);
+}
+
+void JsonObjectWriter::text_or_null(std::string_view name, const std::string& value) {
+  if (value.empty()) return null(name);
+  text(name, value);
+}
+
+void JsonObjectWriter::count(std::string_view name, std::uint64_t value) {
+  key(name);
+  out_.Uint64(value);
+}
+
+void JsonObjectWriter::count(std::string_view name, std::uint32_t value) {
+  key(name);
+  out_.Uint(value);
+}
+
+void JsonObjectWriter::count_or_null(std::string_view name, std::uint64_t value) {
+  if (value == 0) return null(name);
+  count(name, value);
+}
+
+void JsonObjectWriter::count_or_null(std::string_view name, const std::optional<std::uint64_t>& value) {
+  if (!value) return null(name);
+  count(name, *value);
+}
+
+void JsonObjectWriter::integer(std::string_view name, std::int64_t value) {
+  key(name);
+  out_.Int64(value);
+}
+
+void JsonObjectWriter::integer_or_null(std::string_view name, const std::optional<int>& value) {
+  if (!value) return null(name);
+  key(name);
+  out_.Int(*value);
+}
+
+void JsonObjectWriter::milliseconds(std::string_view name, std::chrono::milliseconds value) {
+  integer(name, value.count());
+}
+
+void JsonObjectWriter::flag(std::string_view name, bool value) {
+  key(name);
+  out_.Bool(value);
+}
+
+void JsonObjectWriter::optional_flag(std::string_view name, const std::optional<bool>& value) {
+  if (value) flag(name, *value);
+}
+
+void JsonObjectWriter::must_be_true(std::string_view name) { flag(name, true); }
+
+void JsonObjectWriter::time(std::string_view name, std::int64_t epoch_ms) {
+  text(name, format_utc_timestamp(epoch_ms, SecondFraction::milliseconds));
+}
+
+void JsonObjectWriter::time_or_null(std::string_view name, std::int64_t epoch_ms) {
+  if (epoch_ms <= 0) return null(name);
+  time(name, epoch_ms);
+}
+
+void JsonObjectWriter::text_format(std::string_view name, TextFormat format) {
+  text(name, std::string(text_format_name(format)));
+}
+
+void JsonObjectWriter::data_object(std::string_view name, const std::string& data_json) {
+  rapidjson::Document document;
+  if (data_json.empty() || !parse_json(data_json, document) || !document.IsObject()) return null(name);
+  const std::string compact = json_text(document);
+  key(name);
+  out_.RawValue(compact.data(), compact.size(), rapidjson::kObjectType);
+}
+
+void JsonObjectWriter::image_flag(std::string_view name, const std::string& image_path) {
+  flag(name, !image_path.empty());
+}
+
+void JsonObjectWriter::figures(std::string_view name, const std::vector<HealthFigure>& figures) {
+  if (figures.empty()) return;
+  key(name);
+  out_.StartObject();
+  for (const HealthFigure& figure : figures) {
+    const std::string figure_name = replace_invalid_utf8(figure.name);
+    out_.Key(figure_name.data(), static_cast<rapidjson::SizeType>(figure_name.size()));
+    out_.Uint64(figure.value);
   }
-  write_string(out, format_utc_timestamp(epoch_ms, SecondFraction::milliseconds));
+  out_.EndObject();
+}
+
+void JsonObjectWriter::text_list(std::string_view name, const std::vector<std::string>& values) {
+  key(name);
+  out_.StartArray();
+  for (const std::string& value : values) write_string(out_, value);
+  out_.EndArray();
 }
 
 JsonObjectReader::JsonObjectReader(const rapidjson::Value& value, std::string where)
@@ -50,6 +165,11 @@ void JsonObjectReader::text(std::string_view name, std::string& out) {
   if (value == nullptr) return;
   if (!value->IsString()) return fail(name, "must be a string");
   out.assign(value->GetString(), value->GetStringLength());
+}
+
+void JsonObjectReader::nonempty_text(std::string_view name, std::string& out) {
+  text(name, out);
+  if (status_ && out.empty()) fail(name, "is empty");
 }
 
 void JsonObjectReader::optional_text(std::string_view name, std::string& out) {
@@ -112,6 +232,71 @@ void JsonObjectReader::optional_flag(std::string_view name, std::optional<bool>&
   if (value == nullptr || value->IsNull()) return;
   if (!value->IsBool()) return fail(name, "must be true, false or null");
   out = value->GetBool();
+}
+
+void JsonObjectReader::text_or_null(std::string_view name, std::string& out) {
+  const rapidjson::Value* value = require(name);
+  if (value == nullptr || value->IsNull()) return;
+  if (!value->IsString()) return fail(name, "must be a string or null");
+  out.assign(value->GetString(), value->GetStringLength());
+}
+
+void JsonObjectReader::milliseconds(std::string_view name, std::chrono::milliseconds& out) {
+  std::int64_t count = 0;
+  integer(name, count);
+  out = std::chrono::milliseconds(count);
+}
+
+void JsonObjectReader::must_be_true(std::string_view name) {
+  bool value = false;
+  flag(name, value);
+  if (status_ && !value) fail(name, "must be true");
+}
+
+void JsonObjectReader::text_format(std::string_view name, TextFormat& out) {
+  std::string wire_name;
+  text(name, wire_name);
+  if (!status_) return;
+  if (const auto format = parse_text_format(wire_name)) {
+    out = *format;
+  } else {
+    fail(name, "must be plain, Markdown, MarkdownV2 or HTML");
+  }
+}
+
+void JsonObjectReader::data_object(std::string_view name, std::string& data_json) {
+  const rapidjson::Value* value = require(name);
+  if (value == nullptr || value->IsNull()) return;
+  if (!value->IsObject()) return fail(name, "must be an object or null");
+  data_json = json_text(*value);
+}
+
+void JsonObjectReader::image_flag(std::string_view name, std::string& image_path) {
+  bool image = false;
+  flag(name, image);
+  if (image) image_path = withheld_image_path;
+}
+
+void JsonObjectReader::figures(std::string_view name, std::vector<HealthFigure>& out) {
+  const rapidjson::Value* value = status_ ? find(name) : nullptr;
+  if (value == nullptr) return;
+  if (!value->IsObject()) return fail(name, "must be an object of counts");
+  for (const auto& figure : value->GetObject()) {
+    std::string figure_name(figure.name.GetString(), figure.name.GetStringLength());
+    if (!figure.value.IsUint64()) return fail(std::string(name) + '.' + figure_name, "must be a non-negative integer");
+    out.push_back(HealthFigure{std::move(figure_name), figure.value.GetUint64()});
+  }
+}
+
+void JsonObjectReader::text_list(std::string_view name, std::vector<std::string>& out) {
+  const rapidjson::Value* value = require(name);
+  if (value == nullptr) return;
+  if (!value->IsArray()) return fail(name, "must be a list");
+  for (rapidjson::SizeType i = 0; i < value->Size(); ++i) {
+    const rapidjson::Value& element = (*value)[i];
+    if (!element.IsString()) return fail(std::string(name) + '[' + std::to_string(i) + ']', "must be a string");
+    out.emplace_back(element.GetString(), element.GetStringLength());
+  }
 }
 
 void JsonObjectReader::time(std::string_view name, std::int64_t& out) {

@@ -14,8 +14,8 @@
 namespace notifyd::sdk::api {
 
 /// `GET /api/telegram/status` and the `/verify` answer:
-/// `{"linked","linked_at","active","muted_until"}`; `linked_at` null and the
-/// last two absent when there is nothing to say.
+/// `{"linked","linked_at","active","muted_until"}`; `linked_at` null when not
+/// linked, the last two absent when there is nothing to say.
 struct TelegramLink {
   bool linked = false;
   std::string linked_at;       ///< ISO-8601 as the telegram plugin wrote it; empty = not linked
@@ -60,40 +60,16 @@ struct DesktopToken {
   std::string url;         ///< e.g. ws://127.0.0.1:8765/; empty when the plugin does not know it
 };
 
-template <>
-struct JsonCodec<TelegramLink> {
-  static void write(JsonWriter& out, const TelegramLink& link);
-  static Status read(const rapidjson::Value& value, const std::string& where, TelegramLink& link);
-};
+NOTIFYD_API_JSON_CODEC(TelegramLink);
 
-template <>
-struct JsonCodec<LinkedUser> {
-  static void write(JsonWriter& out, const LinkedUser& user);
-  static Status read(const rapidjson::Value& value, const std::string& where, LinkedUser& user);
-};
+NOTIFYD_API_JSON_CODEC(LinkedUser);
 
-template <>
-struct JsonCodec<LinkedUserList> {
-  static void write(JsonWriter& out, const LinkedUserList& list);
-  static Status read(const rapidjson::Value& value, const std::string& where, LinkedUserList& list);
-};
+NOTIFYD_API_JSON_CODEC(LinkedUserList);
 
-template <>
-struct JsonCodec<TelegramBot> {
-  static void write(JsonWriter& out, const TelegramBot& bot);
-  static Status read(const rapidjson::Value& value, const std::string& where, TelegramBot& bot);
-};
+NOTIFYD_API_JSON_CODEC(TelegramBot);
 
-template <>
-struct JsonCodec<LoginLink> {
-  static void write(JsonWriter& out, const LoginLink& link);
-  static Status read(const rapidjson::Value& value, const std::string& where, LoginLink& link);
-};
+NOTIFYD_API_JSON_CODEC(LoginLink);
 
-template <>
-struct JsonCodec<DesktopToken> {
-  static void write(JsonWriter& out, const DesktopToken& token);
-  static Status read(const rapidjson::Value& value, const std::string& where, DesktopToken& token);
-};
+NOTIFYD_API_JSON_CODEC(DesktopToken);
 
 }  // namespace notifyd::sdk::api

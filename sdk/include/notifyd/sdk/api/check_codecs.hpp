@@ -35,36 +35,20 @@ struct RunReport {
 /// `{"id","check","user","trigger","started_at","duration_ms","exit_code","outcome","detail","stderr",
 /// "notification_id"}`; `started_at` ISO-8601 with milliseconds; `exit_code`, `notification_id` and a
 /// `started_at` of 0 are null when absent.
-template <>
-struct JsonCodec<RunRecord> {
-  static void write(JsonWriter& out, const RunRecord& run);
-  static Status read(const rapidjson::Value& value, const std::string& where, RunRecord& run);
-};
+NOTIFYD_API_JSON_CODEC(RunRecord);
 
 /// `{"name","user","schedule","origin","provider","timeout_ms","last_run","last_sent","next_run"}`;
 /// `last_run` a RunRecord or null, the times ISO-8601 or null (never / not scheduled).
-template <>
-struct JsonCodec<CheckStatus> {
-  static void write(JsonWriter& out, const CheckStatus& status);
-  static Status read(const rapidjson::Value& value, const std::string& where, CheckStatus& status);
-};
+NOTIFYD_API_JSON_CODEC(CheckStatus);
 
-template <>
-struct JsonCodec<CheckList> {
-  static void write(JsonWriter& out, const CheckList& list);
-  static Status read(const rapidjson::Value& value, const std::string& where, CheckList& list);
-};
+/// A notification on its own, as a run report names what the run sent:
+/// `{"id","title","message","image"}`.
+NOTIFYD_API_JSON_CODEC(Notification);
 
-template <>
-struct JsonCodec<RunList> {
-  static void write(JsonWriter& out, const RunList& list);
-  static Status read(const rapidjson::Value& value, const std::string& where, RunList& list);
-};
+NOTIFYD_API_JSON_CODEC(CheckList);
 
-template <>
-struct JsonCodec<RunReport> {
-  static void write(JsonWriter& out, const RunReport& report);
-  static Status read(const rapidjson::Value& value, const std::string& where, RunReport& report);
-};
+NOTIFYD_API_JSON_CODEC(RunList);
+
+NOTIFYD_API_JSON_CODEC(RunReport);
 
 }  // namespace notifyd::sdk::api

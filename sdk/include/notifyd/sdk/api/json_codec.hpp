@@ -6,6 +6,7 @@
 // the small `notifyd_api` library, which libnotifyd-core and notifyctl link.
 // RapidJSON types; a user adds RapidJSON's include directory.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,7 +17,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "notifyd/sdk/health_figure.hpp"
 #include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/notification.hpp"
 #include "notifyd/sdk/status.hpp"
 
 namespace notifyd::sdk::api {
@@ -24,19 +27,27 @@ namespace notifyd::sdk::api {
 /// What every codec writes to: compact JSON.
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-/// The encoder and decoder of one API type `T`; specialized per type with
-/// `static void write(JsonWriter&, const T&)` and
-/// `static Status read(const rapidjson::Value&, const std::string& where, T&)`,
+/// The encoder and decoder of one API type `T`; specialized per type (with
+/// `NOTIFYD_API_JSON_CODEC`) with `static void write(JsonWriter&, const T&)`
+/// and `static Status read(const rapidjson::Value&, const std::string& where, T&)`,
 /// where `where` names the value in errors (`runs[2]`, empty for a whole body).
+/// The library lists each type's members once, for both directions, as calls
+/// on a `JsonObjectWriter` or `JsonObjectReader` (same names, same meaning).
 template <class T>
 struct JsonCodec;
 
-/// Any bytes as a JSON string; invalid UTF-8 is replaced, never written raw.
-void write_string(JsonWriter& out, std::string_view text);
+/// Declares `JsonCodec<Type>`; the `///` comment above it states the wire shape.
+#define NOTIFYD_API_JSON_CODEC(Type)                                                      \
+  template <>                                                                             \
+  struct JsonCodec<Type> {                                                                \
+    static void write(JsonWriter& out, const Type& value);                                \
+    static Status read(const rapidjson::Value& value, const std::string& where, Type& out); \
+  }
 
-/// Unix epoch milliseconds as an ISO-8601 string with milliseconds, or null
-/// when `epoch_ms` is 0 or less (never happened).
-void write_time_or_null(JsonWriter& out, std::int64_t epoch_ms);
+/// The daemon does not say where it keeps a notification's image, only that
+/// there is one (`"image": true`): a decoded notification with an image has
+/// this `image_path`.
+inline constexpr std::string_view withheld_image_path = "(kept by notifyd)";
 
 /// `value` encoded with its codec, as one compact JSON text.
 template <class T>
@@ -59,6 +70,72 @@ Result<T> from_json(std::string_view body) {
   return value;
 }
 
+/// Writes the members of one JSON object for a codec's `write`, in the order
+/// called; each call mirrors the `JsonObjectReader` call of the same name.
+class JsonObjectWriter {
+ public:
+  /// Starts the object; `end` closes it.
+  explicit JsonObjectWriter(JsonWriter& out);
+  void end();
+
+  void text(std::string_view name, const std::string& value);
+  void nonempty_text(std::string_view name, const std::string& value);
+  /// Only when not empty.
+  void optional_text(std::string_view name, const std::string& value);
+  /// Null when empty.
+  void text_or_null(std::string_view name, const std::string& value);
+  void count(std::string_view name, std::uint64_t value);
+  void count(std::string_view name, std::uint32_t value);
+  /// Null when 0.
+  void count_or_null(std::string_view name, std::uint64_t value);
+  void count_or_null(std::string_view name, const std::optional<std::uint64_t>& value);
+  void integer(std::string_view name, std::int64_t value);
+  void integer_or_null(std::string_view name, const std::optional<int>& value);
+  void milliseconds(std::string_view name, std::chrono::milliseconds value);
+  void flag(std::string_view name, bool value);
+  /// Only when set.
+  void optional_flag(std::string_view name, const std::optional<bool>& value);
+  /// `true`, always: a member that marks an answer (`"ok": true`).
+  void must_be_true(std::string_view name);
+  /// ISO-8601 with milliseconds.
+  void time(std::string_view name, std::int64_t epoch_ms);
+  /// Null when 0 or less (never happened).
+  void time_or_null(std::string_view name, std::int64_t epoch_ms);
+  /// The wire name (`Markdown`, `plain`, …).
+  void text_format(std::string_view name, TextFormat format);
+  /// A kept JSON object, or null when empty or not an object.
+  void data_object(std::string_view name, const std::string& data_json);
+  /// Whether there is an image; its path is never written.
+  void image_flag(std::string_view name, const std::string& image_path);
+  /// `{"connections": 3, ...}` in order, only when there are any.
+  void figures(std::string_view name, const std::vector<HealthFigure>& figures);
+  void text_list(std::string_view name, const std::vector<std::string>& values);
+
+  template <class T>
+  void object(std::string_view name, const T& value) {
+    key(name);
+    JsonCodec<T>::write(out_, value);
+  }
+  template <class T>
+  void object_or_null(std::string_view name, const std::optional<T>& value) {
+    if (!value) return null(name);
+    object(name, *value);
+  }
+  template <class T>
+  void list(std::string_view name, const std::vector<T>& values) {
+    key(name);
+    out_.StartArray();
+    for (const T& value : values) JsonCodec<T>::write(out_, value);
+    out_.EndArray();
+  }
+
+ private:
+  void key(std::string_view name);
+  void null(std::string_view name);
+
+  JsonWriter& out_;
+};
+
 /// Reads the members of one JSON object for a codec's `read`, keeping the
 /// first problem: a member that is missing or has the wrong type leaves the
 /// target at its default and makes `status()` a failure naming the member.
@@ -69,6 +146,8 @@ class JsonObjectReader {
 
   /// A required string member.
   void text(std::string_view name, std::string& out);
+  /// A required string member that must not be empty.
+  void nonempty_text(std::string_view name, std::string& out);
   /// A string member that may be absent or null (then empty).
   void optional_text(std::string_view name, std::string& out);
   /// A required non-negative integer.
@@ -91,6 +170,23 @@ class JsonObjectReader {
   void time(std::string_view name, std::int64_t& out);
   /// A required ISO-8601 time or null (then 0).
   void time_or_null(std::string_view name, std::int64_t& out);
+
+  /// A required string or null (then empty).
+  void text_or_null(std::string_view name, std::string& out);
+  /// A required integer count of milliseconds.
+  void milliseconds(std::string_view name, std::chrono::milliseconds& out);
+  /// A required `true`.
+  void must_be_true(std::string_view name);
+  /// A required text format's wire name.
+  void text_format(std::string_view name, TextFormat& out);
+  /// A required object (kept as compact JSON text) or null (then empty).
+  void data_object(std::string_view name, std::string& data_json);
+  /// A required boolean; true sets `withheld_image_path`.
+  void image_flag(std::string_view name, std::string& image_path);
+  /// An object of non-negative counts that may be absent.
+  void figures(std::string_view name, std::vector<HealthFigure>& out);
+  /// A required list of strings.
+  void text_list(std::string_view name, std::vector<std::string>& out);
 
   /// A required member decoded with its codec.
   template <class T>
@@ -137,5 +233,21 @@ class JsonObjectReader {
   std::string where_;
   Status status_ = Status::success();
 };
+
+/// `JsonCodec<T>::write` from a member list `members(JsonObjectWriter&, const T&)`.
+template <class T, class Members>
+void write_object(JsonWriter& out, const T& value, Members members) {
+  JsonObjectWriter writer(out);
+  members(writer, value);
+  writer.end();
+}
+
+/// `JsonCodec<T>::read` from the same member list `members(JsonObjectReader&, T&)`.
+template <class T, class Members>
+Status read_object(const rapidjson::Value& value, const std::string& where, T& out, Members members) {
+  JsonObjectReader reader(value, where);
+  members(reader, out);
+  return reader.status();
+}
 
 }  // namespace notifyd::sdk::api
