@@ -1,5 +1,7 @@
 #include "api_requests.hpp"
 
+#include <algorithm>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -102,6 +104,44 @@ std::variant<std::string, InvalidInput> send_photo_request_body(std::string_view
   write_string(writer, "Markdown");
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+bool is_link_code(std::string_view code) {
+  return code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string link_request_body(const std::optional<std::string>& code, const std::optional<std::string>& user) {
+  rapidjson::StringBuffer buffer;
+  ValidatingWriter writer(buffer);
+  writer.StartObject();
+  if (code) {
+    write_string(writer, "code");
+    write_string(writer, *code);
+  }
+  if (user) {
+    write_string(writer, "user");
+    write_string(writer, *user);
+  }
+  writer.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string link_status_target(const std::optional<std::string>& user) {
+  QueryBuilder query("/api/telegram/status");
+  if (user) query.add("user", *user);
+  return query.take();
+}
+
+std::string desktop_token_request_body(const std::string* user) {
+  rapidjson::StringBuffer buffer;
+  ValidatingWriter writer(buffer);
+  writer.StartObject();
+  if (user != nullptr) {
+    write_string(writer, "user");
+    write_string(writer, *user);
+  }
+  writer.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 std::string checks_request_target(const std::optional<std::string>& user) {

@@ -51,6 +51,18 @@ std::string run_request_target(std::string_view name, const std::optional<std::s
 std::string runs_request_target(std::string_view name, const std::optional<std::string>& user,
                                 std::optional<std::uint32_t> limit);
 
+/// True when `code` is what the bot's /start sends: six digits.
+bool is_link_code(std::string_view code);
+
+/// The body of `POST /api/telegram/verify` (or `/unlink` without a code); `user` only when given.
+std::string link_request_body(const std::optional<std::string>& code, const std::optional<std::string>& user);
+
+/// `/api/telegram/status`, with `?user=` when given.
+std::string link_status_target(const std::optional<std::string>& user);
+
+/// The body of `POST /api/desktop/token`: `{}` for yourself, `{"user": …}` for another user (admins).
+std::string desktop_token_request_body(const std::string* user);
+
 /// RFC 3986 percent-encoding of everything but unreserved characters.
 std::string percent_encode(std::string_view text);
 

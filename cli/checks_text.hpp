@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "api_responses.hpp"
+#include "api_answers.hpp"
 
 namespace notifyctl {
 
@@ -17,7 +17,7 @@ std::string checks_table(const CheckList& list, std::int64_t now_ms);
 
 /// What one run did, on one line ("revenue_drop: notified (notification 42)"),
 /// followed for a failure by the last lines of its stderr.
-std::string run_result_text(const CheckRun& run);
+std::string run_result_text(const notifyd::sdk::RunRecord& run);
 
 /// A check's recent runs, newest first: time, trigger, outcome, exit code,
 /// duration, detail and the stderr kept.

@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include "api_requests.hpp"
 #include "notifyd/sdk/json.hpp"
 
 namespace notifyctl {
@@ -249,10 +250,7 @@ ParsedCommand parse_telegram_link(const CollectedArguments& collected) {
   if (command == "link") {
     if (collected.positionals.size() != 1) return usage("link needs the CODE the bot sent after /start");
     const std::string& code = collected.positionals.front();
-    const bool six_digits = code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) {
-                              return c >= '0' && c <= '9';
-                            });
-    if (!six_digits) return usage("CODE is the 6 digits the bot sent after /start, got '" + code + "'");
+    if (!is_link_code(code)) return usage("CODE is the 6 digits the bot sent after /start, got '" + code + "'");
     return LinkArguments{code, user};
   }
   if (!collected.positionals.empty()) {

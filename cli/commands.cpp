@@ -4,11 +4,10 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "account_text.hpp"
+#include "answer_text.hpp"
 #include "api_requests.hpp"
-#include "api_responses.hpp"
 #include "bounded_input.hpp"
-#include "desktop_token.hpp"
-#include "login_link.hpp"
 #include "cron_next.hpp"
 #include "daemon_call.hpp"
 #include "checks_text.hpp"
@@ -65,8 +64,9 @@ ExitCode run_send(const SendArguments& arguments, const GlobalOptions& options, 
   auto answer = call_daemon(client, {"POST", "/v1/notify", std::get<std::string>(std::move(body))}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
   const std::string requested_user = fields.user.value_or("");
-  return print_answer(std::get<ApiResponse>(answer), options, console, decode_send_receipt,
-                      [&](const SendReceipt& receipt) { return send_text(receipt, requested_user); });
+  return print_answer<notifyd::sdk::PublishOutcome>(
+      std::get<ApiResponse>(answer), options, console,
+      [&](const notifyd::sdk::PublishOutcome& receipt) { return send_text(receipt, requested_user); });
 }
 
 ExitCode run_history(const HistoryArguments& arguments, const GlobalOptions& options, const ApiClient& client,
@@ -75,13 +75,13 @@ ExitCode run_history(const HistoryArguments& arguments, const GlobalOptions& opt
   const std::string target = history_request_target(user, arguments.limit, arguments.before_id);
   auto answer = call_daemon(client, {"GET", target, std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-  return print_answer(std::get<ApiResponse>(answer), options, console, decode_history_page, history_text);
+  return print_answer<HistoryPage>(std::get<ApiResponse>(answer), options, console, history_text);
 }
 
 ExitCode run_health(const GlobalOptions& options, const ApiClient& client, Console& console) {
   auto answer = call_daemon(client, {"GET", "/v1/health", std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-  return print_answer(std::get<ApiResponse>(answer), options, console, decode_health_report, health_text);
+  return print_answer<HealthReport>(std::get<ApiResponse>(answer), options, console, health_text);
 }
 
 ExitCode run_request(const RequestArguments& arguments, const GlobalOptions& options, const ApiClient& client,
@@ -115,8 +115,8 @@ ExitCode run_checks(const ChecksArguments& arguments, const GlobalOptions& optio
   auto answer = call_daemon(client, {"GET", checks_request_target(arguments.user), std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
   const std::int64_t now = notifyd::sdk::now_epoch_ms();
-  return print_answer(std::get<ApiResponse>(answer), options, console, decode_check_list,
-                      [now](const CheckList& list) { return checks_table(list, now); });
+  return print_answer<CheckList>(std::get<ApiResponse>(answer), options, console,
+                                 [now](const CheckList& list) { return checks_table(list, now); });
 }
 
 ExitCode run_run(const RunArguments& arguments, const GlobalOptions& options, const ApiClient& client,
@@ -126,11 +126,12 @@ ExitCode run_run(const RunArguments& arguments, const GlobalOptions& options, co
   if (names.empty()) {
     auto answer = call_daemon(client, {"GET", checks_request_target(arguments.user), std::nullopt}, console);
     if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-    auto list = decode_check_list(std::get<ApiResponse>(answer).body);
-    if (const auto* error = std::get_if<DecodeError>(&list)) return fail(console, ExitCode::refused, error->message);
+    auto list = decode_answer<CheckList>(std::get<ApiResponse>(answer).body);
+    if (!list) return fail(console, ExitCode::refused, list.error());
     const auto owner = arguments.user ? arguments.user : current_user_name();
-    for (const CheckEntry& check : std::get<CheckList>(list).checks) {
-      if (!owner || check.user.empty() || check.user == *owner) names.push_back(check.name);
+    for (const notifyd::sdk::CheckStatus& check : list.value().checks) {
+      const auto& definition = check.definition;
+      if (!owner || definition.user.empty() || definition.user == *owner) names.push_back(definition.name);
     }
     if (names.empty()) {
       if (!options.json_output) console.out << "no checks to run\n";
@@ -148,13 +149,13 @@ ExitCode run_run(const RunArguments& arguments, const GlobalOptions& options, co
       outcome = ExitCode::refused;
       continue;
     }
-    auto decoded = decode_run_report(response.body);
-    if (const auto* error = std::get_if<DecodeError>(&decoded)) {
-      fail(console, ExitCode::refused, printable_line(name) + ": " + error->message);
+    auto decoded = decode_answer<RunReport>(response.body);
+    if (!decoded) {
+      fail(console, ExitCode::refused, printable_line(name) + ": " + decoded.error());
       outcome = ExitCode::refused;
       continue;
     }
-    const CheckRun& run = std::get<RunReport>(decoded).run;
+    const notifyd::sdk::RunRecord& run = decoded.value().run;
     if (options.json_output) {
       print_body(console, response.body);
     } else {
@@ -171,8 +172,8 @@ ExitCode run_logs(const LogsArguments& arguments, const GlobalOptions& options, 
   auto answer = call_daemon(client, {"GET", target, std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
   const std::int64_t now = notifyd::sdk::now_epoch_ms();
-  return print_answer(std::get<ApiResponse>(answer), options, console, decode_run_list,
-                      [now](const RunList& list) { return runs_text(list, now); });
+  return print_answer<RunList>(std::get<ApiResponse>(answer), options, console,
+                               [now](const RunList& list) { return runs_text(list, now); });
 }
 
 ExitCode run_cron_next(const CronNextArguments& arguments, Console& console) {
@@ -187,7 +188,7 @@ ExitCode run_desktop_token(const DesktopTokenArguments& arguments, const GlobalO
   const std::string body = desktop_token_request_body(arguments.user ? &*arguments.user : nullptr);
   auto answer = call_daemon(client, {"POST", "/api/desktop/token", body}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-  return print_answer(std::get<ApiResponse>(answer), options, console, decode_desktop_token, desktop_token_text);
+  return print_answer<DesktopToken>(std::get<ApiResponse>(answer), options, console, desktop_token_text);
 }
 
 ExitCode run_login(const GlobalOptions& options, const ApiClient& client, Console& console) {
@@ -199,7 +200,7 @@ ExitCode run_login(const GlobalOptions& options, const ApiClient& client, Consol
     return fail(console, ExitCode::refused,
                 hint.empty() ? describe_refusal(response.status, response.reason, response.body) : hint);
   }
-  return print_answer(response, options, console, decode_login_link, login_link_text);
+  return print_answer<LoginLink>(response, options, console, login_link_text);
 }
 
 }  // namespace notifyctl

@@ -1,3 +1,4 @@
+#include "answer_text.hpp"
 #include "daemon_call.hpp"
 
 namespace notifyctl {

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <variant>
 
+#include "api_answers.hpp"
 #include "api_client.hpp"
-#include "api_responses.hpp"
 #include "commands.hpp"
 #include "exit_code.hpp"
 
@@ -29,17 +29,25 @@ ExitCode report(const TransportFailure& failure, Console& console);
 std::variant<ApiResponse, ExitCode> call_daemon(const ApiClient& client, const ApiRequest& request, Console& console,
                                                 std::string_view not_found_hint = {});
 
-/// Decodes a 2xx body with `decode` (so --json, too, never passes on an
-/// unusable answer) and prints it: as received with --json, else `format`ted.
-template <typename Decode, typename Format>
-ExitCode print_answer(const ApiResponse& response, const GlobalOptions& options, Console& console, Decode decode,
-                      Format format) {
-  auto decoded = decode(response.body);
-  if (const auto* error = std::get_if<DecodeError>(&decoded)) return fail(console, ExitCode::refused, error->message);
+/// A 2xx body decoded with the API codec of `T`; the failure reads
+/// "unexpected answer from notifyd: <what is wrong>".
+template <typename T>
+notifyd::sdk::Result<T> decode_answer(std::string_view body) {
+  auto decoded = notifyd::sdk::api::from_json<T>(body);
+  if (!decoded) return notifyd::sdk::Result<T>::failure("unexpected answer from notifyd: " + decoded.error());
+  return decoded;
+}
+
+/// Decodes a 2xx body as a `T` (so --json, too, never passes on an unusable
+/// answer) and prints it: as received with --json, else `format`ted.
+template <typename T, typename Format>
+ExitCode print_answer(const ApiResponse& response, const GlobalOptions& options, Console& console, Format format) {
+  auto decoded = decode_answer<T>(response.body);
+  if (!decoded) return fail(console, ExitCode::refused, decoded.error());
   if (options.json_output) {
     print_body(console, response.body);
   } else {
-    console.out << format(std::get<0>(decoded));
+    console.out << format(decoded.value());
   }
   return ExitCode::success;
 }

@@ -371,13 +371,13 @@ std::vector<DoctorFinding> judge_channels(const HealthReport& report,
   const auto is_telegram = [&](const std::string& name) {
     return std::find(telegram_instances.begin(), telegram_instances.end(), name) != telegram_instances.end();
   };
-  for (const ChannelCounts& counts : report.channels) {
+  for (const notifyd::sdk::ChannelHealth& counts : report.channels) {
     const bool telegram = is_telegram(counts.channel);
     const std::string subject = (telegram ? "telegram:" : "channel:") + counts.channel;
     const std::string last_error = counts.last_error.empty() ? "" : "; last error: " + counts.last_error;
     const std::string& state = counts.state;
-    const std::uint64_t retrying = counts.retrying.value_or(0);
-    const std::uint64_t failed = counts.failed.value_or(0);
+    const std::uint64_t retrying = counts.retrying;
+    const std::uint64_t failed = counts.failed;
     const std::string unreachable_fix =
         telegram ? "can this host reach api.telegram.org:443 (proxy, firewall, DNS)? is the token valid? "
                    "journalctl -u notifyd | grep " + counts.channel
@@ -407,14 +407,14 @@ std::vector<DoctorFinding> judge_channels(const HealthReport& report,
                                  "notifyctl history --user USER shows why"));
     } else {
       findings.push_back(finding(Verdict::ok, subject,
-                                 std::to_string(counts.delivered.value_or(0)) + " delivered, " +
-                                     std::to_string(counts.pending.value_or(0)) + " pending" +
+                                 std::to_string(counts.delivered) + " delivered, " +
+                                     std::to_string(counts.pending) + " pending" +
                                      (state.empty() ? std::string() : ", state " + state)));
     }
   }
   for (const std::string& instance : telegram_instances) {
     const bool reported = std::any_of(report.channels.begin(), report.channels.end(),
-                                      [&](const ChannelCounts& counts) { return counts.channel == instance; });
+                                      [&](const notifyd::sdk::ChannelHealth& counts) { return counts.channel == instance; });
     if (!reported) {
       findings.push_back(finding(Verdict::fail, "telegram:" + instance,
                                  "not among the daemon's channels: the bot is off (no token?) or failed to start",

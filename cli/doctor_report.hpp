@@ -5,8 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "api_responses.hpp"
-#include "operator_responses.hpp"
+#include "api_answers.hpp"
 #include "resolved_config.hpp"
 
 namespace notifyctl {

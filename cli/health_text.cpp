@@ -12,17 +12,15 @@ namespace {
 constexpr std::array column_titles{"CHANNEL", "PENDING", "IN FLIGHT", "RETRYING", "DELIVERED", "FAILED"};
 constexpr std::string_view column_gap = "  ";
 
-std::string count_text(const std::optional<std::uint64_t>& count) { return count ? std::to_string(*count) : "?"; }
-
 using Row = std::array<std::string, column_titles.size()>;
 
-Row row_of(const ChannelCounts& counts) {
+Row row_of(const notifyd::sdk::ChannelHealth& counts) {
   return {counts.channel.empty() ? "?" : printable_line(counts.channel),
-          count_text(counts.pending),
-          count_text(counts.in_flight),
-          count_text(counts.retrying),
-          count_text(counts.delivered),
-          count_text(counts.failed)};
+          std::to_string(counts.pending),
+          std::to_string(counts.in_flight),
+          std::to_string(counts.retrying),
+          std::to_string(counts.delivered),
+          std::to_string(counts.failed)};
 }
 
 std::string padding(std::size_t width, std::string_view cell) {
@@ -40,7 +38,7 @@ std::string health_text(const HealthReport& report) {
   Row titles;
   std::copy(column_titles.begin(), column_titles.end(), titles.begin());
   rows.push_back(titles);
-  for (const ChannelCounts& counts : report.channels) rows.push_back(row_of(counts));
+  for (const notifyd::sdk::ChannelHealth& counts : report.channels) rows.push_back(row_of(counts));
 
   std::array<std::size_t, column_titles.size()> widths{};
   for (const Row& row : rows) {
@@ -56,7 +54,7 @@ std::string health_text(const HealthReport& report) {
     }
     text += line + '\n';
   }
-  for (const ChannelCounts& counts : report.channels) {
+  for (const notifyd::sdk::ChannelHealth& counts : report.channels) {
     const std::string name = counts.channel.empty() ? std::string("?") : printable_line(counts.channel);
     if (!counts.state.empty() && counts.state != "ok") {
       text += name + ": " + printable_line(counts.state);
@@ -66,8 +64,8 @@ std::string health_text(const HealthReport& report) {
     if (counts.figures.empty()) continue;
     text += name + ':';
     for (std::size_t i = 0; i < counts.figures.size(); ++i) {
-      text += (i == 0 ? " " : ", ") + printable_line(counts.figures[i].first) + ' ' +
-              std::to_string(counts.figures[i].second);
+      text += (i == 0 ? " " : ", ") + printable_line(counts.figures[i].name) + ' ' +
+              std::to_string(counts.figures[i].value);
     }
     text += '\n';
   }

@@ -1,5 +1,6 @@
 #include "history_text.hpp"
 
+#include "notifyd/sdk/utc_time.hpp"
 #include "terminal_text.hpp"
 
 namespace notifyctl {
@@ -9,16 +10,18 @@ constexpr std::string_view summary_separator = " \xE2\x80\x94 ";
 constexpr std::string_view ellipsis = "\xE2\x80\xA6";
 constexpr std::size_t error_width = 100;
 
-std::string header_line(const HistoryNotification& notification) {
-  std::string line = notification.id ? "#" + std::to_string(*notification.id) : "#?";
-  if (!notification.created_at.empty()) line += "  " + printable_line(notification.created_at);
+std::string header_line(const notifyd::sdk::Notification& notification) {
+  std::string line = notification.id != 0 ? "#" + std::to_string(notification.id) : "#?";
+  if (notification.created_at_ms > 0) {
+    line += "  " + notifyd::sdk::format_utc_timestamp(notification.created_at_ms, notifyd::sdk::SecondFraction::milliseconds);
+  }
   if (!notification.source.empty()) line += "  from " + printable_line(notification.source);
   if (!notification.user.empty()) line += "  to " + printable_line(notification.user);
-  if (notification.has_image) line += "  (with image)";
+  if (!notification.image_path.empty()) line += "  (with image)";
   return line;
 }
 
-std::string summary_line(const HistoryNotification& notification) {
+std::string summary_line(const notifyd::sdk::Notification& notification) {
   const std::string_view message_line = first_line(notification.message);
   const bool message_continues =
       notification.message.find_first_not_of("\r\n", message_line.size()) != std::string::npos;
@@ -36,14 +39,14 @@ std::string attempts_text(std::uint64_t attempts) {
 
 }  // namespace
 
-std::string delivery_line(const DeliveryState& delivery) {
+std::string delivery_line(const notifyd::sdk::DeliveryRecord& delivery) {
   std::string line = (delivery.channel.empty() ? "?" : printable_line(delivery.channel)) + ": " +
                      (delivery.state.empty() ? "unknown" : printable_line(delivery.state));
   std::string details;
   if (delivery.state == "delivered") {
-    if (delivery.attempts && *delivery.attempts > 1) details = "after " + attempts_text(*delivery.attempts);
+    if (delivery.attempts > 1) details = "after " + attempts_text(delivery.attempts);
   } else {
-    if (delivery.attempts && *delivery.attempts > 0) details = attempts_text(*delivery.attempts);
+    if (delivery.attempts > 0) details = attempts_text(delivery.attempts);
     if (!delivery.last_error.empty()) {
       if (!details.empty()) details += ", ";
       details += "last error: " + truncate_characters(printable_line(delivery.last_error), error_width);
@@ -56,12 +59,12 @@ std::string delivery_line(const DeliveryState& delivery) {
 std::string history_text(const HistoryPage& page) {
   if (page.notifications.empty()) return "no notifications\n";
   std::string text;
-  for (const HistoryNotification& notification : page.notifications) {
+  for (const notifyd::sdk::HistoryEntry& entry : page.notifications) {
     if (!text.empty()) text += '\n';
-    text += header_line(notification) + '\n';
-    text += "  " + summary_line(notification) + '\n';
-    if (notification.deliveries.empty()) text += "  no deliveries\n";
-    for (const DeliveryState& delivery : notification.deliveries) text += "  " + delivery_line(delivery) + '\n';
+    text += header_line(entry.notification) + '\n';
+    text += "  " + summary_line(entry.notification) + '\n';
+    if (entry.deliveries.empty()) text += "  no deliveries\n";
+    for (const notifyd::sdk::DeliveryRecord& delivery : entry.deliveries) text += "  " + delivery_line(delivery) + '\n';
   }
   if (page.next_before) {
     text += "\nolder notifications: notifyctl history --before " + std::to_string(*page.next_before) + '\n';

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <string>
 
-#include "api_responses.hpp"
+#include "api_answers.hpp"
 
 namespace notifyctl {
 
@@ -11,7 +11,7 @@ namespace notifyctl {
 inline constexpr std::size_t history_summary_width = 100;
 
 /// "bot: pending (3 attempts, last error: timeout)"
-std::string delivery_line(const DeliveryState& delivery);
+std::string delivery_line(const notifyd::sdk::DeliveryRecord& delivery);
 
 /// One block per notification: a header (id, time, source, recipient), the
 /// summary, one line per channel; blocks are separated by a blank line, and a

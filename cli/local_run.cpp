@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "api_requests.hpp"
-#include "api_responses.hpp"
-#include "cooldown_state.hpp"
+#include "answer_text.hpp"
+#include "runner_state.hpp"
 #include "local_process.hpp"
 #include "local_scripts.hpp"
 #include "notifyd/sdk/check_output.hpp"

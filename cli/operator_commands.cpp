@@ -5,11 +5,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "api_responses.hpp"
 #include "daemon_call.hpp"
 #include "doctor_probe.hpp"
 #include "doctor_report.hpp"
-#include "operator_responses.hpp"
 #include "queue_text.hpp"
 #include "resolved_config.hpp"
 #include "users_text.hpp"
@@ -37,14 +35,14 @@ std::string config_directory_file(const std::string& config_path, const char* na
 ExitCode run_queue(const GlobalOptions& options, const ApiClient& client, Console& console) {
   auto answer = get(client, "/v1/health", console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-  return print_answer(std::get<ApiResponse>(answer), options, console, decode_health_report, queue_text);
+  return print_answer<HealthReport>(std::get<ApiResponse>(answer), options, console, queue_text);
 }
 
 ExitCode run_users(const GlobalOptions& options, const ApiClient& client, Console& console) {
   auto answer = get(client, "/api/telegram/users", console,
                     "(is a telegram plugin with routes = true in notifyd.toml, and is it a version that lists users?)");
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-  return print_answer(std::get<ApiResponse>(answer), options, console, decode_linked_users, users_text);
+  return print_answer<LinkedUserList>(std::get<ApiResponse>(answer), options, console, users_text);
 }
 
 ExitCode run_doctor(const DoctorArguments& arguments, const GlobalOptions& options, const char* socket_from_environment,
@@ -96,17 +94,15 @@ ExitCode run_doctor(const DoctorArguments& arguments, const GlobalOptions& optio
       const auto& response = std::get<ApiResponse>(result);
       connection.answered = true;
       connection.status = response.status;
-      auto decoded = decode_health_report(response.body);
-      if (auto* report = std::get_if<HealthReport>(&decoded); report != nullptr && response.successful()) {
-        health = std::move(*report);
-      }
+      auto decoded = decode_answer<HealthReport>(response.body);
+      if (decoded && response.successful()) health = std::move(decoded).value();
     }
     daemon_findings.push_back(judge_socket_connection(socket_path, connection));
   }
 
   // A channel the daemon runs has its secret, wherever the daemon found it.
   const auto running = [&](const std::string& instance) {
-    return health && std::any_of(health->channels.begin(), health->channels.end(), [&](const ChannelCounts& counts) {
+    return health && std::any_of(health->channels.begin(), health->channels.end(), [&](const notifyd::sdk::ChannelHealth& counts) {
              return counts.channel == instance && counts.state != "off";
            });
   };

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "api_responses.hpp"
+#include "api_answers.hpp"
 
 namespace notifyctl {
 

@@ -1,6 +1,6 @@
 #include "request_text.hpp"
 
-#include "api_responses.hpp"
+#include "answer_text.hpp"
 #include "terminal_text.hpp"
 
 namespace notifyctl {

@@ -4,11 +4,10 @@
 
 namespace notifyctl {
 
-std::string send_text(const SendReceipt& receipt, const std::string& requested_user) {
+std::string send_text(const notifyd::sdk::PublishOutcome& receipt, const std::string& requested_user) {
   std::string text = "queued notification";
-  if (receipt.id) text += " " + std::to_string(*receipt.id);
-  const std::string& user = receipt.user.empty() ? requested_user : receipt.user;
-  if (!user.empty()) text += " for " + printable_line(user);
+  if (receipt.id != 0) text += " " + std::to_string(receipt.id);
+  if (!requested_user.empty()) text += " for " + printable_line(requested_user);
   if (!receipt.channels.empty()) {
     text += " via ";
     for (std::size_t i = 0; i < receipt.channels.size(); ++i) {

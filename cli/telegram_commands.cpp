@@ -1,8 +1,8 @@
 #include "telegram_commands.hpp"
 
-#include "api_responses.hpp"
+#include "account_text.hpp"
+#include "api_requests.hpp"
 #include "daemon_call.hpp"
-#include "telegram_link.hpp"
 #include "terminal_text.hpp"
 
 namespace notifyctl {
@@ -23,7 +23,7 @@ ExitCode run_link(const LinkArguments& arguments, const GlobalOptions& options, 
   auto answer = call(client, {"POST", "/api/telegram/verify", link_request_body(arguments.code, arguments.user)},
                      console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-  return print_answer(std::get<ApiResponse>(answer), options, console, decode_link_state, [&](const LinkState& state) {
+  return print_answer<TelegramLink>(std::get<ApiResponse>(answer), options, console, [&](const TelegramLink& state) {
     std::string text = "linked to Telegram";
     if (arguments.user) text = printable_line(*arguments.user) + " " + text;
     if (!state.linked_at.empty()) text += " at " + printable_line(state.linked_at);
@@ -50,15 +50,18 @@ ExitCode run_link_status(const LinkStatusArguments& arguments, const GlobalOptio
                          Console& console) {
   auto answer = call(client, {"GET", link_status_target(arguments.user), std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-  return print_answer(std::get<ApiResponse>(answer), options, console, decode_link_state, [&](LinkState state) {
+  return print_answer<TelegramLink>(std::get<ApiResponse>(answer), options, console, [&](const TelegramLink& state) {
     // Whether /start can work at all: an unlinked user of an off bot is told so instead.
+    std::optional<bool> bot_enabled;
     if (!state.linked) {
       auto bot = client.send({"GET", "/api/telegram/bot", std::nullopt});
       if (const auto* response = std::get_if<ApiResponse>(&bot); response && response->successful()) {
-        state.bot_enabled = decode_bot_enabled(response->body);
+        if (auto decoded = notifyd::sdk::api::from_json<TelegramBot>(response->body)) {
+          bot_enabled = decoded.value().configured;
+        }
       }
     }
-    return link_state_text(state, arguments.user.value_or(""));
+    return link_state_text(state, bot_enabled, arguments.user.value_or(""));
   });
 }
 

@@ -9,11 +9,6 @@
 namespace notifyctl {
 namespace {
 
-std::string state_text(const std::optional<bool>& active) {
-  if (!active) return "?";
-  return *active ? "active" : "blocked";
-}
-
 }  // namespace
 
 std::string users_text(const LinkedUserList& list) {
@@ -24,10 +19,10 @@ std::string users_text(const LinkedUserList& list) {
   std::size_t blocked = 0;
   for (const LinkedUser& user : users) {
     rows.push_back({user.user.empty() ? std::string("?") : printable_line(user.user),
-                    user.chat_id ? std::to_string(*user.chat_id) : std::string("?"),
+                    std::to_string(user.chat_id),
                     user.linked_at.empty() ? std::string("?") : printable_line(user.linked_at),
-                    state_text(user.active)});
-    if (user.active == false) ++blocked;
+                    user.active ? "active" : "blocked"});
+    if (!user.active) ++blocked;
   }
   std::string text = aligned_table(
       rows, {ColumnAlignment::left, ColumnAlignment::right, ColumnAlignment::left, ColumnAlignment::left});

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "operator_responses.hpp"
+#include "api_answers.hpp"
 
 namespace notifyctl {
 

@@ -19,22 +19,16 @@ TEST_CASE("queue counts a delivery once: pending includes those in flight and re
   HealthReport report;
   report.channels = {{"bot", 3, 0, 3, 0, 0, "", "", {}}, {"desk", 2, 1, 1, 0, 0, "", "", {}}};
   CHECK(queue_text(report).ends_with("\n5 deliveries waiting\n"));
-  ChannelCounts unknown_pending;
-  unknown_pending.channel = "old";
-  unknown_pending.in_flight = 1;
-  unknown_pending.retrying = 1;
-  report.channels = {unknown_pending};
-  CHECK(queue_text(report).ends_with("\n2 deliveries waiting\n"));
 }
 
-TEST_CASE("queue says when nothing waits and shows ? for missing counts", "[queue_text]") {
+TEST_CASE("queue says when nothing waits", "[queue_text]") {
   HealthReport report;
-  ChannelCounts partial;
-  partial.channel = "bot";
-  report.channels = {partial};
+  notifyd::sdk::ChannelHealth idle;
+  idle.channel = "bot";
+  report.channels = {idle};
   CHECK(queue_text(report) ==
         "CHANNEL  PENDING  IN FLIGHT  RETRYING  FAILED\n"
-        "bot            ?          ?         ?       ?\n"
+        "bot            0          0         0       0\n"
         "nothing waiting\n");
   report.channels = {{"bot", 1, 0, 0, 0, 0, "", "", {}}};
   CHECK(queue_text(report).ends_with("\n1 delivery waiting\n"));

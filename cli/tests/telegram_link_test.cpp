@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include "account_text.hpp"
+#include "api_requests.hpp"
 #include "command_line.hpp"
-#include "telegram_link.hpp"
 
 using namespace notifyctl;
 
@@ -20,6 +21,12 @@ UsageError refused(const std::vector<std::string>& arguments) {
   auto result = parse_command_line(arguments);
   REQUIRE(std::holds_alternative<UsageError>(result));
   return std::get<UsageError>(result);
+}
+
+TelegramLink link_of(std::string_view body) {
+  auto decoded = notifyd::sdk::api::from_json<TelegramLink>(body);
+  if (!decoded) FAIL("unexpected decode error: " << decoded.error());
+  return decoded.value();
 }
 
 }  // namespace
@@ -53,32 +60,23 @@ TEST_CASE("requests carry the code and the user only when given", "[telegram_lin
 }
 
 TEST_CASE("the link state reads as a sentence", "[telegram_link]") {
-  const auto linked = std::get<LinkState>(
-      decode_link_state(R"({"linked":true,"linked_at":"2026-11-25T14:09:41Z","active":true})"));
-  CHECK(link_state_text(linked, "") == "you are linked to Telegram since 2026-11-25T14:09:41Z (notifications on)\n");
-  const auto blocked = std::get<LinkState>(decode_link_state(R"({"linked":true,"linked_at":"x","active":false})"));
-  CHECK(link_state_text(blocked, "bob").find("bob is linked") == 0);
-  CHECK(link_state_text(blocked, "bob").find("blocked") != std::string::npos);
-  const auto muted = std::get<LinkState>(
-      decode_link_state(R"({"linked":true,"linked_at":"x","active":true,"muted_until":"2026-11-25T16:00:00Z"})"));
-  CHECK(link_state_text(muted, "").find("muted until 2026-11-25T16:00:00Z") != std::string::npos);
-  const auto none = std::get<LinkState>(decode_link_state(R"({"linked":false,"linked_at":null,"active":false})"));
-  CHECK(link_state_text(none, "") ==
+  const auto linked = link_of(R"({"linked":true,"linked_at":"2026-11-25T14:09:41Z","active":true})");
+  CHECK(link_state_text(linked, std::nullopt, "") ==
+        "you are linked to Telegram since 2026-11-25T14:09:41Z (notifications on)\n");
+  const auto blocked = link_of(R"({"linked":true,"linked_at":"x","active":false})");
+  CHECK(link_state_text(blocked, std::nullopt, "bob").find("bob is linked") == 0);
+  CHECK(link_state_text(blocked, std::nullopt, "bob").find("blocked") != std::string::npos);
+  const auto muted = link_of(R"({"linked":true,"linked_at":"x","active":true,"muted_until":"2026-11-25T16:00:00Z"})");
+  CHECK(link_state_text(muted, std::nullopt, "").find("muted until 2026-11-25T16:00:00Z") != std::string::npos);
+  const auto none = link_of(R"({"linked":false,"linked_at":null,"active":false})");
+  CHECK(link_state_text(none, std::nullopt, "") ==
         "you are not linked to Telegram: send /start to the bot, then run notifyctl link CODE\n");
-  CHECK(std::holds_alternative<DecodeError>(decode_link_state("[]")));
-  CHECK(std::get<LinkState>(decode_link_state(R"({"linked":"yes"})")).linked == false);
 }
 
 TEST_CASE("with the bot off, status does not send the user to /start", "[telegram_link]") {
-  CHECK(decode_bot_enabled(R"({"configured":false,"username":null,"url":null})") == false);
-  CHECK(decode_bot_enabled(R"({"configured":true,"username":"notifyd_bot","url":"https://t.me/notifyd_bot"})") == true);
-  CHECK_FALSE(decode_bot_enabled("{}"));
-  CHECK_FALSE(decode_bot_enabled("not json"));
-  LinkState unlinked;
-  unlinked.bot_enabled = false;
-  const std::string text = link_state_text(unlinked, "");
+  TelegramLink unlinked;
+  const std::string text = link_state_text(unlinked, false, "");
   CHECK(text.find("/start") == std::string::npos);
   CHECK(text.find("Telegram is off on this server") != std::string::npos);
-  unlinked.bot_enabled = true;
-  CHECK(link_state_text(unlinked, "").find("send /start to the bot") != std::string::npos);
+  CHECK(link_state_text(unlinked, true, "").find("send /start to the bot") != std::string::npos);
 }

@@ -8,11 +8,11 @@ TEST_CASE("users lists linked users sorted by name with their state", "[users_te
   LinkedUserList list;
   list.users = {{"zoe", 42, "2026-11-20T10:00:00Z", true},
                 {"alice", -1001234, "2026-11-01T08:30:00Z", false},
-                {"bob", 7, "", std::nullopt}};
+                {"bob", 7, "", true}};
   CHECK(users_text(list) ==
         "USER    CHAT ID  LINKED AT             STATE\n"
         "alice  -1001234  2026-11-01T08:30:00Z  blocked\n"
-        "bob           7  ?                     ?\n"
+        "bob           7  ?                     active\n"
         "zoe          42  2026-11-20T10:00:00Z  active\n"
         "3 linked users (1 blocked)\n");
 }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "notifyd/sdk/utc_time.hpp"
+#include "notifyd/sdk/api/check_codecs.hpp"
 
 namespace notifyd::core {
 namespace {
@@ -11,11 +11,6 @@ namespace {
 // Runs one `/v1/checks/<name>/runs` answer may list, and its size in bytes (one run always fits).
 constexpr std::uint32_t max_runs_listed = 500;
 constexpr std::size_t max_runs_answer_bytes = 1 << 20;
-
-std::string iso_time(std::int64_t ms) {
-  if (ms <= 0) return "null";
-  return "\"" + sdk::format_utc_timestamp(ms, sdk::SecondFraction::milliseconds) + "\"";
-}
 
 // The user a request is about: the caller, or (admins only) `?user=`.
 std::optional<std::string> target_user(const sdk::HttpRequest& request, sdk::Responder& respond) {
@@ -39,26 +34,7 @@ bool knows_check(const CheckRunner& runner, const std::string& user, std::string
                      [&](const sdk::CheckStatus& status) { return status.definition.name == name; });
 }
 
-std::string status_json(const sdk::CheckStatus& status) {
-  const auto& d = status.definition;
-  return "{\"name\":" + sdk::json_quote(d.name) + ",\"user\":" + sdk::json_quote(d.user) +
-         ",\"schedule\":" + sdk::json_quote(d.schedule) + ",\"origin\":" + sdk::json_quote(d.origin) +
-         ",\"provider\":" + sdk::json_quote(d.provider) + ",\"timeout_ms\":" + std::to_string(d.timeout.count()) +
-         ",\"last_run\":" + (status.last_run ? run_json(*status.last_run) : "null") +
-         ",\"last_sent\":" + iso_time(status.last_sent_ms) + ",\"next_run\":" + iso_time(status.next_run_ms) + "}";
-}
-
 }  // namespace
-
-std::string run_json(const sdk::RunRecord& run) {
-  return "{\"id\":" + std::to_string(run.id) + ",\"check\":" + sdk::json_quote(run.check) +
-         ",\"user\":" + sdk::json_quote(run.user) + ",\"trigger\":" + sdk::json_quote(run.trigger) +
-         ",\"started_at\":" + iso_time(run.started_at_ms) + ",\"duration_ms\":" + std::to_string(run.duration_ms) +
-         ",\"exit_code\":" + (run.exit_code ? std::to_string(*run.exit_code) : "null") +
-         ",\"outcome\":" + sdk::json_quote(run.outcome) + ",\"detail\":" + sdk::json_quote(run.detail) +
-         ",\"stderr\":" + sdk::json_quote(run.stderr_tail) +
-         ",\"notification_id\":" + (run.notification_id ? std::to_string(run.notification_id) : "null") + "}";
-}
 
 sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runner,
                                   sdk::NotificationService& notifications) {
@@ -66,14 +42,7 @@ sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runne
   sdk::Route list{"GET", "/v1/checks", false, surfaces, false, [&runner](sdk::HttpRequest request, sdk::Responder respond) {
     auto user = target_user(request, respond);
     if (!user) return;
-    std::string body = "{\"checks\":[";
-    bool first = true;
-    for (const auto& status : runner.checks(*user)) {
-      if (!first) body += ",";
-      first = false;
-      body += status_json(status);
-    }
-    respond(sdk::HttpResponse::json(200, body + "]}"));
+    respond(sdk::HttpResponse::json(200, sdk::api::to_json(sdk::api::CheckList{runner.checks(*user)})));
   }};
 
   sdk::Route run{"POST", "/v1/checks", true, surfaces, false,
@@ -87,17 +56,11 @@ sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runne
     const std::string trigger = request.caller.user == *user ? "manual" : "manual:" + request.caller.user;
     runner.run(*user, name, trigger, [respond, &notifications](sdk::Result<sdk::RunRecord> result) {
       if (!result) return respond(sdk::HttpResponse::error(404, result.error()));
-      std::string body = "{\"run\":" + run_json(result.value()) + ",\"notification\":";
-      const auto id = result.value().notification_id;
-      auto entry = id ? notifications.find(id) : sdk::Result<sdk::HistoryEntry>::failure("none");
-      if (entry) {
-        const auto& n = entry.value().notification;
-        body += "{\"id\":" + std::to_string(n.id) + ",\"title\":" + sdk::json_quote(n.title) +
-                ",\"message\":" + sdk::json_quote(n.message) + ",\"image\":" + (n.image_path.empty() ? "false" : "true") + "}";
-      } else {
-        body += "null";
+      sdk::api::RunReport report{result.value(), std::nullopt};
+      if (const auto id = report.run.notification_id) {
+        if (auto entry = notifications.find(id)) report.notification = std::move(entry.value().notification);
       }
-      respond(sdk::HttpResponse::json(200, body + "}"));
+      respond(sdk::HttpResponse::json(200, sdk::api::to_json(report)));
     });
   }};
 
@@ -131,23 +94,19 @@ sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runne
       return respond(sdk::HttpResponse::error(404, "no check named \"" + name + "\" for " + *user));
     }
     // Newest first; a page ends at `limit` runs or before the answer would pass max_runs_answer_bytes.
-    std::string body = "{\"runs\":[";
-    std::uint32_t shown = 0;
-    std::uint64_t oldest = 0;
-    bool more = false;
-    for (const auto& record : runs.value()) {
+    sdk::api::RunList page;
+    std::size_t bytes = 0;
+    for (auto& record : runs.value()) {
       if (before != 0 && record.id >= before) continue;
-      std::string json = run_json(record);
-      if (shown == limit || (shown > 0 && body.size() + json.size() + 32 > max_runs_answer_bytes)) {
-        more = true;
+      const std::size_t size = sdk::api::to_json(record).size() + 1;
+      if (page.runs.size() == limit || (!page.runs.empty() && bytes + size + 32 > max_runs_answer_bytes)) {
+        page.next_before = page.runs.back().id;
         break;
       }
-      body += (shown ? "," : "") + json;
-      oldest = record.id;
-      ++shown;
+      bytes += size;
+      page.runs.push_back(std::move(record));
     }
-    body += "],\"next_before\":" + (more ? std::to_string(oldest) : std::string("null")) + "}";
-    respond(sdk::HttpResponse::json(200, std::move(body)));
+    respond(sdk::HttpResponse::json(200, sdk::api::to_json(page)));
   }};
 
   for (auto* route : {&list, &run, &history}) {

@@ -14,7 +14,4 @@ namespace notifyd::core {
 sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runner,
                                   sdk::NotificationService& notifications);
 
-/// JSON of one run (shared with tests).
-std::string run_json(const sdk::RunRecord& run);
-
 }  // namespace notifyd::core

@@ -1,8 +1,6 @@
 #include "cooldown_ledger.hpp"
 
-#include <rapidjson/document.h>
-
-#include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/cooldown_state.hpp"
 
 namespace notifyd::core {
 
@@ -19,10 +17,8 @@ std::int64_t CooldownLedger::last_sent(std::string_view user, std::string_view c
   if (!content) {
     log_.warn("cannot read ", name, ": ", content.error());
   } else if (content.value()) {
-    rapidjson::Document document;
-    if (sdk::parse_json(*content.value(), document) && document.IsObject() && document.HasMember("last_sent") &&
-        document["last_sent"].IsNumber()) {
-      value = static_cast<std::int64_t>(document["last_sent"].GetDouble());
+    if (const auto sent = sdk::parse_cooldown_state(*content.value())) {
+      value = *sent;
     } else {
       log_.warn(name, " is not {\"last_sent\": <unix time>}; treating the check as never sent");
     }
@@ -35,7 +31,7 @@ void CooldownLedger::record(std::string_view user, std::string_view check, std::
   const auto name = document_name(user, check);
   std::lock_guard lock(mutex_);
   cache_[name] = unix_seconds;
-  if (auto status = documents_.write(name, "{\"last_sent\": " + std::to_string(unix_seconds) + "}\n"); !status) {
+  if (auto status = documents_.write(name, sdk::cooldown_state_text(unix_seconds)); !status) {
     log_.error("cannot record the cooldown of ", check, " for ", user, ": ", status.message);
   }
 }

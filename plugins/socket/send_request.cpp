@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 
+#include "notifyd/sdk/api/history_codecs.hpp"
 #include "notifyd/sdk/base64.hpp"
 #include "notifyd/sdk/image.hpp"
 #include "notifyd/sdk/json.hpp"
@@ -202,15 +203,8 @@ std::optional<sdk::HttpResponse> refuse_unless_may_act_for(const sdk::Caller& ca
 sdk::HttpResponse publish_response(const sdk::PublishOutcome& outcome, std::string_view user) {
   using Code = sdk::PublishOutcome::Code;
   switch (outcome.code) {
-    case Code::accepted: {
-      std::string body = "{\"ok\":true,\"id\":" + std::to_string(outcome.id) + ",\"channels\":[";
-      for (std::size_t i = 0; i < outcome.channels.size(); ++i) {
-        if (i > 0) body += ',';
-        body += sdk::json_quote(outcome.channels[i]);
-      }
-      body += "]}";
-      return sdk::HttpResponse::json(200, std::move(body));
-    }
+    case Code::accepted:
+      return sdk::HttpResponse::json(200, sdk::api::to_json(outcome));
     case Code::not_linked:
       return sdk::HttpResponse::error(
           404, outcome.message.empty() ? "user " + std::string(user) + " has no linked channel" : outcome.message);

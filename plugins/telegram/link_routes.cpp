@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <rapidjson/document.h>
 
+#include "notifyd/sdk/api/account_codecs.hpp"
 #include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 
@@ -97,7 +98,7 @@ sdk::HttpResponse LinkService::verify(const sdk::HttpRequest& request, std::int6
     hooks_.tell_chat(*chat, "This chat is now linked to " + target.user +
                                 " on notifyd. Notifications arrive here; /help lists the commands.");
   }
-  return HttpResponse::json(200, "{\"linked\":true,\"linked_at\":" + sdk::json_quote(linked_at) + "}");
+  return HttpResponse::json(200, sdk::api::to_json(sdk::api::TelegramLink{true, linked_at, std::nullopt, ""}));
 }
 
 sdk::HttpResponse LinkService::unlink(const sdk::HttpRequest& request) {
@@ -119,36 +120,27 @@ sdk::HttpResponse LinkService::status(const sdk::HttpRequest& request, std::int6
   auto target = target_user(request, nullptr);
   if (target.refusal) return *target.refusal;
   const auto link = links_.find(target.user);
-  if (!link) return HttpResponse::json(200, "{\"linked\":false,\"linked_at\":null,\"active\":false}");
-  std::string body = "{\"linked\":true,\"linked_at\":" + sdk::json_quote(link->linked_at) +
-                     ",\"active\":" + (link->active ? "true" : "false");
-  if (const auto until = state_.mute_end(target.user, now_ms))
-    body += ",\"muted_until\":" + sdk::json_quote(sdk::format_utc_timestamp(until, sdk::SecondFraction::none));
-  return HttpResponse::json(200, body + "}");
+  if (!link) return HttpResponse::json(200, sdk::api::to_json(sdk::api::TelegramLink{false, "", false, ""}));
+  sdk::api::TelegramLink answer{true, link->linked_at, link->active, ""};
+  if (const auto until = state_.mute_end(target.user, now_ms)) {
+    answer.muted_until = sdk::format_utc_timestamp(until, sdk::SecondFraction::none);
+  }
+  return HttpResponse::json(200, sdk::api::to_json(answer));
 }
 
 sdk::HttpResponse LinkService::users(const sdk::HttpRequest& request) {
   if (request.caller.user.empty()) return HttpResponse::error(401, "login required");
   if (!request.caller.admin) return HttpResponse::error(403, "only admins may list linked users");
-  std::string body = "{\"users\":[";
-  bool first = true;
-  for (const auto& [user, link] : links_.all()) {
-    body += first ? "" : ",";
-    first = false;
-    body += "{\"user\":" + sdk::json_quote(user) + ",\"chat_id\":" + std::to_string(link.chat_id) +
-            ",\"linked_at\":" + sdk::json_quote(link.linked_at) + ",\"active\":" + (link.active ? "true" : "false") +
-            "}";
-  }
-  return HttpResponse::json(200, body + "]}");
+  sdk::api::LinkedUserList list;
+  for (const auto& [user, link] : links_.all()) list.users.push_back({user, link.chat_id, link.linked_at, link.active});
+  return HttpResponse::json(200, sdk::api::to_json(list));
 }
 
 sdk::HttpResponse LinkService::bot(const sdk::HttpRequest& request) const {
   if (request.caller.user.empty()) return HttpResponse::error(401, "login required");
   const bool known = enabled_ && !bot_username_.empty();
-  const std::string username = known ? sdk::json_quote(bot_username_) : "null";
-  const std::string url = known ? sdk::json_quote("https://t.me/" + bot_username_) : "null";
-  return HttpResponse::json(200, std::string("{\"configured\":") + (enabled_ ? "true" : "false") +
-                                     ",\"username\":" + username + ",\"url\":" + url + "}");
+  const sdk::api::TelegramBot answer{enabled_, known ? bot_username_ : "", known ? "https://t.me/" + bot_username_ : ""};
+  return HttpResponse::json(200, sdk::api::to_json(answer));
 }
 
 sdk::Status register_link_routes(sdk::Host& host, LinkService& service) {

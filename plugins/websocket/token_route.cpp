@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include "jwt.hpp"
+#include "notifyd/sdk/api/account_codecs.hpp"
 #include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/user_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
@@ -57,8 +58,7 @@ TokenAnswer answer_token_request(const sdk::HttpRequest& request, const WebSocke
   const std::string token = issue_jwt(user, now, expires_at, settings.jwt_secret);
   const std::string url = desktop_url(settings, host_name_of(request.header("host")));
   const std::string expiry = sdk::format_utc_timestamp(expires_at * 1000, sdk::SecondFraction::milliseconds);
-  std::string body = R"({"token":)" + sdk::json_quote(token) + R"(,"user":)" + sdk::json_quote(user) +
-                     R"(,"expires_at":)" + sdk::json_quote(expiry) + R"(,"url":)" + sdk::json_quote(url) + "}";
+  std::string body = sdk::api::to_json(sdk::api::DesktopToken{token, user, expiry, url});
   return TokenAnswer{sdk::HttpResponse::json(200, std::move(body)), IssuedToken{std::move(user), expires_at}};
 }
 

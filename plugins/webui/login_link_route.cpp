@@ -1,5 +1,6 @@
 #include "login_link_route.hpp"
 
+#include "notifyd/sdk/api/account_codecs.hpp"
 #include "notifyd/sdk/epoch_time.hpp"
 #include "notifyd/sdk/user_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
@@ -24,9 +25,8 @@ sdk::Route make_login_link_route(std::weak_ptr<ServerState> weak_state) {
     const auto expires_ms = sdk::epoch_ms_of(link.expires);
     state->host.log().info("login link issued to ", user);
     respond(sdk::HttpResponse::json(
-        200, "{\"url\":" + sdk::json_quote(base + "/login/link?token=" + link.token) +
-                 ",\"user\":" + sdk::json_quote(user) + ",\"expires_at\":" +
-                 sdk::json_quote(sdk::format_utc_timestamp(expires_ms, sdk::SecondFraction::milliseconds)) + "}"));
+        200, sdk::api::to_json(sdk::api::LoginLink{base + "/login/link?token=" + link.token, user,
+                                                   sdk::format_utc_timestamp(expires_ms, sdk::SecondFraction::milliseconds)})));
   };
   return route;
 }

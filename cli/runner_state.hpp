@@ -1,23 +1,14 @@
 #pragma once
 // The seed runner's per-script cooldown state, `~/.notifications/state/<name>.json`:
-// `{"last_sent": <unix seconds>}`.
+// `{"last_sent": <unix seconds>}` (notifyd/sdk/cooldown_state.hpp reads and writes the text).
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <string_view>
 
 namespace notifyctl {
-
-/// When the script last sent, from a state file's text; nothing when the
-/// text is not such an object (a number with a fraction is accepted, as the
-/// seed's Python may have written one).
-std::optional<std::int64_t> parse_last_sent(std::string_view json);
-
-/// The state file's text for a send at `unix_seconds`.
-std::string cooldown_state_text(std::int64_t unix_seconds);
 
 /// Seconds until the cooldown after `last_sent` ends; 0 when a notification may go out now.
 std::int64_t cooldown_left(std::optional<std::int64_t> last_sent, std::chrono::seconds cooldown, std::int64_t now);

@@ -1,15 +1,14 @@
-#include "cooldown_state.hpp"
+#include "runner_state.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
-#include <rapidjson/document.h>
+#include "notifyd/sdk/cooldown_state.hpp"
 
 namespace notifyctl {
 namespace {
@@ -17,24 +16,6 @@ namespace {
 constexpr std::size_t state_file_limit = 64 * 1024;
 
 }  // namespace
-
-std::optional<std::int64_t> parse_last_sent(std::string_view json) {
-  rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
-  if (document.HasParseError() || !document.IsObject()) return std::nullopt;
-  const auto found = document.FindMember("last_sent");
-  if (found == document.MemberEnd()) return std::nullopt;
-  const rapidjson::Value& value = found->value;
-  if (value.IsInt64()) return value.GetInt64();
-  if (value.IsDouble() && std::isfinite(value.GetDouble()) && std::fabs(value.GetDouble()) < 1e15) {
-    return static_cast<std::int64_t>(value.GetDouble());
-  }
-  return std::nullopt;
-}
-
-std::string cooldown_state_text(std::int64_t unix_seconds) {
-  return "{\"last_sent\": " + std::to_string(unix_seconds) + "}\n";
-}
 
 std::int64_t cooldown_left(std::optional<std::int64_t> last_sent, std::chrono::seconds cooldown, std::int64_t now) {
   if (!last_sent) return 0;
@@ -48,7 +29,7 @@ std::optional<std::int64_t> read_last_sent(const std::filesystem::path& path) {
   std::string text(state_file_limit, '\0');
   file.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(file.gcount()));
-  return parse_last_sent(text);
+  return notifyd::sdk::parse_cooldown_state(text);
 }
 
 std::string write_last_sent(const std::filesystem::path& path, std::int64_t unix_seconds) {
@@ -58,7 +39,7 @@ std::string write_last_sent(const std::filesystem::path& path, std::int64_t unix
   const std::string temporary = path.string() + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return "cannot write " + temporary + ": " + std::strerror(errno);
-  const std::string text = cooldown_state_text(unix_seconds);
+  const std::string text = notifyd::sdk::cooldown_state_text(unix_seconds);
   const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   const int write_error = errno;
   ::close(fd);

@@ -3,28 +3,18 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "cooldown_state.hpp"
+#include "runner_state.hpp"
 
 using namespace notifyctl;
 using namespace std::chrono_literals;
 
-TEST_CASE("the seed's state file is read, integer or fraction", "[cooldown_state]") {
-  CHECK(parse_last_sent(R"({"last_sent": 1732543781})") == 1732543781);
-  CHECK(parse_last_sent(R"({"last_sent": 1732543781.75})") == 1732543781);
-  CHECK_FALSE(parse_last_sent(R"({"last_sent": "yesterday"})"));
-  CHECK_FALSE(parse_last_sent(R"({})"));
-  CHECK_FALSE(parse_last_sent("garbage"));
-  CHECK_FALSE(parse_last_sent(R"({"last_sent": 1e300})"));
-  CHECK(cooldown_state_text(1732543781) == "{\"last_sent\": 1732543781}\n");
-}
-
-TEST_CASE("the cooldown runs from the last send", "[cooldown_state]") {
+TEST_CASE("the cooldown runs from the last send", "[runner_state]") {
   CHECK(cooldown_left(std::nullopt, 1h, 1000) == 0);
   CHECK(cooldown_left(1000, 1h, 1000 + 600) == 3000);
   CHECK(cooldown_left(1000, 1h, 1000 + 3600) == 0);
 }
 
-TEST_CASE("the state file is written atomically and read back", "[cooldown_state]") {
+TEST_CASE("the state file is written atomically and read back", "[runner_state]") {
   char pattern[] = "/tmp/nd-cli-state-XXXXXX";
   REQUIRE(::mkdtemp(pattern));
   const std::filesystem::path dir = pattern;

@@ -1,0 +1,276 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "notifyd/sdk/api/account_codecs.hpp"
+#include "notifyd/sdk/api/check_codecs.hpp"
+#include "notifyd/sdk/api/history_codecs.hpp"
+#include "notifyd/sdk/cooldown_state.hpp"
+
+using namespace notifyd;
+using namespace notifyd::sdk::api;
+
+namespace {
+
+constexpr std::int64_t noon_ms = 1732536000123;  // 2024-11-25T12:00:00.123Z
+
+template <class T>
+T decoded(std::string_view body) {
+  auto result = from_json<T>(body);
+  if (!result) FAIL("unexpected decode error: " << result.error() << " in " << body);
+  return std::move(result).value();
+}
+
+template <class T>
+std::string decode_error(std::string_view body) {
+  auto result = from_json<T>(body);
+  if (result) FAIL("expected a decode error for " << body);
+  return result.error();
+}
+
+// Encodes, decodes and encodes again: the second text must be the first.
+template <class T>
+T round_trip(const T& value) {
+  const std::string text = to_json(value);
+  T back = decoded<T>(text);
+  CHECK(to_json(back) == text);
+  return back;
+}
+
+sdk::RunRecord failed_run() {
+  sdk::RunRecord run;
+  run.id = 12;
+  run.check = "disk";
+  run.user = "alice";
+  run.trigger = "schedule";
+  run.started_at_ms = noon_ms;
+  run.duration_ms = 60012;
+  run.exit_code = 3;
+  run.outcome = "failed";
+  run.detail = "exit status 3";
+  run.stderr_tail = "Traceback\n\"boom\"\n";
+  return run;
+}
+
+sdk::HistoryEntry disk_entry() {
+  const sdk::Notification n{42,           "alice", "Disk", "/var is *95%* full", sdk::TextFormat::markdown_v2,
+                            "disk_space", R"({"percent":95,"mount":"/var"})", "/var/lib/notifyd/images/42.png",
+                            std::nullopt, noon_ms};
+  return {n, {{"bot", "pending", 3, "HTTP 502", noon_ms + 5000}}, {{"bot", noon_ms + 1000, "retry", "HTTP 502"}}};
+}
+
+}  // namespace
+
+TEST_CASE("a run is written as the API always wrote it", "[api_codec]") {
+  CHECK(to_json(failed_run()) ==
+        R"({"id":12,"check":"disk","user":"alice","trigger":"schedule","started_at":"2024-11-25T12:00:00.123Z",)"
+        R"("duration_ms":60012,"exit_code":3,"outcome":"failed","detail":"exit status 3",)"
+        R"("stderr":"Traceback\n\"boom\"\n","notification_id":null})");
+  sdk::RunRecord never;
+  CHECK(to_json(never) ==
+        R"({"id":0,"check":"","user":"","trigger":"","started_at":null,"duration_ms":0,"exit_code":null,)"
+        R"("outcome":"","detail":"","stderr":"","notification_id":null})");
+}
+
+TEST_CASE("runs, checks and run reports round-trip", "[api_codec]") {
+  sdk::RunRecord run = failed_run();
+  run.notification_id = 7;
+  const auto back = round_trip(run);
+  CHECK(back.started_at_ms == noon_ms);
+  CHECK(back.exit_code == 3);
+  CHECK(back.notification_id == 7);
+  CHECK(back.stderr_tail == run.stderr_tail);
+
+  sdk::CheckStatus status;
+  status.definition = {"disk", "alice", "*/5 * * * *", std::chrono::milliseconds(30000), "/home/alice/disk.py", "scripts"};
+  status.last_run = run;
+  status.last_sent_ms = noon_ms;
+  const auto list = round_trip(CheckList{{status, sdk::CheckStatus{}}});
+  REQUIRE(list.checks.size() == 2);
+  CHECK(list.checks[0].definition.timeout == std::chrono::milliseconds(30000));
+  CHECK(list.checks[0].definition.provider == "scripts");
+  REQUIRE(list.checks[0].last_run);
+  CHECK(list.checks[0].last_run->id == 12);
+  CHECK(list.checks[0].next_run_ms == 0);
+  CHECK_FALSE(list.checks[1].last_run);
+
+  const auto runs = round_trip(RunList{{run, failed_run()}, 11});
+  CHECK(runs.runs.size() == 2);
+  CHECK(runs.next_before == 11);
+  CHECK_FALSE(round_trip(RunList{}).next_before);
+
+  sdk::Notification sent;
+  sent.id = 7;
+  sent.title = "Disk";
+  sent.message = "full";
+  sent.image_path = "/somewhere/7.png";
+  const std::string report_text = to_json(RunReport{run, sent});
+  CHECK(report_text.ends_with(R"("notification":{"id":7,"title":"Disk","message":"full","image":true}})"));
+  const auto report = decoded<RunReport>(report_text);
+  REQUIRE(report.notification);
+  CHECK(report.notification->image_path == withheld_image_path);
+  CHECK(to_json(report) == report_text);
+  CHECK_FALSE(round_trip(RunReport{run, std::nullopt}).notification);
+}
+
+TEST_CASE("history entries and pages round-trip", "[api_codec]") {
+  const sdk::HistoryEntry entry = disk_entry();
+  CHECK(to_json(entry) ==
+        R"({"id":42,"user":"alice","title":"Disk","message":"/var is *95%* full","format":"MarkdownV2",)"
+        R"("source":"disk_space","data":{"percent":95,"mount":"/var"},"image":true,)"
+        R"("created_at":"2024-11-25T12:00:00.123Z","deliveries":[{"channel":"bot","state":"pending","attempts":3,)"
+        R"("last_error":"HTTP 502","updated_at":"2024-11-25T12:00:05.123Z"}],)"
+        R"("attempts":[{"channel":"bot","at":"2024-11-25T12:00:01.123Z","outcome":"retry","error":"HTTP 502"}]})");
+  const auto page = round_trip(HistoryPage{{entry}, 42});
+  REQUIRE(page.notifications.size() == 1);
+  const auto& n = page.notifications[0].notification;
+  CHECK(n.format == sdk::TextFormat::markdown_v2);
+  CHECK(n.data_json == R"({"percent":95,"mount":"/var"})");
+  CHECK(n.image_path == withheld_image_path);
+  CHECK(n.created_at_ms == noon_ms);
+  CHECK(page.notifications[0].deliveries[0].attempts == 3);
+  CHECK(page.notifications[0].attempts[0].at_ms == noon_ms + 1000);
+  CHECK(page.next_before == 42);
+
+  sdk::HistoryEntry plain;
+  plain.notification.format = sdk::TextFormat::plain;
+  plain.notification.created_at_ms = noon_ms;
+  const auto back = round_trip(plain);
+  CHECK(back.notification.data_json.empty());
+  CHECK(back.notification.image_path.empty());
+  CHECK(to_json(HistoryPage{}) == R"({"notifications":[],"next_before":null})");
+}
+
+TEST_CASE("a notification's text that is not UTF-8 is written replaced, never raw", "[api_codec]") {
+  sdk::HistoryEntry entry = disk_entry();
+  entry.notification.title = "bad \xFF";
+  const std::string text = to_json(entry);
+  CHECK(text.find("\"title\":\"bad \xEF\xBF\xBD\"") != std::string::npos);
+  CHECK(decoded<sdk::HistoryEntry>(text).notification.title == "bad \xEF\xBF\xBD");
+}
+
+TEST_CASE("health reports round-trip with a channel's own figures in order", "[api_codec]") {
+  const HealthReport report{"ok",
+                            {{"bot", 3, 1, 2, 40, 1, "", "", {}},
+                             {"desk", 0, 0, 0, 7, 0, "down", "no route", {{"connections", 3}, {"users", 2}}}}};
+  CHECK(to_json(report) ==
+        R"({"status":"ok","channels":[{"channel":"bot","pending":3,"in_flight":1,"retrying":2,"delivered":40,"failed":1},)"
+        R"({"channel":"desk","pending":0,"in_flight":0,"retrying":0,"delivered":7,"failed":0,"state":"down",)"
+        R"("last_error":"no route","figures":{"connections":3,"users":2}}]})");
+  const auto back = round_trip(report);
+  REQUIRE(back.channels.size() == 2);
+  CHECK(back.channels[0].state.empty());
+  CHECK(back.channels[1].figures.size() == 2);
+  CHECK(back.channels[1].figures[1].name == "users");
+  CHECK(back.channels[1].figures[1].value == 2);
+}
+
+TEST_CASE("an accepted publish round-trips", "[api_codec]") {
+  sdk::PublishOutcome outcome;
+  outcome.id = 9;
+  outcome.channels = {"console", "bot"};
+  CHECK(to_json(outcome) == R"({"ok":true,"id":9,"channels":["console","bot"]})");
+  const auto back = round_trip(outcome);
+  CHECK(back.code == sdk::PublishOutcome::Code::accepted);
+  CHECK(back.channels == outcome.channels);
+}
+
+TEST_CASE("link, user list, bot, login link and desktop token answers round-trip", "[api_codec]") {
+  CHECK(to_json(TelegramLink{}) == R"({"linked":false,"linked_at":null})");
+  const auto muted = round_trip(TelegramLink{true, "2026-11-25T14:09:41Z", true, "2026-11-25T16:00:00Z"});
+  CHECK(muted.active == true);
+  CHECK(muted.muted_until == "2026-11-25T16:00:00Z");
+  const auto unlinked = decoded<TelegramLink>(R"({"linked":false,"linked_at":null,"active":false})");
+  CHECK_FALSE(unlinked.linked);
+  CHECK(unlinked.active == false);
+  CHECK_FALSE(decoded<TelegramLink>(R"({"linked":true,"linked_at":"x"})").active);
+
+  const auto users = round_trip(LinkedUserList{{{"alice", -1001234, "2026-11-01T08:30:00Z", false}, {"bob", 7, "x", true}}});
+  REQUIRE(users.users.size() == 2);
+  CHECK(users.users[0].chat_id == -1001234);
+  CHECK_FALSE(users.users[0].active);
+
+  CHECK(to_json(TelegramBot{}) == R"({"configured":false,"username":null,"url":null})");
+  CHECK(round_trip(TelegramBot{true, "notifyd_bot", "https://t.me/notifyd_bot"}).username == "notifyd_bot");
+
+  CHECK(round_trip(LoginLink{"http://x/login/link?token=t", "alice", "2026-12-25T00:02:00.000Z"}).user == "alice");
+  CHECK(round_trip(DesktopToken{"a.b.c", "alice", "2026-12-25T00:00:00.000Z", "ws://127.0.0.1:8765/"}).url ==
+        "ws://127.0.0.1:8765/");
+}
+
+TEST_CASE("a body that is not JSON, or not an object, is a decode error", "[api_codec]") {
+  CHECK(decode_error<HistoryPage>("").starts_with("invalid JSON: "));
+  CHECK(decode_error<HistoryPage>("{\"notifications\": [").starts_with("invalid JSON: "));
+  CHECK(decode_error<HealthReport>("<html>").starts_with("invalid JSON: "));
+  CHECK(decode_error<HistoryPage>("[]") == "the answer must be an object");
+  CHECK(decode_error<sdk::PublishOutcome>("null") == "the answer must be an object");
+  CHECK(decode_error<HistoryPage>(std::string(100000, '[') + std::string(100000, ']')) ==
+        "invalid JSON: nested deeper than 64 levels");
+}
+
+TEST_CASE("a missing member is named with its path", "[api_codec]") {
+  CHECK(decode_error<HistoryPage>("{}") == "notifications is missing");
+  CHECK(decode_error<HistoryPage>(R"({"notifications":[]})") == "next_before is missing");
+  CHECK(decode_error<CheckList>(R"({"checks":[{"name":"x"}]})") == "checks[0].user is missing");
+  std::string runs = to_json(RunList{{failed_run(), failed_run()}, std::nullopt});
+  runs.erase(runs.rfind(R"("outcome":"failed",)"), std::string_view(R"("outcome":"failed",)").size());
+  CHECK(decode_error<RunList>(runs) == "runs[1].outcome is missing");
+  CHECK(decode_error<RunReport>(R"({"run":null,"notification":null})") == "run must be an object");
+  CHECK(decode_error<LoginLink>(R"({"user":"alice","expires_at":"x"})") == "url is missing");
+  CHECK(decode_error<DesktopToken>(R"({"token":"","user":"a","expires_at":"x","url":""})") == "token is empty");
+  CHECK(decode_error<TelegramLink>(R"({"linked_at":null})") == "linked is missing");
+}
+
+TEST_CASE("a mistyped member is named with what it must be", "[api_codec]") {
+  const std::string entry = to_json(disk_entry());
+  const auto with = [&](std::string_view from, std::string_view to) {
+    std::string text = entry;
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return R"({"notifications":[)" + text.replace(at, from.size(), to) + R"(],"next_before":null})";
+  };
+  CHECK(decode_error<HistoryPage>(with(R"("id":42)", R"("id":"42")")) ==
+        "notifications[0].id must be a non-negative integer");
+  CHECK(decode_error<HistoryPage>(with(R"("id":42)", R"("id":-1)")) ==
+        "notifications[0].id must be a non-negative integer");
+  CHECK(decode_error<HistoryPage>(with(R"("format":"MarkdownV2")", R"("format":"rtf")")) ==
+        "notifications[0].format must be plain, Markdown, MarkdownV2 or HTML");
+  CHECK(decode_error<HistoryPage>(with(R"("image":true)", R"("image":1)")) ==
+        "notifications[0].image must be true or false");
+  CHECK(decode_error<HistoryPage>(with(R"("data":{"percent":95,"mount":"/var"})", R"("data":[1])")) ==
+        "notifications[0].data must be an object or null");
+  CHECK(decode_error<HistoryPage>(with(R"("created_at":"2024-11-25T12:00:00.123Z")", R"("created_at":"yesterday")")) ==
+        "notifications[0].created_at must be an ISO-8601 time");
+  CHECK(decode_error<HistoryPage>(with(R"("attempts":3)", R"("attempts":4294967296)")) ==
+        "notifications[0].deliveries[0].attempts must be a non-negative integer below 2^32");
+  CHECK(decode_error<HistoryPage>(with(R"("deliveries":[)", R"("deliveries":{"x":[)")).starts_with("invalid JSON"));
+  CHECK(decode_error<HistoryPage>(R"({"notifications":{},"next_before":null})") == "notifications must be a list");
+  CHECK(decode_error<HistoryPage>(R"({"notifications":[],"next_before":"7"})") ==
+        "next_before must be a non-negative integer or null");
+
+  CHECK(decode_error<RunReport>(R"({"run":)" + to_json(failed_run()) + R"(,"notification":{"id":1,"title":"t","message":"m","image":"no"}})") ==
+        "notification.image must be true or false");
+  std::string run = to_json(failed_run());
+  run.replace(run.find(R"("exit_code":3)"), 13, R"("exit_code":3.5)");
+  CHECK(decode_error<RunList>(R"({"runs":[)" + run + R"(],"next_before":null})") ==
+        "runs[0].exit_code must be an integer or null");
+  CHECK(decode_error<HealthReport>(R"({"status":"ok","channels":[{"channel":"bot","pending":1,"in_flight":0,)"
+                                   R"("retrying":0,"delivered":0,"failed":0,"figures":{"connections":-3}}]})") ==
+        "channels[0].figures.connections must be a non-negative integer");
+  CHECK(decode_error<sdk::PublishOutcome>(R"({"ok":true,"id":1,"channels":["a",2]})") == "channels[1] must be a string");
+  CHECK(decode_error<sdk::PublishOutcome>(R"({"ok":false,"id":1,"channels":[]})") == "ok must be true");
+  CHECK(decode_error<LinkedUserList>(R"({"users":[{"user":"a","chat_id":"1","linked_at":"x","active":true}]})") ==
+        "users[0].chat_id must be an integer");
+  CHECK(decode_error<TelegramLink>(R"({"linked":"yes"})") == "linked must be true or false");
+}
+
+TEST_CASE("the seed's cooldown state is read, integer or fraction, and written as the seed did", "[api_codec]") {
+  CHECK(sdk::parse_cooldown_state(R"({"last_sent": 1732543781})") == 1732543781);
+  CHECK(sdk::parse_cooldown_state(R"({"last_sent": 1732543781.75})") == 1732543781);
+  CHECK_FALSE(sdk::parse_cooldown_state(R"({"last_sent": "yesterday"})"));
+  CHECK_FALSE(sdk::parse_cooldown_state(R"({})"));
+  CHECK_FALSE(sdk::parse_cooldown_state("garbage"));
+  CHECK_FALSE(sdk::parse_cooldown_state(R"({"last_sent": 1e300})"));
+  CHECK(sdk::cooldown_state_text(1732543781) == "{\"last_sent\": 1732543781}\n");
+  CHECK(sdk::parse_cooldown_state(sdk::cooldown_state_text(1234)) == 1234);
+}
