@@ -146,6 +146,18 @@ bool make_certificate(const fs::path& dir) {
   return std::system(command.c_str()) == 0;
 }
 
+// A server TLS context for a self-signed certificate made in `dir`; null, with
+// a warning, when the openssl command is missing.
+std::shared_ptr<net::ssl::context> server_tls_context(const fs::path& dir) {
+  if (!make_certificate(dir)) {
+    WARN("openssl command not found; TLS test skipped");
+    return nullptr;
+  }
+  auto context = sdk::make_tls_server_context((dir / "cert.pem").string(), (dir / "key.pem").string());
+  REQUIRE(context);
+  return context.value();
+}
+
 // Echoes every message on `session` until it closes.
 template <class WebSocket>
 void echo_messages(std::shared_ptr<WebSocket> session) {
@@ -481,15 +493,11 @@ TEST_CASE("http server: [::] takes IPv4 connections too") {
 
 TEST_CASE("http server: TLS, with the peer marked as such") {
   TempDir dir;
-  if (!make_certificate(dir.path())) {
-    WARN("openssl command not found; TLS test skipped");
-    return;
-  }
-  auto context = sdk::make_tls_server_context((dir.path() / "cert.pem").string(), (dir.path() / "key.pem").string());
-  REQUIRE(context);
+  const auto tls = server_tls_context(dir.path());
+  if (!tls) return;
   std::atomic<bool> tls_peer{false};
   ServerOptions options;
-  options.tls = context.value();
+  options.tls = tls;
   options.handler = [&](const Peer& peer, sdk::HttpRequest request, sdk::Responder respond) {
     tls_peer = peer.tls;
     respond({200, "text/plain", "secure " + request.path, {}});
@@ -572,19 +580,15 @@ TEST_CASE("http server: a WebSocket upgrade over TLS, checked first, keeps what 
   namespace ws = beast::websocket;
   using TlsWebSocket = ws::stream<TlsStream>;
   TempDir dir;
-  if (!make_certificate(dir.path())) {
-    WARN("openssl command not found; TLS test skipped");
-    return;
-  }
-  auto context = sdk::make_tls_server_context((dir.path() / "cert.pem").string(), (dir.path() / "key.pem").string());
-  REQUIRE(context);
+  const auto tls = server_tls_context(dir.path());
+  if (!tls) return;
   std::atomic<int> tracked{0};
   std::atomic<bool> handed_over_tracking{false};
   std::mutex mutex;
   std::vector<std::shared_ptr<TlsWebSocket>> sessions;
   std::vector<std::shared_ptr<void>> kept;
   ServerOptions options;
-  options.tls = context.value();
+  options.tls = tls;
   options.track = [&](const Peer& peer, std::function<void()>) -> std::shared_ptr<void> {
     CHECK(peer.tls);
     ++tracked;

@@ -22,8 +22,8 @@ sdk::http::ServerKeys server_keys() {
   return keys;
 }
 
-// The endpoint's own keys; the server's come from sdk::http.
 struct MetricsSettings {
+  sdk::http::ServerSettings server;
   std::string path;
 };
 
@@ -35,6 +35,7 @@ const sdk::SettingsSchema<MetricsSettings>& metrics_settings_schema() {
         .check("a path starting with '/'", [](const std::string& path) {
           return !path.empty() && path.front() == '/' ? std::string() : "must start with '/'";
         });
+    sdk::http::bind_server_keys(s, &MetricsSettings::server, server_keys());
     return s;
   }();
   return schema;
@@ -45,35 +46,27 @@ class MetricsEndpoint final {
  public:
   explicit MetricsEndpoint(sdk::Host& host) : host_(host) {}
 
-  static void describe(sdk::ConfigSchema& schema) {
-    metrics_settings_schema().describe(schema);
-    sdk::http::describe_server_keys(schema, server_keys());
-  }
+  static void describe(sdk::ConfigSchema& schema) { metrics_settings_schema().describe(schema); }
 
   sdk::Status configure() {
-    sdk::ConfigProblems problems;
-    auto settings = sdk::http::read_server_settings(host_.config(), server_keys(), problems);
-    auto own = metrics_settings_schema().read(host_.config());
-    if (!own) problems.add_status(sdk::Status::failure(own.error()));
-    std::shared_ptr<boost::asio::ssl::context> tls;
-    if (problems.empty() && settings.tls()) {
-      auto context = sdk::make_tls_server_context(settings.tls_cert, settings.tls_key);
-      if (!context) problems.add_status(sdk::Status::failure(context.error()));
-      else tls = context.value();
-    }
-    if (!problems.empty()) return problems.status();
-
+    auto settings = metrics_settings_schema().read(host_.config());
+    if (!settings) return sdk::Status::failure(settings.error());
+    auto& server = settings.value().server;
     sdk::http::ServerOptions options;
-    options.tls = std::move(tls);
+    if (server.tls()) {
+      auto context = sdk::make_tls_server_context(server.tls_cert, server.tls_key);
+      if (!context) return sdk::Status::failure(context.error());
+      options.tls = context.value();
+    }
     options.metrics_prefix = "metrics_endpoint";
     options.description = "the metrics endpoint";
     sdk::Host& host = host_;
-    options.handler = [&host, path = own->path](const sdk::http::Peer&, sdk::HttpRequest request,
-                                                sdk::Responder respond) {
+    options.handler = [&host, path = settings.value().path](const sdk::http::Peer&, sdk::HttpRequest request,
+                                                            sdk::Responder respond) {
       respond(metrics_page(request, path, [&host] { return host.metrics().render(); }));
     };
-    path_ = own->path;
-    server_ = sdk::http::Server::create(host_, std::move(settings), std::move(options));
+    path_ = settings.value().path;
+    server_ = sdk::http::Server::create(host_, std::move(server), std::move(options));
     return sdk::Status::success();
   }
 

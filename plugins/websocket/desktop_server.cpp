@@ -39,7 +39,8 @@ void start_session(const std::shared_ptr<ServerState>& state, typename WebSocket
   auto session = std::make_shared<DesktopSession<WebSocket>>(state, std::move(stream), upgrade.peer.to_string());
   // Refused when it was closed to make room or the channel is stopping: the
   // session is destroyed here, which closes the connection.
-  if (!state->registry.replace(static_cast<const DesktopConnection*>(upgrade.tracking.get()), session)) return;
+  const DesktopConnection* entry = static_cast<HttpEntry*>(upgrade.tracking.get());
+  if (!state->registry.replace(entry, session)) return;
   session->run(std::move(upgrade.request));
 }
 

@@ -4,10 +4,19 @@
 #include <system_error>
 #include <utility>
 
-#include "notifyd/sdk/config_problems.hpp"
 #include "notifyd/sdk/settings_schema.hpp"
 
 namespace notifyd::websocket {
+
+sdk::http::ServerKeys websocket_server_keys() {
+  sdk::http::ServerKeys keys;
+  keys.listen = "127.0.0.1:8765";
+  keys.unix_socket_keys = false;
+  keys.max_connections = 20000;
+  keys.body_limit = 16 * 1024;
+  return keys;
+}
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -20,6 +29,16 @@ const sdk::SettingsSchema<WebSocketSettings>& websocket_settings_schema() {
     sdk::SettingsSchema<S> s(
         "Pushes notifications to the desktop app over WebSocket (seed protocol: JWT auth, JSON heartbeat), replays "
         "what a reconnecting app missed, and issues desktop tokens");
+    sdk::http::bind_server_keys(s, &S::server, websocket_server_keys());
+    s.rule({"tls_cert", "tls_key"}, [](const S& settings, sdk::ConfigProblems& problems) {
+      for (const auto& [key, path] :
+           {std::pair{"tls_cert", &settings.server.tls_cert}, std::pair{"tls_key", &settings.server.tls_key}}) {
+        std::error_code ec;
+        if (!path->empty() && !std::filesystem::is_regular_file(*path, ec)) {
+          problems.add(key, *path + " is not a readable file");
+        }
+      }
+    });
     s.string_list("allowed_origins", {}, "Origin header values accepted at the upgrade; empty = any")
         .into(&S::allowed_origins);
     s.secret("jwt_secret", "HS256 key of desktop tokens; without it the channel stays off").into(&S::jwt_secret);
@@ -76,32 +95,10 @@ const sdk::SettingsSchema<WebSocketSettings>& websocket_settings_schema() {
 
 }  // namespace
 
-sdk::http::ServerKeys websocket_server_keys() {
-  sdk::http::ServerKeys keys;
-  keys.listen = "127.0.0.1:8765";
-  keys.unix_socket_keys = false;
-  keys.max_connections = 20000;
-  keys.body_limit = 16 * 1024;
-  return keys;
-}
-
-void describe_websocket_settings(sdk::ConfigSchema& schema) {
-  websocket_settings_schema().describe(schema);
-  sdk::http::describe_server_keys(schema, websocket_server_keys());
-}
+void describe_websocket_settings(sdk::ConfigSchema& schema) { websocket_settings_schema().describe(schema); }
 
 sdk::Result<WebSocketSettings> read_websocket_settings(const sdk::PluginConfig& config) {
-  sdk::ConfigProblems problems;
-  auto server = sdk::http::read_server_settings(config, websocket_server_keys(), problems);
-  for (const auto& [key, path] : {std::pair{"tls_cert", &server.tls_cert}, std::pair{"tls_key", &server.tls_key}}) {
-    std::error_code ec;
-    if (!path->empty() && !std::filesystem::is_regular_file(*path, ec)) problems.add(key, *path + " is not a readable file");
-  }
-  auto settings = websocket_settings_schema().read(config);
-  if (!settings) problems.add_status(sdk::Status::failure(settings.error()));
-  if (!problems.empty()) return sdk::Result<WebSocketSettings>::failure(problems.status().message);
-  settings.value().server = std::move(server);
-  return settings;
+  return websocket_settings_schema().read(config);
 }
 
 std::string desktop_url(const WebSocketSettings& settings, std::string_view request_host) {
