@@ -1,6 +1,6 @@
 // sdk::http::Server over real sockets (a unix socket, 127.0.0.1, TLS) with a
 // fake host: framing, limits, per-phase timeouts, the answer-once responder,
-// overload, peers, WebSocket upgrades, stop.
+// overload, peers, WebSocket upgrades (checked, tracked, over TLS), stop.
 
 #include <catch2/catch.hpp>
 
@@ -144,6 +144,18 @@ bool make_certificate(const fs::path& dir) {
   const std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout " +
                               (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() + " >/dev/null 2>&1";
   return std::system(command.c_str()) == 0;
+}
+
+// A server TLS context for a self-signed certificate made in `dir`; null, with
+// a warning, when the openssl command is missing.
+std::shared_ptr<net::ssl::context> server_tls_context(const fs::path& dir) {
+  if (!make_certificate(dir)) {
+    WARN("openssl command not found; TLS test skipped");
+    return nullptr;
+  }
+  auto context = sdk::make_tls_server_context((dir / "cert.pem").string(), (dir / "key.pem").string());
+  REQUIRE(context);
+  return context.value();
 }
 
 // Echoes every message on `session` until it closes.
@@ -481,15 +493,11 @@ TEST_CASE("http server: [::] takes IPv4 connections too") {
 
 TEST_CASE("http server: TLS, with the peer marked as such") {
   TempDir dir;
-  if (!make_certificate(dir.path())) {
-    WARN("openssl command not found; TLS test skipped");
-    return;
-  }
-  auto context = sdk::make_tls_server_context((dir.path() / "cert.pem").string(), (dir.path() / "key.pem").string());
-  REQUIRE(context);
+  const auto tls = server_tls_context(dir.path());
+  if (!tls) return;
   std::atomic<bool> tls_peer{false};
   ServerOptions options;
-  options.tls = context.value();
+  options.tls = tls;
   options.handler = [&](const Peer& peer, sdk::HttpRequest request, sdk::Responder respond) {
     tls_peer = peer.tls;
     respond({200, "text/plain", "secure " + request.path, {}});
@@ -566,6 +574,134 @@ TEST_CASE("http server: a WebSocket upgrade hands over the stream and the reques
   server.stop();
   std::lock_guard lock(mutex);
   sessions.clear();
+}
+
+TEST_CASE("http server: a WebSocket upgrade over TLS, checked first, keeps what the tracker returned") {
+  namespace ws = beast::websocket;
+  using TlsWebSocket = ws::stream<TlsStream>;
+  TempDir dir;
+  const auto tls = server_tls_context(dir.path());
+  if (!tls) return;
+  std::atomic<int> tracked{0};
+  std::atomic<bool> handed_over_tracking{false};
+  std::mutex mutex;
+  std::vector<std::shared_ptr<TlsWebSocket>> sessions;
+  std::vector<std::shared_ptr<void>> kept;
+  ServerOptions options;
+  options.tls = tls;
+  options.track = [&](const Peer& peer, std::function<void()>) -> std::shared_ptr<void> {
+    CHECK(peer.tls);
+    ++tracked;
+    return std::shared_ptr<int>(new int(0), [&tracked](int* p) {
+      delete p;
+      --tracked;
+    });
+  };
+  options.check_upgrade = [](const Peer& peer, const sdk::HttpRequest& request) -> std::optional<sdk::HttpResponse> {
+    CHECK(peer.tls);
+    if (request.header("origin") == "https://evil.example") return sdk::HttpResponse::error(403, "origin not allowed");
+    return std::nullopt;
+  };
+  options.upgrade = [&](Upgrade upgrade) {
+    REQUIRE(std::holds_alternative<TlsStream>(upgrade.stream));
+    CHECK(upgrade.peer.tls);
+    handed_over_tracking = upgrade.tracking != nullptr;
+    auto session = std::make_shared<TlsWebSocket>(std::move(std::get<TlsStream>(upgrade.stream)));
+    {
+      std::lock_guard lock(mutex);
+      sessions.push_back(session);
+      kept.push_back(std::move(upgrade.tracking));
+    }
+    session->async_accept(upgrade.request, [session](beast::error_code ec) {
+      if (!ec) echo_messages(session);
+    });
+  };
+  TestServer server(quick_settings(), options, true);
+
+  net::io_context io;
+  net::ssl::context client_context(net::ssl::context::tls_client);
+  client_context.set_verify_mode(net::ssl::verify_none);
+  auto connect = [&](std::optional<std::string> origin, ws::response_type& response) {
+    auto websocket = std::make_unique<ws::stream<net::ssl::stream<net::ip::tcp::socket>>>(io, client_context);
+    websocket->next_layer().next_layer().connect({net::ip::make_address("127.0.0.1"), server.port()});
+    websocket->next_layer().handshake(net::ssl::stream_base::client);
+    if (origin) {
+      websocket->set_option(ws::stream_base::decorator(
+          [origin = *origin](ws::request_type& request) { request.set(beast::http::field::origin, origin); }));
+    }
+    beast::error_code ec;
+    websocket->handshake(response, "localhost", "/live", ec);
+    return std::make_pair(std::move(websocket), ec);
+  };
+
+  ws::response_type refused_response;
+  auto refused = connect("https://evil.example", refused_response);
+  CHECK(refused.second);
+  CHECK(refused_response.result_int() == 403);
+  refused.first.reset();
+
+  ws::response_type accepted_response;
+  auto accepted = connect(std::nullopt, accepted_response);
+  REQUIRE_FALSE(accepted.second);
+  CHECK(accepted_response.result_int() == 101);
+  auto& websocket = *accepted.first;
+  websocket.write(net::buffer(std::string("over tls")));
+  beast::flat_buffer buffer;
+  websocket.read(buffer);
+  CHECK(beast::buffers_to_string(buffer.data()) == "over tls");
+  CHECK(handed_over_tracking);
+  // The refused connection ended; the upgraded one is tracked by what the upgrade handler kept.
+  CHECK(eventually([&] { return tracked == 1; }));
+  CHECK(server.server().connections() == 0);
+  websocket.close(ws::close_code::normal);
+  server.stop();
+  std::lock_guard lock(mutex);
+  sessions.clear();
+  kept.clear();
+  CHECK(tracked == 0);
+}
+
+TEST_CASE("http server: a tracker follows every connection and may close it") {
+  std::mutex mutex;
+  std::vector<std::function<void()>> closers;
+  std::atomic<int> tracked{0};
+  ServerOptions options;
+  options.track = [&](const Peer& peer, std::function<void()> close) -> std::shared_ptr<void> {
+    CHECK(peer.local);
+    {
+      std::lock_guard lock(mutex);
+      closers.push_back(std::move(close));
+    }
+    ++tracked;
+    return std::shared_ptr<int>(new int(0), [&tracked](int* p) {
+      delete p;
+      --tracked;
+    });
+  };
+  TestServer server(quick_settings(), options);
+
+  auto first = server.client();
+  REQUIRE(first.request("GET", "/a"));
+  auto second = server.client();
+  REQUIRE(second.request("GET", "/b"));
+  CHECK(eventually([&] { return tracked == 2; }));
+  {
+    std::lock_guard lock(mutex);
+    REQUIRE(closers.size() == 2);
+    closers[0]();  // closes the idle kept-alive connection at once
+  }
+  CHECK(first.closed_by_server());
+  CHECK(eventually([&] { return tracked == 1; }));
+  // The other connection is untouched, and a closer of an ended connection does nothing.
+  {
+    std::lock_guard lock(mutex);
+    closers[0]();
+  }
+  auto again = second.request("GET", "/c");
+  REQUIRE(again);
+  CHECK(again->body == "GET /c");
+  server.stop();
+  CHECK(eventually([&] { return tracked == 0; }));
 }
 
 TEST_CASE("http server: stop closes idle connections, calls done, and removes the socket file") {

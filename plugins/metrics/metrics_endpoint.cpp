@@ -1,10 +1,10 @@
 // Serves the host's metrics in the Prometheus text format over HTTP.
-#include <exception>
 #include <memory>
 
 #include "metrics_page.hpp"
 #include "notifyd/sdk/http/server.hpp"
 #include "notifyd/sdk/sdk.hpp"
+#include "notifyd/sdk/settings_schema.hpp"
 #include "notifyd/sdk/tls_server_context.hpp"
 
 namespace notifyd::metrics {
@@ -22,63 +22,68 @@ sdk::http::ServerKeys server_keys() {
   return keys;
 }
 
-class MetricsEndpoint final : public sdk::Frontend {
+struct MetricsSettings {
+  sdk::http::ServerSettings server;
+  std::string path;
+};
+
+const sdk::SettingsSchema<MetricsSettings>& metrics_settings_schema() {
+  static const auto schema = [] {
+    sdk::SettingsSchema<MetricsSettings> s("Prometheus metrics over HTTP.");
+    s.string("path", "/metrics", "Path of the metrics page")
+        .into(&MetricsSettings::path)
+        .check("a path starting with '/'", [](const std::string& path) {
+          return !path.empty() && path.front() == '/' ? std::string() : "must start with '/'";
+        });
+    sdk::http::bind_server_keys(s, &MetricsSettings::server, server_keys());
+    return s;
+  }();
+  return schema;
+}
+
+// NOTIFYD_PLUGIN's adapter turns what a member throws into the host's results.
+class MetricsEndpoint final {
  public:
   explicit MetricsEndpoint(sdk::Host& host) : host_(host) {}
 
-  static void describe(sdk::ConfigSchema& schema) {
-    schema.summary("Prometheus metrics over HTTP.").string("path", "/metrics", "Path of the metrics page");
-    sdk::http::describe_server_keys(schema, server_keys());
-  }
+  static void describe(sdk::ConfigSchema& schema) { metrics_settings_schema().describe(schema); }
 
-  sdk::Status configure() noexcept override {
-    try {
-      sdk::ConfigProblems problems;
-      auto settings = sdk::http::read_server_settings(host_.config(), server_keys(), problems);
-      const std::string path = host_.config().string("path");
-      if (path.empty() || path.front() != '/') problems.add("path", "must start with '/'");
-      std::shared_ptr<boost::asio::ssl::context> tls;
-      if (problems.empty() && settings.tls()) {
-        auto context = sdk::make_tls_server_context(settings.tls_cert, settings.tls_key);
-        if (!context) problems.add_status(sdk::Status::failure(context.error()));
-        else tls = context.value();
-      }
-      if (!problems.empty()) return problems.status();
-
-      sdk::http::ServerOptions options;
-      options.tls = std::move(tls);
-      options.metrics_prefix = "metrics_endpoint";
-      options.description = "the metrics endpoint";
-      sdk::Host& host = host_;
-      options.handler = [&host, path](const sdk::http::Peer&, sdk::HttpRequest request, sdk::Responder respond) {
-        respond(metrics_page(request, path, [&host] { return host.metrics().render(); }));
-      };
-      path_ = path;
-      server_ = sdk::http::Server::create(host_, std::move(settings), std::move(options));
-      return sdk::Status::success();
-    } catch (const std::exception& e) {
-      return sdk::Status::failure(e.what());
+  sdk::Status configure() {
+    auto settings = metrics_settings_schema().read(host_.config());
+    if (!settings) return sdk::Status::failure(settings.error());
+    auto& server = settings.value().server;
+    sdk::http::ServerOptions options;
+    if (server.tls()) {
+      auto context = sdk::make_tls_server_context(server.tls_cert, server.tls_key);
+      if (!context) return sdk::Status::failure(context.error());
+      options.tls = context.value();
     }
+    options.metrics_prefix = "metrics_endpoint";
+    options.description = "the metrics endpoint";
+    sdk::Host& host = host_;
+    options.handler = [&host, path = settings.value().path](const sdk::http::Peer&, sdk::HttpRequest request,
+                                                            sdk::Responder respond) {
+      respond(metrics_page(request, path, [&host] { return host.metrics().render(); }));
+    };
+    path_ = settings.value().path;
+    server_ = sdk::http::Server::create(host_, std::move(server), std::move(options));
+    return sdk::Status::success();
   }
 
-  sdk::Status start() noexcept override {
-    try {
-      if (!server_) return sdk::Status::failure("start() before a successful configure()");
-      if (auto status = server_->open(); !status) return status;
-      server_->run();
-      const auto& listen = server_->settings().listen;
-      const std::string where =
-          listen.is_unix() ? listen.to_string()
-                           : (server_->settings().tls() ? "https://" : "http://") +
-                                 sdk::http::format_host_port(listen.address, server_->local_endpoint().port());
-      host_.log().info("serving metrics at ", where, path_);
-      return sdk::Status::success();
-    } catch (const std::exception& e) {
-      return sdk::Status::failure(e.what());
-    }
+  sdk::Status start() {
+    if (!server_) return sdk::Status::failure("start() before a successful configure()");
+    if (auto status = server_->open(); !status) return status;
+    server_->run();
+    const auto& listen = server_->settings().listen;
+    const std::string where =
+        listen.is_unix() ? listen.to_string()
+                         : (server_->settings().tls() ? "https://" : "http://") +
+                               sdk::http::format_host_port(listen.address, server_->local_endpoint().port());
+    host_.log().info("serving metrics at ", where, path_);
+    return sdk::Status::success();
   }
 
-  void stop(std::function<void()> done) noexcept override {
+  void stop(std::function<void()> done) {
     if (!server_) {
       if (done) done();
       return;

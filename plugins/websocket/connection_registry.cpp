@@ -18,6 +18,7 @@ bool ConnectionRegistry::open(const std::shared_ptr<DesktopConnection>& connecti
       if (oldest != entries_.end()) {
         evicted = oldest->second.connection.lock();
         oldest->second.address.clear();
+        oldest->second.evicted = true;
       }
       waiting.pop_front();
     }
@@ -29,6 +30,22 @@ bool ConnectionRegistry::open(const std::shared_ptr<DesktopConnection>& connecti
     metrics_.evicted.inc();
     evicted->close();
   }
+  return true;
+}
+
+bool ConnectionRegistry::replace(const DesktopConnection* connection,
+                                 const std::shared_ptr<DesktopConnection>& successor) {
+  std::lock_guard lock(mutex_);
+  const auto it = entries_.find(connection);
+  if (it == entries_.end() || it->second.evicted || closing_) return false;
+  Entry entry = std::move(it->second);
+  entries_.erase(it);
+  entry.connection = successor;
+  if (!entry.address.empty()) {
+    auto& waiting = unauthenticated_[entry.address];
+    std::replace(waiting.begin(), waiting.end(), connection, static_cast<const DesktopConnection*>(successor.get()));
+  }
+  entries_.emplace(successor.get(), std::move(entry));
   return true;
 }
 

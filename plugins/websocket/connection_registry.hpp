@@ -22,7 +22,8 @@ namespace notifyd::websocket {
 /// Enforces `max_connections`, the per-address share of connections before
 /// auth and the per-user limit, keeps the connection gauges (no user names in
 /// metrics), fans notifications out and closes everything at stop.
-/// Connections register when accepted and unregister in their destructor,
+/// Connections register when accepted (an HTTP connection, replaced by its
+/// desktop session at the upgrade) and unregister in their destructor,
 /// each from its own strand: every member is thread-safe.
 class ConnectionRegistry {
  public:
@@ -42,6 +43,11 @@ class ConnectionRegistry {
   /// them is closed to make room: idle connections from one address cannot
   /// keep a newcomer out, nor take the listener from the other addresses.
   bool open(const std::shared_ptr<DesktopConnection>& connection, std::string address);
+  /// Puts `successor` in `connection`'s place (its share of its address, its
+  /// age among them): an HTTP connection that became a desktop session. False
+  /// when `connection` is not open, was closed to make room, or `close_all`
+  /// was called (`successor` must not start).
+  bool replace(const DesktopConnection* connection, const std::shared_ptr<DesktopConnection>& successor);
   /// Forgets `connection` (called from its destructor); runs the `close_all`
   /// callback when it was the last one.
   void closed(const DesktopConnection* connection) noexcept;
@@ -73,6 +79,7 @@ class ConnectionRegistry {
     std::weak_ptr<DesktopConnection> connection;
     std::string address;  // while it counts against its address's share (before auth)
     std::string user;     // empty until authenticated
+    bool evicted = false;  // closed to make room for a newer connection of its address
   };
   struct NameHash {
     using is_transparent = void;

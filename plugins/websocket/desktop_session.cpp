@@ -7,15 +7,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "jwt.hpp"
-#include "notifyd/sdk/http.hpp"
-#include "notifyd/sdk/stored_image.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "replay.hpp"
 #include "server_message.hpp"
@@ -29,8 +25,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ws = beast::websocket;
 
-// Largest HTTP upgrade request header accepted.
-constexpr std::uint32_t upgrade_header_limit = 8 * 1024;
 // How long a connection being closed (stop, auth refusal) may take to flush and close.
 constexpr std::chrono::milliseconds close_grace{2000};
 // How long a client that stopped reading has to take its close frame.
@@ -40,8 +34,6 @@ constexpr std::size_t keep_read_capacity = 1024;
 // Largest message before auth: the auth message (a token of at most 4 KiB),
 // so an unauthenticated connection cannot make its read buffer grow further.
 constexpr std::size_t auth_message_limit = 8 * 1024;
-// Where the images of notification frames (`image_url`) are served, here as on the dashboard.
-constexpr std::string_view image_path_prefix = "/api/notifications/images/";
 
 const SendQueue::Frame& ping_frame() {
   static const SendQueue::Frame frame = std::make_shared<const std::string>(ping_message());
@@ -61,9 +53,13 @@ bool is_disconnect(const beast::error_code& ec) {
 }  // namespace
 
 template <class Stream>
-void DesktopSession<Stream>::init() {
-  queue_ = SendQueue(state_->settings.send_queue_frames, state_->settings.send_queue_bytes);
-}
+DesktopSession<Stream>::DesktopSession(std::shared_ptr<ServerState> state, typename Stream::next_layer_type&& stream,
+                                       std::string peer)
+    : ws_(std::move(stream)),
+      timer_(ws_.get_executor()),
+      state_(std::move(state)),
+      queue_(state_->settings.send_queue_frames, state_->settings.send_queue_bytes),
+      peer_(std::move(peer)) {}
 
 template <class Stream>
 DesktopSession<Stream>::~DesktopSession() {
@@ -71,76 +67,18 @@ DesktopSession<Stream>::~DesktopSession() {
 }
 
 template <class Stream>
-void DesktopSession<Stream>::run() {
-  net::dispatch(ws_.get_executor(), beast::bind_front_handler(&DesktopSession::start, this->shared_from_this()));
+void DesktopSession<Stream>::run(http::request<http::string_body> request) {
+  net::dispatch(ws_.get_executor(),
+                beast::bind_front_handler(&DesktopSession::start, this->shared_from_this(),
+                                          std::make_shared<http::request<http::string_body>>(std::move(request))));
 }
 
+// ---- the WebSocket handshake -------------------------------------------------
+
 template <class Stream>
-void DesktopSession<Stream>::start() {
-  peer_ = remote_address();
-  // The whole opening (TLS, upgrade, auth message) must fit in auth_timeout.
+void DesktopSession<Stream>::start(std::shared_ptr<http::request<http::string_body>> request) {
+  // The handshake and the auth message must fit in auth_timeout.
   arm_timer(state_->settings.auth_timeout);
-  if constexpr (std::is_same_v<Stream, TlsWebSocket>) {
-    ws_.next_layer().async_handshake(
-        net::ssl::stream_base::server,
-        beast::bind_front_handler(&DesktopSession::on_tls_handshake, this->shared_from_this()));
-  } else {
-    read_upgrade();
-  }
-}
-
-template <class Stream>
-void DesktopSession<Stream>::on_tls_handshake(beast::error_code ec) {
-  if (ec) {
-    fail(ec, "TLS handshake");
-    return drop();
-  }
-  read_upgrade();
-}
-
-// ---- the HTTP upgrade --------------------------------------------------------
-
-template <class Stream>
-void DesktopSession<Stream>::read_upgrade() {
-  upgrade_ = std::make_unique<http::request_parser<http::empty_body>>();
-  upgrade_->header_limit(upgrade_header_limit);
-  http::async_read(ws_.next_layer(), buffer_, *upgrade_,
-                   beast::bind_front_handler(&DesktopSession::on_upgrade_request, this->shared_from_this()));
-}
-
-template <class Stream>
-void DesktopSession<Stream>::on_upgrade_request(beast::error_code ec, std::size_t) {
-  if (phase_ != Phase::handshake) return;
-  if (ec) {
-    if (ec == http::error::header_limit) return answer_error(431, "request header too large");
-    if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
-      return answer_error(400, "bad request");
-    }
-    fail(ec, "read upgrade request");
-    return drop();
-  }
-  const auto& request = upgrade_->get();
-  if (!ws::is_upgrade(request)) {
-    const bool get = request.method() == http::verb::get || request.method() == http::verb::head;
-    if (get && request.target().starts_with(image_path_prefix)) {
-      return serve_image(request);
-    }
-    return answer_error(426, "this is the notifyd desktop WebSocket endpoint");
-  }
-  const auto& allowed = state_->settings.allowed_origins;
-  // Browsers always send Origin; the desktop app (like any non-browser
-  // client) sends none, and cannot be the cross-site page this guards against.
-  if (!allowed.empty() && request.count(http::field::origin) > 0) {
-    const auto origin = request[http::field::origin];
-    const bool known = std::any_of(allowed.begin(), allowed.end(), [&](const std::string& o) { return o == origin; });
-    if (!known) {
-      state_->host.log().info("refused an upgrade from ", peer(), ": origin \"",
-                              std::string_view(origin.data(), std::min<std::size_t>(origin.size(), 200)),
-                              "\" is not in allowed_origins");
-      return answer_error(403, "origin not allowed");
-    }
-  }
-
   const auto& settings = state_->settings;
   ws::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = settings.auth_timeout;
@@ -152,57 +90,7 @@ void DesktopSession<Stream>::on_upgrade_request(beast::error_code ec, std::size_
   }));
   ws_.read_message_max(std::min(settings.max_frame, auth_message_limit));
   ws_.auto_fragment(false);
-  ws_.async_accept(request, beast::bind_front_handler(&DesktopSession::on_accept, this->shared_from_this()));
-}
-
-template <class Stream>
-void DesktopSession<Stream>::answer_error(unsigned status, std::string_view reason) {
-  answer_and_close(status, "application/json", sdk::json_quote(reason).insert(0, R"({"error":)") + "}");
-}
-
-// The desktop app fetches a notification's image_url here with its token
-// (`Authorization: Bearer <token>`); only the notification's owner gets it.
-template <class Stream>
-void DesktopSession<Stream>::serve_image(const http::request<http::empty_body>& request) {
-  const std::string_view authorization = request[http::field::authorization];
-  constexpr std::string_view bearer = "Bearer ";
-  if (!authorization.starts_with(bearer)) {
-    return answer_error(401, "a desktop token is required (Authorization: Bearer)");
-  }
-  auto claims =
-      verify_jwt(authorization.substr(bearer.size()), state_->settings.jwt_secret, sdk::now_epoch_ms() / 1000);
-  if (!claims) return answer_error(401, claims.error());
-  std::string_view rest = request.target().substr(image_path_prefix.size());
-  rest = rest.substr(0, rest.find('?'));
-  const auto id = sdk::parse_notification_id(rest);
-  auto entry = id ? state_->host.notifications().find(*id) : sdk::Result<sdk::HistoryEntry>::failure("no id");
-  // Someone else's notification and a missing one look the same.
-  if (!entry || entry.value().notification.user != claims->subject) return answer_error(404, "no such image");
-  auto image = sdk::read_notification_image(entry.value().notification, state_->settings.image_max_bytes);
-  if (!image) return answer_error(404, "no such image");
-  answer_and_close(200, image.value().content_type, std::move(image.value().bytes));
-}
-
-template <class Stream>
-void DesktopSession<Stream>::answer_and_close(unsigned status, std::string_view content_type, std::string body) {
-  phase_ = Phase::closing;
-  http_answer_ = std::make_unique<http::response<http::string_body>>(static_cast<http::status>(status), 11);
-  http_answer_->set(http::field::server, "notifyd");
-  http_answer_->set(http::field::content_type, content_type);
-  if (status == 200) http_answer_->set(http::field::cache_control, "private, max-age=86400, immutable");
-  http_answer_->keep_alive(false);
-  http_answer_->body() = std::move(body);
-  http_answer_->prepare_payload();
-  // A HEAD gets what a GET would, Content-Length included, without the body.
-  if (upgrade_ && upgrade_->is_header_done() && upgrade_->get().method() == http::verb::head) http_answer_->body().clear();
-  http::async_write(ws_.next_layer(), *http_answer_,
-                    beast::bind_front_handler(&DesktopSession::on_http_answer_written, this->shared_from_this()));
-}
-
-template <class Stream>
-void DesktopSession<Stream>::on_http_answer_written(beast::error_code ec, std::size_t) {
-  if (ec) fail(ec, "write HTTP answer");
-  drop();
+  ws_.async_accept(*request, [self = this->shared_from_this(), request](beast::error_code ec) { self->on_accept(ec); });
 }
 
 template <class Stream>
@@ -213,9 +101,6 @@ void DesktopSession<Stream>::on_accept(beast::error_code ec) {
   }
   if (phase_ != Phase::handshake) return;
   phase_ = Phase::auth;
-  upgrade_.reset();
-  buffer_.clear();
-  buffer_.shrink_to_fit();
   read_message();
 }
 
@@ -363,7 +248,7 @@ void DesktopSession<Stream>::on_deadline(beast::error_code ec) {
   switch (phase_) {
     case Phase::handshake:
       if (state_->host.log().enabled(sdk::LogLevel::debug)) {
-        state_->host.log().debug("closed a connection from ", peer(), ": no WebSocket upgrade within auth_timeout");
+        state_->host.log().debug("closed a connection from ", peer(), ": no WebSocket handshake within auth_timeout");
       }
       return drop();
     case Phase::auth:
@@ -569,8 +454,8 @@ void DesktopSession<Stream>::drop() {
   report_receipts();
   queue_.clear();
   beast::error_code ec;
-  beast::get_lowest_layer(ws_).shutdown(net::socket_base::shutdown_both, ec);
-  beast::get_lowest_layer(ws_).close(ec);
+  beast::get_lowest_layer(ws_).socket().shutdown(net::socket_base::shutdown_both, ec);
+  beast::get_lowest_layer(ws_).close();
 }
 
 // Beast ends a live connection with `timeout` when nothing at all, not even a
@@ -591,14 +476,6 @@ void DesktopSession<Stream>::fail(beast::error_code ec, const char* what) {
   if (!log.enabled(sdk::LogLevel::debug)) return;
   log.debug(what, " (", user_.empty() ? "unauthenticated" : user_, " from ", peer(), "): ",
             is_disconnect(ec) ? "connection ended" : ec.message());
-}
-
-template <class Stream>
-std::string DesktopSession<Stream>::remote_address() const {
-  beast::error_code ec;
-  const auto endpoint = beast::get_lowest_layer(ws_).remote_endpoint(ec);
-  if (ec) return "an unknown address";
-  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
 template class DesktopSession<PlainWebSocket>;

@@ -9,20 +9,17 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include "client_message.hpp"
 #include "desktop_connection.hpp"
+#include "notifyd/sdk/http/server.hpp"
 #include "notifyd/sdk/notification.hpp"
 #include "replay.hpp"
 #include "send_queue.hpp"
@@ -32,32 +29,29 @@ namespace notifyd::websocket {
 struct ServerState;
 
 /// A ws:// connection (permessage-deflate compiled out: it costs memory per connection).
-using PlainWebSocket = boost::beast::websocket::stream<boost::asio::ip::tcp::socket, false>;
+using PlainWebSocket = boost::beast::websocket::stream<sdk::http::PlainStream, false>;
 /// A wss:// connection.
-using TlsWebSocket = boost::beast::websocket::stream<boost::beast::ssl_stream<boost::asio::ip::tcp::socket>, false>;
+using TlsWebSocket = boost::beast::websocket::stream<sdk::http::TlsStream, false>;
 
-/// One desktop app connection, on its own strand: TLS handshake (wss), the
-/// HTTP upgrade (Origin allowlist), the seed's auth message within
-/// `auth_timeout`, an optional replay of what the app missed, then live
-/// notifications through a bounded send queue, the JSON heartbeat and
-/// protocol-level keep-alive pings. `Stream` is PlainWebSocket or TlsWebSocket.
+/// One desktop app connection, on its own strand, from the moment the SDK's
+/// HTTP server hands it over with its upgrade request (the TLS handshake and
+/// the Origin check are behind it): the WebSocket handshake and the seed's
+/// auth message within `auth_timeout`, an optional replay of what the app
+/// missed, then live notifications through a bounded send queue, the JSON
+/// heartbeat and protocol-level keep-alive pings. `Stream` is PlainWebSocket or TlsWebSocket.
 template <class Stream>
 class DesktopSession final : public DesktopConnection, public std::enable_shared_from_this<DesktopSession<Stream>> {
  public:
-  /// `stream_arguments` construct the stream: the accepted socket (already on
-  /// the session's strand), plus the TLS context for wss.
-  template <class... Arguments>
-  explicit DesktopSession(std::shared_ptr<ServerState> state, Arguments&&... stream_arguments)
-      : ws_(std::forward<Arguments>(stream_arguments)...), timer_(ws_.get_executor()), state_(std::move(state)),
-        queue_(0, 0) {
-    init();
-  }
+  /// `stream` is the handed-over connection (on the session's strand);
+  /// `peer` names the client in log lines.
+  DesktopSession(std::shared_ptr<ServerState> state, typename Stream::next_layer_type&& stream, std::string peer);
   ~DesktopSession() override;
   DesktopSession(const DesktopSession&) = delete;
   DesktopSession& operator=(const DesktopSession&) = delete;
 
-  /// Starts the handshake. Call once, after the registry accepted the connection.
-  void run();
+  /// Answers the upgrade `request` and waits for the auth message. Call once,
+  /// after the registry took the session.
+  void run(boost::beast::http::request<boost::beast::http::string_body> request);
   void send_notification(std::shared_ptr<const std::string> frame, std::uint64_t id) override;
   void close() override;
 
@@ -74,15 +68,7 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
     std::deque<std::pair<const std::string*, std::uint64_t>> receipts;
   };
 
-  void init();
-  void start();
-  void on_tls_handshake(boost::beast::error_code ec);
-  void read_upgrade();
-  void on_upgrade_request(boost::beast::error_code ec, std::size_t bytes);
-  void answer_error(unsigned status, std::string_view reason);
-  void serve_image(const boost::beast::http::request<boost::beast::http::empty_body>& request);
-  void answer_and_close(unsigned status, std::string_view content_type, std::string body);
-  void on_http_answer_written(boost::beast::error_code ec, std::size_t bytes);
+  void start(std::shared_ptr<boost::beast::http::request<boost::beast::http::string_body>> request);
   void on_accept(boost::beast::error_code ec);
 
   void read_message();
@@ -113,18 +99,15 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   bool report_silent_peer(const boost::beast::error_code& ec);
   void fail(boost::beast::error_code ec, const char* what);
   const std::string& peer() const noexcept { return peer_; }
-  std::string remote_address() const;
 
   Stream ws_;
   boost::asio::steady_timer timer_;
   boost::beast::flat_buffer buffer_;
-  std::unique_ptr<boost::beast::http::request_parser<boost::beast::http::empty_body>> upgrade_;
-  std::unique_ptr<boost::beast::http::response<boost::beast::http::string_body>> http_answer_;
   std::unique_ptr<Backlog> backlog_;
   std::shared_ptr<ServerState> state_;
   SendQueue queue_;
   std::string user_;
-  std::string peer_;  ///< the client's address, kept: it is gone from the socket once closed
+  std::string peer_;  ///< the client's address, for log lines
   ReplayCoverage replayed_;  ///< live deliveries it covers are not sent again
   std::int64_t token_expires_at_ = 0;  ///< the token's `exp`: the connection ends then (checked at each heartbeat)
   std::uint32_t unanswered_pings_ = 0;

@@ -14,7 +14,7 @@ ServerState::ServerState(sdk::Host& host, WebSocketSettings settings_in)
       settings(std::move(settings_in)),
       metrics(host.metrics(), host.instance_name()),
       registry(host.metrics(), host.instance_name(),
-               {settings.max_connections, settings.max_unauthenticated_per_address, settings.max_connections_per_user}),
+               {settings.server.max_connections, settings.max_unauthenticated_per_address, settings.max_connections_per_user}),
       frames_sent(metrics.frames_sent),
       frames_dropped(metrics.frames_dropped),
       auth_failures(metrics.auth_failures),
@@ -23,7 +23,7 @@ ServerState::ServerState(sdk::Host& host, WebSocketSettings settings_in)
       replayed(metrics.replayed),
       ledger_document_("websocket_" + host.instance_name() + "_users.json") {
   if (settings.tls()) {
-    auto context = sdk::make_tls_server_context(settings.tls_cert, settings.tls_key);
+    auto context = sdk::make_tls_server_context(settings.server.tls_cert, settings.server.tls_key);
     if (!context) throw std::runtime_error(context.error());
     tls = std::move(context).value();
   }

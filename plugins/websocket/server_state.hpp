@@ -18,7 +18,7 @@
 
 namespace notifyd::websocket {
 
-/// What the channel, the listener and every session of one instance share.
+/// What the channel, its HTTP server and every session of one instance share.
 /// Made at configure and held by shared_ptr by each of them (and by the token
 /// route), so it lives until the last session is gone. Thread-safe: settings
 /// are read-only; the registry and the ledger lock; the metrics are atomic.

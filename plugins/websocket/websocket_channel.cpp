@@ -1,17 +1,17 @@
 #include "websocket_channel.hpp"
 
+#include <atomic>
 #include <chrono>
-#include <exception>
 
 #include <boost/asio/post.hpp>
 
+#include "desktop_server.hpp"
 #include "dispatch_request.hpp"
 #include "notifyd/sdk/plugin_descriptor.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "server_message.hpp"
 #include "server_state.hpp"
 #include "token_route.hpp"
-#include "websocket_listener.hpp"
 #include "websocket_metrics.hpp"
 
 namespace notifyd::websocket {
@@ -82,135 +82,120 @@ WebSocketChannel::~WebSocketChannel() = default;
 
 void WebSocketChannel::describe(sdk::ConfigSchema& schema) { describe_websocket_settings(schema); }
 
-sdk::Status WebSocketChannel::configure() noexcept {
-  try {
-    auto settings = read_websocket_settings(host_.config());
-    if (!settings) return sdk::Status::failure(settings.error());
-    const bool off = settings.value().jwt_secret.empty();
-    if (off) {
-      WebSocketMetrics(host_.metrics(), host_.instance_name());  // its series, at 0 while off
-      host_.log().warn("no jwt_secret (set jwt_secret_env or jwt_secret_file): desktop push is off, "
-                       "this channel reaches nobody");
-    } else {
-      if (settings.value().jwt_secret.size() < min_secret_bytes) {
-        host_.log().warn("jwt_secret is shorter than ", min_secret_bytes,
-                         " bytes: anyone holding one desktop token can try to guess it offline "
-                         "(e.g. head -c 32 /dev/urandom | base64)");
-      }
-      state_ = std::make_shared<ServerState>(host_, std::move(settings).value());
-      if (auto loaded = state_->ledger.load(host_.documents(), state_->ledger_document(), sdk::now_epoch_ms() / 1000);
-          !loaded) {
-        return loaded;
-      }
+sdk::Status WebSocketChannel::configure() {
+  auto settings = read_websocket_settings(host_.config());
+  if (!settings) return sdk::Status::failure(settings.error());
+  const bool off = settings.value().jwt_secret.empty();
+  if (off) {
+    WebSocketMetrics(host_.metrics(), host_.instance_name());  // its series, at 0 while off
+    host_.log().warn("no jwt_secret (set jwt_secret_env or jwt_secret_file): desktop push is off, "
+                     "this channel reaches nobody");
+  } else {
+    if (settings.value().jwt_secret.size() < min_secret_bytes) {
+      host_.log().warn("jwt_secret is shorter than ", min_secret_bytes,
+                       " bytes: anyone holding one desktop token can try to guess it offline "
+                       "(e.g. head -c 32 /dev/urandom | base64)");
     }
-
-    sdk::Route route;
-    route.method = "POST";
-    route.path = std::string(token_route_path);
-    route.surfaces = sdk::surface_web | sdk::surface_socket;
-    std::weak_ptr<ServerState> weak = state_;
-    auto fallback = off ? std::make_shared<const WebSocketSettings>(std::move(settings).value()) : nullptr;
-    route.handler = [weak, fallback](sdk::HttpRequest request, sdk::Responder respond) {
-      const auto state = weak.lock();
-      if (!state && !fallback) return respond(sdk::HttpResponse::error(503, "desktop push is stopping"));
-      auto answer = answer_token_request(request, state ? state->settings : *fallback, sdk::now_epoch_ms());
-      if (state && answer.issued) state->remember_token(answer.issued->user, answer.issued->expires_at);
-      respond(std::move(answer.response));
-    };
-    if (auto added = host_.routes().add(std::move(route)); !added) return added;
-    sdk::Route status;
-    status.method = "GET";
-    status.path = std::string(status_route_path);
-    status.surfaces = sdk::surface_web | sdk::surface_socket;
-    status.handler = [configured = !off](sdk::HttpRequest request, sdk::Responder respond) {
-      respond(answer_status_request(request, configured));
-    };
-    if (auto added = host_.routes().add(std::move(status)); !added) return added;
-    return host_.routes().add(dispatch_route(state_));
-  } catch (const std::exception& e) {
-    return sdk::Status::failure(e.what());
+    state_ = std::make_shared<ServerState>(host_, std::move(settings).value());
+    if (auto loaded = state_->ledger.load(host_.documents(), state_->ledger_document(), sdk::now_epoch_ms() / 1000);
+        !loaded) {
+      return loaded;
+    }
   }
+
+  sdk::Route route;
+  route.method = "POST";
+  route.path = std::string(token_route_path);
+  route.surfaces = sdk::surface_web | sdk::surface_socket;
+  std::weak_ptr<ServerState> weak = state_;
+  auto fallback = off ? std::make_shared<const WebSocketSettings>(std::move(settings).value()) : nullptr;
+  route.handler = [weak, fallback](sdk::HttpRequest request, sdk::Responder respond) {
+    const auto state = weak.lock();
+    if (!state && !fallback) return respond(sdk::HttpResponse::error(503, "desktop push is stopping"));
+    auto answer = answer_token_request(request, state ? state->settings : *fallback, sdk::now_epoch_ms());
+    if (state && answer.issued) state->remember_token(answer.issued->user, answer.issued->expires_at);
+    respond(std::move(answer.response));
+  };
+  if (auto added = host_.routes().add(std::move(route)); !added) return added;
+  sdk::Route status;
+  status.method = "GET";
+  status.path = std::string(status_route_path);
+  status.surfaces = sdk::surface_web | sdk::surface_socket;
+  status.handler = [configured = !off](sdk::HttpRequest request, sdk::Responder respond) {
+    respond(answer_status_request(request, configured));
+  };
+  if (auto added = host_.routes().add(std::move(status)); !added) return added;
+  return host_.routes().add(dispatch_route(state_));
 }
 
-sdk::Status WebSocketChannel::start() noexcept {
-  try {
-    if (!state_) return sdk::Status::success();
-    auto listener = std::make_shared<WebSocketListener>(host_.executor(), state_);
-    if (auto status = listener->listen(); !status) return status;
-    listener_ = std::move(listener);
-    listener_->run();
-    const auto& s = state_->settings;
-    host_.log().info("listening on ", s.tls() ? "wss://" : "ws://", s.listen.host, ":", listener_->port(),
-                     "/ (max ", s.max_connections, " connections, ", s.max_connections_per_user, " per user, ",
-                     s.allowed_origins.empty() ? "any origin" : std::to_string(s.allowed_origins.size()) + " origins",
-                     ", ", state_->ledger.size(), " desktop users known)");
-    arm_health_log();
-    return sdk::Status::success();
-  } catch (const std::exception& e) {
-    return sdk::Status::failure(e.what());
-  }
+sdk::Status WebSocketChannel::start() {
+  if (!state_) return sdk::Status::success();
+  auto server = sdk::http::Server::create(host_, state_->settings.server, desktop_server_options(state_));
+  if (auto status = server->open(); !status) return status;
+  server_ = std::move(server);
+  server_->run();
+  const auto& s = state_->settings;
+  host_.log().info("listening on ", s.tls() ? "wss://" : "ws://",
+                   sdk::http::format_host_port(s.server.listen.address, port()), "/ (max ", s.server.max_connections,
+                   " connections, ", s.max_connections_per_user, " per user, ",
+                   s.allowed_origins.empty() ? "any origin" : std::to_string(s.allowed_origins.size()) + " origins",
+                   ", ", state_->ledger.size(), " desktop users known)");
+  arm_health_log();
+  return sdk::Status::success();
 }
 
-void WebSocketChannel::stop(std::function<void()> done) noexcept {
-  try {
-    health_timer_.cancel();
-    if (listener_) listener_->stop();
-    if (!state_) {
-      if (done) done();
-      return;
-    }
-    const std::size_t open = state_->registry.size();
-    if (open > 0) host_.log().info("closing ", open, " desktop connection(s)");
-    state_->registry.close_all(std::move(done));
-  } catch (const std::exception& e) {
-    host_.log().error("stop: ", e.what());
+void WebSocketChannel::stop(std::function<void()> done) {
+  health_timer_.cancel();
+  if (!state_) {
     if (done) done();
+    return;
   }
+  const std::size_t open = state_->registry.size();
+  if (open > 0) host_.log().info("closing ", open, " desktop connection(s)");
+  // Done once the server's HTTP connections and the desktop sessions are all gone.
+  struct Join {
+    std::atomic<int> left;
+    std::function<void()> done;
+  };
+  auto join = std::make_shared<Join>(server_ ? 2 : 1, std::move(done));
+  auto part_done = [join] {
+    if (--join->left == 0 && join->done) join->done();
+  };
+  if (server_) server_->stop(part_done);
+  state_->registry.close_all(part_done);
 }
 
-bool WebSocketChannel::reaches(std::string_view user) const noexcept {
-  try {
-    if (!state_) return false;
-    return state_->registry.connected(user) || state_->ledger.holds_token(user, sdk::now_epoch_ms() / 1000);
-  } catch (...) {
-    return false;
-  }
+bool WebSocketChannel::reaches(std::string_view user) const {
+  if (!state_) return false;
+  return state_->registry.connected(user) || state_->ledger.holds_token(user, sdk::now_epoch_ms() / 1000);
 }
 
-void WebSocketChannel::deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) noexcept {
-  try {
-    if (!state_) return done(sdk::DeliveryResult::permanent("desktop push is off (no jwt_secret)"));
-    const auto& notification = *delivery.notification;
-    // A replay already brought it to the user's app.
-    if (state_->receipts.take(notification.user, notification.id)) return done(sdk::DeliveryResult::ok());
-    auto frame = std::make_shared<const std::string>(
-        notification_message(notification, state_->settings.image_base_url));
-    if (state_->registry.fan_out(notification.user, frame, notification.id) > 0) {
-      return done(sdk::DeliveryResult::ok());
-    }
-    // Kept by the outbox until an app connects: the retry reaches it then, or
-    // its replay (`since`) does first and leaves a receipt for the retry.
-    done(sdk::DeliveryResult::retry("no desktop app connected"));
-  } catch (const std::exception& e) {
-    done(sdk::DeliveryResult::retry(e.what()));
+void WebSocketChannel::deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done) {
+  if (!state_) return done(sdk::DeliveryResult::permanent("desktop push is off (no jwt_secret)"));
+  const auto& notification = *delivery.notification;
+  // A replay already brought it to the user's app.
+  if (state_->receipts.take(notification.user, notification.id)) return done(sdk::DeliveryResult::ok());
+  auto frame =
+      std::make_shared<const std::string>(notification_message(notification, state_->settings.image_base_url));
+  if (state_->registry.fan_out(notification.user, frame, notification.id) > 0) {
+    return done(sdk::DeliveryResult::ok());
   }
+  // Kept by the outbox until an app connects: the retry reaches it then, or
+  // its replay (`since`) does first and leaves a receipt for the retry.
+  done(sdk::DeliveryResult::retry("no desktop app connected"));
 }
 
-sdk::ChannelCondition WebSocketChannel::condition() const noexcept {
-  try {
-    if (!state_) return {"off", "desktop push is off (no jwt_secret)", {}};
-    return {"ok",
-            "",
-            {{"connections", state_->registry.size()},
-             {"users", state_->registry.users()},
-             {"frames_sent", state_->frames_sent.value()},
-             {"frames_dropped", state_->frames_dropped.value()}}};
-  } catch (...) {
-    return {};
-  }
+sdk::ChannelCondition WebSocketChannel::condition() const {
+  if (!state_) return {"off", "desktop push is off (no jwt_secret)", {}};
+  return {"ok",
+          "",
+          {{"connections", state_->registry.size()},
+           {"users", state_->registry.users()},
+           {"frames_sent", state_->frames_sent.value()},
+           {"frames_dropped", state_->frames_dropped.value()}}};
 }
 
-std::uint16_t WebSocketChannel::port() const noexcept { return listener_ ? listener_->port() : 0; }
+std::uint16_t WebSocketChannel::port() const { return server_ ? server_->local_endpoint().port() : 0; }
 
 void WebSocketChannel::arm_health_log() {
   health_timer_.expires_after(health_log_interval);

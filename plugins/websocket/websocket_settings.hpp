@@ -10,33 +10,23 @@
 #include <vector>
 
 #include "notifyd/sdk/config.hpp"
+#include "notifyd/sdk/http/server_settings.hpp"
 #include "notifyd/sdk/status.hpp"
 
 namespace notifyd::websocket {
 
-/// A TCP address to listen on, as written in `listen`.
-struct ListenAddress {
-  std::string host;  ///< an IPv4 or IPv6 literal (brackets removed)
-  std::uint16_t port = 0;
-};
-
-/// Parses `host:port` or `[v6]:port`; the host must be an IP literal. Port 0
-/// picks a free port (for tests).
-sdk::Result<ListenAddress> parse_listen_address(std::string_view text);
-
 /// The validated settings of one WebSocket channel instance, shared
-/// read-only by the listener, the sessions and the token route.
+/// read-only by the server, the sessions and the token route.
 struct WebSocketSettings {
-  ListenAddress listen;
-  std::string tls_cert;                      ///< PEM certificate chain; empty = plain ws://
-  std::string tls_key;                       ///< PEM private key
+  /// The SDK server's keys: `listen` (TCP), `tls_cert`/`tls_key` (wss://),
+  /// `max_connections` (HTTP and desktop connections together), the HTTP timeouts.
+  sdk::http::ServerSettings server;
   std::vector<std::string> allowed_origins;  ///< exact Origin values; empty = any
   std::string jwt_secret;                    ///< empty = the channel is off
   std::chrono::milliseconds auth_timeout{10'000};
   std::chrono::milliseconds ping_interval{30'000};
   std::uint32_t max_missed_pongs = 3;
   std::size_t max_connections_per_user = 5;
-  std::size_t max_connections = 20'000;
   std::size_t max_unauthenticated_per_address = 256;
   std::size_t send_queue_frames = 256;
   std::size_t send_queue_bytes = 4 << 20;
@@ -49,14 +39,18 @@ struct WebSocketSettings {
   std::string public_url;                    ///< what the token route reports; empty = derived from `listen`
 
   /// True when connections are served over TLS (wss://).
-  bool tls() const noexcept { return !tls_cert.empty(); }
+  bool tls() const noexcept { return server.tls(); }
 };
 
-/// Declares the plugin's keys (called from `WebSocketChannel::describe`).
+/// The SDK server keys the channel declares, with its defaults (`127.0.0.1:8765`, TCP only, 20000 connections).
+sdk::http::ServerKeys websocket_server_keys();
+
+/// Declares the plugin's keys (called from the channel's `describe`).
 void describe_websocket_settings(sdk::ConfigSchema& schema);
 
-/// Validates `config` beyond its schema (the address parses, TLS files come in pairs and
-/// exist, durations and limits are sane); the error has every problem, one `key: message` line each.
+/// Validates `config` beyond its schema (the address parses, TLS files come in
+/// pairs, durations and limits are sane); the error has every problem, one
+/// `key: message` line each.
 sdk::Result<WebSocketSettings> read_websocket_settings(const sdk::PluginConfig& config);
 
 /// The URL a desktop app connects to: `public_url` when set, else

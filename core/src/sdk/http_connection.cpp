@@ -61,6 +61,22 @@ std::string lower_case(std::string_view text) {
   return out;
 }
 
+// The handler's view of `message` (its body left where it is).
+HttpRequest to_request(const bhttp::request<bhttp::string_body>& message, RequestTarget target) {
+  HttpRequest request;
+  request.method = std::string(message.method_string());
+  request.path = std::move(target.path);
+  request.query = std::move(target.query);
+  for (const auto& field : message) {
+    auto [it, inserted] = request.headers.emplace(lower_case(field.name_string()), std::string(field.value()));
+    if (!inserted) {
+      it->second += ", ";
+      it->second.append(field.value().data(), field.value().size());
+    }
+  }
+  return request;
+}
+
 template <class Stream, class Socket>
 Stream make_stream(Socket&& socket, ServerState& state) {
   if constexpr (std::is_same_v<Stream, TlsStream>) {
@@ -116,6 +132,11 @@ HttpConnection<Stream>::~HttpConnection() {
 
 template <class Stream>
 void HttpConnection<Stream>::run() {
+  if (state_->options.track) {
+    tracking_ = state_->options.track(peer_, [weak = this->weak_from_this()] {
+      if (auto self = weak.lock()) self->close();
+    });
+  }
   net::dispatch(answer_timer_.get_executor(),
                 beast::bind_front_handler(&HttpConnection::start, this->shared_from_this()));
 }
@@ -270,7 +291,13 @@ void HttpConnection<Stream>::handle_request() {
   keep_alive_ = message.keep_alive();
   method_ = std::string(message.method_string());
 
-  if (state_->options.upgrade && beast::websocket::is_upgrade(message)) return hand_over(std::move(message));
+  if (state_->options.upgrade && beast::websocket::is_upgrade(message)) {
+    if (auto refusal = upgrade_refusal(message)) {
+      keep_alive_ = false;
+      return send(std::move(*refusal));
+    }
+    return hand_over(std::move(message));
+  }
 
   auto target = parse_request_target(message.target());
   if (!target) {
@@ -279,18 +306,9 @@ void HttpConnection<Stream>::handle_request() {
   }
   path_ = target->path;
 
-  HttpRequest request;
   head_ = message.method() == bhttp::verb::head;
-  request.method = head_ ? std::string("GET") : method_;
-  request.path = std::move(target->path);
-  request.query = std::move(target->query);
-  for (const auto& field : message) {
-    auto [it, inserted] = request.headers.emplace(lower_case(field.name_string()), std::string(field.value()));
-    if (!inserted) {
-      it->second += ", ";
-      it->second.append(field.value().data(), field.value().size());
-    }
-  }
+  HttpRequest request = to_request(message, std::move(*target));
+  if (head_) request.method = "GET";
   request.body = std::move(message.body());
 
   auto pending = std::make_shared<PendingAnswer>(this->weak_from_this(), answer_timer_.get_executor(), ++sequence_);
@@ -311,9 +329,28 @@ void HttpConnection<Stream>::handle_request() {
 }
 
 template <class Stream>
+std::optional<HttpResponse> HttpConnection<Stream>::upgrade_refusal(const bhttp::request<bhttp::string_body>& message) {
+  if (!state_->options.check_upgrade) return std::nullopt;
+  auto target = parse_request_target(message.target());
+  if (!target) {
+    path_ = "-";
+    return HttpResponse::error(400, "bad request target");
+  }
+  path_ = target->path;
+  try {
+    return state_->options.check_upgrade(peer_, to_request(message, std::move(*target)));
+  } catch (const std::exception& e) {
+    state_->host.log().error("upgrade check of ", path_, " failed: ", e.what());
+  } catch (...) {
+    state_->host.log().error("upgrade check of ", path_, " failed with an unknown exception");
+  }
+  return HttpResponse::error(500, "internal error");
+}
+
+template <class Stream>
 void HttpConnection<Stream>::hand_over(bhttp::request<bhttp::string_body> message) {
   phase_ = Phase::closed;
-  Upgrade upgrade{peer_, std::move(*stream_), std::move(buffer_), std::move(message)};
+  Upgrade upgrade{peer_, std::move(*stream_), std::move(buffer_), std::move(message), std::move(tracking_)};
   stream_.reset();
   try {
     state_->options.upgrade(std::move(upgrade));

@@ -60,6 +60,7 @@ class HttpConnection final : public Connection, public std::enable_shared_from_t
   void on_read_error(boost::beast::error_code ec, const char* what);
 
   void handle_request();
+  std::optional<HttpResponse> upgrade_refusal(const boost::beast::http::request<boost::beast::http::string_body>& message);
   void hand_over(boost::beast::http::request<boost::beast::http::string_body> message);
   void on_answer(std::uint64_t sequence, HttpResponse response);
   void on_answer_timeout(std::shared_ptr<PendingAnswer> pending, boost::beast::error_code ec);
@@ -85,6 +86,7 @@ class HttpConnection final : public Connection, public std::enable_shared_from_t
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
   Peer peer_;
   std::shared_ptr<PendingAnswer> pending_;
+  std::shared_ptr<void> tracking_;  // what ServerOptions::track returned
   Phase phase_ = Phase::reading;
   bool closing_ = false;
   bool refused_ = false;       // a request was refused unread: drain before closing

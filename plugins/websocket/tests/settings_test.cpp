@@ -12,8 +12,8 @@ using namespace std::chrono_literals;
 TEST_CASE("the defaults are the seed's", "[settings]") {
   const auto settings = read_websocket_settings(make_config());
   REQUIRE(settings);
-  CHECK(settings->listen.host == "127.0.0.1");
-  CHECK(settings->listen.port == 8765);
+  CHECK(settings->server.listen.to_string() == "127.0.0.1:8765");
+  CHECK(settings->server.max_connections == 20000);
   CHECK(settings->auth_timeout == 10s);
   CHECK(settings->ping_interval == 30s);
   CHECK(settings->max_missed_pongs == 3);
@@ -27,14 +27,14 @@ TEST_CASE("the defaults are the seed's", "[settings]") {
   CHECK(settings->jwt_secret.empty());
 }
 
-TEST_CASE("listen addresses", "[settings]") {
-  CHECK(parse_listen_address("0.0.0.0:80")->host == "0.0.0.0");
-  CHECK(parse_listen_address("[::1]:8765")->host == "::1");
-  CHECK(parse_listen_address("[::1]:8765")->port == 8765);
-  for (const std::string bad : {"", "8765", ":8765", "localhost:8765", "127.0.0.1:", "127.0.0.1:-1", "127.0.0.1:65536",
-                                "127.0.0.1:80x", "::1:8765", "[::1]", "[]:80"}) {
+TEST_CASE("listen takes the SDK server's grammar, TCP only", "[settings]") {
+  CHECK(read_websocket_settings(make_config({{"listen", std::string("localhost:8765")}}))->server.listen.to_string() ==
+        "127.0.0.1:8765");
+  CHECK(read_websocket_settings(make_config({{"listen", std::string("[::1]:8765")}}))->server.listen.port == 8765);
+  for (const std::string bad : {"", "8765", ":8765", "127.0.0.1:", "127.0.0.1:-1", "127.0.0.1:65536", "127.0.0.1:80x",
+                                "::1:8765", "[::1]", "[]:80", "unix:/run/desk.sock"}) {
     INFO(bad);
-    CHECK_FALSE(parse_listen_address(bad));
+    CHECK_FALSE(read_websocket_settings(make_config({{"listen", bad}})));
   }
 }
 
@@ -55,12 +55,12 @@ TEST_CASE("settings are validated beyond the schema", "[settings]") {
 TEST_CASE("the desktop URL comes from public_url or listen", "[settings]") {
   auto settings = read_websocket_settings(make_config()).value();
   CHECK(desktop_url(settings, "dash.example") == "ws://127.0.0.1:8765/");
-  settings.listen = {"0.0.0.0", 9000};
+  settings.server.listen = sdk::http::parse_listen_address("0.0.0.0:9000").value();
   CHECK(desktop_url(settings, "dash.example") == "ws://dash.example:9000/");
   CHECK(desktop_url(settings, "") == "ws://localhost:9000/");
-  settings.listen = {"::1", 9000};
+  settings.server.listen = sdk::http::parse_listen_address("[::1]:9000").value();
   CHECK(desktop_url(settings, "") == "ws://[::1]:9000/");
-  settings.tls_cert = "/c";
+  settings.server.tls_cert = "/c";
   CHECK(desktop_url(settings, "").starts_with("wss://"));
   settings.public_url = "wss://push.example/desk";
   CHECK(desktop_url(settings, "x") == "wss://push.example/desk");
@@ -74,8 +74,8 @@ TEST_CASE("every wrong key is reported at once, one line each starting with the 
   REQUIRE_FALSE(settings);
   const auto lines = notifyd::testing::problem_lines(settings.error());
   REQUIRE(lines.size() == 5);
-  CHECK(lines[0] == "listen: \"nowhere\" is not host:port (e.g. \"127.0.0.1:8765\")");
-  CHECK(lines[1] == "tls_cert: tls_cert and tls_key go together: give both or neither");
+  CHECK(lines[0] == "listen: \"nowhere\" is not host:port (write IPv6 as [::1]:8080)");
+  CHECK(lines[1] == "tls_cert: tls_cert and tls_key go together: give both for TLS, or neither");
   CHECK(lines[2] == "tls_cert: /nonexistent.pem is not a readable file");
   CHECK(lines[3] == "max_frame: must be between 256 and 16777216");
   CHECK(lines[4] == "public_url: must start with ws:// or wss://");

@@ -47,7 +47,11 @@ class FakeNotifications : public sdk::NotificationService {
     }
     return page;
   }
-  sdk::Result<sdk::HistoryEntry> find(std::uint64_t) const noexcept override {
+  sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const noexcept override {
+    std::lock_guard lock(mutex_);
+    for (const auto& entry : entries_) {
+      if (entry.notification.id == id) return entry;
+    }
     return sdk::Result<sdk::HistoryEntry>::failure("not found");
   }
   std::vector<sdk::ChannelHealth> health() const noexcept override { return {}; }
@@ -72,6 +76,13 @@ class FakeNotifications : public sdk::NotificationService {
       if (entry.notification.id == id) return entry.notification;
     }
     throw std::out_of_range("no notification " + std::to_string(id));
+  }
+  /// Attaches the stored image at `path` to notification `id`.
+  void set_image(std::uint64_t id, std::string path) {
+    std::lock_guard lock(mutex_);
+    for (auto& entry : entries_) {
+      if (entry.notification.id == id) entry.notification.image_path = path;
+    }
   }
   /// Sets the state of notification `id`'s delivery on `channel`.
   void set_state(std::uint64_t id, std::string_view channel, std::string state) {

@@ -79,7 +79,7 @@ TEST_CASE("the host the caller used names a wildcard listen address", "[token_ro
   CHECK(host_name_of("evil\"host") == "");
   CHECK(host_name_of("[::1\"]") == "");
   auto settings = settings_with_secret();
-  settings.listen = {"0.0.0.0", 8765};
+  settings.server.listen = sdk::http::parse_listen_address("0.0.0.0:8765").value();
   auto r = request("alice");
   r.headers["host"] = "dash.example.com:443";
   const auto answer = answer_token_request(r, settings, now_ms);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <variant>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -44,6 +45,9 @@ struct Upgrade {
   boost::beast::flat_buffer buffer;
   /// The upgrade request (`boost::beast::websocket::stream::async_accept` takes it).
   boost::beast::http::request<boost::beast::http::string_body> request;
+  /// What `ServerOptions::track` returned for the connection (null without it): the
+  /// upgrade handler keeps it as long as the connection should count as the plugin's.
+  std::shared_ptr<void> tracking;
 };
 
 /// Answers a request from `peer`. Called on the connection's strand; answers
@@ -56,6 +60,19 @@ using Handler = std::function<void(const Peer& peer, HttpRequest request, Respon
 /// Takes a connection whose request is a WebSocket upgrade. Called on the connection's strand.
 using UpgradeHandler = std::function<void(Upgrade upgrade)>;
 
+/// Decides on an upgrade request before it is handed over: a response refuses
+/// it (sent like a handler's answer, then the connection closes); nullopt lets
+/// it through. Called on the connection's strand.
+using UpgradeCheck = std::function<std::optional<HttpResponse>(const Peer& peer, const HttpRequest& request)>;
+
+/// Follows one connection for a plugin's own accounting: called once per
+/// connection admitted, on the listener's executor, before it is served.
+/// `close` closes that connection from any thread as `Server::stop` does (at
+/// once while it waits for a request, after the answer being written), and
+/// does nothing once it ended or was handed over. What it returns is held
+/// until the connection ends, or handed to the upgrade handler (`Upgrade::tracking`).
+using ConnectionTracker = std::function<std::shared_ptr<void>(const Peer& peer, std::function<void()> close)>;
+
 /// How many connections a server holds now, for an admission rule.
 struct OpenConnections {
   std::size_t total = 0;    ///< every open connection
@@ -67,6 +84,10 @@ struct ServerOptions {
   Handler handler;
   /// Empty: upgrade requests go to `handler` like any other request.
   UpgradeHandler upgrade;
+  /// Empty: every upgrade request is handed to `upgrade`.
+  UpgradeCheck check_upgrade;
+  /// Empty: connections are followed by the server alone.
+  ConnectionTracker track;
   /// The server context for `tls_cert`/`tls_key` (make_tls_server_context); null = plain.
   std::shared_ptr<boost::asio::ssl::context> tls;
   /// Learn each peer's Unix user (`Peer::user`): unix socket and loopback TCP peers.
