@@ -69,6 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(reread);
       seen += characters(part, reread.value());
     }
+    if (seen != characters(text, tokens.value())) {
+      std::fprintf(stderr, "limit %zu, text %s\n", limit, escaped_text(text).c_str());
+      for (const auto& part : *parts) std::fprintf(stderr, "part %s\n", escaped_text(part).c_str());
+    }
     FUZZ_CHECK(seen == characters(text, tokens.value()));
   }
 

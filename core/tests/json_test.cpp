@@ -44,6 +44,19 @@ TEST_CASE("parse_json validates UTF-8 always", "[json]") {
   CHECK_FALSE(sdk::parse_json("\"\xED\xA0\x80\"", document));  // an encoded surrogate
 }
 
+TEST_CASE("parse_json refuses a number past the largest double however it is written", "[json]") {
+  // Found by fuzz/api_bodies.cpp: RapidJSON read a long significand with an
+  // exponent as infinity, which json_text could not write back (it wrote "").
+  rapidjson::Document document;
+  CHECK(sdk::parse_json("1e309", document).message == "Number too big to be stored in double. at offset 0");
+  CHECK(sdk::parse_json("100000000000000000000e290", document).message == "a number too big for a double");
+  CHECK(sdk::parse_json("-100000000000000000000e290", document).message == "a number too big for a double");
+  CHECK(sdk::parse_json(R"({"data": {"x": [18446744073709551616e292]}})", document).message ==
+        "a number too big for a double");
+  CHECK(sdk::parse_json(sdk::json_text(parsed("100000000000000000000e287")), document));
+  CHECK(sdk::json_text(parsed("100000000000000000000e-400")) == "0.0");
+}
+
 TEST_CASE("parse_json refuses nesting deeper than the limit before parsing", "[json]") {
   rapidjson::Document document;
   CHECK(sdk::parse_json(nested(64), document));

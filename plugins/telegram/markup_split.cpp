@@ -54,7 +54,7 @@ class Splitter {
       std::size_t j = pos;
       for (; j < pieces.size(); ++j) {
         const MarkupPiece& piece = pieces[j];
-        if (j > pos && !leaves_entity_empty(j)) {
+        if (j > pos && !leaves_entity_empty(j) && !joins_markers(j, stack)) {
           const std::string close = closers(stack);
           const std::size_t cost =
               used + utf16_length(close) + apart_units(slice(pieces[pos].begin, piece.begin), close, format_);
@@ -109,6 +109,32 @@ class Splitter {
     if (pieces[at - 1].kind == Kind::open || pieces[at].kind == Kind::close) return true;
     const bool skipped = pieces[at].kind == Kind::space || pieces[at].kind == Kind::line_break;
     return skipped && at + 1 < pieces.size() && pieces[at + 1].kind == Kind::close;
+  }
+
+  // A cut before piece `at`, with the entities in `stack` open there, where a
+  // marker added at the cut would read together with the text beside it:
+  // - Markdown ends an entity at the first character of its closer, so a part
+  //   of a pre block ending in "`" would end one or two characters early;
+  // - a lone "\\" ending a MarkdownV2 part would escape the closer after it;
+  // - a "\r" after a reopened pre block's "```\n" reads as part of that line break;
+  // - a MarkdownV2 quote's ">" after a reopened marker is no longer at the
+  //   start of a line (outside code, where it is text).
+  bool joins_markers(std::size_t at, const std::vector<std::size_t>& stack) const {
+    if (stack.empty()) return false;
+    const auto& pieces = tokens_.pieces;
+    const sdk::MarkupEntity& innermost = tokens_.entities[stack.back()];
+    const MarkupPiece& last = pieces[at - 1];
+    if (last.kind == Kind::character) {
+      const std::string_view before = slice(last.begin, last.end);
+      if (format_ == sdk::TextFormat::markdown && before.ends_with(innermost.closer.front())) return true;
+      if (format_ == sdk::TextFormat::markdown_v2 && before == "\\") return true;
+    }
+    std::size_t next = at;
+    if (pieces[next].kind == Kind::space || pieces[next].kind == Kind::line_break) ++next;
+    if (next == pieces.size() || pieces[next].kind != Kind::character) return false;
+    const std::string_view after = slice(pieces[next].begin, pieces[next].end);
+    if (after.starts_with('\r') && innermost.opener.ends_with('\n')) return true;
+    return format_ == sdk::TextFormat::markdown_v2 && after == ">" && !innermost.verbatim;
   }
 
   // A part: the reopened entities, a slice of the text, the closed ones.

@@ -14,7 +14,9 @@ namespace notifyd::telegram {
 /// Splits `text`, written in `format`, into parts of at most `limit` UTF-16
 /// units that are each valid on their own: entities open at a cut (code
 /// blocks, bold, italic, links, HTML tags) are closed at the end of the part
-/// and reopened at the start of the next. A cut goes at a line break outside
+/// and reopened at the start of the next; no cut goes where such a marker
+/// would read together with the text beside it (a pre block's part ending in
+/// "`", a MarkdownV2 quote's ">"). A cut goes at a line break outside
 /// every entity when one lies in the second half of the part, else at the
 /// last line break, else at the last space, else between characters; the
 /// line break or space at the cut is left out, and so are parts with nothing

@@ -51,25 +51,33 @@ bool valid_utf8(const rapidjson::Value& string) noexcept {
   return true;
 }
 
-// RapidJSON 1.1.0 validates the bytes of the text but decodes an escaped lone
-// low surrogate (`"\uDC00"`) into bytes that are not UTF-8: every string and
-// member name is checked after the parse. Iterative, like the parse.
-bool strings_are_utf8(const rapidjson::Value& root) {
+// What RapidJSON 1.1.0 lets through: it validates the bytes of the text but
+// decodes an escaped lone low surrogate (`"\uDC00"`) into bytes that are not
+// UTF-8, and it reads a number with more than 19 digits before
+// its exponent past the largest double as infinity (`100000000000000000000e290`)
+// where a shorter one is refused as too big; no writer can put infinity back
+// into JSON. Every string, member name and number is checked after the parse.
+// Iterative, like the parse.
+Status values_are_valid(const rapidjson::Value& root) {
+  const auto bad_string = [] {
+    return Status::failure("a string escape that is not a Unicode character (a lone surrogate)");
+  };
   std::vector<const rapidjson::Value*> pending{&root};
   while (!pending.empty()) {
     const rapidjson::Value& value = *pending.back();
     pending.pop_back();
-    if (value.IsString() && !valid_utf8(value)) return false;
+    if (value.IsString() && !valid_utf8(value)) return bad_string();
+    if (value.IsDouble() && !std::isfinite(value.GetDouble())) return Status::failure("a number too big for a double");
     if (value.IsArray()) {
       for (const auto& element : value.GetArray()) pending.push_back(&element);
     } else if (value.IsObject()) {
       for (const auto& member : value.GetObject()) {
-        if (!valid_utf8(member.name)) return false;
+        if (!valid_utf8(member.name)) return bad_string();
         pending.push_back(&member.value);
       }
     }
   }
-  return true;
+  return Status::success();
 }
 
 }  // namespace
@@ -86,10 +94,7 @@ Status parse_json(std::string_view text, rapidjson::Document& document, const Js
     return Status::failure("a NUL byte at offset " + std::to_string(nul));
   }
   document.Parse<parse_flags>(text.data(), text.size());
-  if (!document.HasParseError()) {
-    if (strings_are_utf8(document)) return Status::success();
-    return Status::failure("a string escape that is not a Unicode character (a lone surrogate)");
-  }
+  if (!document.HasParseError()) return values_are_valid(document);
   return Status::failure(std::string(rapidjson::GetParseError_En(document.GetParseError())) + " at offset " +
                          std::to_string(document.GetErrorOffset()));
 }

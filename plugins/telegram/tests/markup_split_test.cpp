@@ -170,3 +170,57 @@ TEST_CASE("a cut leaves no entity empty, so reopened markers never run together"
     }
   }
 }
+
+namespace {
+
+// Every split of `text` at every limit in [from, to] reads back as valid
+// markup that shows each character of `text`.
+void check_every_limit(const std::string& text, TextFormat format, std::size_t from, std::size_t to) {
+  const auto tokens = read_markup(text, format);
+  REQUIRE(tokens.ok());
+  std::string all;
+  for (const auto& piece : tokens.value().pieces) {
+    if (piece.kind == MarkupPiece::Kind::character) all += text.substr(piece.begin, piece.end - piece.begin);
+  }
+  for (std::size_t limit = from; limit <= to; ++limit) {
+    const auto parts = split_markup(text, format, limit);
+    REQUIRE(parts);
+    std::string seen;
+    for (const auto& part : *parts) {
+      INFO(limit << ": " << part);
+      CHECK(utf16_length(part) <= limit);
+      const auto reread = read_markup(part, format);
+      REQUIRE(reread.ok());
+      for (const auto& piece : reread.value().pieces) {
+        if (piece.kind == MarkupPiece::Kind::character) seen += part.substr(piece.begin, piece.end - piece.begin);
+      }
+    }
+    INFO(limit);
+    CHECK(seen == all);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a cut never runs a marker into the text beside it", "[markup_split]") {
+  SECTION("a Markdown pre block's part never ends in a backtick before its closer") {
+    // Found by fuzz/markup.cpp: "``" + "```" read as a closer two characters
+    // early, and the two backticks were lost.
+    const std::string text = "```\nab`` cd``e fg```";
+    check_every_limit(text, TextFormat::markdown, 10, 24);
+    const auto parts = split_markup(text, TextFormat::markdown, 12);
+    REQUIRE(parts);
+    CHECK(*parts == std::vector<std::string>{"```\nab`` ```", "```\ncd``e```", "```\nfg```"});
+  }
+  SECTION("a MarkdownV2 part never ends in a lone backslash before a closer") {
+    check_every_limit("*ab\\\xc3\xa9 cd\\\xc3\xa9 ef*", TextFormat::markdown_v2, 4, 20);
+  }
+  SECTION("a reopened pre block never starts with a carriage return") {
+    check_every_limit("```\nab\rcd\r\nef gh```", TextFormat::markdown, 9, 24);
+    check_every_limit("```\nab\rcd\r\nef gh```", TextFormat::markdown_v2, 9, 24);
+  }
+  SECTION("a MarkdownV2 quote stays at the start of its line") {
+    check_every_limit("*ab cd\n>ef gh\n>ij*", TextFormat::markdown_v2, 5, 20);
+    check_every_limit("```\nab cd\n>ef gh```", TextFormat::markdown_v2, 8, 24);  // in code, ">" is text
+  }
+}
