@@ -64,7 +64,9 @@ void describe_server_keys(ConfigSchema& schema, const ServerKeys& keys);
 
 /// Reads the keys `describe_server_keys` declared from `config`, adding what is
 /// wrong to `problems` (limits and timeouts must be positive, `tls_cert` and
-/// `tls_key` go together, the socket keys and TLS need a fitting `listen`).
+/// `tls_key` go together, the socket keys and TLS need a fitting `listen`);
+/// default settings when something is wrong. (A plugin with a SettingsSchema
+/// binds the same keys with server_settings_schema.hpp instead.)
 ServerSettings read_server_settings(const PluginConfig& config, const ServerKeys& keys, ConfigProblems& problems);
 
 }  // namespace notifyd::sdk::http
