@@ -4,7 +4,9 @@
 // and checked in this one place (describe_server_keys and
 // read_server_settings use the same bindings).
 
+#include <chrono>
 #include <concepts>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -125,20 +127,26 @@ void bind_limit_keys(SettingsSchema<S>& schema, const ServerKeys& keys) {
   schema.integer("body_limit", keys.body_limit, "largest request body in bytes (413 beyond it)")
       .check("greater than zero", positive)
       .into([](S& settings, std::int64_t value) { settings.body_limit = static_cast<std::uint64_t>(value); });
-  schema.duration("header_timeout", keys.header_timeout,
-                  "time allowed for the TLS handshake and a whole request header to arrive")
-      .check("greater than zero", positive)
-      .into([](S& settings, std::chrono::milliseconds value) { settings.header_timeout = value; });
-  schema.duration("idle_timeout", keys.idle_timeout, "how long a kept-alive connection may wait for its next request")
-      .check("greater than zero", positive)
-      .into([](S& settings, std::chrono::milliseconds value) { settings.idle_timeout = value; });
-  schema.duration("request_timeout", keys.request_timeout,
-                  "time allowed to read a request body, and again to write the response")
-      .check("greater than zero", positive)
-      .into([](S& settings, std::chrono::milliseconds value) { settings.request_timeout = value; });
-  schema.duration("answer_timeout", keys.answer_timeout, "time a request's handler may take to answer (504 after it)")
-      .check("greater than zero", positive)
-      .into([](S& settings, std::chrono::milliseconds value) { settings.answer_timeout = value; });
+  struct Timeout {
+    const char* name;
+    std::chrono::milliseconds ServerKeys::*fallback;
+    std::chrono::milliseconds ServerSettings::*member;
+    const char* help;
+  };
+  for (const Timeout& timeout : {
+           Timeout{"header_timeout", &ServerKeys::header_timeout, &ServerSettings::header_timeout,
+                   "time allowed for the TLS handshake and a whole request header to arrive"},
+           Timeout{"idle_timeout", &ServerKeys::idle_timeout, &ServerSettings::idle_timeout,
+                   "how long a kept-alive connection may wait for its next request"},
+           Timeout{"request_timeout", &ServerKeys::request_timeout, &ServerSettings::request_timeout,
+                   "time allowed to read a request body, and again to write the response"},
+           Timeout{"answer_timeout", &ServerKeys::answer_timeout, &ServerSettings::answer_timeout,
+                   "time a request's handler may take to answer (504 after it)"},
+       }) {
+    schema.duration(timeout.name, keys.*timeout.fallback, timeout.help)
+        .check("greater than zero", positive)
+        .into([member = timeout.member](S& settings, std::chrono::milliseconds value) { settings.*member = value; });
+  }
 }
 
 }  // namespace notifyd::sdk::http
