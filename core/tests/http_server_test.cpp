@@ -263,6 +263,71 @@ TEST_CASE("http server: garbage 400, bad target 400, oversized header 431, overs
   CHECK(server.host().metric_registry.count("test_errors_total", {{"status", "413"}}) == 2);
 }
 
+TEST_CASE("http server: decorate adds to every answer, the server's own 400, 413, 431, 503 and 504 too") {
+  ServerSettings settings = quick_settings();
+  settings.body_limit = 100;
+  settings.max_connections = 2;
+  settings.answer_timeout = 300ms;
+  std::mutex mutex;
+  std::vector<sdk::Responder> kept;
+  ServerOptions options;
+  options.handler = [&](const Peer& peer, sdk::HttpRequest request, sdk::Responder respond) {
+    if (request.path != "/slow") return echo(peer, std::move(request), std::move(respond));
+    std::lock_guard lock(mutex);
+    kept.push_back(std::move(respond));
+  };
+  options.decorate = [](const Peer& peer, sdk::HttpResponse& response) {
+    response.headers.emplace_back("X-Decorated", peer.local ? "local" : "tcp");
+    response.headers.emplace_back("X-Bad", "a\r\nInjected: yes");
+  };
+  TestServer server(settings, options);
+  const auto check_decorated = [](const std::optional<notifyd::testing::RawResponse>& response, unsigned status) {
+    REQUIRE(response);
+    CHECK(response->status == status);
+    CHECK(response->header("x-decorated") == "local");
+    CHECK(response->header("x-bad").empty());
+    CHECK(response->header("injected").empty());
+  };
+  {
+    auto client = server.client();
+    check_decorated(client.request("GET", "/"), 200);
+    check_decorated(client.request("GET", "/bad%zz"), 400);
+  }
+  {
+    auto client = server.client();
+    client.send("\x01 garbage\r\n\r\n");
+    check_decorated(client.read_response(), 400);
+  }
+  {
+    auto client = server.client();
+    check_decorated(client.request("POST", "/send", std::string(200, ' ')), 413);
+  }
+  {
+    auto client = server.client();
+    client.send("GET / HTTP/1.1\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+    check_decorated(client.read_response(), 431);
+  }
+  {
+    auto client = server.client();
+    check_decorated(client.request("GET", "/slow"), 504);
+  }
+  REQUIRE(eventually([&] { return server.server().connections() == 0; }));
+  {
+    auto first = server.client();
+    auto second = server.client();
+    REQUIRE(first.request("GET", "/"));
+    REQUIRE(second.request("GET", "/"));
+    auto third = server.client();
+    third.send("GET / HTTP/1.1\r\n\r\n");
+    const auto refused = third.read_response();
+    check_decorated(refused, 503);
+    CHECK(refused->header("retry-after") == "1");
+    CHECK(refused->body == R"({"error":"too many connections"})");
+  }
+  std::lock_guard lock(mutex);
+  kept.clear();
+}
+
 TEST_CASE("http server: Expect: 100-continue is honoured") {
   TestServer server;
   auto client = server.client();
@@ -408,6 +473,7 @@ TEST_CASE("http server: beyond max_connections new connections get 503 with Retr
   CHECK(refused->body == R"({"error":"too many connections"})");
   CHECK(server.host().metric_registry.count("test_errors_total", {{"status", "503"}}) == 1);
   CHECK(server.host().logger.contains("answering 503"));
+  CHECK(first.request("GET", "/")->status == 200);  // the connection being served is not disturbed
 }
 
 TEST_CASE("http server: an admission rule sees the peer and its open connections") {

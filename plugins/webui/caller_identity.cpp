@@ -14,6 +14,10 @@ std::string PeerInfo::to_string() const {
   return unix_user ? "unix socket (" + *unix_user + ")" : "unix socket";
 }
 
+PeerInfo peer_info_of(const sdk::http::Peer& peer) {
+  return PeerInfo{peer.address, peer.tls, peer.local, peer.user};
+}
+
 bool is_trusted_proxy(const WebSettings& settings, const PeerInfo& peer) {
   const auto& users = settings.trusted_proxy_users;
   const bool user_trusted =

@@ -7,6 +7,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "notifyd/sdk/http.hpp"
+#include "notifyd/sdk/http/peer.hpp"
 #include "session_store.hpp"
 #include "webui_settings.hpp"
 
@@ -22,6 +23,10 @@ struct PeerInfo {
   /// The address, or `unix socket` (with the user when known), for log lines.
   std::string to_string() const;
 };
+
+/// The facts of a connection the SDK server accepted (its address already
+/// unmapped from IPv4-mapped IPv6, its user known when the server was asked).
+PeerInfo peer_info_of(const sdk::http::Peer& peer);
 
 /// The outcome of identifying a request.
 struct Identity {

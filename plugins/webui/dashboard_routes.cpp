@@ -10,7 +10,8 @@
 #include "desktop_page.hpp"
 #include "embedded_assets.hpp"
 #include "history_page.hpp"
-#include "http_target.hpp"
+#include "notifyd/sdk/epoch_time.hpp"
+#include "notifyd/sdk/http/request_target.hpp"
 #include "notifyd/sdk/stored_image.hpp"
 #include "page_layout.hpp"
 #include "return_path.hpp"
@@ -238,7 +239,7 @@ void DashboardRoutes::link_redeem(DashboardRequest& request, sdk::Responder& res
   std::optional<std::string> user;
   std::optional<std::string> next_field;
   if (is_form(request.http)) {
-    if (const auto fields = parse_form(request.http.body)) {
+    if (const auto fields = sdk::http::parse_form(request.http.body)) {
       if (const auto it = fields->find(link_token_field); it != fields->end()) user = links_.redeem(it->second);
       if (const auto it = fields->find("next"); it != fields->end()) next_field = it->second;
     }
@@ -299,9 +300,7 @@ void DashboardRoutes::me(DashboardRequest& request, sdk::Responder& respond) con
   me.auth = std::string(auth_mode_name(settings_.auth));
   if (request.identity.session) {
     me.csrf_token = request.identity.session->csrf_token;
-    me.session_expires_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                request.identity.session->expires.time_since_epoch())
-                                .count();
+    me.session_expires_ms = sdk::epoch_ms_of(request.identity.session->expires);
   }
   ask_channel_setup(host_.routes(), request.http.caller, [respond, me](ChannelSetup setup) mutable {
     me.telegram_configured = setup.telegram == ChannelState::on;

@@ -4,11 +4,11 @@
 #include "notifyd/sdk/epoch_time.hpp"
 #include "notifyd/sdk/user_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
-#include "server_state.hpp"
+#include "dashboard_state.hpp"
 
 namespace notifyd::webui {
 
-sdk::Route make_login_link_route(std::weak_ptr<ServerState> weak_state) {
+sdk::Route make_login_link_route(std::weak_ptr<DashboardState> weak_state) {
   sdk::Route route;
   route.method = "POST";
   route.path = login_link_path;

@@ -7,7 +7,7 @@
 
 namespace notifyd::webui {
 
-struct ServerState;
+struct DashboardState;
 
 /// Path of the route on `surface_socket`.
 inline constexpr const char* login_link_path = "/api/login-link";
@@ -15,6 +15,6 @@ inline constexpr const char* login_link_path = "/api/login-link";
 /// The route: the socket's caller (from SO_PEERCRED) gets a one-time sign-in
 /// URL for itself, `{"url","user","expires_at"}`. 503 before the dashboard
 /// listens or after it stopped (`state` is held weakly).
-sdk::Route make_login_link_route(std::weak_ptr<ServerState> state);
+sdk::Route make_login_link_route(std::weak_ptr<DashboardState> state);
 
 }  // namespace notifyd::webui

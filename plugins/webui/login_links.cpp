@@ -2,14 +2,8 @@
 
 #include <algorithm>
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
-#include "notifyd/sdk/epoch_time.hpp"
-#include "notifyd/sdk/json.hpp"
-#include "notifyd/sdk/user_name.hpp"
 #include "random_token.hpp"
+#include "sign_in_record.hpp"
 
 namespace notifyd::webui {
 namespace {
@@ -75,48 +69,27 @@ std::optional<std::string> LoginLinks::redeem(std::string_view token) {
 }
 
 std::string LoginLinks::to_json() const {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  std::vector<SignInRecord> records;
   const auto at = now();
-  writer.StartArray();
   {
     std::lock_guard lock(mutex_);
     for (const auto& [digest, pending] : pending_) {
-      if (pending.expires <= at) continue;
-      writer.StartObject();
-      writer.Key("digest");
-      writer.String(digest.data(), static_cast<rapidjson::SizeType>(digest.size()));
-      writer.Key("user");
-      writer.String(pending.user.data(), static_cast<rapidjson::SizeType>(pending.user.size()));
-      writer.Key("expires_ms");
-      writer.Int64(sdk::epoch_ms_of(pending.expires));
-      writer.EndObject();
+      if (pending.expires > at) records.push_back({digest, pending.user, std::nullopt, pending.expires});
     }
   }
-  writer.EndArray();
-  return {buffer.GetString(), buffer.GetSize()};
+  return sign_in_records_json(records);
 }
 
 std::size_t LoginLinks::restore(const std::string& json_array) {
-  rapidjson::Document document;
-  if (!sdk::parse_json(json_array, document) || !document.IsArray()) return 0;
+  auto records = parse_sign_in_records(json_array, false);
   const auto at = now();
   std::size_t added = 0;
   std::lock_guard lock(mutex_);
-  for (const auto& item : document.GetArray()) {
-    auto key = sdk::json_string(item, "digest");
-    auto user = sdk::json_string(item, "user");
-    const auto expires = sdk::json_int64(item, "expires_ms");
-    if (!key || !user || !expires) continue;
-    Pending pending{std::move(*user),
-                    sdk::time_point_of_epoch_ms(*expires)};
+  for (auto& record : records) {
     // A link never outlives the ttl configured now.
-    pending.expires = std::min(pending.expires, at + ttl_);
-    if (!looks_like_token(*key) || !sdk::is_valid_user_name(pending.user) || pending.expires <= at ||
-        pending_.contains(*key)) {
-      continue;
-    }
-    pending_.emplace(std::move(*key), std::move(pending));
+    Pending pending{std::move(record.user), std::min(record.expires, at + ttl_)};
+    if (pending.expires <= at || pending_.contains(record.digest)) continue;
+    pending_.emplace(std::move(record.digest), std::move(pending));
     ++added;
   }
   drop_oldest_beyond(capacity_);

@@ -8,6 +8,10 @@ namespace notifyd::webui {
 
 void add_security_headers(sdk::HttpResponse& response, bool tls) {
   auto& headers = response.headers;
+  const bool decorated = std::any_of(headers.begin(), headers.end(), [](const auto& header) {
+    return boost::beast::iequals(header.first, "Content-Security-Policy") && header.second == content_security_policy;
+  });
+  if (decorated) return;
   const bool has_cache_control = std::any_of(headers.begin(), headers.end(), [](const auto& header) {
     return boost::beast::iequals(header.first, "Cache-Control");
   });

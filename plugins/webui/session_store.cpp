@@ -1,13 +1,7 @@
 #include "session_store.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
-#include "notifyd/sdk/epoch_time.hpp"
-#include "notifyd/sdk/json.hpp"
-#include "notifyd/sdk/user_name.hpp"
 #include "random_token.hpp"
+#include "sign_in_record.hpp"
 
 namespace notifyd::webui {
 namespace {
@@ -102,50 +96,29 @@ std::size_t SessionStore::size() const {
 }
 
 std::string SessionStore::to_json() const {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  std::vector<SignInRecord> records;
   const auto at = now();
-  writer.StartArray();
   {
     std::lock_guard lock(mutex_);
     for (const auto& [digest, entry] : sessions_) {
-      if (entry.expires <= at) continue;
-      writer.StartObject();
-      writer.Key("digest");
-      writer.String(digest.data(), static_cast<rapidjson::SizeType>(digest.size()));
-      writer.Key("user");
-      writer.String(entry.user.data(), static_cast<rapidjson::SizeType>(entry.user.size()));
-      writer.Key("created_ms");
-      writer.Int64(sdk::epoch_ms_of(entry.created));
-      writer.Key("expires_ms");
-      writer.Int64(sdk::epoch_ms_of(entry.expires));
-      writer.EndObject();
+      if (entry.expires > at) records.push_back({digest, entry.user, entry.created, entry.expires});
     }
   }
-  writer.EndArray();
-  return {buffer.GetString(), buffer.GetSize()};
+  return sign_in_records_json(records);
 }
 
 std::size_t SessionStore::restore(const std::string& json_array) {
-  rapidjson::Document document;
-  if (!sdk::parse_json(json_array, document) || !document.IsArray()) return 0;
+  auto records = parse_sign_in_records(json_array, true);
   const auto at = now();
   std::size_t added = 0;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& item : document.GetArray()) {
-      auto key = sdk::json_string(item, "digest");
-      auto user = sdk::json_string(item, "user");
-      const auto created = sdk::json_int64(item, "created_ms");
-      const auto expires = sdk::json_int64(item, "expires_ms");
-      if (!key || !user || !created || !expires) continue;
-      Entry entry{std::move(*user), sdk::time_point_of_epoch_ms(*created), sdk::time_point_of_epoch_ms(*expires)};
+    for (auto& record : records) {
+      Entry entry{std::move(record.user), *record.created, record.expires};
       // A session never outlives the ttl configured now.
       if (entry.expires > entry.created + ttl_) entry.expires = entry.created + ttl_;
-      if (!looks_like_token(*key) || !sdk::is_valid_user_name(entry.user) || entry.expires <= at || sessions_.contains(*key)) {
-        continue;
-      }
-      insert(std::move(*key), std::move(entry));
+      if (entry.expires <= at || sessions_.contains(record.digest)) continue;
+      insert(std::move(record.digest), std::move(entry));
       ++added;
     }
     drop_oldest_beyond(capacity_);

@@ -6,7 +6,7 @@
 
 #include "access_policy.hpp"
 #include "cookies.hpp"
-#include "http_target.hpp"
+#include "notifyd/sdk/http/request_target.hpp"
 #include "page_layout.hpp"
 #include "random_token.hpp"
 #include "return_path.hpp"
@@ -32,7 +32,7 @@ sdk::HttpResponse refusal(Verdict verdict) {
 std::string csrf_token_of(const sdk::HttpRequest& request) {
   if (const std::string_view header = request.header("x-csrf-token"); !header.empty()) return std::string(header);
   if (!request.header("content-type").starts_with("application/x-www-form-urlencoded")) return {};
-  const auto fields = parse_form(request.body);
+  const auto fields = sdk::http::parse_form(request.body);
   if (!fields) return {};
   const auto it = fields->find("csrf_token");
   return it == fields->end() ? std::string() : it->second;

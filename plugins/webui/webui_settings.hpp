@@ -10,17 +10,12 @@
 #include <string_view>
 #include <vector>
 
-#include <sys/types.h>
-
-#include "notifyd/sdk/http/listen_address.hpp"
 #include "notifyd/sdk/config.hpp"
+#include "notifyd/sdk/http/server_settings.hpp"
 #include "notifyd/sdk/status.hpp"
 #include "trusted_proxies.hpp"
 
 namespace notifyd::webui {
-
-/// Largest request header accepted (431 beyond it).
-inline constexpr std::uint32_t header_limit_bytes = 16 * 1024;
 
 /// How the dashboard learns who is using it.
 enum class AuthMode {
@@ -33,18 +28,14 @@ enum class AuthMode {
 /// `none`, `proxy`, `link` or `peer`.
 std::string_view auth_mode_name(AuthMode mode) noexcept;
 
-/// The validated settings of one dashboard instance. Built by `configure()`,
-/// then shared read-only by the listener, every connection and the routes.
-struct WebSettings {
-  sdk::http::ListenAddress listen;
-  std::string tls_cert;                ///< PEM certificate chain; empty = plain HTTP
-  std::string tls_key;                 ///< PEM private key
+/// The validated settings of one dashboard instance: its HTTP server's
+/// (listen, TLS, limits, timeouts) and its own. Built by `configure()`, then
+/// shared read-only by the request handler and the routes.
+struct WebSettings : sdk::http::ServerSettings {
   AuthMode auth = AuthMode::link;
   std::string user_header = "x-forwarded-user";  ///< lower case
   TrustedProxies trusted_proxies;
   std::vector<std::string> trusted_proxy_users;  ///< Unix users whose local connections may name the user
-  mode_t socket_mode = 0660;           ///< `listen = "unix:…"`: permissions of the socket file
-  std::optional<gid_t> socket_group;   ///< `listen = "unix:…"`: group of the socket file; nullopt = the daemon's
   std::string email_domain;            ///< `alice@<domain>` from the proxy means `alice`
   std::string demo_user;               ///< the user of `auth = "none"`
   std::string public_url;              ///< base of login links; empty = the listen address
@@ -52,16 +43,8 @@ struct WebSettings {
   std::chrono::milliseconds session_ttl{12 * 3600 * 1000};
   std::chrono::milliseconds login_link_ttl{120'000};
   std::size_t max_sessions = 10'000;
-  std::size_t max_connections = 512;
-  std::uint64_t body_limit = 1 << 20;
   std::uint64_t image_max_bytes = 20 << 20;
-  std::chrono::milliseconds header_timeout{10'000};
-  std::chrono::milliseconds idle_timeout{60'000};
-  std::chrono::milliseconds request_timeout{30'000};
-  std::chrono::milliseconds answer_timeout{120'000};
 
-  /// True when the dashboard serves HTTPS itself.
-  bool tls() const noexcept { return !tls_cert.empty(); }
   /// True when connections must be told which Unix user opened them.
   bool needs_peer_user() const noexcept {
     return auth == AuthMode::peer || auth == AuthMode::none ||

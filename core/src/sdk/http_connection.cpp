@@ -40,21 +40,6 @@ bool is_http_error(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
 }
 
-// True when a handler-supplied header may be written as is (no header injection).
-bool header_is_safe(std::string_view name, std::string_view value) {
-  if (name.empty()) return false;
-  for (const char c : name) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || c == ':') return false;
-  }
-  return std::none_of(value.begin(), value.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
-}
-
-bool header_is_framing(std::string_view name) {
-  return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
-         beast::iequals(name, "connection") || beast::iequals(name, "content-type");
-}
-
 std::string lower_case(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -1,5 +1,7 @@
 #include "notifyd/sdk/http/request_target.hpp"
 
+#include <string>
+
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/src.hpp>
@@ -29,7 +31,11 @@ std::optional<FormFields> decode_params(const boost::urls::params_encoded_view& 
 }  // namespace
 
 std::optional<FormFields> parse_form(std::string_view text) {
-  const auto params = boost::urls::parse_query(text);
+  // Boost.URL 1.81's parse_query measures its input's data() as a C string
+  // (strlen): it is given a NUL-terminated copy, and a NUL is refused first.
+  if (has_nul(text)) return std::nullopt;
+  const std::string terminated(text);
+  const auto params = boost::urls::parse_query(terminated);
   if (!params) return std::nullopt;
   return decode_params(*params);
 }

@@ -22,12 +22,18 @@ namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 using Local = net::local::stream_protocol;
 
-// The complete answer to a plain connection that cannot be served now.
-std::string overload_response() {
-  const std::string body = R"({"error":"too many connections"})";
-  return "HTTP/1.1 503 Service Unavailable\r\nServer: notifyd\r\nContent-Type: application/json\r\n"
-         "Retry-After: 1\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+// The complete answer to a plain connection that cannot be served now,
+// with what `decorate` adds to every answer.
+std::string overload_response(const detail::ServerState& state, const Peer& peer) {
+  HttpResponse response = HttpResponse::error(503, "too many connections");
+  response.headers.emplace_back("Retry-After", "1");
+  if (state.options.decorate) state.options.decorate(peer, response);
+  std::string head = "HTTP/1.1 503 Service Unavailable\r\nServer: notifyd\r\nContent-Type: application/json\r\n";
+  for (const auto& [name, value] : response.headers) {
+    if (detail::header_is_safe(name, value) && !detail::header_is_framing(name)) head += name + ": " + value + "\r\n";
+  }
+  return head + "Content-Length: " + std::to_string(response.body.size()) + "\r\nConnection: close\r\n\r\n" +
+         response.body;
 }
 
 std::optional<std::string> user_of(std::optional<uid_t> uid) {
@@ -177,7 +183,7 @@ class ServerImpl final : public Server, public std::enable_shared_from_this<Serv
       char scratch[4096];
       for (int i = 0; i < 16 && ::recv(fd, scratch, sizeof scratch, MSG_DONTWAIT) > 0; ++i) {
       }
-      const std::string response = overload_response();
+      const std::string response = overload_response(*state_, peer);
       [[maybe_unused]] const auto sent = ::send(fd, response.data(), response.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     }
     ::shutdown(fd, SHUT_RDWR);

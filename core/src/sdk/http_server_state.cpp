@@ -1,9 +1,27 @@
 #include "http_server_state.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include <boost/beast/core/string.hpp>
+
 namespace notifyd::sdk::http::detail {
+
+bool header_is_safe(std::string_view name, std::string_view value) noexcept {
+  if (name.empty()) return false;
+  for (const char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || c == ':') return false;
+  }
+  return std::none_of(value.begin(), value.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+}
+
+bool header_is_framing(std::string_view name) noexcept {
+  namespace beast = boost::beast;
+  return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+         beast::iequals(name, "connection") || beast::iequals(name, "content-type");
+}
 
 bool ConnectionRegistry::add(const std::shared_ptr<Connection>& connection, std::optional<uid_t> uid) {
   std::lock_guard lock(mutex_);

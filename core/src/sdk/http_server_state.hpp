@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 
 #include "notifyd/sdk/host.hpp"
@@ -15,6 +16,11 @@
 #include "notifyd/sdk/metrics.hpp"
 
 namespace notifyd::sdk::http::detail {
+
+/// True when a header a handler (or `decorate`) supplied may be written as is (no header injection).
+bool header_is_safe(std::string_view name, std::string_view value) noexcept;
+/// True for the headers the server writes itself (Content-Length, Transfer-Encoding, Connection, Content-Type).
+bool header_is_framing(std::string_view name) noexcept;
 
 /// An open connection, as the registry sees it.
 class Connection {

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "cookies.hpp"
-#include "http_target.hpp"
+#include "notifyd/sdk/http/request_target.hpp"
 #include "notifyd/sdk/json.hpp"
 #include "test_support.hpp"
 #include "web_app.hpp"
@@ -35,7 +35,7 @@ class App {
 
   sdk::HttpResponse call(const std::string& method, const std::string& target, Headers headers = {},
                          std::string body = {}, const std::string& peer = "127.0.0.1") {
-    auto parsed = parse_request_target(target);
+    auto parsed = sdk::http::parse_request_target(target);
     REQUIRE(parsed);
     sdk::HttpRequest request;
     request.method = method;

@@ -1,6 +1,8 @@
-// The dashboard served over real TCP on 127.0.0.1 with a fake host:
-// keep-alive, limits, the connection cap, shutdown, the login link route on
-// the socket surface, and HTTPS.
+// The dashboard plugin served over real TCP on 127.0.0.1 with a fake host:
+// its handler and security headers behind the SDK server, the login link
+// route on the socket surface, configure's refusals, and HTTPS. How a
+// connection is served (limits, deadlines, the connection cap, shutdown) is
+// the SDK server's, tested in core/tests/http_server_test.cpp.
 
 #include <catch2/catch.hpp>
 
@@ -160,56 +162,6 @@ TEST_CASE("server: notifyctl login's route mints a link to this address; the lin
 
   CHECK(mint_link(server.host(), "").status == 403);
   CHECK(mint_link(server.host(), "uid:1234").status == 403);
-}
-
-TEST_CASE("server: oversized headers and bodies, and garbage, are refused and the connection closed") {
-  Server server({{"body_limit", std::int64_t{64}}});
-  {
-    TcpClient client(server.port());
-    auto response = client.request("GET", "/healthz", {}, "X-Big: " + std::string(20000, 'a') + "\r\n");
-    REQUIRE(response);
-    CHECK(response->status == 431);
-    CHECK(client.closed_by_server());
-  }
-  {
-    TcpClient client(server.port());
-    auto response = client.request("POST", "/login/link", std::string(100, 'x'));
-    REQUIRE(response);
-    CHECK(response->status == 413);
-    CHECK(client.closed_by_server());
-  }
-  {
-    TcpClient client(server.port());
-    client.send("NOT HTTP AT ALL\r\n\r\n");
-    auto response = client.read_response();
-    REQUIRE(response);
-    CHECK(response->status == 400);
-  }
-  {
-    TcpClient client(server.port());
-    auto response = client.request("GET", "/bad%zzpath");
-    REQUIRE(response);
-    CHECK(response->status == 400);
-  }
-}
-
-TEST_CASE("server: beyond max_connections new connections get 503") {
-  Server server({{"max_connections", std::int64_t{1}}});
-  TcpClient first(server.port());
-  REQUIRE(first.request("GET", "/healthz"));
-  TcpClient second(server.port());
-  auto refused = second.read_response();
-  REQUIRE(refused);
-  CHECK(refused->status == 503);
-  CHECK(first.request("GET", "/healthz")->status == 200);
-}
-
-TEST_CASE("server: stop closes idle connections and reports when they are gone") {
-  Server server;
-  TcpClient client(server.port());
-  REQUIRE(client.request("GET", "/healthz"));
-  CHECK(server.stop());
-  CHECK(client.closed_by_server());
 }
 
 TEST_CASE("server: auth = none is refused on a non-loopback address at configure") {

@@ -6,10 +6,12 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "notifyd/sdk/config.hpp"
 #include "notifyd/sdk/config_problems.hpp"
@@ -58,55 +60,70 @@ struct ServerSettings {
   bool tls() const noexcept { return !tls_cert.empty(); }
 };
 
-/// Binds the server keys `keys` asks for to `server`, a member of the
-/// plugin's settings `S`, on its `schema`: `listen`, `socket_mode`,
-/// `socket_group`, `tls_cert`, `tls_key`, `max_connections`, `body_limit`,
-/// `header_timeout`, `idle_timeout`, `request_timeout`, `answer_timeout`.
-/// Limits and timeouts must be greater than zero, `tls_cert` and `tls_key` go
-/// together, the socket keys and TLS need a fitting `listen`.
-template <class S>
-void bind_server_keys(SettingsSchema<S>& schema, ServerSettings S::*server, const ServerKeys& keys) {
-  using namespace std::string_literals;
-  const auto greater_than_zero = [](const auto& value) { return value > std::decay_t<decltype(value)>{}; };
+/// What is wrong with a count or size that must be greater than zero (a
+/// negative value is named: a sign typed by mistake); empty when it is right.
+inline std::string positive_problem(std::int64_t value) {
+  if (value > 0) return {};
+  return value < 0 ? "must be greater than zero, not " + std::to_string(value) : "must be greater than zero";
+}
+
+/// What is wrong with a timeout that must be greater than zero; empty when it is right.
+inline std::string positive_problem(std::chrono::milliseconds value) {
+  return value.count() > 0 ? std::string() : "must be greater than zero";
+}
+
+namespace detail {
+
+/// The group a `socket_group` value names: its name as written and its gid (none when empty).
+struct SocketGroup {
+  std::string name;
+  std::optional<gid_t> gid;
+};
+
+// `server(settings)` is the ServerSettings inside a plugin's settings `S`
+// (const or not): a member, or `S` itself when it derives from ServerSettings.
+template <class S, class Server>
+void bind_listen_keys(SettingsSchema<S>& schema, Server server, const ServerKeys& keys) {
   if (!keys.listen.empty()) {
     schema
         .string("listen", keys.listen,
-                "where to listen: host:port with an IP literal or localhost ([::1]:port for IPv6; [::] takes IPv4 "
-                "too; port 0 = any free port)"s +
+                std::string("where to listen: host:port with an IP literal or localhost ([::1]:port for IPv6; [::] "
+                            "takes IPv4 too; port 0 = any free port)") +
                     (keys.unix_socket_keys ? ", or unix:/absolute/path" : ""))
-        .into([server](S& s, ListenAddress address) { (s.*server).listen = std::move(address); },
+        .into([server](S& s, ListenAddress address) { server(s).listen = std::move(address); },
               [](const std::string& text) {
                 auto address = parse_listen_address(text);
-                constexpr std::string_view prefix = "listen: ";
-                if (!address && address.error().starts_with(prefix)) {
-                  return Result<ListenAddress>::failure(address.error().substr(prefix.size()));
-                }
-                return address;
+                if (address) return address;
+                std::string_view error = address.error();
+                if (error.starts_with("listen: ")) error.remove_prefix(8);
+                return Result<ListenAddress>::failure(std::string(error));
               });
     if (keys.unix_socket_keys) {
       schema.string("socket_mode", "0660", "listen = \"unix:...\": permissions of the socket file, in octal")
-          .into([server](S& s, mode_t mode) { (s.*server).socket_mode = mode; },
+          .into([server](S& s, mode_t mode) { server(s).socket_mode = mode; },
                 [](const std::string& text) {
-                  const auto mode = parse_octal_mode(text);
-                  if (!mode) return Result<mode_t>::failure("\"" + text + "\" is not an octal file mode such as \"0660\"");
-                  return Result<mode_t>(*mode);
+                  if (const auto mode = parse_octal_mode(text)) return Result<mode_t>(*mode);
+                  return Result<mode_t>::failure("\"" + text.substr(0, 64) +
+                                                 "\" is not an octal file mode such as \"0660\"");
                 });
       schema
           .string("socket_group", "",
                   "listen = \"unix:...\": group of the socket file, e.g. the proxy's (www-data); empty = the daemon's")
-          .into([server](S& s, std::pair<std::string, std::optional<gid_t>> group) {
-                  (s.*server).socket_group_name = std::move(group.first);
-                  (s.*server).socket_group = group.second;
-                },
-                [](const std::string& name) {
-                  using Group = std::pair<std::string, std::optional<gid_t>>;
-                  if (name.empty()) return Result<Group>(Group{});
-                  auto gid = lookup_group(name);
-                  if (!gid) return Result<Group>::failure(gid.error());
-                  return Result<Group>(Group{name, gid.value()});
-                });
+          .into(
+              [server](S& s, SocketGroup group) {
+                server(s).socket_group_name = std::move(group.name);
+                server(s).socket_group = group.gid;
+              },
+              [](const std::string& name) {
+                using Found = Result<SocketGroup>;
+                if (name.empty()) return Found(SocketGroup{});
+                auto gid = lookup_group(name);
+                if (!gid) return Found::failure(gid.error());
+                return Found(SocketGroup{name, gid.value()});
+              });
+      // A socket key that differs from its default on a TCP listen is a mistake in the table.
       schema.rule({"listen", "socket_mode", "socket_group"}, [server](const S& s, ConfigProblems& problems) {
-        const ServerSettings& settings = s.*server;
+        const auto& settings = server(s);
         if (settings.listen.is_unix()) return;
         if (settings.socket_mode != ServerSettings{}.socket_mode) {
           problems.add("socket_mode", "applies only to listen = \"unix:/path\"");
@@ -115,17 +132,17 @@ void bind_server_keys(SettingsSchema<S>& schema, ServerSettings S::*server, cons
       });
     } else {
       schema.rule({"listen"}, [server](const S& s, ConfigProblems& problems) {
-        if ((s.*server).listen.is_unix()) problems.add("listen", "this server listens on TCP only");
+        if (server(s).listen.is_unix()) problems.add("listen", "this server listens on TCP only");
       });
     }
   }
   if (keys.tls_keys) {
     schema.path("tls_cert", "", "PEM certificate chain; with tls_key the server speaks TLS (HTTPS, wss://)")
-        .into([server](S& s, const std::string& path) { (s.*server).tls_cert = path; });
+        .into([server](S& s, const std::string& path) { server(s).tls_cert = path; });
     schema.path("tls_key", "", "PEM private key for tls_cert")
-        .into([server](S& s, const std::string& path) { (s.*server).tls_key = path; });
-    schema.rule({"tls_cert", "tls_key"}, [server](const S& s, ConfigProblems& problems) {
-      const ServerSettings& settings = s.*server;
+        .into([server](S& s, const std::string& path) { server(s).tls_key = path; });
+    schema.rule({"listen", "tls_cert", "tls_key"}, [server](const S& s, ConfigProblems& problems) {
+      const auto& settings = server(s);
       if (settings.tls_cert.empty() != settings.tls_key.empty()) {
         problems.add(settings.tls_cert.empty() ? "tls_key" : "tls_cert",
                      "tls_cert and tls_key go together: give both for TLS, or neither");
@@ -134,32 +151,77 @@ void bind_server_keys(SettingsSchema<S>& schema, ServerSettings S::*server, cons
       }
     });
   }
+}
+
+template <class S, class Server>
+void bind_limit_keys(SettingsSchema<S>& schema, Server server, const ServerKeys& keys) {
+  const auto positive = [](auto value) { return positive_problem(value); };
   schema.integer("max_connections", keys.max_connections, "connections served at once; more are answered 503 and closed")
-      .into([server](S& s, std::int64_t value) { (s.*server).max_connections = static_cast<std::size_t>(value); })
-      .satisfies("greater than zero", greater_than_zero);
+      .check("greater than zero", positive)
+      .into([server](S& s, std::int64_t value) { server(s).max_connections = static_cast<std::size_t>(value); });
   schema.integer("body_limit", keys.body_limit, "largest request body in bytes (413 beyond it)")
-      .into([server](S& s, std::int64_t value) { (s.*server).body_limit = static_cast<std::uint64_t>(value); })
-      .satisfies("greater than zero", greater_than_zero);
+      .check("greater than zero", positive)
+      .into([server](S& s, std::int64_t value) { server(s).body_limit = static_cast<std::uint64_t>(value); });
   struct Timeout {
     const char* name;
-    std::chrono::milliseconds ServerSettings::*field;
-    std::chrono::milliseconds fallback;
+    std::chrono::milliseconds ServerKeys::*fallback;
+    std::chrono::milliseconds ServerSettings::*member;
     const char* help;
   };
-  const Timeout timeouts[] = {
-      {"header_timeout", &ServerSettings::header_timeout, keys.header_timeout,
-       "time allowed for the TLS handshake and a whole request header to arrive"},
-      {"idle_timeout", &ServerSettings::idle_timeout, keys.idle_timeout,
-       "how long a kept-alive connection may wait for its next request"},
-      {"request_timeout", &ServerSettings::request_timeout, keys.request_timeout,
-       "time allowed to read a request body, and again to write the response"},
-      {"answer_timeout", &ServerSettings::answer_timeout, keys.answer_timeout,
-       "time a request's handler may take to answer (504 after it)"}};
-  for (const auto& timeout : timeouts) {
-    schema.duration(timeout.name, timeout.fallback, timeout.help)
-        .into([server, field = timeout.field](S& s, std::chrono::milliseconds value) { (s.*server).*field = value; })
-        .satisfies("greater than zero", greater_than_zero);
+  for (const Timeout& timeout : {
+           Timeout{"header_timeout", &ServerKeys::header_timeout, &ServerSettings::header_timeout,
+                   "time allowed for the TLS handshake and a whole request header to arrive"},
+           Timeout{"idle_timeout", &ServerKeys::idle_timeout, &ServerSettings::idle_timeout,
+                   "how long a kept-alive connection may wait for its next request"},
+           Timeout{"request_timeout", &ServerKeys::request_timeout, &ServerSettings::request_timeout,
+                   "time allowed to read a request body, and again to write the response"},
+           Timeout{"answer_timeout", &ServerKeys::answer_timeout, &ServerSettings::answer_timeout,
+                   "time a request's handler may take to answer (504 after it)"},
+       }) {
+    schema.duration(timeout.name, keys.*timeout.fallback, timeout.help)
+        .check("greater than zero", positive)
+        .into([server, member = timeout.member](S& s, std::chrono::milliseconds value) {
+          static_cast<ServerSettings&>(server(s)).*member = value;
+        });
   }
+}
+
+template <class S>
+auto member_of(ServerSettings S::*member) {
+  return [member](auto& settings) -> auto& { return settings.*member; };
+}
+
+inline constexpr auto itself = [](auto& settings) -> auto& { return settings; };
+
+}  // namespace detail
+
+/// Binds the server keys `keys` asks for to `server`, a member of the
+/// plugin's settings `S`, on its `schema`: `listen`, `socket_mode`,
+/// `socket_group`, `tls_cert`, `tls_key`, `max_connections`, `body_limit`,
+/// `header_timeout`, `idle_timeout`, `request_timeout`, `answer_timeout`.
+/// Limits and timeouts must be greater than zero, `tls_cert` and `tls_key` go
+/// together, the socket keys and TLS need a fitting `listen`.
+template <class S>
+void bind_server_keys(SettingsSchema<S>& schema, ServerSettings S::*server, const ServerKeys& keys) {
+  detail::bind_listen_keys(schema, detail::member_of(server), keys);
+  detail::bind_limit_keys(schema, detail::member_of(server), keys);
+}
+
+/// The first half of `bind_server_keys` for settings that derive from
+/// ServerSettings: where and how the server listens (`listen`, the socket
+/// keys, TLS). A plugin declares its own keys between the halves when its
+/// problems must be reported in that order.
+template <class S>
+  requires std::derived_from<S, ServerSettings>
+void bind_listen_keys(SettingsSchema<S>& schema, const ServerKeys& keys) {
+  detail::bind_listen_keys(schema, detail::itself, keys);
+}
+
+/// The second half: the limits and timeouts.
+template <class S>
+  requires std::derived_from<S, ServerSettings>
+void bind_limit_keys(SettingsSchema<S>& schema, const ServerKeys& keys) {
+  detail::bind_limit_keys(schema, detail::itself, keys);
 }
 
 /// Declares the server keys `keys` asks for on `schema`:
@@ -170,7 +232,9 @@ void describe_server_keys(ConfigSchema& schema, const ServerKeys& keys);
 
 /// Reads the keys `describe_server_keys` declared from `config`, adding what is
 /// wrong to `problems` (limits and timeouts must be positive, `tls_cert` and
-/// `tls_key` go together, the socket keys and TLS need a fitting `listen`).
+/// `tls_key` go together, the socket keys and TLS need a fitting `listen`);
+/// default settings when something is wrong. (A plugin with a SettingsSchema
+/// binds the same keys with bind_server_keys instead.)
 ServerSettings read_server_settings(const PluginConfig& config, const ServerKeys& keys, ConfigProblems& problems);
 
 }  // namespace notifyd::sdk::http

@@ -6,12 +6,8 @@
 #include <mutex>
 #include <string>
 
-#include <boost/asio/ssl/context.hpp>
-
-#include "connection_registry.hpp"
 #include "login_links.hpp"
 #include "notifyd/sdk/host.hpp"
-#include "notifyd/sdk/metrics.hpp"
 #include "session_store.hpp"
 #include "sign_in_file.hpp"
 #include "web_app.hpp"
@@ -19,20 +15,17 @@
 
 namespace notifyd::webui {
 
-/// What the listener, every connection and the login-link route of one
-/// dashboard share. Made at configure; held by shared_ptr by the plugin, the
-/// listener and each connection (the route holds it weakly). Thread-safe:
-/// settings are read-only, the stores and the registry lock, metrics are atomic.
-struct ServerState : std::enable_shared_from_this<ServerState> {
-  /// `tls` is the server context when the settings ask for HTTPS, else null.
-  ServerState(sdk::Host& host, WebSettings settings, std::shared_ptr<boost::asio::ssl::context> tls);
-
-  /// Counts one answered request; error statuses also by status.
-  void count_response(unsigned status) noexcept;
+/// What the request handler and the login-link route of one dashboard
+/// share: its settings, the sign-ins, the request handling and where sign-in
+/// links point. Made at configure; held by shared_ptr by the plugin and its
+/// server's handler (the route holds it weakly). Thread-safe: settings are
+/// read-only, the stores lock.
+struct DashboardState : std::enable_shared_from_this<DashboardState> {
+  DashboardState(sdk::Host& host, WebSettings settings);
 
   /// Where sign-in links point (`public_url`, else the bound address); empty before start.
   std::string base_url() const;
-  /// Sets the base URL once the listener is bound.
+  /// Sets the base URL once the server is bound.
   void set_base_url(std::string url);
 
   /// Restores the sessions and login links saved in the data directory, and
@@ -44,12 +37,9 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
 
   sdk::Host& host;
   const WebSettings settings;
-  const std::shared_ptr<boost::asio::ssl::context> tls;
   SessionStore sessions;
   LoginLinks links;
   const WebApp app;
-  ConnectionRegistry connections;
-  sdk::Counter& requests;
 
  private:
   void sign_ins_changed();
