@@ -7,14 +7,10 @@
 #include <unistd.h>
 
 #include <future>
-#include <mutex>
-#include <optional>
 #include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
-
 #include "notifyd/sdk/plugin_adapter.hpp"
+#include "notifyd/testing/running_plugin.hpp"
 #include "socket_frontend.hpp"
 #include "test_support.hpp"
 
@@ -26,64 +22,30 @@ namespace fs = std::filesystem;
 
 namespace {
 
-template <class Condition>
-bool eventually(Condition condition) {
-  for (int i = 0; i < 500; ++i) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return condition();
-}
-
-// The plugin behind the adapter NOTIFYD_PLUGIN exports, on two io_context threads.
+// The plugin behind the adapter NOTIFYD_PLUGIN exports, listening in a temporary directory.
 class Running {
  public:
-  explicit Running(std::map<std::string, sdk::ConfigValue> overrides = {}) : path_(dir_ / "n.sock") {
-    overrides.try_emplace("path", path_.string());
-    host_.emplace(io_, make_config(overrides));
-    plugin_.emplace(*host_);
-    const auto configured = plugin_->configure();
-    INFO(configured.message);
-    REQUIRE(configured.ok);
-    const auto started = plugin_->start();
-    INFO(started.message);
-    REQUIRE(started.ok);
-    for (int i = 0; i < 2; ++i) runners_.emplace_back([this] { io_.run(); });
-  }
+  explicit Running(std::map<std::string, sdk::ConfigValue> overrides = {})
+      : path_(dir_ / "n.sock"), running_(config(overrides, path_)) {}
 
-  ~Running() {
-    stop();
-    work_.reset();
-    if (!eventually([this] { return io_.stopped(); })) io_.stop();
-    for (auto& runner : runners_) runner.join();
-  }
-
-  bool stop() {
-    if (stopped_) return true;
-    stopped_ = true;
-    auto done = std::make_shared<std::promise<void>>();
-    auto finished = done->get_future();
-    boost::asio::post(host_->executor(), [this, done] { plugin_->stop([done] { done->set_value(); }); });
-    return finished.wait_for(5s) == std::future_status::ready;
-  }
-
-  FakeHost& host() { return *host_; }
+  bool stop() { return running_.stop(); }
+  FakeHost& host() { return running_.host(); }
   const fs::path& path() const { return path_; }
 
  private:
+  static sdk::PluginConfig config(std::map<std::string, sdk::ConfigValue> overrides, const fs::path& path) {
+    overrides.try_emplace("path", path.string());
+    return make_config(overrides);
+  }
+
   TempDir dir_;
   fs::path path_;
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
-  std::optional<FakeHost> host_;
-  std::optional<sdk::PluginAdapter<SocketFrontend, sdk::Kind::frontend>> plugin_;
-  std::vector<std::thread> runners_;
-  bool stopped_ = false;
+  notifyd::testing::RunningPlugin<sdk::PluginAdapter<SocketFrontend, sdk::Kind::frontend>, FakeHost> running_;
 };
 
 }  // namespace
 
-TEST_CASE("frontend: serves its socket with its mode, the caller's identity, and the socket_ metrics") {
+TEST_CASE("frontend: serves its socket with its mode, its routes and the socket_ metrics") {
   Running running({{"mode", std::string("0600")}});
   struct stat info{};
   REQUIRE(::lstat(running.path().c_str(), &info) == 0);
