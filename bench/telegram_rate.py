@@ -83,6 +83,9 @@ data_dir = "{data}"
 plugin_dir = "{build}/lib/notifyd"
 log_level = "warn"
 
+[pipeline]
+recipients = "any"
+
 [[plugin]]
 use = "socket"
 name = "api"

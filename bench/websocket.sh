@@ -47,6 +47,7 @@ log_level = "warn"
 threads = ${BENCH_WS_THREADS:-2}
 
 [pipeline]
+recipients = "any"
 max_in_flight = 256
 outbox_memory_items = 100000
 history_max_count = 10000000

@@ -9,7 +9,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev rapidjson-dev libcurl4-openssl-dev catch2
-  libtomlplusplus-dev libssl-dev libsqlite3-dev
+  libtomlplusplus-dev libssl-dev libsqlite3-dev libpq-dev
   tzdata  # /usr/share/zoneinfo: the cron plugin reads TZif files (libstdc++ 12 has no tzdb)
 )
 # What the shipped examples need at run time (`make run`): Debian's python3
@@ -19,7 +19,8 @@ run_packages=(python3 python3-matplotlib)
 # from npm; node and npm from another source (e.g. NodeSource) will do.
 # tests/integration/test_webui_identity.py signs in through a real `ssh -L`
 # tunnel, with its own sshd on a loopback port.
-test_packages=(python3 procps python3-websockets chromium nodejs npm openssh-server openssh-client)
+# The replica tests start a throw-away PostgreSQL 15 (tests/support/postgres.sh).
+test_packages=(python3 procps python3-websockets chromium nodejs npm openssh-server openssh-client postgresql-15)
 # The fuzz targets (fuzz/, `make fuzz`, and briefly in `make test`): clang
 # with libFuzzer and the sanitizer runtimes; llvm for llvm-symbolizer, which
 # turns the addresses in a finding's stack trace into lines.

@@ -204,7 +204,10 @@ sdk::ConfigSchema daemon_schema() {
 
 sdk::ConfigSchema pipeline_schema() {
   sdk::ConfigSchema schema;
-  schema.summary("Delivery: outbox retries, expiry and history retention.")
+  schema.summary("Delivery: who may receive, outbox retries, expiry and history retention.")
+      .string("recipients", "system",
+              "Who may receive notifications: \"system\" = users this machine knows (others are refused, 404); "
+              "\"any\" = any well-formed user name (users who exist only on other machines or in the web login)")
       .duration("retry_initial", 1s, "First retry delay; doubles per attempt, with jitter")
       .duration("retry_max", 5min, "Longest delay between retries")
       .duration("delivery_ttl", 24h, "An undelivered notification expires into the dead-letter record after this")
@@ -310,6 +313,13 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
                   {"outbox_memory_items", 1}, {"history_max_count", 1}, {"history_max_age", 1}},
                  errors);
     auto& p = config.pipeline;
+    if (const auto recipients = view.string("recipients"); recipients == "any") {
+      p.recipients = Recipients::any;
+    } else if (recipients != "system") {
+      const auto* node = table_or_empty("pipeline").get("recipients");
+      error_at(errors, file, node ? node->source() : toml::source_region{},
+               "[pipeline]: `recipients` must be \"system\" or \"any\", not \"" + recipients + "\"");
+    }
     p.retry_initial = std::max(view.duration("retry_initial"), std::chrono::milliseconds{1});
     p.retry_max = std::max(view.duration("retry_max"), p.retry_initial);
     p.delivery_ttl = view.duration("delivery_ttl");

@@ -30,8 +30,15 @@ struct DaemonSettings {
   bool operator==(const DaemonSettings&) const = default;
 };
 
-/// The `[pipeline]` table: outbox retries and history retention.
+/// Who may receive a notification (`[pipeline] recipients`).
+enum class Recipients {
+  system,  ///< users of this machine's user database (passwd, through NSS)
+  any,     ///< any well-formed user name
+};
+
+/// The `[pipeline]` table: recipients, outbox retries and history retention.
 struct PipelineSettings {
+  Recipients recipients = Recipients::system;
   std::chrono::milliseconds retry_initial{1000};
   std::chrono::milliseconds retry_max{300000};
   std::chrono::milliseconds delivery_ttl{24 * 3600 * 1000};

@@ -78,7 +78,7 @@ bool Daemon::assemble() {
     log_.error("cannot open the notification store: ", status.message);
     return false;
   }
-  pipeline_ = std::make_unique<Pipeline>(loop_, *store_, config_.file.pipeline, pipeline_log_, metrics_);
+  pipeline_ = std::make_unique<Pipeline>(loop_, *store_, config_.file.pipeline, users_, pipeline_log_, metrics_);
   queue_depths_ = metrics_.add_collector([pipeline = pipeline_.get()] { return queue_depth_metrics(*pipeline); });
   checks_ = std::make_unique<CheckRunner>(loop_.get_executor(), *store_, *pipeline_, documents_, config_.file.checks,
                                           checks_log_, metrics_);

@@ -10,10 +10,11 @@ namespace notifyd::core {
 using namespace std::chrono_literals;
 
 Pipeline::Pipeline(boost::asio::io_context& io, NotificationStore& store, const PipelineSettings& settings,
-                   sdk::Logger& log, sdk::Metrics& metrics)
+                   const sdk::Users& users, sdk::Logger& log, sdk::Metrics& metrics)
     : io_(io),
       store_(store),
       settings_(settings),
+      users_(users),
       log_(log),
       metrics_(metrics),
       retention_timer_(io),
@@ -71,6 +72,11 @@ void Pipeline::publish(sdk::PublishRequest request, std::function<void(sdk::Publ
     if (auto problem = validate(request); !problem.empty()) {
       refused_.inc();
       done({Code::invalid, 0, {}, std::move(problem)});
+      return;
+    }
+    if (settings_.recipients == Recipients::system && !users_.uid_of(request.notification.user)) {
+      refused_.inc();
+      done({Code::not_linked, 0, {}, "no user \"" + request.notification.user + "\" on this machine"});
       return;
     }
     std::vector<std::shared_ptr<Outbox>> outboxes;

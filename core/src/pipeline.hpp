@@ -14,6 +14,7 @@
 #include "notifyd/sdk/metrics.hpp"
 #include "notifyd/sdk/notification_service.hpp"
 #include "notifyd/sdk/plugin.hpp"
+#include "notifyd/sdk/users.hpp"
 #include "outbox.hpp"
 
 namespace notifyd::core {
@@ -29,8 +30,9 @@ class Pipeline final : public sdk::NotificationService {
   static constexpr std::size_t max_data_bytes = 256 * 1024;
   static constexpr std::size_t max_image_bytes = 20u << 20;
 
-  Pipeline(boost::asio::io_context& io, NotificationStore& store, const PipelineSettings& settings, sdk::Logger& log,
-           sdk::Metrics& metrics);
+  /// `users` answers whether a recipient exists (`[pipeline] recipients = "system"`).
+  Pipeline(boost::asio::io_context& io, NotificationStore& store, const PipelineSettings& settings,
+           const sdk::Users& users, sdk::Logger& log, sdk::Metrics& metrics);
 
   /// Registers a channel before `start`.
   void add_channel(const std::string& name, sdk::Channel& channel, boost::asio::any_io_executor channel_executor);
@@ -62,6 +64,7 @@ class Pipeline final : public sdk::NotificationService {
   boost::asio::io_context& io_;
   NotificationStore& store_;
   const PipelineSettings& settings_;
+  const sdk::Users& users_;
   sdk::Logger& log_;
   sdk::Metrics& metrics_;
   std::vector<Route> routes_;

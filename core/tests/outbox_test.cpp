@@ -12,7 +12,7 @@ using test::TestServices;
 namespace {
 
 core::PipelineSettings fast_settings() {
-  core::PipelineSettings settings;
+  core::PipelineSettings settings = test::made_up_recipients();
   settings.retry_initial = 1ms;
   settings.retry_max = 5ms;
   return settings;

@@ -30,7 +30,7 @@ std::uint64_t publish(TestServices& services, const std::string& user, const std
 }  // namespace
 
 TEST_CASE("a recipient that becomes reachable gets its retrying deliveries at once, oldest first") {
-  core::PipelineSettings settings;
+  core::PipelineSettings settings = test::made_up_recipients();
   settings.retry_initial = 1h;  // no retry timer fires during the test
   settings.retry_max = 1h;
   settings.max_in_flight = 4;

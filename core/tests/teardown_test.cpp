@@ -61,7 +61,7 @@ struct Answers {
 void live_and_tear_down(const std::filesystem::path& data, int stop_after, Answers& answers) {
   ScriptedChannel channel;
   QuickChecks checks;
-  auto services = std::make_unique<TestServices>(core::PipelineSettings{}, data);
+  auto services = std::make_unique<TestServices>(test::made_up_recipients(), data);
   services->checks->add_provider("test", checks);
   auto host = services->host("bot", sdk::Kind::channel);
   services->pipeline->add_channel("bot", channel, host->executor());

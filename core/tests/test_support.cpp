@@ -24,12 +24,18 @@ std::filesystem::path TempDir::write(const std::string& name, const std::string&
   return file;
 }
 
+core::PipelineSettings made_up_recipients() {
+  core::PipelineSettings settings;
+  settings.recipients = core::Recipients::any;
+  return settings;
+}
+
 TestServices::TestServices(core::PipelineSettings s, std::filesystem::path data_dir)
     : data(data_dir.empty() ? dir.path() : data_dir), settings(s) {
   sink.set_level(sdk::LogLevel::warn);
   store = std::make_unique<core::NotificationStore>(data, log);
   if (auto status = store->open(); !status) throw std::runtime_error(status.message);
-  pipeline = std::make_unique<core::Pipeline>(io, *store, settings, log, metrics);
+  pipeline = std::make_unique<core::Pipeline>(io, *store, settings, users, log, metrics);
   checks =
       std::make_unique<core::CheckRunner>(io.get_executor(), *store, *pipeline, documents, check_settings, log, metrics);
   services = std::make_unique<core::HostServices>(

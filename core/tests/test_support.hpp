@@ -35,9 +35,13 @@ class TempDir {
 };
 
 /// The host services a plugin or pipeline needs, over a temp data directory.
+/// Pipeline settings that accept any well-formed recipient: tests send to
+/// users ("alice") this machine does not have.
+core::PipelineSettings made_up_recipients();
+
 struct TestServices {
   /// Services over `data_dir`, or over a fresh temp directory when it is empty.
-  explicit TestServices(core::PipelineSettings settings = {}, std::filesystem::path data_dir = {});
+  explicit TestServices(core::PipelineSettings settings = made_up_recipients(), std::filesystem::path data_dir = {});
 
   /// Runs the io_context until `done()` is true or `timeout` passes; true when done.
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = std::chrono::seconds(10));

@@ -1,44 +1,14 @@
 #include "iso8601.hpp"
 
-#include <cctype>
 #include <optional>
 
 #include "civil_time.hpp"
+#include "text_cursor.hpp"
 
 namespace notifyd::cron {
 namespace {
 
 using InstantResult = sdk::Result<std::int64_t>;
-
-class Cursor {
- public:
-  explicit Cursor(std::string_view text) : text_(text) {}
-  bool done() const { return position_ == text_.size(); }
-  char peek() const { return done() ? '\0' : text_[position_]; }
-  bool consume(char c) {
-    if (peek() != c) return false;
-    ++position_;
-    return true;
-  }
-  std::optional<int> digits(std::size_t count) {
-    if (text_.size() - position_ < count) return std::nullopt;
-    int value = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      const char c = text_[position_ + i];
-      if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-      value = value * 10 + (c - '0');
-    }
-    position_ += count;
-    return value;
-  }
-  void skip_digits() {
-    while (std::isdigit(static_cast<unsigned char>(peek()))) ++position_;
-  }
-
- private:
-  std::string_view text_;
-  std::size_t position_ = 0;
-};
 
 // The instant of wall time `local` in `zone`: the first of two in a repeated
 // hour, the jump itself for a skipped one.
@@ -67,7 +37,7 @@ sdk::Result<std::int64_t> parse_instant(std::string_view text, const TimeZone& z
                                   "\" is not an ISO-8601 time such as 2026-03-29T01:00:00Z");
   };
   if (text.size() > 64) return invalid();
-  Cursor in(text);
+  TextCursor in(text);
   CivilTime t;
   const auto year = in.digits(4);
   if (!year || !in.consume('-')) return invalid();

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "civil_time.hpp"
+#include "text_cursor.hpp"
 
 namespace notifyd::cron {
 namespace {
@@ -11,7 +12,7 @@ using RuleResult = sdk::Result<PosixTzRule>;
 
 class PosixTzParser {
  public:
-  explicit PosixTzParser(std::string_view text) : text_(text) {}
+  explicit PosixTzParser(std::string_view text) : in_(text) {}
 
   RuleResult parse() {
     PosixTzRule rule;
@@ -19,90 +20,71 @@ class PosixTzParser {
     const auto standard = offset(24);
     if (!standard) return fail("expected the standard offset");
     rule.standard_offset = -*standard;
-    if (done()) return rule;
+    if (in_.done()) return rule;
     if (!name()) return fail("expected a daylight saving abbreviation");
     rule.dst_offset = rule.standard_offset + 3600;
-    if (!done() && peek() != ',') {
+    if (!in_.done() && in_.peek() != ',') {
       const auto daylight = offset(24);
       if (!daylight) return fail("expected the daylight saving offset");
       rule.dst_offset = -*daylight;
     }
-    if (done()) {
+    if (in_.done()) {
       rule.dst_start = {PosixDate::Form::month_week_day, 0, 3, 2};
       rule.dst_end = {PosixDate::Form::month_week_day, 0, 11, 1};
       return rule;
     }
-    if (!consume(',') || !date(rule.dst_start)) return fail("expected the daylight saving start date");
-    if (consume('/')) {
+    if (!in_.consume(',') || !date(rule.dst_start)) return fail("expected the daylight saving start date");
+    if (in_.consume('/')) {
       const auto time = offset(167);
       if (!time) return fail("expected the daylight saving start time");
       rule.dst_start_time = *time;
     }
-    if (!consume(',') || !date(rule.dst_end)) return fail("expected the daylight saving end date");
-    if (consume('/')) {
+    if (!in_.consume(',') || !date(rule.dst_end)) return fail("expected the daylight saving end date");
+    if (in_.consume('/')) {
       const auto time = offset(167);
       if (!time) return fail("expected the daylight saving end time");
       rule.dst_end_time = *time;
     }
-    if (!done()) return fail("unexpected text");
+    if (!in_.done()) return fail("unexpected text");
     return rule;
   }
 
  private:
   RuleResult fail(const std::string& what) const {
-    return RuleResult::failure("TZ rule: " + what + " at offset " + std::to_string(position_));
+    return RuleResult::failure("TZ rule: " + what + " at offset " + std::to_string(in_.position()));
   }
-  bool done() const { return position_ == text_.size(); }
-  char peek() const { return done() ? '\0' : text_[position_]; }
-  bool consume(char c) {
-    if (peek() != c) return false;
-    ++position_;
-    return true;
-  }
-
   bool name() {
-    if (consume('<')) {
-      const std::size_t begin = position_;
-      while (!done() && peek() != '>') {
-        const char c = peek();
+    if (in_.consume('<')) {
+      const std::size_t begin = in_.position();
+      while (!in_.done() && in_.peek() != '>') {
+        const char c = in_.peek();
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-') return false;
-        ++position_;
+        in_.advance();
       }
-      return position_ - begin >= 1 && consume('>');
+      return in_.position() - begin >= 1 && in_.consume('>');
     }
-    const std::size_t begin = position_;
-    while (std::isalpha(static_cast<unsigned char>(peek()))) ++position_;
-    return position_ - begin >= 3;
-  }
-
-  std::optional<int> number(int max_digits, int max_value) {
-    int value = 0;
-    int digits = 0;
-    while (std::isdigit(static_cast<unsigned char>(peek()))) {
-      if (++digits > max_digits) return std::nullopt;
-      value = value * 10 + (text_[position_++] - '0');
-    }
-    if (digits == 0 || value > max_value) return std::nullopt;
-    return value;
+    const std::size_t begin = in_.position();
+    while (std::isalpha(static_cast<unsigned char>(in_.peek()))) in_.advance();
+    return in_.position() - begin >= 3;
   }
 
   // [+-]hh[:mm[:ss]] in seconds, as written (POSIX offsets are west-positive).
   std::optional<std::int32_t> offset(int max_hours) {
     int sign = 1;
-    if (consume('-')) {
+    if (in_.consume('-')) {
       sign = -1;
     } else {
-      consume('+');
+      in_.consume('+');
     }
-    const auto hours = number(3, max_hours);
+    const auto hours = in_.number(3, max_hours);
     if (!hours) return std::nullopt;
     int seconds = *hours * 3600;
-    if (consume(':')) {
-      const auto minutes = number(2, 59);
+    if (in_.consume(':')) {
+      const auto minutes = in_.number(2, 59);
       if (!minutes) return std::nullopt;
       seconds += *minutes * 60;
-      if (consume(':')) {
-        const auto secs = number(2, 59);
+      if (in_.consume(':')) {
+        const auto secs = in_.number(2, 59);
         if (!secs) return std::nullopt;
         seconds += *secs;
       }
@@ -111,30 +93,29 @@ class PosixTzParser {
   }
 
   bool date(PosixDate& out) {
-    if (consume('J')) {
-      const auto day = number(3, 365);
+    if (in_.consume('J')) {
+      const auto day = in_.number(3, 365);
       if (!day || *day < 1) return false;
       out = {PosixDate::Form::julian_no_leap, *day, 0, 0};
       return true;
     }
-    if (consume('M')) {
-      const auto month = number(2, 12);
-      if (!month || *month < 1 || !consume('.')) return false;
-      const auto week = number(1, 5);
-      if (!week || *week < 1 || !consume('.')) return false;
-      const auto weekday = number(1, 6);
+    if (in_.consume('M')) {
+      const auto month = in_.number(2, 12);
+      if (!month || *month < 1 || !in_.consume('.')) return false;
+      const auto week = in_.number(1, 5);
+      if (!week || *week < 1 || !in_.consume('.')) return false;
+      const auto weekday = in_.number(1, 6);
       if (!weekday) return false;
       out = {PosixDate::Form::month_week_day, *weekday, *month, *week};
       return true;
     }
-    const auto day = number(3, 365);
+    const auto day = in_.number(3, 365);
     if (!day) return false;
     out = {PosixDate::Form::zero_based, *day, 0, 0};
     return true;
   }
 
-  std::string_view text_;
-  std::size_t position_ = 0;
+  TextCursor in_;
 };
 
 std::int64_t day_of(const PosixDate& date, std::int64_t year) {

@@ -197,6 +197,30 @@ class DeliveryTest(DaemonTestCase):
         self.assertEqual(unreachable.returncode, 2)
 
 
+class RecipientsTest(DaemonTestCase):
+    """`[pipeline] recipients = "system"` (the default): only users of this machine receive."""
+
+    def test_a_user_this_machine_lacks_is_refused_even_by_a_channel_that_reaches_everyone(self):
+        daemon = self.daemon('[[plugin]]\nuse = "console"\nname = "console"\n',
+                             pipeline_toml='recipients = "system"').start()
+        status, body = daemon.request("POST", "/send", {"user": "no_such_unix_user", "text": "x"})
+        self.assertEqual(status, 404, body)
+        self.assertIn('no user "no_such_unix_user" on this machine', body["error"])
+        self.assertEqual(daemon.request("POST", "/send", {"user": "root", "text": "x"})[0], 200)
+        env = dict(os.environ, NOTIFYD_SOCKET=daemon.socket_path)
+        refused = subprocess.run([NOTIFYCTL, "send", "--user", "no_such_unix_user", "x"],
+                                 capture_output=True, text=True, env=env, timeout=30)
+        self.assertEqual(refused.returncode, 1, refused.stdout)
+        self.assertIn('no user "no_such_unix_user" on this machine', refused.stderr)
+
+    def test_recipients_must_be_system_or_any(self):
+        daemon = self.daemon(pipeline_toml='recipients = "everyone"')
+        checked = subprocess.run([daemon.binary, "--check-config", "-c", str(daemon.config_path)],
+                                 capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(checked.returncode, 0)
+        self.assertIn('`recipients` must be "system" or "any", not "everyone"', checked.stderr + checked.stdout)
+
+
 class HostileClientTest(DaemonTestCase):
     def setUp(self):
         super().setUp()

@@ -1,0 +1,107 @@
+#pragma once
+// One PostgreSQL connection (libpq) driven by an io_context: connecting and
+// every query wait on the connection's socket, never block a thread, and end
+// within their deadline.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "notifyd/sdk/status.hpp"
+
+struct pg_conn;
+
+namespace notifyd::core {
+
+/// What a statement returned: its rows as text (NULL = nullopt) and, for
+/// INSERT/UPDATE/DELETE, how many rows it touched.
+struct PgRows {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  std::uint64_t affected = 0;
+};
+
+/// Why a statement or a connection failed: the server's SQLSTATE (`40001`,
+/// `23505`, empty when the failure was not the server's) and its message.
+struct PgError {
+  std::string sqlstate;
+  std::string message;
+};
+
+/// A statement's text parameters; nullopt is SQL NULL.
+using PgParams = std::vector<std::optional<std::string>>;
+
+/// A connection. Every member is called on, and every callback runs on, the
+/// connection's strand. Statements queue and run one at a time, in order.
+class PgConnection final : public std::enable_shared_from_this<PgConnection> {
+ public:
+  using Connected = std::function<void(sdk::Status)>;
+  using Answered = std::function<void(std::optional<PgError>, PgRows)>;
+
+  /// A connection whose callbacks run on a strand of `executor`.
+  static std::shared_ptr<PgConnection> create(boost::asio::any_io_executor executor);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  /// Connects with libpq connection string `dsn` (`host=… port=… dbname=…`,
+  /// or a `postgresql://` URI); `done` gets the failure, naming the server
+  /// and why, or that it took longer than `timeout`. libpq resolves a host
+  /// name before it returns (give `hostaddr` to keep the loop from waiting on DNS).
+  void connect(std::string dsn, std::chrono::milliseconds timeout, Connected done);
+
+  /// Runs `sql` with `params` ($1, $2 …, sent as text) once the statements
+  /// queued before it have answered; `done` gets the server's error or the
+  /// rows. A statement unanswered after `timeout` ends the connection (libpq
+  /// 15 can cancel only with a blocking call): it and every queued statement
+  /// are answered with an error, and the owner connects again.
+  void execute(std::string sql, PgParams params, std::chrono::milliseconds timeout, Answered done);
+
+  /// True between a successful connect and a broken or closed connection.
+  bool connected() const noexcept;
+  /// Closes the connection; queued statements are answered with an error.
+  void close();
+  /// The executor callbacks run on.
+  boost::asio::strand<boost::asio::any_io_executor> strand() const { return strand_; }
+
+ private:
+  struct Statement {
+    std::string sql;
+    PgParams params;
+    std::chrono::milliseconds timeout;
+    Answered done;
+  };
+
+  explicit PgConnection(boost::asio::any_io_executor executor);
+  void poll_connect();
+  void watch_socket();
+  void start_next();
+  void flush();
+  void read_answer();
+  void finish(std::optional<PgError> error, PgRows rows);
+  void fail_everything(const std::string& message);
+
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  pg_conn* conn_ = nullptr;
+  std::optional<boost::asio::posix::stream_descriptor> socket_;
+  boost::asio::steady_timer deadline_;
+  Connected connecting_;
+  std::deque<Statement> queue_;
+  std::uint64_t deadline_generation_ = 0;  ///< which wait the deadline belongs to
+  bool running_ = false;
+  std::optional<PgError> first_error_;
+  PgRows rows_;
+};
+
+}  // namespace notifyd::core
