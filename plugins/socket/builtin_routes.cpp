@@ -104,7 +104,7 @@ void BuiltinRoutes::channel_health(sdk::HttpRequest&, const sdk::http::PeerCrede
 void BuiltinRoutes::publish(sdk::PublishRequest request, sdk::Responder& respond) const {
   std::string user = request.notification.user;
   notifications_.publish(std::move(request), [respond, user = std::move(user)](sdk::PublishOutcome outcome) {
-    // Runs on a pipeline thread; the responder posts back to the session.
+    // Runs on a pipeline thread; the responder posts back to the connection.
     try {
       respond(publish_response(outcome, user));
     } catch (...) {

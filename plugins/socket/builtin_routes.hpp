@@ -14,8 +14,8 @@
 
 namespace notifyd::socket_api {
 
-/// Finds and serves the built-in routes. Shared read-only by every session;
-/// `serve` runs on the session's strand and answers through the responder,
+/// Finds and serves the built-in routes. Shared read-only by every connection;
+/// `serve` runs on the connection's strand and answers through the responder,
 /// possibly later from a pipeline thread (publish).
 class BuiltinRoutes {
  public:
@@ -36,7 +36,7 @@ class BuiltinRoutes {
   Match find(std::string_view method, std::string_view path) const noexcept;
 
   /// Runs a found route. `peer` is who connected (photos are opened with its credentials).
-  /// May throw on allocation failure; the session turns that into a 500.
+  /// May throw on allocation failure; the server turns that into a 500.
   void serve(const Match& match, sdk::HttpRequest request, const sdk::http::PeerCredentials& peer, sdk::Responder respond) const;
 
  private:

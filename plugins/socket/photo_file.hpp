@@ -20,7 +20,7 @@
 namespace notifyd::socket_api {
 
 /// Where photos may be read from, and how large they may be. Built once at
-/// configure; read from any session strand.
+/// configure; read from any connection's strand.
 struct PhotoPolicy {
   std::vector<std::filesystem::path> directories;  ///< allowed directories, resolved with realpath; empty = anywhere
   std::uint64_t max_bytes = 10 << 20;              ///< larger files are refused with 413

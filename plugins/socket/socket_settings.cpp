@@ -19,7 +19,7 @@ struct SocketGroup {
   std::optional<gid_t> gid;
 };
 
-// The limits and timeouts the socket API is served with (server keys without `listen` and TLS).
+// The socket API's server keys: limits and timeouts (`path`, `mode` and `group` say where it listens; no TLS).
 sdk::http::ServerKeys server_keys() {
   sdk::http::ServerKeys keys;
   keys.unix_socket_keys = false;
@@ -119,6 +119,12 @@ const sdk::SettingsSchema<SocketSettings>& socket_settings_schema() {
         .into([](SocketSettings& settings, std::int64_t bytes) {
           settings.photos.max_bytes = static_cast<std::uint64_t>(bytes);
         });
+    sdk::http::bind_server_keys(s, &SocketSettings::server, server_keys());
+    s.rule({"reserved_connections", "max_connections"}, [](const SocketSettings& settings, sdk::ConfigProblems& problems) {
+      if (settings.reserved_connections >= settings.server.max_connections) {
+        problems.add("reserved_connections", "must be at least 0 and less than max_connections");
+      }
+    });
     return s;
   }();
   return schema;
@@ -126,30 +132,18 @@ const sdk::SettingsSchema<SocketSettings>& socket_settings_schema() {
 
 }  // namespace
 
-void describe_socket_settings(sdk::ConfigSchema& schema) {
-  socket_settings_schema().describe(schema);
-  sdk::http::describe_server_keys(schema, server_keys());
-}
+void describe_socket_settings(sdk::ConfigSchema& schema) { socket_settings_schema().describe(schema); }
 
 sdk::Result<SocketSettings> read_socket_settings(const sdk::PluginConfig& config) {
-  sdk::ConfigProblems problems;
-  auto own = socket_settings_schema().read(config);
-  if (!own) problems.add_status(sdk::Status::failure(own.error()));
-  auto server = sdk::http::read_server_settings(config, server_keys(), problems);
-  if (!problems.empty()) return sdk::Result<SocketSettings>::failure(problems.status().message);
-
-  SocketSettings settings = std::move(own).value();
-  if (settings.reserved_connections >= server.max_connections) {
-    return sdk::Result<SocketSettings>::failure(
-        "reserved_connections: must be at least 0 and less than max_connections");
-  }
-  if (!config.is_set("answer_timeout")) server.answer_timeout = server.request_timeout;
-  server.listen.unix_path = settings.path;
-  server.socket_mode = settings.mode;
-  server.socket_group = settings.group;
-  server.socket_group_name = settings.group_name;
-  settings.server = std::move(server);
-  return settings;
+  auto read = socket_settings_schema().read(config);
+  if (!read) return read;
+  SocketSettings& settings = read.value();
+  if (!config.is_set("answer_timeout")) settings.server.answer_timeout = settings.server.request_timeout;
+  settings.server.listen.unix_path = settings.path;
+  settings.server.socket_mode = settings.mode;
+  settings.server.socket_group = settings.group;
+  settings.server.socket_group_name = settings.group_name;
+  return read;
 }
 
 }  // namespace notifyd::socket_api
