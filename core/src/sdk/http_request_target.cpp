@@ -29,6 +29,8 @@ std::optional<FormFields> decode_params(const boost::urls::params_encoded_view& 
 }  // namespace
 
 std::optional<FormFields> parse_form(std::string_view text) {
+  // Boost.URL reads an empty query as a C string (strlen past its end): none has no fields.
+  if (text.empty()) return FormFields{};
   const auto params = boost::urls::parse_query(text);
   if (!params) return std::nullopt;
   return decode_params(*params);
