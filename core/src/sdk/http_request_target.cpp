@@ -1,5 +1,7 @@
 #include "notifyd/sdk/http/request_target.hpp"
 
+#include <string>
+
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/src.hpp>
@@ -29,9 +31,9 @@ std::optional<FormFields> decode_params(const boost::urls::params_encoded_view& 
 }  // namespace
 
 std::optional<FormFields> parse_form(std::string_view text) {
-  // Boost.URL reads an empty query as a C string (strlen past its end): none has no fields.
-  if (text.empty()) return FormFields{};
-  const auto params = boost::urls::parse_query(text);
+  // Boost.URL's parse_query measures its text again with strlen: give it a NUL-terminated copy.
+  const std::string terminated(text);
+  const auto params = boost::urls::parse_query(terminated);
   if (!params) return std::nullopt;
   return decode_params(*params);
 }
