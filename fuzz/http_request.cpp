@@ -1,6 +1,6 @@
 // A request as the HTTP front-ends read it: Boost.Beast's parser with the
-// socket API's limits, then the target and the session cookie, the way the
-// sessions look at them. The input is the raw bytes a client sends.
+// sdk::http server's limits, then the target and the session cookie, the way
+// the server and the dashboard look at them. The input is the raw bytes a client sends.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -9,7 +9,8 @@
 #include <boost/beast/http.hpp>
 
 #include "fuzz/fuzz_check.hpp"
-#include "plugins/socket/http_target.hpp"
+#include "notifyd/sdk/http/request_target.hpp"
+#include "notifyd/sdk/http/server_settings.hpp"
 #include "plugins/webui/cookies.hpp"
 
 namespace http = boost::beast::http;
@@ -17,7 +18,7 @@ namespace http = boost::beast::http;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   constexpr std::uint64_t body_limit = 64 * 1024;
   http::request_parser<http::string_body> parser;
-  parser.header_limit(16 * 1024);
+  parser.header_limit(notifyd::sdk::http::header_limit_bytes);
   parser.body_limit(body_limit);
   parser.eager(true);
   boost::beast::error_code ec;
@@ -31,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!parser.is_header_done()) return 0;
   const auto& request = parser.get();
   const std::string_view target(request.target().data(), request.target().size());
-  if (const auto parsed = notifyd::socket_api::parse_request_target(target)) {
+  if (const auto parsed = notifyd::sdk::http::parse_request_target(target)) {
     FUZZ_CHECK(!target.empty() && target.front() == '/');
   }
   const auto cookie = request[http::field::cookie];

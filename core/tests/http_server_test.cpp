@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <unistd.h>
 
 #include <atomic>
@@ -435,8 +437,12 @@ TEST_CASE("http server: per-phase deadlines close the connection") {
     settings.header_timeout = 300ms;
     TestServer server(settings);
     auto client = server.client();
+    const auto started = std::chrono::steady_clock::now();
     client.send("GET / HTTP/1.1\r\n");
+    std::this_thread::sleep_for(100ms);
+    client.send("X-Slow: 1\r\n");  // trickling bytes does not extend the deadline
     CHECK(client.closed_by_server());
+    CHECK(std::chrono::steady_clock::now() - started < 2500ms);
   }
   SECTION("a kept-alive connection waits idle_timeout for its next request") {
     ServerSettings settings = quick_settings();
@@ -494,6 +500,7 @@ TEST_CASE("http server: an admission rule sees the peer and its open connections
   REQUIRE(refused);
   CHECK(refused->status == 503);
   CHECK(seen_of_uid == 2);
+  CHECK_FALSE(server.host().logger.contains("cannot serve more connections"));  // the rule logs its own refusals
 }
 
 TEST_CASE("http server: unix socket peers carry SO_PEERCRED and their user") {
@@ -778,6 +785,44 @@ TEST_CASE("http server: stop closes idle connections, calls done, and removes th
   CHECK(server.stop());
   CHECK(client.closed_by_server());
   CHECK_FALSE(fs::exists(server.server().settings().listen.unix_path));
+}
+
+TEST_CASE("http server: stop with no connection calls done at once") {
+  TestServer server;
+  CHECK(server.stop());
+  CHECK(server.server().connections() == 0);
+  CHECK_FALSE(fs::exists(fs::symlink_status(server.server().settings().listen.unix_path)));
+}
+
+TEST_CASE("http server: a stale socket file is replaced and said so; the new one has socket_mode") {
+  TempDir dir;
+  const fs::path path = dir / "s.sock";
+  {
+    net::io_context io;
+    // Closed without unlinking, as after a crash: the file stays, nothing listens.
+    net::local::stream_protocol::acceptor crashed(io, net::local::stream_protocol::endpoint(path.string()));
+  }
+  net::io_context io;
+  Host host(io, sdk::PluginConfig{}, sdk::Kind::frontend, "stale");
+  ServerSettings settings = quick_settings();
+  settings.listen.unix_path = path;
+  settings.socket_mode = 0600;
+  ServerOptions options;
+  options.handler = echo;
+  options.metrics_prefix = "stale";
+  auto server = Server::create(host, settings, options);
+  const auto status = server->open();
+  INFO(status.message);
+  REQUIRE(status);
+  CHECK(server->removed_stale_socket());
+  struct stat info{};
+  REQUIRE(::lstat(path.c_str(), &info) == 0);
+  CHECK(S_ISSOCK(info.st_mode));
+  CHECK((info.st_mode & 0777) == 0600);
+  bool done = false;
+  server->stop([&] { done = true; });
+  CHECK(done);
+  CHECK_FALSE(fs::exists(fs::symlink_status(path)));
 }
 
 TEST_CASE("http server: stop lets the request being answered finish") {

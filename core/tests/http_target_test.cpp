@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <string_view>
+#include <vector>
+
 #include "notifyd/sdk/http/listen_address.hpp"
 #include "notifyd/sdk/http/request_target.hpp"
 
@@ -84,15 +87,16 @@ TEST_CASE("form bodies are decoded like queries") {
   CHECK_FALSE(parse_form("a=%zz"));
 }
 
-TEST_CASE("a form is read only up to its end, even when more bytes follow it") {
-  // Boost.URL 1.81's parse_query measures data() as a C string (found by fuzz_request_target).
-  const std::string body = "a=1&b=2";
-  const auto empty = parse_form(std::string_view(body.data(), 0));
-  REQUIRE(empty);
-  CHECK(empty->empty());
-  const auto first = parse_form(std::string_view(body.data(), 3));
-  REQUIRE(first);
-  CHECK(first->size() == 1);
-  CHECK(first->at("a") == "1");
+TEST_CASE("a form is read without looking past its end (fuzz_request_target finding)") {
+  // Boost.URL 1.81's parse_query measures data() as a C string.
+  const std::vector<char> bytes{'a'};  // no NUL after it: reading on is a heap overflow under ASan
+  const auto form = parse_form(std::string_view(bytes.data(), 0));
+  REQUIRE(form);
+  CHECK(form->empty());
+  const std::vector<char> query{'a', '=', '1', '&', 'b'};
+  const auto one = parse_form(std::string_view(query.data(), 3));
+  REQUIRE(one);
+  CHECK(one->size() == 1);
+  CHECK(one->at("a") == "1");
   CHECK_FALSE(parse_form(std::string_view("a=1\0b", 5)));
 }

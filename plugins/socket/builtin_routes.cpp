@@ -41,16 +41,16 @@ BuiltinRoutes::Match BuiltinRoutes::find(std::string_view method, std::string_vi
   return match;
 }
 
-void BuiltinRoutes::serve(const Match& match, sdk::HttpRequest request, const PeerCredentials& peer,
+void BuiltinRoutes::serve(const Match& match, sdk::HttpRequest request, const sdk::http::PeerCredentials& peer,
                           sdk::Responder respond) const {
   (this->*match.handler)(request, peer, respond);
 }
 
-void BuiltinRoutes::health(sdk::HttpRequest&, const PeerCredentials&, sdk::Responder& respond) const {
+void BuiltinRoutes::health(sdk::HttpRequest&, const sdk::http::PeerCredentials&, sdk::Responder& respond) const {
   respond(sdk::HttpResponse::json(200, R"({"status":"ok"})"));
 }
 
-void BuiltinRoutes::send(sdk::HttpRequest& request, const PeerCredentials&, sdk::Responder& respond) const {
+void BuiltinRoutes::send(sdk::HttpRequest& request, const sdk::http::PeerCredentials&, sdk::Responder& respond) const {
   auto parsed = parse_send_body(request.body);
   if (!parsed) return respond(std::move(parsed).error());
   if (auto refusal = refuse_unless_may_act_for(request.caller, parsed.value().notification.user)) {
@@ -59,7 +59,7 @@ void BuiltinRoutes::send(sdk::HttpRequest& request, const PeerCredentials&, sdk:
   publish(std::move(parsed).value(), respond);
 }
 
-void BuiltinRoutes::send_photo(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const {
+void BuiltinRoutes::send_photo(sdk::HttpRequest& request, const sdk::http::PeerCredentials& peer, sdk::Responder& respond) const {
   auto parsed = parse_send_photo_body(request.body);
   if (!parsed) return respond(std::move(parsed).error());
   PhotoSend& send = parsed.value();
@@ -79,7 +79,7 @@ void BuiltinRoutes::send_photo(sdk::HttpRequest& request, const PeerCredentials&
   publish(std::move(publish_request), respond);
 }
 
-void BuiltinRoutes::notify(sdk::HttpRequest& request, const PeerCredentials&, sdk::Responder& respond) const {
+void BuiltinRoutes::notify(sdk::HttpRequest& request, const sdk::http::PeerCredentials&, sdk::Responder& respond) const {
   auto parsed = parse_notify_body(request.body, photos_.max_bytes);
   if (!parsed) return respond(std::move(parsed).error());
   if (auto refusal = refuse_unless_may_act_for(request.caller, parsed.value().notification.user)) {
@@ -88,7 +88,7 @@ void BuiltinRoutes::notify(sdk::HttpRequest& request, const PeerCredentials&, sd
   publish(std::move(parsed).value(), respond);
 }
 
-void BuiltinRoutes::history(sdk::HttpRequest& request, const PeerCredentials&, sdk::Responder& respond) const {
+void BuiltinRoutes::history(sdk::HttpRequest& request, const sdk::http::PeerCredentials&, sdk::Responder& respond) const {
   auto query = parse_history_query(request);
   if (!query) return respond(std::move(query).error());
   auto page = render_history_page(query.value(), history_page_bytes_,
@@ -97,14 +97,14 @@ void BuiltinRoutes::history(sdk::HttpRequest& request, const PeerCredentials&, s
   respond(sdk::HttpResponse::json(200, std::move(page).value()));
 }
 
-void BuiltinRoutes::channel_health(sdk::HttpRequest&, const PeerCredentials&, sdk::Responder& respond) const {
+void BuiltinRoutes::channel_health(sdk::HttpRequest&, const sdk::http::PeerCredentials&, sdk::Responder& respond) const {
   respond(sdk::HttpResponse::json(200, render_health(notifications_.health())));
 }
 
 void BuiltinRoutes::publish(sdk::PublishRequest request, sdk::Responder& respond) const {
   std::string user = request.notification.user;
   notifications_.publish(std::move(request), [respond, user = std::move(user)](sdk::PublishOutcome outcome) {
-    // Runs on a pipeline thread; the responder posts back to the session.
+    // Runs on a pipeline thread; the responder posts back to the connection.
     try {
       respond(publish_response(outcome, user));
     } catch (...) {

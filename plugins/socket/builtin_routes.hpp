@@ -9,17 +9,17 @@
 
 #include "notifyd/sdk/http.hpp"
 #include "notifyd/sdk/notification_service.hpp"
-#include "peer_identity.hpp"
+#include "notifyd/sdk/http/peer.hpp"
 #include "photo_file.hpp"
 
 namespace notifyd::socket_api {
 
-/// Finds and serves the built-in routes. Shared read-only by every session;
-/// `serve` runs on the session's strand and answers through the responder,
+/// Finds and serves the built-in routes. Shared read-only by every connection;
+/// `serve` runs on the connection's strand and answers through the responder,
 /// possibly later from a pipeline thread (publish).
 class BuiltinRoutes {
  public:
-  using Handler = void (BuiltinRoutes::*)(sdk::HttpRequest& request, const PeerCredentials& peer,
+  using Handler = void (BuiltinRoutes::*)(sdk::HttpRequest& request, const sdk::http::PeerCredentials& peer,
                                           sdk::Responder& respond) const;
 
   /// What `find` answers.
@@ -36,8 +36,8 @@ class BuiltinRoutes {
   Match find(std::string_view method, std::string_view path) const noexcept;
 
   /// Runs a found route. `peer` is who connected (photos are opened with its credentials).
-  /// May throw on allocation failure; the session turns that into a 500.
-  void serve(const Match& match, sdk::HttpRequest request, const PeerCredentials& peer, sdk::Responder respond) const;
+  /// May throw on allocation failure; the server turns that into a 500.
+  void serve(const Match& match, sdk::HttpRequest request, const sdk::http::PeerCredentials& peer, sdk::Responder respond) const;
 
  private:
   struct Entry {
@@ -47,12 +47,12 @@ class BuiltinRoutes {
   };
   static const Entry* table(std::size_t& size) noexcept;
 
-  void health(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
-  void send(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
-  void send_photo(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
-  void notify(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
-  void history(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
-  void channel_health(sdk::HttpRequest& request, const PeerCredentials& peer, sdk::Responder& respond) const;
+  void health(sdk::HttpRequest& request, const sdk::http::PeerCredentials& peer, sdk::Responder& respond) const;
+  void send(sdk::HttpRequest& request, const sdk::http::PeerCredentials& peer, sdk::Responder& respond) const;
+  void send_photo(sdk::HttpRequest& request, const sdk::http::PeerCredentials& peer, sdk::Responder& respond) const;
+  void notify(sdk::HttpRequest& request, const sdk::http::PeerCredentials& peer, sdk::Responder& respond) const;
+  void history(sdk::HttpRequest& request, const sdk::http::PeerCredentials& peer, sdk::Responder& respond) const;
+  void channel_health(sdk::HttpRequest& request, const sdk::http::PeerCredentials& peer, sdk::Responder& respond) const;
 
   // Publishes and answers with the mapped outcome once the pipeline has stored it.
   void publish(sdk::PublishRequest request, sdk::Responder& respond) const;

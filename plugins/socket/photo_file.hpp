@@ -14,13 +14,13 @@
 #include <vector>
 
 #include "notifyd/sdk/image.hpp"
-#include "peer_identity.hpp"
+#include "notifyd/sdk/http/peer.hpp"
 #include "validated.hpp"
 
 namespace notifyd::socket_api {
 
 /// Where photos may be read from, and how large they may be. Built once at
-/// configure; read from any session strand.
+/// configure; read from any connection's strand.
 struct PhotoPolicy {
   std::vector<std::filesystem::path> directories;  ///< allowed directories, resolved with realpath; empty = anywhere
   std::uint64_t max_bytes = 10 << 20;              ///< larger files are refused with 413
@@ -48,6 +48,6 @@ bool path_allowed(const std::filesystem::path& path, const PhotoPolicy& policy);
 /// read exists; 403 when the file (symlinks resolved) lies outside
 /// `policy.directories`; 413 too large; 415 not an image.
 /// Blocking file I/O, bounded by `policy.max_bytes`.
-Validated<PhotoFile> load_photo(std::string_view photo_path, const PhotoPolicy& policy, const PeerCredentials& caller);
+Validated<PhotoFile> load_photo(std::string_view photo_path, const PhotoPolicy& policy, const sdk::http::PeerCredentials& caller);
 
 }  // namespace notifyd::socket_api

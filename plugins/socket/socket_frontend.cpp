@@ -1,78 +1,65 @@
 #include "socket_frontend.hpp"
 
-#include <exception>
 #include <string>
-#include <vector>
+#include <utility>
 
+#include "connection_share.hpp"
 #include "notifyd/sdk/plugin_descriptor.hpp"
-#include "server_state.hpp"
-#include "socket_listener.hpp"
+#include "socket_handler.hpp"
 #include "socket_settings.hpp"
 
 namespace notifyd::socket_api {
 
 SocketFrontend::SocketFrontend(sdk::Host& host) : host_(host) {}
 
-SocketFrontend::~SocketFrontend() = default;
-
 void SocketFrontend::describe(sdk::ConfigSchema& schema) { describe_socket_settings(schema); }
 
-sdk::Status SocketFrontend::configure() noexcept {
-  try {
-    auto settings = read_socket_settings(host_.config());
-    if (!settings) return sdk::Status::failure(settings.error());
-    state_ = std::make_shared<ServerState>(host_, std::move(settings).value());
-    return sdk::Status::success();
-  } catch (const std::exception& e) {
-    return sdk::Status::failure(e.what());
-  }
+sdk::Status SocketFrontend::configure() {
+  auto read = read_socket_settings(host_.config());
+  if (!read) return sdk::Status::failure(read.error());
+  SocketSettings settings = std::move(read).value();
+
+  std::string dirs;
+  for (const auto& dir : settings.photos.directories) dirs += (dirs.empty() ? "" : ",") + dir.string();
+  started_line_ = "listening on " + settings.path.string() + " (mode " + format_octal_mode(settings.mode) +
+                  (settings.group_name.empty() ? std::string() : ", group " + settings.group_name) + ", max " +
+                  std::to_string(settings.server.max_connections) + " connections, photo_dirs " +
+                  (dirs.empty() ? "none" : dirs) + ")";
+
+  sdk::http::ServerOptions options;
+  options.handler = SocketHandler(host_, settings);
+  options.peer_user = true;
+  options.require_credentials = true;
+  auto share = std::make_shared<ConnectionShare>(
+      host_, ConnectionLimits{settings.server.max_connections, settings.max_connections_per_user,
+                              settings.reserved_connections});
+  options.admit = [share](const sdk::http::Peer& peer, const sdk::http::OpenConnections& open) {
+    return share->admit(peer, open);
+  };
+  options.metrics_prefix = "socket";
+  options.description = "the unix-socket API";
+  server_ = sdk::http::Server::create(host_, std::move(settings.server), std::move(options));
+  return sdk::Status::success();
 }
 
-sdk::Status SocketFrontend::start() noexcept {
-  try {
-    if (!state_) return sdk::Status::failure("start() before a successful configure()");
-    const SocketSettings& settings = state_->settings;
-    auto socket = sdk::open_listening_socket(settings.path, settings.mode, settings.group);
-    if (!socket) return sdk::Status::failure(socket.error());
-    if (socket.value().removed_stale) host_.log().info("removed stale socket ", settings.path.string());
-
-    auto listener = std::make_shared<SocketListener>(host_.executor(), state_);
-    if (auto status = listener->assign(socket.value().fd); !status) {
-      sdk::remove_socket_file(socket.value().file);
-      return status;
-    }
-    socket_file_ = socket.value().file;
-    listener_ = std::move(listener);
-    listener_->run();
-
-    std::string dirs;
-    for (const auto& dir : settings.photos.directories) dirs += (dirs.empty() ? "" : ",") + dir.string();
-    host_.log().info("listening on ", settings.path.string(), " (mode ", format_octal_mode(settings.mode),
-                     settings.group_name.empty() ? std::string() : ", group " + settings.group_name,
-                     ", max ", settings.max_connections, " connections, photo_dirs ", dirs.empty() ? "none" : dirs,
-                     ")");
-    return sdk::Status::success();
-  } catch (const std::exception& e) {
-    return sdk::Status::failure(e.what());
+sdk::Status SocketFrontend::start() {
+  if (!server_) return sdk::Status::failure("start() before a successful configure()");
+  if (auto status = server_->open(); !status) return status;
+  if (server_->removed_stale_socket()) {
+    host_.log().info("removed stale socket ", server_->settings().listen.unix_path.string());
   }
+  server_->run();
+  host_.log().info(started_line_);
+  return sdk::Status::success();
 }
 
-void SocketFrontend::stop(std::function<void()> done) noexcept {
-  try {
-    if (listener_) listener_->stop();
-    sdk::remove_socket_file(socket_file_);
-    socket_file_ = {};
-    if (!state_) {
-      if (done) done();
-      return;
-    }
-    const std::size_t open = state_->sessions.size();
-    if (open > 0) host_.log().info("closing ", open, " connection(s)");
-    state_->sessions.close_all(std::move(done));
-  } catch (const std::exception& e) {
-    host_.log().error("stop: ", e.what());
-    if (done) done();  // not handed over yet (a moved-from std::function is empty)
+void SocketFrontend::stop(std::function<void()> done) {
+  if (!server_) {
+    if (done) done();
+    return;
   }
+  if (const std::size_t open = server_->connections(); open > 0) host_.log().info("closing ", open, " connection(s)");
+  server_->stop(std::move(done));
 }
 
 }  // namespace notifyd::socket_api

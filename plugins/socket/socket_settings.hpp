@@ -4,43 +4,36 @@
 
 #include <sys/types.h>
 
-#include <chrono>
 #include <cstddef>
-#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
 
 #include "notifyd/sdk/config.hpp"
+#include "notifyd/sdk/http/server_settings.hpp"
 #include "notifyd/sdk/status.hpp"
 #include "notifyd/sdk/unix_socket_file.hpp"
 #include "photo_file.hpp"
 
 namespace notifyd::socket_api {
 
-/// Largest request header accepted (431 beyond it).
-inline constexpr std::uint32_t header_limit_bytes = 16 * 1024;
 /// Longest socket path that fits `sockaddr_un::sun_path` with its NUL.
 inline constexpr std::size_t max_socket_path_bytes = 107;
 
-/// The validated settings of one socket front-end instance. Built by
-/// `configure()`, then shared read-only by the listener and every session.
+/// The validated settings of one socket front-end instance, built by `configure()`.
 struct SocketSettings {
-  std::filesystem::path path;            ///< where the socket file is created
-  mode_t mode = 0660;                    ///< permissions of the socket file
-  std::string group_name;                ///< group the socket is given; empty = unchanged
-  std::optional<gid_t> group;            ///< its gid
-  std::size_t max_connections = 256;
+  std::filesystem::path path;   ///< where the socket file is created
+  mode_t mode = 0660;           ///< permissions of the socket file
+  std::string group_name;       ///< group the socket is given; empty = unchanged
+  std::optional<gid_t> group;   ///< its gid
   std::size_t max_connections_per_user = 32;  ///< for callers other than root and admins
   std::size_t reserved_connections = 16;      ///< of max_connections, only for root and admins
   std::size_t history_page_bytes = 1 << 20;   ///< `/v1/history` answers stop adding entries beyond it
-  std::uint64_t body_limit = 1 << 20;    ///< bytes; 413 beyond
-  std::chrono::milliseconds header_timeout{10'000};   ///< the whole header must arrive within it
-  std::chrono::milliseconds idle_timeout{60'000};     ///< between keep-alive requests
-  std::chrono::milliseconds request_timeout{30'000};  ///< for the body, the handler's answer and the write
   PhotoPolicy photos;
+  /// The server keys, `listen` set to `unix:<path>` with `mode` and `group`.
+  /// `answer_timeout` is `request_timeout` unless set: `request_timeout` once
+  /// bounded the handler's answer too, and configs written then keep their meaning.
+  sdk::http::ServerSettings server;
 };
 
 /// Declares the plugin's keys (called from `SocketFrontend::describe`).

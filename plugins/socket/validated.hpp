@@ -9,7 +9,7 @@ namespace notifyd::socket_api {
 
 /// A value checked from an untrusted request, or the HTTP error response to
 /// send instead (`{"error": "..."}` with its status). Produced by the pure
-/// parsing and checking functions of this plugin; used on the session strand.
+/// parsing and checking functions of this plugin; used on the connection's strand.
 template <class T>
 class Validated {
  public:

@@ -159,23 +159,24 @@ class ServerImpl final : public Server, public std::enable_shared_from_this<Serv
     std::optional<uid_t> uid;
     if (peer.credentials) uid = peer.credentials->uid;
     const auto open = state_->connections.open(uid);
-    const bool admit = state_->options.admit ? state_->options.admit(peer, open)
-                                             : open.total < state_->settings.max_connections;
-    if (admit) {
+    if (state_->options.admit) {
+      if (state_->options.admit(peer, open)) return true;
+    } else if (open.total < state_->settings.max_connections) {
       if (refusing_) {
         state_->host.log().info("accepting connections again after refusing ", refused_);
         refusing_ = false;
         refused_ = 0;
       }
       return true;
+    } else {
+      if (!refusing_) {
+        // One line when a burst of refusals begins, one when it ends: a client reconnecting in a loop cannot flood the log.
+        state_->host.log().warn("cannot serve more connections (", open.total, " open, max_connections ",
+                                state_->settings.max_connections, "): answering 503 to new connections");
+        refusing_ = true;
+      }
+      ++refused_;
     }
-    if (!refusing_) {
-      // One line when a burst of refusals begins, one when it ends: a client reconnecting in a loop cannot flood the log.
-      state_->host.log().warn("cannot serve more connections (", open.total, " open, max_connections ",
-                              state_->settings.max_connections, "): answering 503 to new connections");
-      refusing_ = true;
-    }
-    ++refused_;
     state_->count_response(503);
     if (!state_->options.tls) {
       // Best effort and never blocking: read what the client already sent (so

@@ -34,7 +34,7 @@ struct RouteFixture {
     request.caller = std::move(caller);
     auto promise = std::make_shared<std::promise<sdk::HttpResponse>>();
     auto future = promise->get_future();
-    routes.serve(match, std::move(request), PeerCredentials{::getpid(), ::geteuid(), ::getegid(), {}},
+    routes.serve(match, std::move(request), sdk::http::PeerCredentials{::getpid(), ::geteuid(), ::getegid(), {}},
                  [promise](sdk::HttpResponse response) { promise->set_value(std::move(response)); });
     REQUIRE(future.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
     return future.get();

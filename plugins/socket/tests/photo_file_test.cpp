@@ -23,7 +23,7 @@ void write_file(const fs::path& path, const std::string& bytes) {
 std::string error_of(const Validated<PhotoFile>& result) { return result.error().body; }
 
 // The test process itself as the caller.
-PeerCredentials self() { return PeerCredentials{::getpid(), ::geteuid(), ::getegid(), {}}; }
+sdk::http::PeerCredentials self() { return sdk::http::PeerCredentials{::getpid(), ::geteuid(), ::getegid(), {}}; }
 
 }  // namespace
 

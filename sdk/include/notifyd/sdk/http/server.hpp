@@ -95,7 +95,8 @@ struct ServerOptions {
   /// Refuse a unix socket peer whose credentials the kernel does not give.
   bool require_credentials = false;
   /// Whether a new connection may be served; false answers it 503. Called on the
-  /// listener's executor (one at a time). Empty: while fewer than `max_connections` are open.
+  /// listener's executor (one at a time); a rule logs its refusals itself.
+  /// Empty: while fewer than `max_connections` are open (refusals logged by the server).
   std::function<bool(const Peer& peer, const OpenConnections& open)> admit;
   /// Called for every response the server itself makes (400, 413, 431, 503, 504)
   /// and every one a handler answered, before it is written (e.g. security headers).

@@ -1,3 +1,5 @@
+// The SDK's unix socket files: stale ones replaced, live ones and other files never taken over, removal only of our own.
+
 #include <catch2/catch.hpp>
 
 #include <sys/socket.h>
@@ -5,13 +7,17 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "notifyd/sdk/unix_socket_file.hpp"
-#include "test_support.hpp"
+#include "notifyd/testing/http_client.hpp"
+#include "notifyd/testing/temp_dir.hpp"
 
 using namespace notifyd::sdk;
-using notifyd::socket_api::testing::TempDir;
+using notifyd::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -35,14 +41,14 @@ bool only_entry_is(const fs::path& dir, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("a free path is fine") {
+TEST_CASE("socket file: a free path is fine") {
   TempDir dir;
   auto cleared = clear_socket_path(dir / "n.sock");
   REQUIRE(cleared.ok());
   CHECK_FALSE(cleared.value());
 }
 
-TEST_CASE("a stale socket is removed") {
+TEST_CASE("socket file: a stale socket is removed") {
   TempDir dir;
   ::close(bound_socket(dir / "n.sock", false));
   REQUIRE(fs::exists(fs::symlink_status(dir / "n.sock")));
@@ -52,7 +58,7 @@ TEST_CASE("a stale socket is removed") {
   CHECK_FALSE(fs::exists(fs::symlink_status(dir / "n.sock")));
 }
 
-TEST_CASE("a live socket is never taken over") {
+TEST_CASE("socket file: a live socket is never taken over") {
   TempDir dir;
   const int fd = bound_socket(dir / "n.sock", true);
   auto cleared = clear_socket_path(dir / "n.sock");
@@ -63,7 +69,7 @@ TEST_CASE("a live socket is never taken over") {
   ::close(fd);
 }
 
-TEST_CASE("something that is not a socket is never replaced") {
+TEST_CASE("socket file: something that is not a socket is never replaced") {
   TempDir dir;
   std::ofstream(dir / "n.sock") << "data";
   auto cleared = clear_socket_path(dir / "n.sock");
@@ -73,7 +79,7 @@ TEST_CASE("something that is not a socket is never replaced") {
   CHECK_FALSE(clear_socket_path(dir / "l.sock").ok());
 }
 
-TEST_CASE("the socket is created with its mode, in a new directory if needed, and removed only if still ours") {
+TEST_CASE("socket file: the socket is created with its mode, in a new directory if needed, and removed only if still ours") {
   TempDir dir;
   const fs::path path = dir / "run" / "n.sock";
   auto socket = open_listening_socket(path, 0640, ::getegid());
@@ -89,7 +95,7 @@ TEST_CASE("the socket is created with its mode, in a new directory if needed, an
   CHECK(only_entry_is(dir / "run", "n.sock"));  // no staging directory left behind
 
   // It answers connections.
-  notifyd::socket_api::testing::TestClient client(path);
+  notifyd::testing::HttpClient client(path);
 
   // A second instance refuses to start.
   auto second = open_listening_socket(path, 0640, std::nullopt);
@@ -102,7 +108,7 @@ TEST_CASE("the socket is created with its mode, in a new directory if needed, an
   ::close(socket.value().fd);
 }
 
-TEST_CASE("a socket file replaced by someone else is left alone at stop") {
+TEST_CASE("socket file: a socket file replaced by someone else is left alone at stop") {
   TempDir dir;
   const fs::path path = dir / "n.sock";
   auto socket = open_listening_socket(path, 0600, std::nullopt);
@@ -114,7 +120,7 @@ TEST_CASE("a socket file replaced by someone else is left alone at stop") {
   CHECK(fs::exists(path));
 }
 
-TEST_CASE("a stale socket left by a crash is replaced at start") {
+TEST_CASE("socket file: a stale socket left by a crash is replaced at start") {
   TempDir dir;
   const fs::path path = dir / "n.sock";
   ::close(bound_socket(path, false));
