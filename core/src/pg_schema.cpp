@@ -106,6 +106,7 @@ sdk::Result<int> migrate_pg_schema(PgSession& session, const std::vector<PgMigra
 }
 
 sdk::Result<int> read_pg_schema_version(PgSession& session) {
+  if (auto opened = session.open(); !opened) return sdk::Result<int>::failure(opened.message);
   auto current = session.exec("SELECT coalesce(max(version), 0) FROM notifyd_schema");
   if (!current) {
     if (current.error().ends_with("(SQLSTATE " + std::string(undefined_table) + ")")) return 0;

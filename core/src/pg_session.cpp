@@ -5,15 +5,6 @@
 #include <algorithm>
 
 namespace notifyd::core {
-namespace {
-
-std::string trimmed(const char* text) {
-  std::string out = text ? text : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
-}  // namespace
 
 PgSession::PgSession(std::string dsn, std::chrono::milliseconds statement_timeout,
                      std::chrono::milliseconds network_timeout)
@@ -36,7 +27,7 @@ sdk::Status PgSession::open() {
   conn_ = PQconnectdbParams(keywords, values, 1);
   if (!conn_) return sdk::Status::failure("cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn_) != CONNECTION_OK) {
-    const std::string why = trimmed(PQerrorMessage(conn_));
+    const std::string why = pg_message_line(PQerrorMessage(conn_));
     PQfinish(conn_);
     conn_ = nullptr;
     return sdk::Status::failure("cannot connect to PostgreSQL: " + why);
@@ -57,7 +48,7 @@ sdk::Result<PgRows> PgSession::exec(const std::string& sql, const std::vector<Pg
   }
   PGresult* result = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
                                   lengths.data(), formats.data(), binary_results ? 1 : 0);
-  if (!result) return R::failure("PostgreSQL connection lost: " + trimmed(PQerrorMessage(conn_)));
+  if (!result) return R::failure("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(conn_)));
   PgRows rows;
   const auto status = PQresultStatus(result);
   if (status == PGRES_TUPLES_OK) {
@@ -76,9 +67,9 @@ sdk::Result<PgRows> PgSession::exec(const std::string& sql, const std::vector<Pg
   } else if (status == PGRES_COMMAND_OK) {
     rows.affected = std::strtoull(PQcmdTuples(result), nullptr, 10);
   } else {
-    const std::string sqlstate = trimmed(PQresultErrorField(result, PG_DIAG_SQLSTATE));
-    std::string message = trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY));
-    if (message.empty()) message = trimmed(PQerrorMessage(conn_));
+    const std::string sqlstate = pg_message_line(PQresultErrorField(result, PG_DIAG_SQLSTATE));
+    std::string message = pg_message_line(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY));
+    if (message.empty()) message = pg_message_line(PQerrorMessage(conn_));
     PQclear(result);
     return R::failure(sqlstate.empty() ? message : message + " (SQLSTATE " + sqlstate + ")");
   }
