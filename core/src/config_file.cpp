@@ -228,6 +228,15 @@ sdk::ConfigSchema checks_schema() {
   return schema;
 }
 
+sdk::ConfigSchema cluster_schema() {
+  sdk::ConfigSchema schema;
+  schema.summary("Where notifications and shared state are kept: this machine alone, or replicas on PostgreSQL.")
+      .string("backend", "local",
+              "\"local\": SQLite and files in data_dir; \"postgres\": one PostgreSQL database that replicas share")
+      .secret("dsn", "backend = \"postgres\": the libpq connection string (host=… dbname=… or postgresql://…)");
+  return schema;
+}
+
 std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, ConfigErrors& errors) {
   // Every message names the file the same way, absolute, whoever finds the mistake.
   const std::string file = std::filesystem::absolute(path).lexically_normal().string();
@@ -250,14 +259,14 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
   static const toml::table empty;
   for (auto&& [key, node] : root) {
     const auto name = key.str();
-    if (name == "daemon" || name == "pipeline" || name == "checks") {
+    if (name == "daemon" || name == "pipeline" || name == "checks" || name == "cluster") {
       if (!node.is_table()) error_at(errors, file, node.source(), "`" + std::string(name) + "` must be a table");
     } else if (name == "plugin" || name == "check") {
       if (!node.is_array_of_tables()) {
         error_at(errors, file, node.source(), "`" + std::string(name) + "` must be written as [[" + std::string(name) + "]] tables");
       }
     } else {
-      error_at(errors, file, key.source(), "unknown table `" + std::string(name) + "` (known: daemon, pipeline, checks, plugin, check)");
+      error_at(errors, file, key.source(), "unknown table `" + std::string(name) + "` (known: daemon, pipeline, checks, cluster, plugin, check)");
     }
   }
 
@@ -340,6 +349,27 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
     c.failure_alert_after = static_cast<std::uint32_t>(std::max<std::int64_t>(view.integer("failure_alert_after"), 0));
     c.image_max_bytes = positive<std::uint64_t>(view.integer("image_max_bytes"), 10u << 20);
     c.runs_per_check = positive<std::uint32_t>(view.integer("runs_per_check"), 1000);
+  }
+
+  {
+    ConfigTableValidator validator(file, config.base_dir, "[cluster]");
+    const auto view = validator.validate(table_or_empty("cluster"), cluster_schema(), errors);
+    auto& c = config.cluster;
+    const auto key_at = [&](std::string_view key) {
+      const auto* node = table_or_empty("cluster").get(key);
+      return node ? node->source() : table_or_empty("cluster").source();
+    };
+    if (const auto backend = view.string("backend"); backend == "postgres") {
+      c.backend = ClusterBackend::postgres;
+      c.dsn = view.secret("dsn");
+      if (c.dsn.empty()) {
+        error_at(errors, file, key_at("backend"),
+                 "[cluster]: backend = \"postgres\" needs the connection string: dsn_env or dsn_file");
+      }
+    } else if (backend != "local") {
+      error_at(errors, file, key_at("backend"),
+               "[cluster]: `backend` must be \"local\" or \"postgres\", not \"" + backend + "\"");
+    }
   }
 
   std::set<std::string> names;

@@ -49,6 +49,19 @@ struct PipelineSettings {
   bool operator==(const PipelineSettings&) const = default;
 };
 
+/// Where the store and the coordination of replicas live (`[cluster] backend`).
+enum class ClusterBackend {
+  local,     ///< this machine alone: SQLite and files in data_dir
+  postgres,  ///< replicas sharing one PostgreSQL database
+};
+
+/// The `[cluster]` table.
+struct ClusterSettings {
+  ClusterBackend backend = ClusterBackend::local;
+  std::string dsn;  ///< postgres: the libpq connection string (a secret: `dsn_env` or `dsn_file`)
+  bool operator==(const ClusterSettings&) const = default;
+};
+
 /// The `[checks]` table: how checks run and what happens to their results.
 struct CheckSettings {
   std::uint32_t max_concurrent = 8;
@@ -90,6 +103,7 @@ struct ConfigFile {
   DaemonSettings daemon;
   PipelineSettings pipeline;
   CheckSettings checks;
+  ClusterSettings cluster;
   std::vector<PluginSpec> plugins;
   std::vector<CheckSpec> checks_tables;
   std::shared_ptr<const toml::table> document;  ///< the parsed file; keeps positions for later messages
@@ -99,6 +113,7 @@ struct ConfigFile {
 sdk::ConfigSchema daemon_schema();
 sdk::ConfigSchema pipeline_schema();
 sdk::ConfigSchema checks_schema();
+sdk::ConfigSchema cluster_schema();
 
 /// Reads and validates the host's part of `path`; appends every mistake to
 /// `errors`. Returns nullopt only when the file cannot be read or parsed.

@@ -8,6 +8,8 @@
 
 #include "check_routes.hpp"
 #include "configure_problems.hpp"
+#include "pg_notification_store.hpp"
+#include "sqlite_notification_store.hpp"
 #include "notifyd/sdk/counted.hpp"
 #include "notifyd/sdk/thread_name.hpp"
 #include "version.hpp"
@@ -73,7 +75,12 @@ bool Daemon::assemble() {
     log_.error("cannot create data directory ", daemon.data_dir.string(), ": ", ec.message());
     return false;
   }
-  store_ = std::make_unique<NotificationStore>(daemon.data_dir, store_log_, daemon.files);
+  if (config_.file.cluster.backend == ClusterBackend::postgres) {
+    store_ = std::make_unique<PgNotificationStore>(config_.file.cluster.dsn, daemon.data_dir / "images", store_log_,
+                                                   daemon.files);
+  } else {
+    store_ = std::make_unique<SqliteNotificationStore>(daemon.data_dir, store_log_, daemon.files);
+  }
   if (auto status = store_->open(); !status) {
     log_.error("cannot open the notification store: ", status.message);
     return false;

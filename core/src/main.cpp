@@ -13,6 +13,7 @@
 #include "command_line.hpp"
 #include "daemon.hpp"
 #include "notifyd/sdk/counted.hpp"
+#include "pg_schema.hpp"
 #include "plugin_docs.hpp"
 #include "prepared_config.hpp"
 #include "resolved_config.hpp"
@@ -59,6 +60,28 @@ int describe_plugins(const std::filesystem::path& config_path, bool config_given
   return problems.empty() && !no_libraries ? 0 : 1;
 }
 
+// `--check-config` with `[cluster] backend = "postgres"`: the database
+// answers, and its schema is one this notifyd can use (older ones it
+// migrates at start). Nothing is written.
+void check_cluster(const notifyd::core::ConfigFile& file, notifyd::core::ConfigErrors& errors) {
+  using namespace notifyd::core;
+  if (file.cluster.backend != ClusterBackend::postgres) return;
+  const auto* table = file.document->get_as<toml::table>("cluster");
+  const auto* backend = table ? table->get("backend") : nullptr;
+  const auto at = backend ? backend->source().begin : toml::source_position{};
+  const auto mistake = [&](std::string message) {
+    errors.push_back({file.path.string(), static_cast<int>(at.line), static_cast<int>(at.column),
+                      "[cluster]: " + std::move(message)});
+  };
+  PgSession session(file.cluster.dsn);
+  const auto found = read_pg_schema_version(session);
+  if (!found) return mistake(found.error());
+  if (found.value() > pg_schema_version()) {
+    mistake("the database's notifyd schema is version " + std::to_string(found.value()) + ", newer than this notifyd's " +
+            std::to_string(pg_schema_version()) + ": upgrade notifyd");
+  }
+}
+
 // `--check-config` past the schemas: every plugin and check is created and
 // configured against a throwaway data directory (so nothing real is
 // touched), and what their configure() refuses joins `errors`.
@@ -72,6 +95,7 @@ bool check_plugins(notifyd::core::PreparedConfig config, notifyd::core::LogSink&
     return false;
   }
   config.file.daemon.data_dir = scratch;
+  config.file.cluster = {};
   // A table with mistakes of its own was reported already; configuring it
   // with defaults in their place would only report them again.
   std::erase_if(config.plugins, [](const PreparedPlugin& plugin) { return !plugin.schema_ok; });
@@ -141,6 +165,7 @@ int main(int argc, char** argv) {
   auto prepared = prepare_config(config_path, sink, errors);
   if (check_only && prepared) {
     const std::size_t plugins = prepared->plugins.size() + prepared->checks.size();
+    check_cluster(prepared->file, errors);
     if (!check_plugins(*prepared, sink, errors)) return 1;
     sort_by_position(errors);
     if (json) {

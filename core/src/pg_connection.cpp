@@ -5,13 +5,23 @@
 #include <boost/asio/post.hpp>
 
 namespace notifyd::core {
-namespace {
 
-std::string trimmed(const char* text) {
-  std::string out = text ? text : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+std::string pg_message_line(const char* text) {
+  std::string out;
+  bool space = false;
+  for (const char* c = text ? text : ""; *c; ++c) {
+    if (*c == '\n' || *c == '\t' || *c == ' ') {
+      space = !out.empty();
+    } else {
+      if (space) out += ' ';
+      space = false;
+      out += *c;
+    }
+  }
   return out;
 }
+
+namespace {
 
 std::string milliseconds_text(std::chrono::milliseconds duration) { return std::to_string(duration.count()) + " ms"; }
 
@@ -37,7 +47,7 @@ void PgConnection::connect(std::string dsn, std::chrono::milliseconds timeout, C
     }
     self->conn_ = PQconnectStart(dsn.c_str());
     if (!self->conn_ || PQstatus(self->conn_) == CONNECTION_BAD) {
-      const std::string why = self->conn_ ? trimmed(PQerrorMessage(self->conn_)) : "out of memory";
+      const std::string why = self->conn_ ? pg_message_line(PQerrorMessage(self->conn_)) : "out of memory";
       if (self->conn_) PQfinish(self->conn_);
       self->conn_ = nullptr;
       done(sdk::Status::failure("cannot connect to PostgreSQL: " + why));
@@ -68,7 +78,7 @@ void PgConnection::poll_connect() {
     return;
   }
   if (polled == PGRES_POLLING_FAILED) {
-    fail_everything("cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn_)));
+    fail_everything("cannot connect to PostgreSQL: " + pg_message_line(PQerrorMessage(conn_)));
     return;
   }
   // libpq may open a new socket at any step (another address, SSL retry).
@@ -114,7 +124,7 @@ void PgConnection::start_next() {
   for (const auto& param : statement.params) values.push_back(param ? param->c_str() : nullptr);
   if (!PQsendQueryParams(conn_, statement.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
                          nullptr, 0)) {
-    fail_everything("PostgreSQL connection lost: " + trimmed(PQerrorMessage(conn_)));
+    fail_everything("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(conn_)));
     return;
   }
   const auto armed = ++deadline_generation_;
@@ -131,7 +141,7 @@ void PgConnection::start_next() {
 void PgConnection::flush() {
   const int flushed = PQflush(conn_);
   if (flushed < 0) {
-    fail_everything("PostgreSQL connection lost: " + trimmed(PQerrorMessage(conn_)));
+    fail_everything("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(conn_)));
     return;
   }
   if (flushed == 1) {
@@ -175,9 +185,9 @@ void PgConnection::read_answer() {
         break;
       default:
         if (!first_error_) {
-          first_error_ = PgError{trimmed(PQresultErrorField(result, PG_DIAG_SQLSTATE)),
-                                 trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY))};
-          if (first_error_->message.empty()) first_error_->message = trimmed(PQresultErrorMessage(result));
+          first_error_ = PgError{pg_message_line(PQresultErrorField(result, PG_DIAG_SQLSTATE)),
+                                 pg_message_line(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY))};
+          if (first_error_->message.empty()) first_error_->message = pg_message_line(PQresultErrorMessage(result));
         }
         break;
     }
@@ -186,7 +196,7 @@ void PgConnection::read_answer() {
   socket_->async_wait(boost::asio::posix::descriptor_base::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
     if (ec || !self->running_) return;
     if (!PQconsumeInput(self->conn_)) {
-      self->fail_everything("PostgreSQL connection lost: " + trimmed(PQerrorMessage(self->conn_)));
+      self->fail_everything("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(self->conn_)));
       return;
     }
     self->read_answer();

@@ -39,6 +39,9 @@ struct PgError {
   std::string message;
 };
 
+/// A message of libpq's as one line: its lines joined, trailing white space dropped.
+std::string pg_message_line(const char* text);
+
 /// A statement's text parameters; nullopt is SQL NULL.
 using PgParams = std::vector<std::optional<std::string>>;
 

@@ -1,7 +1,5 @@
 #include "pg_schema.hpp"
 
-#include <memory>
-#include <optional>
 #include <string>
 
 namespace notifyd::core {
@@ -55,28 +53,6 @@ CREATE TABLE runs(
   stderr text NOT NULL,
   notification_id bigint NOT NULL))sql";
 
-struct Migration : std::enable_shared_from_this<Migration> {
-  Migration(PgConnection& connection, std::chrono::milliseconds timeout, std::function<void(sdk::Result<int>)> done)
-      : connection(connection), timeout(timeout), done(std::move(done)) {}
-
-  PgConnection& connection;
-  std::chrono::milliseconds timeout;
-  std::function<void(sdk::Result<int>)> done;
-  std::optional<PgError> error;
-
-  // Runs `sql`, remembering the first error of the transaction.
-  void step(std::string_view sql, PgParams params = {}) {
-    connection.execute(std::string(sql), std::move(params), timeout,
-                       [self = shared_from_this()](std::optional<PgError> failed, PgRows) {
-                         if (failed && !self->error) self->error = std::move(failed);
-                       });
-  }
-};
-
-std::string describe(const PgError& error) {
-  return error.sqlstate.empty() ? error.message : error.message + " (SQLSTATE " + error.sqlstate + ")";
-}
-
 }  // namespace
 
 const std::vector<PgMigration>& pg_migrations() {
@@ -93,57 +69,50 @@ const std::vector<PgMigration>& pg_migrations() {
 
 int pg_schema_version() { return pg_migrations().back().version; }
 
-void migrate_pg_schema(PgConnection& connection, const std::vector<PgMigration>& migrations,
-                       std::chrono::milliseconds timeout, std::function<void(sdk::Result<int>)> done) {
-  auto migration = std::make_shared<Migration>(connection, timeout, std::move(done));
+sdk::Result<int> migrate_pg_schema(PgSession& session, const std::vector<PgMigration>& migrations) {
+  using R = sdk::Result<int>;
   const int newest = migrations.empty() ? 0 : migrations.back().version;
-  migration->step("BEGIN");
-  migration->step("SELECT pg_advisory_xact_lock($1)", {std::string(migration_lock)});
-  migration->step(
-      "CREATE TABLE IF NOT EXISTS notifyd_schema(version integer PRIMARY KEY, "
-      "applied_at timestamptz NOT NULL DEFAULT now())");
-  connection.execute(
-      "SELECT coalesce(max(version), 0) FROM notifyd_schema", {}, timeout,
-      [migration, &migrations, newest](std::optional<PgError> failed, PgRows rows) {
-        auto& m = *migration;
-        if (failed && !m.error) m.error = std::move(failed);
-        const auto give_up = [&](std::string message) {
-          m.connection.execute("ROLLBACK", {}, m.timeout, [migration](auto, auto) {});
-          m.done(sdk::Result<int>::failure(std::move(message)));
-        };
-        if (m.error) return give_up("cannot read the schema version: " + describe(*m.error));
-        const int found = std::stoi(rows.rows.at(0).at(0).value_or("0"));
-        if (found > newest) {
-          return give_up("the database's notifyd schema is version " + std::to_string(found) +
-                         ", newer than this notifyd's " + std::to_string(newest) + ": upgrade notifyd");
-        }
-        for (const auto& step : migrations) {
-          if (step.version <= found) continue;
-          for (const auto& statement : step.statements) m.step(statement);
-          m.step("INSERT INTO notifyd_schema(version) VALUES ($1)", {std::to_string(step.version)});
-        }
-        m.connection.execute("COMMIT", {}, m.timeout, [migration, found](std::optional<PgError> failed, PgRows) {
-          auto& m = *migration;
-          if (failed && !m.error) m.error = std::move(failed);
-          if (m.error) {
-            m.done(sdk::Result<int>::failure("cannot migrate the notifyd schema: " + describe(*m.error)));
-          } else {
-            m.done(found);
-          }
-        });
-      });
+  const auto rollback = [&](std::string message) {
+    session.exec("ROLLBACK");
+    return R::failure(std::move(message));
+  };
+  const std::string opening[] = {"BEGIN", "SELECT pg_advisory_xact_lock(" + std::string(migration_lock) + ")",
+                                 "CREATE TABLE IF NOT EXISTS notifyd_schema(version integer PRIMARY KEY, "
+                                 "applied_at timestamptz NOT NULL DEFAULT now())"};
+  for (const auto& statement : opening) {
+    if (auto done = session.exec(statement); !done) return rollback("cannot read the schema version: " + done.error());
+  }
+  auto current = session.exec("SELECT coalesce(max(version), 0) FROM notifyd_schema");
+  if (!current) return rollback("cannot read the schema version: " + current.error());
+  const int found = std::stoi(current.value().rows.at(0).at(0).value_or("0"));
+  if (found > newest) {
+    return rollback("the database's notifyd schema is version " + std::to_string(found) + ", newer than this notifyd's " +
+                    std::to_string(newest) + ": upgrade notifyd");
+  }
+  for (const auto& step : migrations) {
+    if (step.version <= found) continue;
+    for (const auto& statement : step.statements) {
+      if (auto done = session.exec(std::string(statement)); !done) {
+        return rollback("cannot migrate the notifyd schema: " + done.error());
+      }
+    }
+    if (auto done = session.exec("INSERT INTO notifyd_schema(version) VALUES ($1)", {std::to_string(step.version)});
+        !done) {
+      return rollback("cannot migrate the notifyd schema: " + done.error());
+    }
+  }
+  if (auto done = session.exec("COMMIT"); !done) return rollback("cannot migrate the notifyd schema: " + done.error());
+  return found;
 }
 
-void read_pg_schema_version(PgConnection& connection, std::chrono::milliseconds timeout,
-                            std::function<void(sdk::Result<int>)> done) {
-  connection.execute("SELECT coalesce(max(version), 0) FROM notifyd_schema", {}, timeout,
-                     [done = std::move(done)](std::optional<PgError> failed, PgRows rows) {
-                       if (failed && failed->sqlstate == undefined_table) return done(0);
-                       if (failed) {
-                         return done(sdk::Result<int>::failure("cannot read the schema version: " + describe(*failed)));
-                       }
-                       done(std::stoi(rows.rows.at(0).at(0).value_or("0")));
-                     });
+sdk::Result<int> read_pg_schema_version(PgSession& session) {
+  if (auto opened = session.open(); !opened) return sdk::Result<int>::failure(opened.message);
+  auto current = session.exec("SELECT coalesce(max(version), 0) FROM notifyd_schema");
+  if (!current) {
+    if (current.error().ends_with("(SQLSTATE " + std::string(undefined_table) + ")")) return 0;
+    return sdk::Result<int>::failure("cannot read the schema version: " + current.error());
+  }
+  return std::stoi(current.value().rows.at(0).at(0).value_or("0"));
 }
 
 }  // namespace notifyd::core

@@ -4,13 +4,11 @@
 // an advisory lock (so replicas starting together migrate once), recorded in
 // `notifyd_schema`.
 
-#include <chrono>
-#include <functional>
 #include <string_view>
 #include <vector>
 
 #include "notifyd/sdk/status.hpp"
-#include "pg_connection.hpp"
+#include "pg_session.hpp"
 
 namespace notifyd::core {
 
@@ -27,16 +25,13 @@ const std::vector<PgMigration>& pg_migrations();
 /// The schema version this notifyd needs.
 int pg_schema_version();
 
-/// Brings the database `connection` is connected to up to `migrations`'
-/// last version, and answers the version it found before. A database whose
-/// version is newer than the last migration is refused (an older notifyd
-/// must not write a schema it does not know); nothing is changed then.
-void migrate_pg_schema(PgConnection& connection, const std::vector<PgMigration>& migrations,
-                       std::chrono::milliseconds timeout, std::function<void(sdk::Result<int>)> done);
+/// Brings `session`'s database up to `migrations`' last version, and
+/// answers the version it found before. A database whose version is newer
+/// than the last migration is refused (an older notifyd must not write a
+/// schema it does not know); nothing is changed then, nor when a migration fails.
+sdk::Result<int> migrate_pg_schema(PgSession& session, const std::vector<PgMigration>& migrations = pg_migrations());
 
-/// The schema version of the database `connection` is connected to; 0 when
-/// notifyd never created its tables there.
-void read_pg_schema_version(PgConnection& connection, std::chrono::milliseconds timeout,
-                            std::function<void(sdk::Result<int>)> done);
+/// The schema version of `session`'s database; 0 when notifyd never created its tables there.
+sdk::Result<int> read_pg_schema_version(PgSession& session);
 
 }  // namespace notifyd::core

@@ -76,6 +76,7 @@ std::vector<TableDoc> collect_table_docs(const std::filesystem::path& plugin_dir
   tables.push_back({"[daemon]", "", "", daemon_schema()});
   tables.push_back({"[pipeline]", "", "", pipeline_schema()});
   tables.push_back({"[checks]", "", "", checks_schema()});
+  tables.push_back({"[cluster]", "", "", cluster_schema()});
   PluginLoader loader(plugin_dir);
   for (const auto& file : loader.available()) {
     auto library = PluginLoader::load_file(file, "");

@@ -9,6 +9,7 @@ std::optional<PreparedConfig> prepare_config(const std::filesystem::path& path, 
   auto file = read_config_file(path, errors);
   if (!file) return std::nullopt;
   PreparedConfig prepared{std::move(*file), {}, {}};
+  if (!prepared.file.cluster.dsn.empty()) log_sink.add_secret(prepared.file.cluster.dsn);
   PluginLoader loader(prepared.file.daemon.plugin_dir);
   PrefixedLogger log(log_sink, "config");
   const std::string file_name = prepared.file.path.string();

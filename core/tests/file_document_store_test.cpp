@@ -13,7 +13,7 @@
 #include "file_document_store.hpp"
 #include "notifyd/sdk/unix_socket_file.hpp"
 #include "log_sink.hpp"
-#include "notification_store.hpp"
+#include "sqlite_notification_store.hpp"
 #include "test_support.hpp"
 
 using namespace notifyd;
@@ -146,7 +146,7 @@ TEST_CASE("the store's database files get the configured mode whatever the umask
   LogSink sink;
   PrefixedLogger log(sink, "test");
   {
-    NotificationStore store(dir.path(), log, FilePermissions{0660, std::nullopt, ""});
+    SqliteNotificationStore store(dir.path(), log, FilePermissions{0660, std::nullopt, ""});
     REQUIRE(store.open().ok);
     CHECK(mode_of(dir.path() / "notifyd.db") == 0660);
     CHECK(mode_of(dir.path() / "notifyd.db-wal") == 0660);

@@ -7,6 +7,14 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "test_support.hpp"
+#ifdef NOTIFYD_STORE_UNDER_TEST_POSTGRES
+#include "pg_notification_store.hpp"
+#include "pg_test_support.hpp"
+#endif
+
+// The contract every notification store keeps: this file is compiled into
+// core_tests against the SQLite store and into core_postgres_tests against
+// the PostgreSQL one.
 
 using namespace notifyd;
 
@@ -34,13 +42,33 @@ std::shared_ptr<const sdk::Notification> insert(core::NotificationStore& store, 
   return stored.get_future().get();
 }
 
-/// A store opened over a fresh directory.
+#ifdef NOTIFYD_STORE_UNDER_TEST_POSTGRES
+/// Stores on a database of their own, images under `dir`.
+struct Backend {
+  test::Loop loop;
+  test::TestDatabase database{loop};
+  std::unique_ptr<core::NotificationStore> make(const std::filesystem::path& dir, sdk::Logger& log) {
+    return std::make_unique<core::PgNotificationStore>(database.dsn(), dir / "images", log);
+  }
+};
+#else
+/// Stores in `dir`.
+struct Backend {
+  std::unique_ptr<core::NotificationStore> make(const std::filesystem::path& dir, sdk::Logger& log) {
+    return std::make_unique<core::SqliteNotificationStore>(dir, log);
+  }
+};
+#endif
+
+/// A store opened over a fresh directory (and database).
 struct OpenStore {
   OpenStore() { REQUIRE(store.open().ok); }
   test::TempDir dir;
   core::LogSink sink;
   core::PrefixedLogger log{sink, "test"};
-  core::NotificationStore store{dir.path(), log};
+  Backend backend;
+  std::unique_ptr<core::NotificationStore> owned = backend.make(dir.path(), log);
+  core::NotificationStore& store = *owned;
 };
 
 }  // namespace
@@ -49,9 +77,11 @@ TEST_CASE("inserted notifications are durable, ordered and queryable") {
   test::TempDir dir;
   core::LogSink sink;
   core::PrefixedLogger log(sink, "test");
+  Backend backend;
   std::uint64_t first_id = 0;
   {
-    core::NotificationStore store(dir.path(), log);
+    auto owned = backend.make(dir.path(), log);
+    auto& store = *owned;
     REQUIRE(store.open().ok);
     auto a = insert(store, "alice");
     auto b = insert(store, "bob");
@@ -61,7 +91,8 @@ TEST_CASE("inserted notifications are durable, ordered and queryable") {
     CHECK(c->image_path == (dir.path() / "images" / (std::to_string(c->id) + ".png")).string());
     CHECK(std::filesystem::file_size(c->image_path) == 12);
   }
-  core::NotificationStore store(dir.path(), log);
+  auto reopened = backend.make(dir.path(), log);
+  auto& store = *reopened;
   REQUIRE(store.open().ok);
 
   auto alice = store.history({"alice", 50, 0, 0});

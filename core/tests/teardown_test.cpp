@@ -113,7 +113,7 @@ TEST_CASE("destroying the services while a batch is being synced runs nothing on
 
     core::LogSink sink;
     core::PrefixedLogger log(sink, "test");
-    core::NotificationStore reopened(data.path(), log);
+    core::SqliteNotificationStore reopened(data.path(), log);
     REQUIRE(reopened.open().ok);
     CHECK(answers.off_the_loop == 0);
     std::lock_guard lock(answers.mutex);

@@ -33,7 +33,7 @@ core::PipelineSettings made_up_recipients() {
 TestServices::TestServices(core::PipelineSettings s, std::filesystem::path data_dir)
     : data(data_dir.empty() ? dir.path() : data_dir), settings(s) {
   sink.set_level(sdk::LogLevel::warn);
-  store = std::make_unique<core::NotificationStore>(data, log);
+  store = std::make_unique<core::SqliteNotificationStore>(data, log);
   if (auto status = store->open(); !status) throw std::runtime_error(status.message);
   pipeline = std::make_unique<core::Pipeline>(io, *store, settings, users, log, metrics);
   checks =

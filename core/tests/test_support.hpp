@@ -15,6 +15,7 @@
 #include "metrics_registry.hpp"
 #include "notification_store.hpp"
 #include "pipeline.hpp"
+#include "sqlite_notification_store.hpp"
 #include "plugin_host.hpp"
 #include "route_table.hpp"
 #include "user_directory.hpp"

@@ -1,6 +1,7 @@
 """Starts the real notifyd binary with a temporary config and talks to it over
 its real unix socket. Shared by every integration test."""
 
+import hashlib
 import http.client
 import json
 import os
@@ -21,6 +22,29 @@ NOTIFYCTL = os.environ.get("NOTIFYCTL_BIN", "build/asan/bin/notifyctl")
 PLUGIN_DIR = os.environ.get("NOTIFYD_PLUGIN_DIR", "build/asan/lib/notifyd")
 FIXTURE_DIR = os.environ.get("NOTIFYD_FIXTURE_DIR", "build/asan/lib/notifyd-fixtures")
 SOURCE_DIR = pathlib.Path(os.environ.get("NOTIFYD_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
+# "postgres": every daemon keeps its store in a database of its own on the
+# PostgreSQL of the `postgres` ctest fixture (NOTIFYD_TEST_PG_DSN_FILE).
+BACKEND = os.environ.get("NOTIFYD_TEST_BACKEND", "local")
+
+
+def cluster_toml(data_dir):
+    """The [cluster] table for BACKEND: nothing for "local"; for "postgres", a
+    database named after `data_dir` (created once, so daemons that share a
+    data directory share it too) and its connection string in a file."""
+    if BACKEND == "local":
+        return ""
+    if BACKEND != "postgres":
+        raise AssertionError(f"NOTIFYD_TEST_BACKEND must be local or postgres, not {BACKEND!r}")
+    server = pathlib.Path(os.environ["NOTIFYD_TEST_PG_DSN_FILE"]).read_text().strip()
+    name = "it_" + hashlib.sha256(str(data_dir).encode()).hexdigest()[:24]
+    exists = subprocess.run(["psql", server, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+                            capture_output=True, text=True, check=True, timeout=60)
+    if exists.stdout.strip() != "1":
+        subprocess.run(["psql", server, "-qc", f"CREATE DATABASE {name}"], capture_output=True, check=True, timeout=60)
+    dsn_file = pathlib.Path(str(data_dir) + ".dsn")
+    dsn_file.write_text(f"{server} dbname={name}\n")
+    os.chmod(dsn_file, 0o600)
+    return f'[cluster]\nbackend = "postgres"\ndsn_file = "{dsn_file}"\n'
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -85,6 +109,7 @@ shutdown_timeout = "5s"
 {fast_retries}
 {pipeline_toml}
 
+{cluster_toml(self.data_dir)}
 [[plugin]]
 use = "socket"
 name = "api"

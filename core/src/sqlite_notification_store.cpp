@@ -1,4 +1,4 @@
-#include "notification_store.hpp"
+#include "sqlite_notification_store.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -93,7 +93,7 @@ sdk::Notification read_notification(const SqliteStatement& row) {
 
 }  // namespace
 
-struct NotificationStore::Statements {
+struct SqliteNotificationStore::Statements {
   explicit Statements(SqliteDb& db)
       : begin(db.prepare("BEGIN IMMEDIATE")),
         commit(db.prepare("COMMIT")),
@@ -130,16 +130,16 @@ struct NotificationStore::Statements {
   SqliteStatement insert_run, delete_old_runs, delete_surplus_runs, max_run_id;
 };
 
-NotificationStore::NotificationStore(std::filesystem::path data_dir, sdk::Logger& log, FilePermissions files)
+SqliteNotificationStore::SqliteNotificationStore(std::filesystem::path data_dir, sdk::Logger& log, FilePermissions files)
     : data_dir_(std::move(data_dir)), image_dir_(data_dir_ / "images"), files_(std::move(files)), log_(log),
       checkpointer_(log) {}
 
-NotificationStore::~NotificationStore() {
+SqliteNotificationStore::~SqliteNotificationStore() {
   close();
   statements_.reset();
 }
 
-sdk::Status NotificationStore::open() {
+sdk::Status SqliteNotificationStore::open() {
   try {
     std::error_code ec;
     std::filesystem::create_directories(image_dir_, ec);
@@ -178,7 +178,7 @@ sdk::Status NotificationStore::open() {
   }
 }
 
-void NotificationStore::close() {
+void SqliteNotificationStore::close() {
   {
     std::lock_guard lock(queue_mutex_);
     closing_ = true;
@@ -190,7 +190,7 @@ void NotificationStore::close() {
   log_fd_ = -1;
 }
 
-void NotificationStore::enqueue(WriteOp op) {
+void SqliteNotificationStore::enqueue(WriteOp op) {
   {
     std::lock_guard lock(queue_mutex_);
     if (!closing_) {
@@ -202,7 +202,7 @@ void NotificationStore::enqueue(WriteOp op) {
   finish(op, sdk::Status::failure("the store is closed"));
 }
 
-void NotificationStore::finish(WriteOp& op, sdk::Status status) {
+void SqliteNotificationStore::finish(WriteOp& op, sdk::Status status) {
   if (!op.done) {
     if (!status) log_.error("cannot ", op.what, ": ", status.message);
     return;
@@ -210,7 +210,7 @@ void NotificationStore::finish(WriteOp& op, sdk::Status status) {
   boost::asio::post(op.executor, [done = std::move(op.done), status = std::move(status)] { done(status); });
 }
 
-void NotificationStore::insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
+void SqliteNotificationStore::insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
                                std::vector<std::string> channels, boost::asio::any_io_executor executor,
                                InsertDone done, InsertCommitted committed) {
   std::unique_lock lock(queue_mutex_);
@@ -253,7 +253,7 @@ void NotificationStore::insert(sdk::Notification notification, std::optional<sdk
   queue_ready_.notify_one();
 }
 
-bool NotificationStore::insert_rows(const sdk::Notification& n, const std::vector<std::string>& channels,
+bool SqliteNotificationStore::insert_rows(const sdk::Notification& n, const std::vector<std::string>& channels,
                                     std::string& error) {
   auto& s = *statements_;
   s.insert_notification.bind(1, static_cast<std::int64_t>(n.id))
@@ -280,7 +280,7 @@ bool NotificationStore::insert_rows(const sdk::Notification& n, const std::vecto
   return true;
 }
 
-void NotificationStore::update_delivery(std::uint64_t id, std::string channel, DeliveryState state,
+void SqliteNotificationStore::update_delivery(std::uint64_t id, std::string channel, DeliveryState state,
                                         std::uint32_t attempts, std::string error, std::string attempt_outcome) {
   WriteOp op;
   op.apply = [this, id, channel = std::move(channel), state, attempts, error = std::move(error),
@@ -311,7 +311,7 @@ void NotificationStore::update_delivery(std::uint64_t id, std::string channel, D
   enqueue(std::move(op));
 }
 
-void NotificationStore::prune(std::int64_t created_before_ms, std::uint64_t keep_count,
+void SqliteNotificationStore::prune(std::int64_t created_before_ms, std::uint64_t keep_count,
                               boost::asio::any_io_executor executor, std::function<void(std::size_t)> done) {
   auto removed = std::make_shared<std::size_t>(0);
   auto images = std::make_shared<std::vector<std::string>>();
@@ -359,12 +359,12 @@ void NotificationStore::prune(std::int64_t created_before_ms, std::uint64_t keep
   enqueue(std::move(op));
 }
 
-std::uint64_t NotificationStore::next_run_id() {
+std::uint64_t SqliteNotificationStore::next_run_id() {
   std::lock_guard lock(queue_mutex_);
   return next_run_id_++;
 }
 
-void NotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_per_check,
+void SqliteNotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_per_check,
                                    boost::asio::any_io_executor executor, std::function<void(sdk::Status)> done) {
   WriteOp op;
   op.executor = std::move(executor);
@@ -397,7 +397,7 @@ void NotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_per_ch
   enqueue(std::move(op));
 }
 
-std::vector<sdk::RunRecord> NotificationStore::load_runs(SqliteStatement& select) {
+std::vector<sdk::RunRecord> SqliteNotificationStore::load_runs(SqliteStatement& select) {
   std::vector<sdk::RunRecord> runs;
   while (select.step()) {
     sdk::RunRecord run;
@@ -417,7 +417,7 @@ std::vector<sdk::RunRecord> NotificationStore::load_runs(SqliteStatement& select
   return runs;
 }
 
-sdk::Result<std::vector<sdk::RunRecord>> NotificationStore::runs(std::string_view user, std::string_view check,
+sdk::Result<std::vector<sdk::RunRecord>> SqliteNotificationStore::runs(std::string_view user, std::string_view check,
                                                                  std::uint32_t limit) const {
   using R = sdk::Result<std::vector<sdk::RunRecord>>;
   try {
@@ -433,7 +433,7 @@ sdk::Result<std::vector<sdk::RunRecord>> NotificationStore::runs(std::string_vie
   }
 }
 
-sdk::Result<std::vector<sdk::RunRecord>> NotificationStore::latest_runs() const {
+sdk::Result<std::vector<sdk::RunRecord>> SqliteNotificationStore::latest_runs() const {
   using R = sdk::Result<std::vector<sdk::RunRecord>>;
   try {
     std::lock_guard lock(reader_mutex_);
@@ -445,7 +445,7 @@ sdk::Result<std::vector<sdk::RunRecord>> NotificationStore::latest_runs() const 
   }
 }
 
-void NotificationStore::run_writer() {
+void SqliteNotificationStore::run_writer() {
   std::vector<WriteOp> batch;
   for (;;) {
     {
@@ -459,7 +459,7 @@ void NotificationStore::run_writer() {
   }
 }
 
-void NotificationStore::commit_batch(std::vector<WriteOp>& batch) {
+void SqliteNotificationStore::commit_batch(std::vector<WriteOp>& batch) {
   auto& s = *statements_;
   std::string error;
   bool ok = s.begin.run();
@@ -493,7 +493,7 @@ void NotificationStore::commit_batch(std::vector<WriteOp>& batch) {
   }
 }
 
-sdk::Status NotificationStore::sync_log() {
+sdk::Status SqliteNotificationStore::sync_log() {
   if (log_fd_ < 0) {
     const std::string log_path = path_ + "-wal";
     log_fd_ = ::open(log_path.c_str(), O_RDWR | O_CLOEXEC);
@@ -507,7 +507,7 @@ sdk::Status NotificationStore::sync_log() {
   return sdk::Status::success();
 }
 
-sdk::Result<std::vector<PendingDelivery>> NotificationStore::pending(std::string_view channel, std::uint64_t after_id,
+sdk::Result<std::vector<PendingDelivery>> SqliteNotificationStore::pending(std::string_view channel, std::uint64_t after_id,
                                                                      std::size_t limit) const {
   using R = sdk::Result<std::vector<PendingDelivery>>;
   try {
@@ -529,7 +529,7 @@ sdk::Result<std::vector<PendingDelivery>> NotificationStore::pending(std::string
   }
 }
 
-sdk::Result<std::uint64_t> NotificationStore::count_pending(std::string_view channel) const {
+sdk::Result<std::uint64_t> SqliteNotificationStore::count_pending(std::string_view channel) const {
   using R = sdk::Result<std::uint64_t>;
   try {
     std::lock_guard lock(reader_mutex_);
@@ -542,7 +542,7 @@ sdk::Result<std::uint64_t> NotificationStore::count_pending(std::string_view cha
   }
 }
 
-std::vector<sdk::HistoryEntry> NotificationStore::load_entries(SqliteStatement& select) const {
+std::vector<sdk::HistoryEntry> SqliteNotificationStore::load_entries(SqliteStatement& select) const {
   std::vector<sdk::HistoryEntry> entries;
   while (select.step()) entries.push_back({read_notification(select), {}, {}});
   auto deliveries = reader_db_.prepare(
@@ -571,7 +571,7 @@ std::vector<sdk::HistoryEntry> NotificationStore::load_entries(SqliteStatement& 
   return entries;
 }
 
-sdk::Result<std::vector<sdk::HistoryEntry>> NotificationStore::history(const sdk::HistoryQuery& query) const {
+sdk::Result<std::vector<sdk::HistoryEntry>> SqliteNotificationStore::history(const sdk::HistoryQuery& query) const {
   using R = sdk::Result<std::vector<sdk::HistoryEntry>>;
   try {
     std::string sql = "SELECT " + std::string(notification_columns) + " FROM notifications WHERE id > ?2";
@@ -591,7 +591,7 @@ sdk::Result<std::vector<sdk::HistoryEntry>> NotificationStore::history(const sdk
   }
 }
 
-sdk::Result<sdk::HistoryEntry> NotificationStore::find(std::uint64_t id) const {
+sdk::Result<sdk::HistoryEntry> SqliteNotificationStore::find(std::uint64_t id) const {
   using R = sdk::Result<sdk::HistoryEntry>;
   try {
     std::lock_guard lock(reader_mutex_);

@@ -1,0 +1,450 @@
+#include "pg_notification_store.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
+#include <boost/asio/post.hpp>
+
+#include "atomic_file.hpp"
+#include "notifyd/sdk/thread_name.hpp"
+#include "notifyd/sdk/utc_time.hpp"
+#include "pg_schema.hpp"
+
+namespace notifyd::core {
+namespace {
+
+// Held by a batch that draws notification ids, until it commits ("ids" in ASCII).
+constexpr std::string_view id_lock = "6906995";
+
+constexpr std::string_view notification_columns =
+    "n.id, n.user_name, n.title, n.message, n.format, n.source, n.data, n.image_type, n.created_at";
+constexpr std::string_view run_columns =
+    "id, user_name, check_name, trigger, started_at, duration_ms, exit_code, outcome, detail, stderr, notification_id";
+
+using Row = std::vector<std::optional<std::string>>;
+
+std::string text(const Row& row, std::size_t column) { return row.at(column).value_or(""); }
+std::int64_t integer(const Row& row, std::size_t column) { return std::stoll(row.at(column).value_or("0")); }
+
+std::string_view state_name(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::pending: return "pending";
+    case DeliveryState::delivered: return "delivered";
+    case DeliveryState::failed: return "failed";
+    case DeliveryState::expired: return "expired";
+  }
+  return "pending";
+}
+
+std::filesystem::path image_file(const std::filesystem::path& image_dir, std::uint64_t id, sdk::ImageType type) {
+  return image_dir / (std::to_string(id) + "." + std::string(sdk::file_extension(type)));
+}
+
+std::vector<sdk::RunRecord> read_runs(const PgRows& rows) {
+  std::vector<sdk::RunRecord> runs;
+  for (const auto& row : rows.rows) {
+    sdk::RunRecord run;
+    run.id = static_cast<std::uint64_t>(integer(row, 0));
+    run.user = text(row, 1);
+    run.check = text(row, 2);
+    run.trigger = text(row, 3);
+    run.started_at_ms = integer(row, 4);
+    run.duration_ms = integer(row, 5);
+    if (row.at(6)) run.exit_code = static_cast<int>(integer(row, 6));
+    run.outcome = text(row, 7);
+    run.detail = text(row, 8);
+    run.stderr_tail = text(row, 9);
+    run.notification_id = static_cast<std::uint64_t>(integer(row, 10));
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+}  // namespace
+
+PgNotificationStore::PgNotificationStore(std::string dsn, std::filesystem::path image_dir, sdk::Logger& log,
+                                         FilePermissions files)
+    : image_dir_(std::move(image_dir)), files_(std::move(files)), log_(log), writer_db_(dsn), reader_db_(dsn) {}
+
+PgNotificationStore::~PgNotificationStore() { close(); }
+
+sdk::Status PgNotificationStore::open() {
+  try {
+    std::error_code ec;
+    std::filesystem::create_directories(image_dir_, ec);
+    if (ec) return sdk::Status::failure("cannot create " + image_dir_.string() + ": " + ec.message());
+    if (auto migrated = migrate_pg_schema(writer_db_); !migrated) return sdk::Status::failure(migrated.error());
+    if (auto status = reader_db_.open(); !status) return status;
+    writer_ = std::thread([this] {
+      sdk::name_this_thread("store-writer");
+      run_writer();
+    });
+    return sdk::Status::success();
+  } catch (const std::exception& e) {
+    return sdk::Status::failure(e.what());
+  }
+}
+
+void PgNotificationStore::close() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    closing_ = true;
+  }
+  queue_ready_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void PgNotificationStore::enqueue(WriteOp op) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (!closing_) {
+      queue_.push_back(std::move(op));
+      queue_ready_.notify_one();
+      return;
+    }
+  }
+  finish(op, sdk::Status::failure("the daemon is stopping"));
+}
+
+void PgNotificationStore::finish(WriteOp& op, sdk::Status status) {
+  if (!op.done) {
+    if (!status) log_.error("cannot ", op.what, ": ", status.message);
+    return;
+  }
+  boost::asio::post(op.executor, [done = std::move(op.done), status = std::move(status)] { done(status); });
+}
+
+sdk::Status PgNotificationStore::lock_ids(Batch& batch) {
+  if (batch.ids_locked) return sdk::Status::success();
+  auto locked = writer_db_.exec("SELECT pg_advisory_xact_lock(" + std::string(id_lock) + ")");
+  if (!locked) return sdk::Status::failure(locked.error());
+  batch.ids_locked = true;
+  return sdk::Status::success();
+}
+
+void PgNotificationStore::insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
+                                 std::vector<std::string> channels, boost::asio::any_io_executor executor,
+                                 InsertDone done, InsertCommitted committed) {
+  auto stored = std::make_shared<sdk::Notification>(std::move(notification));
+  auto image_bytes = image ? std::make_shared<std::string>(std::move(image->bytes)) : nullptr;
+  if (image) stored->image_type = image->type;
+  WriteOp op;
+  op.executor = std::move(executor);
+  op.apply = [this, stored, image_bytes, channels = std::move(channels)](Batch& batch) {
+    if (auto locked = lock_ids(batch); !locked) return locked;
+    auto id = writer_db_.exec("SELECT nextval('notification_ids')");
+    if (!id) return sdk::Status::failure(id.error());
+    stored->id = static_cast<std::uint64_t>(integer(id.value().rows.at(0), 0));
+    stored->created_at_ms = sdk::now_epoch_ms();
+    if (image_bytes) {
+      stored->image_path = image_file(image_dir_, stored->id, *stored->image_type).string();
+      if (auto written = write_file_atomically(stored->image_path, *image_bytes, files_); !written) return written;
+    }
+    auto inserted = writer_db_.exec(
+        "INSERT INTO notifications(id, user_name, title, message, format, source, data, image_type, image, "
+        "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        {std::to_string(stored->id), stored->user, stored->title, stored->message,
+         std::to_string(static_cast<int>(stored->format)), stored->source, stored->data_json,
+         std::string(stored->image_type ? sdk::file_extension(*stored->image_type) : std::string_view{}),
+         image_bytes ? PgParam::bytes(*image_bytes) : PgParam(std::nullopt), std::to_string(stored->created_at_ms)});
+    if (!inserted) return sdk::Status::failure(inserted.error());
+    for (const auto& channel : channels) {
+      auto delivery = writer_db_.exec(
+          "INSERT INTO deliveries(notification_id, channel, state, attempts, last_error, updated_at) "
+          "VALUES ($1, $2, 'pending', 0, '', $3)",
+          {std::to_string(stored->id), channel, std::to_string(stored->created_at_ms)});
+      if (!delivery) return sdk::Status::failure(delivery.error());
+    }
+    return sdk::Status::success();
+  };
+  op.done = [stored, done = std::move(done)](sdk::Status status) {
+    if (!status && !stored->image_path.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove(stored->image_path, ignored);
+    }
+    done(std::move(status), stored);
+  };
+  if (committed) op.committed = [stored, committed = std::move(committed)] { committed(stored); };
+  op.what = "store a notification";
+  enqueue(std::move(op));
+}
+
+void PgNotificationStore::update_delivery(std::uint64_t id, std::string channel, DeliveryState state,
+                                          std::uint32_t attempts, std::string error, std::string attempt_outcome) {
+  WriteOp op;
+  op.apply = [this, id, channel = std::move(channel), state, attempts, error = std::move(error),
+              outcome = std::move(attempt_outcome)](Batch&) {
+    const auto at = std::to_string(sdk::now_epoch_ms());
+    auto updated = writer_db_.exec(
+        "UPDATE deliveries SET state = $3, attempts = $4, last_error = $5, updated_at = $6 "
+        "WHERE notification_id = $1 AND channel = $2",
+        {std::to_string(id), channel, std::string(state_name(state)), std::to_string(attempts), error, at});
+    if (!updated) return sdk::Status::failure(updated.error());
+    if (!outcome.empty()) {
+      auto attempt = writer_db_.exec(
+          "INSERT INTO attempts(notification_id, channel, at, outcome, error) VALUES ($1, $2, $3, $4, $5)",
+          {std::to_string(id), channel, at, outcome, error});
+      if (!attempt) return sdk::Status::failure(attempt.error());
+    }
+    return sdk::Status::success();
+  };
+  op.what = "record delivery of notification " + std::to_string(id);
+  enqueue(std::move(op));
+}
+
+std::uint64_t PgNotificationStore::next_run_id() {
+  std::lock_guard lock(reader_mutex_);
+  auto id = reader_db_.exec("SELECT nextval('run_ids')");
+  if (!id) {
+    log_.error("cannot draw a run id: ", id.error());
+    return 0;
+  }
+  return static_cast<std::uint64_t>(integer(id.value().rows.at(0), 0));
+}
+
+void PgNotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_per_check,
+                                     boost::asio::any_io_executor executor, std::function<void(sdk::Status)> done) {
+  WriteOp op;
+  op.executor = std::move(executor);
+  op.apply = [this, run = std::move(run), keep_per_check](Batch&) {
+    auto inserted = writer_db_.exec(
+        "INSERT INTO runs(" + std::string(run_columns) + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        {std::to_string(run.id), run.user, run.check, run.trigger, std::to_string(run.started_at_ms),
+         std::to_string(run.duration_ms), run.exit_code ? std::optional(std::to_string(*run.exit_code)) : std::nullopt,
+         run.outcome, run.detail, run.stderr_tail, std::to_string(run.notification_id)});
+    if (!inserted) return sdk::Status::failure(inserted.error());
+    auto surplus = writer_db_.exec(
+        "DELETE FROM runs WHERE user_name = $1 AND check_name = $2 AND id <= (SELECT id FROM runs WHERE user_name = $1 "
+        "AND check_name = $2 ORDER BY id DESC LIMIT 1 OFFSET $3)",
+        {run.user, run.check, std::to_string(std::max(keep_per_check, 1u))});
+    if (!surplus) return sdk::Status::failure(surplus.error());
+    return sdk::Status::success();
+  };
+  op.done = std::move(done);
+  op.what = "store a check run";
+  enqueue(std::move(op));
+}
+
+sdk::Result<std::vector<sdk::RunRecord>> PgNotificationStore::runs(std::string_view user, std::string_view check,
+                                                                   std::uint32_t limit) const {
+  using R = sdk::Result<std::vector<sdk::RunRecord>>;
+  std::string sql = "SELECT " + std::string(run_columns) + " FROM runs WHERE user_name = $1";
+  std::vector<PgParam> params{std::string(user)};
+  if (!check.empty()) {
+    sql += " AND check_name = $3";
+  }
+  sql += " ORDER BY id DESC LIMIT $2";
+  params.emplace_back(std::to_string(std::clamp<std::uint32_t>(limit, 1, 500)));
+  if (!check.empty()) params.emplace_back(std::string(check));
+  std::lock_guard lock(reader_mutex_);
+  auto rows = reader_db_.exec(sql, params);
+  if (!rows) return R::failure(rows.error());
+  return read_runs(rows.value());
+}
+
+sdk::Result<std::vector<sdk::RunRecord>> PgNotificationStore::latest_runs() const {
+  using R = sdk::Result<std::vector<sdk::RunRecord>>;
+  std::lock_guard lock(reader_mutex_);
+  auto rows = reader_db_.exec("SELECT " + std::string(run_columns) +
+                              " FROM runs WHERE id IN (SELECT max(id) FROM runs GROUP BY user_name, check_name)");
+  if (!rows) return R::failure(rows.error());
+  return read_runs(rows.value());
+}
+
+void PgNotificationStore::prune(std::int64_t created_before_ms, std::uint64_t keep_count,
+                                boost::asio::any_io_executor executor, std::function<void(std::size_t)> done) {
+  auto removed = std::make_shared<PgRows>();
+  WriteOp op;
+  op.executor = std::move(executor);
+  op.apply = [this, created_before_ms, keep_count, removed](Batch&) {
+    auto deleted = writer_db_.exec(
+        "DELETE FROM notifications n WHERE n.id IN (SELECT id FROM notifications WHERE (created_at < $1 OR id <= "
+        "(SELECT coalesce(max(id), 0) FROM notifications) - $2) AND NOT EXISTS (SELECT 1 FROM deliveries d "
+        "WHERE d.notification_id = notifications.id AND d.state = 'pending') LIMIT 5000) RETURNING n.id, n.image_type",
+        {std::to_string(created_before_ms), std::to_string(keep_count)});
+    if (!deleted) return sdk::Status::failure(deleted.error());
+    *removed = std::move(deleted).value();
+    auto old_runs = writer_db_.exec("DELETE FROM runs WHERE started_at < $1", {std::to_string(created_before_ms)});
+    if (!old_runs) return sdk::Status::failure(old_runs.error());
+    return sdk::Status::success();
+  };
+  op.done = [this, removed, done = std::move(done)](sdk::Status status) {
+    if (status) {
+      for (const auto& row : removed->rows) {
+        const auto type = sdk::image_type_from_name(text(row, 1));
+        if (!type) continue;
+        std::error_code ignored;
+        std::filesystem::remove(image_file(image_dir_, static_cast<std::uint64_t>(integer(row, 0)), *type), ignored);
+      }
+    }
+    if (done) done(status ? removed->rows.size() : 0);
+  };
+  op.what = "remove old notifications";
+  enqueue(std::move(op));
+}
+
+void PgNotificationStore::run_writer() {
+  std::vector<WriteOp> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_ready_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      batch.swap(queue_);
+    }
+    commit_batch(batch);
+    batch.clear();
+  }
+}
+
+void PgNotificationStore::commit_batch(std::vector<WriteOp>& batch) {
+  Batch state;
+  sdk::Status status = sdk::Status::success();
+  if (auto begun = writer_db_.exec("BEGIN"); !begun) status = sdk::Status::failure(begun.error());
+  for (auto& op : batch) {
+    if (!status) break;
+    status = op.apply(state);
+  }
+  if (status) {
+    if (auto committed = writer_db_.exec("COMMIT"); committed) {
+      for (auto& op : batch) {
+        if (op.committed) boost::asio::post(op.executor, std::move(op.committed));
+        finish(op, sdk::Status::success());
+      }
+      return;
+    } else {
+      status = sdk::Status::failure(committed.error());
+    }
+  }
+  writer_db_.exec("ROLLBACK");
+  if (batch.size() == 1) {
+    log_.error("store write failed: ", status.message);
+    finish(batch.front(), sdk::Status::failure("cannot store: " + status.message));
+    return;
+  }
+  // One bad write must not fail its neighbours: retry each on its own.
+  for (auto& op : batch) {
+    std::vector<WriteOp> single;
+    single.push_back(std::move(op));
+    commit_batch(single);
+  }
+}
+
+sdk::Notification PgNotificationStore::read_notification(const Row& row) const {
+  sdk::Notification n;
+  n.id = static_cast<std::uint64_t>(integer(row, 0));
+  n.user = text(row, 1);
+  n.title = text(row, 2);
+  n.message = text(row, 3);
+  n.format = static_cast<sdk::TextFormat>(integer(row, 4));
+  n.source = text(row, 5);
+  n.data_json = text(row, 6);
+  n.image_type = sdk::image_type_from_name(text(row, 7));
+  n.created_at_ms = integer(row, 8);
+  if (n.image_type) {
+    const auto path = image_file(image_dir_, n.id, *n.image_type);
+    n.image_path = path.string();
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      auto image = reader_db_.exec("SELECT image FROM notifications WHERE id = $1", {std::to_string(n.id)}, true);
+      if (image && !image.value().rows.empty() && image.value().rows[0].at(0)) {
+        if (auto written = write_file_atomically(path, *image.value().rows[0][0], files_); !written) {
+          log_.warn("cannot keep a copy of the image of notification ", n.id, ": ", written.message);
+        }
+      } else {
+        log_.warn("the image of notification ", n.id, " is not in the store");
+      }
+    }
+  }
+  return n;
+}
+
+sdk::Result<std::vector<PendingDelivery>> PgNotificationStore::pending(std::string_view channel,
+                                                                       std::uint64_t after_id,
+                                                                       std::size_t limit) const {
+  using R = sdk::Result<std::vector<PendingDelivery>>;
+  std::lock_guard lock(reader_mutex_);
+  auto rows = reader_db_.exec("SELECT " + std::string(notification_columns) +
+                                  ", d.attempts FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
+                                  "WHERE d.channel = $1 AND d.state = 'pending' AND d.notification_id > $2 "
+                                  "ORDER BY d.notification_id LIMIT $3",
+                              {std::string(channel), std::to_string(after_id), std::to_string(limit)});
+  if (!rows) return R::failure(rows.error());
+  std::vector<PendingDelivery> out;
+  for (const auto& row : rows.value().rows) {
+    out.push_back({std::make_shared<const sdk::Notification>(read_notification(row)),
+                   static_cast<std::uint32_t>(integer(row, 9))});
+  }
+  return out;
+}
+
+sdk::Result<std::uint64_t> PgNotificationStore::count_pending(std::string_view channel) const {
+  using R = sdk::Result<std::uint64_t>;
+  std::lock_guard lock(reader_mutex_);
+  auto rows = reader_db_.exec("SELECT count(*) FROM deliveries WHERE channel = $1 AND state = 'pending'",
+                              {std::string(channel)});
+  if (!rows) return R::failure(rows.error());
+  return static_cast<std::uint64_t>(integer(rows.value().rows.at(0), 0));
+}
+
+sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::load_entries(const PgRows& notifications) const {
+  using R = sdk::Result<std::vector<sdk::HistoryEntry>>;
+  std::vector<sdk::HistoryEntry> entries;
+  for (const auto& row : notifications.rows) entries.push_back({read_notification(row), {}, {}});
+  for (auto& entry : entries) {
+    const std::string id = std::to_string(entry.notification.id);
+    auto attempts = reader_db_.exec(
+        "SELECT channel, at, outcome, error FROM attempts WHERE notification_id = $1 ORDER BY at, ctid", {id});
+    if (!attempts) return R::failure(attempts.error());
+    for (const auto& a : attempts.value().rows) {
+      entry.attempts.push_back({text(a, 0), integer(a, 1), text(a, 2), text(a, 3)});
+    }
+    auto deliveries = reader_db_.exec(
+        "SELECT channel, state, attempts, last_error, updated_at FROM deliveries WHERE notification_id = $1 "
+        "ORDER BY channel",
+        {id});
+    if (!deliveries) return R::failure(deliveries.error());
+    for (const auto& d : deliveries.value().rows) {
+      sdk::DeliveryRecord record{text(d, 0), text(d, 1), static_cast<std::uint32_t>(integer(d, 2)), text(d, 3),
+                                 integer(d, 4)};
+      // A successful attempt is not stored twice: the delivery row already says when it happened.
+      if (record.state == "delivered") entry.attempts.push_back({record.channel, record.updated_at_ms, "delivered", ""});
+      entry.deliveries.push_back(std::move(record));
+    }
+  }
+  return entries;
+}
+
+sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::history(const sdk::HistoryQuery& query) const {
+  using R = sdk::Result<std::vector<sdk::HistoryEntry>>;
+  std::vector<PgParam> params{std::to_string(query.after_id)};
+  std::string sql = "SELECT " + std::string(notification_columns) + " FROM notifications n WHERE n.id > $1";
+  // The server cannot type a parameter the statement does not use: number only those it does.
+  const auto add = [&](std::string condition, std::string value) {
+    params.emplace_back(std::move(value));
+    sql += condition + "$" + std::to_string(params.size());
+  };
+  if (!query.user.empty()) add(" AND n.user_name = ", query.user);
+  if (query.before_id > 0) add(" AND n.id < ", std::to_string(query.before_id));
+  sql += query.after_id > 0 ? " ORDER BY n.id ASC" : " ORDER BY n.id DESC";
+  add(" LIMIT ", std::to_string(std::clamp<std::uint32_t>(query.limit, 1, 500)));
+  std::lock_guard lock(reader_mutex_);
+  auto rows = reader_db_.exec(sql, params);
+  if (!rows) return R::failure(rows.error());
+  return load_entries(rows.value());
+}
+
+sdk::Result<sdk::HistoryEntry> PgNotificationStore::find(std::uint64_t id) const {
+  using R = sdk::Result<sdk::HistoryEntry>;
+  std::lock_guard lock(reader_mutex_);
+  auto rows = reader_db_.exec("SELECT " + std::string(notification_columns) + " FROM notifications n WHERE n.id = $1",
+                              {std::to_string(id)});
+  if (!rows) return R::failure(rows.error());
+  auto entries = load_entries(rows.value());
+  if (!entries) return R::failure(entries.error());
+  if (entries.value().empty()) return R::failure("no notification " + std::to_string(id));
+  return std::move(entries.value().front());
+}
+
+}  // namespace notifyd::core

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "file_permissions.hpp"
+#include "notification_store.hpp"
+#include "pg_session.hpp"
+
+namespace notifyd::core {
+
+/// The notification store replicas share: PostgreSQL (schema from
+/// pg_schema.hpp, migrated by `open`). As in the single-node store, one
+/// writer thread commits whatever queued up meanwhile in one transaction;
+/// PostgreSQL's commit is the durability point, so `committed` and `done`
+/// follow it together. A batch that inserts takes the id lock
+/// (pg_advisory_xact_lock) before it draws ids from the shared sequence, so
+/// ids commit in id order across replicas and a reader of `id > since`
+/// never misses one. Images live in the database; each replica keeps a copy
+/// in `image_dir` for the channels that send files, written when it stores
+/// or first loads the notification. Reads use a second connection.
+///
+/// Threads: as the single-node store's.
+class PgNotificationStore final : public NotificationStore {
+ public:
+  /// `dsn`: the libpq connection string of the cluster's database.
+  PgNotificationStore(std::string dsn, std::filesystem::path image_dir, sdk::Logger& log, FilePermissions files = {});
+  ~PgNotificationStore() override;
+  PgNotificationStore(const PgNotificationStore&) = delete;
+  PgNotificationStore& operator=(const PgNotificationStore&) = delete;
+
+  /// Connects, migrates the schema and starts the writer thread.
+  sdk::Status open() override;
+  void close() override;
+  void insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
+              std::vector<std::string> channels, boost::asio::any_io_executor executor, InsertDone done,
+              InsertCommitted committed = {}) override;
+  void update_delivery(std::uint64_t id, std::string channel, DeliveryState state, std::uint32_t attempts,
+                       std::string error, std::string attempt_outcome) override;
+  std::uint64_t next_run_id() override;
+  void insert_run(sdk::RunRecord run, std::uint32_t keep_per_check, boost::asio::any_io_executor executor,
+                  std::function<void(sdk::Status)> done) override;
+  sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view check,
+                                                std::uint32_t limit) const override;
+  sdk::Result<std::vector<sdk::RunRecord>> latest_runs() const override;
+  void prune(std::int64_t created_before_ms, std::uint64_t keep_count, boost::asio::any_io_executor executor,
+             std::function<void(std::size_t)> done) override;
+  sdk::Result<std::vector<PendingDelivery>> pending(std::string_view channel, std::uint64_t after_id,
+                                                    std::size_t limit) const override;
+  sdk::Result<std::uint64_t> count_pending(std::string_view channel) const override;
+  sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const override;
+  sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const override;
+
+ private:
+  struct Batch {
+    bool ids_locked = false;  ///< this transaction holds the id lock
+  };
+  struct WriteOp {
+    std::function<sdk::Status(Batch&)> apply;    // on the writer, inside the batch transaction
+    boost::asio::any_io_executor executor;       // where `done` and `committed` are posted
+    std::function<void(sdk::Status)> done;       // after the commit, or on failure
+    std::function<void()> committed;             // after the commit
+    std::string what;                            // logged when it fails and there is no `done`
+  };
+
+  void enqueue(WriteOp op);
+  void finish(WriteOp& op, sdk::Status status);
+  void run_writer();
+  void commit_batch(std::vector<WriteOp>& batch);
+  sdk::Status lock_ids(Batch& batch);
+  /// The notification of a row of `notification_columns`, its image copied
+  /// to `image_dir` when this replica has no copy yet. Reader mutex held.
+  sdk::Notification read_notification(const std::vector<std::optional<std::string>>& row) const;
+  sdk::Result<std::vector<sdk::HistoryEntry>> load_entries(const PgRows& notifications) const;
+
+  std::filesystem::path image_dir_;
+  FilePermissions files_;
+  sdk::Logger& log_;
+  PgSession writer_db_;
+  mutable std::mutex reader_mutex_;
+  mutable PgSession reader_db_;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::vector<WriteOp> queue_;
+  bool closing_ = false;
+  std::thread writer_;
+};
+
+}  // namespace notifyd::core

@@ -1,0 +1,80 @@
+#include "pg_session.hpp"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+
+namespace notifyd::core {
+
+PgSession::PgSession(std::string dsn, std::chrono::milliseconds statement_timeout,
+                     std::chrono::milliseconds network_timeout)
+    : dsn_(std::move(dsn)), statement_timeout_(statement_timeout), network_timeout_(network_timeout) {}
+
+PgSession::~PgSession() {
+  if (conn_) PQfinish(conn_);
+}
+
+sdk::Status PgSession::open() {
+  if (conn_ && PQstatus(conn_) == CONNECTION_OK) return sdk::Status::success();
+  if (conn_) PQfinish(conn_);
+  // The connection string first: the keywords after it override what it says.
+  const std::string connect_seconds = std::to_string(std::max<long long>(2, (network_timeout_.count() + 999) / 1000));
+  const std::string tcp_user_timeout = std::to_string(network_timeout_.count());
+  const std::string options = "-c statement_timeout=" + std::to_string(statement_timeout_.count());
+  const char* keywords[] = {"dbname", "connect_timeout", "tcp_user_timeout", "options", "application_name", nullptr};
+  const char* values[] = {dsn_.c_str(), connect_seconds.c_str(), tcp_user_timeout.c_str(), options.c_str(), "notifyd",
+                          nullptr};
+  conn_ = PQconnectdbParams(keywords, values, 1);
+  if (!conn_) return sdk::Status::failure("cannot connect to PostgreSQL: out of memory");
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    const std::string why = pg_message_line(PQerrorMessage(conn_));
+    PQfinish(conn_);
+    conn_ = nullptr;
+    return sdk::Status::failure("cannot connect to PostgreSQL: " + why);
+  }
+  return sdk::Status::success();
+}
+
+sdk::Result<PgRows> PgSession::exec(const std::string& sql, const std::vector<PgParam>& params, bool binary_results) {
+  using R = sdk::Result<PgRows>;
+  if (auto opened = open(); !opened) return R::failure(opened.message);
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+  for (const auto& param : params) {
+    values.push_back(param.value ? param.value->data() : nullptr);
+    lengths.push_back(param.value ? static_cast<int>(param.value->size()) : 0);
+    formats.push_back(param.binary ? 1 : 0);
+  }
+  PGresult* result = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                                  lengths.data(), formats.data(), binary_results ? 1 : 0);
+  if (!result) return R::failure("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(conn_)));
+  PgRows rows;
+  const auto status = PQresultStatus(result);
+  if (status == PGRES_TUPLES_OK) {
+    const int columns = PQnfields(result);
+    for (int c = 0; c < columns; ++c) rows.columns.emplace_back(PQfname(result, c));
+    for (int r = 0; r < PQntuples(result); ++r) {
+      auto& row = rows.rows.emplace_back();
+      for (int c = 0; c < columns; ++c) {
+        if (PQgetisnull(result, r, c)) {
+          row.emplace_back(std::nullopt);
+        } else {
+          row.emplace_back(std::string(PQgetvalue(result, r, c), static_cast<std::size_t>(PQgetlength(result, r, c))));
+        }
+      }
+    }
+  } else if (status == PGRES_COMMAND_OK) {
+    rows.affected = std::strtoull(PQcmdTuples(result), nullptr, 10);
+  } else {
+    const std::string sqlstate = pg_message_line(PQresultErrorField(result, PG_DIAG_SQLSTATE));
+    std::string message = pg_message_line(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY));
+    if (message.empty()) message = pg_message_line(PQerrorMessage(conn_));
+    PQclear(result);
+    return R::failure(sqlstate.empty() ? message : message + " (SQLSTATE " + sqlstate + ")");
+  }
+  PQclear(result);
+  return rows;
+}
+
+}  // namespace notifyd::core

@@ -1,0 +1,62 @@
+#pragma once
+// One blocking PostgreSQL connection for a thread of the store's own (its
+// writer) or for short reads under a mutex: every call returns within the
+// connection's timeouts, and a broken connection is opened again on the
+// next call.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "notifyd/sdk/status.hpp"
+#include "pg_connection.hpp"
+
+struct pg_conn;
+
+namespace notifyd::core {
+
+/// A parameter of `PgSession::exec`: text, or raw bytes for a bytea column.
+struct PgParam {
+  std::optional<std::string> value;  ///< nullopt = SQL NULL
+  bool binary = false;
+
+  // Implicit, so a parameter list reads as values: {id, user, std::nullopt}.
+  PgParam(std::string text) : value(std::move(text)) {}
+  PgParam(const char* text) : value(std::string(text)) {}
+  PgParam(std::optional<std::string> text) : value(std::move(text)) {}
+  PgParam(std::nullopt_t) {}
+  /// Raw bytes (bytea).
+  static PgParam bytes(std::string data) {
+    PgParam param(std::move(data));
+    param.binary = true;
+    return param;
+  }
+};
+
+class PgSession {
+ public:
+  /// A session for libpq connection string `dsn`; statements that take
+  /// longer than `statement_timeout` are ended by the server, and an
+  /// unreachable server is given up after `network_timeout`.
+  PgSession(std::string dsn, std::chrono::milliseconds statement_timeout = std::chrono::seconds(5),
+            std::chrono::milliseconds network_timeout = std::chrono::seconds(5));
+  ~PgSession();
+  PgSession(const PgSession&) = delete;
+  PgSession& operator=(const PgSession&) = delete;
+
+  /// Connects (again, when the connection broke); the failure names why.
+  sdk::Status open();
+  /// Runs `sql` with `params`; a result column asked for in binary (`binary_results`)
+  /// comes back as raw bytes (bytea). Opens the connection first when needed.
+  sdk::Result<PgRows> exec(const std::string& sql, const std::vector<PgParam>& params = {},
+                           bool binary_results = false);
+
+ private:
+  std::string dsn_;
+  std::chrono::milliseconds statement_timeout_;
+  std::chrono::milliseconds network_timeout_;
+  pg_conn* conn_ = nullptr;
+};
+
+}  // namespace notifyd::core
