@@ -1,13 +1,8 @@
 #include "pg_notification_store.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
-
-#include <boost/asio/post.hpp>
 
 #include "atomic_file.hpp"
-#include "notifyd/sdk/thread_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "pg_schema.hpp"
 
@@ -76,50 +71,20 @@ sdk::Status PgNotificationStore::open() {
     if (ec) return sdk::Status::failure("cannot create " + image_dir_.string() + ": " + ec.message());
     if (auto migrated = migrate_pg_schema(writer_db_); !migrated) return sdk::Status::failure(migrated.error());
     if (auto status = reader_db_.open(); !status) return status;
-    writer_ = std::thread([this] {
-      sdk::name_this_thread("store-writer");
-      run_writer();
-    });
+    writer_.start();
     return sdk::Status::success();
   } catch (const std::exception& e) {
     return sdk::Status::failure(e.what());
   }
 }
 
-void PgNotificationStore::close() {
-  {
-    std::lock_guard lock(queue_mutex_);
-    closing_ = true;
-  }
-  queue_ready_.notify_all();
-  if (writer_.joinable()) writer_.join();
-}
+void PgNotificationStore::close() { writer_.close(); }
 
-void PgNotificationStore::enqueue(WriteOp op) {
-  {
-    std::lock_guard lock(queue_mutex_);
-    if (!closing_) {
-      queue_.push_back(std::move(op));
-      queue_ready_.notify_one();
-      return;
-    }
-  }
-  finish(op, sdk::Status::failure("the daemon is stopping"));
-}
-
-void PgNotificationStore::finish(WriteOp& op, sdk::Status status) {
-  if (!op.done) {
-    if (!status) log_.error("cannot ", op.what, ": ", status.message);
-    return;
-  }
-  boost::asio::post(op.executor, [done = std::move(op.done), status = std::move(status)] { done(status); });
-}
-
-sdk::Status PgNotificationStore::lock_ids(Batch& batch) {
-  if (batch.ids_locked) return sdk::Status::success();
+sdk::Status PgNotificationStore::lock_ids() {
+  if (ids_locked_) return sdk::Status::success();
   auto locked = writer_db_.exec("SELECT pg_advisory_xact_lock(" + std::string(id_lock) + ")");
   if (!locked) return sdk::Status::failure(locked.error());
-  batch.ids_locked = true;
+  ids_locked_ = true;
   return sdk::Status::success();
 }
 
@@ -129,10 +94,10 @@ void PgNotificationStore::insert(sdk::Notification notification, std::optional<s
   auto stored = std::make_shared<sdk::Notification>(std::move(notification));
   auto image_bytes = image ? std::make_shared<std::string>(std::move(image->bytes)) : nullptr;
   if (image) stored->image_type = image->type;
-  WriteOp op;
+  Write op;
   op.executor = std::move(executor);
-  op.apply = [this, stored, image_bytes, channels = std::move(channels)](Batch& batch) {
-    if (auto locked = lock_ids(batch); !locked) return locked;
+  op.apply = [this, stored, image_bytes, channels = std::move(channels)] {
+    if (auto locked = lock_ids(); !locked) return locked;
     auto id = writer_db_.exec("SELECT nextval('notification_ids')");
     if (!id) return sdk::Status::failure(id.error());
     stored->id = static_cast<std::uint64_t>(integer(id.value().rows.at(0), 0));
@@ -167,14 +132,14 @@ void PgNotificationStore::insert(sdk::Notification notification, std::optional<s
   };
   if (committed) op.committed = [stored, committed = std::move(committed)] { committed(stored); };
   op.what = "store a notification";
-  enqueue(std::move(op));
+  writer_.push(std::move(op));
 }
 
 void PgNotificationStore::update_delivery(std::uint64_t id, std::string channel, DeliveryState state,
                                           std::uint32_t attempts, std::string error, std::string attempt_outcome) {
-  WriteOp op;
+  Write op;
   op.apply = [this, id, channel = std::move(channel), state, attempts, error = std::move(error),
-              outcome = std::move(attempt_outcome)](Batch&) {
+              outcome = std::move(attempt_outcome)] {
     const auto at = std::to_string(sdk::now_epoch_ms());
     auto updated = writer_db_.exec(
         "UPDATE deliveries SET state = $3, attempts = $4, last_error = $5, updated_at = $6 "
@@ -190,7 +155,7 @@ void PgNotificationStore::update_delivery(std::uint64_t id, std::string channel,
     return sdk::Status::success();
   };
   op.what = "record delivery of notification " + std::to_string(id);
-  enqueue(std::move(op));
+  writer_.push(std::move(op));
 }
 
 std::uint64_t PgNotificationStore::next_run_id() {
@@ -205,9 +170,9 @@ std::uint64_t PgNotificationStore::next_run_id() {
 
 void PgNotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_per_check,
                                      boost::asio::any_io_executor executor, std::function<void(sdk::Status)> done) {
-  WriteOp op;
+  Write op;
   op.executor = std::move(executor);
-  op.apply = [this, run = std::move(run), keep_per_check](Batch&) {
+  op.apply = [this, run = std::move(run), keep_per_check] {
     auto inserted = writer_db_.exec(
         "INSERT INTO runs(" + std::string(run_columns) + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         {std::to_string(run.id), run.user, run.check, run.trigger, std::to_string(run.started_at_ms),
@@ -223,7 +188,7 @@ void PgNotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_per_
   };
   op.done = std::move(done);
   op.what = "store a check run";
-  enqueue(std::move(op));
+  writer_.push(std::move(op));
 }
 
 sdk::Result<std::vector<sdk::RunRecord>> PgNotificationStore::runs(std::string_view user, std::string_view check,
@@ -255,9 +220,9 @@ sdk::Result<std::vector<sdk::RunRecord>> PgNotificationStore::latest_runs() cons
 void PgNotificationStore::prune(std::int64_t created_before_ms, std::uint64_t keep_count,
                                 boost::asio::any_io_executor executor, std::function<void(std::size_t)> done) {
   auto removed = std::make_shared<PgRows>();
-  WriteOp op;
+  Write op;
   op.executor = std::move(executor);
-  op.apply = [this, created_before_ms, keep_count, removed](Batch&) {
+  op.apply = [this, created_before_ms, keep_count, removed] {
     auto deleted = writer_db_.exec(
         "DELETE FROM notifications n WHERE n.id IN (SELECT id FROM notifications WHERE (created_at < $1 OR id <= "
         "(SELECT coalesce(max(id), 0) FROM notifications) - $2) AND NOT EXISTS (SELECT 1 FROM deliveries d "
@@ -281,54 +246,27 @@ void PgNotificationStore::prune(std::int64_t created_before_ms, std::uint64_t ke
     if (done) done(status ? removed->rows.size() : 0);
   };
   op.what = "remove old notifications";
-  enqueue(std::move(op));
+  writer_.push(std::move(op));
 }
 
-void PgNotificationStore::run_writer() {
-  std::vector<WriteOp> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(queue_mutex_);
-      queue_ready_.wait(lock, [this] { return closing_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      batch.swap(queue_);
-    }
-    commit_batch(batch);
-    batch.clear();
-  }
-}
-
-void PgNotificationStore::commit_batch(std::vector<WriteOp>& batch) {
-  Batch state;
+BatchOutcome PgNotificationStore::commit_batch(std::vector<Write>& batch) {
+  ids_locked_ = false;
   sdk::Status status = sdk::Status::success();
   if (auto begun = writer_db_.exec("BEGIN"); !begun) status = sdk::Status::failure(begun.error());
   for (auto& op : batch) {
     if (!status) break;
-    status = op.apply(state);
+    status = op.apply();
   }
   if (status) {
-    if (auto committed = writer_db_.exec("COMMIT"); committed) {
-      for (auto& op : batch) {
-        if (op.committed) boost::asio::post(op.executor, std::move(op.committed));
-        finish(op, sdk::Status::success());
-      }
-      return;
-    } else {
-      status = sdk::Status::failure(committed.error());
+    auto committed = writer_db_.exec("COMMIT");
+    if (committed) {
+      StoreWriter<Write>::post_committed(batch);
+      return {sdk::Status::success(), false};
     }
+    status = sdk::Status::failure(committed.error());
   }
   writer_db_.exec("ROLLBACK");
-  if (batch.size() == 1) {
-    log_.error("store write failed: ", status.message);
-    finish(batch.front(), sdk::Status::failure("cannot store: " + status.message));
-    return;
-  }
-  // One bad write must not fail its neighbours: retry each on its own.
-  for (auto& op : batch) {
-    std::vector<WriteOp> single;
-    single.push_back(std::move(op));
-    commit_batch(single);
-  }
+  return {status, true};
 }
 
 sdk::Notification PgNotificationStore::read_notification(const Row& row) const {

@@ -1,12 +1,10 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -14,6 +12,7 @@
 #include "file_permissions.hpp"
 #include "notification_store.hpp"
 #include "pg_session.hpp"
+#include "store_writer.hpp"
 
 namespace notifyd::core {
 
@@ -60,22 +59,13 @@ class PgNotificationStore final : public NotificationStore {
   sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const override;
 
  private:
-  struct Batch {
-    bool ids_locked = false;  ///< this transaction holds the id lock
-  };
-  struct WriteOp {
-    std::function<sdk::Status(Batch&)> apply;    // on the writer, inside the batch transaction
-    boost::asio::any_io_executor executor;       // where `done` and `committed` are posted
-    std::function<void(sdk::Status)> done;       // after the commit, or on failure
-    std::function<void()> committed;             // after the commit
-    std::string what;                            // logged when it fails and there is no `done`
+  struct Write : StoreWriteAnswer {
+    std::function<sdk::Status()> apply;  // on the writer, inside the batch transaction
   };
 
-  void enqueue(WriteOp op);
-  void finish(WriteOp& op, sdk::Status status);
-  void run_writer();
-  void commit_batch(std::vector<WriteOp>& batch);
-  sdk::Status lock_ids(Batch& batch);
+  BatchOutcome commit_batch(std::vector<Write>& batch);
+  /// Takes the id lock for the rest of the batch's transaction (once per batch).
+  sdk::Status lock_ids();
   /// The notification of a row of `notification_columns`, its image copied
   /// to `image_dir` when this replica has no copy yet. Reader mutex held.
   sdk::Notification read_notification(const std::vector<std::optional<std::string>>& row) const;
@@ -88,11 +78,8 @@ class PgNotificationStore final : public NotificationStore {
   mutable std::mutex reader_mutex_;
   mutable PgSession reader_db_;
 
-  std::mutex queue_mutex_;
-  std::condition_variable queue_ready_;
-  std::vector<WriteOp> queue_;
-  bool closing_ = false;
-  std::thread writer_;
+  bool ids_locked_ = false;  ///< writer thread: the current batch holds the id lock
+  StoreWriter<Write> writer_{log_, [this](std::vector<Write>& batch) { return commit_batch(batch); }};
 };
 
 }  // namespace notifyd::core

@@ -7,10 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include <boost/asio/post.hpp>
-
 #include "atomic_file.hpp"
-#include "notifyd/sdk/thread_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::core {
@@ -168,10 +165,7 @@ sdk::Status SqliteNotificationStore::open() {
     if (auto status = checkpointer_.start(path, writer_db_.handle()); !status) {
       return sdk::Status::failure(path + ": " + status.message);
     }
-    writer_ = std::thread([this] {
-      sdk::name_this_thread("store-writer");
-      run_writer();
-    });
+    writer_.start();
     return sdk::Status::success();
   } catch (const std::exception& e) {
     return sdk::Status::failure(e.what());
@@ -179,58 +173,19 @@ sdk::Status SqliteNotificationStore::open() {
 }
 
 void SqliteNotificationStore::close() {
-  {
-    std::lock_guard lock(queue_mutex_);
-    closing_ = true;
-  }
-  queue_ready_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  writer_.close();
   checkpointer_.stop();
   if (log_fd_ >= 0) ::close(log_fd_);
   log_fd_ = -1;
 }
 
-void SqliteNotificationStore::enqueue(WriteOp op) {
-  {
-    std::lock_guard lock(queue_mutex_);
-    if (!closing_) {
-      queue_.push_back(std::move(op));
-      queue_ready_.notify_one();
-      return;
-    }
-  }
-  finish(op, sdk::Status::failure("the store is closed"));
-}
-
-void SqliteNotificationStore::finish(WriteOp& op, sdk::Status status) {
-  if (!op.done) {
-    if (!status) log_.error("cannot ", op.what, ": ", status.message);
-    return;
-  }
-  boost::asio::post(op.executor, [done = std::move(op.done), status = std::move(status)] { done(status); });
-}
-
 void SqliteNotificationStore::insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
                                std::vector<std::string> channels, boost::asio::any_io_executor executor,
                                InsertDone done, InsertCommitted committed) {
-  std::unique_lock lock(queue_mutex_);
-  if (closing_) {
-    lock.unlock();
-    boost::asio::post(executor, [done = std::move(done)] {
-      done(sdk::Status::failure("the daemon is stopping"), nullptr);
-    });
-    return;
-  }
-  notification.id = next_id_++;
-  notification.created_at_ms = sdk::now_epoch_ms();
-  if (image) {
-    notification.image_type = image->type;
-    notification.image_path =
-        (image_dir_ / (std::to_string(notification.id) + "." + std::string(sdk::file_extension(image->type)))).string();
-  }
+  if (image) notification.image_type = image->type;
   auto stored = std::make_shared<sdk::Notification>(std::move(notification));
   auto image_bytes = image ? std::make_shared<std::string>(std::move(image->bytes)) : nullptr;
-  WriteOp op;
+  Write op;
   op.executor = std::move(executor);
   op.apply = [this, stored, image_bytes, channels = std::move(channels)](std::string& error) {
     if (image_bytes) {
@@ -249,8 +204,15 @@ void SqliteNotificationStore::insert(sdk::Notification notification, std::option
     done(std::move(status), stored);
   };
   if (committed) op.committed = [stored, committed = std::move(committed)] { committed(stored); };
-  queue_.push_back(std::move(op));
-  queue_ready_.notify_one();
+  op.what = "store a notification";
+  writer_.push(std::move(op), [this, stored](Write&) {
+    stored->id = next_id_++;
+    stored->created_at_ms = sdk::now_epoch_ms();
+    if (stored->image_type) {
+      stored->image_path = (image_dir_ / (std::to_string(stored->id) + "." +
+                                          std::string(sdk::file_extension(*stored->image_type)))).string();
+    }
+  });
 }
 
 bool SqliteNotificationStore::insert_rows(const sdk::Notification& n, const std::vector<std::string>& channels,
@@ -282,7 +244,7 @@ bool SqliteNotificationStore::insert_rows(const sdk::Notification& n, const std:
 
 void SqliteNotificationStore::update_delivery(std::uint64_t id, std::string channel, DeliveryState state,
                                         std::uint32_t attempts, std::string error, std::string attempt_outcome) {
-  WriteOp op;
+  Write op;
   op.apply = [this, id, channel = std::move(channel), state, attempts, error = std::move(error),
               outcome = std::move(attempt_outcome)](std::string& failure) {
     auto& s = *statements_;
@@ -308,14 +270,14 @@ void SqliteNotificationStore::update_delivery(std::uint64_t id, std::string chan
   };
   op.what = "record delivery of notification " + std::to_string(id);
   op.durable = false;
-  enqueue(std::move(op));
+  writer_.push(std::move(op));
 }
 
 void SqliteNotificationStore::prune(std::int64_t created_before_ms, std::uint64_t keep_count,
                               boost::asio::any_io_executor executor, std::function<void(std::size_t)> done) {
   auto removed = std::make_shared<std::size_t>(0);
   auto images = std::make_shared<std::vector<std::string>>();
-  WriteOp op;
+  Write op;
   op.executor = std::move(executor);
   op.apply = [this, created_before_ms, keep_count, removed, images](std::string& error) {
     auto& s = *statements_;
@@ -356,17 +318,14 @@ void SqliteNotificationStore::prune(std::int64_t created_before_ms, std::uint64_
     }
     if (done) done(status ? *removed : 0);
   };
-  enqueue(std::move(op));
+  writer_.push(std::move(op));
 }
 
-std::uint64_t SqliteNotificationStore::next_run_id() {
-  std::lock_guard lock(queue_mutex_);
-  return next_run_id_++;
-}
+std::uint64_t SqliteNotificationStore::next_run_id() { return next_run_id_++; }
 
 void SqliteNotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_per_check,
                                    boost::asio::any_io_executor executor, std::function<void(sdk::Status)> done) {
-  WriteOp op;
+  Write op;
   op.executor = std::move(executor);
   op.apply = [this, run = std::move(run), keep_per_check](std::string& error) {
     auto& statement = statements_->insert_run;
@@ -394,7 +353,7 @@ void SqliteNotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_
     return true;
   };
   op.done = std::move(done);
-  enqueue(std::move(op));
+  writer_.push(std::move(op));
 }
 
 std::vector<sdk::RunRecord> SqliteNotificationStore::load_runs(SqliteStatement& select) {
@@ -445,21 +404,7 @@ sdk::Result<std::vector<sdk::RunRecord>> SqliteNotificationStore::latest_runs() 
   }
 }
 
-void SqliteNotificationStore::run_writer() {
-  std::vector<WriteOp> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(queue_mutex_);
-      queue_ready_.wait(lock, [this] { return closing_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      batch.swap(queue_);
-    }
-    commit_batch(batch);
-    batch.clear();
-  }
-}
-
-void SqliteNotificationStore::commit_batch(std::vector<WriteOp>& batch) {
+BatchOutcome SqliteNotificationStore::commit_batch(std::vector<Write>& batch) {
   auto& s = *statements_;
   std::string error;
   bool ok = s.begin.run();
@@ -469,28 +414,15 @@ void SqliteNotificationStore::commit_batch(std::vector<WriteOp>& batch) {
     ok = op.apply(error);
   }
   if (ok && s.commit.run()) {
-    for (auto& op : batch) {
-      if (op.committed) boost::asio::post(op.executor, std::move(op.committed));
-    }
-    const bool durable = std::any_of(batch.begin(), batch.end(), [](const WriteOp& op) { return op.durable; });
+    StoreWriter<Write>::post_committed(batch);
+    const bool durable = std::any_of(batch.begin(), batch.end(), [](const Write& op) { return op.durable; });
     const sdk::Status synced = durable ? sync_log() : sdk::Status::success();
     if (!synced) log_.error("store write not confirmed by the disk: ", synced.message);
-    for (auto& op : batch) finish(op, synced ? synced : sdk::Status::failure("cannot store: " + synced.message));
-    return;
+    return {synced, false};
   }
   if (error.empty()) error = writer_db_.error();
   s.rollback.run();
-  if (batch.size() == 1) {
-    log_.error("store write failed: ", error);
-    finish(batch.front(), sdk::Status::failure("cannot store: " + error));
-    return;
-  }
-  // One bad write must not fail its neighbours: retry each on its own.
-  for (auto& op : batch) {
-    std::vector<WriteOp> single;
-    single.push_back(std::move(op));
-    commit_batch(single);
-  }
+  return {sdk::Status::failure(error), true};
 }
 
 sdk::Status SqliteNotificationStore::sync_log() {

@@ -1,13 +1,12 @@
 #pragma once
 
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -15,6 +14,7 @@
 #include "file_permissions.hpp"
 #include "notification_store.hpp"
 #include "sqlite_db.hpp"
+#include "store_writer.hpp"
 #include "wal_checkpointer.hpp"
 
 namespace notifyd::core {
@@ -71,20 +71,13 @@ class SqliteNotificationStore final : public NotificationStore {
   const std::filesystem::path& image_dir() const noexcept { return image_dir_; }
 
  private:
-  struct WriteOp {
+  struct Write : StoreWriteAnswer {
     std::function<bool(std::string& error)> apply;  // on the writer, inside the batch transaction
-    boost::asio::any_io_executor executor;          // where `done` and `committed` are posted
-    std::function<void(sdk::Status)> done;          // after commit and sync, or failure
-    std::function<void()> committed;                // after commit, before sync
     bool durable = true;                            // the log must be synced before `done`
-    std::string what;                               // logged when it fails and there is no `done`
   };
   struct Statements;
 
-  void enqueue(WriteOp op);
-  void finish(WriteOp& op, sdk::Status status);
-  void run_writer();
-  void commit_batch(std::vector<WriteOp>& batch);
+  BatchOutcome commit_batch(std::vector<Write>& batch);
   sdk::Status sync_log();
   bool insert_rows(const sdk::Notification& notification, const std::vector<std::string>& channels, std::string& error);
   std::vector<sdk::HistoryEntry> load_entries(SqliteStatement& select) const;
@@ -103,13 +96,9 @@ class SqliteNotificationStore final : public NotificationStore {
   mutable std::mutex reader_mutex_;
   mutable SqliteDb reader_db_;
 
-  std::mutex queue_mutex_;
-  std::condition_variable queue_ready_;
-  std::vector<WriteOp> queue_;
-  bool closing_ = false;
-  std::uint64_t next_id_ = 1;
-  std::uint64_t next_run_id_ = 1;
-  std::thread writer_;
+  std::uint64_t next_id_ = 1;                ///< taken in the writer's queue order
+  std::atomic<std::uint64_t> next_run_id_{1};
+  StoreWriter<Write> writer_{log_, [this](std::vector<Write>& batch) { return commit_batch(batch); }};
 };
 
 }  // namespace notifyd::core

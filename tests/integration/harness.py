@@ -12,6 +12,7 @@ import shutil
 import signal
 import sys
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -159,6 +160,17 @@ mode = "0666"
         finally:
             self.stdout.close()
             self.stderr.close()
+
+    def delivery_state(self, notification_id):
+        """The state of the notification's (first) delivery, read from the store while the daemon is stopped."""
+        if BACKEND == "postgres":
+            dsn = pathlib.Path(str(self.data_dir) + ".dsn").read_text().strip()
+            return subprocess.run(["psql", dsn, "-tAc", "SELECT state FROM deliveries WHERE notification_id = "
+                                   f"{int(notification_id)} ORDER BY channel LIMIT 1"],
+                                  capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+        with sqlite3.connect(self.data_dir / "notifyd.db") as db:
+            return db.execute("SELECT state FROM deliveries WHERE notification_id = ? ORDER BY channel LIMIT 1",
+                              (notification_id,)).fetchone()[0]
 
     def kill(self):
         self.ended_by_test = True

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from harness import DaemonTestCase
+from harness import BACKEND, DaemonTestCase
 from test_telegram import ALICE_CHAT, TelegramTestCase
 
 CODE_TTL_SECONDS = 600
@@ -206,9 +206,11 @@ print(i)
         gid = grp.getgrnam(group).gr_gid
         images = list((daemon.data_dir / "images").iterdir())
         self.assertTrue(images)
+        # With the store in PostgreSQL there is no database file in data_dir.
+        store_files = ("notifyd.db", "notifyd.db-wal", "notifyd.db-shm") if BACKEND == "local" else ()
         for path in [daemon.data_dir / name for name in (
                 "telegram_users.json", "pending_codes.json", "telegram_users.json.lock", "pending_codes.json.lock",
-                "notifyd.db", "notifyd.db-wal", "notifyd.db-shm")] + images:
+                *store_files)] + images:
             with self.subTest(path=path.name):
                 info = path.stat()
                 self.assertEqual(stat.S_IMODE(info.st_mode), 0o660)

@@ -9,7 +9,6 @@ import os
 import pathlib
 import re
 import signal
-import sqlite3
 import struct
 import subprocess
 import sys
@@ -782,15 +781,11 @@ class StopTest(TelegramTestCase):
         started = time.monotonic()
         self.assertEqual(daemon.stop(), 0)
         self.assertLess(time.monotonic() - started, 2.0, "stopping waited for the Bot API")
-        self.assertEqual(self.delivery_state_offline(daemon, notification), "pending")
+        self.assertEqual(daemon.delivery_state(notification), "pending")
         self.api.heal()
         daemon.start()
         self.wait_delivered(daemon, notification)
         self.assertEqual(daemon.stop(), 0)
-
-    def delivery_state_offline(self, daemon, notification):
-        with sqlite3.connect(daemon.data_dir / "notifyd.db") as db:
-            return db.execute("SELECT state FROM deliveries WHERE notification_id = ?", (notification,)).fetchone()[0]
 
 
 class TwoBotsTest(TelegramTestCase):

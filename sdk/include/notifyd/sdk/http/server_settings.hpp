@@ -141,7 +141,8 @@ void bind_listen_keys(SettingsSchema<S>& schema, Server server, const ServerKeys
         .into([server](S& s, const std::string& path) { server(s).tls_cert = path; });
     schema.path("tls_key", "", "PEM private key for tls_cert")
         .into([server](S& s, const std::string& path) { server(s).tls_key = path; });
-    schema.rule({"listen", "tls_cert", "tls_key"}, [server](const S& s, ConfigProblems& problems) {
+    // Not on `listen`: the pair is checked even when `listen` was refused (which leaves it on TCP).
+    schema.rule({"tls_cert", "tls_key"}, [server](const S& s, ConfigProblems& problems) {
       const auto& settings = server(s);
       if (settings.tls_cert.empty() != settings.tls_key.empty()) {
         problems.add(settings.tls_cert.empty() ? "tls_key" : "tls_cert",
