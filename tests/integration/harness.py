@@ -296,4 +296,6 @@ class DaemonTestCase(unittest.TestCase):
             if value:
                 return value
             time.sleep(0.05)
-        self.fail(f"timed out waiting for {message}")
+        logs = "".join(f"\n--- the end of notifyd's log ({daemon.workdir}) ---\n{daemon.log()[-6000:]}"
+                       for daemon in self.daemons)
+        self.fail(f"timed out waiting for {message}{logs}")
