@@ -45,7 +45,8 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
 
   /// Loads pending deliveries from the store and starts delivering.
   void start();
-  /// Called after a notification routed here was committed.
+  /// Called after a notification routed here was committed, in id order:
+  /// an id below one already taken is skipped as paged in from the store.
   void enqueue(std::shared_ptr<const sdk::Notification> notification);
   /// `user` is reachable now: their deliveries waiting for a retry are due at
   /// once, ahead of nothing of theirs (their lane keeps acceptance order). Any thread.

@@ -12,6 +12,7 @@ using namespace std::chrono_literals;
 Pipeline::Pipeline(boost::asio::io_context& io, NotificationStore& store, const PipelineSettings& settings,
                    const sdk::Users& users, sdk::Logger& log, sdk::Metrics& metrics)
     : io_(io),
+      store_answers_(boost::asio::make_strand(io)),
       store_(store),
       settings_(settings),
       users_(users),
@@ -112,7 +113,7 @@ void Pipeline::publish(sdk::PublishRequest request, std::function<void(sdk::Publ
     // Delivery starts once the notification is committed; the caller hears
     // "accepted" only once it is also synced to disk.
     store_.insert(
-        std::move(request.notification), std::move(request.image), names, io_.get_executor(),
+        std::move(request.notification), std::move(request.image), names, store_answers_,
         [this, names, done = std::move(done)](sdk::Status status, std::shared_ptr<const sdk::Notification> stored) {
           if (!status) {
             refused_.inc();

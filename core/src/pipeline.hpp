@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "config_file.hpp"
 #include "notification_store.hpp"
@@ -62,6 +63,9 @@ class Pipeline final : public sdk::NotificationService {
   void prune();
 
   boost::asio::io_context& io_;
+  /// Runs the store's answers to inserts one at a time, in commit order, so
+  /// the outboxes are handed notifications in id order (see Outbox::enqueue).
+  boost::asio::strand<boost::asio::io_context::executor_type> store_answers_;
   NotificationStore& store_;
   const PipelineSettings& settings_;
   const sdk::Users& users_;
