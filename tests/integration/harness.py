@@ -290,6 +290,8 @@ class DaemonTestCase(unittest.TestCase):
         )
 
     def wait_for(self, predicate, timeout=20, message="condition"):
+        """Polls `predicate` until it is truthy; on timeout fails with `message`
+        (a callable is asked then, to say what is missing) and the daemons' logs."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             value = predicate()
@@ -298,4 +300,4 @@ class DaemonTestCase(unittest.TestCase):
             time.sleep(0.05)
         logs = "".join(f"\n--- the end of notifyd's log ({daemon.workdir}) ---\n{daemon.log()[-6000:]}"
                        for daemon in self.daemons)
-        self.fail(f"timed out waiting for {message}{logs}")
+        self.fail(f"timed out waiting for {message() if callable(message) else message}{logs}")

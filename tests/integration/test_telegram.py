@@ -686,7 +686,8 @@ class OrderTest(TelegramTestCase):
                 daemon.kill()
                 daemon.start()
                 send(10)
-                self.wait_for(lambda: set(arrived()) >= set(accepted), timeout=60, message="all 30 delivered")
+                self.wait_for(lambda: set(arrived()) >= set(accepted), timeout=60,
+                              message=lambda: f"all 30 delivered; missing {sorted(set(accepted) - set(arrived()))}")
                 # A kill -9 may repeat the message in flight (at least once); the order never breaks.
                 positions = [accepted.index(text) for text in arrived()]
                 self.assertEqual(positions, sorted(positions), arrived())
