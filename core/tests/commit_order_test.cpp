@@ -1,7 +1,7 @@
-// The outbox takes a notification whose id is below one it already has for
-// having been paged in from the store, so the pipeline must hand over
-// committed notifications in id order, even when the threads running the
-// io_context pick up the store's answers at different speeds.
+// An outbox skips a notification whose id is below one it already took, as
+// paged in from the store; so the pipeline must hand committed notifications
+// over in id order, even when the threads running the io_context pick up the
+// store's answers at different speeds.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
