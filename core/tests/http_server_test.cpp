@@ -283,6 +283,9 @@ TEST_CASE("http server: decorate adds to every answer, the server's own 400, 413
     response.headers.emplace_back("X-Bad", "a\r\nInjected: yes");
   };
   TestServer server(settings, options);
+  // Each block's client is closed before the next connects; with
+  // max_connections = 2 the next must not arrive before the server saw that.
+  const auto settle = [&] { REQUIRE(eventually([&] { return server.server().connections() == 0; })); };
   const auto check_decorated = [](const std::optional<notifyd::testing::RawResponse>& response, unsigned status) {
     REQUIRE(response);
     CHECK(response->status == status);
@@ -295,20 +298,24 @@ TEST_CASE("http server: decorate adds to every answer, the server's own 400, 413
     check_decorated(client.request("GET", "/"), 200);
     check_decorated(client.request("GET", "/bad%zz"), 400);
   }
+  settle();
   {
     auto client = server.client();
     client.send("\x01 garbage\r\n\r\n");
     check_decorated(client.read_response(), 400);
   }
+  settle();
   {
     auto client = server.client();
     check_decorated(client.request("POST", "/send", std::string(200, ' ')), 413);
   }
+  settle();
   {
     auto client = server.client();
     client.send("GET / HTTP/1.1\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
     check_decorated(client.read_response(), 431);
   }
+  settle();
   {
     auto client = server.client();
     check_decorated(client.request("GET", "/slow"), 504);
@@ -480,6 +487,20 @@ TEST_CASE("http server: beyond max_connections new connections get 503 with Retr
   CHECK(server.host().metric_registry.count("test_errors_total", {{"status", "503"}}) == 1);
   CHECK(server.host().logger.contains("answering 503"));
   CHECK(first.request("GET", "/")->status == 200);  // the connection being served is not disturbed
+}
+
+TEST_CASE("http server: a refused client that sends its request after the 503 arrived gets no broken pipe") {
+  ServerSettings settings = quick_settings();
+  settings.max_connections = 1;
+  TestServer server(settings);
+  auto first = server.client();
+  REQUIRE(first.request("GET", "/"));
+  auto late = server.client();
+  auto refused = late.read_response();
+  REQUIRE(refused);
+  CHECK(refused->status == 503);
+  CHECK_NOTHROW(late.send("GET / HTTP/1.1\r\n\r\n"));
+  CHECK(late.closed_by_server());
 }
 
 TEST_CASE("http server: an admission rule sees the peer and its open connections") {

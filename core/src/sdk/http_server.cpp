@@ -9,6 +9,7 @@
 
 #include "http_connection.hpp"
 #include "http_server_state.hpp"
+#include "refused_connection.hpp"
 #include "notifyd/sdk/accept_loop.hpp"
 #include "notifyd/sdk/http/listen_address.hpp"
 #include "notifyd/sdk/peer_user.hpp"
@@ -128,7 +129,7 @@ class ServerImpl final : public Server, public std::enable_shared_from_this<Serv
       // Asked now, while the peer's socket certainly exists with this exact 4-tuple.
       peer.user = user_of(loopback_peer_uid(socket.local_endpoint(ec), remote));
     }
-    if (!admitted(peer, socket.native_handle())) return;
+    if (!admitted(peer)) return refuse(std::move(socket), peer);
     if (state_->options.tls) return launch<detail::HttpConnection<TlsStream>>(std::move(socket), std::move(peer));
     launch<detail::HttpConnection<PlainStream>>(std::move(socket), std::move(peer));
   }
@@ -142,7 +143,7 @@ class ServerImpl final : public Server, public std::enable_shared_from_this<Serv
       return;
     }
     if (state_->options.peer_user && peer.credentials) peer.user = user_name_of_uid(peer.credentials->uid);
-    if (!admitted(peer, socket.native_handle())) return;
+    if (!admitted(peer)) return refuse(std::move(socket), peer);
     launch<detail::HttpConnection<LocalStream>>(std::move(socket), std::move(peer));
   }
 
@@ -154,8 +155,8 @@ class ServerImpl final : public Server, public std::enable_shared_from_this<Serv
     if (state_->connections.add(connection, uid)) connection->run();
   }
 
-  // True when `peer` may be served; otherwise answers 503 (plain connections) and closes.
-  bool admitted(const Peer& peer, int fd) {
+  // True when `peer` may be served; otherwise logs and counts the refusal.
+  bool admitted(const Peer& peer) {
     std::optional<uid_t> uid;
     if (peer.credentials) uid = peer.credentials->uid;
     const auto open = state_->connections.open(uid);
@@ -178,20 +179,21 @@ class ServerImpl final : public Server, public std::enable_shared_from_this<Serv
       ++refused_;
     }
     state_->count_response(503);
-    if (!state_->options.tls) {
-      // Best effort and never blocking: read what the client already sent (so
-      // the close is not a reset), answer, close.
-      char scratch[4096];
-      for (int i = 0; i < 16 && ::recv(fd, scratch, sizeof scratch, MSG_DONTWAIT) > 0; ++i) {
-      }
-      const std::string response = overload_response(*state_, peer);
-      [[maybe_unused]] const auto sent = ::send(fd, response.data(), response.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-    }
-    ::shutdown(fd, SHUT_RDWR);
     return false;
   }
 
+  // Answers 503 to a plain connection and closes it gracefully; a TLS one,
+  // or one beyond `max_lingering_refusals`, is closed at once.
+  template <class Socket>
+  void refuse(Socket socket, const Peer& peer) {
+    if (state_->options.tls || *lingering_ >= max_lingering_refusals) return;
+    detail::RefusedConnection<Socket>::start(std::move(socket), overload_response(*state_, peer), lingering_);
+  }
+
+  static constexpr std::size_t max_lingering_refusals = 64;
+
   std::shared_ptr<detail::ServerState> state_;
+  std::shared_ptr<std::atomic<std::size_t>> lingering_ = std::make_shared<std::atomic<std::size_t>>(0);
   std::shared_ptr<AcceptLoop<tcp>> tcp_loop_;
   std::shared_ptr<AcceptLoop<Local>> local_loop_;
   SocketFileIdentity socket_file_;
