@@ -196,7 +196,8 @@ bool Daemon::create_plugins() {
       auto outbox = pipeline_->add_channel(prepared.name, *channel, instance->host->executor(), placement);
       if (placement == sdk::Placement::one_replica) {
         leaderships_.push_back(std::make_unique<ChannelLeadership>(*coordination_, prepared.name, *channel,
-                                                                   instance->host->executor(), outbox, log_));
+                                                                   instance->host->executor(), outbox, log_,
+                                                                   metrics_));
       }
     }
   }
