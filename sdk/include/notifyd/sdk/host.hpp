@@ -9,6 +9,7 @@
 
 #include "notifyd/sdk/check_service.hpp"
 #include "notifyd/sdk/config.hpp"
+#include "notifyd/sdk/coordination.hpp"
 #include "notifyd/sdk/document_store.hpp"
 #include "notifyd/sdk/http.hpp"
 #include "notifyd/sdk/kind.hpp"
@@ -44,8 +45,11 @@ class Host {
   virtual Logger& log() noexcept = 0;
   /// The validated config of this instance.
   virtual const PluginConfig& config() const noexcept = 0;
-  /// Atomic small files in the data directory.
+  /// Small shared documents: atomic files in the data directory, or rows in
+  /// the replicas' database.
   virtual DocumentStore& documents() noexcept = 0;
+  /// Leases, keys with a time to live and doorbells shared by the replicas.
+  virtual Coordination& coordination() noexcept = 0;
   /// The delivery pipeline: publish notifications, read history.
   virtual NotificationService& notifications() noexcept = 0;
   /// The checks: register a provider, run one, read run history.

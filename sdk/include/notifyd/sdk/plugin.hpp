@@ -9,6 +9,7 @@
 #include "notifyd/sdk/check_result.hpp"
 #include "notifyd/sdk/delivery.hpp"
 #include "notifyd/sdk/channel_condition.hpp"
+#include "notifyd/sdk/fence.hpp"
 #include "notifyd/sdk/status.hpp"
 
 namespace notifyd::sdk {
@@ -52,9 +53,26 @@ class Plugin {
   virtual Check* as_check() noexcept { return nullptr; }
 };
 
+/// Where a channel's deliveries are made when notifyd runs as several replicas.
+enum class Placement {
+  every_replica,  ///< each replica delivers (to the recipients it can reach)
+  one_replica,    ///< only the holder of the channel's lease delivers (one bot poller per token)
+};
+
 /// Delivers notifications to people (Telegram, desktop app, console).
 class Channel : public Plugin {
  public:
+  /// Where deliveries are made; asked once, after `configure`.
+  virtual Placement placement() const noexcept { return Placement::every_replica; }
+  /// `one_replica` only, on the plugin's executor after `start`: this
+  /// replica holds the channel's lease (`channel/<instance>`) and its outbox
+  /// delivers from now on; effects the lease protects are written with
+  /// `fence`. Called again, with a new fence, after each `follow`.
+  virtual void lead(Fence /*fence*/) noexcept {}
+  /// `one_replica` only, on the plugin's executor: the lease is lost or
+  /// given up; stop polling and sending until the next `lead`. The outbox
+  /// stops calling `deliver` first.
+  virtual void follow() noexcept {}
   /// True when this channel can reach `user` (linked, connected, or catch-all).
   /// Called by the pipeline from any thread; must be cheap and thread-safe.
   virtual bool reaches(std::string_view user) const noexcept = 0;
