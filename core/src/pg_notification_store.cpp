@@ -59,8 +59,13 @@ std::vector<sdk::RunRecord> read_runs(const PgRows& rows) {
 }  // namespace
 
 PgNotificationStore::PgNotificationStore(std::string dsn, std::filesystem::path image_dir, sdk::Logger& log,
-                                         FilePermissions files)
-    : image_dir_(std::move(image_dir)), files_(std::move(files)), log_(log), writer_db_(dsn), reader_db_(dsn) {}
+                                         FilePermissions files, TestHookBeforeCommit test_hook_before_commit)
+    : image_dir_(std::move(image_dir)),
+      files_(std::move(files)),
+      log_(log),
+      writer_db_(dsn),
+      reader_db_(dsn),
+      test_hook_before_commit_(std::move(test_hook_before_commit)) {}
 
 PgNotificationStore::~PgNotificationStore() { close(); }
 
@@ -247,6 +252,7 @@ BatchOutcome PgNotificationStore::commit_batch(std::vector<Write>& batch) {
     status = op.apply();
   }
   if (status) {
+    if (test_hook_before_commit_) test_hook_before_commit_();
     auto committed = writer_db_.exec("COMMIT");
     if (committed) {
       StoreWriter<Write>::post_committed(batch);
