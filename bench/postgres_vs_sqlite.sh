@@ -122,10 +122,11 @@ max_unauthenticated_per_address = 1024"
   frames_per_s[$backend]+=" $(field frames_per_s "$load")"
   frames_p99[$backend]+=" $(field p99_ms "$load")"
   ws_accept_p99[$backend]+=" $(field accept_p99_ms "$load")"
-  frames_missing[$backend]=$(( ${frames_missing[$backend]:-0} + $(field frames_expected "$load") - $(field frames "$load") ))
+  frames[$backend]=$(( ${frames[$backend]:-0} + $(field frames "$load") ))
+  frames_expected[$backend]=$(( ${frames_expected[$backend]:-0} + $(field frames_expected "$load") ))
 }
 
-declare -A accept_rps accept_p50 accept_p99 accept_errors frames_per_s frames_p99 ws_accept_p99 frames_missing
+declare -A accept_rps accept_p50 accept_p99 accept_errors frames_per_s frames_p99 ws_accept_p99 frames frames_expected
 for ((run = 1; run <= runs; run++)); do
   for backend in sqlite postgres; do
     socket_run "$backend" "$run"
@@ -161,4 +162,5 @@ row "frames/s" "${frames_per_s[sqlite]}" "${frames_per_s[postgres]}" "min 0.6"
 row "end-to-end p99 ms" "${frames_p99[sqlite]}" "${frames_p99[postgres]}" ""
 row "accept p99 ms" "${ws_accept_p99[sqlite]}" "${ws_accept_p99[postgres]}" ""
 echo "  socket errors: SQLite ${accept_errors[sqlite]}, PostgreSQL ${accept_errors[postgres]};" \
-  "frames missing: SQLite ${frames_missing[sqlite]}, PostgreSQL ${frames_missing[postgres]}"
+  "frames received of expected: SQLite ${frames[sqlite]} of ${frames_expected[sqlite]}," \
+  "PostgreSQL ${frames[postgres]} of ${frames_expected[postgres]}"
