@@ -66,6 +66,7 @@ void PgConnection::connect(std::string dsn, std::chrono::milliseconds timeout, C
       return;
     }
     PQsetnonblocking(self->conn_, 1);
+    PQsetNoticeProcessor(self->conn_, [](void*, const char*) {}, nullptr);
     self->connecting_ = std::move(done);
     const auto armed = ++self->deadline_generation_;
     self->deadline_.expires_after(timeout);

@@ -41,9 +41,13 @@ class PgCoordination final : public sdk::Coordination {
   PgCoordination(const PgCoordination&) = delete;
   PgCoordination& operator=(const PgCoordination&) = delete;
 
-  /// Migrates the schema, starts following the documents and connects the
-  /// shared connection; returns once it listens for doorbells (blocking).
+  /// Migrates the schema and starts following the documents (blocking), and
+  /// starts connecting the shared connection on the io_context (until it
+  /// connects, rings are lost and leases are not taken).
   sdk::Status open();
+  /// Blocks until the shared connection first listens for doorbells, or
+  /// `timeout` passes; true when it does. Not on the io_context's threads.
+  bool wait_listening(std::chrono::milliseconds timeout);
   /// Closes the shared connection: no watch, doorbell or lease event after it.
   void close();
 

@@ -12,6 +12,7 @@ namespace notifyd::core {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds retry_after_error{200};
 
 // Takes the lease when it is free or expired by the database's clock; the
 // new holding's epoch when taken, no row when another replica holds it.
@@ -111,7 +112,10 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
                        self->hold(epoch, sent);
                        return;
                      }
-                     self->wait_then([self] { self->attempt(); }, sent + self->period_);
+                     // No answer (no connection yet): try again soon rather than a period later.
+                     self->wait_then([self] { self->attempt(); },
+                                     error ? Clock::now() + std::min(self->period_, retry_after_error)
+                                           : sent + self->period_);
                    });
   }
 

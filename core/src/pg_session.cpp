@@ -35,6 +35,8 @@ sdk::Status PgSession::open() {
                           application_name_.c_str(), nullptr};
   conn_ = PQconnectdbParams(keywords, values, 1);
   if (!conn_) return sdk::Status::failure("cannot connect to PostgreSQL: out of memory");
+  // The server's notices ("already exists, skipping") are not for the daemon's stderr.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   if (PQstatus(conn_) != CONNECTION_OK) {
     const std::string why = pg_message_line(PQerrorMessage(conn_));
     PQfinish(conn_);

@@ -31,6 +31,7 @@ struct Replica {
     const auto opened = coordination.open();
     INFO(opened.message);
     REQUIRE(opened);
+    REQUIRE(coordination.wait_listening(30s));
   }
   testing::FakeLogger log;
   Loop loop;

@@ -20,6 +20,8 @@
 namespace notifyd::test {
 namespace {
 
+using namespace std::chrono_literals;
+
 class PostgresWorld final : public CoordinationWorld {
  public:
   explicit PostgresWorld(std::chrono::milliseconds lease_ttl) : lease_ttl_(lease_ttl) {}
@@ -47,6 +49,7 @@ class PostgresWorld final : public CoordinationWorld {
       const auto opened = coordination->open();
       INFO(opened.message);
       REQUIRE(opened);
+      REQUIRE(coordination->wait_listening(30s));
       replicas_.push_back(std::move(coordination));
     }
     return *replicas_[index];
