@@ -1,14 +1,23 @@
 """Two notifyd replicas on one PostgreSQL (each with its own data directory
 and socket): both accept notifications at once, and a reader of `id > since`
-on either never misses one. Runs in the `postgres` ctest label
+on either never misses one; a Telegram link code redeemed through both at
+once links exactly one user. Runs in the `postgres` ctest label
 (NOTIFYD_TEST_BACKEND=postgres), against the PostgreSQL of the fixture."""
 
 import pathlib
+import re
 import subprocess
+import sys
 import threading
 import unittest
 
 from harness import BACKEND, Daemon, DaemonTestCase
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "fixtures"))
+from fake_bot_api import FakeBotApi  # noqa: E402
+
+TOKEN = "123456:TEST-secret-token"
+OTHER_TOKEN = "654321:OTHER-secret-token"
 
 SENDERS_PER_REPLICA = 4
 SENDS_PER_SENDER = 40
@@ -137,6 +146,93 @@ class ReplicasShareTheHistoryTest(ReplicasTestCase):
             self.assertEqual(seen, everything, f"a reader of `since` on replica {index} missed or repeated ids")
         for daemon in replicas:
             self.assertEqual(ids_since(daemon, start), everything)
+            self.assertEqual(daemon.stop(), 0)
+
+
+@unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
+class ReplicasShareTheLinkCodesTest(ReplicasTestCase):
+    ROUNDS = 100
+    REDEEMERS = 20
+
+    def setUp(self):
+        super().setUp()
+        self.api = FakeBotApi(tokens=[TOKEN, OTHER_TOKEN]).start()
+
+    def tearDown(self):
+        try:
+            for daemon in self.daemons:
+                self.assertNotIn("AddressSanitizer", daemon.log())
+        finally:
+            self.api.stop()
+            super().tearDown()
+
+    def issue_codes(self, chats):
+        """Codes the bot of replica 0 gives out for /start in each of `chats`."""
+        for chat in chats:
+            self.api.push_message(chat, "/start")
+
+        def codes():
+            found = {}
+            for chat in chats:
+                for text in self.api.texts(chat):
+                    if match := re.search(r"verification code: <code>(\d{6})</code>", text):
+                        found[chat] = match.group(1)
+            return found if len(found) == len(chats) else None
+
+        return self.wait_for(codes, timeout=120, message="a code for every /start")
+
+    def test_a_code_redeemed_20_times_at_once_through_two_replicas_links_once(self):
+        # Replica 0 polls the bot the users talk to; replica 1 has a bot of
+        # its own (two pollers of one token are refused by Telegram), and
+        # both serve the link routes over their sockets, as notifyctl uses them.
+        def telegram(i):
+            return (f'[[plugin]]\nuse = "telegram"\nname = "bot"\ntoken_env = "{("TOKEN_A", "TOKEN_B")[i]}"\n'
+                    f'api_base_url = "{self.api.base_url}"\n')
+
+        replicas = self.replicas(telegram, env={"TOKEN_A": TOKEN, "TOKEN_B": OTHER_TOKEN})
+        for daemon in replicas:
+            daemon.start()
+        self.api.wait_for(lambda: {c["token"] for c in self.api.calls("getMe")} == {TOKEN, OTHER_TOKEN})
+        chats = [5000 + i for i in range(self.ROUNDS + 1)]
+        codes = self.issue_codes(chats)
+
+        # A code replica 0 issued, redeemed on replica 1 alone.
+        status, body = replicas[1].request("POST", "/api/telegram/verify", {"code": codes[chats[0]], "user": "first"})
+        self.assertEqual(status, 200, body)
+
+        wins = [0, 0]
+        for round, chat in enumerate(chats[1:]):
+            start = threading.Barrier(self.REDEEMERS)
+            answers = [None] * self.REDEEMERS
+
+            def redeem(i):
+                daemon = replicas[i % 2]
+                start.wait(timeout=60)
+                try:
+                    answers[i] = daemon.request("POST", "/api/telegram/verify",
+                                                {"code": codes[chat], "user": f"r{round}u{i}"}, timeout=60)
+                except Exception as error:  # reported below
+                    answers[i] = (None, repr(error))
+
+            threads = [threading.Thread(target=redeem, args=(i,)) for i in range(self.REDEEMERS)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+            winners = [i for i, (status, _) in enumerate(answers) if status == 200]
+            self.assertEqual(len(winners), 1, f"round {round}: {answers}")
+            losers = [answers[i] for i in range(self.REDEEMERS) if i not in winners]
+            self.assertEqual(losers, [(400, {"error": "invalid or expired code"})] * (self.REDEEMERS - 1),
+                             f"round {round}")
+            wins[winners[0] % 2] += 1
+
+        # Every chat is linked once, whichever replica is asked.
+        for daemon in replicas:
+            status, body = daemon.request("GET", "/api/telegram/users")
+            self.assertEqual(status, 200, body)
+            self.assertEqual(sorted(user["chat_id"] for user in body["users"]), chats)
+        sys.stderr.write(f"redeem rounds won through replica 0 / 1: {wins[0]} / {wins[1]}\n")
+        for daemon in replicas:
             self.assertEqual(daemon.stop(), 0)
 
 
