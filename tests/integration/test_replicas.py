@@ -6,22 +6,17 @@ once links exactly one user. Runs in the `postgres` ctest label
 
 import pathlib
 import re
-import subprocess
 import sys
 import threading
 import unittest
 
-from harness import BACKEND, Daemon, DaemonTestCase
+from harness import BACKEND, Daemon, DaemonTestCase, psql
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "fixtures"))
 from fake_bot_api import FakeBotApi  # noqa: E402
 
 TOKEN = "123456:TEST-secret-token"
 OTHER_TOKEN = "654321:OTHER-secret-token"
-
-SENDERS_PER_REPLICA = 4
-SENDS_PER_SENDER = 40
-READERS_PER_REPLICA = 2
 
 
 class ReplicasTestCase(DaemonTestCase):
@@ -35,14 +30,10 @@ class ReplicasTestCase(DaemonTestCase):
             daemon = Daemon(workdir, plugins_toml(i), **kwargs)
             self.daemons.append(daemon)
             daemons.append(daemon)
-        self.dsn = pathlib.Path(str(daemons[0].data_dir) + ".dsn").read_text().strip()
+        self.dsn = daemons[0].dsn()
         for daemon in daemons[1:]:
             pathlib.Path(str(daemon.data_dir) + ".dsn").write_text(self.dsn + "\n")
         return daemons
-
-    def psql(self, sql):
-        return subprocess.run(["psql", self.dsn, "-v", "ON_ERROR_STOP=1", "-tAc", sql], capture_output=True,
-                              text=True, check=True, timeout=60).stdout.strip()
 
 
 def ids_since(daemon, since):
@@ -68,6 +59,10 @@ def ids_since(daemon, since):
 
 @unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
 class ReplicasShareTheHistoryTest(ReplicasTestCase):
+    SENDERS_PER_REPLICA = 4
+    SENDS_PER_SENDER = 40
+    READERS_PER_REPLICA = 2
+
     def test_two_replicas_accept_at_once_and_a_reader_of_since_misses_nothing(self):
         replicas = self.replicas(lambda i: f'[[plugin]]\nuse = "test_channel"\nname = "desktop{i}"\n')
         for daemon in replicas:
@@ -75,9 +70,9 @@ class ReplicasShareTheHistoryTest(ReplicasTestCase):
             daemon.start()
         # Forced interleaving: replica 0's batches stay open up to 20 ms per
         # notification after they drew their ids, while replica 1 goes on.
-        self.psql("CREATE FUNCTION test_hold_batch() RETURNS trigger LANGUAGE plpgsql AS "
+        psql(self.dsn, "CREATE FUNCTION test_hold_batch() RETURNS trigger LANGUAGE plpgsql AS "
                   "$$ BEGIN PERFORM pg_sleep(random() * 0.02); RETURN NEW; END $$")
-        self.psql("CREATE TRIGGER test_hold_batch BEFORE INSERT ON deliveries FOR EACH ROW "
+        psql(self.dsn, "CREATE TRIGGER test_hold_batch BEFORE INSERT ON deliveries FOR EACH ROW "
                   "WHEN (NEW.channel = 'desktop0') EXECUTE FUNCTION test_hold_batch()")
         status, body = replicas[0].request("POST", "/send", {"user": "alice", "text": "before"})
         self.assertEqual(status, 200, body)
@@ -90,7 +85,7 @@ class ReplicasShareTheHistoryTest(ReplicasTestCase):
 
         def send(index, sender):
             try:
-                for n in range(SENDS_PER_SENDER):
+                for n in range(self.SENDS_PER_SENDER):
                     status, body = replicas[index].request("POST", "/send",
                                                            {"user": "alice", "text": f"{index}/{sender}/{n}"},
                                                            timeout=30)
@@ -118,11 +113,11 @@ class ReplicasShareTheHistoryTest(ReplicasTestCase):
                 failures.append(f"reader on replica {index}: {error!r}")
 
         for index in range(len(replicas)):
-            for _ in range(READERS_PER_REPLICA):
+            for _ in range(self.READERS_PER_REPLICA):
                 seen = []
                 readers.append((index, seen, threading.Thread(target=read, args=(index, seen))))
         senders = [threading.Thread(target=send, args=(index, sender))
-                   for index in range(len(replicas)) for sender in range(SENDERS_PER_REPLICA)]
+                   for index in range(len(replicas)) for sender in range(self.SENDERS_PER_REPLICA)]
         for _, _, thread in readers:
             thread.start()
         for thread in senders:
@@ -135,7 +130,7 @@ class ReplicasShareTheHistoryTest(ReplicasTestCase):
         self.assertEqual(failures, [])
 
         everything = sorted(accepted[0] + accepted[1])
-        self.assertEqual(len(everything), len(replicas) * SENDERS_PER_REPLICA * SENDS_PER_SENDER)
+        self.assertEqual(len(everything), len(replicas) * self.SENDERS_PER_REPLICA * self.SENDS_PER_SENDER)
         self.assertEqual(len(set(everything)), len(everything), "an id was given twice")
         for ids in accepted.values():
             self.assertGreater(min(ids), start)
