@@ -111,6 +111,10 @@ nginx_pid=""
 # The desktop WebSocket channel: idle memory per connection, frames/s, end-to-end latency.
 bench/websocket.sh
 
+# One replica with its store in PostgreSQL against SQLite, on the socket and WebSocket loads.
+echo
+BENCH_BUILD="$build" bench/postgres_vs_sqlite.sh
+
 # Telegram delivery under the Bot API's rate limits (fake server on 127.0.0.1).
 echo
 BENCH_BUILD="$build" /usr/bin/python3 bench/telegram_rate.py

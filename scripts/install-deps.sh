@@ -25,7 +25,7 @@ test_packages=(python3 procps python3-websockets chromium nodejs npm openssh-ser
 # with libFuzzer and the sanitizer runtimes; llvm for llvm-symbolizer, which
 # turns the addresses in a finding's stack trace into lines.
 fuzz_packages=(clang libclang-rt-dev llvm)
-bench_packages=(nginx-light procps)
+bench_packages=(nginx-light procps postgresql-15)
 # `make package` and tests/integration/test_package.py: cpack's DEB generator
 # uses dpkg-deb and dpkg-shlibdeps (dpkg-dev), the result is checked with
 # lintian, and the unit with systemd-analyze (systemd); the test installs the

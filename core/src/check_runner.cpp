@@ -176,7 +176,9 @@ void CheckRunner::run(std::string_view user, std::string_view name, std::string 
       }
     }
     if (job) {
-      job->record.id = store_.next_run_id();
+      auto id = store_.next_run_id();
+      if (!id) return job->done(sdk::Result<sdk::RunRecord>::failure("cannot record the skipped run: " + id.error()));
+      job->record.id = id.value();
       job->record.started_at_ms = sdk::now_epoch_ms();
       job->record.outcome = "skipped";
       job->record.detail = "the previous run is still going";
@@ -202,8 +204,19 @@ void CheckRunner::start_queued() {
       queue_.pop_front();
       ++active_;
     }
+    auto id = store_.next_run_id();
+    if (!id) {
+      {
+        std::lock_guard lock(mutex_);
+        states_[{job->record.user, job->record.check}].running = false;
+        --active_;
+      }
+      log_.error("check ", job->record.check, " of ", job->record.user, " not run: ", id.error());
+      job->done(sdk::Result<sdk::RunRecord>::failure("not run: " + id.error()));
+      continue;
+    }
     runs_started_.inc();
-    job->record.id = store_.next_run_id();
+    job->record.id = id.value();
     job->record.started_at_ms = sdk::now_epoch_ms();
     job->provider->execute(job->definition, job->record.id, [this, job](sdk::CheckExecution execution) {
       on_executed(job, std::move(execution));

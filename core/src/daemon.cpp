@@ -8,6 +8,7 @@
 
 #include "check_routes.hpp"
 #include "configure_problems.hpp"
+#include "pg_coordination.hpp"
 #include "pg_notification_store.hpp"
 #include "sqlite_notification_store.hpp"
 #include "notifyd/sdk/counted.hpp"
@@ -36,6 +37,22 @@ std::string queue_depth_metrics(const Pipeline& pipeline) {
   return pending + in_flight + retrying;
 }
 
+// The replicas' shared services for `[cluster] backend`: in this process,
+// or in PostgreSQL (connected by `assemble`).
+std::unique_ptr<sdk::Coordination> make_coordination(const ConfigFile& file, EventLoop& loop, sdk::Logger& log) {
+  if (file.cluster.backend == ClusterBackend::postgres) {
+    PgCoordinationSettings settings;
+    settings.dsn = file.cluster.dsn;
+    settings.replica = this_replica_name();
+    settings.host_group = file.cluster.host_group.empty() ? this_host_name() : file.cluster.host_group;
+    settings.lease_ttl = file.cluster.lease_ttl;
+    settings.data_dir = file.daemon.data_dir;
+    return std::make_unique<PgCoordination>(loop.get_executor(), std::move(settings), log);
+  }
+  return std::make_unique<LocalCoordination>(file.daemon.data_dir, file.daemon.files, file.cluster.host_group,
+                                             file.cluster.lease_ttl);
+}
+
 }  // namespace
 
 Daemon::Control::Control(EventLoop& loop)
@@ -51,9 +68,8 @@ Daemon::Daemon(PreparedConfig config, LogSink& log_sink, MetricsRegistry& metric
       loop_(static_cast<int>(config_.file.daemon.threads)),
       control_(loop_),
       users_(config_.file.daemon.admin_group),
-      coordination_(std::make_unique<LocalCoordination>(config_.file.daemon.data_dir, config_.file.daemon.files,
-                                                        config_.file.cluster.host_group,
-                                                        config_.file.cluster.lease_ttl)),
+      cluster_log_(log_sink, "core:cluster"),
+      coordination_(make_coordination(config_.file, loop_, cluster_log_)),
       metrics_(metrics),
       store_log_(log_sink, "core:store"),
       pipeline_log_(log_sink, "core:pipeline"),
@@ -76,6 +92,12 @@ bool Daemon::assemble() {
   if (ec) {
     log_.error("cannot create data directory ", daemon.data_dir.string(), ": ", ec.message());
     return false;
+  }
+  if (auto* shared = dynamic_cast<PgCoordination*>(coordination_.get())) {
+    if (auto status = shared->open(); !status) {
+      log_.error("cannot open the cluster's coordination in PostgreSQL: ", status.message);
+      return false;
+    }
   }
   if (config_.file.cluster.backend == ClusterBackend::postgres) {
     store_ = std::make_unique<PgNotificationStore>(config_.file.cluster.dsn, daemon.data_dir / "images", store_log_,

@@ -123,6 +123,7 @@ class Daemon {
   ConfigErrors* check_errors_ = nullptr;  // set while check_plugins() runs
 
   UserDirectory users_;
+  PrefixedLogger cluster_log_;
   std::unique_ptr<sdk::Coordination> coordination_;  ///< its documents too; its threads post to the loop
   MetricsRegistry& metrics_;
   RouteTable routes_;

@@ -62,8 +62,9 @@ class NotificationStore {
   /// attempt row. Fire and forget: committed with the next group.
   virtual void update_delivery(std::uint64_t id, std::string channel, DeliveryState state, std::uint32_t attempts,
                        std::string error, std::string attempt_outcome) = 0;
-  /// A fresh id for a check run that is about to start.
-  virtual std::uint64_t next_run_id() = 0;
+  /// A fresh id for a check run that is about to start, or why none could
+  /// be drawn (a shared store that cannot be reached).
+  virtual sdk::Result<std::uint64_t> next_run_id() = 0;
   /// Stores a finished run (its id from `next_run_id`) and drops that
   /// check's runs beyond the newest `keep_per_check`; `done`, posted to
   /// `executor`, after the commit.

@@ -59,8 +59,13 @@ std::vector<sdk::RunRecord> read_runs(const PgRows& rows) {
 }  // namespace
 
 PgNotificationStore::PgNotificationStore(std::string dsn, std::filesystem::path image_dir, sdk::Logger& log,
-                                         FilePermissions files)
-    : image_dir_(std::move(image_dir)), files_(std::move(files)), log_(log), writer_db_(dsn), reader_db_(dsn) {}
+                                         FilePermissions files, TestHookBeforeCommit test_hook_before_commit)
+    : image_dir_(std::move(image_dir)),
+      files_(std::move(files)),
+      log_(log),
+      writer_db_(dsn),
+      reader_db_(dsn),
+      test_hook_before_commit_(std::move(test_hook_before_commit)) {}
 
 PgNotificationStore::~PgNotificationStore() { close(); }
 
@@ -94,9 +99,7 @@ void PgNotificationStore::insert(sdk::Notification notification, std::optional<s
   auto stored = std::make_shared<sdk::Notification>(std::move(notification));
   auto image_bytes = image ? std::make_shared<std::string>(std::move(image->bytes)) : nullptr;
   if (image) stored->image_type = image->type;
-  Write op;
-  op.executor = std::move(executor);
-  op.apply = [this, stored, image_bytes, channels = std::move(channels)] {
+  auto apply = [this, stored, image_bytes, channels = std::move(channels)] {
     if (auto locked = lock_ids(); !locked) return locked;
     auto id = writer_db_.exec("SELECT nextval('notification_ids')");
     if (!id) return sdk::Status::failure(id.error());
@@ -123,15 +126,8 @@ void PgNotificationStore::insert(sdk::Notification notification, std::optional<s
     }
     return sdk::Status::success();
   };
-  op.done = [stored, done = std::move(done)](sdk::Status status) {
-    if (!status && !stored->image_path.empty()) {
-      std::error_code ignored;
-      std::filesystem::remove(stored->image_path, ignored);
-    }
-    done(std::move(status), stored);
-  };
-  if (committed) op.committed = [stored, committed = std::move(committed)] { committed(stored); };
-  op.what = "store a notification";
+  Write op{notification_insert_answer(stored, std::move(executor), std::move(done), std::move(committed)),
+           std::move(apply)};
   writer_.push(std::move(op));
 }
 
@@ -158,13 +154,11 @@ void PgNotificationStore::update_delivery(std::uint64_t id, std::string channel,
   writer_.push(std::move(op));
 }
 
-std::uint64_t PgNotificationStore::next_run_id() {
+sdk::Result<std::uint64_t> PgNotificationStore::next_run_id() {
+  using R = sdk::Result<std::uint64_t>;
   std::lock_guard lock(reader_mutex_);
   auto id = reader_db_.exec("SELECT nextval('run_ids')");
-  if (!id) {
-    log_.error("cannot draw a run id: ", id.error());
-    return 0;
-  }
+  if (!id) return R::failure("cannot draw a run id: " + id.error());
   return static_cast<std::uint64_t>(integer(id.value().rows.at(0), 0));
 }
 
@@ -258,6 +252,7 @@ BatchOutcome PgNotificationStore::commit_batch(std::vector<Write>& batch) {
     status = op.apply();
   }
   if (status) {
+    if (test_hook_before_commit_) test_hook_before_commit_();
     auto committed = writer_db_.exec("COMMIT");
     if (committed) {
       StoreWriter<Write>::post_committed(batch);

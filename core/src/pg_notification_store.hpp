@@ -30,8 +30,14 @@ namespace notifyd::core {
 /// Threads: as the single-node store's.
 class PgNotificationStore final : public NotificationStore {
  public:
+  /// Tests only: runs on the writer thread after a batch's statements and
+  /// before its COMMIT, where a test holds a batch open (ids taken, rows not
+  /// yet visible) to interleave replicas.
+  using TestHookBeforeCommit = std::function<void()>;
+
   /// `dsn`: the libpq connection string of the cluster's database.
-  PgNotificationStore(std::string dsn, std::filesystem::path image_dir, sdk::Logger& log, FilePermissions files = {});
+  PgNotificationStore(std::string dsn, std::filesystem::path image_dir, sdk::Logger& log, FilePermissions files = {},
+                      TestHookBeforeCommit test_hook_before_commit = {});
   ~PgNotificationStore() override;
   PgNotificationStore(const PgNotificationStore&) = delete;
   PgNotificationStore& operator=(const PgNotificationStore&) = delete;
@@ -44,7 +50,7 @@ class PgNotificationStore final : public NotificationStore {
               InsertCommitted committed = {}) override;
   void update_delivery(std::uint64_t id, std::string channel, DeliveryState state, std::uint32_t attempts,
                        std::string error, std::string attempt_outcome) override;
-  std::uint64_t next_run_id() override;
+  sdk::Result<std::uint64_t> next_run_id() override;
   void insert_run(sdk::RunRecord run, std::uint32_t keep_per_check, boost::asio::any_io_executor executor,
                   std::function<void(sdk::Status)> done) override;
   sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view check,
@@ -78,6 +84,7 @@ class PgNotificationStore final : public NotificationStore {
   mutable std::mutex reader_mutex_;
   mutable PgSession reader_db_;
 
+  TestHookBeforeCommit test_hook_before_commit_;
   bool ids_locked_ = false;  ///< writer thread: the current batch holds the id lock
   StoreWriter<Write> writer_{log_, [this](std::vector<Write>& batch) { return commit_batch(batch); }};
 };

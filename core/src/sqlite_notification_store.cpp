@@ -185,9 +185,7 @@ void SqliteNotificationStore::insert(sdk::Notification notification, std::option
   if (image) notification.image_type = image->type;
   auto stored = std::make_shared<sdk::Notification>(std::move(notification));
   auto image_bytes = image ? std::make_shared<std::string>(std::move(image->bytes)) : nullptr;
-  Write op;
-  op.executor = std::move(executor);
-  op.apply = [this, stored, image_bytes, channels = std::move(channels)](std::string& error) {
+  auto apply = [this, stored, image_bytes, channels = std::move(channels)](std::string& error) {
     if (image_bytes) {
       if (auto status = write_file_atomically(stored->image_path, *image_bytes, files_); !status) {
         error = status.message;
@@ -196,15 +194,8 @@ void SqliteNotificationStore::insert(sdk::Notification notification, std::option
     }
     return insert_rows(*stored, channels, error);
   };
-  op.done = [stored, done = std::move(done)](sdk::Status status) {
-    if (!status && !stored->image_path.empty()) {
-      std::error_code ignored;
-      std::filesystem::remove(stored->image_path, ignored);
-    }
-    done(std::move(status), stored);
-  };
-  if (committed) op.committed = [stored, committed = std::move(committed)] { committed(stored); };
-  op.what = "store a notification";
+  Write op{notification_insert_answer(stored, std::move(executor), std::move(done), std::move(committed)),
+           std::move(apply)};
   writer_.push(std::move(op), [this, stored](Write&) {
     stored->id = next_id_++;
     stored->created_at_ms = sdk::now_epoch_ms();
@@ -321,7 +312,7 @@ void SqliteNotificationStore::prune(std::int64_t created_before_ms, std::uint64_
   writer_.push(std::move(op));
 }
 
-std::uint64_t SqliteNotificationStore::next_run_id() { return next_run_id_++; }
+sdk::Result<std::uint64_t> SqliteNotificationStore::next_run_id() { return next_run_id_++; }
 
 void SqliteNotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_per_check,
                                    boost::asio::any_io_executor executor, std::function<void(sdk::Status)> done) {

@@ -5,7 +5,9 @@
 // answers and the rule that one bad write must not fail its neighbours.
 
 #include <condition_variable>
+#include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -16,6 +18,7 @@
 #include <boost/asio/post.hpp>
 
 #include "notifyd/sdk/logger.hpp"
+#include "notifyd/sdk/notification.hpp"
 #include "notifyd/sdk/status.hpp"
 #include "notifyd/sdk/thread_name.hpp"
 
@@ -28,6 +31,27 @@ struct StoreWriteAnswer {
   std::function<void()> committed;        ///< after the commit, before it is durable
   std::string what;                       ///< logged when it fails and there is no `done`
 };
+
+/// The answer of a notification insert, the same in every store: `done` and
+/// `committed` get `stored`; when the insert fails, the image file it may
+/// have written is removed first.
+inline StoreWriteAnswer notification_insert_answer(
+    std::shared_ptr<sdk::Notification> stored, boost::asio::any_io_executor executor,
+    std::function<void(sdk::Status, std::shared_ptr<const sdk::Notification>)> done,
+    std::function<void(std::shared_ptr<const sdk::Notification>)> committed) {
+  StoreWriteAnswer answer;
+  answer.executor = std::move(executor);
+  answer.done = [stored, done = std::move(done)](sdk::Status status) {
+    if (!status && !stored->image_path.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove(stored->image_path, ignored);
+    }
+    done(std::move(status), stored);
+  };
+  if (committed) answer.committed = [stored, committed = std::move(committed)] { committed(stored); };
+  answer.what = "store a notification";
+  return answer;
+}
 
 /// How a batch ended: `status`, and whether its writes should each be tried
 /// alone (the transaction failed; a failure after the commit is final).

@@ -126,7 +126,9 @@ TEST_CASE("a check keeps its newest runs, and retention removes old ones") {
   auto& store = open.store;
   const auto run = [&](std::int64_t started_at_ms, std::string check = "disk") {
     sdk::RunRecord record;
-    record.id = store.next_run_id();
+    auto id = store.next_run_id();
+    REQUIRE(id.ok());
+    record.id = id.value();
     record.user = "alice";
     record.check = std::move(check);
     record.trigger = "schedule";

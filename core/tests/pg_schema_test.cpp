@@ -32,7 +32,8 @@ TEST_CASE("postgres schema: created on an empty database, then left alone") {
   CHECK(first.value() == 0);
   CHECK(core::read_pg_schema_version(session).value() == core::pg_schema_version());
   CHECK(column(session, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1") ==
-        std::vector<std::optional<std::string>>{"attempts", "deliveries", "notifications", "notifyd_schema", "runs"});
+        std::vector<std::optional<std::string>>{"attempts", "counters", "deliveries", "documents", "ephemeral", "leases",
+                                                "notifications", "notifyd_schema", "runs"});
 
   const auto again = core::migrate_pg_schema(session);
   REQUIRE(again.ok());
@@ -83,4 +84,28 @@ TEST_CASE("postgres schema: a newer schema is refused and a failed migration lea
   CHECK(newer.error() == "the database's notifyd schema is version 99, newer than this notifyd's " +
                              std::to_string(core::pg_schema_version()) + ": upgrade notifyd");
   CHECK(core::read_pg_schema_version(session).value() == 99);
+}
+
+TEST_CASE("postgres schema: a version 1 database gains the coordination tables and keeps its notifications") {
+  Loop loop;
+  TestDatabase database(loop);
+  core::PgSession session(database.dsn());
+  const std::vector<core::PgMigration> first_only{core::pg_migrations().front()};
+  REQUIRE(core::migrate_pg_schema(session, first_only).ok());
+  REQUIRE(session.exec("INSERT INTO notifications(id, user_name, title, message, format, source, data, image_type, "
+                       "created_at) VALUES (1, 'alice', '', 'hi', 0, 'test', '{}', '', 0)")
+              .ok());
+
+  const auto upgraded = core::migrate_pg_schema(session);
+  REQUIRE(upgraded.ok());
+  CHECK(upgraded.value() == 1);
+  CHECK(core::read_pg_schema_version(session).value() == 2);
+  CHECK(column(session, "SELECT message FROM notifications") == std::vector<std::optional<std::string>>{"hi"});
+  CHECK(column(session, "SELECT column_name FROM information_schema.columns WHERE table_name = 'documents' "
+                        "ORDER BY ordinal_position") ==
+        std::vector<std::optional<std::string>>{"name", "content", "version", "changed_at"});
+  CHECK(column(session, "SELECT column_name FROM information_schema.columns WHERE table_name = 'leases' "
+                        "ORDER BY ordinal_position") ==
+        std::vector<std::optional<std::string>>{"name", "holder", "epoch", "expires_at"});
+  CHECK(column(session, "SELECT nextval('document_versions')") == std::vector<std::optional<std::string>>{"1"});
 }

@@ -1,6 +1,7 @@
 """Starts the real notifyd binary with a temporary config and talks to it over
 its real unix socket. Shared by every integration test."""
 
+import base64
 import hashlib
 import http.client
 import json
@@ -46,6 +47,20 @@ def cluster_toml(data_dir):
     dsn_file.write_text(f"{server} dbname={name}\n")
     os.chmod(dsn_file, 0o600)
     return f'[cluster]\nbackend = "postgres"\ndsn_file = "{dsn_file}"\n'
+
+
+def psql(dsn, sql, **variables):
+    """Runs `sql` (psql variables such as :'name' set from `variables`) and
+    returns psql's unaligned output."""
+    arguments = ["psql", dsn, "-tAq", "-v", "ON_ERROR_STOP=1"]
+    for key, value in variables.items():
+        arguments += ["-v", f"{key}={value}"]
+    return subprocess.run(arguments, input=sql, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+# The documents lock of core/src/pg_document_store.hpp: a writer of the
+# documents table takes it before drawing a version.
+DOCUMENTS_VERSIONS_LOCK = 1685021555
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -123,6 +138,7 @@ mode = "0666"
         )
         self.process = None
         self.ended_by_test = False
+        self.documents_to_write = {}  # postgres: written once the daemon created its tables
 
     def start(self, wait=True):
         self.stdout = open(self.stdout_path, "ab")
@@ -141,6 +157,9 @@ mode = "0666"
             try:
                 status, _ = request(self.socket_path, "GET", "/health", timeout=2)
                 if status == 200:
+                    for name, content in self.documents_to_write.items():
+                        self.write_document(name, content)
+                    self.documents_to_write = {}
                     return
             except OSError:
                 pass
@@ -161,11 +180,46 @@ mode = "0666"
             self.stdout.close()
             self.stderr.close()
 
+    def dsn(self):
+        """postgres: the connection string of this daemon's database."""
+        return pathlib.Path(str(self.data_dir) + ".dsn").read_text().strip()
+
+    def read_document(self, name):
+        """Document `name` (`telegram_users.json`, `cron_state.json` …) as text, None when it
+        does not exist: the file in data_dir, or the row in the database with BACKEND postgres."""
+        if BACKEND == "postgres":
+            if psql(self.dsn(), "SELECT to_regclass('documents') IS NOT NULL").strip() != "t":
+                return None
+            found = psql(self.dsn(), "SELECT coalesce(encode(content, 'base64'), 'absent') FROM documents "
+                                     "WHERE name = :'name'", name=name).strip()
+            return None if found in ("", "absent") else base64.b64decode(found).decode()
+        path = self.data_dir / name
+        return path.read_text() if path.exists() else None
+
+    def write_document(self, name, content):
+        """Sets document `name` to `content` as another program would: the file in
+        data_dir, or the row (with a new version and the doorbell) with BACKEND
+        postgres. Before the daemon first created its tables, that waits for the
+        daemon to be ready."""
+        if BACKEND == "postgres":
+            if psql(self.dsn(), "SELECT to_regclass('documents') IS NOT NULL").strip() != "t":
+                self.documents_to_write[name] = content
+                return
+            psql(self.dsn(), f"""BEGIN;
+SELECT pg_advisory_xact_lock({DOCUMENTS_VERSIONS_LOCK});
+INSERT INTO documents(name, content, version) VALUES (:'name', decode(:'content', 'base64'), nextval('document_versions'))
+  ON CONFLICT (name) DO UPDATE SET content = excluded.content, version = excluded.version, changed_at = clock_timestamp();
+SELECT pg_notify('notifyd_documents', '');
+COMMIT;""", name=name, content=base64.b64encode(content.encode()).decode())
+            return
+        path = self.data_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+
     def delivery_state(self, notification_id):
         """The state of the notification's (first) delivery, read from the store while the daemon is stopped."""
         if BACKEND == "postgres":
-            dsn = pathlib.Path(str(self.data_dir) + ".dsn").read_text().strip()
-            return subprocess.run(["psql", dsn, "-tAc", "SELECT state FROM deliveries WHERE notification_id = "
+            return subprocess.run(["psql", self.dsn(), "-tAc", "SELECT state FROM deliveries WHERE notification_id = "
                                    f"{int(notification_id)} ORDER BY channel LIMIT 1"],
                                   capture_output=True, text=True, check=True, timeout=60).stdout.strip()
         with sqlite3.connect(self.data_dir / "notifyd.db") as db:

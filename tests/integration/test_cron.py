@@ -83,7 +83,7 @@ class CronTest(DaemonTestCase):
         self.assertEqual(status, 200, body)
         [tick] = [check for check in body["checks"] if check["name"] == "tick"]
         self.assertIsNotNone(tick["next_run"], "the trigger published the next run")
-        state = json.loads((daemon.data_dir / "cron_state.json").read_text())
+        state = json.loads(daemon.read_document("cron_state.json"))
         self.assertIn("tick", state["checks"]["alice"])
         self.assertEqual(daemon.stop(), 0, daemon.log())
         self.assertNotIn("AddressSanitizer", daemon.log())
@@ -95,8 +95,8 @@ class CronTest(DaemonTestCase):
         self.assertEqual(daemon.stop(), 0, daemon.log())
 
         two_years_ago = int(time.time()) - 2 * 366 * 86400
-        state_file = daemon.data_dir / "cron_state.json"
-        state_file.write_text(json.dumps({"version": 1, "checks": {"alice": {"yearly": {"last_fire": two_years_ago}}}}))
+        daemon.write_document("cron_state.json",
+                              json.dumps({"version": 1, "checks": {"alice": {"yearly": {"last_fire": two_years_ago}}}}))
         daemon.start()
         self.wait_for(lambda: self.recorded(), timeout=10, message="the catch-up run")
         time.sleep(2.5)
@@ -104,7 +104,7 @@ class CronTest(DaemonTestCase):
         self.assertEqual([row[1] for row in rows], ["yearly"], "one run, not one per missed slot")
         self.assertRegex(daemon.log(), r"alice/yearly missed its run at \d{4}-01-01T00:00:00Z while notifyd was down; "
                                        r"running it once now")
-        state = json.loads(state_file.read_text())
+        state = json.loads(daemon.read_document("cron_state.json"))
         self.assertGreater(state["checks"]["alice"]["yearly"]["last_fire"], time.time() - 60)
         self.assertEqual(daemon.stop(), 0, daemon.log())
 

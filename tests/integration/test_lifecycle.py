@@ -85,7 +85,7 @@ class LifecycleTest(DaemonTestCase):
         daemon = self.daemon('[[plugin]]\nuse = "timer_probe"\ndelay = "50ms"\n')
         self.use_fixture_plugins(daemon)
         daemon.start()
-        self.wait_for(lambda: (daemon.data_dir / "timer_probe_fired").exists(), message="timer probe")
+        self.wait_for(lambda: daemon.read_document("timer_probe_fired") is not None, message="timer probe")
         self.assertEqual(daemon.stop(), 0)
         self.assertIn("stop I/O completed on the host's threads", daemon.log())
 

@@ -63,8 +63,7 @@ class TelegramTestCase(DaemonTestCase):
         if fixtures:
             self.use_fixture_plugins(daemon)
         if links:
-            daemon.data_dir.mkdir(parents=True, exist_ok=True)
-            (daemon.data_dir / "telegram_users.json").write_text(json.dumps(links))
+            daemon.write_document("telegram_users.json", json.dumps(links))
         return daemon
 
     def linked_daemon(self, **kwargs):
@@ -203,7 +202,7 @@ class LinkFlowTest(TelegramTestCase):
     def test_start_code_verify_whoami(self):
         daemon = self.telegram_daemon().start()
         code = self.start_code(ALICE_CHAT)
-        pending = json.loads((daemon.data_dir / "pending_codes.json").read_text())
+        pending = json.loads(daemon.read_document("pending_codes.json"))
         self.assertEqual(pending[code]["chat_id"], ALICE_CHAT)
         self.assertIsInstance(pending[code]["created_at"], int)
 
@@ -221,9 +220,9 @@ class LinkFlowTest(TelegramTestCase):
         self.assertRegex(body["linked_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.wait_reply(ALICE_CHAT, "now linked to alice")
 
-        users = json.loads((daemon.data_dir / "telegram_users.json").read_text())
+        users = json.loads(daemon.read_document("telegram_users.json"))
         self.assertEqual(users, {"alice": {"chat_id": ALICE_CHAT, "linked_at": body["linked_at"]}})
-        self.assertNotIn(code, json.loads((daemon.data_dir / "pending_codes.json").read_text()))
+        self.assertNotIn(code, json.loads(daemon.read_document("pending_codes.json")))
         self.assertEqual(daemon.request("GET", "/api/telegram/status?user=alice"),
                          (200, {"linked": True, "linked_at": body["linked_at"], "active": True}))
         self.assertEqual(daemon.request("POST", "/api/telegram/verify", {"code": code, "user": "alice"})[0], 400)
@@ -243,7 +242,7 @@ class LinkFlowTest(TelegramTestCase):
         first = self.start_code(222)
         self.api.push_message(222, "/start")
         second = re.search(r"code: <code>(\d{6})</code>", self.wait_reply(222, "verification code", count=2)).group(1)
-        pending = json.loads((daemon.data_dir / "pending_codes.json").read_text())
+        pending = json.loads(daemon.read_document("pending_codes.json"))
         self.assertEqual([c for c, v in pending.items() if v["chat_id"] == 222], [second])
         if first != second:
             self.assertEqual(daemon.request("POST", "/api/telegram/verify", {"code": first})[0], 400)
@@ -263,7 +262,7 @@ class LinkFlowTest(TelegramTestCase):
         self.assertEqual(daemon.request("POST", "/api/telegram/unlink", {"user": "alice"}),
                          (200, {"status": "unlinked"}))
         self.wait_reply(ALICE_CHAT, "no longer linked to alice")
-        self.assertEqual(json.loads((daemon.data_dir / "telegram_users.json").read_text()), {})
+        self.assertEqual(json.loads(daemon.read_document("telegram_users.json")), {})
         self.assertEqual(daemon.request("POST", "/api/telegram/unlink", {"user": "alice"}),
                          (200, {"status": "unlinked"}))
         status, _ = daemon.request("POST", "/send", {"user": "alice", "text": "hi"})
@@ -418,7 +417,7 @@ class DeliveryTest(TelegramTestCase):
         self.wait_delivered(daemon, notification, "failed")
         self.assertIn("blocked", self.history_entry(daemon, notification)["deliveries"][0]["last_error"])
         self.assertEqual(daemon.request("GET", "/api/telegram/status?user=alice")[1]["active"], False)
-        users = json.loads((daemon.data_dir / "telegram_users.json").read_text())
+        users = json.loads(daemon.read_document("telegram_users.json"))
         self.assertEqual(users["alice"]["active"], False)
         # Not "has no linked channel": the link is there, the user blocked the bot.
         self.assertEqual(daemon.request("POST", "/send", {"user": "alice", "text": "again"}),
@@ -446,7 +445,7 @@ class DeliveryTest(TelegramTestCase):
         status, body = daemon.request("POST", "/v1/notify", {"user": "ops", "message": "to the supergroup"})
         self.assertEqual(status, 200, body)
         self.wait_for(lambda: self.api.texts(-1009999) == ["to the supergroup"], message="delivery to the new chat")
-        self.wait_for(lambda: json.loads((daemon.data_dir / "telegram_users.json").read_text())["ops"]["chat_id"]
+        self.wait_for(lambda: json.loads(daemon.read_document("telegram_users.json"))["ops"]["chat_id"]
                       == -1009999, message="the link following the chat")
 
     def test_409_names_its_cause_and_polling_resumes(self):
@@ -514,7 +513,7 @@ class CommandsTest(TelegramTestCase):
         daemon = self.linked_daemon()
         self.api.push_message(ALICE_CHAT, "/mute 1h")
         self.wait_reply(ALICE_CHAT, "Muted until")
-        self.assertIn("alice", json.loads((daemon.data_dir / "bot_telegram_state.json").read_text())["muted_until"])
+        self.assertIn("alice", json.loads(daemon.read_document("bot_telegram_state.json"))["muted_until"])
         notification = self.notify(daemon, title="Held", message="while muted")
         time.sleep(1.5)
         self.assertEqual(self.replies(ALICE_CHAT, "while muted"), [])
@@ -546,7 +545,7 @@ class RestartTest(TelegramTestCase):
                     if "notifyd: stopping (Terminated)" in line or "notifyd: stopped" in line]
         took = (datetime.datetime.fromisoformat(stopping[-1]) - datetime.datetime.fromisoformat(stopping[-2]))
         self.assertLess(took.total_seconds(), 1.5, "stopping waited for the long poll")
-        state = json.loads((daemon.data_dir / "bot_telegram_state.json").read_text())
+        state = json.loads(daemon.read_document("bot_telegram_state.json"))
         self.assertEqual(state["offset"], 2)
 
         self.api.push_message(602, "/whoami")  # arrives while the daemon is down
@@ -571,8 +570,8 @@ class RestartTest(TelegramTestCase):
 
 
 def bot_state(daemon):
-    path = daemon.data_dir / "bot_telegram_state.json"
-    return json.loads(path.read_text()) if path.exists() else {}
+    content = daemon.read_document("bot_telegram_state.json")
+    return json.loads(content) if content is not None else {}
 
 
 class DurableRepliesTest(TelegramTestCase):
@@ -799,8 +798,8 @@ class TwoBotsTest(TelegramTestCase):
         self.wait_polling(OTHER_TOKEN)
         self.api.push_message(700, "/start", token=OTHER_TOKEN)
         self.wait_for(lambda: [c for c in self.api.sent(700) if c["token"] == OTHER_TOKEN], message="second bot reply")
-        self.assertTrue((daemon.data_dir / "bot2_codes.json").exists())
-        self.assertFalse((daemon.data_dir / "pending_codes.json").exists())
+        self.assertIsNotNone(daemon.read_document("bot2_codes.json"))
+        self.assertIsNone(daemon.read_document("pending_codes.json"))
         self.assertEqual(daemon.stop(), 0)
 
     def test_two_instances_on_the_same_files_or_routes_are_refused(self):

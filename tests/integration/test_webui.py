@@ -315,7 +315,7 @@ class SignInsSurviveTest(DaemonTestCase):
                                       headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(status, 303, "the link minted before the reload and the restart still signs in once")
 
-        saved = (daemon.data_dir / "webui" / "web.json").read_text()
+        saved = daemon.read_document("webui/web.json")
         self.assertNotIn(cookie.split("=", 1)[1], saved)
         self.assertNotIn(token, saved)
         self.assertNotIn(csrf, saved)

@@ -11,7 +11,8 @@
 #
 # The cluster trusts loopback connections (no password), runs with fsync off
 # and ends a session idle inside a transaction after 5 s, as a replica's
-# frozen lease holder must be ended.
+# frozen lease holder must be ended. POSTGRES_DURABLE=1 (the benchmarks)
+# keeps PostgreSQL's durable defaults: fsync, synchronous commit, full pages.
 set -euo pipefail
 
 bin=/usr/lib/postgresql/15/bin
@@ -63,13 +64,13 @@ start() {
   as_postgres "$bin/initdb" --pgdata="$cluster/data" --username=postgres --auth=trust --encoding=UTF8 \
     --locale=C.UTF-8 --no-sync >"$cluster/initdb.log" 2>&1 ||
     { cat "$cluster/initdb.log" >&2; exit 1; }
-  local port attempt
+  local port attempt durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [[ ${POSTGRES_DURABLE:-0} == 1 ]] && durability=""
   for attempt in 1 2 3; do
     port=$(free_port)
     if as_postgres "$bin/pg_ctl" --pgdata="$cluster/data" --log="$cluster/server.log" --wait --timeout=60 \
          -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$cluster/socket \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-             -c idle_in_transaction_session_timeout=5s -c max_connections=200" start >/dev/null; then
+             $durability -c idle_in_transaction_session_timeout=5s -c max_connections=200" start >/dev/null; then
       echo "host=127.0.0.1 port=$port user=postgres dbname=postgres connect_timeout=10" >"$dir/dsn"
       return 0
     fi

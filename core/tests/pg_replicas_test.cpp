@@ -1,0 +1,160 @@
+#include <catch2/catch.hpp>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "pg_notification_store.hpp"
+#include "pg_session.hpp"
+#include "pg_test_support.hpp"
+#include "test_support.hpp"
+
+// Two PgNotificationStores on one database are two replicas: whichever
+// accepts a notification, a reader of `id > since` on either never passes an
+// id that has yet to commit.
+
+using namespace notifyd;
+using namespace std::chrono_literals;
+
+namespace {
+
+boost::asio::any_io_executor completions() {
+  static boost::asio::thread_pool pool(1);
+  return pool.get_executor();
+}
+
+/// Holds a store's batches before their COMMIT while armed, and tells when one waits there.
+class CommitGate {
+ public:
+  void arm() {
+    std::lock_guard lock(mutex_);
+    armed_ = true;
+  }
+  /// The store's hook (its writer thread).
+  void before_commit() {
+    std::unique_lock lock(mutex_);
+    if (!armed_) return;
+    holding_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return !armed_; });
+    holding_ = false;
+  }
+  bool wait_until_holding() {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, 30s, [this] { return holding_; });
+  }
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      armed_ = false;
+    }
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool armed_ = false;
+  bool holding_ = false;
+};
+
+using Stored = std::shared_future<std::uint64_t>;
+
+Stored insert(core::NotificationStore& store, const std::string& message) {
+  auto stored = std::make_shared<std::promise<std::uint64_t>>();
+  Stored future = stored->get_future().share();
+  sdk::Notification n;
+  n.user = "alice";
+  n.message = message;
+  store.insert(std::move(n), std::nullopt, {"desktop"}, completions(),
+               [stored](sdk::Status status, std::shared_ptr<const sdk::Notification> result) {
+                 if (status) {
+                   stored->set_value(result->id);
+                 } else {
+                   stored->set_exception(std::make_exception_ptr(std::runtime_error(status.message)));
+                 }
+               });
+  return future;
+}
+
+std::uint64_t wait(const Stored& stored) {
+  REQUIRE(stored.wait_for(60s) == std::future_status::ready);
+  return stored.get();
+}
+
+/// The ids above `since`, oldest first, as a reader of `since` sees them.
+std::vector<std::uint64_t> ids_since(const core::NotificationStore& store, std::uint64_t since) {
+  auto page = store.history({"", 500, 0, since});
+  REQUIRE(page.ok());
+  std::vector<std::uint64_t> ids;
+  for (const auto& entry : page.value()) ids.push_back(entry.notification.id);
+  return ids;
+}
+
+/// Waits until `insert` has finished or waits for an advisory lock (the id
+/// lock); false after 30 s of neither.
+bool finished_or_waiting_for_the_id_lock(const Stored& insert, core::PgSession& observer) {
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (insert.wait_for(0s) == std::future_status::ready) return true;
+    auto waiting = observer.exec("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+    REQUIRE(waiting.ok());
+    if (waiting.value().rows.at(0).at(0) != "0") return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("two replicas on one database: a reader of `since` never passes an id that has yet to commit") {
+  test::Loop loop;
+  test::TestDatabase database{loop};
+  test::TempDir dir;
+  core::LogSink sink;
+  core::PrefixedLogger log(sink, "test");
+  CommitGate gates[2];
+  core::PgNotificationStore a(database.dsn(), dir.path() / "a", log, {}, [&] { gates[0].before_commit(); });
+  core::PgNotificationStore b(database.dsn(), dir.path() / "b", log, {}, [&] { gates[1].before_commit(); });
+  REQUIRE(a.open().ok);
+  REQUIRE(b.open().ok);
+  core::NotificationStore* replicas[] = {&a, &b};
+  core::PgSession observer(database.dsn());
+
+  std::uint64_t since = wait(insert(a, "before"));
+  std::vector<std::uint64_t> accepted{since};
+  std::vector<std::uint64_t> seen{since};
+  for (int round = 0; round < 10; ++round) {
+    CAPTURE(round);
+    const int held = round % 2;
+    auto& early = *replicas[held];
+    auto& late = *replicas[1 - held];
+    gates[held].arm();
+    auto early_insert = insert(early, "early " + std::to_string(round));
+    REQUIRE(gates[held].wait_until_holding());  // its id is drawn, its batch not committed
+    auto late_insert = insert(late, "late " + std::to_string(round));
+    REQUIRE(finished_or_waiting_for_the_id_lock(late_insert, observer));
+
+    CHECK(ids_since(a, since).empty());
+    CHECK(ids_since(b, since).empty());
+    gates[held].release();
+    const auto early_id = wait(early_insert);
+    const auto late_id = wait(late_insert);
+    CHECK(early_id < late_id);
+    accepted.push_back(early_id);
+    accepted.push_back(late_id);
+
+    const auto read = ids_since(late, since);
+    CHECK(read == std::vector<std::uint64_t>{early_id, late_id});
+    seen.insert(seen.end(), read.begin(), read.end());
+    since = read.empty() ? since : read.back();
+  }
+  CHECK(seen == accepted);
+  auto newest_first = b.history({"", 500, 0, 0});
+  REQUIRE(newest_first.ok());
+  std::vector<std::uint64_t> everything;
+  for (const auto& entry : newest_first.value()) everything.insert(everything.begin(), entry.notification.id);
+  CHECK(everything == accepted);
+}
