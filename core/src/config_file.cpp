@@ -233,7 +233,13 @@ sdk::ConfigSchema cluster_schema() {
   schema.summary("Where notifications and shared state are kept: this machine alone, or replicas on PostgreSQL.")
       .string("backend", "local",
               "\"local\": SQLite and files in data_dir; \"postgres\": one PostgreSQL database that replicas share")
-      .secret("dsn", "backend = \"postgres\": the libpq connection string (host=… dbname=… or postgresql://…)");
+      .secret("dsn", "backend = \"postgres\": the libpq connection string (host=… dbname=… or postgresql://…)")
+      .string("host_group", "",
+              "Replicas that see the same home directories and users (checks run only in their group); "
+              "empty = this machine's host name")
+      .duration("lease_ttl", 10s,
+                "How long a lease (a channel's bot poller, a check's run) outlives a replica that stopped "
+                "renewing it; renewed every third of it; at least 1s");
   return schema;
 }
 
@@ -369,6 +375,14 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
     } else if (backend != "local") {
       error_at(errors, file, key_at("backend"),
                "[cluster]: `backend` must be \"local\" or \"postgres\", not \"" + backend + "\"");
+    }
+    c.host_group = view.string("host_group");
+    c.lease_ttl = view.duration("lease_ttl");
+    if (table_or_empty("cluster").get("lease_ttl") && c.lease_ttl < std::chrono::seconds(1)) {
+      error_at(errors, file, key_at("lease_ttl"),
+               "[cluster]: `lease_ttl` must be at least 1s (a lease is renewed every third of it), not " +
+                   std::to_string(c.lease_ttl.count()) + " ms");
+      c.lease_ttl = std::chrono::seconds(1);
     }
   }
 

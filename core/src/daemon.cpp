@@ -51,7 +51,9 @@ Daemon::Daemon(PreparedConfig config, LogSink& log_sink, MetricsRegistry& metric
       loop_(static_cast<int>(config_.file.daemon.threads)),
       control_(loop_),
       users_(config_.file.daemon.admin_group),
-      documents_(config_.file.daemon.data_dir, config_.file.daemon.files),
+      coordination_(std::make_unique<LocalCoordination>(config_.file.daemon.data_dir, config_.file.daemon.files,
+                                                        config_.file.cluster.host_group,
+                                                        config_.file.cluster.lease_ttl)),
       metrics_(metrics),
       store_log_(log_sink, "core:store"),
       pipeline_log_(log_sink, "core:pipeline"),
@@ -87,7 +89,8 @@ bool Daemon::assemble() {
   }
   pipeline_ = std::make_unique<Pipeline>(loop_, *store_, config_.file.pipeline, users_, pipeline_log_, metrics_);
   queue_depths_ = metrics_.add_collector([pipeline = pipeline_.get()] { return queue_depth_metrics(*pipeline); });
-  checks_ = std::make_unique<CheckRunner>(loop_.get_executor(), *store_, *pipeline_, documents_, config_.file.checks,
+  checks_ = std::make_unique<CheckRunner>(loop_.get_executor(), *store_, *pipeline_, coordination_->documents(),
+                                          config_.file.checks,
                                           checks_log_, metrics_);
   checks_->load_history();
   if (auto status = register_check_routes(routes_, *checks_, *pipeline_); !status) {
@@ -95,7 +98,7 @@ bool Daemon::assemble() {
     return false;
   }
   services_ = std::make_unique<HostServices>(HostServices{
-      loop_, log_sink_, documents_, *pipeline_, *checks_, routes_, metrics_, users_,
+      loop_, log_sink_, coordination_->documents(), *coordination_, *pipeline_, *checks_, routes_, metrics_, users_,
       sdk::DaemonInfo{daemon.data_dir, daemon.admin_group, std::string(version)}});
 
   return create_plugins() && create_checks();

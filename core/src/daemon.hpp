@@ -15,7 +15,7 @@
 
 #include "check_runner.hpp"
 #include "event_loop.hpp"
-#include "file_document_store.hpp"
+#include "local_coordination.hpp"
 #include "native_check_provider.hpp"
 #include "log_sink.hpp"
 #include "metrics_registry.hpp"
@@ -120,7 +120,7 @@ class Daemon {
   ConfigErrors* check_errors_ = nullptr;  // set while check_plugins() runs
 
   UserDirectory users_;
-  FileDocumentStore documents_;
+  std::unique_ptr<sdk::Coordination> coordination_;  ///< its documents too; its threads post to the loop
   MetricsRegistry& metrics_;
   RouteTable routes_;
   PrefixedLogger store_log_;

@@ -6,7 +6,6 @@
 #include <boost/asio/strand.hpp>
 
 #include "check_runner.hpp"
-#include "file_document_store.hpp"
 #include "log_sink.hpp"
 #include "metrics_registry.hpp"
 #include "notifyd/sdk/host.hpp"
@@ -20,7 +19,8 @@ namespace notifyd::core {
 struct HostServices {
   boost::asio::io_context& io;
   LogSink& log_sink;
-  FileDocumentStore& documents;
+  sdk::DocumentStore& documents;
+  sdk::Coordination& coordination;
   Pipeline& pipeline;
   CheckRunner& checks;
   RouteTable& routes;
@@ -79,6 +79,7 @@ class PluginHost final : public sdk::Host {
   sdk::Logger& log() noexcept override { return log_; }
   const sdk::PluginConfig& config() const noexcept override { return config_; }
   sdk::DocumentStore& documents() noexcept override { return services_.documents; }
+  sdk::Coordination& coordination() noexcept override { return services_.coordination; }
   sdk::NotificationService& notifications() noexcept override { return services_.pipeline; }
   sdk::CheckService& checks() noexcept override { return checks_; }
   sdk::RouteRegistry& routes() noexcept override { return routes_; }

@@ -230,6 +230,30 @@ TEST_CASE("values that mean nothing are refused where they are written") {
   CHECK(errors[0].file == file.string());
 }
 
+TEST_CASE("[cluster] host_group and lease_ttl: defaults, values, and a lease_ttl below 1s refused") {
+  TempDir dir;
+  core::ConfigErrors errors;
+  auto defaults = core::read_config_file(dir.write("defaults.toml", "[daemon]\nthreads = 2\n"), errors);
+  REQUIRE(defaults.has_value());
+  REQUIRE(errors.empty());
+  CHECK(defaults->cluster.host_group.empty());
+  CHECK(defaults->cluster.lease_ttl == std::chrono::seconds(10));
+
+  auto set = core::read_config_file(
+      dir.write("set.toml", "[cluster]\nhost_group = \"analytics-1\"\nlease_ttl = \"3s\"\n"), errors);
+  REQUIRE(set.has_value());
+  REQUIRE(errors.empty());
+  CHECK(set->cluster.host_group == "analytics-1");
+  CHECK(set->cluster.lease_ttl == std::chrono::seconds(3));
+
+  auto short_ttl = core::read_config_file(dir.write("short.toml", "[cluster]\nlease_ttl = \"500ms\"\n"), errors);
+  REQUIRE(short_ttl.has_value());
+  INFO(all(errors));
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0].to_string(),
+             Catch::Contains(":2:13: [cluster]: `lease_ttl` must be at least 1s (a lease is renewed every third of it), not 500 ms"));
+}
+
 TEST_CASE("a configure() refusal points each line at the key it names") {
   const auto table = toml::parse(std::string_view("[[plugin]]\nuse = \"web\"\nlisten = \"x\"\n"
                                                   "token_file = \"/t\"\nmode = \"999\"\n"),

@@ -54,6 +54,27 @@ TEST_CASE("the stamp changes with every write, by rename or in place") {
   CHECK_FALSE(store.stamp("doc.json").value() == second);
 }
 
+TEST_CASE("write_if sees an edit in place by another program, and refuses a fence it cannot check") {
+  TempDir dir;
+  FileDocumentStore store(dir.path());
+  auto created = store.write_if("doc.json", "one", 0);
+  REQUIRE(created.ok());
+  REQUIRE(created.value().outcome == sdk::WriteOutcome::written);
+  const auto read = store.read_versioned("doc.json").value();
+  CHECK(read.version == created.value().version);
+  write_in_place(dir.path() / "doc.json", "two");
+  auto stale = store.write_if("doc.json", "three", read.version);
+  REQUIRE(stale.ok());
+  CHECK(stale.value().outcome == sdk::WriteOutcome::changed);
+  CHECK(stale.value().version == store.read_versioned("doc.json").value().version);
+  CHECK(store.read("doc.json").value() == std::optional<std::string>("two"));
+
+  auto fenced = store.write_if("doc.json", "four", sdk::DocumentStore::any_version, sdk::Fence{"lease", "me", 1});
+  CHECK_FALSE(fenced.ok());
+  CHECK(store.read("doc.json").value() == std::optional<std::string>("two"));
+  CHECK_FALSE(store.write_if("../outside.json", "x", 0).ok());
+}
+
 TEST_CASE("update reads, changes and writes the current file; nullopt leaves it alone") {
   TempDir dir;
   FileDocumentStore store(dir.path());

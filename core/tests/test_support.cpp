@@ -39,7 +39,7 @@ TestServices::TestServices(core::PipelineSettings s, std::filesystem::path data_
   checks =
       std::make_unique<core::CheckRunner>(io.get_executor(), *store, *pipeline, documents, check_settings, log, metrics);
   services = std::make_unique<core::HostServices>(
-      core::HostServices{io, sink, documents, *pipeline, *checks, routes, metrics, users, {data, "", "test"}});
+      core::HostServices{io, sink, documents, coordination, *pipeline, *checks, routes, metrics, users, {data, "", "test"}});
 }
 
 bool TestServices::run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {

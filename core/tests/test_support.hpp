@@ -10,7 +10,7 @@
 
 #include "check_runner.hpp"
 #include "event_loop.hpp"
-#include "file_document_store.hpp"
+#include "local_coordination.hpp"
 #include "log_sink.hpp"
 #include "metrics_registry.hpp"
 #include "notification_store.hpp"
@@ -58,7 +58,8 @@ struct TestServices {
   core::EventLoop io;
   core::LogSink sink;
   core::PrefixedLogger log{sink, "test"};
-  core::FileDocumentStore documents{data};
+  core::LocalCoordination coordination{data, {}, "", std::chrono::seconds(10)};
+  sdk::DocumentStore& documents = coordination.documents();
   core::MetricsRegistry metrics;
   core::RouteTable routes;
   core::UserDirectory users{""};

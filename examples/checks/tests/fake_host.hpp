@@ -56,6 +56,10 @@ class IdleServices final : public sdk::NotificationService,
   sdk::Status write(std::string_view, std::string_view) noexcept override { return sdk::Status::failure("read-only"); }
   sdk::Status remove(std::string_view) noexcept override { return sdk::Status::failure("read-only"); }
   const std::filesystem::path& root() const noexcept override { return root_; }
+  sdk::Subscription watch(std::string, boost::asio::any_io_executor,
+                          std::function<void(std::string)>) noexcept override {
+    return {};  // nothing is ever written
+  }
 
   void add_provider(sdk::CheckProvider&) noexcept override {}
   std::vector<sdk::CheckStatus> checks(std::string_view) const noexcept override { return {}; }
@@ -86,6 +90,60 @@ class IdleServices final : public sdk::NotificationService,
   sdk::Histogram histogram_{{}};
 };
 
+/// Coordination a check never needs: one replica, keys refused, rings unheard,
+/// leases never held.
+class IdleCoordination final : public sdk::Coordination,
+                               public sdk::Ephemeral,
+                               public sdk::Bus {
+ public:
+  explicit IdleCoordination(sdk::DocumentStore& documents) : documents_(documents) {}
+
+  std::string_view backend() const noexcept override { return "local"; }
+  const std::string& replica() const noexcept override { return replica_; }
+  const std::string& host_group() const noexcept override { return replica_; }
+  sdk::DocumentStore& documents() noexcept override { return documents_; }
+  sdk::Ephemeral& ephemeral() noexcept override { return *this; }
+  sdk::Bus& bus() noexcept override { return *this; }
+  std::chrono::milliseconds lease_ttl() const noexcept override { return std::chrono::seconds(10); }
+  std::unique_ptr<sdk::Lease> campaign(std::string, boost::asio::any_io_executor,
+                                       sdk::LeaseEvents) noexcept override {
+    return std::make_unique<NeverHeld>();
+  }
+
+  sdk::Status put(std::string_view, std::string_view, std::chrono::milliseconds) noexcept override {
+    return sdk::Status::failure("not in a daemon");
+  }
+  sdk::Result<bool> put_if_absent(std::string_view, std::string_view, std::chrono::milliseconds) noexcept override {
+    return sdk::Result<bool>::failure("not in a daemon");
+  }
+  sdk::Result<std::optional<std::string>> get(std::string_view) const noexcept override {
+    return std::optional<std::string>{};
+  }
+  sdk::Result<std::optional<std::string>> take(std::string_view) noexcept override {
+    return std::optional<std::string>{};
+  }
+  sdk::Status remove(std::string_view) noexcept override { return sdk::Status::success(); }
+  sdk::Result<std::uint64_t> count(std::string_view, std::chrono::milliseconds, std::uint64_t) noexcept override {
+    return sdk::Result<std::uint64_t>::failure("not in a daemon");
+  }
+
+  void ring(std::string_view, std::string_view) noexcept override {}
+  sdk::Subscription listen(std::string, boost::asio::any_io_executor,
+                           std::function<void(std::string)>) noexcept override {
+    return {};
+  }
+
+ private:
+  class NeverHeld final : public sdk::Lease {
+   public:
+    bool held() const noexcept override { return false; }
+    sdk::Fence fence() const noexcept override { return {}; }
+    void release() noexcept override {}
+  };
+  sdk::DocumentStore& documents_;
+  std::string replica_ = "check-test:0";
+};
+
 /// A user database with no users and no admins.
 class NoUsers final : public sdk::Users {
  public:
@@ -106,6 +164,7 @@ class FakeHost final : public sdk::Host {
   sdk::Logger& log() noexcept override { return logger; }
   const sdk::PluginConfig& config() const noexcept override { return config_; }
   sdk::DocumentStore& documents() noexcept override { return services_; }
+  sdk::Coordination& coordination() noexcept override { return coordination_; }
   sdk::NotificationService& notifications() noexcept override { return services_; }
   sdk::CheckService& checks() noexcept override { return services_; }
   sdk::RouteRegistry& routes() noexcept override { return services_; }
@@ -122,6 +181,7 @@ class FakeHost final : public sdk::Host {
   sdk::PluginConfig config_;
   boost::asio::io_context io_;
   IdleServices services_;
+  IdleCoordination coordination_{services_};
   sdk::DaemonInfo info_;
   NoUsers users_;
 };

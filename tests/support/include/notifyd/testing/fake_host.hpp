@@ -12,6 +12,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "notifyd/sdk/host.hpp"
+#include "notifyd/testing/fake_coordination.hpp"
 #include "notifyd/testing/fake_logger.hpp"
 #include "notifyd/testing/fake_metrics.hpp"
 #include "notifyd/testing/fake_routes.hpp"
@@ -45,6 +46,7 @@ class FakeHost : public sdk::Host {
   sdk::Logger& log() noexcept override { return logger; }
   const sdk::PluginConfig& config() const noexcept override { return config_; }
   sdk::DocumentStore& documents() noexcept override { return documents_store; }
+  sdk::Coordination& coordination() noexcept override { return coordination_service; }
   sdk::NotificationService& notifications() noexcept override { return history; }
   sdk::RouteRegistry& routes() noexcept override { return route_table; }
   sdk::CheckService& checks() noexcept override { return check_service; }
@@ -69,6 +71,7 @@ class FakeHost : public sdk::Host {
   FakeRoutes route_table;
   FakeMetrics metric_registry;
   MemoryDocuments documents_store;
+  FakeCoordination coordination_service{documents_store};  ///< its documents are `documents_store`
   sdk::DaemonInfo info;           ///< what daemon() answers
   std::set<std::string> admins;  ///< the users is_admin() accepts
   FakeUsers user_directory{admins};  ///< what users() answers; its admins are `admins`

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "file_document_store.hpp"
+#include "file_permissions.hpp"
+#include "local_bus.hpp"
+#include "local_ephemeral.hpp"
+#include "local_leases.hpp"
+#include "notifyd/sdk/coordination.hpp"
+
+namespace notifyd::core {
+
+/// `sdk::Coordination` of a single notifyd (`[cluster] backend = "local"`):
+/// documents are files in the data directory, leases, keys and doorbells
+/// live in this process. This replica holds every lease it campaigns for
+/// that no other campaign of its own holds.
+class LocalCoordination final : public sdk::Coordination {
+ public:
+  /// Documents in `data_dir`, written with `files`; `host_group` empty = the host name.
+  LocalCoordination(std::filesystem::path data_dir, FilePermissions files, std::string host_group,
+                    std::chrono::milliseconds lease_ttl);
+
+  std::string_view backend() const noexcept override { return "local"; }
+  const std::string& replica() const noexcept override { return replica_; }
+  const std::string& host_group() const noexcept override { return host_group_; }
+  sdk::DocumentStore& documents() noexcept override { return documents_; }
+  sdk::Ephemeral& ephemeral() noexcept override { return ephemeral_; }
+  sdk::Bus& bus() noexcept override { return bus_; }
+  std::chrono::milliseconds lease_ttl() const noexcept override { return lease_ttl_; }
+  std::unique_ptr<sdk::Lease> campaign(std::string name, boost::asio::any_io_executor executor,
+                                       sdk::LeaseEvents events) noexcept override;
+
+ private:
+  std::string replica_;
+  std::string host_group_;
+  std::chrono::milliseconds lease_ttl_;
+  LocalLeases leases_;
+  FileDocumentStore documents_;  ///< after `leases_`, which it checks fences against
+  LocalEphemeral ephemeral_;
+  LocalBus bus_;
+};
+
+/// This machine's host name (`[cluster] host_group` when not set).
+std::string this_host_name();
+/// This replica's name: `<host name>:<pid>`.
+std::string this_replica_name();
+
+}  // namespace notifyd::core
