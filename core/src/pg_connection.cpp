@@ -39,13 +39,25 @@ PgConnection::~PgConnection() {
   if (conn_) PQfinish(conn_);
 }
 
-void PgConnection::connect(std::string dsn, std::chrono::milliseconds timeout, Connected done) {
-  boost::asio::post(strand_, [self = shared_from_this(), dsn = std::move(dsn), timeout, done = std::move(done)]() mutable {
+void PgConnection::on_events(Notified notified, Lost lost) {
+  boost::asio::post(strand_, [self = shared_from_this(), notified = std::move(notified), lost = std::move(lost)]() mutable {
+    self->notified_ = std::move(notified);
+    self->lost_ = std::move(lost);
+  });
+}
+
+void PgConnection::connect(std::string dsn, std::chrono::milliseconds timeout, Connected done,
+                           std::string application_name) {
+  boost::asio::post(strand_, [self = shared_from_this(), dsn = std::move(dsn), timeout, done = std::move(done),
+                              application_name = std::move(application_name)]() mutable {
     if (self->conn_ || self->connecting_) {
       done(sdk::Status::failure("already connected or connecting"));
       return;
     }
-    self->conn_ = PQconnectStart(dsn.c_str());
+    // The connection string first: the keywords after it override what it says.
+    const char* keywords[] = {"dbname", "application_name", nullptr};
+    const char* values[] = {dsn.c_str(), application_name.c_str(), nullptr};
+    self->conn_ = PQconnectStartParams(keywords, values, 1);
     if (!self->conn_ || PQstatus(self->conn_) == CONNECTION_BAD) {
       const std::string why = self->conn_ ? pg_message_line(PQerrorMessage(self->conn_)) : "out of memory";
       if (self->conn_) PQfinish(self->conn_);
@@ -75,6 +87,7 @@ void PgConnection::poll_connect() {
     connecting_ = nullptr;
     done(sdk::Status::success());
     start_next();
+    read_while_idle();
     return;
   }
   if (polled == PGRES_POLLING_FAILED) {
@@ -199,8 +212,39 @@ void PgConnection::read_answer() {
       self->fail_everything("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(self->conn_)));
       return;
     }
-    self->read_answer();
+    self->deliver_notifications();
+    if (self->running_) self->read_answer();
   });
+}
+
+void PgConnection::read_while_idle() {
+  if (idle_reading_ || running_ || !connected()) return;
+  idle_reading_ = true;
+  socket_->async_wait(boost::asio::posix::descriptor_base::wait_read, [self = shared_from_this(),
+                                                                       armed = connection_generation_](
+                                                                          boost::system::error_code ec) {
+    if (armed != self->connection_generation_) return;
+    self->idle_reading_ = false;
+    // A statement that started meanwhile reads the input itself.
+    if (ec || self->running_ || !self->connected()) return;
+    if (!PQconsumeInput(self->conn_)) {
+      self->fail_everything("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(self->conn_)));
+      return;
+    }
+    self->deliver_notifications();
+    self->read_while_idle();
+  });
+}
+
+void PgConnection::deliver_notifications() {
+  while (conn_) {
+    PGnotify* notify = PQnotifies(conn_);
+    if (!notify) return;
+    std::string channel = notify->relname ? notify->relname : "";
+    std::string payload = notify->extra ? notify->extra : "";
+    PQfreemem(notify);
+    if (notified_) notified_(std::move(channel), std::move(payload));
+  }
 }
 
 void PgConnection::finish(std::optional<PgError> error, PgRows rows) {
@@ -209,11 +253,14 @@ void PgConnection::finish(std::optional<PgError> error, PgRows rows) {
   running_ = false;
   Statement statement = std::move(queue_.front());
   queue_.pop_front();
+  deliver_notifications();
   statement.done(std::move(error), std::move(rows));
   start_next();
+  read_while_idle();
 }
 
-void PgConnection::fail_everything(const std::string& message) {
+void PgConnection::fail_everything(const std::string& message, bool report_lost) {
+  const bool was_connected = connected();
   ++deadline_generation_;
   deadline_.cancel();
   if (socket_) {
@@ -224,6 +271,8 @@ void PgConnection::fail_everything(const std::string& message) {
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
   running_ = false;
+  idle_reading_ = false;
+  ++connection_generation_;
   if (auto connecting = std::move(connecting_)) {
     connecting_ = nullptr;
     connecting(sdk::Status::failure(message));
@@ -231,10 +280,12 @@ void PgConnection::fail_everything(const std::string& message) {
   auto queued = std::move(queue_);
   queue_.clear();
   for (auto& statement : queued) statement.done(PgError{"", message}, {});
+  if (was_connected && report_lost && lost_) lost_(message);
 }
 
 void PgConnection::close() {
-  boost::asio::post(strand_, [self = shared_from_this()] { self->fail_everything("the PostgreSQL connection was closed"); });
+  boost::asio::post(strand_,
+                    [self = shared_from_this()] { self->fail_everything("the PostgreSQL connection was closed", false); });
 }
 
 }  // namespace notifyd::core

@@ -47,10 +47,14 @@ using PgParams = std::vector<std::optional<std::string>>;
 
 /// A connection. Every member is called on, and every callback runs on, the
 /// connection's strand. Statements queue and run one at a time, in order.
+/// Between statements the connection keeps reading, so notifications
+/// (LISTEN) arrive while it is idle, and a break is noticed at once.
 class PgConnection final : public std::enable_shared_from_this<PgConnection> {
  public:
   using Connected = std::function<void(sdk::Status)>;
   using Answered = std::function<void(std::optional<PgError>, PgRows)>;
+  using Notified = std::function<void(std::string channel, std::string payload)>;
+  using Lost = std::function<void(std::string why)>;
 
   /// A connection whose callbacks run on a strand of `executor`.
   static std::shared_ptr<PgConnection> create(boost::asio::any_io_executor executor);
@@ -62,7 +66,14 @@ class PgConnection final : public std::enable_shared_from_this<PgConnection> {
   /// or a `postgresql://` URI); `done` gets the failure, naming the server
   /// and why, or that it took longer than `timeout`. libpq resolves a host
   /// name before it returns (give `hostaddr` to keep the loop from waiting on DNS).
-  void connect(std::string dsn, std::chrono::milliseconds timeout, Connected done);
+  /// The session shows as `application_name` in `pg_stat_activity`.
+  void connect(std::string dsn, std::chrono::milliseconds timeout, Connected done,
+               std::string application_name = "notifyd");
+
+  /// Calls `notified` for each notification the server sends (after a
+  /// LISTEN), and `lost` once when an established connection breaks (not
+  /// after `close`). Set before `connect`.
+  void on_events(Notified notified, Lost lost);
 
   /// Runs `sql` with `params` ($1, $2 …, sent as text) once the statements
   /// queued before it have answered; `done` gets the server's error or the
@@ -93,7 +104,10 @@ class PgConnection final : public std::enable_shared_from_this<PgConnection> {
   void flush();
   void read_answer();
   void finish(std::optional<PgError> error, PgRows rows);
-  void fail_everything(const std::string& message);
+  /// Waits for input while no statement runs (notifications, a break).
+  void read_while_idle();
+  void deliver_notifications();
+  void fail_everything(const std::string& message, bool report_lost = true);
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   pg_conn* conn_ = nullptr;
@@ -103,6 +117,10 @@ class PgConnection final : public std::enable_shared_from_this<PgConnection> {
   std::deque<Statement> queue_;
   std::uint64_t deadline_generation_ = 0;  ///< which wait the deadline belongs to
   bool running_ = false;
+  bool idle_reading_ = false;  ///< a wait of read_while_idle is pending
+  std::uint64_t connection_generation_ = 0;  ///< which connection an idle wait belongs to
+  Notified notified_;
+  Lost lost_;
   std::optional<PgError> first_error_;
   PgRows rows_;
 };

@@ -53,6 +53,35 @@ CREATE TABLE runs(
   stderr text NOT NULL,
   notification_id bigint NOT NULL))sql";
 
+// Version 2: what replicas coordinate with. A document's row stays when it
+// is removed (content NULL) so a watcher's cursor sees the removal; every
+// change draws a new version under the documents lock, so versions commit in
+// order and a reader of `version > last` never skips one.
+constexpr std::string_view documents_v2 = R"sql(
+CREATE TABLE documents(
+  name text PRIMARY KEY,
+  content bytea,
+  version bigint NOT NULL,
+  changed_at timestamptz NOT NULL DEFAULT clock_timestamp()))sql";
+constexpr std::string_view ephemeral_v2 = R"sql(
+CREATE TABLE ephemeral(
+  key text PRIMARY KEY,
+  value bytea NOT NULL,
+  expires_at timestamptz NOT NULL))sql";
+constexpr std::string_view counters_v2 = R"sql(
+CREATE TABLE counters(
+  key text NOT NULL,
+  window_start bigint NOT NULL,
+  total bigint NOT NULL,
+  expires_at timestamptz NOT NULL,
+  PRIMARY KEY(key, window_start)))sql";
+constexpr std::string_view leases_v2 = R"sql(
+CREATE TABLE leases(
+  name text PRIMARY KEY,
+  holder text NOT NULL,
+  epoch bigint NOT NULL,
+  expires_at timestamptz NOT NULL))sql";
+
 }  // namespace
 
 const std::vector<PgMigration>& pg_migrations() {
@@ -63,6 +92,10 @@ const std::vector<PgMigration>& pg_migrations() {
         "CREATE INDEX deliveries_pending ON deliveries(channel, notification_id) WHERE state = 'pending'", attempts_v1,
         "CREATE INDEX attempts_by_notification ON attempts(notification_id)", runs_v1,
         "CREATE INDEX runs_by_check ON runs(user_name, check_name, id)"}},
+      {2,
+       {"CREATE SEQUENCE document_versions", documents_v2, "CREATE INDEX documents_by_version ON documents(version)",
+        ephemeral_v2, "CREATE INDEX ephemeral_by_expiry ON ephemeral(expires_at)", counters_v2,
+        "CREATE INDEX counters_by_expiry ON counters(expires_at)", leases_v2}},
   };
   return migrations;
 }

@@ -7,8 +7,11 @@
 namespace notifyd::core {
 
 PgSession::PgSession(std::string dsn, std::chrono::milliseconds statement_timeout,
-                     std::chrono::milliseconds network_timeout)
-    : dsn_(std::move(dsn)), statement_timeout_(statement_timeout), network_timeout_(network_timeout) {}
+                     std::chrono::milliseconds network_timeout, std::string application_name)
+    : dsn_(std::move(dsn)),
+      statement_timeout_(statement_timeout),
+      network_timeout_(network_timeout),
+      application_name_(std::move(application_name)) {}
 
 PgSession::~PgSession() {
   if (conn_) PQfinish(conn_);
@@ -22,8 +25,8 @@ sdk::Status PgSession::open() {
   const std::string tcp_user_timeout = std::to_string(network_timeout_.count());
   const std::string options = "-c statement_timeout=" + std::to_string(statement_timeout_.count());
   const char* keywords[] = {"dbname", "connect_timeout", "tcp_user_timeout", "options", "application_name", nullptr};
-  const char* values[] = {dsn_.c_str(), connect_seconds.c_str(), tcp_user_timeout.c_str(), options.c_str(), "notifyd",
-                          nullptr};
+  const char* values[] = {dsn_.c_str(), connect_seconds.c_str(), tcp_user_timeout.c_str(), options.c_str(),
+                          application_name_.c_str(), nullptr};
   conn_ = PQconnectdbParams(keywords, values, 1);
   if (!conn_) return sdk::Status::failure("cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn_) != CONNECTION_OK) {
@@ -37,6 +40,13 @@ sdk::Status PgSession::open() {
 
 sdk::Result<PgRows> PgSession::exec(const std::string& sql, const std::vector<PgParam>& params, bool binary_results) {
   using R = sdk::Result<PgRows>;
+  if (in_transaction_ && !(conn_ && PQstatus(conn_) == CONNECTION_OK)) {
+    if (sql == "ROLLBACK") {
+      in_transaction_ = false;
+      return PgRows{};
+    }
+    return R::failure("the connection to PostgreSQL broke inside a transaction");
+  }
   if (auto opened = open(); !opened) return R::failure(opened.message);
   std::vector<const char*> values;
   std::vector<int> lengths;
@@ -49,6 +59,9 @@ sdk::Result<PgRows> PgSession::exec(const std::string& sql, const std::vector<Pg
   PGresult* result = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
                                   lengths.data(), formats.data(), binary_results ? 1 : 0);
   if (!result) return R::failure("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(conn_)));
+  if (const auto state = PQtransactionStatus(conn_); state != PQTRANS_UNKNOWN) {
+    in_transaction_ = state == PQTRANS_INTRANS || state == PQTRANS_INERROR;
+  }
   PgRows rows;
   const auto status = PQresultStatus(result);
   if (status == PGRES_TUPLES_OK) {

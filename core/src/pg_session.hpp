@@ -2,7 +2,8 @@
 // One blocking PostgreSQL connection for a thread of the store's own (its
 // writer) or for short reads under a mutex: every call returns within the
 // connection's timeouts, and a broken connection is opened again on the
-// next call.
+// next call, except inside a transaction: a statement after BEGIN never runs
+// on a new connection (outside the transaction it belongs to).
 
 #include <chrono>
 #include <optional>
@@ -39,8 +40,10 @@ class PgSession {
   /// A session for libpq connection string `dsn`; statements that take
   /// longer than `statement_timeout` are ended by the server, and an
   /// unreachable server is given up after `network_timeout`.
+  /// `application_name` names the session in `pg_stat_activity`.
   PgSession(std::string dsn, std::chrono::milliseconds statement_timeout = std::chrono::seconds(5),
-            std::chrono::milliseconds network_timeout = std::chrono::seconds(5));
+            std::chrono::milliseconds network_timeout = std::chrono::seconds(5),
+            std::string application_name = "notifyd");
   ~PgSession();
   PgSession(const PgSession&) = delete;
   PgSession& operator=(const PgSession&) = delete;
@@ -48,7 +51,9 @@ class PgSession {
   /// Connects (again, when the connection broke); the failure names why.
   sdk::Status open();
   /// Runs `sql` with `params`; a result column asked for in binary (`binary_results`)
-  /// comes back as raw bytes (bytea). Opens the connection first when needed.
+  /// comes back as raw bytes (bytea). Opens the connection first when needed,
+  /// but not when it broke inside a transaction: then every statement fails
+  /// until `ROLLBACK` (which succeeds, the server having rolled back).
   sdk::Result<PgRows> exec(const std::string& sql, const std::vector<PgParam>& params = {},
                            bool binary_results = false);
 
@@ -56,7 +61,9 @@ class PgSession {
   std::string dsn_;
   std::chrono::milliseconds statement_timeout_;
   std::chrono::milliseconds network_timeout_;
+  std::string application_name_;
   pg_conn* conn_ = nullptr;
+  bool in_transaction_ = false;  ///< the last answer left a transaction open
 };
 
 }  // namespace notifyd::core

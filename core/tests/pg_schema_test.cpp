@@ -32,7 +32,8 @@ TEST_CASE("postgres schema: created on an empty database, then left alone") {
   CHECK(first.value() == 0);
   CHECK(core::read_pg_schema_version(session).value() == core::pg_schema_version());
   CHECK(column(session, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1") ==
-        std::vector<std::optional<std::string>>{"attempts", "deliveries", "notifications", "notifyd_schema", "runs"});
+        std::vector<std::optional<std::string>>{"attempts", "counters", "deliveries", "documents", "ephemeral", "leases",
+                                                "notifications", "notifyd_schema", "runs"});
 
   const auto again = core::migrate_pg_schema(session);
   REQUIRE(again.ok());

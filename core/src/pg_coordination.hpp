@@ -1,0 +1,69 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "notifyd/sdk/coordination.hpp"
+#include "notifyd/sdk/logger.hpp"
+#include "pg_bus.hpp"
+#include "pg_document_store.hpp"
+#include "pg_ephemeral.hpp"
+#include "pg_session_pool.hpp"
+#include "reconnecting_pg_connection.hpp"
+
+namespace notifyd::core {
+
+/// What a replica needs to coordinate through PostgreSQL.
+struct PgCoordinationSettings {
+  std::string dsn;                                  ///< libpq connection string
+  std::string replica;                              ///< this replica's unique name (lease holder, application_name)
+  std::string host_group;                           ///< `[cluster] host_group`
+  std::chrono::milliseconds lease_ttl{10000};       ///< `[cluster] lease_ttl`
+  std::filesystem::path data_dir;                   ///< the local data directory (`DocumentStore::root`)
+  std::size_t sessions = 4;                         ///< blocking sessions for documents and ephemeral keys
+  std::chrono::milliseconds statement_timeout{5000};  ///< bound of every blocking statement
+};
+
+/// `sdk::Coordination` for `[cluster] backend = "postgres"`: documents,
+/// ephemeral keys, leases and doorbells in the replicas' shared database
+/// (schema version 2). The blocking services borrow from a small pool of
+/// sessions; leases, doorbells and document watches share one connection
+/// on the io_context that reconnects by itself. Every session shows the
+/// replica's name as `application_name`.
+class PgCoordination final : public sdk::Coordination {
+ public:
+  PgCoordination(boost::asio::any_io_executor executor, PgCoordinationSettings settings, sdk::Logger& log);
+  ~PgCoordination() override;
+  PgCoordination(const PgCoordination&) = delete;
+  PgCoordination& operator=(const PgCoordination&) = delete;
+
+  /// Migrates the schema (blocking), then starts following the documents
+  /// and connects the shared connection.
+  sdk::Status open();
+  /// Closes the shared connection: no watch, doorbell or lease event after it.
+  void close();
+
+  std::string_view backend() const noexcept override { return "postgres"; }
+  const std::string& replica() const noexcept override { return settings_.replica; }
+  const std::string& host_group() const noexcept override { return settings_.host_group; }
+  sdk::DocumentStore& documents() noexcept override { return documents_; }
+  sdk::Ephemeral& ephemeral() noexcept override { return ephemeral_; }
+  sdk::Bus& bus() noexcept override { return bus_; }
+  std::chrono::milliseconds lease_ttl() const noexcept override { return settings_.lease_ttl; }
+  std::unique_ptr<sdk::Lease> campaign(std::string name, boost::asio::any_io_executor executor,
+                                       sdk::LeaseEvents events) noexcept override;
+
+ private:
+  PgCoordinationSettings settings_;
+  PgSessionPool pool_;
+  std::shared_ptr<ReconnectingPgConnection> link_;
+  PgDocumentStore documents_;
+  PgEphemeral ephemeral_;
+  PgBus bus_;
+};
+
+}  // namespace notifyd::core

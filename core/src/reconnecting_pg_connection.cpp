@@ -1,0 +1,112 @@
+#include "reconnecting_pg_connection.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace notifyd::core {
+
+std::shared_ptr<ReconnectingPgConnection> ReconnectingPgConnection::create(boost::asio::any_io_executor executor,
+                                                                           std::string dsn,
+                                                                           std::string application_name,
+                                                                           sdk::Logger& log) {
+  return std::shared_ptr<ReconnectingPgConnection>(
+      new ReconnectingPgConnection(std::move(executor), std::move(dsn), std::move(application_name), log));
+}
+
+ReconnectingPgConnection::ReconnectingPgConnection(boost::asio::any_io_executor executor, std::string dsn,
+                                                   std::string application_name, sdk::Logger& log)
+    : strand_(boost::asio::make_strand(std::move(executor))),
+      dsn_(std::move(dsn)),
+      application_name_(std::move(application_name)),
+      log_(log),
+      connection_(PgConnection::create(strand_)),
+      pause_(strand_) {}
+
+void ReconnectingPgConnection::listen(std::string channel, std::function<void(std::string payload)> heard) {
+  boost::asio::post(strand_, [self = shared_from_this(), channel = std::move(channel), heard = std::move(heard)]() mutable {
+    self->listeners_.emplace(std::move(channel), std::move(heard));
+  });
+}
+
+void ReconnectingPgConnection::on_connected(std::function<void()> connected) {
+  boost::asio::post(strand_, [self = shared_from_this(), connected = std::move(connected)]() mutable {
+    self->connected_callbacks_.push_back(std::move(connected));
+  });
+}
+
+void ReconnectingPgConnection::start() {
+  std::weak_ptr<ReconnectingPgConnection> weak = shared_from_this();
+  connection_->on_events(
+      [weak](std::string channel, std::string payload) {
+        auto self = weak.lock();
+        if (!self || self->stopped_) return;
+        auto [first, last] = self->listeners_.equal_range(channel);
+        for (auto it = first; it != last; ++it) it->second(payload);
+      },
+      [weak](std::string why) {
+        auto self = weak.lock();
+        if (!self || self->stopped_) return;
+        self->connected_ = false;
+        self->log_.warn("lost the connection to PostgreSQL (", why, "); connecting again");
+        self->connect_later();
+      });
+  boost::asio::post(strand_, [self = shared_from_this()] { self->connect(); });
+}
+
+void ReconnectingPgConnection::connect() {
+  if (stopped_) return;
+  connection_->connect(
+      dsn_, connect_timeout,
+      [self = shared_from_this()](sdk::Status status) {
+        if (self->stopped_) return;
+        if (!status) {
+          if (!self->failing_) self->log_.warn(status.message, "; trying again");
+          self->failing_ = true;
+          self->connect_later();
+          return;
+        }
+        if (self->failing_ || self->ever_connected_) self->log_.info("connected to PostgreSQL again");
+        self->failing_ = false;
+        self->ever_connected_ = true;
+        self->next_pause_ = first_pause;
+        self->connected_ = true;
+        std::string last_channel;
+        for (const auto& [channel, heard] : self->listeners_) {
+          if (channel == last_channel) continue;
+          last_channel = channel;
+          self->connection_->execute("LISTEN \"" + channel + "\"", {}, connect_timeout,
+                                     [self, channel](std::optional<PgError> error, PgRows) {
+                                       if (error && !self->stopped_) {
+                                         self->log_.warn("cannot LISTEN on ", channel, ": ", error->message);
+                                       }
+                                     });
+        }
+        for (const auto& connected : self->connected_callbacks_) connected();
+      },
+      application_name_);
+}
+
+void ReconnectingPgConnection::connect_later() {
+  pause_.expires_after(next_pause_);
+  next_pause_ = std::min(next_pause_ * 2, longest_pause);
+  pause_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->connect();
+  });
+}
+
+void ReconnectingPgConnection::stop() {
+  boost::asio::post(strand_, [self = shared_from_this()] {
+    self->stopped_ = true;
+    self->connected_ = false;
+    self->pause_.cancel();
+    self->connection_->close();
+    self->listeners_.clear();
+    self->connected_callbacks_.clear();
+  });
+}
+
+void ReconnectingPgConnection::execute(std::string sql, PgParams params, std::chrono::milliseconds timeout,
+                                       PgConnection::Answered done) {
+  connection_->execute(std::move(sql), std::move(params), timeout, std::move(done));
+}
+
+}  // namespace notifyd::core
