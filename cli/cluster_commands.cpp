@@ -77,7 +77,7 @@ ExitCode run_cluster(const ClusterArguments& arguments, const GlobalOptions& opt
   }
   if (!dsn) return fail(console, ExitCode::usage, why);
 
-  notifyd::core::PgSession database(*dsn, statement_timeout, network_timeout);
+  notifyd::core::PgSession database(*dsn, statement_timeout, network_timeout, "notifyctl");
   if (auto opened = database.open(); !opened) return fail(console, ExitCode::unreachable, opened.message);
 
   if (importing) {

@@ -441,7 +441,7 @@ std::optional<std::string> read_secret(const SecretSource& source, const std::st
 PostgresFacts probe_postgres(const std::string& dsn) {
   PostgresFacts facts;
   facts.expected_version = notifyd::core::pg_schema_version();
-  notifyd::core::PgSession session(dsn);
+  notifyd::core::PgSession session(dsn, std::chrono::seconds(5), std::chrono::seconds(5), "notifyctl");
   auto version = notifyd::core::read_pg_schema_version(session);
   if (!version) {
     facts.error = version.error();
