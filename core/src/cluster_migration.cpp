@@ -128,6 +128,26 @@ sdk::Status export_documents(PgSession& db, const fs::path& target, const FilePe
   return sdk::Status::success();
 }
 
+// Writes the database's history and documents into the store just created in
+// `target`, in one SQLite transaction and one snapshot of the database.
+sdk::Status write_exported_store(PgSession& db, const fs::path& target, const FilePermissions& files,
+                                 MigrationCounts& counts) {
+  const std::string store_path = (target / "notifyd.db").string();
+  SqliteDb store;
+  if (auto opened = store.open(store_path, false); !opened) return opened;
+  if (auto begun = store.exec("BEGIN IMMEDIATE"); !begun) return sdk::Status::failure(store_path + ": " + begun.message);
+  if (auto begun = exec_all(db, {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"}); !begun) return begun;
+  auto copied = copy_store_to_sqlite(db, store, target / std::string(image_dir_name), files);
+  if (!copied) return sdk::Status::failure(copied.error());
+  counts.store = copied.value();
+  if (auto written = export_documents(db, target, files, counts); !written) return written;
+  if (auto committed = store.exec("COMMIT"); !committed) return sdk::Status::failure(store_path + ": " + committed.message);
+  if (auto folded = store.exec("PRAGMA wal_checkpoint(TRUNCATE)"); !folded) {
+    return sdk::Status::failure(store_path + ": " + folded.message);
+  }
+  return sdk::Status::success();
+}
+
 // Empties a directory an export wrote into (and removes it when the export created it).
 void clear_target(const fs::path& target, bool created) {
   std::error_code ec;
@@ -229,7 +249,7 @@ sdk::Result<MigrationCounts> export_data_dir(PgSession& db, const fs::path& targ
   const auto failed = [&](const std::string& why) {
     db.exec("ROLLBACK");
     clear_target(target, created);
-    return Counts::failure(why + " (" + target.string() + " was left empty)");
+    return Counts::failure(why + " (nothing was left in " + target.string() + ")");
   };
   try {
     auto version = read_pg_schema_version(db);
@@ -242,24 +262,8 @@ sdk::Result<MigrationCounts> export_data_dir(PgSession& db, const fs::path& targ
     }
     auto lock = StoreLock::take(target);
     if (!lock) return failed(lock.error());
-    const fs::path store_path = target / "notifyd.db";
     MigrationCounts counts;
-    {
-      SqliteDb store;
-      if (auto opened = store.open(store_path.string(), false); !opened) return failed(opened.message);
-      if (auto begun = store.exec("BEGIN IMMEDIATE"); !begun) return failed(store_path.string() + ": " + begun.message);
-      if (auto begun = exec_all(db, {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"}); !begun) {
-        return failed(begun.message);
-      }
-      auto copied = copy_store_to_sqlite(db, store, target / std::string(image_dir_name), files);
-      if (!copied) return failed(copied.error());
-      counts.store = copied.value();
-      if (auto written = export_documents(db, target, files, counts); !written) return failed(written.message);
-      if (auto committed = store.exec("COMMIT"); !committed) return failed(store_path.string() + ": " + committed.message);
-      if (auto folded = store.exec("PRAGMA wal_checkpoint(TRUNCATE)"); !folded) {
-        return failed(store_path.string() + ": " + folded.message);
-      }
-    }
+    if (auto written = write_exported_store(db, target, files, counts); !written) return failed(written.message);
     db.exec("COMMIT");
     return counts;
   } catch (const std::exception& e) {

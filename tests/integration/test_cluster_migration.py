@@ -188,6 +188,11 @@ class ClusterMigrationTest(DaemonTestCase):
         self.assertEqual(returned.stop(), 0)
 
         replica = self.node("replica", f'[cluster]\nbackend = "postgres"\ndsn_file = "{self.dsn_file}"\n')
+        doctor = self.notifyctl("--json", "doctor", "--config", str(replica.config_path))
+        found = {check["subject"]: check for check in json.loads(doctor.stdout)["checks"]}
+        self.assertEqual(found["postgres"]["verdict"], "ok", found)
+        self.assertRegex(found["postgres"]["detail"], r"^connected; schema version \d+$")
+        self.assertNotIn(self.dsn, doctor.stdout)
         replica.start()
         served = self.state(replica)
         self.assertEqual((served["history"], served["runs"]), (before["history"], before["runs"]),
