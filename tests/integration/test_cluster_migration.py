@@ -228,5 +228,22 @@ class ClusterMigrationTest(DaemonTestCase):
         self.assertNotIn("hunter2", doctor.stdout)
 
 
+@unittest.skipUnless(BACKEND == "local", "the single-node store's lock")
+class StoreLockTest(DaemonTestCase):
+    def test_a_second_daemon_on_the_same_data_directory_is_refused(self):
+        first = self.daemon().start()
+        workdir = pathlib.Path(self.tmp) / "second"
+        workdir.mkdir()
+        second = Daemon(workdir, "")
+        self.daemons.append(second)
+        second.config_path.write_text(second.config_path.read_text().replace(
+            f'data_dir = "{second.data_dir}"', f'data_dir = "{first.data_dir}"'))
+        second.start(wait=False)
+        self.assertEqual(second.process.wait(60), 1)
+        self.assertIn(f"the store in {first.data_dir} is in use by process {first.process.pid}", second.log())
+        self.assertEqual(first.request("GET", "/health")[0], 200)
+        self.assertEqual(first.stop(), 0)
+
+
 if __name__ == "__main__":
     unittest.main()
