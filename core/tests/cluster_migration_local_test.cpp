@@ -11,6 +11,9 @@
 #include "cluster_migration.hpp"
 #include "store_lock.hpp"
 
+// The parts of cluster_migration.hpp that need no database: what counts as a
+// document, the store lock, and the refusals made before connecting.
+
 namespace fs = std::filesystem;
 using namespace notifyd::core;
 
@@ -18,7 +21,7 @@ namespace {
 
 struct DataDir {
   DataDir() {
-    char name[] = "/tmp/notifyctl-migration-XXXXXX";
+    char name[] = "/tmp/nd-migration-XXXXXX";
     REQUIRE(::mkdtemp(name) != nullptr);
     path = name;
   }
