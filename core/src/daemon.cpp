@@ -128,6 +128,7 @@ int Daemon::run() {
     exit_code_ = 1;
     begin_shutdown("a plugin failed to start");
   } else {
+    for (auto& leadership : leaderships_) leadership->start();
     log_.info("started ", instances_.size(), " plugins; data in ", daemon.data_dir.string());
     systemd_.notify("READY=1");
     keep_watchdog_fed();
@@ -192,7 +193,12 @@ bool Daemon::create_plugins() {
       return false;
     }
     if (auto* channel = instance->plugin->as_channel()) {
-      pipeline_->add_channel(prepared.name, *channel, instance->host->executor());
+      const auto placement = channel->placement();
+      auto outbox = pipeline_->add_channel(prepared.name, *channel, instance->host->executor(), placement);
+      if (placement == sdk::Placement::one_replica) {
+        leaderships_.push_back(std::make_unique<ChannelLeadership>(*coordination_, prepared.name, *channel,
+                                                                   instance->host->executor(), outbox, log_));
+      }
     }
   }
   return true;
@@ -396,7 +402,11 @@ void Daemon::begin_shutdown(const char* reason) {
     pipeline_->stop([this] {
       if (finished_) return;
       stop_group(instances_of({Kind::channel}), [this] {
-        boost::asio::post(control_.strand, [this] { finish_shutdown(); });
+        boost::asio::post(control_.strand, [this] {
+          if (finished_) return;
+          leaderships_.clear();
+          finish_shutdown();
+        });
       });
     });
   });

@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "channel_leadership.hpp"
 #include "check_runner.hpp"
 #include "event_loop.hpp"
 #include "local_coordination.hpp"
@@ -33,10 +34,12 @@ namespace notifyd::core {
 /// plugin instances, and drives their lifecycle.
 ///
 /// Start: open the store → create and configure every plugin → start the
-/// pipeline → start channels, checks, triggers, then front-ends.
+/// pipeline → start channels, checks, triggers, then front-ends → campaign
+/// for the lease of each `one_replica` channel, whose outbox delivers only
+/// while it is held (`ChannelLeadership`).
 /// Stop (first SIGINT/SIGTERM): front-ends, triggers and checks stop → the
-/// pipeline lets in-flight deliveries finish → channels stop, all within
-/// `shutdown_timeout` → the loop's threads return → the objects are destroyed
+/// pipeline lets in-flight deliveries finish → channels stop → their leases
+/// are released, all within `shutdown_timeout` → the loop's threads return → the objects are destroyed
 /// in the order their declarations give (below) → libraries are unloaded. A
 /// second signal exits at once.
 /// Reload (SIGHUP): a plugin instance whose table did not change keeps
@@ -131,6 +134,8 @@ class Daemon {
   std::unique_ptr<CheckRunner> checks_;
   std::unique_ptr<HostServices> services_;
   std::deque<Instance> instances_;  // a deque: Instance* stay valid as instances are added
+  /// The `one_replica` channels' leases; released once the channels stopped.
+  std::vector<std::unique_ptr<ChannelLeadership>> leaderships_;
   HandlerAbandonment abandonment_{loop_};
   std::unique_ptr<NativeCheckProvider> native_checks_;
   std::unique_ptr<NotificationStore> store_;

@@ -17,7 +17,7 @@ constexpr std::size_t page_size = 1000;
 
 Outbox::Outbox(boost::asio::io_context& io, std::string channel_name, sdk::Channel& channel,
                boost::asio::any_io_executor channel_executor, NotificationStore& store,
-               const PipelineSettings& settings, sdk::Logger& log, sdk::Metrics& metrics)
+               const PipelineSettings& settings, sdk::Logger& log, sdk::Metrics& metrics, bool leading)
     : strand_(boost::asio::make_strand(io)),
       channel_name_(std::move(channel_name)),
       channel_(channel),
@@ -26,6 +26,7 @@ Outbox::Outbox(boost::asio::io_context& io, std::string channel_name, sdk::Chann
       settings_(settings),
       log_(log),
       retry_timer_(strand_),
+      leading_(leading),
       delivered_(metrics.counter("deliveries_total", "Deliveries by channel and outcome",
                                  {{"channel", channel_name_}, {"outcome", "delivered"}})),
       failed_(metrics.counter("deliveries_total", "Deliveries by channel and outcome",
@@ -101,8 +102,22 @@ void Outbox::page_in() {
   if (page.value().size() < limit) spilled_ = false;
 }
 
+void Outbox::lead() {
+  boost::asio::post(strand_, [self = shared_from_this()] {
+    self->leading_ = true;
+    self->dispatch();
+  });
+}
+
+void Outbox::follow(std::function<void()> then) {
+  boost::asio::post(strand_, [self = shared_from_this(), then = std::move(then)] {
+    self->leading_ = false;
+    then();
+  });
+}
+
 void Outbox::dispatch() {
-  if (stopping_) return;
+  if (stopping_ || !leading_) return;
   if (spilled_ && in_memory() < settings_.outbox_memory_items / 2 + 1) page_in();
   while (in_flight_ < settings_.max_in_flight && !runnable_.empty()) {
     const std::string user = std::move(runnable_.front());

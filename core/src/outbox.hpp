@@ -36,12 +36,15 @@ namespace notifyd::core {
 /// retry holds back that recipient's later ones, never another recipient's.
 /// Lanes whose head may go take turns (round-robin), so one recipient's
 /// backlog does not keep the in-flight slots from the others.
-/// All state lives on its own strand.
+///
+/// The outbox of a `one_replica` channel hands out deliveries only while
+/// this replica leads it (`lead` … `follow`); entries keep being queued and
+/// retried meanwhile. All state lives on its own strand.
 class Outbox : public std::enable_shared_from_this<Outbox> {
  public:
   Outbox(boost::asio::io_context& io, std::string channel_name, sdk::Channel& channel,
          boost::asio::any_io_executor channel_executor, NotificationStore& store, const PipelineSettings& settings,
-         sdk::Logger& log, sdk::Metrics& metrics);
+         sdk::Logger& log, sdk::Metrics& metrics, bool leading = true);
 
   /// Loads pending deliveries from the store and starts delivering.
   void start();
@@ -54,6 +57,12 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   /// the ones in flight: they stay pending in the store (and go out after
   /// the next start) unless their result still arrives and is recorded.
   void stop(std::function<void()> done);
+  /// Hands out deliveries from now on (the channel was told it leads). Any thread.
+  void lead();
+  /// Stops handing out deliveries (those in flight finish); `then` runs on
+  /// the outbox's strand once no further `deliver` will be posted, after
+  /// whatever `follow` and `lead` were asked before. Any thread.
+  void follow(std::function<void()> then);
 
   const std::string& channel_name() const noexcept { return channel_name_; }
   sdk::ChannelHealth health() const;
@@ -106,6 +115,7 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   bool spilled_ = true;              // pending entries exist in the store beyond `loaded_up_to_`
   std::uint64_t loaded_up_to_ = 0;   // highest id ever admitted to memory
   bool stopping_ = false;
+  bool leading_;  ///< deliveries are handed out (always, for an `every_replica` channel)
   std::mt19937_64 random_{std::random_device{}()};
 
   std::atomic<std::uint64_t> pending_{0};

@@ -226,8 +226,8 @@ void PgConnection::read_while_idle() {
     if (armed != self->connection_generation_) return;
     self->idle_reading_ = false;
     // A statement that started meanwhile reads the input itself.
-    if (ec || self->running_ || !self->connected()) return;
-    if (!PQconsumeInput(self->conn_)) {
+    if (ec || self->running_ || !self->conn_) return;
+    if (!PQconsumeInput(self->conn_) || PQstatus(self->conn_) != CONNECTION_OK) {
       self->fail_everything("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(self->conn_)));
       return;
     }
@@ -260,7 +260,7 @@ void PgConnection::finish(std::optional<PgError> error, PgRows rows) {
 }
 
 void PgConnection::fail_everything(const std::string& message, bool report_lost) {
-  const bool was_connected = connected();
+  const bool was_established = conn_ && !connecting_;
   ++deadline_generation_;
   deadline_.cancel();
   if (socket_) {
@@ -280,7 +280,7 @@ void PgConnection::fail_everything(const std::string& message, bool report_lost)
   auto queued = std::move(queue_);
   queue_.clear();
   for (auto& statement : queued) statement.done(PgError{"", message}, {});
-  if (was_connected && report_lost && lost_) lost_(message);
+  if (was_established && report_lost && lost_) lost_(message);
 }
 
 void PgConnection::close() {

@@ -175,7 +175,10 @@ class PgDocumentStore::Cursor : public std::enable_shared_from_this<Cursor> {
     link_->execute("SELECT name, version FROM documents WHERE version > $1 ORDER BY version LIMIT " +
                        std::to_string(cursor_batch),
                    {std::to_string(last_)}, cursor_timeout,
-                   [self = shared_from_this()](std::optional<PgError> error, PgRows rows) {
+                   // Weakly: the link's queue must not keep its owner's owner alive.
+                   [weak = weak_from_this()](std::optional<PgError> error, PgRows rows) {
+                     auto self = weak.lock();
+                     if (!self) return;
                      self->reading_ = false;
                      if (!self->started_) return;
                      if (!error) {

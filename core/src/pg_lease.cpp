@@ -34,6 +34,8 @@ constexpr std::string_view release_sql =
 
 }  // namespace
 
+// Statements' callbacks hold the campaign weakly: they wait in the link's
+// queue, and the link must not keep a campaign (which holds the link) alive.
 class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
  public:
   Campaign(std::shared_ptr<ReconnectingPgConnection> link, std::string name, std::string holder,
@@ -94,7 +96,9 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
     in_flight_ = true;
     const auto sent = Clock::now();
     link_->execute(std::string(acquire_sql), {name_, holder_, std::to_string(ttl_.count())}, statement_timeout(),
-                   [self = shared_from_this(), sent](std::optional<PgError> error, PgRows rows) {
+                   [weak = weak_from_this(), sent](std::optional<PgError> error, PgRows rows) {
+                     auto self = weak.lock();
+                     if (!self) return;
                      self->in_flight_ = false;
                      const bool taken = !error && !rows.rows.empty();
                      const auto epoch = taken ? std::stoull(rows.rows.front().at(0).value_or("0")) : 0;
@@ -137,7 +141,9 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
     const auto sent = Clock::now();
     link_->execute(std::string(renew_sql), {name_, holder_, std::to_string(epoch_), std::to_string(ttl_.count())},
                    statement_timeout(),
-                   [self = shared_from_this(), sent, epoch = epoch_](std::optional<PgError> error, PgRows rows) {
+                   [weak = weak_from_this(), sent, epoch = epoch_](std::optional<PgError> error, PgRows rows) {
+                     auto self = weak.lock();
+                     if (!self) return;
                      self->in_flight_ = false;
                      if (self->phase_ == Phase::stopped) return;
                      if (self->phase_ != Phase::holding || self->epoch_ != epoch) {
@@ -169,7 +175,7 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
     link_->execute(std::string(release_sql),
                    {name_, holder_, std::to_string(epoch), std::string(PgBus::channel),
                     PgBus::payload(doorbell, name_)},
-                   statement_timeout(), [self = shared_from_this()](std::optional<PgError>, PgRows) {});
+                   statement_timeout(), [](std::optional<PgError>, PgRows) {});
   }
 
   void wait_then(std::function<void()> next, Clock::time_point at) {

@@ -18,7 +18,13 @@ PgSession::~PgSession() {
 }
 
 sdk::Status PgSession::open() {
-  if (conn_ && PQstatus(conn_) == CONNECTION_OK) return sdk::Status::success();
+  // A server that ended the session meanwhile (a restart, pg_terminate_backend)
+  // left its goodbye on the socket, then the end of the stream: read what is
+  // there twice (never blocks) to reach that end.
+  if (conn_ && PQstatus(conn_) == CONNECTION_OK &&
+      (in_transaction_ || (PQconsumeInput(conn_) && PQconsumeInput(conn_)))) {
+    if (PQstatus(conn_) == CONNECTION_OK) return sdk::Status::success();
+  }
   if (conn_) PQfinish(conn_);
   // The connection string first: the keywords after it override what it says.
   const std::string connect_seconds = std::to_string(std::max<long long>(2, (network_timeout_.count() + 999) / 1000));

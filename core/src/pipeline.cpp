@@ -21,9 +21,12 @@ Pipeline::Pipeline(boost::asio::io_context& io, NotificationStore& store, const 
       accepted_(metrics.counter("notifications_accepted_total", "Notifications stored and queued for delivery")),
       refused_(metrics.counter("notifications_refused_total", "Notifications refused (invalid, not linked, store down)")) {}
 
-void Pipeline::add_channel(const std::string& name, sdk::Channel& channel, boost::asio::any_io_executor executor) {
-  routes_.push_back({name, &channel,
-                     std::make_shared<Outbox>(io_, name, channel, std::move(executor), store_, settings_, log_, metrics_)});
+std::shared_ptr<Outbox> Pipeline::add_channel(const std::string& name, sdk::Channel& channel,
+                                              boost::asio::any_io_executor executor, sdk::Placement placement) {
+  auto outbox = std::make_shared<Outbox>(io_, name, channel, std::move(executor), store_, settings_, log_, metrics_,
+                                         placement == sdk::Placement::every_replica);
+  routes_.push_back({name, &channel, outbox});
+  return outbox;
 }
 
 void Pipeline::start() {

@@ -34,8 +34,11 @@ class Pipeline final : public sdk::NotificationService {
   Pipeline(boost::asio::io_context& io, NotificationStore& store, const PipelineSettings& settings,
            const sdk::Users& users, sdk::Logger& log, sdk::Metrics& metrics);
 
-  /// Registers a channel before `start`.
-  void add_channel(const std::string& name, sdk::Channel& channel, boost::asio::any_io_executor channel_executor);
+  /// Registers a channel before `start`; its outbox. The outbox of a
+  /// `one_replica` channel delivers only once told to `lead`.
+  std::shared_ptr<Outbox> add_channel(const std::string& name, sdk::Channel& channel,
+                                      boost::asio::any_io_executor channel_executor,
+                                      sdk::Placement placement = sdk::Placement::every_replica);
   /// Starts the outboxes (loading what was pending) and the retention timer.
   void start();
   /// Refuses new notifications and stops the outboxes; `done` once they hand

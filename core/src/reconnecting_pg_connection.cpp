@@ -56,8 +56,11 @@ void ReconnectingPgConnection::connect() {
   if (stopped_) return;
   connection_->connect(
       dsn_, connect_timeout,
-      [self = shared_from_this()](sdk::Status status) {
-        if (self->stopped_) return;
+      // Callbacks queued in the connection hold this object weakly: the
+      // connection is this object's, and a cycle would outlive the loop.
+      [weak = weak_from_this()](sdk::Status status) {
+        auto self = weak.lock();
+        if (!self || self->stopped_) return;
         if (!status) {
           if (!self->failing_) self->log_.warn(status.message, "; trying again");
           self->failing_ = true;
@@ -74,8 +77,9 @@ void ReconnectingPgConnection::connect() {
           if (channel == last_channel) continue;
           last_channel = channel;
           self->connection_->execute("LISTEN \"" + channel + "\"", {}, connect_timeout,
-                                     [self, channel](std::optional<PgError> error, PgRows) {
-                                       if (error && !self->stopped_) {
+                                     [weak, channel](std::optional<PgError> error, PgRows) {
+                                       auto self = weak.lock();
+                                       if (self && error && !self->stopped_) {
                                          self->log_.warn("cannot LISTEN on ", channel, ": ", error->message);
                                        }
                                      });

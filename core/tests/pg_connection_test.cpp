@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <condition_variable>
+#include <mutex>
+
 #include <boost/asio/ip/tcp.hpp>
 
 #include "pg_test_support.hpp"
@@ -95,4 +98,43 @@ TEST_CASE("postgres connection: closing answers what is queued and is safe with 
   const auto closed = wait(std::move(slow));
   REQUIRE(closed.error);
   CHECK(closed.error->message == "the PostgreSQL connection was closed");
+}
+
+TEST_CASE("postgres connection: notifications arrive while idle, and a break is reported once") {
+  Loop loop;
+  auto listener = core::PgConnection::create(loop.io.get_executor());
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> heard;
+  const auto record = [&](std::string what) {
+    {
+      std::lock_guard lock(mutex);
+      heard.push_back(std::move(what));
+    }
+    changed.notify_all();
+  };
+  const auto wait_for = [&](std::size_t count) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, 30s, [&] { return heard.size() >= count; });
+  };
+  listener->on_events([&](std::string channel, std::string payload) { record(channel + " " + payload); },
+                      [&](std::string why) { record("lost: " + why); });
+  REQUIRE(connect(*listener, test_dsn(), 10s));
+  REQUIRE_FALSE(wait(execute(*listener, "LISTEN doorbell")).error);
+  const auto pid = wait(execute(*listener, "SELECT pg_backend_pid()")).rows.rows.at(0).at(0).value();
+
+  auto other = core::PgConnection::create(loop.io.get_executor());
+  REQUIRE(connect(*other, test_dsn()));
+  REQUIRE_FALSE(wait(execute(*other, "SELECT pg_notify('doorbell', 'one')")).error);
+  REQUIRE(wait_for(1));
+  REQUIRE_FALSE(wait(execute(*other, "SELECT pg_notify('doorbell', 'two')")).error);
+  REQUIRE(wait_for(2));
+  REQUIRE_FALSE(wait(execute(*other, "SELECT pg_terminate_backend($1::int)", {pid})).error);
+  REQUIRE(wait_for(3));
+  std::lock_guard lock(mutex);
+  REQUIRE(heard.size() == 3);
+  CHECK(heard[0] == "doorbell one");
+  CHECK(heard[1] == "doorbell two");
+  CHECK(heard[2].starts_with("lost: PostgreSQL connection lost: "));
+  CHECK_FALSE(listener->connected());
 }

@@ -1,0 +1,122 @@
+#include <catch2/catch.hpp>
+
+#include "channel_leadership.hpp"
+#include "notifyd/testing/fake_coordination.hpp"
+#include "notifyd/testing/memory_documents.hpp"
+#include "scripted_channel.hpp"
+#include "test_support.hpp"
+
+using namespace notifyd;
+using namespace std::chrono_literals;
+using test::ScriptedChannel;
+using test::TestServices;
+using Events = std::vector<std::string>;
+
+namespace {
+
+std::uint64_t publish(TestServices& services, const std::string& message) {
+  std::optional<sdk::PublishOutcome> outcome;
+  sdk::PublishRequest request;
+  request.notification.user = "alice";
+  request.notification.message = message;
+  services.pipeline->publish(std::move(request), [&](sdk::PublishOutcome o) { outcome = std::move(o); });
+  REQUIRE(services.run_until([&] { return outcome.has_value(); }));
+  REQUIRE(outcome->code == sdk::PublishOutcome::Code::accepted);
+  return outcome->id;
+}
+
+// The channel's events once `count` have happened.
+Events events_once(TestServices& services, const ScriptedChannel& channel, std::size_t count) {
+  REQUIRE(services.run_until([&] { return channel.events().size() >= count; }));
+  return channel.events();
+}
+
+std::string deliver(std::uint64_t id) { return "deliver " + std::to_string(id); }
+
+}  // namespace
+
+TEST_CASE("an outbox that does not lead queues deliveries and hands them out once it leads") {
+  TestServices services;
+  ScriptedChannel channel;
+  auto host = services.host("bot", sdk::Kind::channel);
+  auto outbox = services.pipeline->add_channel("bot", channel, host->executor(), sdk::Placement::one_replica);
+  services.pipeline->start();
+
+  const auto first = publish(services, "one");
+  services.run_until([] { return false; }, 100ms);
+  CHECK(channel.attempts() == 0);
+  CHECK(services.pipeline->health().at(0).pending == 1);
+
+  outbox->lead();
+  REQUIRE(services.run_until([&] { return channel.delivered().size() == 1; }));
+  CHECK(channel.delivered() == std::vector<std::uint64_t>{first});
+
+  bool followed = false;
+  outbox->follow([&] { followed = true; });
+  REQUIRE(services.run_until([&] { return followed; }));
+  const auto second = publish(services, "two");
+  services.run_until([] { return false; }, 100ms);
+  CHECK(channel.attempts() == 1);
+
+  outbox->lead();
+  REQUIRE(services.run_until([&] { return channel.delivered().size() == 2; }));
+  CHECK(channel.delivered() == std::vector<std::uint64_t>{first, second});
+}
+
+TEST_CASE("a one_replica channel leads while its lease is held: lead, deliver, follow, lead again with a new fence") {
+  TestServices services;
+  ScriptedChannel channel;
+  channel.set_placement(sdk::Placement::one_replica);
+  auto host = services.host("bot", sdk::Kind::channel);
+  auto outbox = services.pipeline->add_channel("bot", channel, host->executor(), channel.placement());
+  services.pipeline->start();
+  testing::MemoryDocuments documents;
+  testing::FakeCoordination coordination(documents);
+  coordination.grant_at_once = false;
+  auto leadership = std::make_unique<core::ChannelLeadership>(coordination, "bot", channel, host->executor(), outbox,
+                                                              services.log);
+  leadership->start();
+
+  const auto first = publish(services, "before the lease");
+  services.run_until([] { return false; }, 100ms);
+  CHECK(channel.events().empty());
+  CHECK_FALSE(leadership->leads());
+
+  coordination.grant("channel/bot");
+  CHECK(events_once(services, channel, 2) == Events{"lead 1", deliver(first)});
+  CHECK(leadership->leads());
+
+  coordination.revoke("channel/bot");
+  CHECK(events_once(services, channel, 3) == Events{"lead 1", deliver(first), "follow"});
+  const auto second = publish(services, "while following");
+  services.run_until([] { return false; }, 100ms);
+  CHECK(channel.events().size() == 3);
+
+  coordination.grant("channel/bot");
+  CHECK(events_once(services, channel, 5) == Events{"lead 1", deliver(first), "follow", "lead 2", deliver(second)});
+
+  leadership.reset();
+  coordination.grant("channel/bot");  // no campaign is left to hold it
+  services.run_until([] { return false; }, 100ms);
+  CHECK(channel.events().size() == 5);
+}
+
+TEST_CASE("with the local backend the channel leads at once, or once the holder of its lease releases it") {
+  TestServices services;
+  ScriptedChannel channel;
+  auto host = services.host("bot", sdk::Kind::channel);
+  auto outbox = services.pipeline->add_channel("bot", channel, host->executor(), sdk::Placement::one_replica);
+  services.pipeline->start();
+  auto other = services.coordination.campaign(core::ChannelLeadership::lease_name("bot"), services.io.get_executor(), {});
+  REQUIRE(other->held());
+
+  core::ChannelLeadership leadership(services.coordination, "bot", channel, host->executor(), outbox, services.log);
+  leadership.start();
+  const auto id = publish(services, "held elsewhere");
+  services.run_until([] { return false; }, 100ms);
+  CHECK(channel.events().empty());
+
+  other.reset();
+  CHECK(events_once(services, channel, 2) == Events{"lead 2", deliver(id)});
+  CHECK(leadership.leads());
+}
