@@ -61,6 +61,8 @@ ExitCode run_cluster(const ClusterArguments& arguments, const GlobalOptions& opt
       return fail(console, ExitCode::usage,
                   "cannot read the config " + config_path + (why.empty() ? std::string() : ":\n" + why));
     }
+    // The values this command needs are there; what notifyd would refuse to start with is worth knowing.
+    for (const auto& mistake : config->mistakes) console.err << "notifyctl: warning: " << mistake << '\n';
   }
 
   const std::string data_dir =
