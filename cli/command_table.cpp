@@ -308,8 +308,10 @@ Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
      [](const Command& command, const CommandContext& c) {
        return run_cluster(std::get<ClusterArguments>(command), c.options, c.console);
      },
-     R"TEXT(Usage: notifyctl cluster import [--config FILE] [--data-dir DIR] [--dsn-file FILE] [--replace]
-       notifyctl cluster export --data-dir NEWDIR [--config FILE] [--dsn-file FILE]
+     R"TEXT(Usage: notifyctl cluster import [--config FILE] [--data-dir DIR] [--dsn-file FILE]
+                                [--replace]
+       notifyctl cluster export --data-dir NEWDIR [--config FILE]
+                                [--dsn-file FILE]
 
 Moves a single node's data to the PostgreSQL database of [cluster]
 backend = "postgres", or back to one node. Run it as the daemon's user or
