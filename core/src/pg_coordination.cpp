@@ -21,6 +21,11 @@ sdk::Status PgCoordination::open() {
   if (!migrated) return sdk::Status::failure(migrated.error());
   if (auto started = documents_.start(); !started) return started;
   link_->start();
+  if (!link_->wait_listening(ReconnectingPgConnection::connect_timeout)) {
+    return sdk::Status::failure("cannot connect to PostgreSQL for leases and doorbells within " +
+                                std::to_string(ReconnectingPgConnection::connect_timeout.count() / 1000) +
+                                " s (the log says why)");
+  }
   return sdk::Status::success();
 }
 

@@ -41,8 +41,8 @@ class PgCoordination final : public sdk::Coordination {
   PgCoordination(const PgCoordination&) = delete;
   PgCoordination& operator=(const PgCoordination&) = delete;
 
-  /// Migrates the schema (blocking), then starts following the documents
-  /// and connects the shared connection.
+  /// Migrates the schema, starts following the documents and connects the
+  /// shared connection; returns once it listens for doorbells (blocking).
   sdk::Status open();
   /// Closes the shared connection: no watch, doorbell or lease event after it.
   void close();

@@ -5,8 +5,6 @@
 namespace notifyd::core {
 namespace {
 
-// Held from a document change's version until its commit ("docs" in ASCII).
-constexpr std::string_view documents_lock = "1685021555";
 // How many changes one cursor read reports at most (the next read follows at once).
 constexpr std::size_t cursor_batch = 1000;
 constexpr std::chrono::milliseconds cursor_timeout{5000};
@@ -57,7 +55,7 @@ sdk::Result<Row> read_row(PgSession& session, const std::string& name) {
 }
 
 sdk::Status lock_documents(PgSession& session) {
-  auto locked = session.exec("SELECT pg_advisory_xact_lock(" + std::string(documents_lock) + ")");
+  auto locked = session.exec("SELECT pg_advisory_xact_lock(" + std::string(PgDocumentStore::versions_lock) + ")");
   return locked ? sdk::Status::success() : sdk::Status::failure(locked.error());
 }
 

@@ -71,6 +71,7 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
   /// Stops campaigning; `lost` runs if the lease was held and `with_events`.
   void stop(bool with_events) {
     if (!with_events) events_enabled_ = false;
+    set_fence({});  // held() answers false from now on, on every thread
     boost::asio::post(link_->strand(), [self = shared_from_this()] {
       if (self->phase_ == Phase::stopped) return;
       const bool was_holding = self->phase_ == Phase::holding;
@@ -79,7 +80,6 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
       self->deadline_.cancel();
       self->doorbell_.reset();
       if (was_holding) {
-        self->set_fence({});
         self->expire(self->epoch_);
         self->emit([self] {
           if (self->events_.lost) self->events_.lost();

@@ -84,6 +84,16 @@ void ReconnectingPgConnection::connect() {
                                        }
                                      });
         }
+        // Answered after the LISTENs before it.
+        self->connection_->execute("SELECT 1", {}, connect_timeout, [weak](std::optional<PgError> error, PgRows) {
+          auto self = weak.lock();
+          if (!self || error) return;
+          {
+            std::lock_guard lock(self->listening_mutex_);
+            self->listening_ = true;
+          }
+          self->listening_changed_.notify_all();
+        });
         for (const auto& connected : self->connected_callbacks_) connected();
       },
       application_name_);
@@ -106,6 +116,11 @@ void ReconnectingPgConnection::stop() {
     self->listeners_.clear();
     self->connected_callbacks_.clear();
   });
+}
+
+bool ReconnectingPgConnection::wait_listening(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(listening_mutex_);
+  return listening_changed_.wait_for(lock, timeout, [this] { return listening_; });
 }
 
 void ReconnectingPgConnection::execute(std::string sql, PgParams params, std::chrono::milliseconds timeout,

@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <functional>
 #include <map>
 #include <memory>
@@ -48,6 +50,9 @@ class ReconnectingPgConnection final : public std::enable_shared_from_this<Recon
   void execute(std::string sql, PgParams params, std::chrono::milliseconds timeout, PgConnection::Answered done);
   /// True while connected. Any thread.
   bool connected() const noexcept { return connected_.load(); }
+  /// Blocks until the first connection listens on its channels, or `timeout`
+  /// passes; true when it does. Any thread but the strand's.
+  bool wait_listening(std::chrono::milliseconds timeout);
   boost::asio::strand<boost::asio::any_io_executor> strand() const { return strand_; }
 
  private:
@@ -66,6 +71,9 @@ class ReconnectingPgConnection final : public std::enable_shared_from_this<Recon
   std::multimap<std::string, std::function<void(std::string)>> listeners_;
   std::vector<std::function<void()>> connected_callbacks_;
   std::atomic<bool> connected_{false};
+  std::mutex listening_mutex_;
+  std::condition_variable listening_changed_;
+  bool listening_ = false;  ///< under listening_mutex_: a first connection listened
   bool stopped_ = false;
   bool ever_connected_ = false;
   bool failing_ = false;  ///< the last attempt failed (logged once until one succeeds)
