@@ -101,6 +101,16 @@ struct DoctorArguments {
   std::optional<std::string> config_path;  ///< --config; default /etc/notifyd/notifyd.toml
 };
 
+/// `cluster import` / `cluster export`: moves a single node's data directory
+/// into the cluster's PostgreSQL database, or back.
+struct ClusterArguments {
+  enum class Action { import_data, export_data } action = Action::import_data;
+  std::optional<std::string> config_path;  ///< --config; default /etc/notifyd/notifyd.toml
+  std::optional<std::string> data_dir;     ///< --data-dir; import: default the config's; export: required
+  std::optional<std::string> dsn_file;     ///< --dsn-file; default the config's [cluster] dsn_env / dsn_file
+  bool replace = false;                    ///< --replace (import): delete what the database holds first
+};
+
 /// `link CODE`: links the user to the Telegram chat the bot sent CODE to.
 struct LinkArguments {
   std::string code;                 ///< six digits
@@ -120,7 +130,7 @@ struct LinkStatusArguments {
 using Command = std::variant<HelpRequest, VersionRequest, ManpageRequest, SendArguments, HistoryArguments, HealthArguments,
                              RequestArguments, ChecksArguments, RunArguments, LogsArguments, CronNextArguments,
                              DesktopTokenArguments, QueueArguments, UsersArguments, DoctorArguments,
-                             LoginArguments, LinkArguments, UnlinkArguments, LinkStatusArguments>;
+                             ClusterArguments, LoginArguments, LinkArguments, UnlinkArguments, LinkStatusArguments>;
 
 struct CommandLine {
   GlobalOptions options;

@@ -241,6 +241,30 @@ ParsedCommand parse_doctor(const CollectedArguments& collected) {
   return doctor;
 }
 
+ParsedCommand parse_cluster(const CollectedArguments& collected) {
+  const auto usage = [](std::string message) { return UsageError{std::move(message), "cluster"}; };
+  if (collected.positionals.empty()) return usage("cluster needs a subcommand: import or export");
+  if (collected.positionals.size() > 1) return usage("cluster takes one subcommand, got '" + collected.positionals[1] + "'");
+  ClusterArguments cluster;
+  const std::string& action = collected.positionals.front();
+  if (action == "export") {
+    cluster.action = ClusterArguments::Action::export_data;
+  } else if (action != "import") {
+    return usage("unknown cluster subcommand '" + action + "' (import or export)");
+  }
+  for (const auto& [name, value] : {std::pair{"--config", &cluster.config_path}, std::pair{"--data-dir", &cluster.data_dir},
+                                    std::pair{"--dsn-file", &cluster.dsn_file}}) {
+    *value = option_value(collected, name);
+    if (*value && (*value)->empty()) return usage(std::string(name) + " must not be empty");
+  }
+  cluster.replace = collected.flags.contains("--replace");
+  if (cluster.action == ClusterArguments::Action::export_data) {
+    if (!cluster.data_dir) return usage("cluster export needs --data-dir NEWDIR, the directory to write");
+    if (cluster.replace) return usage("--replace is for cluster import");
+  }
+  return cluster;
+}
+
 // `link CODE`, `unlink`, `status`, each with an optional --user.
 ParsedCommand parse_telegram_link(const CollectedArguments& collected) {
   const std::string& command = collected.command;

@@ -45,6 +45,7 @@ ParsedCommand parse_desktop_token(const CollectedArguments& collected);
 ParsedCommand parse_queue(const CollectedArguments& collected);
 ParsedCommand parse_users(const CollectedArguments& collected);
 ParsedCommand parse_doctor(const CollectedArguments& collected);
+ParsedCommand parse_cluster(const CollectedArguments& collected);
 ParsedCommand parse_login(const CollectedArguments& collected);
 /// `link CODE`, `unlink` and `status`: the command's name tells which.
 ParsedCommand parse_telegram_link(const CollectedArguments& collected);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cluster_commands.hpp"
 #include "commands.hpp"
 #include "help_text.hpp"
 #include "operator_commands.hpp"
@@ -285,6 +286,10 @@ what to fix:
   socket        the socket exists and you may connect (mode, group, and
                 whether you joined the group after logging in)
   data dir      [daemon] data_dir exists, is writable, has free space
+  postgres      with [cluster] backend = "postgres": notifyd's database
+                answers, and its schema version against this notifyd's
+                (older: migrated when notifyd starts; newer: upgrade
+                notifyd). The connection string is never printed.
   telegram:*    each bot has its token (in notifyd.env beside FILE)
   daemon        notifyd answers on the socket
   channel:*     each channel delivers (nothing retrying or failing)
@@ -297,6 +302,60 @@ Options:
 
 Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
 )"},
+    {"cluster", "import|export", "move a data directory into PostgreSQL, or back",
+     {{"--config", true}, {"--data-dir", true}, {"--dsn-file", true}, {"--replace", false}},
+     parse_cluster,
+     [](const Command& command, const CommandContext& c) {
+       return run_cluster(std::get<ClusterArguments>(command), c.options, c.console);
+     },
+     R"TEXT(Usage: notifyctl cluster import [--config FILE] [--data-dir DIR] [--dsn-file FILE]
+                                [--replace]
+       notifyctl cluster export --data-dir NEWDIR [--config FILE]
+                                [--dsn-file FILE]
+
+Moves a single node's data to the PostgreSQL database of [cluster]
+backend = "postgres", or back to one node. Run it as the daemon's user or
+root, with notifyd stopped.
+
+import copies DIR (default: the config's [daemon] data_dir) into the
+database, in one transaction (a failure copies nothing): the history
+(notifications with their images, deliveries, attempts, check runs) with
+the same ids, and every document file the plugins keep in DIR (Telegram
+links and pending codes, bot and cron state, cooldowns, the desktop
+ledger, the dashboard's sign-in state, ...) byte for byte under its
+relative name. Not copied: notifyd.db's -wal/-shm (their content is read
+through notifyd.db), the images directory (images go into the database),
+*.lock files and the temp files of interrupted writes. Creates or
+migrates notifyd's tables first. Refused while a notifyd uses DIR, and
+when the database already holds notifications, runs or documents unless
+--replace deletes them first.
+
+export writes the database into NEWDIR (created; refused unless empty): a
+notifyd.db the daemon opens as it is, the images, and every document as
+a file, with [daemon] file_mode and file_group. Point [daemon] data_dir at
+NEWDIR and set [cluster] backend = "local" to run on one node again.
+
+Both print what they copied (--json: as one object). The connection string
+comes from --dsn-file FILE, else the config's [cluster] dsn_file, or its
+dsn_env from this environment or notifyd.env beside FILE; it is never
+printed.
+
+Exit status: 0 copied; 1 refused or failed (nothing copied); 2 PostgreSQL
+could not be reached; 64 a missing or wrong option or config.
+
+Options:
+  --config FILE     the daemon's config (default /etc/notifyd/notifyd.toml)
+  --data-dir DIR    import: the data directory (default: the config's);
+                    export: the new data directory (required)
+  --dsn-file FILE   a file holding the libpq connection string
+  --replace         import: delete the database's notifications, runs and
+                    documents first
+
+Examples:
+  systemctl stop notifyd
+  notifyctl cluster import --config /etc/notifyd/notifyd.toml
+  notifyctl cluster export --data-dir /var/lib/notifyd.local
+)TEXT"},
     {"login", "", "print a one-time sign-in link for the web dashboard",
      {},
      parse_login,

@@ -21,6 +21,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "pg_schema.hpp"
+#include "pg_session.hpp"
+
 extern char** environ;
 
 namespace notifyctl {
@@ -399,6 +402,53 @@ TokenFacts probe_secret(const SecretSource& source, const std::string& env_file)
     facts.state = TokenFacts::State::unreadable;
     facts.error = error_text(error);
   }
+  return facts;
+}
+
+std::string config_directory_file(const std::string& config_path, const char* name) {
+  return (fs::path(config_path).parent_path() / name).string();
+}
+
+std::optional<std::string> read_secret(const SecretSource& source, const std::string& env_file, std::string& error) {
+  int failure = 0;
+  if (!source.file.empty()) {
+    auto text = read_text(source.file, env_file_limit, failure);
+    if (!text) {
+      error = "cannot read " + source.key + "_file " + source.file + ": " + error_text(failure);
+      return std::nullopt;
+    }
+    std::string value = *text;
+    value.erase(0, value.find_first_not_of(" \t\r\n"));
+    value.erase(value.find_last_not_of(" \t\r\n") + 1);
+    if (value.empty()) error = source.key + "_file " + source.file + " is empty";
+    return value.empty() ? std::nullopt : std::optional(value);
+  }
+  if (source.variable.empty()) {
+    error = "neither " + source.key + "_env nor " + source.key + "_file is set";
+    return std::nullopt;
+  }
+  if (const char* value = std::getenv(source.variable.c_str()); value != nullptr && *value != '\0') return value;
+  if (auto text = read_text(env_file, env_file_limit, failure)) {
+    if (auto value = environment_file_value(*text, source.variable); value && !value->empty()) return value;
+    error = source.variable + " is set neither in the environment nor in " + env_file;
+  } else {
+    error = source.variable + " is not set in the environment (and " + env_file + " cannot be read: " +
+            error_text(failure) + ")";
+  }
+  return std::nullopt;
+}
+
+PostgresFacts probe_postgres(const std::string& dsn) {
+  PostgresFacts facts;
+  facts.expected_version = notifyd::core::pg_schema_version();
+  notifyd::core::PgSession session(dsn, std::chrono::seconds(5), std::chrono::seconds(5), "notifyctl");
+  auto version = notifyd::core::read_pg_schema_version(session);
+  if (!version) {
+    facts.error = version.error();
+    return facts;
+  }
+  facts.connected = true;
+  facts.version = version.value();
   return facts;
 }
 

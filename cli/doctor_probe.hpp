@@ -40,7 +40,19 @@ DataDirFacts probe_data_dir(const std::string& path);
 /// wins; comments, blank lines, quotes and `export ` handled); nothing if unset.
 std::optional<std::string> environment_file_value(std::string_view text, std::string_view name);
 
+/// The file `name` in the directory of `config_path` (notifyd.env, the unit's EnvironmentFile, beside the config).
+std::string config_directory_file(const std::string& config_path, const char* name);
+
 /// Looks for the secret in `env_file` (the unit's EnvironmentFile) or in its file.
 TokenFacts probe_secret(const SecretSource& source, const std::string& env_file);
+
+/// The secret itself, for a command that must use it (PostgreSQL's connection
+/// string): its file's text (trimmed); else the variable from this process's
+/// environment; else its assignment in `env_file`. The error says where it
+/// looked, never a value.
+std::optional<std::string> read_secret(const SecretSource& source, const std::string& env_file, std::string& error);
+
+/// Connects to PostgreSQL with `dsn` and reads the notifyd schema version there.
+PostgresFacts probe_postgres(const std::string& dsn);
 
 }  // namespace notifyctl

@@ -327,6 +327,36 @@ DoctorFinding judge_telegram_token(const TokenFacts& facts) {
   return finding(Verdict::warn, subject, "token state unknown");
 }
 
+DoctorFinding judge_postgres(const PostgresFacts& facts) {
+  const std::string subject = "postgres";
+  if (!facts.dsn_error.empty()) {
+    return finding(Verdict::fail, subject, "no connection string: " + facts.dsn_error,
+                   "set [cluster] dsn_env (in notifyd.env) or dsn_file to the libpq connection string");
+  }
+  if (!facts.connected) {
+    return finding(Verdict::fail, subject, facts.error,
+                   "check that PostgreSQL runs and accepts this connection string (host, port, dbname, user, "
+                   "password)");
+  }
+  const std::string expected = std::to_string(facts.expected_version);
+  if (facts.version > facts.expected_version) {
+    return finding(Verdict::fail, subject,
+                   "the database's notifyd schema is version " + std::to_string(facts.version) +
+                       ", newer than this notifyd's " + expected + ": notifyd refuses to start on it",
+                   "upgrade notifyd to the version the other replicas run");
+  }
+  if (facts.version == 0) {
+    return finding(Verdict::ok, subject, "connected; no notifyd tables yet (notifyd creates schema " + expected +
+                                             " when it starts)");
+  }
+  if (facts.version < facts.expected_version) {
+    return finding(Verdict::ok, subject,
+                   "connected; schema version " + std::to_string(facts.version) + ", older than this notifyd's " +
+                       expected + ": notifyd migrates it when it starts");
+  }
+  return finding(Verdict::ok, subject, "connected; schema version " + expected);
+}
+
 namespace {
 
 // For a channel that is off: its secret that is not where the daemon looks for it.

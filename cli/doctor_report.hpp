@@ -117,6 +117,17 @@ struct TokenFacts {
 
 DoctorFinding judge_telegram_token(const TokenFacts& facts);
 
+/// [cluster] backend = "postgres": the database the store lives in.
+struct PostgresFacts {
+  std::string dsn_error;    ///< the connection string could not be found (where it was looked for)
+  bool connected = false;
+  std::string error;        ///< why connecting or reading failed (the server's message)
+  int version = 0;          ///< the schema version found; 0 = notifyd never created its tables there
+  int expected_version = 0; ///< the version this notifyd needs
+};
+
+DoctorFinding judge_postgres(const PostgresFacts& facts);
+
 /// One finding per channel the daemon reports, and one for every telegram
 /// instance of the config that the daemon does not report (it is off).
 /// `secrets` say, for a channel that is off, whether its secret is missing and where.

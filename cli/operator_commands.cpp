@@ -26,10 +26,6 @@ std::variant<ApiResponse, ExitCode> get(const ApiClient& client, const std::stri
   return call_daemon(client, {"GET", target, std::nullopt}, console, not_found_hint);
 }
 
-std::string config_directory_file(const std::string& config_path, const char* name) {
-  return (std::filesystem::path(config_path).parent_path() / name).string();
-}
-
 }  // namespace
 
 ExitCode run_queue(const GlobalOptions& options, const ApiClient& client, Console& console) {
@@ -81,6 +77,18 @@ ExitCode run_doctor(const DoctorArguments& arguments, const GlobalOptions& optio
   findings.push_back(socket_file);
 
   if (resolved && resolved->data_dir) findings.push_back(judge_data_dir(probe_data_dir(*resolved->data_dir)));
+  const std::string env_file = config_directory_file(config_path, "notifyd.env");
+  if (resolved && resolved->cluster_backend == "postgres") {
+    PostgresFacts postgres;
+    std::string why = "[cluster] names neither dsn_env nor dsn_file";
+    const auto dsn = resolved->cluster_dsn ? read_secret(*resolved->cluster_dsn, env_file, why) : std::nullopt;
+    if (dsn) {
+      postgres = probe_postgres(*dsn);
+    } else {
+      postgres.dsn_error = why;
+    }
+    findings.push_back(judge_postgres(postgres));
+  }
 
   std::vector<DoctorFinding> daemon_findings;
   std::optional<HealthReport> health;
@@ -108,7 +116,6 @@ ExitCode run_doctor(const DoctorArguments& arguments, const GlobalOptions& optio
   };
   std::vector<std::string> telegram_instances;
   std::vector<TokenFacts> other_secrets;
-  const std::string env_file = config_directory_file(config_path, "notifyd.env");
   for (const SecretSource& source : resolved ? resolved->secrets : std::vector<SecretSource>{}) {
     if (running(source.instance)) {
       if (source.use == "telegram") telegram_instances.push_back(source.instance);

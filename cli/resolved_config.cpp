@@ -51,6 +51,22 @@ std::optional<ResolvedConfig> decode_resolved_config(std::string_view text) {
     if (mistake.IsString()) config.mistakes.emplace_back(mistake.GetString(), mistake.GetStringLength());
   }
   config.data_dir = string_at(document, "data_dir");
+  if (const auto* files = object_at(document, "files")) {
+    if (const auto mode = files->FindMember("mode"); mode != files->MemberEnd() && mode->value.IsUint()) {
+      config.file_mode = mode->value.GetUint();
+    }
+    if (const auto gid = files->FindMember("gid"); gid != files->MemberEnd() && gid->value.IsUint()) {
+      config.file_gid = gid->value.GetUint();
+    }
+  }
+  if (const auto* cluster = object_at(document, "cluster")) {
+    config.cluster_backend = string_at(*cluster, "backend").value_or("local");
+    if (const auto* dsn = object_at(*cluster, "dsn")) {
+      SecretSource source{"cluster", string_at(*dsn, "env").value_or(""), string_at(*dsn, "file").value_or(""), "dsn",
+                          "cluster"};
+      if (!source.variable.empty() || !source.file.empty()) config.cluster_dsn = std::move(source);
+    }
+  }
   if (const auto plugins = document.FindMember("plugins"); plugins != document.MemberEnd() && plugins->value.IsArray()) {
     for (const auto& plugin : plugins->value.GetArray()) read_plugin(plugin, config);
   }

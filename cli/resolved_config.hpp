@@ -26,6 +26,10 @@ struct ResolvedConfig {
   std::optional<std::string> data_dir{};   ///< absent when the file could not be read or parsed
   std::optional<std::string> socket_path{};  ///< the first socket plugin's `path`
   std::vector<SecretSource> secrets{};     ///< every secret key of every plugin instance
+  std::optional<unsigned> file_mode{};     ///< [daemon] file_mode
+  std::optional<unsigned> file_gid{};      ///< [daemon] file_group, resolved; absent when not set
+  std::string cluster_backend = "local";   ///< [cluster] backend
+  std::optional<SecretSource> cluster_dsn{};  ///< where [cluster] dsn comes from; absent when the table names none
 };
 
 /// Decodes the JSON line `--check-config --json` prints; nothing when `text` is not that.

@@ -161,3 +161,49 @@ TEST_CASE("check-config runs the binary with the config and captures its verdict
   CHECK(hung.timed_out);
   CHECK(probe_config_check(dir.path() + "/none", "x", 1s).start_error.size() > 0);
 }
+
+TEST_CASE("the config's cluster and file permissions are decoded, the DSN only by its source", "[doctor_probe]") {
+  const auto config = decode_resolved_config(
+      R"({"config":"/etc/notifyd/notifyd.toml","ok":true,"mistakes":[],"data_dir":"/var/lib/notifyd",)"
+      R"("files":{"mode":432,"gid":115},"cluster":{"backend":"postgres","dsn":{"env":"NOTIFYD_PG_DSN"}},"plugins":[]})");
+  REQUIRE(config);
+  CHECK(config->file_mode == 0660u);
+  CHECK(config->file_gid == 115u);
+  CHECK(config->cluster_backend == "postgres");
+  REQUIRE(config->cluster_dsn);
+  CHECK(config->cluster_dsn->variable == "NOTIFYD_PG_DSN");
+  CHECK(config->cluster_dsn->key == "dsn");
+
+  const auto local = decode_resolved_config(
+      R"({"config":"/x.toml","ok":true,"mistakes":[],"data_dir":"/d","files":{"mode":416,"gid":null},)"
+      R"("cluster":{"backend":"local","dsn":{}},"plugins":[]})");
+  REQUIRE(local);
+  CHECK(local->cluster_backend == "local");
+  CHECK_FALSE(local->cluster_dsn);
+  CHECK_FALSE(local->file_gid);
+}
+
+TEST_CASE("a secret is read from its file, else the environment, else the environment file", "[doctor_probe]") {
+  TemporaryDirectory dir;
+  const std::string file = dir.write("dsn", "host=db dbname=notifyd\n", 0600);
+  const std::string env_file = dir.write("notifyd.env", "NOTIFYCTL_TEST_DSN=\"host=fromfile\"\n");
+  std::string error;
+  CHECK(read_secret({"cluster", "", file, "dsn"}, env_file, error) == "host=db dbname=notifyd");
+  CHECK(read_secret({"cluster", "NOTIFYCTL_TEST_DSN", "", "dsn"}, env_file, error) == "host=fromfile");
+  ::setenv("NOTIFYCTL_TEST_DSN", "host=fromenv", 1);
+  CHECK(read_secret({"cluster", "NOTIFYCTL_TEST_DSN", "", "dsn"}, env_file, error) == "host=fromenv");
+  ::unsetenv("NOTIFYCTL_TEST_DSN");
+  CHECK_FALSE(read_secret({"cluster", "NOTIFYCTL_TEST_DSN", "", "dsn"}, dir.path() + "/none.env", error));
+  CHECK(error.starts_with("NOTIFYCTL_TEST_DSN is not set in the environment (and " + dir.path() + "/none.env cannot be read"));
+  CHECK_FALSE(read_secret({"cluster", "", dir.path() + "/missing", "dsn"}, env_file, error));
+  CHECK(error == "cannot read dsn_file " + dir.path() + "/missing: No such file or directory");
+  CHECK_FALSE(read_secret({"cluster", "", dir.write("empty", "\n"), "dsn"}, env_file, error));
+  CHECK(error == "dsn_file " + dir.path() + "/empty is empty");
+}
+
+TEST_CASE("a PostgreSQL that does not answer is reported with libpq's reason", "[doctor_probe]") {
+  const auto facts = probe_postgres("host=127.0.0.1 port=1 dbname=none connect_timeout=2");
+  CHECK_FALSE(facts.connected);
+  CHECK(facts.error.starts_with("cannot connect to PostgreSQL: "));
+  CHECK(facts.expected_version >= 1);
+}

@@ -282,3 +282,36 @@ TEST_CASE("a channel off for want of its secret says where the secret goes", "[d
   findings = judge_channels(report, {}, {secret});
   CHECK(findings[0].fix.find("[[plugin]] section") != std::string::npos);
 }
+
+TEST_CASE("doctor judges the PostgreSQL database by connection and schema version", "[doctor_report]") {
+  PostgresFacts facts;
+  facts.expected_version = 2;
+  facts.dsn_error = "NOTIFYD_PG_DSN is set neither in the environment nor in /etc/notifyd/notifyd.env";
+  auto found = judge_postgres(facts);
+  CHECK(found.verdict == Verdict::fail);
+  CHECK(found.detail == "no connection string: " + facts.dsn_error);
+
+  facts.dsn_error.clear();
+  facts.error = "cannot connect to PostgreSQL: connection to server at \"127.0.0.1\", port 1 failed: Connection refused";
+  found = judge_postgres(facts);
+  CHECK(found.verdict == Verdict::fail);
+  CHECK(found.subject == "postgres");
+  CHECK(found.detail == facts.error);
+
+  facts.connected = true;
+  facts.version = 2;
+  CHECK(judge_postgres(facts).verdict == Verdict::ok);
+  CHECK(judge_postgres(facts).detail == "connected; schema version 2");
+  facts.version = 1;
+  CHECK(judge_postgres(facts).verdict == Verdict::ok);
+  CHECK(judge_postgres(facts).detail ==
+        "connected; schema version 1, older than this notifyd's 2: notifyd migrates it when it starts");
+  facts.version = 0;
+  CHECK(judge_postgres(facts).detail == "connected; no notifyd tables yet (notifyd creates schema 2 when it starts)");
+  facts.version = 3;
+  found = judge_postgres(facts);
+  CHECK(found.verdict == Verdict::fail);
+  CHECK(found.detail ==
+        "the database's notifyd schema is version 3, newer than this notifyd's 2: notifyd refuses to start on it");
+  CHECK(found.fix == "upgrade notifyd to the version the other replicas run");
+}

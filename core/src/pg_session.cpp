@@ -43,6 +43,8 @@ sdk::Status PgSession::open() {
     conn_ = nullptr;
     return sdk::Status::failure("cannot connect to PostgreSQL: " + why);
   }
+  // The server's notices ("relation … already exists, skipping") would go to stderr unformatted.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   return sdk::Status::success();
 }
 

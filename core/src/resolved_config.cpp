@@ -85,6 +85,24 @@ std::string resolved_config_json(const std::filesystem::path& config_path, const
   if (config != nullptr) {
     writer.Key("data_dir");
     write_string(writer, config->file.daemon.data_dir.string());
+    writer.Key("files");
+    writer.StartObject();
+    writer.Key("mode");
+    writer.Uint(config->file.daemon.files.mode);
+    writer.Key("gid");
+    if (config->file.daemon.files.group) {
+      writer.Uint(*config->file.daemon.files.group);
+    } else {
+      writer.Null();
+    }
+    writer.EndObject();
+    writer.Key("cluster");
+    writer.StartObject();
+    writer.Key("backend");
+    write_string(writer, config->file.cluster.backend == ClusterBackend::postgres ? "postgres" : "local");
+    writer.Key("dsn");
+    write_secret_source(writer, config->file, config->file.document->get_as<toml::table>("cluster"), "dsn");
+    writer.EndObject();
     writer.Key("plugins");
     writer.StartArray();
     for (const auto& plugin : config->plugins) write_plugin(writer, config->file, plugin);

@@ -11,8 +11,10 @@
 namespace notifyd::core {
 
 /// One line of JSON:
-/// `{"config", "ok", "mistakes": [text], "data_dir", "plugins": [{"name", "use",
-/// "paths": {key: path}, "secrets": {key: {"env": VARIABLE} | {"file": path} | {}}}]}`.
+/// `{"config", "ok", "mistakes": [text], "data_dir", "files": {"mode", "gid"},
+/// "cluster": {"backend", "dsn": SOURCE}, "plugins": [{"name", "use",
+/// "paths": {key: path}, "secrets": {key: SOURCE}}]}`, where a SOURCE (never
+/// the secret itself) is `{"env": VARIABLE} | {"file": path} | {}`.
 /// `config` is null when the file could not be read or parsed (then only `mistakes`).
 std::string resolved_config_json(const std::filesystem::path& config_path, const PreparedConfig* config,
                                  const ConfigErrors& errors);

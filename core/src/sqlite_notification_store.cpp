@@ -141,6 +141,11 @@ sdk::Status SqliteNotificationStore::open() {
     std::error_code ec;
     std::filesystem::create_directories(image_dir_, ec);
     if (ec) return sdk::Status::failure("cannot create " + image_dir_.string() + ": " + ec.message());
+    if (!lock_) {
+      auto lock = StoreLock::take(data_dir_);
+      if (!lock) return sdk::Status::failure(lock.error());
+      lock_ = std::move(lock).value();
+    }
     const std::string path = (data_dir_ / "notifyd.db").string();
     path_ = path;
     // Created here, not by SQLite, so its mode never comes from the umask; SQLite gives -wal and -shm the same mode.

@@ -14,6 +14,7 @@
 #include "file_permissions.hpp"
 #include "notification_store.hpp"
 #include "sqlite_db.hpp"
+#include "store_lock.hpp"
 #include "store_writer.hpp"
 #include "wal_checkpointer.hpp"
 
@@ -29,7 +30,8 @@ namespace notifyd::core {
 /// of delivery updates alone is not synced: the next sync covers it, and if
 /// power fails first those deliveries are made again after restart.
 /// Checkpoints run on a thread of their own (WalCheckpointer). Reads use a
-/// second connection.
+/// second connection. The store holds the data directory's StoreLock from
+/// `open` until it is destroyed: one process at a time.
 ///
 /// Threads: the writer thread runs only the store's own code. Every callback
 /// a caller passes is posted to the executor the caller names, never run on
@@ -45,7 +47,7 @@ class SqliteNotificationStore final : public NotificationStore {
   SqliteNotificationStore(const SqliteNotificationStore&) = delete;
   SqliteNotificationStore& operator=(const SqliteNotificationStore&) = delete;
 
-  /// Opens (creating) `<data_dir>/notifyd.db` and starts the writer thread.
+  /// Takes the StoreLock, opens (creating) `<data_dir>/notifyd.db` and starts the writer thread.
   sdk::Status open() override;
   void close() override;
   void insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
@@ -83,6 +85,7 @@ class SqliteNotificationStore final : public NotificationStore {
   std::vector<sdk::HistoryEntry> load_entries(SqliteStatement& select) const;
   static std::vector<sdk::RunRecord> load_runs(SqliteStatement& select);
 
+  std::unique_ptr<StoreLock> lock_;  ///< released last, after both connections closed
   std::filesystem::path data_dir_;
   std::filesystem::path image_dir_;
   FilePermissions files_;
