@@ -194,9 +194,7 @@ class ClusterMigrationTest(DaemonTestCase):
         self.assertRegex(found["postgres"]["detail"], r"^connected; schema version \d+$")
         self.assertNotIn(self.dsn, doctor.stdout)
         replica.start()
-        served = self.state(replica)
-        self.assertEqual((served["history"], served["runs"]), (before["history"], before["runs"]),
-                         "a replica on the database serves the same history and runs")
+        self.assertEqual(self.state(replica), before, "a replica on the database serves the same history, runs and links")
         self.assertEqual(replica.stop(), 0)
 
     def test_refusals_say_why_with_their_exit_status(self):
