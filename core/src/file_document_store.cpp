@@ -74,6 +74,25 @@ class FileLock {
   OwnedFd file_;  // closing it releases the lock
 };
 
+// Every other writer of one document shut out: this store's by its mutex,
+// other programs' by flock on `<document>.lock` (its directory is created).
+class WritersShutOut {
+ public:
+  sdk::Status acquire(const std::filesystem::path& document, std::mutex& mutex, const FilePermissions& permissions) {
+    std::error_code ec;
+    std::filesystem::create_directories(document.parent_path(), ec);
+    if (ec) return sdk::Status::failure("cannot create " + document.parent_path().string() + ": " + ec.message());
+    in_process_ = std::unique_lock(mutex);
+    auto lock_path = document;
+    lock_path += ".lock";
+    return file_.acquire(lock_path, permissions, FileDocumentStore::lock_wait);
+  }
+
+ private:
+  std::unique_lock<std::mutex> in_process_;
+  FileLock file_;  // released first
+};
+
 // `name` as scans spell it: normalised, with '/' between parts.
 std::string normal_name(std::string_view name) {
   return std::filesystem::path(std::string(name)).lexically_normal().generic_string();
@@ -159,15 +178,8 @@ sdk::Result<sdk::DocumentSnapshot> FileDocumentStore::update(std::string_view na
   try {
     auto path = resolve(name);
     if (!path) return Snapshot::failure(path.error());
-    std::error_code ec;
-    std::filesystem::create_directories(path.value().parent_path(), ec);
-    if (ec) return Snapshot::failure("cannot create " + path.value().parent_path().string() + ": " + ec.message());
-
-    std::lock_guard lock(write_mutex_);
-    FileLock file_lock;
-    auto lock_path = path.value();
-    lock_path += ".lock";
-    if (auto status = file_lock.acquire(lock_path, permissions_, lock_wait); !status) {
+    WritersShutOut lock;
+    if (auto status = lock.acquire(path.value(), write_mutex_, permissions_); !status) {
       return Snapshot::failure(status.message);
     }
     auto current = read_file(path.value(), max_document_bytes);
@@ -227,15 +239,8 @@ sdk::Result<sdk::ConditionalWrite> FileDocumentStore::write_if(std::string_view 
     }
     auto path = resolve(name);
     if (!path) return R::failure(path.error());
-    std::error_code ec;
-    std::filesystem::create_directories(path.value().parent_path(), ec);
-    if (ec) return R::failure("cannot create " + path.value().parent_path().string() + ": " + ec.message());
-
-    std::lock_guard lock(write_mutex_);
-    FileLock file_lock;
-    auto lock_path = path.value();
-    lock_path += ".lock";
-    if (auto status = file_lock.acquire(lock_path, permissions_, lock_wait); !status) return R::failure(status.message);
+    WritersShutOut lock;
+    if (auto status = lock.acquire(path.value(), write_mutex_, permissions_); !status) return R::failure(status.message);
 
     sdk::ConditionalWrite outcome;
     std::string failure;

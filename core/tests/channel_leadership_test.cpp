@@ -72,7 +72,7 @@ TEST_CASE("a one_replica channel leads while its lease is held: lead, deliver, f
   services.pipeline->start();
   testing::MemoryDocuments documents;
   testing::FakeCoordination coordination(documents);
-  coordination.grant_at_once = false;
+  coordination.grant_only_when_told();
   auto leadership = std::make_unique<core::ChannelLeadership>(coordination, "bot", channel, host->executor(), outbox,
                                                               services.log);
   leadership->start();

@@ -25,6 +25,9 @@ struct Faults {
   bool deliver_after_done = false;
   bool deliver_not_std = false;
   bool run = false;
+  bool placement = false;
+  bool lead = false;
+  bool follow = false;
 };
 Faults faults;
 
@@ -61,6 +64,19 @@ class PlainChannel {
     if (faults.condition) throw Throws("condition broke");
     return {"ok", "", {}};
   }
+  sdk::Placement placement() const {
+    if (faults.placement) throw Throws("placement broke");
+    return sdk::Placement::one_replica;
+  }
+  void lead(sdk::Fence fence) {
+    if (faults.lead) throw Throws("lead broke");
+    told.push_back("lead " + fence.lease + " " + std::to_string(fence.epoch));
+  }
+  void follow() {
+    if (faults.follow) throw Throws("follow broke");
+    told.push_back("follow");
+  }
+  static inline std::vector<std::string> told;  ///< what lead and follow heard
   void deliver(sdk::Delivery, std::function<void(sdk::DeliveryResult)> done) {
     if (faults.deliver_not_std) throw 42;
     if (faults.deliver_before_done) throw Throws("deliver broke");
@@ -208,6 +224,40 @@ TEST_CASE("an exception in the channel's queries reads as not reached and nothin
   CHECK(created.host.logger.contains("reaches failed: reaches broke"));
   CHECK(created.host.logger.contains("unreachable_reason failed: reason broke"));
   CHECK(created.host.logger.contains("condition failed: condition broke"));
+}
+
+TEST_CASE("a channel's placement, lead and follow reach the class; a throw is logged, placement then every_replica") {
+  Created created(channel_descriptor);
+  auto& channel = *created.plugin->as_channel();
+  PlainChannel::told.clear();
+  CHECK(channel.placement() == sdk::Placement::one_replica);
+  channel.lead(sdk::Fence{"channel/test", "host:1", 3});
+  channel.follow();
+  CHECK(PlainChannel::told == std::vector<std::string>{"lead channel/test 3", "follow"});
+  faults.placement = faults.lead = faults.follow = true;
+  CHECK(channel.placement() == sdk::Placement::every_replica);
+  channel.lead(sdk::Fence{"channel/test", "host:1", 4});
+  channel.follow();
+  CHECK(PlainChannel::told.size() == 2);
+  CHECK(created.host.logger.contains("placement failed: placement broke"));
+  CHECK(created.host.logger.contains("lead failed: lead broke"));
+  CHECK(created.host.logger.contains("follow failed: follow broke"));
+}
+
+TEST_CASE("a channel that leaves placement out is every_replica, and lead and follow do nothing") {
+  boost::asio::io_context io;
+  testing::FakeHost<> host(io, sdk::PluginConfig{}, sdk::Kind::channel, "test");
+  struct Minimal {
+    explicit Minimal(sdk::Host&) {}
+    static void describe(sdk::ConfigSchema&) {}
+    bool reaches(std::string_view) const { return true; }
+    void deliver(sdk::Delivery, std::function<void(sdk::DeliveryResult)> done) { done(sdk::DeliveryResult::ok()); }
+  };
+  sdk::PluginAdapter<Minimal, sdk::Kind::channel> channel(host);
+  CHECK(channel.placement() == sdk::Placement::every_replica);
+  channel.lead(sdk::Fence{"channel/test", "host:1", 1});
+  channel.follow();
+  CHECK(host.logger.lines().empty());
 }
 
 TEST_CASE("a check's run that throws is a failed run with the message") {

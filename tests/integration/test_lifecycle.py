@@ -5,6 +5,7 @@ import json
 import signal
 import time
 import unittest
+from pathlib import Path
 
 from harness import DaemonTestCase
 
@@ -62,7 +63,25 @@ class LifecycleTest(DaemonTestCase):
         self.assertEqual(code, 1)
         self.assertIn("second signal", daemon.log())
 
-    def test_timer_armed_by_a_plugin_fires_in_the_real_daemon(self):
+    def test_a_one_replica_channel_leads_before_it_delivers_and_its_lease_goes_at_stop(self):
+        events = Path(self.tmp) / "events"
+        daemon = self.daemon(
+            '[[plugin]]\nuse = "test_channel"\nname = "bot"\nplacement = "one_replica"\n'
+            f'events_file = "{events}"\n'
+        )
+        self.use_fixture_plugins(daemon)
+        daemon.start()
+        status, body = daemon.request("POST", "/send", {"user": "alice", "text": "disk full"})
+        self.assertEqual(status, 200, body)
+        self.wait_for(lambda: f"deliver {body['id']}" in events.read_text(), message="the delivery")
+        lines = events.read_text().splitlines()
+        self.assertRegex(lines[0], r"^lead channel/bot 1 \S+:\d+$")
+        self.assertEqual(lines[1:], [f"deliver {body['id']}"])
+        self.assertIn("channel bot leads on this replica (channel/bot epoch 1)", daemon.log())
+        self.assertEqual(daemon.stop(), 0, daemon.log())
+        self.assertNotIn("follow", events.read_text())  # the lease is released after the channel stopped
+
+
         daemon = self.daemon('[[plugin]]\nuse = "timer_probe"\ndelay = "50ms"\n')
         self.use_fixture_plugins(daemon)
         daemon.start()

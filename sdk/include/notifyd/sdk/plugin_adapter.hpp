@@ -168,10 +168,13 @@ class PluginAdapter<T, Kind::frontend> final : public LifecycleAdapter<T, Fronte
 
 /// A channel. `T` defines `bool reaches(std::string_view) const` and
 /// `void deliver(Delivery, std::function<void(DeliveryResult)>)`, and may
-/// define `std::string unreachable_reason(std::string_view) const` and
-/// `ChannelCondition condition() const`. A throw from `deliver` completes the
-/// delivery as a retry carrying the message (unless `done` was already called);
-/// one from `reaches` reads as "not reached", from the other two as nothing to say.
+/// define `std::string unreachable_reason(std::string_view) const`,
+/// `ChannelCondition condition() const`, and for replicas
+/// `Placement placement() const`, `void lead(Fence)` and `void follow()`. A
+/// throw from `deliver` completes the delivery as a retry carrying the message
+/// (unless `done` was already called); one from `reaches` reads as "not
+/// reached", from `unreachable_reason`/`condition` as nothing to say, from
+/// `placement` as `every_replica`; one from `lead`/`follow` is logged.
 template <class T>
 class PluginAdapter<T, Kind::channel> final : public LifecycleAdapter<T, Channel> {
   static_assert(requires(const T& p, std::string_view user) {
@@ -212,6 +215,29 @@ class PluginAdapter<T, Kind::channel> final : public LifecycleAdapter<T, Channel
           if (once) (*once)(DeliveryResult::retry(std::move(what)));
           else if (done) done(DeliveryResult::retry(std::move(what)));
         });
+  }
+
+  Placement placement() const noexcept override {
+    if constexpr (requires(const T& p) { { p.placement() } -> std::convertible_to<Placement>; }) {
+      return detail::call_guarded(
+          this->host_.log(), "placement", [&] { return Placement(this->plugin_.placement()); },
+          [](const std::string&) { return Placement::every_replica; });
+    } else {
+      return Placement::every_replica;
+    }
+  }
+
+  void lead(Fence fence) noexcept override {
+    if constexpr (requires(T& p, Fence f) { p.lead(std::move(f)); }) {
+      detail::call_guarded(this->host_.log(), "lead", [&] { this->plugin_.lead(std::move(fence)); },
+                           [](const std::string&) {});
+    }
+  }
+
+  void follow() noexcept override {
+    if constexpr (requires(T& p) { p.follow(); }) {
+      detail::call_guarded(this->host_.log(), "follow", [&] { this->plugin_.follow(); }, [](const std::string&) {});
+    }
   }
 
   ChannelCondition condition() const noexcept override {

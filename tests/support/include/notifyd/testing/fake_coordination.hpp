@@ -124,10 +124,11 @@ class FakeBus : public sdk::Bus {
 };
 
 /// Coordination for a plugin's unit tests, one replica over the test's
-/// documents. A campaign holds its lease at once when no other campaign
-/// does (as with `backend = "local"`) unless `grant_at_once` is false; the
-/// test takes a lease away with `revoke` (its holder hears `lost`) and gives
-/// it with `grant` (a new epoch each time).
+/// documents. As with `backend = "local"`, a campaign holds its lease at once
+/// when no other campaign does, and a released lease passes at once to the
+/// oldest waiting campaign, unless the test called `grant_only_when_told`.
+/// The test takes a lease away with `revoke` (its holder hears `lost`) and
+/// gives it with `grant` (a new epoch each time).
 class FakeCoordination : public sdk::Coordination {
  public:
   explicit FakeCoordination(sdk::DocumentStore& documents) : documents_(documents) {}
@@ -142,26 +143,22 @@ class FakeCoordination : public sdk::Coordination {
   std::unique_ptr<sdk::Lease> campaign(std::string name, boost::asio::any_io_executor executor,
                                        sdk::LeaseEvents events) noexcept override {
     auto campaign = std::make_shared<Campaign>(name, std::move(executor), std::move(events));
-    {
-      std::lock_guard lock(leases_->mutex);
-      leases_->campaigns[name].push_back(campaign);
-    }
-    if (grant_at_once) grant(name);
+    std::lock_guard lock(leases_->mutex);
+    leases_->replica = replica_name;
+    leases_->campaigns[name].push_back(campaign);
+    if (leases_->grant_at_once) leases_->grant(name);
     return std::make_unique<Handle>(leases_, campaign);
   }
 
+  /// Leases are held only once `grant` gives them.
+  void grant_only_when_told() {
+    std::lock_guard lock(leases_->mutex);
+    leases_->grant_at_once = false;
+  }
   /// Gives lease `name` to its oldest campaign, unless one holds it already.
   void grant(const std::string& name) {
     std::lock_guard lock(leases_->mutex);
-    auto& campaigns = leases_->campaigns[name];
-    for (const auto& campaign : campaigns) {
-      if (campaign->held) return;
-    }
-    if (campaigns.empty()) return;
-    auto& holder = campaigns.front();
-    holder->fence = {name, replica_name, ++leases_->epochs[name]};
-    holder->held = true;
-    holder->acquired(holder->fence);
+    leases_->grant(name);
   }
   /// Takes lease `name` from its holder, which hears `lost`.
   void revoke(const std::string& name) {
@@ -176,7 +173,6 @@ class FakeCoordination : public sdk::Coordination {
 
   MemoryEphemeral keys;
   FakeBus doorbells;
-  bool grant_at_once = true;
   std::string replica_name = "test-host:1";
   std::string host_group_name = "test-host";
   std::chrono::milliseconds ttl{10000};
@@ -200,7 +196,21 @@ class FakeCoordination : public sdk::Coordination {
     sdk::Fence fence;  ///< guarded by the leases' mutex
   };
   struct Leases {
+    // Gives `name` to its oldest campaign unless one holds it. Under `mutex`.
+    void grant(const std::string& name) {
+      auto& all = campaigns[name];
+      for (const auto& campaign : all) {
+        if (campaign->held) return;
+      }
+      if (all.empty()) return;
+      auto& holder = all.front();
+      holder->fence = {name, replica, ++epochs[name]};
+      holder->held = true;
+      holder->acquired(holder->fence);
+    }
     std::mutex mutex;
+    std::string replica;  ///< names the holder in fences
+    bool grant_at_once = true;
     std::map<std::string, std::vector<std::shared_ptr<Campaign>>> campaigns;
     std::map<std::string, std::uint64_t> epochs;
   };
@@ -223,6 +233,7 @@ class FakeCoordination : public sdk::Coordination {
       if (campaign_->held.exchange(false)) {
         campaign_->fence = {};
         campaign_->lost();
+        if (leases_->grant_at_once) leases_->grant(campaign_->name);
       }
     }
 

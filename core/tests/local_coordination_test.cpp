@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "local_bus.hpp"
+#include "local_coordination.hpp"
+#include "local_ephemeral.hpp"
+#include "test_support.hpp"
+
+// What only the local backend promises beyond the coordination contract
+// (coordination_contract_test.cpp): its bounds and what files are documents.
+
+using namespace notifyd;
+using namespace std::chrono_literals;
+
+TEST_CASE("local ephemeral keys refuse what they cannot hold, and stay bounded") {
+  core::LocalEphemeral ephemeral(3);
+  CHECK_FALSE(ephemeral.put("", "x", 1h).ok);
+  CHECK_FALSE(ephemeral.put("k", "x", 0ms).ok);
+  CHECK_FALSE(ephemeral.put(std::string(1025, 'k'), "x", 1h).ok);
+  CHECK_FALSE(ephemeral.put("k", std::string(64 * 1024 + 1, 'v'), 1h).ok);
+  CHECK_FALSE(ephemeral.count("k", 0ms).ok());
+
+  REQUIRE(ephemeral.put("a", "1", 1h).ok);
+  REQUIRE(ephemeral.put("b", "2", 1h).ok);
+  REQUIRE(ephemeral.put("c", "3", 50ms).ok);
+  const auto full = ephemeral.put("d", "4", 1h);
+  CHECK_FALSE(full.ok);
+  CHECK(full.message == "too many ephemeral keys (3)");
+  CHECK(ephemeral.put("a", "replaced", 1h).ok);  // a key already held is no new entry
+  std::this_thread::sleep_for(60ms);             // the 50 ms key's time to live
+  CHECK(ephemeral.put("d", "4", 1h).ok);         // the expired key was swept to make room
+  CHECK(ephemeral.get("d").value() == std::optional<std::string>("4"));
+}
+
+TEST_CASE("a local ring's note is cut at 1,000 bytes") {
+  boost::asio::io_context io;
+  core::LocalBus bus;
+  std::string heard;
+  auto listening = bus.listen("t", io.get_executor(), [&](std::string note) { heard = std::move(note); });
+  bus.ring("t", std::string(1500, 'n'));
+  io.run();
+  CHECK(heard == std::string(1000, 'n'));
+}
+
+TEST_CASE("local documents: lock and temp files are no documents to a watch; a released fence writes nothing") {
+  test::TempDir dir;
+  core::LocalCoordination coordination(dir.path(), {}, "", 10s);
+  CHECK(coordination.host_group() == core::this_host_name());
+  CHECK(coordination.replica() == core::this_host_name() + ":" + std::to_string(::getpid()));
+  auto& documents = coordination.documents();
+
+  boost::asio::io_context io;
+  auto work = boost::asio::make_work_guard(io);
+  std::thread loop([&] { io.run(); });
+  std::mutex mutex;
+  std::vector<std::string> heard;
+  auto watch = documents.watch("shared/", io.get_executor(), [&](std::string name) {
+    std::lock_guard lock(mutex);
+    heard.push_back(std::move(name));
+  });
+  dir.write("shared/.users.json.tmp123", "partial");
+  dir.write("shared/users.json.lock", "");
+  dir.write("shared/users.json", "{}");
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  const auto heard_users = [&] {
+    std::lock_guard lock(mutex);
+    return std::find(heard.begin(), heard.end(), "shared/users.json") != heard.end();
+  };
+  while (!heard_users() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  REQUIRE(heard_users());
+  {
+    std::lock_guard lock(mutex);
+    CHECK(heard == std::vector<std::string>{"shared/users.json"});
+  }
+
+  auto lease = coordination.campaign("writer", io.get_executor(), {});
+  REQUIRE(lease->held());
+  const auto fence = lease->fence();
+  CHECK(documents.write_if("shared/fenced.json", "1", 0, fence).value().outcome == sdk::WriteOutcome::written);
+  lease->release();
+  CHECK(documents.write_if("shared/fenced.json", std::nullopt, sdk::DocumentStore::any_version, fence).value().outcome ==
+        sdk::WriteOutcome::fenced);
+  CHECK(documents.read("shared/fenced.json").value() == std::optional<std::string>("1"));
+
+  watch.reset();
+  work.reset();
+  loop.join();
+}
