@@ -4,13 +4,15 @@ namespace notifyd::core {
 
 ChannelLeadership::ChannelLeadership(sdk::Coordination& coordination, std::string instance, sdk::Channel& channel,
                                      boost::asio::any_io_executor channel_executor, std::shared_ptr<Outbox> outbox,
-                                     sdk::Logger& log)
+                                     sdk::Logger& log, sdk::Metrics& metrics)
     : coordination_(coordination),
       instance_(std::move(instance)),
       channel_(channel),
       channel_executor_(std::move(channel_executor)),
       outbox_(std::move(outbox)),
       log_(log),
+      leads_(metrics.gauge("channel_leads", "1 while this replica delivers for a one_replica channel (holds its lease)",
+                           {{"channel", instance_}})),
       scope_(channel_executor_) {}
 
 void ChannelLeadership::start() {
@@ -28,11 +30,13 @@ void ChannelLeadership::on_acquired(sdk::Fence fence) {
   outbox_->follow(scope_.wrap([this, fence = std::move(fence)] {
     channel_.lead(fence);
     outbox_->lead();
+    leads_.set(1);
   }));
 }
 
 void ChannelLeadership::on_lost() {
   log_.info("channel ", instance_, " follows: another replica may hold ", lease_name(instance_));
+  leads_.set(0);
   outbox_->follow(scope_.wrap([this] { channel_.follow(); }));
 }
 

@@ -8,6 +8,7 @@
 #include "notifyd/sdk/callback_scope.hpp"
 #include "notifyd/sdk/coordination.hpp"
 #include "notifyd/sdk/logger.hpp"
+#include "notifyd/sdk/metrics.hpp"
 #include "notifyd/sdk/plugin.hpp"
 #include "outbox.hpp"
 
@@ -19,14 +20,16 @@ namespace notifyd::core {
 /// deliveries (those in flight finish), then the channel hears `follow()`.
 /// Destroying this releases the lease (another replica can take it at once)
 /// and calls the channel no more; the daemon does so once the channel has
-/// stopped.
+/// stopped. The gauge `notifyd_channel_leads{channel}` is 1 while the outbox
+/// delivers here.
 class ChannelLeadership {
  public:
   /// The lease's name for the channel instance `instance`.
   static std::string lease_name(const std::string& instance) { return "channel/" + instance; }
 
   ChannelLeadership(sdk::Coordination& coordination, std::string instance, sdk::Channel& channel,
-                    boost::asio::any_io_executor channel_executor, std::shared_ptr<Outbox> outbox, sdk::Logger& log);
+                    boost::asio::any_io_executor channel_executor, std::shared_ptr<Outbox> outbox, sdk::Logger& log,
+                    sdk::Metrics& metrics);
   ChannelLeadership(const ChannelLeadership&) = delete;
   ChannelLeadership& operator=(const ChannelLeadership&) = delete;
 
@@ -45,6 +48,7 @@ class ChannelLeadership {
   boost::asio::any_io_executor channel_executor_;
   std::shared_ptr<Outbox> outbox_;
   sdk::Logger& log_;
+  sdk::Gauge& leads_;
   sdk::CallbackScope scope_;           ///< `follow` calls posted by the outbox; closed before the lease goes
   std::unique_ptr<sdk::Lease> lease_;  ///< last: released first, calling no event
 };

@@ -112,8 +112,7 @@ bool Daemon::assemble() {
   pipeline_ = std::make_unique<Pipeline>(loop_, *store_, config_.file.pipeline, users_, pipeline_log_, metrics_);
   queue_depths_ = metrics_.add_collector([pipeline = pipeline_.get()] { return queue_depth_metrics(*pipeline); });
   checks_ = std::make_unique<CheckRunner>(loop_.get_executor(), *store_, *pipeline_, coordination_->documents(),
-                                          config_.file.checks,
-                                          checks_log_, metrics_);
+                                          config_.file.checks, checks_log_, metrics_);
   checks_->load_history();
   if (auto status = register_check_routes(routes_, *checks_, *pipeline_); !status) {
     log_.error("cannot register the check routes: ", status.message);
@@ -219,7 +218,8 @@ bool Daemon::create_plugins() {
       auto outbox = pipeline_->add_channel(prepared.name, *channel, instance->host->executor(), placement);
       if (placement == sdk::Placement::one_replica) {
         leaderships_.push_back(std::make_unique<ChannelLeadership>(*coordination_, prepared.name, *channel,
-                                                                   instance->host->executor(), outbox, log_));
+                                                                   instance->host->executor(), outbox, log_,
+                                                                   metrics_));
       }
     }
   }

@@ -74,20 +74,29 @@ TEST_CASE("a one_replica channel leads while its lease is held: lead, deliver, f
   testing::FakeCoordination coordination(documents);
   coordination.grant_only_when_told();
   auto leadership = std::make_unique<core::ChannelLeadership>(coordination, "bot", channel, host->executor(), outbox,
-                                                              services.log);
+                                                              services.log, services.metrics);
+  const auto leads = [&] {
+    const auto text = services.metrics.render();
+    const std::string series = "notifyd_channel_leads{channel=\"bot\"} ";
+    const auto at = text.find(series);
+    return at == std::string::npos ? std::string("absent") : text.substr(at + series.size(), 1);
+  };
   leadership->start();
 
   const auto first = publish(services, "before the lease");
   services.run_until([] { return false; }, 100ms);
   CHECK(channel.events().empty());
   CHECK_FALSE(leadership->leads());
+  CHECK(leads() == "0");
 
   coordination.grant("channel/bot");
   CHECK(events_once(services, channel, 2) == Events{"lead 1", deliver(first)});
   CHECK(leadership->leads());
+  CHECK(leads() == "1");
 
   coordination.revoke("channel/bot");
   CHECK(events_once(services, channel, 3) == Events{"lead 1", deliver(first), "follow"});
+  CHECK(leads() == "0");
   const auto second = publish(services, "while following");
   services.run_until([] { return false; }, 100ms);
   CHECK(channel.events().size() == 3);
@@ -110,7 +119,8 @@ TEST_CASE("with the local backend the channel leads at once, or once the holder 
   auto other = services.coordination.campaign(core::ChannelLeadership::lease_name("bot"), services.io.get_executor(), {});
   REQUIRE(other->held());
 
-  core::ChannelLeadership leadership(services.coordination, "bot", channel, host->executor(), outbox, services.log);
+  core::ChannelLeadership leadership(services.coordination, "bot", channel, host->executor(), outbox, services.log,
+                                     services.metrics);
   leadership.start();
   const auto id = publish(services, "held elsewhere");
   services.run_until([] { return false; }, 100ms);
