@@ -256,6 +256,12 @@ void PgConnection::finish(std::optional<PgError> error, PgRows rows) {
   queue_.pop_front();
   deliver_notifications();
   statement.done(std::move(error), std::move(rows));
+  // A break noticed while reading the answer ends the connection here: the
+  // statements queued behind it are answered, and the owner hears of it.
+  if (conn_ && PQstatus(conn_) != CONNECTION_OK) {
+    fail_everything("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(conn_)));
+    return;
+  }
   start_next();
   read_while_idle();
 }

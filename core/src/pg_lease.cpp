@@ -72,7 +72,11 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
   /// Stops campaigning; `lost` runs if the lease was held and `with_events`.
   void stop(bool with_events) {
     if (!with_events) events_enabled_ = false;
-    set_fence({});  // held() answers false from now on, on every thread
+    {
+      std::lock_guard lock(mutex_);  // held() answers false from now on, on every thread
+      released_ = true;
+      fence_ = {};
+    }
     boost::asio::post(link_->strand(), [self = shared_from_this()] {
       if (self->phase_ == Phase::stopped) return;
       const bool was_holding = self->phase_ == Phase::holding;
@@ -81,9 +85,10 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
       self->deadline_.cancel();
       self->doorbell_.reset();
       if (was_holding) {
-        self->expire(self->epoch_);
-        self->emit([self] {
-          if (self->events_.lost) self->events_.lost();
+        // `lost` first, the row after: no other replica acquires before `lost` returned.
+        boost::asio::post(self->events_strand_, [self, epoch = self->epoch_] {
+          if (self->events_enabled_ && self->events_.lost) self->events_.lost();
+          boost::asio::post(self->link_->strand(), [self, epoch] { self->expire(epoch); });
         });
       }
     });
@@ -191,6 +196,7 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
 
   void set_fence(sdk::Fence fence) {
     std::lock_guard lock(mutex_);
+    if (fence && released_) return;
     fence_ = std::move(fence);
   }
 
@@ -214,7 +220,8 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
   sdk::LeaseEvents events_;
   std::atomic<bool> events_enabled_{true};
   mutable std::mutex mutex_;
-  sdk::Fence fence_;  // under mutex_; the rest on the link's strand
+  sdk::Fence fence_;       // under mutex_, as is released_
+  bool released_ = false;  // the rest on the link's strand
   Phase phase_ = Phase::standby;
   std::uint64_t epoch_ = 0;
   bool in_flight_ = false;

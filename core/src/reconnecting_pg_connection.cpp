@@ -45,7 +45,6 @@ void ReconnectingPgConnection::start() {
       [weak](std::string why) {
         auto self = weak.lock();
         if (!self || self->stopped_) return;
-        self->connected_ = false;
         self->log_.warn("lost the connection to PostgreSQL (", why, "); connecting again");
         self->connect_later();
       });
@@ -67,11 +66,14 @@ void ReconnectingPgConnection::connect() {
           self->connect_later();
           return;
         }
-        if (self->failing_ || self->ever_connected_) self->log_.info("connected to PostgreSQL again");
+        if (self->ever_connected_) {
+          self->log_.info("connected to PostgreSQL again");
+        } else if (self->failing_) {
+          self->log_.info("connected to PostgreSQL");
+        }
         self->failing_ = false;
         self->ever_connected_ = true;
         self->next_pause_ = first_pause;
-        self->connected_ = true;
         std::string last_channel;
         for (const auto& [channel, heard] : self->listeners_) {
           if (channel == last_channel) continue;
@@ -110,7 +112,6 @@ void ReconnectingPgConnection::connect_later() {
 void ReconnectingPgConnection::stop() {
   boost::asio::post(strand_, [self = shared_from_this()] {
     self->stopped_ = true;
-    self->connected_ = false;
     self->pause_.cancel();
     self->connection_->close();
     self->listeners_.clear();

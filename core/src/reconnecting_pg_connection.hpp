@@ -4,7 +4,6 @@
 // cursor): it connects again after a break, with a growing pause, and LISTENs
 // again on every channel it listened on.
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -48,8 +47,6 @@ class ReconnectingPgConnection final : public std::enable_shared_from_this<Recon
   /// Runs `sql` (see PgConnection::execute); answered at once with an error
   /// while there is no connection.
   void execute(std::string sql, PgParams params, std::chrono::milliseconds timeout, PgConnection::Answered done);
-  /// True while connected. Any thread.
-  bool connected() const noexcept { return connected_.load(); }
   /// Blocks until the first connection listens on its channels, or `timeout`
   /// passes; true when it does. Any thread but the strand's.
   bool wait_listening(std::chrono::milliseconds timeout);
@@ -70,7 +67,6 @@ class ReconnectingPgConnection final : public std::enable_shared_from_this<Recon
   std::chrono::milliseconds next_pause_ = first_pause;
   std::multimap<std::string, std::function<void(std::string)>> listeners_;
   std::vector<std::function<void()>> connected_callbacks_;
-  std::atomic<bool> connected_{false};
   std::mutex listening_mutex_;
   std::condition_variable listening_changed_;
   bool listening_ = false;  ///< under listening_mutex_: a first connection listened

@@ -41,8 +41,10 @@ stop() {
     pid=$(head -n1 "$cluster/data/postmaster.pid")
     # SIGINT: fast shutdown (clients are disconnected, no waiting for them).
     if kill -INT "$pid" 2>/dev/null; then
+      # The server removes postmaster.pid as it exits; `kill -0` alone would
+      # wait for a parent that may never reap it (an init that reaps nothing).
       for _ in $(seq 1 300); do
-        kill -0 "$pid" 2>/dev/null || break
+        [[ -f $cluster/data/postmaster.pid ]] && kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
       done
       kill -KILL "$pid" 2>/dev/null || true
