@@ -23,9 +23,6 @@ using Counts = sdk::Result<MigrationCounts>;
 const std::set<std::string, std::less<>> store_files{"notifyd.db", "notifyd.db-wal", "notifyd.db-shm",
                                                       "notifyd.db-journal"};
 constexpr std::string_view image_dir_name = "images";
-// PgDocumentStore's documents lock: held from a change's version until its
-// commit, so versions commit in order for the replicas' watchers.
-constexpr std::string_view documents_lock = "1685021555";
 
 bool is_leftover(const std::string& file_name) {
   static const std::regex temp_file(R"(\..+\.tmp[0-9]+)");
@@ -85,7 +82,7 @@ sdk::Status refuse_or_clear(PgSession& db, bool replace) {
 
 sdk::Status import_documents(const fs::path& data_dir, const std::vector<std::string>& names, PgSession& db,
                              MigrationCounts& counts) {
-  if (auto locked = db.exec("SELECT pg_advisory_xact_lock(" + std::string(documents_lock) + ")"); !locked) {
+  if (auto locked = db.exec("SELECT pg_advisory_xact_lock(" + std::string(pg_documents_lock) + ")"); !locked) {
     return sdk::Status::failure("cannot lock the documents: " + locked.error());
   }
   for (const auto& name : names) {

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "notifyd/sdk/document_store.hpp"
+#include "pg_schema.hpp"
 #include "pg_session_pool.hpp"
 #include "reconnecting_pg_connection.hpp"
 
@@ -37,11 +38,9 @@ class PgDocumentStore final : public sdk::DocumentStore {
   static constexpr std::size_t max_document_bytes = 16u << 20;
   /// The doorbell a change rings.
   static constexpr std::string_view doorbell = "notifyd_documents";
-  /// The documents lock: any writer of `documents` (notifyd, `notifyctl
-  /// cluster import`) takes `pg_advisory_xact_lock(<this>)` in its
-  /// transaction before `nextval('document_versions')`, so versions commit
-  /// in order, and NOTIFYs `doorbell` before committing.
-  static constexpr std::string_view versions_lock = "1685021555";  // "docs" in ASCII
+  /// The documents lock (`pg_documents_lock`); a writer in notifyd also
+  /// NOTIFYs `doorbell` before committing.
+  static constexpr std::string_view versions_lock = pg_documents_lock;
   /// How often watchers re-read the versions without a doorbell.
   static constexpr std::chrono::milliseconds cursor_period{1000};
 

@@ -12,6 +12,12 @@
 
 namespace notifyd::core {
 
+/// The documents lock: every writer of `documents` (notifyd, `notifyctl
+/// cluster import`) takes `pg_advisory_xact_lock(<this>)` in its transaction
+/// before `nextval('document_versions')`, so versions commit in order and a
+/// watcher's cursor never passes one still uncommitted.
+inline constexpr std::string_view pg_documents_lock = "1685021555";  // "docs" in ASCII
+
 /// One step of the schema: the statements that take version `version - 1` to `version`.
 struct PgMigration {
   int version;

@@ -50,7 +50,7 @@ std::uint64_t insert(core::NotificationStore& store, const std::string& title, b
 
 void insert_run(core::NotificationStore& store, std::optional<int> exit_code, std::uint64_t notification) {
   sdk::RunRecord run;
-  run.id = store.next_run_id();
+  run.id = store.next_run_id().value();
   run.user = "alice";
   run.check = "disk";
   run.trigger = "schedule";
@@ -134,7 +134,7 @@ TEST_CASE("a data directory goes into PostgreSQL and back with ids, states, imag
     REQUIRE(replica.open().ok);
     CHECK(served(replica) == before);
     CHECK(insert(replica, "next", false) == 4);
-    CHECK(replica.next_run_id() == 3);
+    CHECK(replica.next_run_id().value() == 3);
   }
 
   const fs::path target = returned_parent.path() / "data";

@@ -56,7 +56,7 @@ class StallingStore final : public core::NotificationStore {
                        std::string error, std::string attempt_outcome) override {
     store_.update_delivery(id, std::move(channel), state, attempts, std::move(error), std::move(attempt_outcome));
   }
-  std::uint64_t next_run_id() override { return store_.next_run_id(); }
+  sdk::Result<std::uint64_t> next_run_id() override { return store_.next_run_id(); }
   void insert_run(sdk::RunRecord run, std::uint32_t keep_per_check, boost::asio::any_io_executor executor,
                   std::function<void(sdk::Status)> done) override {
     store_.insert_run(std::move(run), keep_per_check, std::move(executor), std::move(done));
