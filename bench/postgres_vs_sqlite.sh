@@ -11,6 +11,7 @@
 # BENCH_WS_SENDERS (the WebSocket load posts as fast as its senders go).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/daemon_toml.sh
 
 build=${BENCH_BUILD:-build/release}
 seconds=${BENCH_SECONDS:-10}
@@ -59,29 +60,10 @@ start_daemon() {
     chmod 600 "$dir/dsn"
     cluster=$'[cluster]\nbackend = "postgres"\ndsn_file = "'"$dir/dsn"$'"\n'
   fi
-  cat > "$dir/notifyd.toml" <<TOML
-[daemon]
-data_dir = "$dir/data"
-plugin_dir = "$work/plugins"
-log_level = "warn"
-threads = 2
-
-[pipeline]
-recipients = "any"
-max_in_flight = 256
-outbox_memory_items = 100000
-history_max_count = 10000000
-
-$cluster
-[[plugin]]
-use = "socket"
-name = "api"
-path = "$dir/notifyd.sock"
-mode = "0666"
-max_connections = 1024
-
-$plugins
-TOML
+  {
+    bench_daemon_toml "$dir/data" "$work/plugins" "$dir/notifyd.sock"
+    printf '\n%s\n%s\n' "$plugins" "$cluster"
+  } > "$dir/notifyd.toml"
   "$build/bin/notifyd" -c "$dir/notifyd.toml" 2> "$dir/notifyd.log" &
   daemon_pid=$!
   for _ in $(seq 300); do [[ -S "$dir/notifyd.sock" ]] && break; sleep 0.1; done

@@ -4,6 +4,7 @@
 # of socket. Prints figures; asserts nothing. Run by `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/daemon_toml.sh
 
 build=build/release
 seconds=${BENCH_SECONDS:-10}
@@ -20,30 +21,10 @@ trap cleanup EXIT
 
 mkdir -p "$work/plugins"
 ln -s "$PWD/$build/lib/notifyd/"*.so "$PWD/$build/lib/notifyd-fixtures/notifyd_test_channel.so" "$work/plugins/"
-cat > "$work/notifyd.toml" <<TOML
-[daemon]
-data_dir = "$work/data"
-plugin_dir = "$work/plugins"
-log_level = "warn"
-threads = 2
-
-[pipeline]
-recipients = "any"
-max_in_flight = 256
-outbox_memory_items = 100000
-history_max_count = 10000000
-
-[[plugin]]
-use = "socket"
-name = "api"
-path = "$work/notifyd.sock"
-mode = "0666"
-max_connections = 1024
-
-[[plugin]]
-use = "test_channel"
-name = "noop"
-TOML
+{
+  bench_daemon_toml "$work/data" "$work/plugins" "$work/notifyd.sock"
+  printf '\n[[plugin]]\nuse = "test_channel"\nname = "noop"\n'
+} > "$work/notifyd.toml"
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }

@@ -8,6 +8,7 @@
 # BENCH_WS_RATE, BENCH_SECONDS, BENCH_WS_RUNS, BENCH_WS_THREADS (io threads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/daemon_toml.sh
 
 build=${BENCH_BUILD:-build/release}
 connections=${BENCH_WS_CONNECTIONS:-10000}
@@ -39,25 +40,8 @@ run() {
   local data_dir=$1 port out idle load
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   head -c 32 /dev/urandom | base64 > "$work/jwt.secret"
-  cat > "$work/notifyd.toml" <<TOML
-[daemon]
-data_dir = "$data_dir"
-plugin_dir = "$PWD/$build/lib/notifyd"
-log_level = "warn"
-threads = ${BENCH_WS_THREADS:-2}
-
-[pipeline]
-recipients = "any"
-max_in_flight = 256
-outbox_memory_items = 100000
-history_max_count = 10000000
-
-[[plugin]]
-use = "socket"
-name = "api"
-path = "$work/notifyd.sock"
-mode = "0666"
-max_connections = 1024
+  bench_daemon_toml "$data_dir" "$PWD/$build/lib/notifyd" "$work/notifyd.sock" "${BENCH_WS_THREADS:-2}" > "$work/notifyd.toml"
+  cat >> "$work/notifyd.toml" <<TOML
 
 [[plugin]]
 use = "websocket"

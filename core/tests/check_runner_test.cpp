@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "forwarding_store.hpp"
 #include "scripted_channel.hpp"
 #include "test_support.hpp"
 
@@ -71,53 +72,15 @@ sdk::CheckExecution failed(Status status, std::string error) {
 
 /// The test services' store, except that while `failing` it cannot draw run
 /// ids, as a shared store that cannot be reached.
-class RunIdsFailing final : public core::NotificationStore {
+class RunIdsFailing final : public test::ForwardingStore {
  public:
-  explicit RunIdsFailing(core::NotificationStore& store) : store_(store) {}
-  sdk::Status open() override { return store_.open(); }
-  void close() override { store_.close(); }
-  void insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image, std::vector<std::string> channels,
-              boost::asio::any_io_executor executor, InsertDone done, InsertCommitted committed) override {
-    store_.insert(std::move(notification), std::move(image), std::move(channels), std::move(executor), std::move(done),
-                  std::move(committed));
-  }
-  void update_delivery(std::uint64_t id, std::string channel, core::DeliveryState state, std::uint32_t attempts,
-                       std::string error, std::string attempt_outcome) override {
-    store_.update_delivery(id, std::move(channel), state, attempts, std::move(error), std::move(attempt_outcome));
-  }
+  explicit RunIdsFailing(core::NotificationStore& store) : ForwardingStore(store) {}
   sdk::Result<std::uint64_t> next_run_id() override {
     if (failing) return sdk::Result<std::uint64_t>::failure("cannot draw a run id: no connection to the server");
-    return store_.next_run_id();
+    return ForwardingStore::next_run_id();
   }
-  void insert_run(sdk::RunRecord run, std::uint32_t keep_per_check, boost::asio::any_io_executor executor,
-                  std::function<void(sdk::Status)> done) override {
-    store_.insert_run(std::move(run), keep_per_check, std::move(executor), std::move(done));
-  }
-  sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view check,
-                                                std::uint32_t limit) const override {
-    return store_.runs(user, check, limit);
-  }
-  sdk::Result<std::vector<sdk::RunRecord>> latest_runs() const override { return store_.latest_runs(); }
-  void prune(std::int64_t created_before_ms, std::uint64_t keep_count, boost::asio::any_io_executor executor,
-             std::function<void(std::size_t)> done) override {
-    store_.prune(created_before_ms, keep_count, std::move(executor), std::move(done));
-  }
-  sdk::Result<std::vector<core::PendingDelivery>> pending(std::string_view channel, std::uint64_t after_id,
-                                                          std::size_t limit) const override {
-    return store_.pending(channel, after_id, limit);
-  }
-  sdk::Result<std::uint64_t> count_pending(std::string_view channel) const override {
-    return store_.count_pending(channel);
-  }
-  sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const override {
-    return store_.history(query);
-  }
-  sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const override { return store_.find(id); }
 
   bool failing = true;
-
- private:
-  core::NotificationStore& store_;
 };
 
 struct Fixture {

@@ -14,6 +14,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "forwarding_store.hpp"
 #include "scripted_channel.hpp"
 #include "test_support.hpp"
 
@@ -25,12 +26,10 @@ namespace {
 /// The real store, except that the thread running the first notification's
 /// `committed` answer stalls before running it until the second one's has
 /// run (at most `stall`): a thread the scheduler of a busy machine put aside.
-class StallingStore final : public core::NotificationStore {
+class StallingStore final : public test::ForwardingStore {
  public:
-  StallingStore(core::NotificationStore& store, std::chrono::milliseconds stall) : store_(store), stall_(stall) {}
+  StallingStore(core::NotificationStore& store, std::chrono::milliseconds stall) : ForwardingStore(store), stall_(stall) {}
 
-  sdk::Status open() override { return store_.open(); }
-  void close() override { store_.close(); }
   void insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image, std::vector<std::string> channels,
               boost::asio::any_io_executor executor, InsertDone done, InsertCommitted committed) override {
     const int position = inserts_++;
@@ -49,41 +48,11 @@ class StallingStore final : public core::NotificationStore {
         changed_.notify_all();
       };
     }
-    store_.insert(std::move(notification), std::move(image), std::move(channels), std::move(executor),
-                  std::move(done), std::move(committed));
+    ForwardingStore::insert(std::move(notification), std::move(image), std::move(channels), std::move(executor),
+                            std::move(done), std::move(committed));
   }
-  void update_delivery(std::uint64_t id, std::string channel, core::DeliveryState state, std::uint32_t attempts,
-                       std::string error, std::string attempt_outcome) override {
-    store_.update_delivery(id, std::move(channel), state, attempts, std::move(error), std::move(attempt_outcome));
-  }
-  sdk::Result<std::uint64_t> next_run_id() override { return store_.next_run_id(); }
-  void insert_run(sdk::RunRecord run, std::uint32_t keep_per_check, boost::asio::any_io_executor executor,
-                  std::function<void(sdk::Status)> done) override {
-    store_.insert_run(std::move(run), keep_per_check, std::move(executor), std::move(done));
-  }
-  sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view check,
-                                                std::uint32_t limit) const override {
-    return store_.runs(user, check, limit);
-  }
-  sdk::Result<std::vector<sdk::RunRecord>> latest_runs() const override { return store_.latest_runs(); }
-  void prune(std::int64_t created_before_ms, std::uint64_t keep_count, boost::asio::any_io_executor executor,
-             std::function<void(std::size_t)> done) override {
-    store_.prune(created_before_ms, keep_count, std::move(executor), std::move(done));
-  }
-  sdk::Result<std::vector<core::PendingDelivery>> pending(std::string_view channel, std::uint64_t after_id,
-                                                          std::size_t limit) const override {
-    return store_.pending(channel, after_id, limit);
-  }
-  sdk::Result<std::uint64_t> count_pending(std::string_view channel) const override {
-    return store_.count_pending(channel);
-  }
-  sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const override {
-    return store_.history(query);
-  }
-  sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const override { return store_.find(id); }
 
  private:
-  core::NotificationStore& store_;
   std::chrono::milliseconds stall_;
   std::atomic<int> inserts_{0};
   std::mutex mutex_;

@@ -182,12 +182,24 @@ class ServerImpl final : public Server, public std::enable_shared_from_this<Serv
     return false;
   }
 
-  // Answers 503 to a plain connection and closes it gracefully; a TLS one,
-  // or one beyond `max_lingering_refusals`, is closed at once.
+  // Answers 503 to a plain connection and closes it gracefully. Beyond
+  // `max_lingering_refusals` open at once (a client reconnecting in a loop)
+  // the answer is best effort and never blocking: what the client already
+  // sent is read (so the close is not a reset), the answer sent, the
+  // connection closed. A TLS connection is closed at once.
   template <class Socket>
   void refuse(Socket socket, const Peer& peer) {
-    if (state_->options.tls || *lingering_ >= max_lingering_refusals) return;
-    detail::RefusedConnection<Socket>::start(std::move(socket), overload_response(*state_, peer), lingering_);
+    if (state_->options.tls) return;
+    auto answer = overload_response(*state_, peer);
+    if (*lingering_ < max_lingering_refusals) {
+      return detail::RefusedConnection<Socket>::start(std::move(socket), std::move(answer), lingering_);
+    }
+    const int fd = socket.native_handle();
+    char scratch[4096];
+    for (int i = 0; i < 16 && ::recv(fd, scratch, sizeof scratch, MSG_DONTWAIT) > 0; ++i) {
+    }
+    [[maybe_unused]] const auto sent = ::send(fd, answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    ::shutdown(fd, SHUT_RDWR);
   }
 
   static constexpr std::size_t max_lingering_refusals = 64;
