@@ -53,6 +53,9 @@ std::unique_ptr<sdk::Coordination> make_coordination(const ConfigFile& file, Eve
                                              file.cluster.lease_ttl);
 }
 
+// How long a clean stop waits for its leases' release to reach the database.
+constexpr std::chrono::seconds lease_release_wait{2};
+
 }  // namespace
 
 Daemon::Control::Control(EventLoop& loop)
@@ -427,7 +430,11 @@ void Daemon::begin_shutdown(const char* reason) {
         boost::asio::post(control_.strand, [this] {
           if (finished_) return;
           leaderships_.clear();
-          finish_shutdown();
+          auto* shared = dynamic_cast<PgCoordination*>(coordination_.get());
+          if (!shared) return finish_shutdown();
+          shared->settle(lease_release_wait, [this] {
+            boost::asio::post(control_.strand, [this] { finish_shutdown(); });
+          });
         });
       });
     });

@@ -1,5 +1,8 @@
 #include "pg_coordination.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
 #include "pg_lease.hpp"
 #include "pg_schema.hpp"
 
@@ -29,6 +32,22 @@ bool PgCoordination::wait_listening(std::chrono::milliseconds timeout) { return 
 void PgCoordination::close() {
   documents_.stop();
   link_->stop();
+}
+
+void PgCoordination::settle(std::chrono::milliseconds within, std::function<void()> done) {
+  auto pending = std::make_shared<std::function<void()>>(std::move(done));
+  auto timer = std::make_shared<boost::asio::steady_timer>(link_->strand(), within);
+  const auto finish = [pending, timer] {
+    timer->cancel();
+    if (auto call = std::exchange(*pending, {})) call();
+  };
+  timer->async_wait([finish](boost::system::error_code ec) {
+    if (!ec) finish();
+  });
+  // Posted after what the released leases posted, so it queues behind their statements.
+  boost::asio::post(link_->strand(), [link = link_, within, finish] {
+    link->execute("SELECT 1", {}, within, [finish](std::optional<PgError>, PgRows) { finish(); });
+  });
 }
 
 std::unique_ptr<sdk::Lease> PgCoordination::campaign(std::string name, boost::asio::any_io_executor executor,

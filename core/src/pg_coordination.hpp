@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -50,6 +51,11 @@ class PgCoordination final : public sdk::Coordination {
   bool wait_listening(std::chrono::milliseconds timeout);
   /// Closes the shared connection: no watch, doorbell or lease event after it.
   void close();
+  /// Calls `done` (on the shared connection's strand) once the statements
+  /// already queued on the shared connection, such as the release of a
+  /// lease destroyed just before, have been answered, or after `within`:
+  /// a clean stop hands its leases over before the loop ends.
+  void settle(std::chrono::milliseconds within, std::function<void()> done);
 
   std::string_view backend() const noexcept override { return "postgres"; }
   const std::string& replica() const noexcept override { return settings_.replica; }

@@ -79,7 +79,7 @@ void ReconnectingPgConnection::connect() {
           if (channel == last_channel) continue;
           last_channel = channel;
           self->connection_->execute("LISTEN \"" + channel + "\"", {}, connect_timeout,
-                                     [weak, channel](std::optional<PgError> error, PgRows) {
+                                     [weak, channel = channel](std::optional<PgError> error, PgRows) {
                                        auto self = weak.lock();
                                        if (self && error && !self->stopped_) {
                                          self->log_.warn("cannot LISTEN on ", channel, ": ", error->message);

@@ -8,6 +8,7 @@ import pathlib
 import re
 import sys
 import threading
+import time
 import unittest
 
 from harness import BACKEND, Daemon, DaemonTestCase, psql
@@ -55,6 +56,40 @@ def ids_since(daemon, since):
         if reached or page["next_before"] is None:
             return ids[::-1]
         target = f"/v1/history?user=alice&limit=500&before={page['next_before']}"
+
+
+@unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
+class ReplicasHandOverChannelsTest(ReplicasTestCase):
+    def test_a_clean_stop_hands_a_one_replica_channel_to_the_other_replica_at_once(self):
+        events = [pathlib.Path(self.tmp) / f"events{i}" for i in range(2)]
+        replicas = self.replicas(lambda i: '[[plugin]]\nuse = "test_channel"\nname = "bot"\n'
+                                           f'placement = "one_replica"\nevents_file = "{events[i]}"\n')
+        for daemon in replicas:
+            self.use_fixture_plugins(daemon)
+            daemon.start()
+
+        def leads(i):
+            return events[i].exists() and any(line.startswith("lead ") for line in events[i].read_text().splitlines())
+
+        self.wait_for(lambda: leads(0) or leads(1), message="one replica leading channel/bot")
+        leader = 0 if leads(0) else 1
+        other = 1 - leader
+        self.assertFalse(leads(other), "two replicas lead channel/bot at once")
+        status, body = replicas[leader].request("POST", "/send", {"user": "alice", "text": "through the leader"})
+        self.assertEqual(status, 200, body)
+        self.wait_for(lambda: f"deliver {body['id']}" in events[leader].read_text(), message="the leader's delivery")
+        self.assertNotIn("deliver", events[other].read_text() if events[other].exists() else "")
+
+        stopping = time.monotonic()
+        self.assertEqual(replicas[leader].stop(), 0, replicas[leader].log())
+        # lease_ttl is 10 s: a takeover before it can only come from the release.
+        self.wait_for(lambda: leads(other), timeout=8, message="the other replica taking channel/bot over")
+        took = time.monotonic() - stopping
+        print(f"clean stop of the leader -> the other replica leads: {took:.2f} s (lease_ttl 10 s)", file=sys.stderr)
+        self.assertLess(took, 5)
+        status, body = replicas[other].request("POST", "/send", {"user": "alice", "text": "through the new leader"})
+        self.assertEqual(status, 200, body)
+        self.wait_for(lambda: f"deliver {body['id']}" in events[other].read_text(), message="the new leader's delivery")
 
 
 @unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
