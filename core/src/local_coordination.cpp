@@ -5,6 +5,11 @@
 #include <climits>
 
 namespace notifyd::core {
+namespace {
+
+constexpr std::string_view ephemeral_document = "ephemeral.json";
+
+}  // namespace
 
 std::string this_host_name() {
   char name[HOST_NAME_MAX + 1] = {};
@@ -20,7 +25,15 @@ LocalCoordination::LocalCoordination(std::filesystem::path data_dir, FilePermiss
       host_group_(host_group.empty() ? this_host_name() : std::move(host_group)),
       lease_ttl_(lease_ttl),
       leases_(replica_),
-      documents_(std::move(data_dir), std::move(files), &leases_) {}
+      documents_(std::move(data_dir), std::move(files), &leases_) {
+  const auto saved = documents_.read(ephemeral_document);
+  if (saved.ok() && saved.value()) {
+    ephemeral_.restore(*saved.value());
+    documents_.remove(ephemeral_document);
+  }
+}
+
+LocalCoordination::~LocalCoordination() { documents_.write(ephemeral_document, ephemeral_.snapshot()); }
 
 std::unique_ptr<sdk::Lease> LocalCoordination::campaign(std::string name, boost::asio::any_io_executor executor,
                                                         sdk::LeaseEvents events) noexcept {

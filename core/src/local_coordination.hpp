@@ -16,12 +16,17 @@ namespace notifyd::core {
 /// `sdk::Coordination` of a single notifyd (`[cluster] backend = "local"`):
 /// documents are files in the data directory, leases, keys and doorbells
 /// live in this process. This replica holds every lease it campaigns for
-/// that no other campaign of its own holds.
+/// that no other campaign of its own holds. The ephemeral keys live in the
+/// document `ephemeral.json` between one `LocalCoordination` and the next (a
+/// reload or a clean restart); the document is removed once read, so a
+/// crash loses them rather than bring back keys removed since.
 class LocalCoordination final : public sdk::Coordination {
  public:
   /// Documents in `data_dir`, written with `files`; `host_group` empty = the host name.
   LocalCoordination(std::filesystem::path data_dir, FilePermissions files, std::string host_group,
                     std::chrono::milliseconds lease_ttl);
+  /// Saves the live ephemeral keys.
+  ~LocalCoordination() override;
 
   std::string_view backend() const noexcept override { return "local"; }
   const std::string& replica() const noexcept override { return replica_; }

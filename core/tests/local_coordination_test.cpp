@@ -38,6 +38,41 @@ TEST_CASE("local ephemeral keys refuse what they cannot hold, and stay bounded")
   CHECK(ephemeral.get("d").value() == std::optional<std::string>("4"));
 }
 
+TEST_CASE("local ephemeral keys and counters carry over to the next coordination, once") {
+  test::TempDir dir;
+  {
+    core::LocalCoordination first(dir.path(), {}, "", 10s);
+    REQUIRE(first.ephemeral().put("session:a", "alice", 1h).ok);
+    REQUIRE(first.ephemeral().put("session:b", "bob", 1h).ok);
+    REQUIRE(first.ephemeral().put("short", "gone", 1ms).ok);
+    REQUIRE(first.ephemeral().remove("session:b").ok);
+    REQUIRE(first.ephemeral().count("failures", 1h, 3).value() == 3);
+    std::this_thread::sleep_for(5ms);  // the 1 ms key's time to live
+  }
+  {
+    core::LocalCoordination second(dir.path(), {}, "", 10s);
+    CHECK(second.ephemeral().get("session:a").value() == std::optional<std::string>("alice"));
+    CHECK_FALSE(second.ephemeral().get("session:b").value());
+    CHECK_FALSE(second.ephemeral().get("short").value());
+    CHECK(second.ephemeral().count("failures", 1h).value() == 4);
+    // Read once: a crash now would not bring back a key removed meanwhile.
+    CHECK_FALSE(second.documents().read("ephemeral.json").value());
+    REQUIRE(second.ephemeral().take("session:a").value());
+  }
+  core::LocalCoordination third(dir.path(), {}, "", 10s);
+  CHECK_FALSE(third.ephemeral().get("session:a").value());
+}
+
+TEST_CASE("local ephemeral keys: a damaged snapshot restores nothing") {
+  core::LocalEphemeral ephemeral;
+  CHECK_FALSE(ephemeral.restore("not json"));
+  CHECK_FALSE(ephemeral.restore(R"({"version":2,"keys":[],"counters":[]})"));
+  CHECK(ephemeral.restore(R"({"version":1,"keys":[{"key":"","value":"x","expires_ms":99999999999999},)"
+                          R"({"key":"k","value":1,"expires_ms":99999999999999}],"counters":[{"key":"c"}]})"));
+  CHECK_FALSE(ephemeral.get("k").value());
+  CHECK(ephemeral.count("c", 1h).value() == 1);
+}
+
 TEST_CASE("a local ring's note is cut at 1,000 bytes") {
   boost::asio::io_context io;
   core::LocalBus bus;
