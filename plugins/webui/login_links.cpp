@@ -1,5 +1,6 @@
 #include "login_links.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "notifyd/sdk/epoch_time.hpp"
@@ -19,8 +20,10 @@ std::chrono::system_clock::time_point LoginLinks::now() const {
   return clock_ ? clock_() : std::chrono::system_clock::now();
 }
 
-std::string LoginLinks::key_of(std::string_view token) const {
-  return prefix_ + "login-link/" + token_digest(token, link_purpose);
+std::string LoginLinks::key_of(std::string_view token) const { return key_of_digest(token_digest(token, link_purpose)); }
+
+std::string LoginLinks::key_of_digest(std::string_view digest) const {
+  return prefix_ + "login-link/" + std::string(digest);
 }
 
 // A link's key holds `<expires_ms> <user>`.
@@ -65,6 +68,23 @@ sdk::Result<std::optional<std::string>> LoginLinks::redeem(std::string_view toke
   const auto taken = keys_.take(key_of(token));
   if (!taken) return R::failure("cannot redeem the login link: " + taken.error());
   return taken.value() ? live_user(*taken.value()) : std::nullopt;
+}
+
+sdk::Result<bool> LoginLinks::adopt(std::string_view digest, const std::string& user,
+                                    std::chrono::system_clock::time_point expires) {
+  using R = sdk::Result<bool>;
+  try {
+    const auto at = now();
+    expires = std::min(expires, at + ttl_);
+    const auto left = std::chrono::floor<std::chrono::milliseconds>(expires - at);
+    if (left.count() <= 0) return false;
+    const auto put =
+        keys_.put_if_absent(key_of_digest(digest), std::to_string(sdk::epoch_ms_of(expires)) + " " + user, left);
+    if (!put) return R::failure("cannot keep a login link: " + put.error());
+    return put.value();
+  } catch (const std::exception& e) {
+    return R::failure(std::string("cannot keep a login link: ") + e.what());
+  }
 }
 
 }  // namespace notifyd::webui

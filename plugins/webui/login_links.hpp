@@ -39,9 +39,15 @@ class LoginLinks {
   /// Uses a token up: its user once, on one replica, then nullopt forever; nullopt when expired.
   sdk::Result<std::optional<std::string>> redeem(std::string_view token);
 
+  /// Keeps a link saved by an earlier notifyd, known by the digest of its
+  /// token, unless it expired or its digest is taken (false then); never
+  /// longer than `ttl` from now.
+  sdk::Result<bool> adopt(std::string_view digest, const std::string& user, std::chrono::system_clock::time_point expires);
+
  private:
   std::chrono::system_clock::time_point now() const;
   std::string key_of(std::string_view token) const;
+  std::string key_of_digest(std::string_view digest) const;
   /// The user of a stored link value when it has not expired.
   std::optional<std::string> live_user(const std::string& value) const;
 

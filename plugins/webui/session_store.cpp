@@ -1,5 +1,6 @@
 #include "session_store.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "notifyd/sdk/epoch_time.hpp"
@@ -59,8 +60,10 @@ std::chrono::system_clock::time_point SessionStore::now() const {
   return clock_ ? clock_() : std::chrono::system_clock::now();
 }
 
-std::string SessionStore::key_of(std::string_view id) const {
-  return prefix_ + "session/" + token_digest(id, session_purpose);
+std::string SessionStore::key_of(std::string_view id) const { return key_of_digest(token_digest(id, session_purpose)); }
+
+std::string SessionStore::key_of_digest(std::string_view digest) const {
+  return prefix_ + "session/" + std::string(digest);
 }
 
 sdk::Result<LoginSession> SessionStore::create(std::string user) {
@@ -82,6 +85,25 @@ sdk::Result<LoginSession> SessionStore::create(std::string user) {
     return session;
   } catch (const std::exception& e) {
     return R::failure(std::string("cannot open a session: ") + e.what());
+  }
+}
+
+sdk::Result<bool> SessionStore::adopt(std::string_view digest, std::string user,
+                                      std::chrono::system_clock::time_point created,
+                                      std::chrono::system_clock::time_point expires) {
+  using R = sdk::Result<bool>;
+  try {
+    expires = std::min(expires, created + ttl_);
+    const auto left = std::chrono::floor<std::chrono::milliseconds>(expires - now());
+    if (left.count() <= 0) return false;
+    const auto number = keys_.count(prefix_ + "sessions-opened", numbering_window);
+    if (!number) return R::failure("cannot keep a session: " + number.error());
+    const Stored stored{number.value(), sdk::epoch_ms_of(created), sdk::epoch_ms_of(expires), std::move(user)};
+    const auto put = keys_.put_if_absent(key_of_digest(digest), stored_text(stored), left);
+    if (!put) return R::failure("cannot keep a session: " + put.error());
+    return put.value();
+  } catch (const std::exception& e) {
+    return R::failure(std::string("cannot keep a session: ") + e.what());
   }
 }
 

@@ -48,9 +48,16 @@ class SessionStore {
   /// How long a session lasts.
   std::chrono::milliseconds ttl() const noexcept { return ttl_; }
 
+  /// Keeps a session saved by an earlier notifyd, known by the digest of its
+  /// id, unless it expired or its digest is taken (false then); never longer
+  /// than `ttl` from `created`.
+  sdk::Result<bool> adopt(std::string_view digest, std::string user, std::chrono::system_clock::time_point created,
+                    std::chrono::system_clock::time_point expires);
+
  private:
   std::chrono::system_clock::time_point now() const;
   std::string key_of(std::string_view id) const;
+  std::string key_of_digest(std::string_view digest) const;
 
   sdk::Ephemeral& keys_;
   const std::string prefix_;

@@ -4,6 +4,7 @@
 
 #include "caller_identity.hpp"
 #include "dashboard_state.hpp"
+#include "earlier_sign_ins.hpp"
 #include "login_link_route.hpp"
 #include "notifyd/sdk/plugin_descriptor.hpp"
 #include "notifyd/sdk/tls_server_context.hpp"
@@ -30,6 +31,7 @@ sdk::Status WebDashboard::configure() {
   }
   sdk::http::ServerSettings server_settings = settings.value();  // the server's part of them
   state_ = std::make_shared<DashboardState>(host_, std::move(settings).value());
+  adopt_earlier_sign_ins(host_.documents(), host_.instance_name(), state_->sessions, state_->links, host_.log());
 
   options.peer_user = state_->settings.needs_peer_user();
   options.handler = [state = state_](const sdk::http::Peer& peer, sdk::HttpRequest request, sdk::Responder respond) {

@@ -9,7 +9,12 @@
 #include <thread>
 #include <vector>
 
+#include "earlier_sign_ins.hpp"
 #include "login_links.hpp"
+#include "notifyd/sdk/epoch_time.hpp"
+#include "notifyd/sdk/utc_time.hpp"
+#include "notifyd/testing/fake_logger.hpp"
+#include "notifyd/testing/memory_documents.hpp"
 #include "notifyd/testing/fake_coordination.hpp"
 #include "random_token.hpp"
 #include "session_store.hpp"
@@ -43,6 +48,10 @@ class BrokenEphemeral : public notifyd::testing::MemoryEphemeral {
  public:
   notifyd::sdk::Status put(std::string_view, std::string_view, std::chrono::milliseconds) noexcept override {
     return notifyd::sdk::Status::failure("connection refused");
+  }
+  notifyd::sdk::Result<bool> put_if_absent(std::string_view, std::string_view,
+                                           std::chrono::milliseconds) noexcept override {
+    return notifyd::sdk::Result<bool>::failure("connection refused");
   }
   notifyd::sdk::Result<std::optional<std::string>> get(std::string_view) const noexcept override {
     return notifyd::sdk::Result<std::optional<std::string>>::failure("connection refused");
@@ -245,4 +254,59 @@ TEST_CASE("login links: at most 20 a minute per user, counted over every replica
     return;
   }
   FAIL("the minute turned during every attempt");
+}
+
+TEST_CASE("sign-ins an earlier notifyd saved in webui/<instance>.json are kept, once, and the file goes") {
+  notifyd::testing::MemoryDocuments documents;
+  notifyd::testing::MemoryEphemeral keys;
+  notifyd::testing::FakeLogger log;
+  SessionStore sessions(keys, "web", 12h, 100);
+  LoginLinks links(keys, "web", 2min);
+  const auto now_ms = notifyd::sdk::now_epoch_ms();
+  const std::string alive = random_token();
+  const std::string expired = random_token();
+  const std::string token = random_token();
+  const std::string file =
+      R"({"version":1,"sessions":[)"
+      R"({"digest":")" + token_digest(alive, "session") + R"(","user":"alice","created_ms":)" +
+      std::to_string(now_ms - 3'600'000) + R"(,"expires_ms":)" + std::to_string(now_ms + 3'600'000) + "},"
+      R"({"digest":")" + token_digest(expired, "session") + R"(","user":"bob","created_ms":)" +
+      std::to_string(now_ms - 7'200'000) + R"(,"expires_ms":)" + std::to_string(now_ms - 1) + "},"
+      R"({"digest":"x","user":"a b","created_ms":1,"expires_ms":99999999999999}],)"
+      R"("login_links":[{"digest":")" + token_digest(token, "login-link") + R"(","user":"carol","expires_ms":)" +
+      std::to_string(now_ms + 60'000) + "}]}\n";
+  REQUIRE(documents.write("webui/web.json", file).ok);
+
+  adopt_earlier_sign_ins(documents, "web", sessions, links, log);
+  const auto found = sessions.find(alive).value();
+  REQUIRE(found);
+  CHECK(found->user == "alice");
+  CHECK(found->csrf_token == token_digest(alive, "csrf"));
+  CHECK(notifyd::sdk::epoch_ms_of(found->expires) == now_ms + 3'600'000);
+  CHECK_FALSE(sessions.find(expired).value());
+  CHECK(links.redeem(token).value() == std::optional<std::string>("carol"));
+  CHECK_FALSE(links.redeem(token).value());
+  CHECK_FALSE(documents.read("webui/web.json").value());
+  CHECK(log.count("kept 1 session(s) and 1 login link(s) saved by an earlier notifyd") == 1);
+
+  REQUIRE(documents.write("webui/web.json", "not json").ok);
+  adopt_earlier_sign_ins(documents, "web", sessions, links, log);
+  CHECK_FALSE(documents.read("webui/web.json").value());
+  CHECK(log.count("is not a sign-in file") == 1);
+}
+
+TEST_CASE("sign-ins an earlier notifyd saved stay in their file while the keys cannot be written") {
+  notifyd::testing::MemoryDocuments documents;
+  BrokenEphemeral keys;
+  notifyd::testing::FakeLogger log;
+  SessionStore sessions(keys, "web", 12h, 100);
+  LoginLinks links(keys, "web", 2min);
+  const auto now_ms = notifyd::sdk::now_epoch_ms();
+  const std::string file = R"({"version":1,"sessions":[],"login_links":[{"digest":")" +
+                           token_digest(random_token(), "login-link") + R"(","user":"carol","expires_ms":)" +
+                           std::to_string(now_ms + 60'000) + "}]}\n";
+  REQUIRE(documents.write("webui/web.json", file).ok);
+  adopt_earlier_sign_ins(documents, "web", sessions, links, log);
+  CHECK(documents.read("webui/web.json").value() == std::optional<std::string>(file));
+  CHECK(log.count("cannot keep a login link: connection refused; webui/web.json stays for the next start") == 1);
 }
