@@ -10,6 +10,7 @@
 #include "local_ephemeral.hpp"
 #include "local_leases.hpp"
 #include "notifyd/sdk/coordination.hpp"
+#include "notifyd/sdk/logger.hpp"
 
 namespace notifyd::core {
 
@@ -22,9 +23,10 @@ namespace notifyd::core {
 /// crash loses them rather than bring back keys removed since.
 class LocalCoordination final : public sdk::Coordination {
  public:
-  /// Documents in `data_dir`, written with `files`; `host_group` empty = the host name.
+  /// Documents in `data_dir`, written with `files`; `host_group` empty = the
+  /// host name. A damaged or unwritable `ephemeral.json` is reported to `log`.
   LocalCoordination(std::filesystem::path data_dir, FilePermissions files, std::string host_group,
-                    std::chrono::milliseconds lease_ttl);
+                    std::chrono::milliseconds lease_ttl, sdk::Logger* log = nullptr);
   /// Saves the live ephemeral keys.
   ~LocalCoordination() override;
 
@@ -39,6 +41,7 @@ class LocalCoordination final : public sdk::Coordination {
                                        sdk::LeaseEvents events) noexcept override;
 
  private:
+  sdk::Logger* log_;
   std::string replica_;
   std::string host_group_;
   std::chrono::milliseconds lease_ttl_;

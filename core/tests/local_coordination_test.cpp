@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include "local_bus.hpp"
 #include "local_coordination.hpp"
 #include "local_ephemeral.hpp"
+#include "notifyd/testing/fake_logger.hpp"
 #include "test_support.hpp"
 
 // What only the local backend promises beyond the coordination contract
@@ -61,6 +63,15 @@ TEST_CASE("local ephemeral keys and counters carry over to the next coordination
   }
   core::LocalCoordination third(dir.path(), {}, "", 10s);
   CHECK_FALSE(third.ephemeral().get("session:a").value());
+}
+
+TEST_CASE("local ephemeral keys: a damaged ephemeral.json is reported and removed") {
+  test::TempDir dir;
+  std::ofstream(dir.path() / "ephemeral.json") << "not json";
+  testing::FakeLogger log;
+  core::LocalCoordination coordination(dir.path(), {}, "", 10s, &log);
+  CHECK(log.contains("ephemeral.json in the data directory is not a snapshot of ephemeral keys; starting without them"));
+  CHECK_FALSE(coordination.documents().read("ephemeral.json").value());
 }
 
 TEST_CASE("local ephemeral keys: a damaged snapshot restores nothing") {
