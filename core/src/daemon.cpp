@@ -50,7 +50,7 @@ std::unique_ptr<sdk::Coordination> make_coordination(const ConfigFile& file, Eve
     return std::make_unique<PgCoordination>(loop.get_executor(), std::move(settings), log);
   }
   return std::make_unique<LocalCoordination>(file.daemon.data_dir, file.daemon.files, file.cluster.host_group,
-                                             file.cluster.lease_ttl);
+                                             file.cluster.lease_ttl, &log);
 }
 
 // How long a clean stop waits for its leases' release to reach the database.

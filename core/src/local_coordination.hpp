@@ -10,18 +10,25 @@
 #include "local_ephemeral.hpp"
 #include "local_leases.hpp"
 #include "notifyd/sdk/coordination.hpp"
+#include "notifyd/sdk/logger.hpp"
 
 namespace notifyd::core {
 
 /// `sdk::Coordination` of a single notifyd (`[cluster] backend = "local"`):
 /// documents are files in the data directory, leases, keys and doorbells
 /// live in this process. This replica holds every lease it campaigns for
-/// that no other campaign of its own holds.
+/// that no other campaign of its own holds. The ephemeral keys live in the
+/// document `ephemeral.json` between one `LocalCoordination` and the next (a
+/// reload or a clean restart); the document is removed once read, so a
+/// crash loses them rather than bring back keys removed since.
 class LocalCoordination final : public sdk::Coordination {
  public:
-  /// Documents in `data_dir`, written with `files`; `host_group` empty = the host name.
+  /// Documents in `data_dir`, written with `files`; `host_group` empty = the
+  /// host name. A damaged or unwritable `ephemeral.json` is reported to `log`.
   LocalCoordination(std::filesystem::path data_dir, FilePermissions files, std::string host_group,
-                    std::chrono::milliseconds lease_ttl);
+                    std::chrono::milliseconds lease_ttl, sdk::Logger* log = nullptr);
+  /// Saves the live ephemeral keys.
+  ~LocalCoordination() override;
 
   std::string_view backend() const noexcept override { return "local"; }
   const std::string& replica() const noexcept override { return replica_; }
@@ -34,6 +41,7 @@ class LocalCoordination final : public sdk::Coordination {
                                        sdk::LeaseEvents events) noexcept override;
 
  private:
+  sdk::Logger* log_;
   std::string replica_;
   std::string host_group_;
   std::chrono::milliseconds lease_ttl_;

@@ -1,5 +1,10 @@
 #include "local_ephemeral.hpp"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::core {
@@ -134,6 +139,86 @@ sdk::Result<std::uint64_t> LocalEphemeral::count(std::string_view key, std::chro
   } catch (const std::exception& e) {
     return R::failure(e.what());
   }
+}
+
+std::string LocalEphemeral::snapshot() const {
+  const auto now = Clock::now();
+  const std::int64_t now_ms = sdk::now_epoch_ms();
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  writer.Key("version");
+  writer.Int(1);
+  std::lock_guard lock(mutex_);
+  writer.Key("keys");
+  writer.StartArray();
+  for (const auto& [key, value] : values_) {
+    if (value.expires <= now) continue;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(value.expires - now).count();
+    writer.StartObject();
+    writer.Key("key");
+    writer.String(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    writer.Key("value");
+    writer.String(value.value.data(), static_cast<rapidjson::SizeType>(value.value.size()));
+    writer.Key("expires_ms");
+    writer.Int64(now_ms + std::max<std::int64_t>(left, 1));
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.Key("counters");
+  writer.StartArray();
+  for (const auto& [key, counter] : counters_) {
+    if (counter.window_end_ms <= now_ms) continue;
+    writer.StartObject();
+    writer.Key("key");
+    writer.String(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    writer.Key("start_ms");
+    writer.Int64(counter.window_start_ms);
+    writer.Key("end_ms");
+    writer.Int64(counter.window_end_ms);
+    writer.Key("total");
+    writer.Uint64(counter.total);
+    writer.EndObject();
+  }
+  writer.EndArray();
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+bool LocalEphemeral::restore(std::string_view json) {
+  rapidjson::Document document;
+  if (!sdk::parse_json(json, document) || !document.IsObject() || sdk::json_int64(document, "version") != 1) {
+    return false;
+  }
+  const auto* keys = sdk::json_member(document, "keys");
+  const auto* counters = sdk::json_member(document, "counters");
+  if (!keys || !keys->IsArray() || !counters || !counters->IsArray()) return false;
+  const auto now = Clock::now();
+  const std::int64_t now_ms = sdk::now_epoch_ms();
+  std::lock_guard lock(mutex_);
+  for (const auto& item : keys->GetArray()) {
+    const auto key = sdk::json_string(item, "key");
+    const auto value = sdk::json_string(item, "value");
+    const auto expires_ms = sdk::json_int64(item, "expires_ms");
+    if (!key || !value || !expires_ms || *expires_ms <= now_ms) continue;
+    const std::chrono::milliseconds left(*expires_ms - now_ms);
+    if (!refusal(*key, *value, left).empty() || values_.contains(*key) || !room_for_value(now)) continue;
+    values_.emplace(*key, Value{*value, now + left});
+  }
+  for (const auto& item : counters->GetArray()) {
+    const auto key = sdk::json_string(item, "key");
+    const auto start_ms = sdk::json_int64(item, "start_ms");
+    const auto end_ms = sdk::json_int64(item, "end_ms");
+    const auto total = sdk::json_member(item, "total");
+    if (!key || !start_ms || !end_ms || !total || !total->IsUint64() || *end_ms <= now_ms || *end_ms <= *start_ms) {
+      continue;
+    }
+    if (key->empty() || key->size() > max_key_bytes || counters_.contains(*key)) continue;
+    sweep_counters(now_ms);
+    if (counters_.size() >= max_entries_) break;
+    counters_.emplace(*key, Counter{*start_ms, *end_ms, total->GetUint64()});
+  }
+  return true;
 }
 
 }  // namespace notifyd::core

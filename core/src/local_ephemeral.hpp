@@ -14,8 +14,9 @@ namespace notifyd::core {
 /// counters in memory under one mutex, so `take` has exactly one winner among
 /// any number of threads. Expired entries are swept as the map grows; at most
 /// `max_entries` live keys and as many counters are kept, and a put beyond
-/// that is refused. Nothing survives a restart (sessions and codes of the
-/// dashboard are short-lived by design).
+/// that is refused. `LocalCoordination` carries the live keys and counters
+/// over a reload or a clean restart with `snapshot` and `restore`, as the
+/// database does for `"postgres"` (a dashboard's sessions stay signed in).
 class LocalEphemeral final : public sdk::Ephemeral {
  public:
   /// Largest key and value accepted.
@@ -32,6 +33,12 @@ class LocalEphemeral final : public sdk::Ephemeral {
   sdk::Status remove(std::string_view key) noexcept override;
   sdk::Result<std::uint64_t> count(std::string_view key, std::chrono::milliseconds window,
                                    std::uint64_t amount = 1) noexcept override;
+
+  /// The live keys and counters as JSON, their ends in wall-clock time.
+  std::string snapshot() const;
+  /// Adds the live keys and counters of a `snapshot`, within the bounds;
+  /// false when `json` is not a snapshot (nothing is added then).
+  bool restore(std::string_view json);
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include "local_bus.hpp"
 #include "local_coordination.hpp"
 #include "local_ephemeral.hpp"
+#include "notifyd/testing/fake_logger.hpp"
 #include "test_support.hpp"
 
 // What only the local backend promises beyond the coordination contract
@@ -36,6 +38,50 @@ TEST_CASE("local ephemeral keys refuse what they cannot hold, and stay bounded")
   std::this_thread::sleep_for(60ms);             // the 50 ms key's time to live
   CHECK(ephemeral.put("d", "4", 1h).ok);         // the expired key was swept to make room
   CHECK(ephemeral.get("d").value() == std::optional<std::string>("4"));
+}
+
+TEST_CASE("local ephemeral keys and counters carry over to the next coordination, once") {
+  test::TempDir dir;
+  {
+    core::LocalCoordination first(dir.path(), {}, "", 10s);
+    REQUIRE(first.ephemeral().put("session:a", "alice", 1h).ok);
+    REQUIRE(first.ephemeral().put("session:b", "bob", 1h).ok);
+    REQUIRE(first.ephemeral().put("short", "gone", 1ms).ok);
+    REQUIRE(first.ephemeral().remove("session:b").ok);
+    REQUIRE(first.ephemeral().count("failures", 1h, 3).value() == 3);
+    std::this_thread::sleep_for(5ms);  // the 1 ms key's time to live
+  }
+  {
+    core::LocalCoordination second(dir.path(), {}, "", 10s);
+    CHECK(second.ephemeral().get("session:a").value() == std::optional<std::string>("alice"));
+    CHECK_FALSE(second.ephemeral().get("session:b").value());
+    CHECK_FALSE(second.ephemeral().get("short").value());
+    CHECK(second.ephemeral().count("failures", 1h).value() == 4);
+    // Read once: a crash now would not bring back a key removed meanwhile.
+    CHECK_FALSE(second.documents().read("ephemeral.json").value());
+    REQUIRE(second.ephemeral().take("session:a").value());
+  }
+  core::LocalCoordination third(dir.path(), {}, "", 10s);
+  CHECK_FALSE(third.ephemeral().get("session:a").value());
+}
+
+TEST_CASE("local ephemeral keys: a damaged ephemeral.json is reported and removed") {
+  test::TempDir dir;
+  std::ofstream(dir.path() / "ephemeral.json") << "not json";
+  testing::FakeLogger log;
+  core::LocalCoordination coordination(dir.path(), {}, "", 10s, &log);
+  CHECK(log.contains("ephemeral.json in the data directory is not a snapshot of ephemeral keys; starting without them"));
+  CHECK_FALSE(coordination.documents().read("ephemeral.json").value());
+}
+
+TEST_CASE("local ephemeral keys: a damaged snapshot restores nothing") {
+  core::LocalEphemeral ephemeral;
+  CHECK_FALSE(ephemeral.restore("not json"));
+  CHECK_FALSE(ephemeral.restore(R"({"version":2,"keys":[],"counters":[]})"));
+  CHECK(ephemeral.restore(R"({"version":1,"keys":[{"key":"","value":"x","expires_ms":99999999999999},)"
+                          R"({"key":"k","value":1,"expires_ms":99999999999999}],"counters":[{"key":"c"}]})"));
+  CHECK_FALSE(ephemeral.get("k").value());
+  CHECK(ephemeral.count("c", 1h).value() == 1);
 }
 
 TEST_CASE("a local ring's note is cut at 1,000 bytes") {

@@ -47,7 +47,12 @@ Identity identify_caller(const WebSettings& settings, const SessionStore& sessio
 
   std::optional<LoginSession> session;
   if (const auto cookie = cookie_value(request.header("cookie"), session_cookie_name(identity.secure))) {
-    session = sessions.find(*cookie);
+    auto found = sessions.find(*cookie);
+    if (found) {
+      session = std::move(found).value();
+    } else {
+      identity.unavailable = found.error();
+    }
   }
 
   switch (settings.auth) {

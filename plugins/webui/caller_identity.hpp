@@ -34,6 +34,7 @@ struct Identity {
   std::optional<LoginSession> session;  ///< the cookie's session, only when it belongs to `user`
   bool secure = false;                  ///< reached over HTTPS (directly, or per a trusted proxy's X-Forwarded-Proto)
   std::string ignored;                  ///< why a user header was not believed, for the log
+  std::string unavailable;              ///< why the session cookie could not be looked up (the shared keys failed)
 };
 
 /// Identifies `request` (lower-case header names) from `peer`:
@@ -44,6 +45,7 @@ struct Identity {
 ///   `is_trusted_proxy`; `name@email_domain` becomes `name`; anything not a
 ///   user name is ignored).
 /// A session cookie naming someone else than the identified user is not used.
+/// When the sessions cannot be read, `unavailable` says why.
 Identity identify_caller(const WebSettings& settings, const SessionStore& sessions, const PeerInfo& peer,
                          const sdk::HttpRequest& request);
 

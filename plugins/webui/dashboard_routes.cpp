@@ -83,6 +83,13 @@ sdk::HttpResponse redirect(std::string location) {
   return response;
 }
 
+sdk::HttpResponse sign_ins_unavailable(sdk::Logger& log, std::string_view why) {
+  log.error(why);
+  auto response = sdk::HttpResponse::error(503, "sign-ins are unavailable for a moment; try again");
+  response.headers.emplace_back("Retry-After", "5");
+  return response;
+}
+
 DashboardRoutes::DashboardRoutes(sdk::Host& host, const WebSettings& settings, SessionStore& sessions,
                                  LoginLinks& links)
     : host_(host), settings_(settings), sessions_(sessions), links_(links) {}
@@ -226,7 +233,9 @@ void DashboardRoutes::link_page(DashboardRequest& request, sdk::Responder& respo
   const PageFrame frame = anonymous_frame(settings_, host_, "Sign in");
   if (settings_.auth != AuthMode::link) return respond(html_response(404, render_page(frame, render_error_page(404, "Not found"))));
   const std::string token(request.http.param(link_token_field).value_or(""));
-  const auto user = links_.peek(token);
+  const auto peeked = links_.peek(token);
+  if (!peeked) return respond(sign_ins_unavailable(host_.log(), peeked.error()));
+  const auto& user = peeked.value();
   if (!user) return respond(html_response(400, render_page(frame, render_link_invalid())));
   const auto next = request.http.param("next");
   const std::string return_to = next ? safe_return_path(*next).value_or("") : "";
@@ -240,13 +249,23 @@ void DashboardRoutes::link_redeem(DashboardRequest& request, sdk::Responder& res
   std::optional<std::string> next_field;
   if (is_form(request.http)) {
     if (const auto fields = sdk::http::parse_form(request.http.body)) {
-      if (const auto it = fields->find(link_token_field); it != fields->end()) user = links_.redeem(it->second);
+      if (const auto it = fields->find(link_token_field); it != fields->end()) {
+        auto redeemed = links_.redeem(it->second);
+        if (!redeemed) return respond(sign_ins_unavailable(host_.log(), redeemed.error()));
+        user = std::move(redeemed).value();
+      }
       if (const auto it = fields->find("next"); it != fields->end()) next_field = it->second;
     }
   }
   if (!user) return respond(html_response(400, render_page(frame, render_link_invalid())));
-  if (request.identity.session) sessions_.remove(request.identity.session->id);
-  const LoginSession session = sessions_.create(*user);
+  if (request.identity.session) {
+    if (auto ended = sessions_.remove(request.identity.session->id); !ended) {
+      return respond(sign_ins_unavailable(host_.log(), ended.error()));
+    }
+  }
+  auto opened = sessions_.create(*user);
+  if (!opened) return respond(sign_ins_unavailable(host_.log(), opened.error()));
+  const LoginSession& session = opened.value();
   host_.log().info("signed in ", *user, " with a login link");
   const auto return_to = requested_return_path(request.http, next_field);
   auto response = redirect(return_to.value_or("/"));
@@ -259,7 +278,12 @@ void DashboardRoutes::link_redeem(DashboardRequest& request, sdk::Responder& res
 }
 
 void DashboardRoutes::logout(DashboardRequest& request, sdk::Responder& respond) const {
-  if (request.identity.session) sessions_.remove(request.identity.session->id);
+  // A logout that could not reach the shared keys must not look done.
+  if (request.identity.session) {
+    if (auto ended = sessions_.remove(request.identity.session->id); !ended) {
+      return respond(sign_ins_unavailable(host_.log(), ended.error()));
+    }
+  }
   std::string next = "/login?signed_out=1";
   if (settings_.auth == AuthMode::none || settings_.auth == AuthMode::peer) next = "/";
   if (settings_.auth == AuthMode::proxy && !settings_.logout_url.empty()) next = settings_.logout_url;

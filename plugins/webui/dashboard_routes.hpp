@@ -15,6 +15,10 @@
 
 namespace notifyd::webui {
 
+/// The answer when the sessions or login links cannot be read or written
+/// (the replicas' shared keys failed): 503, try again; `why` goes to `log`.
+sdk::HttpResponse sign_ins_unavailable(sdk::Logger& log, std::string_view why);
+
 /// A request as the dashboard's handlers see it, after the access rules passed.
 struct DashboardRequest {
   sdk::HttpRequest http;  ///< `caller` is filled in

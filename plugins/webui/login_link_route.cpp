@@ -21,7 +21,16 @@ sdk::Route make_login_link_route(std::weak_ptr<DashboardState> weak_state) {
     if (!sdk::is_valid_user_name(user)) {
       return respond(sdk::HttpResponse::error(403, "your uid has no user name the dashboard can sign in"));
     }
-    const MintedLink link = state->links.mint(user);
+    const auto minted = state->links.mint(user);
+    if (!minted) {
+      state->host.log().error(minted.error());
+      return respond(sdk::HttpResponse::error(503, "the dashboard cannot keep a login link now; try again"));
+    }
+    if (!minted.value()) {
+      return respond(sdk::HttpResponse::error(429, "at most " + std::to_string(LoginLinks::mints_per_minute) +
+                                                       " login links a minute; try again in a minute"));
+    }
+    const MintedLink& link = *minted.value();
     const auto expires_ms = sdk::epoch_ms_of(link.expires);
     state->host.log().info("login link issued to ", user);
     respond(sdk::HttpResponse::json(

@@ -2,14 +2,13 @@
 // One-time sign-in links minted by `notifyctl login` (`auth = "link"`).
 
 #include <chrono>
-#include <cstddef>
-#include <functional>
-#include <map>
-#include <mutex>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "notifyd/sdk/coordination.hpp"
+#include "notifyd/sdk/status.hpp"
 #include "session_store.hpp"
 
 namespace notifyd::webui {
@@ -20,46 +19,42 @@ struct MintedLink {
   std::chrono::system_clock::time_point expires;
 };
 
-/// Pending link tokens: each names a user, lives `ttl` (two minutes by
-/// default) and opens one session at most. Only a digest of each token is
-/// held (and saved). Thread-safe: minted from the socket front-end's strands,
-/// redeemed from the dashboard's.
+/// Pending link tokens of one dashboard, in the replicas' ephemeral keys:
+/// each names a user, lives `ttl` (two minutes by default) and opens one
+/// session at most, whichever replica redeems it (`Ephemeral::take`). A key
+/// is a digest of the token, never the token. Each call is one blocking
+/// round trip to the keys. Thread-safe.
 class LoginLinks {
  public:
-  /// At most `capacity` tokens are pending at once (the oldest goes first).
-  LoginLinks(std::chrono::milliseconds ttl, std::size_t capacity = 1000, WallClock clock = {});
+  /// At most this many links per user are minted in one minute.
+  static constexpr std::uint64_t mints_per_minute = 20;
 
-  /// Calls `listener` (from the changing thread, outside the lock) after every
-  /// change. Set once, before the links are shared.
-  void on_change(std::function<void()> listener) { on_change_ = std::move(listener); }
+  LoginLinks(sdk::Ephemeral& keys, std::string instance, std::chrono::milliseconds ttl, WallClock clock = {});
 
-  /// A new token for `user`.
-  MintedLink mint(std::string user);
+  /// A new token for `user`; nullopt when `user` minted `mints_per_minute`
+  /// links in this minute already (on any replica).
+  sdk::Result<std::optional<MintedLink>> mint(const std::string& user);
   /// The user a pending token names, without using it up (the confirmation page).
-  std::optional<std::string> peek(std::string_view token) const;
-  /// Uses a token up: its user once, then nullopt forever; nullopt when expired.
-  std::optional<std::string> redeem(std::string_view token);
+  sdk::Result<std::optional<std::string>> peek(std::string_view token) const;
+  /// Uses a token up: its user once, on one replica, then nullopt forever; nullopt when expired.
+  sdk::Result<std::optional<std::string>> redeem(std::string_view token);
 
-  /// The pending links as a JSON array (digests, users, expiry), for saving.
-  std::string to_json() const;
-  /// Adds the pending links of an array written by `to_json`, within
-  /// capacity; entries that are not such links are skipped. Returns how many were added.
-  std::size_t restore(const std::string& json_array);
+  /// Keeps a link saved by an earlier notifyd, known by the digest of its
+  /// token, unless it expired or its digest is taken (false then); never
+  /// longer than `ttl` from now.
+  sdk::Result<bool> adopt(std::string_view digest, const std::string& user, std::chrono::system_clock::time_point expires);
 
  private:
-  struct Pending {
-    std::string user;
-    std::chrono::system_clock::time_point expires;
-  };
   std::chrono::system_clock::time_point now() const;
-  void drop_oldest_beyond(std::size_t count);
+  std::string key_of(std::string_view token) const;
+  std::string key_of_digest(std::string_view digest) const;
+  /// The user of a stored link value when it has not expired.
+  std::optional<std::string> live_user(const std::string& value) const;
 
+  sdk::Ephemeral& keys_;
+  const std::string prefix_;
   const std::chrono::milliseconds ttl_;
-  const std::size_t capacity_;
   WallClock clock_;
-  std::function<void()> on_change_;
-  mutable std::mutex mutex_;
-  std::map<std::string, Pending, std::less<>> pending_;  // by token_digest(token, "login-link")
 };
 
 }  // namespace notifyd::webui

@@ -3,12 +3,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "notifyd/sdk/coordination.hpp"
+#include "notifyd/sdk/status.hpp"
 
 namespace notifyd::webui {
 
@@ -24,55 +26,44 @@ struct LoginSession {
   std::chrono::system_clock::time_point expires;
 };
 
-/// The sessions of one dashboard. Only a digest of each id is held (and
-/// saved), so the saved state opens no session; the CSRF token is derived
-/// from the id the browser presents. Thread-safe: connections on different
-/// strands use it at once.
+/// The sessions of one dashboard, in the replicas' ephemeral keys: any
+/// replica finds a session another opened, and a logout ends it on every
+/// replica at once (every lookup reads the shared keys). A key is a digest of
+/// the session id, never the id; the CSRF token is derived from the id the
+/// browser presents. Each call is one or two blocking round trips to the keys
+/// (see `sdk::Ephemeral`). Thread-safe.
 class SessionStore {
  public:
-  /// Sessions last `ttl`; at most `capacity` are kept (the oldest goes first).
-  SessionStore(std::chrono::milliseconds ttl, std::size_t capacity, WallClock clock = {});
-
-  /// Calls `listener` (from the changing thread, outside the lock) after every
-  /// change. Set once, before the store is shared.
-  void on_change(std::function<void()> listener) { on_change_ = std::move(listener); }
+  /// Sessions of dashboard `instance` last `ttl`; of the sessions opened, the
+  /// latest `capacity` are valid (the oldest goes first), on all replicas together.
+  SessionStore(sdk::Ephemeral& keys, std::string instance, std::chrono::milliseconds ttl, std::size_t capacity,
+               WallClock clock = {});
 
   /// Opens a session for `user` with a fresh random id.
-  LoginSession create(std::string user);
-  /// The live session with cookie value `id`; nullopt when unknown or expired.
-  std::optional<LoginSession> find(std::string_view id) const;
-  /// Ends a session (logout); false when it did not exist.
-  bool remove(std::string_view id);
-  /// Live and expired sessions held now.
-  std::size_t size() const;
+  sdk::Result<LoginSession> create(std::string user);
+  /// The live session with cookie value `id`; nullopt when unknown, expired or beyond capacity.
+  sdk::Result<std::optional<LoginSession>> find(std::string_view id) const;
+  /// Ends a session (logout) on every replica; false when it did not exist.
+  sdk::Result<bool> remove(std::string_view id);
   /// How long a session lasts.
   std::chrono::milliseconds ttl() const noexcept { return ttl_; }
 
-  /// The live sessions as a JSON array (digests, users, times), for saving.
-  std::string to_json() const;
-  /// Adds the live sessions of an array written by `to_json`, within
-  /// capacity; entries that are not such sessions are skipped. Returns how many were added.
-  std::size_t restore(const std::string& json_array);
+  /// Keeps a session saved by an earlier notifyd, known by the digest of its
+  /// id, unless it expired or its digest is taken (false then); never longer
+  /// than `ttl` from `created`.
+  sdk::Result<bool> adopt(std::string_view digest, std::string user, std::chrono::system_clock::time_point created,
+                    std::chrono::system_clock::time_point expires);
 
  private:
-  struct Entry {
-    std::string user;
-    std::chrono::system_clock::time_point created;
-    std::chrono::system_clock::time_point expires;
-  };
   std::chrono::system_clock::time_point now() const;
-  void drop_expired(std::chrono::system_clock::time_point now);
-  void drop_oldest_beyond(std::size_t count);
-  void insert(std::string digest, Entry entry);
-  void changed() const;
+  std::string key_of(std::string_view id) const;
+  std::string key_of_digest(std::string_view digest) const;
 
+  sdk::Ephemeral& keys_;
+  const std::string prefix_;
   const std::chrono::milliseconds ttl_;
-  const std::size_t capacity_;
+  const std::uint64_t capacity_;
   WallClock clock_;
-  std::function<void()> on_change_;
-  mutable std::mutex mutex_;
-  std::map<std::string, Entry, std::less<>> sessions_;  // by token_digest(id, "session")
-  std::multimap<std::chrono::system_clock::time_point, std::string> by_expiry_;
 };
 
 }  // namespace notifyd::webui

@@ -70,6 +70,7 @@ void WebApp::dispatch(const PeerInfo& peer, sdk::HttpRequest request, const sdk:
     return respond(sdk::HttpResponse::error(403, "this dashboard answers only to localhost"));
   }
   Identity identity = identify_caller(settings_, sessions_, peer, request);
+  if (!identity.unavailable.empty()) return respond(sign_ins_unavailable(host_.log(), identity.unavailable));
   if (!identity.ignored.empty() && host_.log().enabled(sdk::LogLevel::info)) {
     host_.log().info(request.method, " ", request.path, ": ", identity.ignored);
   }
@@ -114,7 +115,9 @@ void WebApp::dispatch(const PeerInfo& peer, sdk::HttpRequest request, const sdk:
   sdk::Responder answer = respond;
   if (area == Area::page && request.method == "GET" && facts.signed_in && !identity.session &&
       settings_.auth != AuthMode::link) {
-    identity.session = sessions_.create(identity.user);
+    auto opened = sessions_.create(identity.user);
+    if (!opened) return respond(sign_ins_unavailable(host_.log(), opened.error()));
+    identity.session = std::move(opened).value();
     const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(sessions_.ttl());
     std::string cookie = session_cookie(identity.session->id, identity.secure, max_age);
     answer = [respond, cookie = std::move(cookie)](sdk::HttpResponse response) {

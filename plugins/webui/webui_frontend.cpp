@@ -4,6 +4,7 @@
 
 #include "caller_identity.hpp"
 #include "dashboard_state.hpp"
+#include "earlier_sign_ins.hpp"
 #include "login_link_route.hpp"
 #include "notifyd/sdk/plugin_descriptor.hpp"
 #include "notifyd/sdk/tls_server_context.hpp"
@@ -15,10 +16,7 @@ namespace notifyd::webui {
 
 WebDashboard::WebDashboard(sdk::Host& host) : host_(host) {}
 
-WebDashboard::~WebDashboard() {
-  // Covers a stop that passed its deadline with connections still open.
-  if (state_) state_->save_sign_ins();
-}
+WebDashboard::~WebDashboard() = default;
 
 void WebDashboard::describe(sdk::ConfigSchema& schema) { describe_web_settings(schema); }
 
@@ -33,7 +31,7 @@ sdk::Status WebDashboard::configure() {
   }
   sdk::http::ServerSettings server_settings = settings.value();  // the server's part of them
   state_ = std::make_shared<DashboardState>(host_, std::move(settings).value());
-  state_->keep_sign_ins();
+  adopt_earlier_sign_ins(host_.documents(), host_.instance_name(), state_->sessions, state_->links, host_.log());
 
   options.peer_user = state_->settings.needs_peer_user();
   options.handler = [state = state_](const sdk::http::Peer& peer, sdk::HttpRequest request, sdk::Responder respond) {
@@ -95,10 +93,7 @@ void WebDashboard::stop(std::function<void()> done) {
   }
   state_->set_base_url({});
   if (const std::size_t open = server_->connections(); open > 0) host_.log().info("closing ", open, " connection(s)");
-  // The sign-ins are saved once the last connection is gone, so the next
-  // start (a reload or a restart) finds everyone still signed in.
-  server_->stop([weak = std::weak_ptr<DashboardState>(state_), done = std::move(done)] {
-    if (auto state = weak.lock()) state->save_sign_ins();
+  server_->stop([done = std::move(done)] {
     if (done) done();
   });
 }

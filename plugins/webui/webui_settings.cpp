@@ -150,7 +150,7 @@ sdk::SettingsSchema<WebSettings> web_settings_schema(std::string daemon_user) {
                           });
                  })
       .into([](WebSettings& settings, const std::string& url) { settings.logout_url = url; });
-  s.integer("max_sessions", 10'000, "signed-in sessions kept at once; the oldest is dropped beyond it")
+  s.integer("max_sessions", 10'000, "signed-in sessions kept at once over all replicas; the oldest is dropped beyond it")
       .check("greater than zero", positive_count)
       .into([](WebSettings& settings, std::int64_t value) { settings.max_sessions = static_cast<std::size_t>(value); });
   sdk::http::bind_limit_keys(s, server_keys());

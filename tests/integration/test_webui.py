@@ -14,7 +14,7 @@ import subprocess
 import time
 import urllib.parse
 
-from harness import NOTIFYCTL, DaemonTestCase, as_user, request
+from harness import BACKEND, NOTIFYCTL, DaemonTestCase, as_user, psql, request
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -282,8 +282,15 @@ class ProxyAuthTest(DaemonTestCase):
 
 
 class SignInsSurviveTest(DaemonTestCase):
-    """Sessions and login links are kept in the data directory: a reload or a
-    restart signs nobody out, and what is kept opens nothing by itself."""
+    """Sessions and login links are kept in the replicas' ephemeral keys
+    (saved in the data directory by a stopping local backend, in the database
+    with PostgreSQL): a reload or a restart signs nobody out, and what is kept
+    opens nothing by itself."""
+
+    def kept_keys(self, daemon):
+        if BACKEND == "postgres":
+            return psql(daemon.dsn(), "SELECT string_agg(key || '=' || convert_from(value, 'UTF8'), ' ') FROM ephemeral")
+        return daemon.read_document("ephemeral.json")
 
     def test_a_session_and_a_pending_link_survive_a_reload_and_a_restart(self):
         with socket.socket() as probe:
@@ -299,26 +306,25 @@ class SignInsSurviveTest(DaemonTestCase):
                                                                               'auth = "link"\nsession_ttl = "11h"'))
         daemon.process.send_signal(signal.SIGHUP)
         self.wait_for(lambda: daemon.log().count("dashboard at") == 2, timeout=60, message="the reloaded dashboard")
-        self.assertIn("restored 1 session(s) and 1 login link(s)", daemon.log())
         status, _, body = web.get("/api/me", headers={"Cookie": cookie})
         self.assertEqual(status, 200, body)
         self.assertEqual(json_body(body)["user"], "root")
         self.assertEqual(json_body(body)["csrf_token"], csrf)
 
         self.assertEqual(daemon.stop(), 0, daemon.log())
+        token = urllib.parse.parse_qs(urllib.parse.urlsplit(pending).query)["token"][0]
+        saved = self.kept_keys(daemon)
+        self.assertIn("webui/web/session/", saved)
+        self.assertNotIn(cookie.split("=", 1)[1], saved)
+        self.assertNotIn(token, saved)
+        self.assertNotIn(csrf, saved)
         daemon.start()
         self.wait_for(lambda: daemon.log().count("dashboard at") == 3, timeout=60, message="the restarted dashboard")
         status, _, body = web.get("/api/me", headers={"Cookie": cookie})
         self.assertEqual(status, 200, body)
-        token = urllib.parse.parse_qs(urllib.parse.urlsplit(pending).query)["token"][0]
         status, headers, _ = web.post("/login/link", urllib.parse.urlencode({"token": token}).encode(),
                                       headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(status, 303, "the link minted before the reload and the restart still signs in once")
-
-        saved = daemon.read_document("webui/web.json")
-        self.assertNotIn(cookie.split("=", 1)[1], saved)
-        self.assertNotIn(token, saved)
-        self.assertNotIn(csrf, saved)
 
         # After a logout the session is gone for good, restart or not.
         form = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}

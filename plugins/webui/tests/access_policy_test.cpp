@@ -6,6 +6,7 @@
 
 #include "access_policy.hpp"
 #include "caller_identity.hpp"
+#include "notifyd/testing/fake_coordination.hpp"
 #include "test_support.hpp"
 #include "web_app.hpp"
 
@@ -103,7 +104,8 @@ TEST_CASE("identity, proxy mode: the user header counts only from a trusted prox
   const auto settings = make_settings({{"auth", std::string("proxy")},
                                        {"trusted_proxies", std::vector<std::string>{"10.0.0.5"}},
                                        {"email_domain", std::string("example.com")}});
-  SessionStore sessions(std::chrono::hours(1), 10);
+  notifyd::testing::MemoryEphemeral keys;
+  SessionStore sessions(keys, "web", std::chrono::hours(1), 10);
   const PeerInfo proxy{ip::make_address("10.0.0.5"), false};
   const PeerInfo stranger{ip::make_address("10.0.0.6"), false};
 
@@ -128,8 +130,9 @@ TEST_CASE("identity, proxy mode: the user header counts only from a trusted prox
 TEST_CASE("identity, proxy mode: a session cookie of another user is not used; https per the proxy") {
   const auto settings = make_settings(
       {{"auth", std::string("proxy")}, {"trusted_proxy_users", std::vector<std::string>{"www-data"}}});
-  SessionStore sessions(std::chrono::hours(1), 10);
-  const auto bobs = sessions.create("bob");
+  notifyd::testing::MemoryEphemeral keys;
+  SessionStore sessions(keys, "web", std::chrono::hours(1), 10);
+  const auto bobs = sessions.create("bob").value();
   const PeerInfo proxy{ip::make_address("127.0.0.1"), false, false, "www-data"};
   auto identity = identify_caller(
       settings, sessions, proxy,
@@ -137,7 +140,7 @@ TEST_CASE("identity, proxy mode: a session cookie of another user is not used; h
   CHECK(identity.user == "alice");
   CHECK_FALSE(identity.session);
 
-  const auto alices = sessions.create("alice");
+  const auto alices = sessions.create("alice").value();
   auto secure = identify_caller(settings, sessions, proxy,
                                 request_with({{"x-forwarded-user", "alice"},
                                               {"x-forwarded-proto", "https"},
@@ -150,7 +153,8 @@ TEST_CASE("identity, proxy mode: a session cookie of another user is not used; h
 TEST_CASE("identity, proxy mode on loopback: only the proxy's Unix user may name the user") {
   const auto settings = make_settings(
       {{"auth", std::string("proxy")}, {"trusted_proxy_users", std::vector<std::string>{"www-data"}}});
-  SessionStore sessions(std::chrono::hours(1), 10);
+  notifyd::testing::MemoryEphemeral keys;
+  SessionStore sessions(keys, "web", std::chrono::hours(1), 10);
   const auto header = request_with({{"x-forwarded-user", "root"}, {"x-forwarded-proto", "https"}});
   const PeerInfo proxy{ip::make_address("127.0.0.1"), false, false, "www-data"};
   CHECK(identify_caller(settings, sessions, proxy, header).user == "root");
@@ -166,7 +170,8 @@ TEST_CASE("identity, proxy mode on loopback: only the proxy's Unix user may name
 
 TEST_CASE("identity, proxy mode on a unix socket: whoever may open it, or only trusted_proxy_users") {
   const auto open = make_settings({{"auth", std::string("proxy")}, {"listen", std::string("unix:/run/n/web.sock")}});
-  SessionStore sessions(std::chrono::hours(1), 10);
+  notifyd::testing::MemoryEphemeral keys;
+  SessionStore sessions(keys, "web", std::chrono::hours(1), 10);
   const auto header = request_with({{"x-forwarded-user", "alice"}});
   const PeerInfo nginx{{}, false, true, "www-data"};
   const PeerInfo mallory{{}, false, true, "mallory"};
@@ -181,8 +186,9 @@ TEST_CASE("identity, proxy mode on a unix socket: whoever may open it, or only t
 
 TEST_CASE("identity, peer mode: the Unix user who opened the connection; headers and cookies of others are ignored") {
   const auto settings = make_settings({{"auth", std::string("peer")}});
-  SessionStore sessions(std::chrono::hours(1), 10);
-  const auto bobs = sessions.create("bob");
+  notifyd::testing::MemoryEphemeral keys;
+  SessionStore sessions(keys, "web", std::chrono::hours(1), 10);
+  const auto bobs = sessions.create("bob").value();
   const PeerInfo alice{ip::make_address("127.0.0.1"), false, false, "alice"};
   const auto identity = identify_caller(
       settings, sessions, alice, request_with({{"x-forwarded-user", "root"}, {"cookie", "notifyd_session=" + bobs.id}}));
@@ -195,10 +201,11 @@ TEST_CASE("identity, peer mode: the Unix user who opened the connection; headers
 
 TEST_CASE("identity, link mode: only a live session signs in; headers are ignored") {
   const auto settings = make_settings();
-  SessionStore sessions(std::chrono::hours(1), 10);
+  notifyd::testing::MemoryEphemeral keys;
+  SessionStore sessions(keys, "web", std::chrono::hours(1), 10);
   const PeerInfo peer{ip::make_address("127.0.0.1"), false};
   CHECK(identify_caller(settings, sessions, peer, request_with({{"x-forwarded-user", "alice"}})).user.empty());
-  const auto session = sessions.create("carol");
+  const auto session = sessions.create("carol").value();
   auto identity = identify_caller(settings, sessions, peer, request_with({{"cookie", "notifyd_session=" + session.id}}));
   CHECK(identity.user == "carol");
   CHECK(identity.session);
@@ -210,7 +217,8 @@ TEST_CASE("identity, link mode: only a live session signs in; headers are ignore
 
 TEST_CASE("identity, none mode: the demo user's own connections (and root's) are the demo user, nobody else's") {
   const auto settings = make_settings({{"auth", std::string("none")}, {"demo_user", std::string("demo")}});
-  SessionStore sessions(std::chrono::hours(1), 10);
+  notifyd::testing::MemoryEphemeral keys;
+  SessionStore sessions(keys, "web", std::chrono::hours(1), 10);
   for (const char* user : {"demo", "root"}) {
     const PeerInfo peer{ip::make_address("127.0.0.1"), false, false, user};
     CHECK(identify_caller(settings, sessions, peer, request_with({{"x-forwarded-user", "alice"}})).user == "demo");

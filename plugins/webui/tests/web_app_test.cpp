@@ -29,8 +29,8 @@ class App {
   explicit App(std::map<std::string, sdk::ConfigValue> overrides = {})
       : host(io, make_config(overrides)),
         settings(make_settings(overrides)),
-        sessions(settings.session_ttl, 100),
-        links(settings.login_link_ttl),
+        sessions(host.coordination().ephemeral(), "web", settings.session_ttl, 100),
+        links(host.coordination().ephemeral(), "web", settings.login_link_ttl),
         app(host, settings, sessions, links) {}
 
   sdk::HttpResponse call(const std::string& method, const std::string& target, Headers headers = {},
@@ -53,7 +53,7 @@ class App {
 
   /// A session for `user` and the Cookie header that carries it.
   std::pair<LoginSession, Headers> signed_in(const std::string& user) {
-    auto session = sessions.create(user);
+    auto session = sessions.create(user).value();
     return {session, Headers{{"cookie", "notifyd_session=" + session.id}}};
   }
 
@@ -144,7 +144,7 @@ TEST_CASE("web app: the sign-in page, assets and health are open") {
 
 TEST_CASE("web app: a login link opens one session, once") {
   App app;
-  const auto link = app.links.mint("alice");
+  const auto link = *app.links.mint("alice").value();
   const auto page = app.call("GET", "/login/link?token=" + link.token);
   CHECK(page.status == 200);
   CHECK(contains(page.body, "Continue as alice"));
@@ -180,7 +180,7 @@ TEST_CASE("web app: after signing in the user lands on the page asked for, never
   const Headers carried{{"cookie", "notifyd_return=%2Fhistory%3Fbefore%3D30"}};
   CHECK(contains(app.call("GET", "/login", carried).body, "you go on to <code>/history?before=30</code>"));
 
-  const auto link = app.links.mint("alice");
+  const auto link = *app.links.mint("alice").value();
   const auto signed_in = app.call("POST", "/login/link", with(form, {{"cookie", "notifyd_return=%2Fhistory%3Fbefore%3D30"}}),
                                   "token=" + link.token);
   CHECK(signed_in.status == 303);
@@ -192,7 +192,7 @@ TEST_CASE("web app: after signing in the user lands on the page asked for, never
   // ?next= on the sign-in page, carried by the link's form.
   const auto next = app.call("GET", "/login?next=%2Fchecks");
   CHECK(header_of(next, "Set-Cookie").starts_with("notifyd_return=%2Fchecks;"));
-  const auto second = app.links.mint("alice");
+  const auto second = *app.links.mint("alice").value();
   CHECK(contains(app.call("GET", "/login/link?token=" + second.token + "&next=%2Fdesktop").body,
                  "name=\"next\" value=\"/desktop\""));
   CHECK(header_of(app.call("POST", "/login/link", form, "token=" + second.token + "&next=%2Fdesktop"), "Location") ==
@@ -202,11 +202,11 @@ TEST_CASE("web app: after signing in the user lands on the page asked for, never
   for (const char* target : {"https%3A%2F%2Fevil.example%2F", "%2F%2Fevil.example", "%2F%5Cevil.example",
                              "javascript%3Aalert(1)"}) {
     INFO(target);
-    const auto offsite = app.links.mint("alice");
+    const auto offsite = *app.links.mint("alice").value();
     CHECK(header_of(app.call("POST", "/login/link", form, "token=" + offsite.token + "&next=" + target), "Location") ==
           "/");
     CHECK(header_of(app.call("GET", std::string("/login?next=") + target), "Set-Cookie").empty());
-    const auto by_cookie = app.links.mint("alice");
+    const auto by_cookie = *app.links.mint("alice").value();
     CHECK(header_of(app.call("POST", "/login/link", with(form, {{"cookie", std::string("notifyd_return=") + target}}),
                              "token=" + by_cookie.token),
                     "Location") == "/");
@@ -219,12 +219,12 @@ TEST_CASE("web app: after signing in the user lands on the page asked for, never
 
 TEST_CASE("web app: a login link posted from another site is refused") {
   App app;
-  const auto link = app.links.mint("alice");
+  const auto link = *app.links.mint("alice").value();
   const auto response = app.call("POST", "/login/link",
                                  {{"content-type", "application/x-www-form-urlencoded"}, {"origin", "http://evil.example"}},
                                  "token=" + link.token);
   CHECK(response.status == 403);
-  CHECK(app.links.peek(link.token));
+  CHECK(app.links.peek(link.token).value());
 }
 
 TEST_CASE("web app: state changes need the session's CSRF token, on other plugins' routes too") {
@@ -446,7 +446,7 @@ TEST_CASE("web app, none mode: the demo user gets a session on the first page; o
   CHECK(cookie.starts_with("notifyd_session="));
   CHECK(contains(page.body, "Demo mode"));
   const std::string id = cookie.substr(16, cookie.find(';') - 16);
-  const auto session = app.sessions.find(id);
+  const auto session = app.sessions.find(id).value();
   REQUIRE(session);
   CHECK(session->user == "demo");
   CHECK(contains(page.body, session->csrf_token));
