@@ -21,6 +21,10 @@ void ChannelLeadership::start() {
   lease_ = coordination_.campaign(lease_name(instance_), channel_executor_,
                                   {[this](sdk::Fence fence) { on_acquired(std::move(fence)); },
                                    [this] { on_lost(); }});
+  if (!lease_) {
+    log_.error("channel ", instance_, " cannot campaign for ", lease_name(instance_),
+               ": it delivers nothing on this replica");
+  }
 }
 
 // Both events pass through the outbox's strand, so the channel hears them in
