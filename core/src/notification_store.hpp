@@ -4,6 +4,7 @@
 // interface of the single-node (SQLite) and the replicated (PostgreSQL) store.
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "notifyd/sdk/check_service.hpp"
+#include "notifyd/sdk/image.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/notification.hpp"
 #include "notifyd/sdk/notification_service.hpp"
@@ -22,6 +24,31 @@ namespace notifyd::core {
 
 /// Where one channel's delivery of a notification stands.
 enum class DeliveryState { pending, delivered, failed, expired };
+
+/// How a store writes `state` in its rows.
+inline std::string_view delivery_state_name(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::pending: return "pending";
+    case DeliveryState::delivered: return "delivered";
+    case DeliveryState::failed: return "failed";
+    case DeliveryState::expired: return "expired";
+  }
+  return "pending";
+}
+
+/// Where a store keeps notification `id`'s image: `<image_dir>/<id>.<ext>`.
+inline std::filesystem::path stored_image_file(const std::filesystem::path& image_dir, std::uint64_t id,
+                                               sdk::ImageType type) {
+  return image_dir / (std::to_string(id) + "." + std::string(sdk::file_extension(type)));
+}
+
+/// Adds a delivery row read back from a store to `entry`. A successful
+/// attempt is not stored twice: the delivery row says when it happened, so
+/// it is listed among the attempts from there.
+inline void add_delivery(sdk::HistoryEntry& entry, sdk::DeliveryRecord record) {
+  if (record.state == "delivered") entry.attempts.push_back({record.channel, record.updated_at_ms, "delivered", ""});
+  entry.deliveries.push_back(std::move(record));
+}
 
 /// A delivery still to be made, as loaded back from the store.
 struct PendingDelivery {

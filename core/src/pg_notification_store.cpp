@@ -1,6 +1,7 @@
 #include "pg_notification_store.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "atomic_file.hpp"
 #include "notifyd/sdk/utc_time.hpp"
@@ -21,20 +22,6 @@ using Row = std::vector<std::optional<std::string>>;
 
 std::string text(const Row& row, std::size_t column) { return row.at(column).value_or(""); }
 std::int64_t integer(const Row& row, std::size_t column) { return std::stoll(row.at(column).value_or("0")); }
-
-std::string_view state_name(DeliveryState state) {
-  switch (state) {
-    case DeliveryState::pending: return "pending";
-    case DeliveryState::delivered: return "delivered";
-    case DeliveryState::failed: return "failed";
-    case DeliveryState::expired: return "expired";
-  }
-  return "pending";
-}
-
-std::filesystem::path image_file(const std::filesystem::path& image_dir, std::uint64_t id, sdk::ImageType type) {
-  return image_dir / (std::to_string(id) + "." + std::string(sdk::file_extension(type)));
-}
 
 std::vector<sdk::RunRecord> read_runs(const PgRows& rows) {
   std::vector<sdk::RunRecord> runs;
@@ -106,7 +93,7 @@ void PgNotificationStore::insert(sdk::Notification notification, std::optional<s
     stored->id = static_cast<std::uint64_t>(integer(id.value().rows.at(0), 0));
     stored->created_at_ms = sdk::now_epoch_ms();
     if (image_bytes) {
-      stored->image_path = image_file(image_dir_, stored->id, *stored->image_type).string();
+      stored->image_path = stored_image_file(image_dir_, stored->id, *stored->image_type).string();
       if (auto written = write_file_atomically(stored->image_path, *image_bytes, files_); !written) return written;
     }
     auto inserted = writer_db_.exec(
@@ -140,7 +127,7 @@ void PgNotificationStore::update_delivery(std::uint64_t id, std::string channel,
     auto updated = writer_db_.exec(
         "UPDATE deliveries SET state = $3, attempts = $4, last_error = $5, updated_at = $6 "
         "WHERE notification_id = $1 AND channel = $2",
-        {std::to_string(id), channel, std::string(state_name(state)), std::to_string(attempts), error, at});
+        {std::to_string(id), channel, std::string(delivery_state_name(state)), std::to_string(attempts), error, at});
     if (!updated) return sdk::Status::failure(updated.error());
     if (!outcome.empty()) {
       auto attempt = writer_db_.exec(
@@ -234,7 +221,7 @@ void PgNotificationStore::prune(std::int64_t created_before_ms, std::uint64_t ke
         const auto type = sdk::image_type_from_name(text(row, 1));
         if (!type) continue;
         std::error_code ignored;
-        std::filesystem::remove(image_file(image_dir_, static_cast<std::uint64_t>(integer(row, 0)), *type), ignored);
+        std::filesystem::remove(stored_image_file(image_dir_, static_cast<std::uint64_t>(integer(row, 0)), *type), ignored);
       }
     }
     if (done) done(status ? removed->rows.size() : 0);
@@ -276,7 +263,7 @@ sdk::Notification PgNotificationStore::read_notification(const Row& row) const {
   n.image_type = sdk::image_type_from_name(text(row, 7));
   n.created_at_ms = integer(row, 8);
   if (n.image_type) {
-    const auto path = image_file(image_dir_, n.id, *n.image_type);
+    const auto path = stored_image_file(image_dir_, n.id, *n.image_type);
     n.image_path = path.string();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
@@ -324,27 +311,33 @@ sdk::Result<std::uint64_t> PgNotificationStore::count_pending(std::string_view c
 sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::load_entries(const PgRows& notifications) const {
   using R = sdk::Result<std::vector<sdk::HistoryEntry>>;
   std::vector<sdk::HistoryEntry> entries;
-  for (const auto& row : notifications.rows) entries.push_back({read_notification(row), {}, {}});
-  for (auto& entry : entries) {
-    const std::string id = std::to_string(entry.notification.id);
-    auto attempts = reader_db_.exec(
-        "SELECT channel, at, outcome, error FROM attempts WHERE notification_id = $1 ORDER BY at, ctid", {id});
-    if (!attempts) return R::failure(attempts.error());
-    for (const auto& a : attempts.value().rows) {
-      entry.attempts.push_back({text(a, 0), integer(a, 1), text(a, 2), text(a, 3)});
-    }
-    auto deliveries = reader_db_.exec(
-        "SELECT channel, state, attempts, last_error, updated_at FROM deliveries WHERE notification_id = $1 "
-        "ORDER BY channel",
-        {id});
-    if (!deliveries) return R::failure(deliveries.error());
-    for (const auto& d : deliveries.value().rows) {
-      sdk::DeliveryRecord record{text(d, 0), text(d, 1), static_cast<std::uint32_t>(integer(d, 2)), text(d, 3),
-                                 integer(d, 4)};
-      // A successful attempt is not stored twice: the delivery row already says when it happened.
-      if (record.state == "delivered") entry.attempts.push_back({record.channel, record.updated_at_ms, "delivered", ""});
-      entry.deliveries.push_back(std::move(record));
-    }
+  std::map<std::uint64_t, std::size_t> position;
+  std::string ids = "{";
+  for (const auto& row : notifications.rows) {
+    entries.push_back({read_notification(row), {}, {}});
+    position[entries.back().notification.id] = entries.size() - 1;
+    ids += (ids.size() > 1 ? "," : "") + std::to_string(entries.back().notification.id);
+  }
+  if (entries.empty()) return entries;
+  ids += "}";
+  // One query each for the whole page's attempts and deliveries, not two per notification.
+  auto attempts = reader_db_.exec(
+      "SELECT notification_id, channel, at, outcome, error FROM attempts WHERE notification_id = ANY($1::bigint[]) "
+      "ORDER BY notification_id, at, ctid",
+      {ids});
+  if (!attempts) return R::failure(attempts.error());
+  for (const auto& a : attempts.value().rows) {
+    entries[position.at(static_cast<std::uint64_t>(integer(a, 0)))].attempts.push_back(
+        {text(a, 1), integer(a, 2), text(a, 3), text(a, 4)});
+  }
+  auto deliveries = reader_db_.exec(
+      "SELECT notification_id, channel, state, attempts, last_error, updated_at FROM deliveries "
+      "WHERE notification_id = ANY($1::bigint[]) ORDER BY notification_id, channel",
+      {ids});
+  if (!deliveries) return R::failure(deliveries.error());
+  for (const auto& d : deliveries.value().rows) {
+    add_delivery(entries[position.at(static_cast<std::uint64_t>(integer(d, 0)))],
+                 {text(d, 1), text(d, 2), static_cast<std::uint32_t>(integer(d, 3)), text(d, 4), integer(d, 5)});
   }
   return entries;
 }

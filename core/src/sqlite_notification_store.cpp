@@ -63,16 +63,6 @@ constexpr std::string_view run_columns =
 constexpr std::string_view notification_columns =
     "id, user, title, message, format, source, data, image_path, image_type, created_at";
 
-std::string_view state_name(DeliveryState state) {
-  switch (state) {
-    case DeliveryState::pending: return "pending";
-    case DeliveryState::delivered: return "delivered";
-    case DeliveryState::failed: return "failed";
-    case DeliveryState::expired: return "expired";
-  }
-  return "pending";
-}
-
 sdk::Notification read_notification(const SqliteStatement& row) {
   sdk::Notification n;
   n.id = static_cast<std::uint64_t>(row.integer(0));
@@ -205,8 +195,7 @@ void SqliteNotificationStore::insert(sdk::Notification notification, std::option
     stored->id = next_id_++;
     stored->created_at_ms = sdk::now_epoch_ms();
     if (stored->image_type) {
-      stored->image_path = (image_dir_ / (std::to_string(stored->id) + "." +
-                                          std::string(sdk::file_extension(*stored->image_type)))).string();
+      stored->image_path = stored_image_file(image_dir_, stored->id, *stored->image_type).string();
     }
   });
 }
@@ -247,7 +236,7 @@ void SqliteNotificationStore::update_delivery(std::uint64_t id, std::string chan
     const auto at = sdk::now_epoch_ms();
     s.update_delivery.bind(1, static_cast<std::int64_t>(id))
         .bind(2, channel)
-        .bind(3, state_name(state))
+        .bind(3, delivery_state_name(state))
         .bind(4, static_cast<std::int64_t>(attempts))
         .bind(5, error)
         .bind(6, at);
@@ -490,9 +479,7 @@ std::vector<sdk::HistoryEntry> SqliteNotificationStore::load_entries(SqliteState
       sdk::DeliveryRecord record{deliveries.text(0), deliveries.text(1),
                                  static_cast<std::uint32_t>(deliveries.integer(2)), deliveries.text(3),
                                  deliveries.integer(4)};
-      // A successful attempt is not stored twice: the delivery row already says when it happened.
-      if (record.state == "delivered") entry.attempts.push_back({record.channel, record.updated_at_ms, "delivered", ""});
-      entry.deliveries.push_back(std::move(record));
+      add_delivery(entry, std::move(record));
     }
     deliveries.reset();
   }
