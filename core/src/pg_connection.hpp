@@ -42,6 +42,10 @@ struct PgError {
 /// A message of libpq's as one line: its lines joined, trailing white space dropped.
 std::string pg_message_line(const char* text);
 
+/// `items` as the text of a PostgreSQL array (`{"a","b\"c"}`), for a
+/// parameter cast to `text[]` or `bigint[]`.
+std::string pg_array_literal(const std::vector<std::string>& items);
+
 /// A statement's text parameters; nullopt is SQL NULL.
 using PgParams = std::vector<std::optional<std::string>>;
 

@@ -72,69 +72,64 @@ sdk::Status PgNotificationStore::open() {
 
 void PgNotificationStore::close() { writer_.close(); }
 
-sdk::Status PgNotificationStore::lock_ids() {
-  if (ids_locked_) return sdk::Status::success();
-  auto locked = writer_db_.exec("SELECT pg_advisory_xact_lock(" + std::string(id_lock) + ")");
-  if (!locked) return sdk::Status::failure(locked.error());
-  ids_locked_ = true;
-  return sdk::Status::success();
-}
-
 void PgNotificationStore::insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
                                  std::vector<std::string> channels, boost::asio::any_io_executor executor,
                                  InsertDone done, InsertCommitted committed) {
   auto stored = std::make_shared<sdk::Notification>(std::move(notification));
   auto image_bytes = image ? std::make_shared<std::string>(std::move(image->bytes)) : nullptr;
   if (image) stored->image_type = image->type;
-  auto apply = [this, stored, image_bytes, channels = std::move(channels)] {
-    if (auto locked = lock_ids(); !locked) return locked;
-    auto id = writer_db_.exec("SELECT nextval('notification_ids')");
-    if (!id) return sdk::Status::failure(id.error());
-    stored->id = static_cast<std::uint64_t>(integer(id.value().rows.at(0), 0));
+  // The id is drawn by the INSERT itself, so the copy of the image is written
+  // under a provisional name first and renamed once the id is known.
+  auto apply = [this, stored, image_bytes, channels = std::move(channels)](std::vector<PgStatement>& statements) {
     stored->created_at_ms = sdk::now_epoch_ms();
     if (image_bytes) {
-      stored->image_path = stored_image_file(image_dir_, stored->id, *stored->image_type).string();
+      stored->image_path =
+          (image_dir_ / ("incoming-" + std::to_string(++incoming_images_) + "." +
+                         std::string(sdk::file_extension(*stored->image_type))))
+              .string();
       if (auto written = write_file_atomically(stored->image_path, *image_bytes, files_); !written) return written;
     }
-    auto inserted = writer_db_.exec(
-        "INSERT INTO notifications(id, user_name, title, message, format, source, data, image_type, image, "
-        "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        {std::to_string(stored->id), stored->user, stored->title, stored->message,
-         std::to_string(static_cast<int>(stored->format)), stored->source, stored->data_json,
-         std::string(stored->image_type ? sdk::file_extension(*stored->image_type) : std::string_view{}),
-         image_bytes ? PgParam::bytes(*image_bytes) : PgParam(std::nullopt), std::to_string(stored->created_at_ms)});
-    if (!inserted) return sdk::Status::failure(inserted.error());
-    for (const auto& channel : channels) {
-      auto delivery = writer_db_.exec(
-          "INSERT INTO deliveries(notification_id, channel, state, attempts, last_error, updated_at) "
-          "VALUES ($1, $2, 'pending', 0, '', $3)",
-          {std::to_string(stored->id), channel, std::to_string(stored->created_at_ms)});
-      if (!delivery) return sdk::Status::failure(delivery.error());
-    }
+    statements.push_back(
+        {"WITH n AS (INSERT INTO notifications(id, user_name, title, message, format, source, data, image_type, "
+         "image, created_at) VALUES (nextval('notification_ids'), $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id), "
+         "d AS (INSERT INTO deliveries(notification_id, channel, state, attempts, last_error, updated_at) "
+         "SELECT n.id, c, 'pending', 0, '', $9 FROM n, unnest($10::text[]) c) SELECT id FROM n",
+         {stored->user, stored->title, stored->message, std::to_string(static_cast<int>(stored->format)),
+          stored->source, stored->data_json,
+          std::string(stored->image_type ? sdk::file_extension(*stored->image_type) : std::string_view{}),
+          image_bytes ? PgParam::bytes(*image_bytes) : PgParam(std::nullopt), std::to_string(stored->created_at_ms),
+          pg_array_literal(channels)}});
     return sdk::Status::success();
   };
-  Write op{notification_insert_answer(stored, std::move(executor), std::move(done), std::move(committed)),
-           std::move(apply)};
-  writer_.push(std::move(op));
+  auto answered = [this, stored](std::vector<PgRows>& answers) {
+    stored->id = static_cast<std::uint64_t>(integer(answers.at(0).rows.at(0), 0));
+    if (stored->image_path.empty()) return;
+    const auto path = stored_image_file(image_dir_, stored->id, *stored->image_type);
+    std::error_code ec;
+    std::filesystem::rename(stored->image_path, path, ec);
+    if (ec) {
+      log_.warn("cannot name the copy of the image of notification ", stored->id, " ", path.string(), ": ",
+                ec.message());
+      return;
+    }
+    stored->image_path = path.string();
+  };
+  writer_.push({notification_insert_answer(stored, std::move(executor), std::move(done), std::move(committed)), true,
+                std::move(apply), std::move(answered)});
 }
 
 void PgNotificationStore::update_delivery(std::uint64_t id, std::string channel, DeliveryState state,
                                           std::uint32_t attempts, std::string error, std::string attempt_outcome) {
   Write op;
-  op.apply = [this, id, channel = std::move(channel), state, attempts, error = std::move(error),
-              outcome = std::move(attempt_outcome)] {
-    const auto at = std::to_string(sdk::now_epoch_ms());
-    auto updated = writer_db_.exec(
-        "UPDATE deliveries SET state = $3, attempts = $4, last_error = $5, updated_at = $6 "
-        "WHERE notification_id = $1 AND channel = $2",
-        {std::to_string(id), channel, std::string(delivery_state_name(state)), std::to_string(attempts), error, at});
-    if (!updated) return sdk::Status::failure(updated.error());
-    if (!outcome.empty()) {
-      auto attempt = writer_db_.exec(
-          "INSERT INTO attempts(notification_id, channel, at, outcome, error) VALUES ($1, $2, $3, $4, $5)",
-          {std::to_string(id), channel, at, outcome, error});
-      if (!attempt) return sdk::Status::failure(attempt.error());
-    }
+  op.apply = [id, channel = std::move(channel), state, attempts, error = std::move(error),
+              outcome = std::move(attempt_outcome)](std::vector<PgStatement>& statements) {
+    // No attempt row when `outcome` is empty.
+    statements.push_back(
+        {"WITH u AS (UPDATE deliveries SET state = $3, attempts = $4, last_error = $5, updated_at = $6 "
+         "WHERE notification_id = $1 AND channel = $2) "
+         "INSERT INTO attempts(notification_id, channel, at, outcome, error) SELECT $1, $2, $6, $7, $5 WHERE $7 <> ''",
+         {std::to_string(id), channel, std::string(delivery_state_name(state)), std::to_string(attempts), error,
+          std::to_string(sdk::now_epoch_ms()), outcome}});
     return sdk::Status::success();
   };
   op.what = "record delivery of notification " + std::to_string(id);
@@ -153,18 +148,16 @@ void PgNotificationStore::insert_run(sdk::RunRecord run, std::uint32_t keep_per_
                                      boost::asio::any_io_executor executor, std::function<void(sdk::Status)> done) {
   Write op;
   op.executor = std::move(executor);
-  op.apply = [this, run = std::move(run), keep_per_check] {
-    auto inserted = writer_db_.exec(
-        "INSERT INTO runs(" + std::string(run_columns) + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        {std::to_string(run.id), run.user, run.check, run.trigger, std::to_string(run.started_at_ms),
-         std::to_string(run.duration_ms), run.exit_code ? std::optional(std::to_string(*run.exit_code)) : std::nullopt,
-         run.outcome, run.detail, run.stderr_tail, std::to_string(run.notification_id)});
-    if (!inserted) return sdk::Status::failure(inserted.error());
-    auto surplus = writer_db_.exec(
-        "DELETE FROM runs WHERE user_name = $1 AND check_name = $2 AND id <= (SELECT id FROM runs WHERE user_name = $1 "
-        "AND check_name = $2 ORDER BY id DESC LIMIT 1 OFFSET $3)",
-        {run.user, run.check, std::to_string(std::max(keep_per_check, 1u))});
-    if (!surplus) return sdk::Status::failure(surplus.error());
+  op.apply = [run = std::move(run), keep_per_check](std::vector<PgStatement>& statements) {
+    statements.push_back(
+        {"INSERT INTO runs(" + std::string(run_columns) + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         {std::to_string(run.id), run.user, run.check, run.trigger, std::to_string(run.started_at_ms),
+          std::to_string(run.duration_ms), run.exit_code ? std::optional(std::to_string(*run.exit_code)) : std::nullopt,
+          run.outcome, run.detail, run.stderr_tail, std::to_string(run.notification_id)}});
+    statements.push_back(
+        {"DELETE FROM runs WHERE user_name = $1 AND check_name = $2 AND id <= (SELECT id FROM runs WHERE user_name = $1 "
+         "AND check_name = $2 ORDER BY id DESC LIMIT 1 OFFSET $3)",
+         {run.user, run.check, std::to_string(std::max(keep_per_check, 1u))}});
     return sdk::Status::success();
   };
   op.done = std::move(done);
@@ -203,18 +196,16 @@ void PgNotificationStore::prune(std::int64_t created_before_ms, std::uint64_t ke
   auto removed = std::make_shared<PgRows>();
   Write op;
   op.executor = std::move(executor);
-  op.apply = [this, created_before_ms, keep_count, removed] {
-    auto deleted = writer_db_.exec(
-        "DELETE FROM notifications n WHERE n.id IN (SELECT id FROM notifications WHERE (created_at < $1 OR id <= "
-        "(SELECT coalesce(max(id), 0) FROM notifications) - $2) AND NOT EXISTS (SELECT 1 FROM deliveries d "
-        "WHERE d.notification_id = notifications.id AND d.state = 'pending') LIMIT 5000) RETURNING n.id, n.image_type",
-        {std::to_string(created_before_ms), std::to_string(keep_count)});
-    if (!deleted) return sdk::Status::failure(deleted.error());
-    *removed = std::move(deleted).value();
-    auto old_runs = writer_db_.exec("DELETE FROM runs WHERE started_at < $1", {std::to_string(created_before_ms)});
-    if (!old_runs) return sdk::Status::failure(old_runs.error());
+  op.apply = [created_before_ms, keep_count](std::vector<PgStatement>& statements) {
+    statements.push_back(
+        {"DELETE FROM notifications n WHERE n.id IN (SELECT id FROM notifications WHERE (created_at < $1 OR id <= "
+         "(SELECT coalesce(max(id), 0) FROM notifications) - $2) AND NOT EXISTS (SELECT 1 FROM deliveries d "
+         "WHERE d.notification_id = notifications.id AND d.state = 'pending') LIMIT 5000) RETURNING n.id, n.image_type",
+         {std::to_string(created_before_ms), std::to_string(keep_count)}});
+    statements.push_back({"DELETE FROM runs WHERE started_at < $1", {std::to_string(created_before_ms)}});
     return sdk::Status::success();
   };
+  op.answered = [removed](std::vector<PgRows>& answers) { *removed = std::move(answers.front()); };
   op.done = [this, removed, done = std::move(done)](sdk::Status status) {
     if (status) {
       for (const auto& row : removed->rows) {
@@ -231,24 +222,42 @@ void PgNotificationStore::prune(std::int64_t created_before_ms, std::uint64_t ke
 }
 
 BatchOutcome PgNotificationStore::commit_batch(std::vector<Write>& batch) {
-  ids_locked_ = false;
-  sdk::Status status = sdk::Status::success();
-  if (auto begun = writer_db_.exec("BEGIN"); !begun) status = sdk::Status::failure(begun.error());
+  const auto failed = [this](std::string why) {
+    writer_db_.exec("ROLLBACK");
+    return BatchOutcome{sdk::Status::failure(std::move(why)), true};
+  };
+  // The whole batch is one round trip: its statements and the COMMIT go out together.
+  std::vector<PgStatement> statements{{"BEGIN", {}}};
+  if (std::any_of(batch.begin(), batch.end(), [](const Write& op) { return op.inserts_notification; })) {
+    statements.push_back({"SELECT pg_advisory_xact_lock(" + std::string(id_lock) + ")", {}});
+  }
+  std::vector<std::size_t> first_statement;
   for (auto& op : batch) {
-    if (!status) break;
-    status = op.apply();
+    first_statement.push_back(statements.size());
+    if (auto applied = op.apply(statements); !applied) return failed(applied.message);
   }
-  if (status) {
-    if (test_hook_before_commit_) test_hook_before_commit_();
-    auto committed = writer_db_.exec("COMMIT");
-    if (committed) {
-      StoreWriter<Write>::post_committed(batch);
-      return {sdk::Status::success(), false};
-    }
-    status = sdk::Status::failure(committed.error());
+  first_statement.push_back(statements.size());
+  std::vector<PgRows> answers;
+  if (test_hook_before_commit_) {
+    auto applied = writer_db_.exec_pipelined(statements);
+    if (!applied) return failed(applied.error());
+    answers = std::move(applied).value();
+    test_hook_before_commit_();
+    statements = {{"COMMIT", {}}};
+  } else {
+    statements.push_back({"COMMIT", {}});
   }
-  writer_db_.exec("ROLLBACK");
-  return {status, true};
+  auto committed = writer_db_.exec_pipelined(statements);
+  if (!committed) return failed(committed.error());
+  if (!test_hook_before_commit_) answers = std::move(committed).value();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].answered) continue;
+    std::vector<PgRows> own(std::make_move_iterator(answers.begin() + first_statement[i]),
+                            std::make_move_iterator(answers.begin() + first_statement[i + 1]));
+    batch[i].answered(own);
+  }
+  StoreWriter<Write>::post_committed(batch);
+  return {sdk::Status::success(), false};
 }
 
 sdk::Notification PgNotificationStore::read_notification(const Row& row) const {

@@ -23,7 +23,9 @@ namespace notifyd::core {
 /// follow it together. A batch that inserts takes the id lock
 /// (pg_advisory_xact_lock) before it draws ids from the shared sequence, so
 /// ids commit in id order across replicas and a reader of `id > since`
-/// never misses one. Images live in the database; each replica keeps a copy
+/// never misses one. A batch is one round trip: its statements (prepared
+/// once per connection) and its COMMIT are sent together in libpq's
+/// pipeline mode, so its cost hardly grows with its size. Images live in the database; each replica keeps a copy
 /// in `image_dir` for the channels that send files, written when it stores
 /// or first loads the notification. Reads use a second connection.
 ///
@@ -66,12 +68,15 @@ class PgNotificationStore final : public NotificationStore {
 
  private:
   struct Write : StoreWriteAnswer {
-    std::function<sdk::Status()> apply;  // on the writer, inside the batch transaction
+    bool inserts_notification = false;  ///< draws an id: the batch takes the id lock first
+    /// On the writer: adds this write's statements to the batch's. They run
+    /// after it returns, all in one pipeline.
+    std::function<sdk::Status(std::vector<PgStatement>& statements)> apply;
+    /// On the writer, after the commit: the answers to this write's statements.
+    std::function<void(std::vector<PgRows>& answers)> answered;
   };
 
   BatchOutcome commit_batch(std::vector<Write>& batch);
-  /// Takes the id lock for the rest of the batch's transaction (once per batch).
-  sdk::Status lock_ids();
   /// The notification of a row of `notification_columns`, its image copied
   /// to `image_dir` when this replica has no copy yet. Reader mutex held.
   sdk::Notification read_notification(const std::vector<std::optional<std::string>>& row) const;
@@ -85,7 +90,7 @@ class PgNotificationStore final : public NotificationStore {
   mutable PgSession reader_db_;
 
   TestHookBeforeCommit test_hook_before_commit_;
-  bool ids_locked_ = false;  ///< writer thread: the current batch holds the id lock
+  std::uint64_t incoming_images_ = 0;  ///< writer thread: names image copies until their id is known
   StoreWriter<Write> writer_{log_, [this](std::vector<Write>& batch) { return commit_batch(batch); }};
 };
 

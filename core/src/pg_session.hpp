@@ -6,14 +6,17 @@
 // on a new connection (outside the transaction it belongs to).
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "notifyd/sdk/status.hpp"
 #include "pg_connection.hpp"
 
 struct pg_conn;
+struct pg_result;
 
 namespace notifyd::core {
 
@@ -33,6 +36,12 @@ struct PgParam {
     param.binary = true;
     return param;
   }
+};
+
+/// One statement of `PgSession::exec_pipelined`.
+struct PgStatement {
+  std::string sql;
+  std::vector<PgParam> params;
 };
 
 class PgSession {
@@ -56,14 +65,29 @@ class PgSession {
   /// until `ROLLBACK` (which succeeds, the server having rolled back).
   sdk::Result<PgRows> exec(const std::string& sql, const std::vector<PgParam>& params = {},
                            bool binary_results = false);
+  /// Sends every statement at once (libpq's pipeline mode) and then reads
+  /// their answers, so a batch costs one round trip instead of one per
+  /// statement, and each statement text is parsed by the server once per
+  /// connection (a prepared statement). The answers are in statement order; the first statement the
+  /// server refuses fails the call, and the statements after it are not run.
+  /// A transaction these statements leave open stays open, as with `exec`.
+  sdk::Result<std::vector<PgRows>> exec_pipelined(const std::vector<PgStatement>& statements);
 
  private:
+  /// The rows of a statement's answer, or the server's reason for refusing it.
+  sdk::Result<PgRows> read_answer(pg_result* result);
+  /// The connection broke while a transaction was open.
+  bool broke_inside_transaction() const;
+  void note_transaction_state();
+
   std::string dsn_;
   std::chrono::milliseconds statement_timeout_;
   std::chrono::milliseconds network_timeout_;
   std::string application_name_;
   pg_conn* conn_ = nullptr;
   bool in_transaction_ = false;  ///< the last answer left a transaction open
+  std::unordered_map<std::string, std::string> prepared_;  ///< statement text → its name on this connection
+  std::uint64_t statements_named_ = 0;
 };
 
 }  // namespace notifyd::core
