@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <boost/asio/post.hpp>
+
 #include "notifyd/sdk/check_output.hpp"
 #include "notifyd/sdk/counted.hpp"
 #include "notifyd/sdk/duration.hpp"
@@ -82,6 +84,9 @@ void CheckRunner::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
     queued.swap(queue_);
+    for (const auto& timer : result_retries_) {
+      boost::asio::post(executor_, [timer] { timer->cancel(); });
+    }
     for (const auto& job : queued) states_[{job->record.user, job->record.check}].running = false;
   }
   for (auto& job : queued) job->done(sdk::Result<sdk::RunRecord>::failure("notifyd is stopping"));
@@ -312,8 +317,37 @@ void CheckRunner::publish_result(std::shared_ptr<Job> job, const sdk::CheckResul
     job->warnings.push_back("nothing to send: no `message`, no `title` and no readable image");
     return finish(job);
   }
-  notifications_.publish(std::move(request), [this, job](sdk::PublishOutcome outcome) {
+  send_result(job, std::move(request));
+}
+
+void CheckRunner::send_result(std::shared_ptr<Job> job, sdk::PublishRequest request) {
+  auto kept = std::make_shared<sdk::PublishRequest>(request);
+  notifications_.publish(std::move(request), [this, job, kept](sdk::PublishOutcome outcome) {
     using Code = sdk::PublishOutcome::Code;
+    if (outcome.code == Code::unavailable && wait_for_store(job, outcome.message)) {
+      auto timer = std::make_shared<boost::asio::steady_timer>(executor_, result_retry_every);
+      {
+        std::lock_guard lock(mutex_);
+        result_retries_.insert(timer);
+      }
+      timer->async_wait([this, job, kept, timer](boost::system::error_code ec) {
+        {
+          std::lock_guard lock(mutex_);
+          result_retries_.erase(timer);
+        }
+        if (ec) {
+          job->record.outcome = "failed";
+          job->record.detail = "not sent: notifyd stopped while the notification store was unavailable";
+          return finish(job);
+        }
+        send_result(job, std::move(*kept));
+      });
+      return;
+    }
+    if (job->waiting_since_ms > 0) {
+      std::lock_guard lock(mutex_);
+      --waiting_results_;
+    }
     if (outcome.code == Code::accepted) {
       ledger_.record(job->record.user, job->record.check, sdk::now_epoch_ms() / 1000);
       job->record.outcome = "notified";
@@ -322,12 +356,38 @@ void CheckRunner::publish_result(std::shared_ptr<Job> job, const sdk::CheckResul
       for (const auto& channel : outcome.channels) channels += (channels.empty() ? "" : ", ") + channel;
       // Accepted is not delivered: each channel's delivery may still be pending (history shows it).
       job->record.detail = "notification " + std::to_string(outcome.id) + " queued for " + channels;
+      if (job->waiting_since_ms > 0) {
+        job->record.detail += " after waiting " +
+                              sdk::format_duration(std::chrono::milliseconds(sdk::now_epoch_ms() - job->waiting_since_ms)) +
+                              " for the notification store";
+      }
     } else {
       job->record.outcome = "failed";
       job->record.detail = "not sent: " + outcome.message;
     }
     finish(job);
   });
+}
+
+bool CheckRunner::wait_for_store(const std::shared_ptr<Job>& job, const std::string& why) {
+  std::size_t waiting = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    if (job->waiting_since_ms == 0) {
+      if (waiting_results_ >= max_waiting_results) return false;
+      ++waiting_results_;
+      job->waiting_since_ms = sdk::now_epoch_ms();
+      waiting = waiting_results_;
+      --active_;  // a waiting result does not hold back the next runs
+    }
+  }
+  if (waiting > 0) {
+    boost::asio::post(executor_, [this] { start_queued(); });
+    log_.warn("check ", job->record.check, " of ", job->record.user, ": ", why, "; its result waits (",
+              sdk::counted(waiting, "result", "results"), " waiting)");
+  }
+  return true;
 }
 
 void CheckRunner::finish(std::shared_ptr<Job> job) {
@@ -347,7 +407,7 @@ void CheckRunner::finish(std::shared_ptr<Job> job) {
       auto& state = states_[{job->record.user, job->record.check}];
       state.running = false;
       state.last_run = job->record;
-      --active_;
+      if (job->waiting_since_ms == 0) --active_;
     }
     if (!status) log_.error("cannot record run ", job->record.id, ": ", status.message);
     track_failures(job->record);

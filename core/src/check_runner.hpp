@@ -1,15 +1,18 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "config_file.hpp"
 #include "cooldown_ledger.hpp"
@@ -24,7 +27,9 @@ namespace notifyd::core {
 /// The host's `sdk::CheckService`. Runs checks from every provider under a
 /// global concurrency limit with a FIFO queue and never two runs of one check
 /// at once; turns each execution into a run record (script contract, cooldown,
-/// image, publish); keeps run history; tells an owner when a check keeps
+/// image, publish); keeps a result waiting (in memory, up to
+/// `max_waiting_results`) while the notification store is unavailable, and
+/// sends it once the store is back; keeps run history; tells an owner when a check keeps
 /// failing and when it recovers. Its own completions (a run recorded, the
 /// next queued run started) run on `executor`, never on the store's writer.
 class CheckRunner {
@@ -60,6 +65,7 @@ class CheckRunner {
     sdk::CheckProvider* provider = nullptr;
     sdk::RunRecord record;
     std::vector<std::string> warnings;  ///< what the check should tidy; appended to the record's detail
+    std::int64_t waiting_since_ms = 0;  ///< when its result first found the notification store unavailable
     std::function<void(sdk::Result<sdk::RunRecord>)> done;
   };
   struct CheckState {
@@ -76,6 +82,12 @@ class CheckRunner {
   void on_executed(std::shared_ptr<Job> job, sdk::CheckExecution execution);
   void interpret(std::shared_ptr<Job> job, sdk::CheckExecution execution);
   void publish_result(std::shared_ptr<Job> job, const sdk::CheckResult& result);
+  /// Publishes `request`; while the notification store is unavailable the
+  /// result waits and is sent again every `result_retry_every`.
+  void send_result(std::shared_ptr<Job> job, sdk::PublishRequest request);
+  /// Whether `job`'s result may wait for the store (not stopping, and fewer
+  /// than `max_waiting_results` waiting).
+  bool wait_for_store(const std::shared_ptr<Job>& job, const std::string& why);
   void finish(std::shared_ptr<Job> job);
   void track_failures(const sdk::RunRecord& record);
   void alert_owner(const std::string& user, const std::string& check, std::string title, std::string message);
@@ -94,6 +106,10 @@ class CheckRunner {
   std::deque<std::shared_ptr<Job>> queue_;
   std::uint32_t active_ = 0;
   bool stopping_ = false;
+  static constexpr std::size_t max_waiting_results = 1000;
+  static constexpr std::chrono::seconds result_retry_every{2};
+  std::size_t waiting_results_ = 0;  ///< results waiting for the store to come back
+  std::set<std::shared_ptr<boost::asio::steady_timer>> result_retries_;
   sdk::Metrics& metrics_;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -88,6 +89,8 @@ class PgNotificationStore final : public NotificationStore {
   PgSession writer_db_;
   mutable std::mutex reader_mutex_;
   mutable PgSession reader_db_;
+  static constexpr int run_ids_per_draw = 32;
+  std::deque<std::uint64_t> spare_run_ids_;  ///< drawn, not yet used; guarded by reader_mutex_
 
   TestHookBeforeCommit test_hook_before_commit_;
   std::uint64_t incoming_images_ = 0;  ///< writer thread: names image copies until their id is known

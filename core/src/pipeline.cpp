@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "notifyd/sdk/duration.hpp"
 #include "notifyd/sdk/user_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 
@@ -20,7 +21,11 @@ Pipeline::Pipeline(boost::asio::io_context& io, NotificationStore& store, const 
       metrics_(metrics),
       retention_timer_(io),
       accepted_(metrics.counter("notifications_accepted_total", "Notifications stored and queued for delivery")),
-      refused_(metrics.counter("notifications_refused_total", "Notifications refused (invalid, not linked, store down)")) {}
+      refused_(metrics.counter("notifications_refused_total", "Notifications refused (invalid, not linked, store down)")),
+      deadlines_(store_answers_, answer_limit, [this](std::uint64_t id) {
+        log_.warn("notification ", id, " was stored after its sender had been told to try again (the store took over ",
+                  sdk::format_duration(answer_limit), "); it will be delivered, and may be sent twice");
+      }) {}
 
 std::shared_ptr<Outbox> Pipeline::add_channel(const std::string& name, sdk::Channel& channel,
                                               boost::asio::any_io_executor executor, sdk::Placement placement) {
@@ -39,6 +44,7 @@ void Pipeline::start() {
 void Pipeline::stop(std::function<void()> done) {
   accepting_ = false;
   retention_timer_.cancel();
+  deadlines_.stop();
   auto remaining = std::make_shared<std::atomic<std::size_t>>(routes_.size());
   auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
   if (routes_.empty()) {
@@ -117,11 +123,13 @@ void Pipeline::publish(sdk::PublishRequest request, std::function<void(sdk::Publ
     // "accepted" only once it is also synced to disk.
     store_.insert(
         std::move(request.notification), std::move(request.image), names, store_answers_,
-        [this, names, done = std::move(done)](sdk::Status status, std::shared_ptr<const sdk::Notification> stored) {
+        [this, names, done = deadlines_.watch(std::move(done))](sdk::Status status,
+                                                                std::shared_ptr<const sdk::Notification> stored) {
           if (!status) {
             refused_.inc();
             log_.error("cannot store a notification: ", status.message);
-            done({Code::unavailable, 0, {}, "cannot store the notification: " + status.message});
+            // The reason (a database's address, a full disk) is for the log, not for every sender.
+            done({Code::unavailable, 0, {}, "the notification store is unavailable; try again"});
             return;
           }
           accepted_.inc();

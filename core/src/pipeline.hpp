@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "answer_deadlines.hpp"
 #include "config_file.hpp"
 #include "notification_store.hpp"
 #include "notifyd/sdk/logger.hpp"
@@ -23,6 +24,8 @@ namespace notifyd::core {
 /// The path every notification takes: validate, route to the channels that
 /// reach the recipient, store durably (then answer), and hand each routed
 /// delivery to that channel's outbox. Also enforces history retention.
+/// Every publish is answered within `answer_limit`, even by a store that
+/// hangs (see AnswerDeadlines).
 class Pipeline final : public sdk::NotificationService {
  public:
   /// Largest accepted sizes; bigger requests are refused as invalid.
@@ -30,6 +33,7 @@ class Pipeline final : public sdk::NotificationService {
   static constexpr std::size_t max_message_bytes = 256 * 1024;
   static constexpr std::size_t max_data_bytes = 256 * 1024;
   static constexpr std::size_t max_image_bytes = 20u << 20;
+  static constexpr std::chrono::milliseconds answer_limit{5000};
 
   /// `users` answers whether a recipient exists (`[pipeline] recipients = "system"`).
   Pipeline(boost::asio::io_context& io, NotificationStore& store, const PipelineSettings& settings,
@@ -79,6 +83,7 @@ class Pipeline final : public sdk::NotificationService {
   boost::asio::steady_timer retention_timer_;
   sdk::Counter& accepted_;
   sdk::Counter& refused_;
+  AnswerDeadlines deadlines_;
 };
 
 }  // namespace notifyd::core

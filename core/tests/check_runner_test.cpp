@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <map>
 
 #include "forwarding_store.hpp"
@@ -350,4 +351,79 @@ TEST_CASE("a run without an id fails with the reason and leaves the check free t
   f.provider.release_all();
   REQUIRE(f.services.run_until([&] { return held.has_value(); }));
   CHECK(held->ok());
+}
+
+namespace {
+
+/// The pipeline, except that while `down` every publish is answered
+/// unavailable, as with a notification store that cannot be reached.
+class StoreDownNotifications final : public sdk::NotificationService {
+ public:
+  explicit StoreDownNotifications(sdk::NotificationService& inner) : inner_(inner) {}
+  void publish(sdk::PublishRequest request, std::function<void(sdk::PublishOutcome)> done) noexcept override {
+    ++attempts;
+    if (down) return done({sdk::PublishOutcome::Code::unavailable, 0, {}, "the notification store is unavailable"});
+    inner_.publish(std::move(request), std::move(done));
+  }
+  sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const noexcept override {
+    return inner_.history(query);
+  }
+  sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const noexcept override { return inner_.find(id); }
+  std::vector<sdk::ChannelHealth> health() const noexcept override { return inner_.health(); }
+
+  std::atomic<bool> down{true};
+  std::atomic<int> attempts{0};
+
+ private:
+  sdk::NotificationService& inner_;
+};
+
+}  // namespace
+
+TEST_CASE("a result that finds the store unavailable waits, frees its slot, and goes out once the store is back") {
+  Fixture f;
+  f.services.check_settings.max_concurrent = 1;
+  f.provider.executions["disk"] = exited(R"({"notify": true, "message": "disk 97%"})");
+  f.provider.executions["load"] = exited(R"({"notify": true, "message": "load 12"})");
+  StoreDownNotifications notifications(*f.services.pipeline);
+  core::CheckRunner checks(f.services.io.get_executor(), *f.services.store, notifications, f.services.documents,
+                           f.services.check_settings, f.services.log, f.services.metrics);
+  checks.add_provider("scripts", f.provider);
+  std::map<std::string, sdk::Result<sdk::RunRecord>> finished;
+  for (const std::string name : {"disk", "load"}) {
+    checks.run("root", name, "manual", [&, name](sdk::Result<sdk::RunRecord> r) { finished.emplace(name, std::move(r)); });
+  }
+  // Both ran although one run at a time is allowed: a waiting result does not hold its slot.
+  REQUIRE(f.services.run_until([&] { return f.provider.started == 2 && notifications.attempts >= 4; }));
+  CHECK(finished.empty());
+  CHECK(f.channel.delivered().empty());
+
+  notifications.down = false;
+  REQUIRE(f.services.run_until([&] { return finished.size() == 2; }));
+  for (const auto& [name, result] : finished) {
+    REQUIRE(result.ok());
+    CHECK(result.value().outcome == "notified");
+    CHECK_THAT(result.value().detail, Catch::Contains("after waiting") && Catch::Contains("for the notification store"));
+  }
+  REQUIRE(f.services.run_until([&] { return f.channel.delivered().size() == 2; }));
+  CHECK(f.provider.started == 2);
+}
+
+TEST_CASE("a result still waiting for the store when notifyd stops fails with the reason") {
+  Fixture f;
+  f.provider.executions["disk"] = exited(R"({"notify": true, "message": "disk 97%"})");
+  StoreDownNotifications notifications(*f.services.pipeline);
+  core::CheckRunner checks(f.services.io.get_executor(), *f.services.store, notifications, f.services.documents,
+                           f.services.check_settings, f.services.log, f.services.metrics);
+  checks.add_provider("scripts", f.provider);
+  std::optional<sdk::Result<sdk::RunRecord>> finished;
+  checks.run("root", "disk", "manual", [&](sdk::Result<sdk::RunRecord> r) { finished = std::move(r); });
+  REQUIRE(f.services.run_until([&] { return notifications.attempts >= 1; }));
+  checks.stop();
+  REQUIRE(f.services.run_until([&] { return finished.has_value(); }));
+  REQUIRE(finished->ok());
+  CHECK(finished->value().outcome == "failed");
+  // Stopped while its retry waited, or refused a wait when the retry found notifyd stopping.
+  CHECK_THAT(finished->value().detail, Catch::StartsWith("not sent: "));
+  CHECK(f.channel.delivered().empty());
 }

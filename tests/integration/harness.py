@@ -175,7 +175,11 @@ mode = "0666"
             return self.process.returncode if self.process else None
         self.process.send_signal(sig)
         try:
-            return self.process.wait(timeout)
+            code = self.process.wait(timeout)
+            if sig == signal.SIGTERM and code != 0:
+                # A test asserts the code; the log says why.
+                sys.stderr.write(f"notifyd exited with {code} after SIGTERM; its log:\n{self.log()[-8000:]}\n")
+            return code
         finally:
             self.stdout.close()
             self.stderr.close()

@@ -8,6 +8,9 @@
 #                           directory to DIR/cluster
 #   postgres.sh stop DIR    stop the server by the pid in its postmaster.pid,
 #                           remove its directory
+#   postgres.sh crash DIR   stop the server at once (`-m immediate`, as a
+#                           crash), keeping its data
+#   postgres.sh restart DIR start a crashed server again on its port
 #
 # The cluster trusts loopback connections (no password), runs with fsync off
 # and ends a session idle inside a transaction after 5 s, as a replica's
@@ -16,7 +19,7 @@
 set -euo pipefail
 
 bin=/usr/lib/postgresql/15/bin
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 64; }
+usage() { echo "usage: $0 start|stop|crash|restart DIR" >&2; exit 64; }
 [[ $# -eq 2 ]] || usage
 action=$1
 dir=$(realpath -m "$2")
@@ -51,7 +54,18 @@ stop() {
     fi
   fi
   [[ $cluster == /tmp/notifyd-pg.* ]] && rm -rf "$cluster"
-  rm -f "$dir/cluster" "$dir/dsn"
+  rm -f "$dir/cluster" "$dir/dsn" "$dir/options"
+}
+
+crash() {
+  as_postgres "$bin/pg_ctl" --pgdata="$(cat "$dir/cluster")/data" --mode=immediate --wait stop >/dev/null
+}
+
+restart() {
+  local cluster
+  cluster=$(cat "$dir/cluster")
+  as_postgres "$bin/pg_ctl" --pgdata="$cluster/data" --log="$cluster/server.log" --wait --timeout=60 \
+    -o "$(cat "$dir/options")" start >/dev/null
 }
 
 start() {
@@ -66,14 +80,16 @@ start() {
   as_postgres "$bin/initdb" --pgdata="$cluster/data" --username=postgres --auth=trust --encoding=UTF8 \
     --locale=C.UTF-8 --no-sync >"$cluster/initdb.log" 2>&1 ||
     { cat "$cluster/initdb.log" >&2; exit 1; }
-  local port attempt durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  local port attempt options durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   [[ ${POSTGRES_DURABLE:-0} == 1 ]] && durability=""
   for attempt in 1 2 3; do
     port=$(free_port)
+    options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$cluster/socket \
+             $durability -c idle_in_transaction_session_timeout=5s -c max_connections=200"
     if as_postgres "$bin/pg_ctl" --pgdata="$cluster/data" --log="$cluster/server.log" --wait --timeout=60 \
-         -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$cluster/socket \
-             $durability -c idle_in_transaction_session_timeout=5s -c max_connections=200" start >/dev/null; then
+         -o "$options" start >/dev/null; then
       echo "host=127.0.0.1 port=$port user=postgres dbname=postgres connect_timeout=10" >"$dir/dsn"
+      echo "$options" >"$dir/options"
       return 0
     fi
     echo "PostgreSQL did not start on port $port (attempt $attempt):" >&2
@@ -85,5 +101,7 @@ start() {
 case $action in
   start) start ;;
   stop) stop ;;
+  crash) crash ;;
+  restart) restart ;;
   *) usage ;;
 esac
