@@ -15,7 +15,7 @@ import threading
 import time
 import unittest
 
-from harness import BACKEND, DaemonTestCase, SOURCE_DIR
+from harness import BACKEND, DaemonTestCase, SOURCE_DIR, UnixUsers
 
 POSTGRES_SH = pathlib.Path(SOURCE_DIR) / "tests" / "support" / "postgres.sh"
 
@@ -28,15 +28,12 @@ def record_lines(path):
 class PostgresDownTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.alice = f"nd_pgdown_{secrets.token_hex(3)}"
-        try:
-            subprocess.run(["useradd", "-m", "-s", "/bin/sh", cls.alice], check=True, capture_output=True)
-        except subprocess.CalledProcessError as error:
-            raise unittest.SkipTest(f"cannot create a test user: {error.stderr.decode(errors='replace').strip()}")
+        cls.users = UnixUsers()
+        cls.alice = cls.users.add_user(f"nd_pgdown_{secrets.token_hex(3)}")
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run(["userdel", "-r", "-f", cls.alice], capture_output=True)
+        cls.users.remove()
 
     def setUp(self):
         super().setUp()
@@ -101,6 +98,17 @@ class PostgresDownTest(DaemonTestCase):
         self.assertEqual(status, 200, body)
         return body["run"]
 
+    def accepting_again(self, accepted):
+        """Sends until one is accepted (its id appended to `accepted`); how long that took."""
+        back = time.monotonic()
+        while True:
+            status, body, _ = self.send("after")
+            if status == 200:
+                accepted.append(body["id"])
+                return time.monotonic() - back
+            self.assertLess(time.monotonic() - back, 60, body)
+            time.sleep(0.2)
+
     def delivered_ids(self):
         return {int(line.split()[0]) for line in record_lines(self.record)}
 
@@ -129,15 +137,7 @@ class PostgresDownTest(DaemonTestCase):
         self.wait_for(lambda: "its result waits" in self.daemon_.log(), timeout=60, message=lambda: f"the result to wait: {waited}")
 
         self.postgres("restart")
-        back = time.monotonic()
-        while True:
-            status, body, _ = self.send("after")
-            if status == 200:
-                recovery = time.monotonic() - back
-                accepted.append(body["id"])
-                break
-            self.assertLess(time.monotonic() - back, 60, body)
-            time.sleep(0.2)
+        recovery = self.accepting_again(accepted)
         runner.join(timeout=180)
         self.assertEqual(waited.get("outcome"), "notified", waited)
         self.assertIn("for the notification store", waited["detail"])
@@ -172,15 +172,7 @@ class PostgresDownTest(DaemonTestCase):
         self.assertLessEqual(slowest, 7)
 
         self.resume_all()
-        back = time.monotonic()
-        while True:
-            status, body, _ = self.send("after")
-            if status == 200:
-                recovery = time.monotonic() - back
-                accepted.append(body["id"])
-                break
-            self.assertLess(time.monotonic() - back, 60, body)
-            time.sleep(0.2)
+        recovery = self.accepting_again(accepted)
         self.wait_for(lambda: set(accepted) <= self.delivered_ids(), timeout=60, message="accepted notifications")
         sys.stderr.write(f"PostgreSQL frozen: slowest 503 {slowest:.2f} s; "
                          f"accepting again {recovery:.2f} s after it resumed\n")
