@@ -96,6 +96,10 @@ bench/websocket.sh
 echo
 BENCH_BUILD="$build" bench/postgres_vs_sqlite.sh
 
+# 1, 2 and 3 replicas on one PostgreSQL, the desktop apps spread over them.
+echo
+BENCH_BUILD="$build" bench/cluster.sh
+
 # Telegram delivery under the Bot API's rate limits (fake server on 127.0.0.1).
 echo
 BENCH_BUILD="$build" /usr/bin/python3 bench/telegram_rate.py

@@ -43,11 +43,14 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// `--port`, `--socket` and `--daemon-pid` may each be given once per replica:
+// apps take the ports in turn, senders the sockets, and the daemons' memory and
+// CPU are summed.
 struct Options {
-  int port = 8765;
-  std::string socket_path;
+  std::vector<int> ports;
+  std::vector<std::string> socket_paths;
   std::string secret;
-  int daemon_pid = 0;
+  std::vector<int> daemon_pids;
   int connections = 10000;
   int users = 1000;
   int opening = 256;    // handshakes in progress at once
@@ -82,6 +85,18 @@ double cpu_seconds(int pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+long rss_kib(const std::vector<int>& pids) {
+  long total = 0;
+  for (const int pid : pids) total += rss_kib(pid);
+  return total;
+}
+
+double cpu_seconds(const std::vector<int>& pids) {
+  double total = 0;
+  for (const int pid : pids) total += cpu_seconds(pid);
+  return total;
+}
+
 double own_cpu_seconds() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
@@ -113,7 +128,8 @@ class DesktopClient : public std::enable_shared_from_this<DesktopClient> {
   void start(std::function<void()> on_ready) {
     on_ready_ = std::move(on_ready);
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"),
-                                           static_cast<unsigned short>(shared_.options.port));
+                                           static_cast<unsigned short>(shared_.options.ports[static_cast<std::size_t>(index_) %
+                                                                                             shared_.options.ports.size()]));
     ws_.next_layer().async_connect(endpoint, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->failed("connect", ec);
       self->ws_.next_layer().set_option(asio::ip::tcp::no_delay(true));
@@ -198,7 +214,8 @@ class Sender : public std::enable_shared_from_this<Sender> {
       : socket_(io), timer_(io), shared_(shared), next_seq_(next_seq), start_(start), stop_(stop), interval_s_(interval_s) {}
 
   void start(int offset) {
-    socket_.connect(asio::local::stream_protocol::endpoint(shared_.options.socket_path));
+    const auto& paths = shared_.options.socket_paths;
+    socket_.connect(asio::local::stream_protocol::endpoint(paths[static_cast<std::size_t>(offset) % paths.size()]));
     due_ = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval_s_ * offset /
                                                                                               shared_.options.senders));
     schedule();
@@ -285,12 +302,12 @@ Options parse(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
     const std::string value = argv[i + 1];
-    if (key == "--port") o.port = std::stoi(value);
-    else if (key == "--socket") o.socket_path = value;
+    if (key == "--port") o.ports.push_back(std::stoi(value));
+    else if (key == "--socket") o.socket_paths.push_back(value);
     else if (key == "--secret-file") {
       std::ifstream in(value);
       std::getline(in, o.secret);
-    } else if (key == "--daemon-pid") o.daemon_pid = std::stoi(value);
+    } else if (key == "--daemon-pid") o.daemon_pids.push_back(std::stoi(value));
     else if (key == "--connections") o.connections = std::stoi(value);
     else if (key == "--users") o.users = std::stoi(value);
     else if (key == "--senders") o.senders = std::stoi(value);
@@ -301,9 +318,10 @@ Options parse(int argc, char** argv) {
       std::exit(64);
     }
   }
-  if (o.socket_path.empty() || o.secret.empty() || o.daemon_pid <= 0) {
+  if (o.ports.empty() || o.socket_paths.empty() || o.secret.empty() || o.daemon_pids.empty()) {
     std::cerr << "usage: websocket_load --port P --socket PATH --secret-file F --daemon-pid PID [--connections N] "
-                 "[--users U] [--senders S] [--rate R] [--seconds T]\n";
+                 "[--users U] [--senders S] [--rate R] [--seconds T]\n"
+                 "  (--port, --socket and --daemon-pid once per replica)\n";
     std::exit(64);
   }
   return o;
@@ -321,7 +339,7 @@ int main(int argc, char** argv) {
   }
 
   // Phase 1: idle connections.
-  const long baseline = rss_kib(options.daemon_pid);
+  const long baseline = rss_kib(options.daemon_pids);
   std::vector<std::shared_ptr<DesktopClient>> clients;
   clients.reserve(static_cast<std::size_t>(options.connections));
   const auto open_started = Clock::now();
@@ -335,7 +353,7 @@ int main(int argc, char** argv) {
   run_until(io, [&] { return shared.authenticated + shared.failed >= options.connections; }, std::chrono::seconds(120));
   const double open_s = std::chrono::duration<double>(Clock::now() - open_started).count();
   run_until(io, [] { return false; }, std::chrono::seconds(2));  // let the daemon settle
-  const long loaded = rss_kib(options.daemon_pid);
+  const long loaded = rss_kib(options.daemon_pids);
   std::printf("connections=%d failed=%d open_s=%.2f rss_idle_kib=%ld rss_connected_kib=%ld per_connection_bytes=%.0f\n",
               shared.authenticated, shared.failed, open_s, baseline, loaded,
               shared.authenticated > 0 ? (loaded - baseline) * 1024.0 / shared.authenticated : 0.0);
@@ -347,7 +365,7 @@ int main(int argc, char** argv) {
   shared.sent_at.resize(planned);
   shared.latencies_us.reserve(std::min<std::size_t>(planned * 10, 50'000'000));
   shared.measuring = true;
-  const double daemon_cpu_before = cpu_seconds(options.daemon_pid);
+  const double daemon_cpu_before = cpu_seconds(options.daemon_pids);
   const double own_cpu_before = own_cpu_seconds();
   std::atomic<std::size_t> next_seq{0};
   const auto start = Clock::now() + std::chrono::milliseconds(50);
@@ -364,7 +382,7 @@ int main(int argc, char** argv) {
   const std::uint64_t expected = static_cast<std::uint64_t>(sent) * static_cast<std::uint64_t>(per_user);
   run_until(io, [&] { return shared.frames >= expected; }, std::chrono::seconds(30));
   const double per_frame_us = shared.frames > 0 ? 1e6 / static_cast<double>(shared.frames) : 0;
-  const double daemon_cpu_us = (cpu_seconds(options.daemon_pid) - daemon_cpu_before) * per_frame_us;
+  const double daemon_cpu_us = (cpu_seconds(options.daemon_pids) - daemon_cpu_before) * per_frame_us;
   const double own_cpu_us = (own_cpu_seconds() - own_cpu_before) * per_frame_us;
   std::uint64_t errors = 0;
   for (const auto& sender : senders) errors += sender->errors;
