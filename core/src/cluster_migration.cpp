@@ -11,6 +11,7 @@
 #include "file_document_store.hpp"
 #include "pg_schema.hpp"
 #include "sqlite_notification_store.hpp"
+#include "local_coordination.hpp"
 #include "store_lock.hpp"
 
 namespace notifyd::core {
@@ -177,7 +178,8 @@ sdk::Result<DataDirDocuments> list_data_dir_documents(const fs::path& data_dir) 
       if (top && file_name == image_dir_name) walk.disable_recursion_pending();
     } else if (!fs::is_regular_file(status)) {
       found.skipped.push_back(name + " (not a regular file)");
-    } else if (!(top && store_files.contains(file_name)) && !is_leftover(file_name)) {
+    } else if (!(top && (store_files.contains(file_name) || file_name == LocalCoordination::saved_keys_document)) &&
+               !is_leftover(file_name)) {
       found.names.push_back(name);
     }
   }

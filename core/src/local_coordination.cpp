@@ -5,12 +5,6 @@
 #include <climits>
 
 namespace notifyd::core {
-namespace {
-
-constexpr std::string_view ephemeral_document = "ephemeral.json";
-
-}  // namespace
-
 std::string this_host_name() {
   char name[HOST_NAME_MAX + 1] = {};
   if (::gethostname(name, sizeof name) != 0 || name[0] == '\0') return "localhost";
@@ -27,22 +21,22 @@ LocalCoordination::LocalCoordination(std::filesystem::path data_dir, FilePermiss
       lease_ttl_(lease_ttl),
       leases_(replica_),
       documents_(std::move(data_dir), std::move(files), &leases_) {
-  const auto saved = documents_.read(ephemeral_document);
+  const auto saved = documents_.read(saved_keys_document);
   if (!saved) {
     if (log_) log_->error("cannot read the ephemeral keys of the last run (", saved.error(), ")");
     return;
   }
   if (!saved.value()) return;
   if (!ephemeral_.restore(*saved.value()) && log_) {
-    log_->error(ephemeral_document, " in the data directory is not a snapshot of ephemeral keys; starting without them");
+    log_->error(saved_keys_document, " in the data directory is not a snapshot of ephemeral keys; starting without them");
   }
-  if (auto removed = documents_.remove(ephemeral_document); !removed && log_) {
-    log_->error("cannot remove ", ephemeral_document, " (", removed.message, ")");
+  if (auto removed = documents_.remove(saved_keys_document); !removed && log_) {
+    log_->error("cannot remove ", saved_keys_document, " (", removed.message, ")");
   }
 }
 
 LocalCoordination::~LocalCoordination() {
-  if (auto saved = documents_.write(ephemeral_document, ephemeral_.snapshot()); !saved && log_) {
+  if (auto saved = documents_.write(saved_keys_document, ephemeral_.snapshot()); !saved && log_) {
     log_->error("cannot save the ephemeral keys (", saved.message, "); dashboard sessions end with this run");
   }
 }

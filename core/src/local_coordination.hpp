@@ -23,6 +23,9 @@ namespace notifyd::core {
 /// crash loses them rather than bring back keys removed since.
 class LocalCoordination final : public sdk::Coordination {
  public:
+  /// The file in `data_dir` that keeps the ephemeral keys from a clean stop to the next start.
+  static constexpr std::string_view saved_keys_document = "ephemeral.json";
+
   /// Documents in `data_dir`, written with `files`; `host_group` empty = the
   /// host name. A damaged or unwritable `ephemeral.json` is reported to `log`.
   LocalCoordination(std::filesystem::path data_dir, FilePermissions files, std::string host_group,

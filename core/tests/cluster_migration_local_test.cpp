@@ -35,12 +35,13 @@ struct DataDir {
 
 }  // namespace
 
-TEST_CASE("the documents of a data directory are its files except the store's, locks and temp files", "[cluster]") {
+TEST_CASE("the documents of a data directory are its files except the store's, saved keys, locks and temp files",
+          "[cluster]") {
   DataDir dir;
   for (const auto* name : {"telegram_users.json", "pending_codes.json", "bot_telegram_state.json", "cron_state.json",
                            "cooldowns/alice/disk.json", "websocket_desktop_users.json", "notifyd.db",
                            "notifyd.db-wal", "notifyd.db-shm", "images/1.png", "telegram_users.json.lock",
-                           ".pending_codes.json.tmp123456", "cooldowns/alice/.disk.json.tmp7"}) {
+                           ".pending_codes.json.tmp123456", "cooldowns/alice/.disk.json.tmp7", "ephemeral.json"}) {
     dir.write(name);
   }
   fs::create_symlink("/etc/passwd", dir.path / "linked.json");
