@@ -201,8 +201,8 @@ void Outbox::dispatch() {
 }
 
 // A result from an earlier term (a stray) is recorded like any other, but
-// memory, which that term's lanes no longer are, is left alone: a retry
-// stays pending in the store for whichever replica leads next.
+// the lanes in memory belong to a later term and are left alone: a stray's
+// retry stays pending in the store for whichever replica leads next.
 void Outbox::on_result(Entry entry, std::uint64_t term, sdk::DeliveryResult result) {
   in_flight_count_.fetch_sub(1, std::memory_order_relaxed);
   ++entry.attempts;

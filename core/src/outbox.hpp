@@ -29,7 +29,8 @@ namespace notifyd::core {
 /// What tells an outbox that other processes (replicas sharing a PostgreSQL
 /// store) stored deliveries for its channel: their rings of
 /// `outbox/<channel>` on `bus`, and, in case a ring is lost, a look at the
-/// store every `poll_interval` while it leads.
+/// store every `poll_interval` (which also refreshes the pending count a
+/// follower reports).
 struct StoreDoorbell {
   sdk::Bus* bus = nullptr;
   std::chrono::milliseconds poll_interval{1000};

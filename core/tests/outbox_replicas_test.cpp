@@ -63,7 +63,8 @@ class HeldChannel final : public sdk::Channel {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> attempts_;
 };
 
-/// One replica's pipeline over the shared store, with a one_replica channel "bot".
+/// A pipeline over the services' store with a one_replica channel "bot": one replica
+/// of several (with a doorbell) or the store's only writer (without).
 struct Replica {
   Replica(TestServices& services, std::optional<core::StoreDoorbell> doorbell, sdk::Channel& channel,
           const std::string& host_name)
@@ -201,16 +202,15 @@ TEST_CASE("notifications accepted by a follower ring the doorbell and go out onc
 TEST_CASE("a lead after a follow delivers what the store says is pending, not what memory held") {
   TestServices services;
   ScriptedChannel channel;
-  auto host = services.host("bot", sdk::Kind::channel);
-  auto outbox = services.pipeline->add_channel("bot", channel, host->executor(), sdk::Placement::one_replica);
-  services.pipeline->start();
+  Replica alone(services, std::nullopt, channel, "bot");
+  auto& outbox = alone.outbox;
   outbox->lead();
-  const auto first = publish(services, *services.pipeline, "alice", "first");
+  const auto first = publish(services, alone.pipeline, "alice", "first");
   REQUIRE(services.run_until([&] { return channel.delivered().size() == 1; }));
 
   follow(services, *outbox);
-  const auto second = publish(services, *services.pipeline, "alice", "second");
-  const auto third = publish(services, *services.pipeline, "alice", "third");
+  const auto second = publish(services, alone.pipeline, "alice", "second");
+  const auto third = publish(services, alone.pipeline, "alice", "third");
   idle(services);
   CHECK(channel.attempts() == 1);
   // Another replica led meanwhile and delivered the second.
@@ -220,17 +220,16 @@ TEST_CASE("a lead after a follow delivers what the store says is pending, not wh
   REQUIRE(services.run_until([&] { return channel.delivered().size() == 2; }));
   idle(services);
   CHECK(channel.delivered() == std::vector<std::uint64_t>{first, third});
-  CHECK(services.pipeline->health().at(0).pending == 0);
+  CHECK(alone.pipeline.health().at(0).pending == 0);
 }
 
 TEST_CASE("a delivery answered after its outbox followed is recorded, and the next lead does not repeat it") {
   TestServices services;
   HeldChannel channel;
-  auto host = services.host("bot", sdk::Kind::channel);
-  auto outbox = services.pipeline->add_channel("bot", channel, host->executor(), sdk::Placement::one_replica);
-  services.pipeline->start();
+  Replica alone(services, std::nullopt, channel, "bot");
+  auto& outbox = alone.outbox;
   outbox->lead();
-  const auto held = publish(services, *services.pipeline, "alice", "held by the channel");
+  const auto held = publish(services, alone.pipeline, "alice", "held by the channel");
   REQUIRE(services.run_until([&] { return channel.held() == 1; }));
 
   SECTION("answered while following") {
@@ -238,7 +237,7 @@ TEST_CASE("a delivery answered after its outbox followed is recorded, and the ne
     channel.answer(sdk::DeliveryResult::ok());
     REQUIRE(services.run_until([&] { return state_of(services, held) == "delivered"; }));
     outbox->lead();
-    const auto next = publish(services, *services.pipeline, "alice", "next");
+    const auto next = publish(services, alone.pipeline, "alice", "next");
     REQUIRE(services.run_until([&] { return channel.held() == 1; }));
     CHECK(channel.attempts() == std::vector<std::pair<std::uint64_t, std::uint32_t>>{{held, 1}, {next, 1}});
   }
@@ -246,7 +245,7 @@ TEST_CASE("a delivery answered after its outbox followed is recorded, and the ne
   SECTION("answered after the next lead, which waits for it") {
     follow(services, *outbox);
     outbox->lead();
-    const auto next = publish(services, *services.pipeline, "bob", "next");
+    const auto next = publish(services, alone.pipeline, "bob", "next");
     idle(services);
     CHECK(channel.attempts().size() == 1);  // nothing goes out while a result of the last term is outstanding
 
