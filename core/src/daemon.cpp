@@ -112,7 +112,10 @@ bool Daemon::assemble() {
     log_.error("cannot open the notification store: ", status.message);
     return false;
   }
-  pipeline_ = std::make_unique<Pipeline>(loop_, *store_, config_.file.pipeline, users_, pipeline_log_, metrics_);
+  std::optional<StoreDoorbell> doorbell;
+  if (config_.file.cluster.backend == ClusterBackend::postgres) doorbell = StoreDoorbell{&coordination_->bus()};
+  pipeline_ = std::make_unique<Pipeline>(loop_, *store_, config_.file.pipeline, users_, pipeline_log_, metrics_,
+                                         doorbell);
   queue_depths_ = metrics_.add_collector([pipeline = pipeline_.get()] { return queue_depth_metrics(*pipeline); });
   checks_ = std::make_unique<CheckRunner>(loop_.get_executor(), *store_, *pipeline_, coordination_->documents(),
                                           config_.file.checks, checks_log_, metrics_);
@@ -426,8 +429,10 @@ void Daemon::begin_shutdown(const char* reason) {
     if (finished_) return;
     pipeline_->stop([this] {
       if (finished_) return;
+      // The deliveries' results are committed before the leases go: the
+      // next leader pages in nothing this replica delivered.
       stop_group(instances_of({Kind::channel}), [this] {
-        boost::asio::post(control_.strand, [this] {
+        store_->after_queued_writes(control_.strand, [this] {
           if (finished_) return;
           leaderships_.clear();
           auto* shared = dynamic_cast<PgCoordination*>(coordination_.get());

@@ -38,10 +38,11 @@ namespace notifyd::core {
 /// for the lease of each `one_replica` channel, whose outbox delivers only
 /// while it is held (`ChannelLeadership`).
 /// Stop (first SIGINT/SIGTERM): front-ends, triggers and checks stop → the
-/// pipeline lets in-flight deliveries finish → channels stop → their leases
-/// are released, all within `shutdown_timeout` → the loop's threads return → the objects are destroyed
-/// in the order their declarations give (below) → libraries are unloaded. A
-/// second signal exits at once.
+/// pipeline lets in-flight deliveries finish → channels stop → the store
+/// commits the deliveries' results → the leases are released, all within
+/// `shutdown_timeout` → the loop's threads return → the objects are
+/// destroyed in the order their declarations give (below) → libraries are
+/// unloaded. A second signal exits at once.
 /// Reload (SIGHUP): a plugin instance whose table did not change keeps
 /// running untouched; a changed or removed one is stopped and retired (its
 /// routes and check providers forgotten, the object kept until exit); a new

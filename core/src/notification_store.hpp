@@ -86,9 +86,15 @@ class NotificationStore {
               std::vector<std::string> channels, boost::asio::any_io_executor executor, InsertDone done,
               InsertCommitted committed = {}) = 0;
   /// Records a delivery's new state; `attempt_outcome` non-empty also adds an
-  /// attempt row. Fire and forget: committed with the next group.
+  /// attempt row. A delivery that is no longer pending keeps its state (a
+  /// late result from a replica that lost the channel's lease changes
+  /// nothing; its attempt is still listed). Fire and forget: committed with
+  /// the next group.
   virtual void update_delivery(std::uint64_t id, std::string channel, DeliveryState state, std::uint32_t attempts,
                        std::string error, std::string attempt_outcome) = 0;
+  /// Posts `done` to `executor` once every write queued before this call
+  /// has been committed (or has failed): a read made after `done` sees them.
+  virtual void after_queued_writes(boost::asio::any_io_executor executor, std::function<void()> done) = 0;
   /// A fresh id for a check run that is about to start, or why none could
   /// be drawn (a shared store that cannot be reached).
   virtual sdk::Result<std::uint64_t> next_run_id() = 0;

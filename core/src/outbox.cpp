@@ -17,7 +17,8 @@ constexpr std::size_t page_size = 1000;
 
 Outbox::Outbox(boost::asio::io_context& io, std::string channel_name, sdk::Channel& channel,
                boost::asio::any_io_executor channel_executor, NotificationStore& store,
-               const PipelineSettings& settings, sdk::Logger& log, sdk::Metrics& metrics, bool leading)
+               const PipelineSettings& settings, sdk::Logger& log, sdk::Metrics& metrics, bool leading,
+               std::optional<StoreDoorbell> doorbell)
     : strand_(boost::asio::make_strand(io)),
       channel_name_(std::move(channel_name)),
       channel_(channel),
@@ -27,6 +28,9 @@ Outbox::Outbox(boost::asio::io_context& io, std::string channel_name, sdk::Chann
       log_(log),
       retry_timer_(strand_),
       leading_(leading),
+      store_current_(leading),
+      doorbell_(std::move(doorbell)),
+      poll_timer_(strand_),
       delivered_(metrics.counter("deliveries_total", "Deliveries by channel and outcome",
                                  {{"channel", channel_name_}, {"outcome", "delivered"}})),
       failed_(metrics.counter("deliveries_total", "Deliveries by channel and outcome",
@@ -43,12 +47,28 @@ void Outbox::start() {
   } else {
     log_.error("cannot count pending deliveries: ", count.error());
   }
-  boost::asio::post(strand_, [self = shared_from_this()] { self->dispatch(); });
+  boost::asio::post(strand_, [self = shared_from_this()] {
+    if (self->doorbell_) {
+      self->listen_to_doorbell();
+      self->arm_poll_timer();
+    }
+    self->dispatch();
+  });
 }
 
 void Outbox::enqueue(std::shared_ptr<const sdk::Notification> notification) {
   pending_.fetch_add(1, std::memory_order_relaxed);
   boost::asio::post(strand_, [self = shared_from_this(), notification = std::move(notification)]() mutable {
+    if (self->doorbell_) {
+      self->ring_doorbell();
+      // Other replicas may have committed lower ids since the last page:
+      // the store hands them out together, in id order.
+      if (self->leading_ && notification->id > self->loaded_up_to_) {
+        self->spilled_ = true;
+        self->dispatch();
+      }
+      return;
+    }
     self->admit({std::move(notification), 0});
     self->dispatch();
   });
@@ -56,7 +76,7 @@ void Outbox::enqueue(std::shared_ptr<const sdk::Notification> notification) {
 
 void Outbox::admit(Entry entry) {
   const auto id = entry.notification->id;
-  if (id <= loaded_up_to_) return;  // already paged in from the store
+  if (!leading_ || id <= loaded_up_to_) return;  // a follower keeps nothing; or already paged in
   if (spilled_ || in_memory() >= settings_.outbox_memory_items) {
     spilled_ = true;  // stays in the store; paged in later in id order
     return;
@@ -104,20 +124,51 @@ void Outbox::page_in() {
 
 void Outbox::lead() {
   boost::asio::post(strand_, [self = shared_from_this()] {
+    self->forget_memory();
     self->leading_ = true;
-    self->dispatch();
+    self->resume_from_store();
   });
 }
 
 void Outbox::follow(std::function<void()> then) {
   boost::asio::post(strand_, [self = shared_from_this(), then = std::move(then)] {
+    self->forget_memory();
     self->leading_ = false;
     then();
   });
 }
 
+void Outbox::forget_memory() {
+  ++term_;
+  strays_ += in_flight_;
+  in_flight_ = 0;
+  lanes_.clear();
+  runnable_.clear();
+  retrying_.clear();
+  retrying_count_.store(0, std::memory_order_relaxed);
+  retry_timer_.cancel();
+  retry_timer_at_ = Clock::time_point::max();
+  queued_ = 0;
+  loaded_up_to_ = 0;
+  spilled_ = true;
+  store_current_ = false;
+}
+
+void Outbox::resume_from_store() {
+  if (strays_ > 0 || !leading_ || store_current_ || stopping_) return;
+  store_.after_queued_writes(strand_, [self = shared_from_this(), term = term_] {
+    if (term != self->term_ || self->stopping_) return;
+    if (auto count = self->store_.count_pending(self->channel_name_)) {
+      self->pending_ = count.value();
+      if (count.value() > 0) self->log_.info(self->channel_name_, " leads with ", count.value(), " pending deliveries");
+    }
+    self->store_current_ = true;
+    self->dispatch();
+  });
+}
+
 void Outbox::dispatch() {
-  if (stopping_ || !leading_) return;
+  if (stopping_ || !leading_ || !store_current_) return;
   if (spilled_ && in_memory() < settings_.outbox_memory_items / 2 + 1) page_in();
   while (in_flight_ < settings_.max_in_flight && !runnable_.empty()) {
     const std::string user = std::move(runnable_.front());
@@ -137,62 +188,75 @@ void Outbox::dispatch() {
     in_flight_count_.fetch_add(1, std::memory_order_relaxed);
     sdk::Delivery delivery{entry.notification, entry.attempts + 1};
     boost::asio::post(channel_executor_, [self = shared_from_this(), delivery = std::move(delivery),
-                                          entry = std::move(entry)]() mutable {
+                                          entry = std::move(entry), term = term_]() mutable {
       auto once = std::make_shared<std::atomic<bool>>(false);
-      self->channel_.deliver(std::move(delivery), [self, entry, once](sdk::DeliveryResult result) mutable {
+      self->channel_.deliver(std::move(delivery), [self, entry, term, once](sdk::DeliveryResult result) mutable {
         if (once->exchange(true)) return;
-        boost::asio::post(self->strand_, [self, entry = std::move(entry), result = std::move(result)]() mutable {
-          self->on_result(std::move(entry), std::move(result));
+        boost::asio::post(self->strand_, [self, entry = std::move(entry), term, result = std::move(result)]() mutable {
+          self->on_result(std::move(entry), term, std::move(result));
         });
       });
     });
   }
 }
 
-void Outbox::on_result(Entry entry, sdk::DeliveryResult result) {
-  --in_flight_;
+// A result from an earlier term (a stray) is recorded like any other, but
+// the lanes in memory belong to a later term and are left alone: a stray's
+// retry stays pending in the store for whichever replica leads next.
+void Outbox::on_result(Entry entry, std::uint64_t term, sdk::DeliveryResult result) {
   in_flight_count_.fetch_sub(1, std::memory_order_relaxed);
   ++entry.attempts;
+  const bool current = term == term_;
   const std::string user = entry.notification->user;
-  lanes_.at(user).in_flight = false;
+  if (current) {
+    --in_flight_;
+    lanes_.at(user).in_flight = false;
+  } else {
+    --strays_;
+  }
   if (result.outcome != sdk::DeliveryResult::Outcome::delivered) {
     std::lock_guard lock(last_error_mutex_);
     last_error_ = result.error;
   }
   using Outcome = sdk::DeliveryResult::Outcome;
+  const bool retry = result.outcome == Outcome::retry && !expired(entry);
+  if (current && !retry) --queued_;
   switch (result.outcome) {
     case Outcome::delivered:
-      --queued_;
       finish(entry, DeliveryState::delivered, "", "");
       break;
     case Outcome::permanent:
-      --queued_;
       log_.warn("notification ", entry.notification->id, " for ", entry.notification->user,
                 " failed permanently: ", result.error);
       finish(entry, DeliveryState::failed, result.error, "permanent");
       break;
     case Outcome::retry: {
-      if (expired(entry)) {
-        --queued_;
+      if (!retry) {
         finish(entry, DeliveryState::expired, result.error, "expired");
         break;
       }
       retries_.inc();
+      store_.update_delivery(entry.notification->id, channel_name_, DeliveryState::pending, entry.attempts,
+                             result.error, "retry");
+      if (!current) {
+        log_.info("notification ", entry.notification->id, " attempt ", entry.attempts, " failed (", result.error,
+                  ") after this replica stopped leading; it stays pending for the leader");
+        break;
+      }
       const auto delay = result.retry_after.count() > 0 ? result.retry_after : backoff(entry.attempts);
       log_.info("notification ", entry.notification->id, " attempt ", entry.attempts, " failed (", result.error,
                 "); retrying in ", delay.count(), " ms");
-      store_.update_delivery(entry.notification->id, channel_name_, DeliveryState::pending, entry.attempts,
-                             result.error, "retry");
       schedule_retry(std::move(entry), delay);
       break;
     }
   }
+  if (!current) return resume_from_store();
   mark_runnable(user);
   dispatch();
 }
 
 void Outbox::finish(const Entry& entry, DeliveryState state, const std::string& error, const std::string& outcome) {
-  pending_.fetch_sub(1, std::memory_order_relaxed);
+  count_down_pending();
   switch (state) {
     case DeliveryState::delivered: delivered_.inc(); break;
     case DeliveryState::expired: expired_.inc(); break;
@@ -274,10 +338,55 @@ void Outbox::move_to_front(const std::string& user) {
   dispatch();
 }
 
+void Outbox::count_down_pending() {
+  auto current = pending_.load(std::memory_order_relaxed);
+  while (current > 0 && !pending_.compare_exchange_weak(current, current - 1, std::memory_order_relaxed)) {
+  }
+}
+
+void Outbox::ring_doorbell() {
+  if (ring_queued_ || stopping_) return;
+  ring_queued_ = true;
+  // One ring after the enqueues already queued on the strand.
+  boost::asio::post(strand_, [self = shared_from_this()] {
+    self->ring_queued_ = false;
+    if (!self->stopping_) self->doorbell_->bus->ring(doorbell_topic(self->channel_name_));
+  });
+}
+
+void Outbox::listen_to_doorbell() {
+  doorbell_subscription_ =
+      doorbell_->bus->listen(doorbell_topic(channel_name_), strand_, [weak = weak_from_this()](std::string) {
+        const auto self = weak.lock();
+        if (!self || !self->leading_ || self->stopping_) return;
+        self->spilled_ = true;
+        self->dispatch();
+      });
+}
+
+void Outbox::arm_poll_timer() {
+  poll_timer_.expires_after(doorbell_->poll_interval);
+  poll_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || self->stopping_) return;
+    self->on_poll_timer();
+  });
+}
+
+void Outbox::on_poll_timer() {
+  if (auto count = store_.count_pending(channel_name_)) pending_ = count.value();
+  if (leading_) {
+    spilled_ = true;
+    dispatch();
+  }
+  arm_poll_timer();
+}
+
 void Outbox::stop(std::function<void()> done) {
   boost::asio::post(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
     self->stopping_ = true;
     self->retry_timer_.cancel();
+    self->poll_timer_.cancel();
+    self->doorbell_subscription_.reset();
     done();
   });
 }

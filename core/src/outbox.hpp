@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -17,12 +18,23 @@
 
 #include "config_file.hpp"
 #include "notification_store.hpp"
+#include "notifyd/sdk/coordination.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/metrics.hpp"
 #include "notifyd/sdk/notification_service.hpp"
 #include "notifyd/sdk/plugin.hpp"
 
 namespace notifyd::core {
+
+/// What tells an outbox that other processes (replicas sharing a PostgreSQL
+/// store) stored deliveries for its channel: their rings of
+/// `outbox/<channel>` on `bus`, and, in case a ring is lost, a look at the
+/// store every `poll_interval` (which also refreshes the pending count a
+/// follower reports).
+struct StoreDoorbell {
+  sdk::Bus* bus = nullptr;
+  std::chrono::milliseconds poll_interval{1000};
+};
 
 /// The durable queue in front of one channel. Every entry is already stored
 /// as a pending delivery; the outbox keeps a bounded window of them in memory
@@ -38,13 +50,30 @@ namespace notifyd::core {
 /// backlog does not keep the in-flight slots from the others.
 ///
 /// The outbox of a `one_replica` channel hands out deliveries only while
-/// this replica leads it (`lead` … `follow`); entries keep being queued and
-/// retried meanwhile. All state lives on its own strand.
+/// this replica leads it (`lead` … `follow`), and then the store is the
+/// truth: each `lead` forgets what memory held and pages in every pending
+/// delivery of the channel from the store, whichever replica accepted it or
+/// left it pending; a follower keeps nothing in memory. A delivery handed
+/// out before a `follow` may still answer: its result is recorded, and the
+/// next `lead` pages in only once all such answers are in and committed, so
+/// it never repeats what this replica delivered.
+///
+/// With a `StoreDoorbell` (other processes write the same store), every
+/// replica rings `outbox/<channel>` after a notification routed to the
+/// channel is committed, and the leader pages in when it hears the ring or
+/// its poll finds more. All state lives on its own strand.
 class Outbox : public std::enable_shared_from_this<Outbox> {
  public:
+  /// The doorbell topic of channel `channel_name`.
+  static std::string doorbell_topic(const std::string& channel_name) { return "outbox/" + channel_name; }
+
+  /// `leading`: hands out deliveries from the start (an `every_replica`
+  /// channel); otherwise only after `lead`. `doorbell`: when other
+  /// processes write `store` too; none when this process is its only writer.
   Outbox(boost::asio::io_context& io, std::string channel_name, sdk::Channel& channel,
          boost::asio::any_io_executor channel_executor, NotificationStore& store, const PipelineSettings& settings,
-         sdk::Logger& log, sdk::Metrics& metrics, bool leading = true);
+         sdk::Logger& log, sdk::Metrics& metrics, bool leading = true,
+         std::optional<StoreDoorbell> doorbell = std::nullopt);
 
   /// Loads pending deliveries from the store and starts delivering.
   void start();
@@ -58,11 +87,13 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   /// the ones in flight: they stay pending in the store (and go out after
   /// the next start) unless their result still arrives and is recorded.
   void stop(std::function<void()> done);
-  /// Hands out deliveries from now on (the channel was told it leads). Any thread.
+  /// Hands out deliveries from now on (the channel was told it leads),
+  /// paged in afresh from the store. Any thread.
   void lead();
-  /// Stops handing out deliveries (those in flight finish); `then` runs on
-  /// the outbox's strand once no further `deliver` will be posted, after
-  /// whatever `follow` and `lead` were asked before. Any thread.
+  /// Stops handing out deliveries (those in flight finish) and forgets the
+  /// ones in memory; `then` runs on the outbox's strand once no further
+  /// `deliver` will be posted, after whatever `follow` and `lead` were asked
+  /// before. Any thread.
   void follow(std::function<void()> then);
 
   const std::string& channel_name() const noexcept { return channel_name_; }
@@ -86,7 +117,17 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   void queue(Entry entry);
   void dispatch();
   void page_in();
-  void on_result(Entry entry, sdk::DeliveryResult result);
+  /// Starts a new term with nothing in memory; what is in flight becomes stray.
+  void forget_memory();
+  /// Once no stray is in flight, waits for the store to commit what was
+  /// recorded, then pages in from it (a new term's leader).
+  void resume_from_store();
+  void on_result(Entry entry, std::uint64_t term, sdk::DeliveryResult result);
+  void count_down_pending();
+  void ring_doorbell();
+  void listen_to_doorbell();
+  void arm_poll_timer();
+  void on_poll_timer();
   void finish(const Entry& entry, DeliveryState state, const std::string& error, const std::string& outcome);
   void schedule_retry(Entry entry, std::chrono::milliseconds delay);
   void arm_retry_timer();
@@ -112,11 +153,21 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   std::size_t queued_ = 0;                                     ///< entries in memory, lanes and in flight
   boost::asio::steady_timer retry_timer_;
   Clock::time_point retry_timer_at_ = Clock::time_point::max();
-  std::size_t in_flight_ = 0;
+  std::size_t in_flight_ = 0;         ///< handed out in this term and not answered
   bool spilled_ = true;              // pending entries exist in the store beyond `loaded_up_to_`
-  std::uint64_t loaded_up_to_ = 0;   // highest id ever admitted to memory
+  std::uint64_t loaded_up_to_ = 0;   // highest id admitted to memory in this term
   bool stopping_ = false;
   bool leading_;  ///< deliveries are handed out (always, for an `every_replica` channel)
+  /// Each `lead` and `follow` starts a term; memory belongs to the current one.
+  std::uint64_t term_ = 0;
+  /// Handed out in an earlier term and not answered yet.
+  std::size_t strays_ = 0;
+  /// The store holds every result recorded in earlier terms: memory may be paged in.
+  bool store_current_;
+  std::optional<StoreDoorbell> doorbell_;
+  bool ring_queued_ = false;
+  sdk::Subscription doorbell_subscription_;
+  boost::asio::steady_timer poll_timer_;
   std::mt19937_64 random_{std::random_device{}()};
 
   std::atomic<std::uint64_t> pending_{0};

@@ -126,13 +126,21 @@ void PgNotificationStore::update_delivery(std::uint64_t id, std::string channel,
     // No attempt row when `outcome` is empty.
     statements.push_back(
         {"WITH u AS (UPDATE deliveries SET state = $3, attempts = $4, last_error = $5, updated_at = $6 "
-         "WHERE notification_id = $1 AND channel = $2) "
+         "WHERE notification_id = $1 AND channel = $2 AND state = 'pending') "
          "INSERT INTO attempts(notification_id, channel, at, outcome, error) SELECT $1, $2, $6, $7, $5 WHERE $7 <> ''",
          {std::to_string(id), channel, std::string(delivery_state_name(state)), std::to_string(attempts), error,
           std::to_string(sdk::now_epoch_ms()), outcome}});
     return sdk::Status::success();
   };
   op.what = "record delivery of notification " + std::to_string(id);
+  writer_.push(std::move(op));
+}
+
+void PgNotificationStore::after_queued_writes(boost::asio::any_io_executor executor, std::function<void()> done) {
+  Write op;
+  op.executor = std::move(executor);
+  op.done = [done = std::move(done)](sdk::Status) { done(); };
+  op.apply = [](std::vector<PgStatement>&) { return sdk::Status::success(); };
   writer_.push(std::move(op));
 }
 

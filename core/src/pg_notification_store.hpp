@@ -53,6 +53,7 @@ class PgNotificationStore final : public NotificationStore {
               InsertCommitted committed = {}) override;
   void update_delivery(std::uint64_t id, std::string channel, DeliveryState state, std::uint32_t attempts,
                        std::string error, std::string attempt_outcome) override;
+  void after_queued_writes(boost::asio::any_io_executor executor, std::function<void()> done) override;
   sdk::Result<std::uint64_t> next_run_id() override;
   void insert_run(sdk::RunRecord run, std::uint32_t keep_per_check, boost::asio::any_io_executor executor,
                   std::function<void(sdk::Status)> done) override;

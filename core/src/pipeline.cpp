@@ -11,7 +11,7 @@ namespace notifyd::core {
 using namespace std::chrono_literals;
 
 Pipeline::Pipeline(boost::asio::io_context& io, NotificationStore& store, const PipelineSettings& settings,
-                   const sdk::Users& users, sdk::Logger& log, sdk::Metrics& metrics)
+                   const sdk::Users& users, sdk::Logger& log, sdk::Metrics& metrics, std::optional<StoreDoorbell> doorbell)
     : io_(io),
       store_answers_(boost::asio::make_strand(io)),
       store_(store),
@@ -19,6 +19,7 @@ Pipeline::Pipeline(boost::asio::io_context& io, NotificationStore& store, const 
       users_(users),
       log_(log),
       metrics_(metrics),
+      doorbell_(std::move(doorbell)),
       retention_timer_(io),
       accepted_(metrics.counter("notifications_accepted_total", "Notifications stored and queued for delivery")),
       refused_(metrics.counter("notifications_refused_total", "Notifications refused (invalid, not linked, store down)")),
@@ -29,8 +30,9 @@ Pipeline::Pipeline(boost::asio::io_context& io, NotificationStore& store, const 
 
 std::shared_ptr<Outbox> Pipeline::add_channel(const std::string& name, sdk::Channel& channel,
                                               boost::asio::any_io_executor executor, sdk::Placement placement) {
+  const bool one_replica = placement == sdk::Placement::one_replica;
   auto outbox = std::make_shared<Outbox>(io_, name, channel, std::move(executor), store_, settings_, log_, metrics_,
-                                         placement == sdk::Placement::every_replica);
+                                         !one_replica, one_replica ? doorbell_ : std::nullopt);
   routes_.push_back({name, &channel, outbox});
   return outbox;
 }

@@ -36,8 +36,12 @@ class Pipeline final : public sdk::NotificationService {
   static constexpr std::chrono::milliseconds answer_limit{5000};
 
   /// `users` answers whether a recipient exists (`[pipeline] recipients = "system"`).
+  /// `doorbell`: for the outboxes of `one_replica` channels when other
+  /// processes write `store` too (replicas on PostgreSQL); none when this
+  /// process is the store's only writer.
   Pipeline(boost::asio::io_context& io, NotificationStore& store, const PipelineSettings& settings,
-           const sdk::Users& users, sdk::Logger& log, sdk::Metrics& metrics);
+           const sdk::Users& users, sdk::Logger& log, sdk::Metrics& metrics,
+           std::optional<StoreDoorbell> doorbell = std::nullopt);
 
   /// Registers a channel before `start`; its outbox. The outbox of a
   /// `one_replica` channel delivers only once told to `lead`.
@@ -78,6 +82,7 @@ class Pipeline final : public sdk::NotificationService {
   const sdk::Users& users_;
   sdk::Logger& log_;
   sdk::Metrics& metrics_;
+  std::optional<StoreDoorbell> doorbell_;
   std::vector<Route> routes_;
   std::atomic<bool> accepting_{false};
   boost::asio::steady_timer retention_timer_;

@@ -93,7 +93,7 @@ struct SqliteNotificationStore::Statements {
             "VALUES(?1, ?2, 'pending', 0, '', ?3)")),
         update_delivery(db.prepare(
             "UPDATE deliveries SET state = ?3, attempts = ?4, last_error = ?5, updated_at = ?6 "
-            "WHERE notification_id = ?1 AND channel = ?2")),
+            "WHERE notification_id = ?1 AND channel = ?2 AND state = 'pending'")),
         insert_attempt(db.prepare(
             "INSERT INTO attempts(notification_id, channel, at, outcome, error) VALUES(?1, ?2, ?3, ?4, ?5)")),
         select_prunable(db.prepare(
@@ -303,6 +303,15 @@ void SqliteNotificationStore::prune(std::int64_t created_before_ms, std::uint64_
     }
     if (done) done(status ? *removed : 0);
   };
+  writer_.push(std::move(op));
+}
+
+void SqliteNotificationStore::after_queued_writes(boost::asio::any_io_executor executor, std::function<void()> done) {
+  Write op;
+  op.executor = std::move(executor);
+  op.done = [done = std::move(done)](sdk::Status) { done(); };
+  op.apply = [](std::string&) { return true; };
+  op.durable = false;
   writer_.push(std::move(op));
 }
 

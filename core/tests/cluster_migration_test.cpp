@@ -106,10 +106,11 @@ TEST_CASE("a data directory goes into PostgreSQL and back with ids, states, imag
     REQUIRE(store.open().ok);
     const auto first = insert(store, "first", false);
     image_id = insert(store, "chart", true);
-    insert(store, "third", false);
-    store.update_delivery(first, "bot", core::DeliveryState::failed, 2, "429", "retry");
+    const auto third = insert(store, "third", false);
+    store.update_delivery(first, "bot", core::DeliveryState::pending, 2, "429", "retry");
     store.update_delivery(first, "bot", core::DeliveryState::delivered, 3, "", "delivered");
     store.update_delivery(image_id, "console", core::DeliveryState::expired, 1, "too old", "expired");
+    store.update_delivery(third, "bot", core::DeliveryState::failed, 1, "blocked", "permanent");
     insert_run(store, std::nullopt, 0);
     insert_run(store, 0, first);
     store.close();
@@ -125,7 +126,7 @@ TEST_CASE("a data directory goes into PostgreSQL and back with ids, states, imag
   CHECK(imported.value().store.notifications == 3);
   CHECK(imported.value().store.images == 1);
   CHECK(imported.value().store.deliveries == 6);
-  CHECK(imported.value().store.attempts == 3);
+  CHECK(imported.value().store.attempts == 4);
   CHECK(imported.value().store.runs == 2);
   CHECK(imported.value().documents == std::vector<std::string>{"cooldowns/alice/disk.json", "telegram_users.json"});
 

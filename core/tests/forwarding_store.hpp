@@ -21,6 +21,9 @@ class ForwardingStore : public core::NotificationStore {
                        std::string error, std::string attempt_outcome) override {
     inner_.update_delivery(id, std::move(channel), state, attempts, std::move(error), std::move(attempt_outcome));
   }
+  void after_queued_writes(boost::asio::any_io_executor executor, std::function<void()> done) override {
+    inner_.after_queued_writes(std::move(executor), std::move(done));
+  }
   sdk::Result<std::uint64_t> next_run_id() override { return inner_.next_run_id(); }
   void insert_run(sdk::RunRecord run, std::uint32_t keep_per_check, boost::asio::any_io_executor executor,
                   std::function<void(sdk::Status)> done) override {

@@ -29,12 +29,13 @@ SOURCE_DIR = pathlib.Path(os.environ.get("NOTIFYD_SOURCE_DIR", pathlib.Path(__fi
 BACKEND = os.environ.get("NOTIFYD_TEST_BACKEND", "local")
 
 
-def cluster_toml(data_dir):
-    """The [cluster] table for BACKEND: nothing for "local"; for "postgres", a
-    database named after `data_dir` (created once, so daemons that share a
-    data directory share it too) and its connection string in a file."""
+def cluster_toml(data_dir, extra=""):
+    """The [cluster] table for BACKEND, with the keys in `extra`: only those
+    for "local"; for "postgres", a database named after `data_dir` (created
+    once, so daemons that share a data directory share it too) and its
+    connection string in a file."""
     if BACKEND == "local":
-        return ""
+        return f"[cluster]\n{extra}\n" if extra else ""
     if BACKEND != "postgres":
         raise AssertionError(f"NOTIFYD_TEST_BACKEND must be local or postgres, not {BACKEND!r}")
     server = pathlib.Path(os.environ["NOTIFYD_TEST_PG_DSN_FILE"]).read_text().strip()
@@ -46,7 +47,7 @@ def cluster_toml(data_dir):
     dsn_file = pathlib.Path(str(data_dir) + ".dsn")
     dsn_file.write_text(f"{server} dbname={name}\n")
     os.chmod(dsn_file, 0o600)
-    return f'[cluster]\nbackend = "postgres"\ndsn_file = "{dsn_file}"\n'
+    return f'[cluster]\nbackend = "postgres"\ndsn_file = "{dsn_file}"\n{extra}\n'
 
 
 def psql(dsn, sql, **variables):
@@ -98,7 +99,7 @@ class Daemon:
     """A notifyd process with its own data directory and socket."""
 
     def __init__(self, workdir, plugins_toml, daemon_extra="", pipeline_toml="", socket_extra="", env=None,
-                 binary=None):
+                 binary=None, cluster_extra=""):
         self.workdir = pathlib.Path(workdir)
         self.binary = binary or NOTIFYD
         self.env = env or {}
@@ -125,7 +126,7 @@ shutdown_timeout = "5s"
 {fast_retries}
 {pipeline_toml}
 
-{cluster_toml(self.data_dir)}
+{cluster_toml(self.data_dir, cluster_extra)}
 [[plugin]]
 use = "socket"
 name = "api"

@@ -92,6 +92,113 @@ class ReplicasHandOverChannelsTest(ReplicasTestCase):
         self.wait_for(lambda: f"deliver {body['id']}" in events[other].read_text(), message="the new leader's delivery")
 
 
+def recorded_ids(record_file):
+    """The notification ids a test_channel's record file lists, one per delivery."""
+    if not record_file.exists():
+        return []
+    return [int(line.split()[0]) for line in record_file.read_text().splitlines() if line.strip()]
+
+
+@unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
+class ReplicasShareAOneReplicaOutboxTest(ReplicasTestCase):
+    LEASE_TTL = 3
+    MAX_IN_FLIGHT = 4
+
+    def start_replicas(self, delay="0ms"):
+        self.events = [pathlib.Path(self.tmp) / f"events{i}" for i in range(2)]
+        self.records = [pathlib.Path(self.tmp) / f"record{i}" for i in range(2)]
+        replicas = self.replicas(
+            lambda i: '[[plugin]]\nuse = "test_channel"\nname = "bot"\nplacement = "one_replica"\n'
+                      f'events_file = "{self.events[i]}"\nrecord_file = "{self.records[i]}"\ndelay = "{delay}"\n',
+            pipeline_toml=f"max_in_flight = {self.MAX_IN_FLIGHT}",
+            cluster_extra=f'lease_ttl = "{self.LEASE_TTL}s"')
+        for daemon in replicas:
+            self.use_fixture_plugins(daemon)
+            daemon.start()
+        self.wait_for(lambda: self.leads(0) or self.leads(1), message="one replica leading channel/bot")
+        return replicas
+
+    def leads(self, i):
+        return self.events[i].exists() and any(line.startswith("lead ") for line in self.events[i].read_text().splitlines())
+
+    def send(self, daemon, user, text):
+        status, body = daemon.request("POST", "/send", {"user": user, "text": text}, timeout=30)
+        self.assertEqual(status, 200, body)
+        return body["id"]
+
+    def test_notifications_accepted_by_the_follower_are_delivered_by_the_leader_once(self):
+        replicas = self.start_replicas()
+        leader = 0 if self.leads(0) else 1
+        follower = 1 - leader
+        ids = [self.send(replicas[follower], f"user{n % 5}", f"via the follower {n}") for n in range(40)]
+        ids += [self.send(replicas[leader], f"user{n % 5}", f"via the leader {n}") for n in range(10)]
+        self.wait_for(lambda: set(recorded_ids(self.records[leader])) >= set(ids),
+                      message=lambda: f"{len(set(ids) - set(recorded_ids(self.records[leader])))} deliveries")
+        self.wait_for(lambda: psql(self.dsn, "SELECT count(*) FROM deliveries WHERE channel = 'bot' AND "
+                                             "state = 'pending'").strip() == "0", message="no pending delivery left")
+        self.assertEqual(sorted(recorded_ids(self.records[leader])), sorted(ids), "a delivery was made twice")
+        self.assertEqual(recorded_ids(self.records[follower]), [])
+        self.assertFalse(self.leads(follower))
+        for daemon in replicas:
+            self.assertEqual(daemon.stop(), 0, daemon.log())
+            self.assertNotIn("AddressSanitizer", daemon.log())
+
+    def test_the_other_replica_takes_over_a_killed_leader_and_delivers_everything_left_pending(self):
+        replicas = self.start_replicas(delay="50ms")
+        leader = 0 if self.leads(0) else 1
+        follower = 1 - leader
+        accepted = []
+        failures = []
+
+        def send_burst():
+            try:
+                for n in range(300):
+                    accepted.append(self.send(replicas[follower], f"user{n % 10}", f"burst {n}"))
+            except Exception as error:  # reported by the main thread
+                failures.append(repr(error))
+
+        sender = threading.Thread(target=send_burst)
+        sender.start()
+        self.wait_for(lambda: len(recorded_ids(self.records[leader])) >= 60, timeout=60,
+                      message="the leader's first deliveries")
+        replicas[leader].kill()
+        killed = time.monotonic()
+        accepted_at_kill = len(accepted)
+        # What the store says was delivered when the leader died: only the
+        # others may be delivered again.
+        committed = {int(row) for row in psql(self.dsn, "SELECT notification_id FROM deliveries WHERE channel = 'bot' "
+                                                        "AND state = 'delivered'").split()}
+        by_leader = recorded_ids(self.records[leader])
+        self.wait_for(lambda: self.leads(follower), timeout=self.LEASE_TTL + 10,
+                      message="the other replica taking channel/bot over")
+        took_over = time.monotonic() - killed
+        sender.join(timeout=120)
+        self.assertEqual(failures, [])
+        self.assertEqual(len(accepted), 300)
+
+        def delivered():
+            return set(by_leader) | set(recorded_ids(self.records[follower]))
+
+        self.wait_for(lambda: delivered() >= set(accepted), timeout=60,
+                      message=lambda: f"{len(set(accepted) - delivered())} of the accepted notifications")
+        by_new_leader = recorded_ids(self.records[follower])
+        self.assertEqual(len(by_new_leader), len(set(by_new_leader)), "the new leader delivered one twice")
+        self.assertEqual(len(by_leader), len(set(by_leader)), "the killed leader delivered one twice")
+        repeated = set(by_leader) & set(by_new_leader)
+        in_flight_at_kill = set(by_leader) - committed
+        print(f"leader kill -9 after {accepted_at_kill} of 300 accepted -> the other replica leads: "
+              f"{took_over:.2f} s (lease_ttl {self.LEASE_TTL} s); "
+              f"{len(by_leader)} delivered before the kill, {len(by_new_leader)} after, {len(repeated)} twice "
+              f"({len(in_flight_at_kill)} made and not yet recorded at the kill; max_in_flight {self.MAX_IN_FLIGHT})",
+              file=sys.stderr)
+        self.assertLessEqual(repeated, in_flight_at_kill,
+                             "the new leader repeated a delivery the store had as delivered")
+        self.assertLessEqual(len(repeated), 2 * self.MAX_IN_FLIGHT)
+        self.assertLess(took_over, self.LEASE_TTL + 5)
+        self.assertEqual(replicas[follower].stop(), 0, replicas[follower].log())
+        self.assertNotIn("AddressSanitizer", replicas[follower].log())
+
+
 @unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
 class ReplicasShareTheHistoryTest(ReplicasTestCase):
     SENDERS_PER_REPLICA = 4
