@@ -211,23 +211,23 @@ void CheckRunner::start_queued() {
     }
     job->record.id = id.value();
     auto holder = leases_.take(job->record.user, job->record.check, job->record.id);
-    if (!holder || holder.value()) {
+    if (holder && holder.value()) {
       {
         std::lock_guard lock(mutex_);
         states_[{job->record.user, job->record.check}].running = false;
         --active_;
       }
-      if (!holder) {
-        log_.error("check ", job->record.check, " of ", job->record.user, " not run: ", holder.error());
-        job->done(sdk::Result<sdk::RunRecord>::failure("not run: " + holder.error()));
-      } else {
-        record_skipped(job, "the previous run is still going on " + *holder.value());
-      }
+      record_skipped(job, "the previous run is still going on " + *holder.value());
       continue;
     }
-    job->lease_held = true;
-    job->renewal = std::make_unique<boost::asio::steady_timer>(executor_);
-    renew_lease(job);
+    if (holder) {
+      job->lease_held = true;
+      job->renewal = std::make_unique<boost::asio::steady_timer>(executor_);
+      renew_lease(job);
+    } else {
+      // Never two runs in this process still holds; another replica may run the check at once.
+      log_.warn("check ", job->record.check, " of ", job->record.user, " runs without its run lease: ", holder.error());
+    }
     runs_started_.inc();
     job->record.started_at_ms = sdk::now_epoch_ms();
     job->provider->execute(job->definition, job->record.id, [this, job](sdk::CheckExecution execution) {

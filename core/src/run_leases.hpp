@@ -17,7 +17,8 @@ namespace notifyd::core {
 /// it every third of its time while the run goes on, and gives it back when
 /// the run is recorded; a replica that died mid-run holds it until it
 /// expires. With `backend = "local"` the keys live in the process, where the
-/// runner's own "already running" rule decides first.
+/// runner's own "already running" rule decides first. When the keys cannot
+/// be reached the runner runs the check without the lease (and says so).
 ///
 /// A renewal overwrites the key; a holder frozen longer than the time to
 /// live (SIGSTOP) can thus overlap with a run another replica started

@@ -249,11 +249,10 @@ void CronTrigger::on_wake(boost::system::error_code ec) {
 void CronTrigger::start_run(const DueRun& run) {
   auto won = claims_->claim(run.key, run.claim_slot);
   if (!won) {
+    // A slot is never lost for want of a claim; another replica may run it too.
     host_.log().warn("cannot claim the ", slot_text(run.claim_slot), " slot of ", for_log(run.key.text()), ": ",
-                     for_log(won.error()), "; not run");
-    return;
-  }
-  if (!won.value()) {
+                     for_log(won.error()), "; running it unclaimed");
+  } else if (!won.value()) {
     host_.log().debug("the ", slot_text(run.claim_slot), " slot of ", for_log(run.key.text()),
                       " is run by another replica");
     watched_[{run.key, run.claim_slot}] = steady_ms() + claims_->claim_ttl().count();
@@ -268,7 +267,7 @@ void CronTrigger::start_run(const DueRun& run) {
     host_.log().debug("running ", for_log(run.key.text()), " for its ",
                       sdk::format_utc_timestamp(run.slot * 1000, sdk::SecondFraction::none), " slot");
   }
-  claimed_[{run.key, run.claim_slot}] = ClaimedSlot{};
+  if (won) claimed_[{run.key, run.claim_slot}] = ClaimedSlot{};
   launch(run.key, run.claim_slot);
 }
 
