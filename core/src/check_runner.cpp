@@ -326,7 +326,13 @@ void CheckRunner::interpret(std::shared_ptr<Job> job, sdk::CheckExecution execut
     record.outcome = "quiet";
     return finish(job);
   }
-  const auto last_sent = ledger_.current(record.user, record.check);
+  auto last_sent = ledger_.current(record.user, record.check);
+  if (auto stored = store_.last_created_ms(record.user, record.check); !stored) {
+    log_.warn("cannot read when ", record.check, " of ", record.user, " last notified: ", stored.error(),
+              "; going by its cooldown document");
+  } else {
+    last_sent = std::max(last_sent, stored.value() / 1000);
+  }
   const auto now_seconds = sdk::now_epoch_ms() / 1000;
   if (last_sent > 0 && now_seconds < last_sent + result.cooldown.count()) {
     record.outcome = "cooldown";

@@ -33,11 +33,13 @@ namespace notifyd::core {
 /// run recorded, the next queued run started) run on `executor`, never on
 /// the store's writer.
 ///
-/// Cooldown: the decision reads the shared cooldown document afresh, and
-/// the stamp is written after the notification is accepted and before the
-/// run lease is given back, so the next run of the check, on any replica,
-/// sees it. A crash between the acceptance and the stamp lets the next run
-/// notify once more within the cooldown.
+/// Cooldown: a check last sent when its newest notification was stored
+/// (the notification row, committed with the notification itself, is the
+/// stamp) or when its cooldown document says, whichever is later; the
+/// document (the seed's format, shared by the replicas) is written after
+/// the notification is accepted. The decision reads both afresh, under the
+/// run lease, so the next run on any replica sees the last send, also after
+/// a crash right after the acceptance.
 class CheckRunner {
  public:
   CheckRunner(boost::asio::any_io_executor executor, NotificationStore& store,

@@ -429,3 +429,20 @@ TEST_CASE("the cooldown decision reads the stamp another replica wrote after thi
   CHECK(suppressed.outcome == "cooldown");
   CHECK_THAT(suppressed.detail, Catch::StartsWith("suppressed: sent 1m"));
 }
+
+TEST_CASE("a notification stored without its cooldown stamp (a crash in between) still starts the cooldown") {
+  Fixture f;
+  f.provider.executions["alert"] = exited("{\"notify\": true, \"message\": \"M\", \"cooldown\": \"1h\"}");
+  sdk::PublishRequest request;
+  request.notification.user = "root";
+  request.notification.message = "sent by a replica that died before stamping";
+  request.notification.source = "alert";
+  std::optional<sdk::PublishOutcome> outcome;
+  f.services.pipeline->publish(std::move(request), [&](sdk::PublishOutcome o) { outcome = std::move(o); });
+  REQUIRE(f.services.run_until([&] { return outcome.has_value(); }));
+  REQUIRE(outcome->code == sdk::PublishOutcome::Code::accepted);
+  REQUIRE_FALSE(f.services.documents.read("cooldowns/root/alert.json").value().has_value());
+  const auto suppressed = f.run("alert");
+  CHECK(suppressed.outcome == "cooldown");
+  CHECK_THAT(suppressed.detail, Catch::Matches("suppressed: sent [01]s ago, cooldown 1h"));
+}
