@@ -92,14 +92,21 @@ void CronTrigger::on_claims_tick(boost::system::error_code ec) {
 }
 
 void CronTrigger::tend_claims() {
-  for (auto& [slot, claimed] : claimed_) {
-    if (claimed.retry) {
-      claimed.retry = false;
-      launch(slot.first, slot.second);
-    } else if (auto renewed = claims_->renew(slot.first, slot.second); !renewed) {
-      host_.log().warn("cannot renew the claim of the ", slot_text(slot.second), " slot of ", for_log(slot.first.text()),
-                       ": ", for_log(renewed.message));
+  for (auto it = claimed_.begin(); it != claimed_.end();) {
+    const auto& [key, claim_slot] = it->first;
+    if (it->second.retry && stopping_) {
+      claims_->abandon(key, claim_slot);
+      it = claimed_.erase(it);
+      continue;
     }
+    if (it->second.retry) {
+      it->second.retry = false;
+      launch(key, claim_slot);
+    } else if (auto renewed = claims_->renew(key, claim_slot); !renewed) {
+      host_.log().warn("cannot renew the claim of the ", slot_text(claim_slot), " slot of ", for_log(key.text()), ": ",
+                       for_log(renewed.message));
+    }
+    ++it;
   }
   const std::int64_t now = steady_ms();
   std::vector<Slot> due;
