@@ -45,6 +45,7 @@ CheckRunner::CheckRunner(boost::asio::any_io_executor executor, NotificationStor
       notifications_(notifications),
       ledger_(coordination.documents(), log),
       leases_(coordination),
+      where_(coordination.backend() == "local" ? "" : " in host group \"" + coordination.host_group() + "\""),
       settings_(settings),
       log_(log),
       runs_started_(metrics.counter("check_runs_started_total", "Check runs started")),
@@ -153,7 +154,8 @@ void CheckRunner::run(std::string_view user, std::string_view name, std::string 
   try {
     auto found = find(user, name);
     if (!found) {
-      done(sdk::Result<sdk::RunRecord>::failure("no check named \"" + std::string(name) + "\" for " + std::string(user)));
+      done(sdk::Result<sdk::RunRecord>::failure("no check named \"" + std::string(name) + "\" for " + std::string(user) +
+                                                 where_));
       return;
     }
     auto job = std::make_shared<Job>();

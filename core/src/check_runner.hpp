@@ -105,6 +105,7 @@ class CheckRunner {
   sdk::NotificationService& notifications_;
   mutable CooldownLedger ledger_;  // reads fill its cache
   RunLeases leases_;
+  const std::string where_;  ///< names the host group in "no check named" when there are replicas
   const CheckSettings& settings_;
   sdk::Logger& log_;
   sdk::Counter& runs_started_;

@@ -114,6 +114,9 @@ class ReplicaChecksTest(ReplicasTestCase):
         replicas = self.start_replicas(["tick=@every 1s"], groups=("analytics-1", "analytics-2"))
         self.wait_for(lambda: len(self.recorded(0, "tick")) >= 4 and len(self.recorded(1, "tick")) >= 4, timeout=30,
                       message="both host groups running their tick")
+        status, body = replicas[1].request("POST", "/v1/checks/elsewhere/run?user=alice")
+        self.assertEqual(status, 404, body)
+        self.assertEqual(body["error"], 'no check named "elsewhere" for alice in host group "analytics-2"')
         for daemon in replicas:
             self.assertEqual(daemon.stop(), 0, daemon.log())
         for i in range(2):
