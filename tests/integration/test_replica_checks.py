@@ -67,7 +67,8 @@ class ReplicaChecksTest(ReplicasTestCase):
         print(f"runs of an @every 1s check on 2 replicas over {(ended - both_up):.1f} s: "
               f"{len(self.recorded(0, 'tick'))} + {len(self.recorded(1, 'tick'))}", file=sys.stderr)
         gaps = [b - a for a, b in zip(runs, runs[1:])]
-        self.assertTrue(all(gap >= 500 for gap in gaps), f"two runs of one slot: starts {runs}")
+        # Both replicas wake at each second: two runs of one slot start a few ms apart.
+        self.assertTrue(all(gap >= 300 for gap in gaps), f"two runs of one slot: starts {runs}")
         expected = int((ended - both_up) - 3)
         self.assertGreaterEqual(len(window), expected - 2, f"slots went unrun: {runs}")
         self.assertLessEqual(len(window), expected + 1, runs)
@@ -80,7 +81,8 @@ class ReplicaChecksTest(ReplicasTestCase):
 
         def claimer():
             rows = psql(dsn, "SELECT key || ' ' || convert_from(value, 'UTF8') FROM ephemeral "
-                             "WHERE key LIKE 'cron-slot/analytics-1/alice/slow/%' AND expires_at > clock_timestamp()")
+                             "WHERE key LIKE 'cron-slot/analytics-1/alice/slow/%' AND key NOT LIKE '%/replaced' "
+                             "AND expires_at > clock_timestamp()")
             for row in rows.splitlines():
                 key, state, replica = row.split(" ")
                 if state == "run":
@@ -122,7 +124,7 @@ class ReplicaChecksTest(ReplicasTestCase):
         for i in range(2):
             starts = [start for _, start, _ in self.recorded(i, "tick")]
             gaps = [b - a for a, b in zip(starts, starts[1:])]
-            self.assertTrue(all(gap >= 500 for gap in gaps), f"replica {i} ran a slot twice: {starts}")
+            self.assertTrue(all(gap >= 300 for gap in gaps), f"replica {i} ran a slot twice: {starts}")
 
 
 if __name__ == "__main__":
