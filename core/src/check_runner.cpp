@@ -40,12 +40,14 @@ std::string with_warnings(std::string detail, const std::vector<std::string>& wa
 }  // namespace
 
 CheckRunner::CheckRunner(boost::asio::any_io_executor executor, NotificationStore& store,
-                         sdk::NotificationService& notifications, sdk::DocumentStore& documents,
+                         sdk::NotificationService& notifications, sdk::Coordination& coordination,
                          const CheckSettings& settings, sdk::Logger& log, sdk::Metrics& metrics)
     : executor_(std::move(executor)),
       store_(store),
       notifications_(notifications),
-      ledger_(documents, log),
+      ledger_(coordination.documents(), log),
+      leases_(coordination),
+      where_(coordination.backend() == "local" ? "" : " in host group \"" + coordination.host_group() + "\""),
       settings_(settings),
       log_(log),
       runs_started_(metrics.counter("check_runs_started_total", "Check runs started")),
@@ -157,7 +159,8 @@ void CheckRunner::run(std::string_view user, std::string_view name, std::string 
   try {
     auto found = find(user, name);
     if (!found) {
-      done(sdk::Result<sdk::RunRecord>::failure("no check named \"" + std::string(name) + "\" for " + std::string(user)));
+      done(sdk::Result<sdk::RunRecord>::failure("no check named \"" + std::string(name) + "\" for " + std::string(user) +
+                                                 where_));
       return;
     }
     auto job = std::make_shared<Job>();
@@ -184,14 +187,7 @@ void CheckRunner::run(std::string_view user, std::string_view name, std::string 
       auto id = store_.next_run_id();
       if (!id) return job->done(sdk::Result<sdk::RunRecord>::failure("cannot record the skipped run: " + id.error()));
       job->record.id = id.value();
-      job->record.started_at_ms = sdk::now_epoch_ms();
-      job->record.outcome = "skipped";
-      job->record.detail = "the previous run is still going";
-      store_.insert_run(job->record, settings_.runs_per_check, executor_, [job](sdk::Status status) {
-        if (!status) return job->done(sdk::Result<sdk::RunRecord>::failure(status.message));
-        job->done(job->record);
-      });
-      return;
+      return record_skipped(job, "the previous run is still going");
     }
     start_queued();
   } catch (const std::exception& e) {
@@ -220,12 +216,66 @@ void CheckRunner::start_queued() {
       job->done(sdk::Result<sdk::RunRecord>::failure("not run: " + id.error()));
       continue;
     }
-    runs_started_.inc();
     job->record.id = id.value();
+    auto holder = leases_.take(job->record.user, job->record.check, job->record.id);
+    if (holder && holder.value()) {
+      {
+        std::lock_guard lock(mutex_);
+        states_[{job->record.user, job->record.check}].running = false;
+        --active_;
+      }
+      record_skipped(job, "the previous run is still going on " + *holder.value());
+      continue;
+    }
+    if (holder) {
+      job->lease_held = true;
+      job->renewal = std::make_unique<boost::asio::steady_timer>(executor_);
+      renew_lease(job);
+    } else {
+      // Never two runs in this process still holds; another replica may run the check at once.
+      log_.warn("check ", job->record.check, " of ", job->record.user, " runs without its run lease: ", holder.error());
+    }
+    runs_started_.inc();
     job->record.started_at_ms = sdk::now_epoch_ms();
     job->provider->execute(job->definition, job->record.id, [this, job](sdk::CheckExecution execution) {
       on_executed(job, std::move(execution));
     });
+  }
+}
+
+void CheckRunner::record_skipped(std::shared_ptr<Job> job, std::string detail) {
+  job->record.started_at_ms = sdk::now_epoch_ms();
+  job->record.outcome = "skipped";
+  job->record.detail = std::move(detail);
+  store_.insert_run(job->record, settings_.runs_per_check, executor_, [job](sdk::Status status) {
+    if (!status) return job->done(sdk::Result<sdk::RunRecord>::failure(status.message));
+    job->done(job->record);
+  });
+}
+
+void CheckRunner::renew_lease(std::shared_ptr<Job> job) {
+  job->renewal->expires_after(leases_.renew_every());
+  job->renewal->async_wait([this, job](boost::system::error_code ec) {
+    if (ec) return;
+    {
+      std::lock_guard lock(job->lease_mutex);
+      if (!job->lease_held) return;
+      if (auto renewed = leases_.renew(job->record.user, job->record.check, job->record.id); !renewed) {
+        log_.warn("cannot renew the run lease of ", job->record.check, " of ", job->record.user, ": ", renewed.message);
+      }
+    }
+    renew_lease(job);
+  });
+}
+
+void CheckRunner::release_lease(Job& job) {
+  std::lock_guard lock(job.lease_mutex);
+  if (!job.lease_held) return;
+  job.lease_held = false;
+  job.renewal->cancel();
+  if (auto released = leases_.release(job.record.user, job.record.check, job.record.id); !released) {
+    log_.warn("cannot give back the run lease of ", job.record.check, " of ", job.record.user, ": ", released.message,
+              "; it expires by itself");
   }
 }
 
@@ -283,7 +333,13 @@ void CheckRunner::interpret(std::shared_ptr<Job> job, sdk::CheckExecution execut
     record.outcome = "quiet";
     return finish(job);
   }
-  const auto last_sent = ledger_.last_sent(record.user, record.check);
+  auto last_sent = ledger_.current(record.user, record.check);
+  if (auto stored = store_.last_created_ms(record.user, record.check); !stored) {
+    log_.warn("cannot read when ", record.check, " of ", record.user, " last notified: ", stored.error(),
+              "; going by its cooldown document");
+  } else {
+    last_sent = std::max(last_sent, stored.value() / 1000);
+  }
   const auto now_seconds = sdk::now_epoch_ms() / 1000;
   if (last_sent > 0 && now_seconds < last_sent + result.cooldown.count()) {
     record.outcome = "cooldown";
@@ -402,6 +458,7 @@ void CheckRunner::finish(std::shared_ptr<Job> job) {
                  {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})
       .observe(static_cast<double>(job->record.duration_ms) / 1000.0);
   store_.insert_run(job->record, settings_.runs_per_check, executor_, [this, job](sdk::Status status) {
+    release_lease(*job);
     {
       std::lock_guard lock(mutex_);
       auto& state = states_[{job->record.user, job->record.check}];

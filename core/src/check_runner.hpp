@@ -18,24 +18,36 @@
 #include "cooldown_ledger.hpp"
 #include "notification_store.hpp"
 #include "notifyd/sdk/check_service.hpp"
+#include "notifyd/sdk/coordination.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/metrics.hpp"
 #include "notifyd/sdk/notification_service.hpp"
+#include "run_leases.hpp"
 
 namespace notifyd::core {
 
 /// The host's `sdk::CheckService`. Runs checks from every provider under a
 /// global concurrency limit with a FIFO queue and never two runs of one check
-/// at once; turns each execution into a run record (script contract, cooldown,
-/// image, publish); keeps a result waiting (in memory, up to
-/// `max_waiting_results`) while the notification store is unavailable, and
-/// sends it once the store is back; keeps run history; tells an owner when a check keeps
-/// failing and when it recovers. Its own completions (a run recorded, the
-/// next queued run started) run on `executor`, never on the store's writer.
+/// at once, in this process nor on any replica of its host group (a run
+/// lease, `RunLeases`); turns each execution into a run record (script
+/// contract, cooldown, image, publish); keeps a result waiting (in memory, up
+/// to `max_waiting_results`) while the notification store is unavailable, and
+/// sends it once the store is back; keeps run history; tells an owner when a
+/// check keeps failing and when it recovers. Its own completions (a run
+/// recorded, the next queued run started) run on `executor`, never on the
+/// store's writer.
+///
+/// Cooldown: a check last sent when its newest notification was stored
+/// (the notification row, committed with the notification itself, is the
+/// stamp) or when its cooldown document says, whichever is later; the
+/// document (the seed's format, shared by the replicas) is written after
+/// the notification is accepted. The decision reads both afresh, under the
+/// run lease, so the next run on any replica sees the last send, also after
+/// a crash right after the acceptance.
 class CheckRunner {
  public:
   CheckRunner(boost::asio::any_io_executor executor, NotificationStore& store,
-              sdk::NotificationService& notifications, sdk::DocumentStore& documents, const CheckSettings& settings,
+              sdk::NotificationService& notifications, sdk::Coordination& coordination, const CheckSettings& settings,
               sdk::Logger& log, sdk::Metrics& metrics);
 
   /// Loads the newest run of every check, and each check's current failure
@@ -67,6 +79,9 @@ class CheckRunner {
     std::vector<std::string> warnings;  ///< what the check should tidy; appended to the record's detail
     std::int64_t waiting_since_ms = 0;  ///< when its result first found the notification store unavailable
     std::function<void(sdk::Result<sdk::RunRecord>)> done;
+    std::unique_ptr<boost::asio::steady_timer> renewal;  ///< renews the run lease while the run goes on
+    std::mutex lease_mutex;    ///< orders renewals before the release
+    bool lease_held = false;   ///< under lease_mutex
   };
   struct CheckState {
     bool running = false;
@@ -79,6 +94,10 @@ class CheckRunner {
   std::optional<std::pair<sdk::CheckDefinition, sdk::CheckProvider*>> find(std::string_view user,
                                                                             std::string_view name) const;
   void start_queued();
+  /// Records `job` (its id drawn) as skipped because `detail`, and answers it.
+  void record_skipped(std::shared_ptr<Job> job, std::string detail);
+  void renew_lease(std::shared_ptr<Job> job);
+  void release_lease(Job& job);
   void on_executed(std::shared_ptr<Job> job, sdk::CheckExecution execution);
   void interpret(std::shared_ptr<Job> job, sdk::CheckExecution execution);
   void publish_result(std::shared_ptr<Job> job, const sdk::CheckResult& result);
@@ -96,6 +115,8 @@ class CheckRunner {
   NotificationStore& store_;
   sdk::NotificationService& notifications_;
   mutable CooldownLedger ledger_;  // reads fill its cache
+  RunLeases leases_;
+  const std::string where_;  ///< names the host group in "no check named" when there are replicas
   const CheckSettings& settings_;
   sdk::Logger& log_;
   sdk::Counter& runs_started_;

@@ -117,7 +117,7 @@ bool Daemon::assemble() {
   pipeline_ = std::make_unique<Pipeline>(loop_, *store_, config_.file.pipeline, users_, pipeline_log_, metrics_,
                                          doorbell);
   queue_depths_ = metrics_.add_collector([pipeline = pipeline_.get()] { return queue_depth_metrics(*pipeline); });
-  checks_ = std::make_unique<CheckRunner>(loop_.get_executor(), *store_, *pipeline_, coordination_->documents(),
+  checks_ = std::make_unique<CheckRunner>(loop_.get_executor(), *store_, *pipeline_, *coordination_,
                                           config_.file.checks, checks_log_, metrics_);
   checks_->load_history();
   if (auto status = register_check_routes(routes_, *checks_, *pipeline_); !status) {

@@ -121,6 +121,10 @@ class NotificationStore {
                                                     std::size_t limit) const = 0;
   /// How many deliveries of `channel` are pending.
   virtual sdk::Result<std::uint64_t> count_pending(std::string_view channel) const = 0;
+  /// When `user`'s newest notification from `source` was stored (Unix ms),
+  /// 0 when none is kept: a check's cooldown stamp committed with the
+  /// notification itself.
+  virtual sdk::Result<std::int64_t> last_created_ms(std::string_view user, std::string_view source) const = 0;
   /// Notifications with their deliveries and attempts, as `query` asks.
   virtual sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const = 0;
   /// One notification with its deliveries and attempts.

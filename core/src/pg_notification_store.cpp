@@ -333,6 +333,16 @@ sdk::Result<std::uint64_t> PgNotificationStore::count_pending(std::string_view c
   return static_cast<std::uint64_t>(integer(rows.value().rows.at(0), 0));
 }
 
+sdk::Result<std::int64_t> PgNotificationStore::last_created_ms(std::string_view user, std::string_view source) const {
+  using R = sdk::Result<std::int64_t>;
+  std::lock_guard lock(reader_mutex_);
+  auto rows = reader_db_.exec(
+      "SELECT created_at FROM notifications WHERE user_name = $1 AND source = $2 ORDER BY id DESC LIMIT 1",
+      {std::string(user), std::string(source)});
+  if (!rows) return R::failure(rows.error());
+  return rows.value().rows.empty() ? std::int64_t{0} : static_cast<std::int64_t>(integer(rows.value().rows.at(0), 0));
+}
+
 sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::load_entries(const PgRows& notifications) const {
   using R = sdk::Result<std::vector<sdk::HistoryEntry>>;
   std::vector<sdk::HistoryEntry> entries;

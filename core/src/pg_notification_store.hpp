@@ -65,6 +65,7 @@ class PgNotificationStore final : public NotificationStore {
   sdk::Result<std::vector<PendingDelivery>> pending(std::string_view channel, std::uint64_t after_id,
                                                     std::size_t limit) const override;
   sdk::Result<std::uint64_t> count_pending(std::string_view channel) const override;
+  sdk::Result<std::int64_t> last_created_ms(std::string_view user, std::string_view source) const override;
   sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const override;
   sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const override;
 

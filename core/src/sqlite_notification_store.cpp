@@ -468,6 +468,21 @@ sdk::Result<std::uint64_t> SqliteNotificationStore::count_pending(std::string_vi
   }
 }
 
+sdk::Result<std::int64_t> SqliteNotificationStore::last_created_ms(std::string_view user,
+                                                                   std::string_view source) const {
+  using R = sdk::Result<std::int64_t>;
+  try {
+    std::lock_guard lock(reader_mutex_);
+    auto select = reader_db_.prepare(
+        "SELECT created_at FROM notifications WHERE user = ?1 AND source = ?2 ORDER BY id DESC LIMIT 1");
+    select.bind(1, user);
+    select.bind(2, source);
+    return select.step() ? select.integer(0) : std::int64_t{0};
+  } catch (const std::exception& e) {
+    return R::failure(e.what());
+  }
+}
+
 std::vector<sdk::HistoryEntry> SqliteNotificationStore::load_entries(SqliteStatement& select) const {
   std::vector<sdk::HistoryEntry> entries;
   while (select.step()) entries.push_back({read_notification(select), {}, {}});

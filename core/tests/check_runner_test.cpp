@@ -4,6 +4,8 @@
 #include <map>
 
 #include "forwarding_store.hpp"
+#include "notifyd/sdk/cooldown_state.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "scripted_channel.hpp"
 #include "test_support.hpp"
 
@@ -323,7 +325,7 @@ TEST_CASE("a run without an id fails with the reason and leaves the check free t
   Fixture f;
   f.provider.executions["disk"] = exited("{\"notify\": false}");
   RunIdsFailing store(*f.services.store);
-  core::CheckRunner checks(f.services.io.get_executor(), store, *f.services.pipeline, f.services.documents,
+  core::CheckRunner checks(f.services.io.get_executor(), store, *f.services.pipeline, f.services.coordination,
                            f.services.check_settings, f.services.log, f.services.metrics);
   checks.add_provider("scripts", f.provider);
   const auto run = [&] {
@@ -386,7 +388,7 @@ TEST_CASE("a result that finds the store unavailable waits, frees its slot, and 
   f.provider.executions["disk"] = exited(R"({"notify": true, "message": "disk 97%"})");
   f.provider.executions["load"] = exited(R"({"notify": true, "message": "load 12"})");
   StoreDownNotifications notifications(*f.services.pipeline);
-  core::CheckRunner checks(f.services.io.get_executor(), *f.services.store, notifications, f.services.documents,
+  core::CheckRunner checks(f.services.io.get_executor(), *f.services.store, notifications, f.services.coordination,
                            f.services.check_settings, f.services.log, f.services.metrics);
   checks.add_provider("scripts", f.provider);
   std::map<std::string, sdk::Result<sdk::RunRecord>> finished;
@@ -413,7 +415,7 @@ TEST_CASE("a result still waiting for the store when notifyd stops fails with th
   Fixture f;
   f.provider.executions["disk"] = exited(R"({"notify": true, "message": "disk 97%"})");
   StoreDownNotifications notifications(*f.services.pipeline);
-  core::CheckRunner checks(f.services.io.get_executor(), *f.services.store, notifications, f.services.documents,
+  core::CheckRunner checks(f.services.io.get_executor(), *f.services.store, notifications, f.services.coordination,
                            f.services.check_settings, f.services.log, f.services.metrics);
   checks.add_provider("scripts", f.provider);
   std::optional<sdk::Result<sdk::RunRecord>> finished;
@@ -426,4 +428,96 @@ TEST_CASE("a result still waiting for the store when notifyd stops fails with th
   // Stopped while its retry waited, or refused a wait when the retry found notifyd stopping.
   CHECK_THAT(finished->value().detail, Catch::StartsWith("not sent: "));
   CHECK(f.channel.delivered().empty());
+
+TEST_CASE("a check another replica of the host group is running is skipped, naming that replica") {
+  Fixture f;
+  f.provider.executions["disk"] = exited("{\"notify\": false}");
+  auto& keys = f.services.coordination.ephemeral();
+  const std::string lease = "check-run/" + f.services.coordination.host_group() + "/root/disk";
+  REQUIRE(keys.put(lease, "other-host:7 99", std::chrono::seconds(10)).ok);
+
+  const auto skipped = f.run("disk");
+  CHECK(skipped.outcome == "skipped");
+  CHECK(skipped.detail == "the previous run is still going on other-host:7");
+  CHECK(f.provider.started == 0);
+  CHECK(keys.get(lease).value() == std::optional<std::string>("other-host:7 99"));
+
+  REQUIRE(keys.remove(lease).ok);
+  f.provider.held.insert("disk");
+  std::optional<sdk::Result<sdk::RunRecord>> held;
+  f.services.checks->run("root", "disk", "schedule", [&](sdk::Result<sdk::RunRecord> r) { held = std::move(r); });
+  REQUIRE(f.provider.started == 1);
+  const auto holder = keys.get(lease).value();
+  f.provider.release_all();
+  REQUIRE(f.services.run_until([&] { return held.has_value(); }));
+  REQUIRE(held->ok());
+  CHECK(held->value().outcome == "quiet");
+  CHECK(holder == std::optional<std::string>(f.services.coordination.replica() + " " + std::to_string(held->value().id)));
+  CHECK_FALSE(keys.get(lease).value().has_value());
+}
+
+TEST_CASE("two runners of one host group never run one check at once, and a run renews its lease") {
+  Fixture f;
+  f.provider.executions["disk"] = exited("{\"notify\": false}");
+  f.provider.held.insert("disk");
+  std::filesystem::create_directories(f.services.data / "shared");
+  core::LocalCoordination shared(f.services.data / "shared", {}, "group-1", std::chrono::milliseconds(300));
+  core::CheckRunner one(f.services.io.get_executor(), *f.services.store, *f.services.pipeline, shared,
+                        f.services.check_settings, f.services.log, f.services.metrics);
+  core::CheckRunner two(f.services.io.get_executor(), *f.services.store, *f.services.pipeline, shared,
+                        f.services.check_settings, f.services.log, f.services.metrics);
+  one.add_provider("scripts", f.provider);
+  two.add_provider("scripts", f.provider);
+  std::optional<sdk::Result<sdk::RunRecord>> first, second;
+  one.run("root", "disk", "schedule", [&](sdk::Result<sdk::RunRecord> r) { first = std::move(r); });
+  REQUIRE(f.provider.started == 1);
+  // Three times the lease's time to live: only renewals keep it.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(900);
+  f.services.run_until([&] { return std::chrono::steady_clock::now() > until; });
+  CHECK(shared.ephemeral().get("check-run/group-1/root/disk").value().has_value());
+  two.run("root", "disk", "manual", [&](sdk::Result<sdk::RunRecord> r) { second = std::move(r); });
+  REQUIRE(f.services.run_until([&] { return second.has_value(); }));
+  REQUIRE(second->ok());
+  CHECK(second->value().outcome == "skipped");
+  CHECK(second->value().detail == "the previous run is still going on " + shared.replica());
+  CHECK(f.provider.started == 1);
+
+  f.provider.release_all();
+  REQUIRE(f.services.run_until([&] { return first.has_value(); }));
+  CHECK(first->value().outcome == "quiet");
+  CHECK_FALSE(shared.ephemeral().get("check-run/group-1/root/disk").value().has_value());
+  f.provider.held.clear();
+  second.reset();
+  two.run("root", "disk", "manual", [&](sdk::Result<sdk::RunRecord> r) { second = std::move(r); });
+  REQUIRE(f.services.run_until([&] { return second.has_value(); }));
+  CHECK(second->value().outcome == "quiet");
+  CHECK(f.provider.started == 2);
+}
+
+TEST_CASE("the cooldown decision reads the stamp another replica wrote after this one cached it") {
+  Fixture f;
+  f.provider.executions["alert"] = exited("{\"notify\": true, \"message\": \"M\", \"cooldown\": \"1h\"}");
+  REQUIRE(f.services.checks->checks("root")[0].last_sent_ms == 0);
+  const auto now = sdk::now_epoch_ms() / 1000;
+  REQUIRE(f.services.documents.write("cooldowns/root/alert.json", sdk::cooldown_state_text(now - 60)).ok);
+  const auto suppressed = f.run("alert");
+  CHECK(suppressed.outcome == "cooldown");
+  CHECK_THAT(suppressed.detail, Catch::StartsWith("suppressed: sent 1m"));
+}
+
+TEST_CASE("a notification stored without its cooldown stamp (a crash in between) still starts the cooldown") {
+  Fixture f;
+  f.provider.executions["alert"] = exited("{\"notify\": true, \"message\": \"M\", \"cooldown\": \"1h\"}");
+  sdk::PublishRequest request;
+  request.notification.user = "root";
+  request.notification.message = "sent by a replica that died before stamping";
+  request.notification.source = "alert";
+  std::optional<sdk::PublishOutcome> outcome;
+  f.services.pipeline->publish(std::move(request), [&](sdk::PublishOutcome o) { outcome = std::move(o); });
+  REQUIRE(f.services.run_until([&] { return outcome.has_value(); }));
+  REQUIRE(outcome->code == sdk::PublishOutcome::Code::accepted);
+  REQUIRE_FALSE(f.services.documents.read("cooldowns/root/alert.json").value().has_value());
+  const auto suppressed = f.run("alert");
+  CHECK(suppressed.outcome == "cooldown");
+  CHECK_THAT(suppressed.detail, Catch::Matches("suppressed: sent [01]s ago, cooldown 1h"));
 }

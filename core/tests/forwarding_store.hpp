@@ -45,6 +45,9 @@ class ForwardingStore : public core::NotificationStore {
   sdk::Result<std::uint64_t> count_pending(std::string_view channel) const override {
     return inner_.count_pending(channel);
   }
+  sdk::Result<std::int64_t> last_created_ms(std::string_view user, std::string_view source) const override {
+    return inner_.last_created_ms(user, source);
+  }
   sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const override {
     return inner_.history(query);
   }

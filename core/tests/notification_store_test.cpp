@@ -27,10 +27,12 @@ boost::asio::any_io_executor completions() {
 }
 
 std::shared_ptr<const sdk::Notification> insert(core::NotificationStore& store, const std::string& user,
-                                                std::optional<sdk::ImageUpload> image = std::nullopt) {
+                                                std::optional<sdk::ImageUpload> image = std::nullopt,
+                                                const std::string& source = "") {
   std::promise<std::shared_ptr<const sdk::Notification>> stored;
   sdk::Notification n;
   n.user = user;
+  n.source = source;
   n.title = "t";
   n.message = "m";
   n.data_json = R"({"k":1})";
@@ -119,6 +121,18 @@ TEST_CASE("inserted notifications are durable, ordered and queryable") {
   recorded.get_future().get();
   CHECK(store.count_pending("bot").value() == 2);
   CHECK(store.pending("bot", first_id, 10).value().size() == 2);
+}
+
+TEST_CASE("the newest notification of a user from a source tells when a check last sent") {
+  OpenStore s;
+  CHECK(s.store.last_created_ms("alice", "disk").value() == 0);
+  auto first = insert(s.store, "alice", std::nullopt, "disk");
+  insert(s.store, "alice", std::nullopt, "api");
+  insert(s.store, "bob", std::nullopt, "disk");
+  CHECK(s.store.last_created_ms("alice", "disk").value() == first->created_at_ms);
+  auto second = insert(s.store, "alice", std::nullopt, "disk");
+  CHECK(s.store.last_created_ms("alice", "disk").value() == second->created_at_ms);
+  CHECK(s.store.last_created_ms("carol", "disk").value() == 0);
 }
 
 TEST_CASE("a check keeps its newest runs, and retention removes old ones") {

@@ -37,7 +37,7 @@ TestServices::TestServices(core::PipelineSettings s, std::filesystem::path data_
   if (auto status = store->open(); !status) throw std::runtime_error(status.message);
   pipeline = std::make_unique<core::Pipeline>(io, *store, settings, users, log, metrics);
   checks =
-      std::make_unique<core::CheckRunner>(io.get_executor(), *store, *pipeline, documents, check_settings, log, metrics);
+      std::make_unique<core::CheckRunner>(io.get_executor(), *store, *pipeline, coordination, check_settings, log, metrics);
   services = std::make_unique<core::HostServices>(
       core::HostServices{io, sink, documents, coordination, *pipeline, *checks, routes, metrics, users, {data, "", "test"}});
 }

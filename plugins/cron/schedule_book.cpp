@@ -71,6 +71,7 @@ SyncReport ScheduleBook::sync(const std::vector<ListedCheck>& checks, std::int64
       Entry& entry = entries_[check.key];
       entry.schedule_text = text;
       report.added.push_back(check.key);
+      listed_once_.insert(check.key);
       compile(check.key, entry, now, true, report);
     } else if (found->second.schedule_text != text) {
       found->second.schedule_text = text;
@@ -87,6 +88,7 @@ SyncReport ScheduleBook::sync(const std::vector<ListedCheck>& checks, std::int64
   }
   for (auto it = last_fires_.begin(); it != last_fires_.end();) {
     const bool forgotten = listed.count(it->first) == 0 && it->second < now - forget_after_seconds;
+    if (forgotten && listed_once_.count(it->first) != 0) report.forgotten.push_back(it->first);
     it = forgotten ? last_fires_.erase(it) : std::next(it);
   }
   return report;
@@ -107,7 +109,11 @@ DueReport ScheduleBook::take_due(std::int64_t now_ms) {
   for (auto& [key, entry] : entries_) {
     if (!entry.slot || entry.due_ms > now_ms) continue;
     const std::int64_t slot = *entry.slot;
-    report.runs.push_back({key, slot, entry.catch_up, entry.catch_up ? entry.missed_slot : 0});
+    const auto& expression = entry.schedule->expression();
+    const std::int64_t claim_slot = entry.catch_up          ? entry.missed_slot
+                                    : expression.is_interval() ? slot - slot % expression.every.count()
+                                                               : slot;
+    report.runs.push_back({key, slot, entry.catch_up, entry.catch_up ? entry.missed_slot : 0, claim_slot});
     last_fires_[key] = slot;
     entry.catch_up = false;
     auto next = entry.schedule->next_after(slot);

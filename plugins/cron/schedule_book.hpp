@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct DueRun {
   std::int64_t slot = 0;   ///< the schedule slot it is for (UTC seconds)
   bool catch_up = false;   ///< the slot was missed while the daemon was down
   std::int64_t missed_slot = 0;  ///< for a catch-up: the first slot missed (UTC seconds)
+  /// The slot every replica of the host group names alike, to claim it: the
+  /// slot; for `@every d` (counted from each replica's own start) the start
+  /// of its d-long window since the epoch; for a catch-up the first slot missed.
+  std::int64_t claim_slot = 0;
 };
 
 /// A check's next run changed; 0 = not scheduled.
@@ -46,6 +51,8 @@ struct SyncReport {
   std::vector<CheckKey> added;
   std::vector<CheckKey> removed;
   std::vector<NextRun> next_runs;
+  /// Checks listed here once whose last fire time was dropped (gone for 30 days).
+  std::vector<CheckKey> forgotten;
 };
 
 /// What `take_due` decided.
@@ -105,6 +112,7 @@ class ScheduleBook {
   std::function<std::int64_t()> jitter_ms_;
   std::map<CheckKey, Entry> entries_;
   LastFires last_fires_;
+  std::set<CheckKey> listed_once_;
   std::map<std::string, sdk::Result<ZoneHandle>, std::less<>> zones_;
 };
 

@@ -288,3 +288,51 @@ TEST_CASE("stop waits for the runs it started") {
   CHECK(*stopped);
   CHECK(host.check_service.run_calls().size() == started_runs);
 }
+
+TEST_CASE("a slot another replica claimed runs here only once, after its claimer stopped mid-run") {
+  boost::asio::io_context io;
+  FakeHost host(io, make_config({}));
+  host.coordination_service.ttl = std::chrono::milliseconds{400};
+  host.check_service.set({check("alice", "tick", "@every 1s")});
+  auto& keys = host.coordination_service.keys;
+  const auto key = [](std::int64_t slot) { return "cron-slot/test-host/alice/tick/" + std::to_string(slot); };
+  const std::int64_t now = sdk::now_epoch_ms() / 1000;
+  // The next two slots were run elsewhere; the third's claimer stops, and its claim ends a second after the slot.
+  for (const auto slot : {now + 1, now + 2}) REQUIRE(keys.put(key(slot), "done other:9", std::chrono::minutes(10)).ok);
+  REQUIRE(keys.put(key(now + 3), "run other:9", std::chrono::milliseconds((now + 4) * 1000 - sdk::now_epoch_ms())).ok);
+  CronTrigger trigger(host);
+  REQUIRE(start(io, host, trigger).ok);
+  run_for(io, std::chrono::milliseconds{(now + 5) * 1000 + 500 - sdk::now_epoch_ms()});
+  INFO(host.logger.all());
+  const auto calls = host.check_service.run_calls();
+  REQUIRE_FALSE(calls.empty());
+  CHECK(calls.front().at_ms >= (now + 4) * 1000);
+  const auto in_second = [&](std::int64_t second) {
+    return std::count_if(calls.begin(), calls.end(),
+                         [&](const RunCall& call) { return call.at_ms / 1000 == second; });
+  };
+  CHECK(in_second(now + 4) == 2);  // its own slot, and the third slot again
+  CHECK(in_second(now + 5) == 1);
+  CHECK(host.logger.count("stopped before finishing it; running it here") == 1);
+  CHECK(keys.get(key(now + 1)).value() == std::optional<std::string>("done other:9"));
+  CHECK(keys.get(key(now + 3)).value() == std::optional<std::string>("done test-host:1"));
+  CHECK(keys.get(key(now + 4)).value() == std::optional<std::string>("done test-host:1"));
+  CHECK(stop(io, host, trigger, std::chrono::milliseconds{1000}));
+}
+
+TEST_CASE("the state document keeps the fires other replicas recorded") {
+  boost::asio::io_context io;
+  FakeHost host(io, make_config({}));
+  host.check_service.set({check("alice", "tick", "@every 1s")});
+  const std::int64_t now = sdk::now_epoch_ms() / 1000;
+  CronTrigger trigger(host);
+  REQUIRE(start(io, host, trigger).ok);
+  // Another host group's replica records its own check after this one started.
+  host.documents_store.put("cron_state.json", format_cron_state({{{"bob", "elsewhere"}, now - 100}}));
+  run_for(io, std::chrono::milliseconds{1500});
+  auto state = parse_cron_state(host.documents_store.file("cron_state.json"));
+  REQUIRE(state.ok());
+  CHECK(state.value().at({"bob", "elsewhere"}) == now - 100);
+  CHECK(state.value().at({"alice", "tick"}) > now);
+  CHECK(stop(io, host, trigger, std::chrono::milliseconds{1000}));
+}

@@ -134,3 +134,39 @@ TEST_CASE("a clock set back reschedules periodic checks, not specific-hour ones"
   CHECK(book.next_slot(nightly) == at("2026-01-02T02:30:00Z"));
   CHECK(changed.size() == 2);
 }
+
+TEST_CASE("replicas name a slot alike to claim it, whenever each started") {
+  auto book = make_book();
+  book.restore({{bob_disk, at("2026-01-01T08:00:00Z")}});
+  const CheckKey every{"alice", "every"};
+  // Started at 10:02:30: the @every slots are 10:03:10, 10:03:50; their 40 s windows begin at 10:02:40 and 10:03:20.
+  book.sync({{alice_revenue, ""}, {bob_disk, ""}, {every, "@every 40s"}}, at("2026-01-01T10:02:30Z") * ms);
+  auto due = book.take_due(at("2026-01-01T10:02:30Z") * ms);
+  REQUIRE(due.runs.size() == 1);
+  CHECK(due.runs[0].key == bob_disk);
+  CHECK(due.runs[0].claim_slot == at("2026-01-01T08:05:00Z"));  // a catch-up: the first slot missed
+  due = book.take_due(at("2026-01-01T10:03:10Z") * ms);
+  REQUIRE(due.runs.size() == 1);
+  CHECK(due.runs[0].slot == at("2026-01-01T10:03:10Z"));
+  CHECK(due.runs[0].claim_slot == at("2026-01-01T10:02:40Z"));
+  due = book.take_due(at("2026-01-01T10:05:00Z") * ms);
+  REQUIRE(due.runs.size() == 3);
+  for (const auto& run : due.runs) {
+    if (run.key == every) {
+      CHECK(run.slot == at("2026-01-01T10:03:50Z"));
+      CHECK(run.claim_slot == at("2026-01-01T10:03:20Z"));
+    } else {
+      CHECK(run.claim_slot == run.slot);
+    }
+  }
+}
+
+TEST_CASE("only checks this book listed are reported forgotten; other replicas' fires are left alone") {
+  auto book = make_book();
+  const std::int64_t now = at("2026-03-01T00:00:00Z");
+  book.restore({{alice_revenue, now - forget_after_seconds - 60}, {bob_disk, now - forget_after_seconds - 60}});
+  book.sync({{alice_revenue, ""}}, (now - forget_after_seconds - 30) * ms);
+  const auto report = book.sync({}, now * ms);
+  CHECK(report.forgotten == std::vector<CheckKey>{alice_revenue});
+  CHECK(book.last_fires().empty());
+}

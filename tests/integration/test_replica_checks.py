@@ -1,0 +1,131 @@
+"""Checks on two notifyd replicas of one PostgreSQL: in one host group each
+schedule slot runs on exactly one replica; when the replica running a slot
+is killed (-9) mid-run, the other runs that slot once; replicas of different
+host groups each run their own checks. Runs in the `postgres` ctest label
+(NOTIFYD_TEST_BACKEND=postgres), against the PostgreSQL of the fixture."""
+
+import pathlib
+import signal
+import sys
+import time
+import unittest
+
+from harness import BACKEND, psql
+from test_replicas import ReplicasTestCase
+
+LEASE_TTL_S = 3
+
+
+@unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
+class ReplicaChecksTest(ReplicasTestCase):
+    def start_replicas(self, checks, delay="0s", groups=("analytics-1", "analytics-1")):
+        """Two replicas offering `checks` ("name=schedule") through the
+        counting_checks fixture, scheduled by cron, in host `groups`."""
+        self.records = [pathlib.Path(self.tmp) / f"record{i}.txt" for i in range(2)]
+        listed = ", ".join(f'"{check}"' for check in checks)
+        replicas = self.replicas(lambda i: "[[plugin]]\n"
+                                           'use = "counting_checks"\n'
+                                           'name = "fixture"\n'
+                                           f"checks = [{listed}]\n"
+                                           f'delay = "{delay}"\n'
+                                           f'record_file = "{self.records[i]}"\n\n'
+                                           "[[plugin]]\n"
+                                           'use = "cron"\n'
+                                           'name = "scheduler"\n'
+                                           'refresh_interval = "1s"\n')
+        for daemon, group in zip(replicas, groups):
+            self.use_fixture_plugins(daemon)
+            text = daemon.config_path.read_text()
+            daemon.config_path.write_text(text.replace(
+                'backend = "postgres"\n',
+                f'backend = "postgres"\nhost_group = "{group}"\nlease_ttl = "{LEASE_TTL_S}s"\n'))
+        for daemon in replicas:
+            daemon.start()
+        return replicas
+
+    def recorded(self, i, name=None):
+        """Replica i's finished executions as (name, start_ms, end_ms)."""
+        if not self.records[i].exists():
+            return []
+        rows = []
+        for line in self.records[i].read_text().splitlines():
+            _, check, _, start, end = line.split()
+            if name is None or check == name:
+                rows.append((check, int(start), int(end)))
+        return rows
+
+    def test_each_slot_runs_on_one_replica_of_the_host_group(self):
+        replicas = self.start_replicas(["tick=@every 1s"])
+        both_up = time.time()
+        time.sleep(12)
+        ended = time.time()
+        for daemon in replicas:
+            self.assertEqual(daemon.stop(), 0, daemon.log())
+        runs = sorted([start for _, start, _ in self.recorded(0, "tick")] +
+                      [start for _, start, _ in self.recorded(1, "tick")])
+        window = [start for start in runs if both_up * 1000 + 1500 <= start <= ended * 1000 - 1500]
+        print(f"runs of an @every 1s check on 2 replicas over {(ended - both_up):.1f} s: "
+              f"{len(self.recorded(0, 'tick'))} + {len(self.recorded(1, 'tick'))}", file=sys.stderr)
+        gaps = [b - a for a, b in zip(runs, runs[1:])]
+        # Both replicas wake at each second: two runs of one slot start a few ms apart.
+        self.assertTrue(all(gap >= 300 for gap in gaps), f"two runs of one slot: starts {runs}")
+        expected = int((ended - both_up) - 3)
+        self.assertGreaterEqual(len(window), expected - 2, f"slots went unrun: {runs}")
+        self.assertLessEqual(len(window), expected + 1, runs)
+        for daemon in replicas:
+            self.assertNotIn("AddressSanitizer", daemon.log())
+
+    def test_a_slot_whose_replica_is_killed_mid_run_runs_once_on_the_other(self):
+        replicas = self.start_replicas(["slow=* * * * *"], delay="8s")
+        dsn = self.dsn
+
+        def claimer():
+            rows = psql(dsn, "SELECT key || ' ' || convert_from(value, 'UTF8') FROM ephemeral "
+                             "WHERE key LIKE 'cron-slot/analytics-1/alice/slow/%' AND key NOT LIKE '%/replaced' "
+                             "AND expires_at > clock_timestamp()")
+            for row in rows.splitlines():
+                key, state, replica = row.split(" ")
+                if state == "run":
+                    return key, replica
+            return None
+
+        key, holder = self.wait_for(claimer, timeout=75, message="a replica claiming the minute's slot")
+        pids = [daemon.process.pid for daemon in replicas]
+        killed = pids.index(int(holder.rsplit(":", 1)[1]))
+        other = 1 - killed
+        replicas[killed].process.send_signal(signal.SIGKILL)
+        replicas[killed].process.wait()
+        replicas[killed].ended_by_test = True
+        killed_at = time.time()
+        self.wait_for(lambda: self.recorded(other, "slow"), timeout=40,
+                      message="the other replica running the slot again")
+        took = time.time() - killed_at
+        print(f"kill -9 of the claimer -> the slot ran to its end on the other replica after {took:.1f} s "
+              f"(lease_ttl {LEASE_TTL_S} s, the check takes 8 s)", file=sys.stderr)
+        self.assertIn("stopped before finishing it; running it here", replicas[other].log())
+        done = psql(dsn, "SELECT convert_from(value, 'UTF8') FROM ephemeral WHERE key = :'key'", key=key).strip()
+        self.assertEqual(done, f"done {holder.rsplit(':', 1)[0]}:{pids[other]}")
+        # Long enough for a second replacement, well before the next minute's slot.
+        slot = int(key.rsplit("/", 1)[1])
+        time.sleep(max(0.0, min(3 * LEASE_TTL_S, slot + 55 - time.time())))
+        self.assertEqual(len(self.recorded(other, "slow")), 1, self.recorded(other, "slow"))
+        self.assertEqual(self.recorded(killed, "slow"), [], "the killed replica never finished its run")
+        self.assertEqual(replicas[other].stop(), 0, replicas[other].log())
+
+    def test_replicas_of_different_host_groups_each_run_their_own(self):
+        replicas = self.start_replicas(["tick=@every 1s"], groups=("analytics-1", "analytics-2"))
+        self.wait_for(lambda: len(self.recorded(0, "tick")) >= 4 and len(self.recorded(1, "tick")) >= 4, timeout=30,
+                      message="both host groups running their tick")
+        status, body = replicas[1].request("POST", "/v1/checks/elsewhere/run?user=alice")
+        self.assertEqual(status, 404, body)
+        self.assertEqual(body["error"], 'no check named "elsewhere" for alice in host group "analytics-2"')
+        for daemon in replicas:
+            self.assertEqual(daemon.stop(), 0, daemon.log())
+        for i in range(2):
+            starts = [start for _, start, _ in self.recorded(i, "tick")]
+            gaps = [b - a for a, b in zip(starts, starts[1:])]
+            self.assertTrue(all(gap >= 300 for gap in gaps), f"replica {i} ran a slot twice: {starts}")
+
+
+if __name__ == "__main__":
+    unittest.main()
