@@ -428,6 +428,7 @@ TEST_CASE("a result still waiting for the store when notifyd stops fails with th
   // Stopped while its retry waited, or refused a wait when the retry found notifyd stopping.
   CHECK_THAT(finished->value().detail, Catch::StartsWith("not sent: "));
   CHECK(f.channel.delivered().empty());
+}
 
 TEST_CASE("a check another replica of the host group is running is skipped, naming that replica") {
   Fixture f;
