@@ -113,6 +113,7 @@ bool Daemon::assemble() {
     return false;
   }
   pipeline_ = std::make_unique<Pipeline>(loop_, *store_, config_.file.pipeline, users_, pipeline_log_, metrics_);
+  pipeline_->ring_after_commit(coordination_->bus());
   queue_depths_ = metrics_.add_collector([pipeline = pipeline_.get()] { return queue_depth_metrics(*pipeline); });
   checks_ = std::make_unique<CheckRunner>(loop_.get_executor(), *store_, *pipeline_, coordination_->documents(),
                                           config_.file.checks, checks_log_, metrics_);
