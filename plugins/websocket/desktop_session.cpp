@@ -116,6 +116,9 @@ void DesktopSession<Stream>::read_message() {
 template <class Stream>
 void DesktopSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
+    // Beast hands a timeout to the first operation it ends and aborts the
+    // other: a write in flight reports why the connection ended.
+    if (ec == net::error::operation_aborted && writing_ && phase_ == Phase::live) return;
     if (ec == ws::error::message_too_big) {
       state_->host.log().info("closed the desktop connection of ", user_.empty() ? "an unauthenticated client" : user_,
                               " from ", peer(), ": a message was larger than ", ws_.read_message_max(), " bytes");

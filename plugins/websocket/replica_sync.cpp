@@ -1,5 +1,7 @@
 #include "replica_sync.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 #include "notifyd/sdk/bus_topics.hpp"
@@ -89,9 +91,17 @@ void ReplicaSync::user_connected(std::string user) {
   });
 }
 
-bool ReplicaSync::pushed_elsewhere(std::uint64_t id) const {
-  auto marker = state_->host.coordination().ephemeral().get(marker_key(state_->host.instance_name(), id));
-  return marker && marker.value().has_value();
+bool ReplicaSync::reached_elsewhere(std::uint64_t id) const {
+  const auto& instance = state_->host.instance_name();
+  auto marker = state_->host.coordination().ephemeral().get(marker_key(instance, id));
+  if (marker && marker.value()) return true;
+  if (alone_) return false;
+  const auto entry = state_->host.notifications().find(id);
+  if (!entry) return false;
+  const auto& deliveries = entry.value().deliveries;
+  return std::any_of(deliveries.begin(), deliveries.end(), [&](const sdk::DeliveryRecord& delivery) {
+    return delivery.channel == instance && delivery.state == "delivered";
+  });
 }
 
 ReplicaSync::Figures ReplicaSync::figures() const noexcept {

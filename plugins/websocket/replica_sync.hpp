@@ -30,7 +30,8 @@ struct ServerState;
 ///   leaves a marker (`<instance>/pushed/<id>`, kept `marker_ttl`) and rings
 ///   `desktop/<instance>/pushed` with the users: every replica hurries those
 ///   users' retries, and the outbox holding the delivery finds the marker
-///   and records it delivered.
+///   and records it delivered. An outbox holding a delivery that another
+///   replica's outbox recorded delivered records it so too.
 /// - An app that connects to this replica gets that user's deliveries still
 ///   pending anywhere (another replica's outbox cannot reach it).
 /// - The replica keeps its key in the `ReplicaRoster` with its figures and
@@ -42,7 +43,7 @@ struct ServerState;
 ///   single notifyd behaves exactly as without replicas.
 /// - The desktop-user ledger is reloaded when another replica changes it.
 ///
-/// Runs on the plugin's executor; `pushed_elsewhere` blocks (one round trip).
+/// Runs on the plugin's executor; `reached_elsewhere` blocks (a round trip or two).
 class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
  public:
   /// How often the tail looks without a doorbell.
@@ -66,9 +67,12 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   /// `user` authenticated here: push their deliveries pending on other
   /// replicas (posted to the executor). Any thread.
   void user_connected(std::string user);
-  /// True when some replica pushed notification `id` to an app (its marker).
-  /// On the executor.
-  bool pushed_elsewhere(std::uint64_t id) const;
+  /// True when an app got notification `id` through another replica: that
+  /// replica's tail pushed it (its marker), or, while other replicas are
+  /// live, another replica's outbox recorded its delivery here delivered
+  /// (every replica's outbox loads the pending deliveries at start). On the
+  /// executor.
+  bool reached_elsewhere(std::uint64_t id) const;
   /// The roster's totals at its last reading. Any thread.
   Figures figures() const noexcept;
   /// The tail's cursor (tests). On the executor.

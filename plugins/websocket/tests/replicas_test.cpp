@@ -238,6 +238,11 @@ TEST_CASE("alone, the tail leaves every frame to the outbox and only follows the
   replica.ring_committed();
   CHECK(app->ids.empty());  // the outbox's delivery brings it
   CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")).empty());
+  // Alone, only a marker answers for another replica (none has one).
+  replica.host->history.set_state(id, "desk", "delivered");
+  bool reached = true;
+  replica.on_executor([&] { reached = replica.sync->reached_elsewhere(id); });
+  CHECK_FALSE(reached);
 
   // The roster's renewal moves the cursor to the newest id read before it.
   replica.host->coordination_service.doorbells.ring(ReplicaSync::roster_topic("desk"));
@@ -272,10 +277,13 @@ TEST_CASE("with another replica, the tail pushes what that replica accepted to t
   CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")).size() == 1);
   CHECK(replica.host->reachable_users() == std::vector<std::string>{"alice"});
   bool pushed = false;
-  replica.on_executor([&] { pushed = replica.sync->pushed_elsewhere(pending); });
+  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(pending); });
   CHECK(pushed);
-  replica.on_executor([&] { pushed = replica.sync->pushed_elsewhere(for_bob); });
+  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(for_bob); });
   CHECK_FALSE(pushed);
+  // Another replica's outbox delivered it (history says so).
+  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(delivered); });
+  CHECK(pushed);
 
   // A lost doorbell: the next look finds nothing twice.
   replica.ring_committed();
