@@ -114,12 +114,20 @@ void ReplicaSync::refresh_roster() {
   // The newest id is read before the roster: a replica that joins after
   // this reading accepts only ids above it.
   const auto newest = newest_notification_id(state_->host.notifications());
-  if (auto renewed = state_->slots.renew(); !renewed) log.warn("cannot renew the connection slots: ", renewed.message);
-  const ReplicaRoster::Figures mine{state_->registry.size(), state_->registry.users()};
-  if (auto published = roster_.publish(mine); !published) log.warn("cannot publish this replica's figures: ", published.message);
+  const auto renewed = state_->slots.renew();
+  const auto published = roster_.publish({state_->registry.size(), state_->registry.users()});
   auto view = roster_.read();
+  std::string problem;
+  if (!renewed) problem = "cannot renew the connection slots: " + renewed.message;
+  else if (!published) problem = "cannot publish this replica's figures: " + published.message;
+  else if (!view) problem = "cannot read the replicas of this channel: " + view.error();
+  else if (!newest) problem = "cannot read the newest notification id: " + newest.error();
+  if (problem != roster_problem_) {
+    if (!problem.empty()) log.warn(problem);
+    else log.info("the replicas of this channel are in view again");
+    roster_problem_ = problem;
+  }
   if (!view || !newest) {
-    log.warn("cannot read the replicas of this channel: ", !view ? view.error() : newest.error());
     if (alone_) return;
     return request_tail();
   }
@@ -156,9 +164,12 @@ void ReplicaSync::tail() {
   for (int pages = 0; pages < pages_per_turn; ++pages) {
     auto page = read_shared_log(state_->host.notifications(), state_->host.instance_name(), cursor_, wanted);
     if (!page) {
-      state_->host.log().warn("cannot read the shared history after ", cursor_, ": ", page.error());
+      if (!tail_failing_) state_->host.log().warn("cannot read the shared history after ", cursor_, ": ", page.error());
+      tail_failing_ = true;
       break;
     }
+    if (tail_failing_) state_->host.log().info("reading the shared history again after ", cursor_);
+    tail_failing_ = false;
     cursor_ = page.value().cursor;
     push(std::move(page.value().notifications));
     if (!page.value().more) break;

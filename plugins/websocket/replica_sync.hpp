@@ -110,6 +110,8 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   bool alone_ = true;
   bool tail_requested_ = false;
   bool stopped_ = false;
+  bool tail_failing_ = false;    ///< warned about once until a read succeeds
+  std::string roster_problem_;   ///< the last roster problem warned about (empty: none)
   std::set<std::string> pushed_users_;  ///< users pushed to since the last announcement
   std::atomic<std::size_t> replicas_{0};
   std::atomic<std::size_t> connections_{0};

@@ -289,6 +289,15 @@ TEST_CASE("with another replica, the tail pushes what that replica accepted to t
   replica.ring_committed();
   CHECK(alice->ids.size() == 2);
 
+  // A store that cannot be read is warned about once, and its recovery told.
+  history.fails = true;
+  replica.ring_committed();
+  replica.ring_committed();
+  CHECK(replica.host->logger.count("cannot read the shared history") == 1);
+  history.fails = false;
+  replica.ring_committed();
+  CHECK(replica.host->logger.count("reading the shared history again") == 1);
+
   // The outbox bringing the same id again hands nothing more.
   const auto frame = std::make_shared<const std::string>("{}");
   CHECK(replica.state->registry.fan_out("alice", frame, pending).handed == 0);
