@@ -116,6 +116,7 @@ bool Daemon::assemble() {
   if (config_.file.cluster.backend == ClusterBackend::postgres) doorbell = StoreDoorbell{&coordination_->bus()};
   pipeline_ = std::make_unique<Pipeline>(loop_, *store_, config_.file.pipeline, users_, pipeline_log_, metrics_,
                                          doorbell);
+  pipeline_->ring_after_commit(coordination_->bus());
   queue_depths_ = metrics_.add_collector([pipeline = pipeline_.get()] { return queue_depth_metrics(*pipeline); });
   checks_ = std::make_unique<CheckRunner>(loop_.get_executor(), *store_, *pipeline_, *coordination_,
                                           config_.file.checks, checks_log_, metrics_);

@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "notifyd/sdk/bus_topics.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 
 namespace notifyd::core {
@@ -60,7 +61,6 @@ void Outbox::enqueue(std::shared_ptr<const sdk::Notification> notification) {
   pending_.fetch_add(1, std::memory_order_relaxed);
   boost::asio::post(strand_, [self = shared_from_this(), notification = std::move(notification)]() mutable {
     if (self->doorbell_) {
-      self->ring_doorbell();
       // Other replicas may have committed lower ids since the last page:
       // the store hands them out together, in id order.
       if (self->leading_ && notification->id > self->loaded_up_to_) {
@@ -344,19 +344,9 @@ void Outbox::count_down_pending() {
   }
 }
 
-void Outbox::ring_doorbell() {
-  if (ring_queued_ || stopping_) return;
-  ring_queued_ = true;
-  // One ring after the enqueues already queued on the strand.
-  boost::asio::post(strand_, [self = shared_from_this()] {
-    self->ring_queued_ = false;
-    if (!self->stopping_) self->doorbell_->bus->ring(doorbell_topic(self->channel_name_));
-  });
-}
-
 void Outbox::listen_to_doorbell() {
   doorbell_subscription_ =
-      doorbell_->bus->listen(doorbell_topic(channel_name_), strand_, [weak = weak_from_this()](std::string) {
+      doorbell_->bus->listen(std::string(sdk::notifications_committed_topic), strand_, [weak = weak_from_this()](std::string) {
         const auto self = weak.lock();
         if (!self || !self->leading_ || self->stopping_) return;
         self->spilled_ = true;

@@ -27,8 +27,8 @@
 namespace notifyd::core {
 
 /// What tells an outbox that other processes (replicas sharing a PostgreSQL
-/// store) stored deliveries for its channel: their rings of
-/// `outbox/<channel>` on `bus`, and, in case a ring is lost, a look at the
+/// store) stored deliveries for its channel: their pipelines' rings of
+/// `sdk::notifications_committed_topic` on `bus`, and, in case a ring is lost, a look at the
 /// store every `poll_interval` (which also refreshes the pending count a
 /// follower reports).
 struct StoreDoorbell {
@@ -58,15 +58,12 @@ struct StoreDoorbell {
 /// next `lead` pages in only once all such answers are in and committed, so
 /// it never repeats what this replica delivered.
 ///
-/// With a `StoreDoorbell` (other processes write the same store), every
-/// replica rings `outbox/<channel>` after a notification routed to the
-/// channel is committed, and the leader pages in when it hears the ring or
-/// its poll finds more. All state lives on its own strand.
+/// With a `StoreDoorbell` (other processes write the same store), the
+/// leader pages in when it hears a replica's pipeline ring
+/// `notifications/committed` (`Pipeline::ring_after_commit`) or its poll
+/// finds more. All state lives on its own strand.
 class Outbox : public std::enable_shared_from_this<Outbox> {
  public:
-  /// The doorbell topic of channel `channel_name`.
-  static std::string doorbell_topic(const std::string& channel_name) { return "outbox/" + channel_name; }
-
   /// `leading`: hands out deliveries from the start (an `every_replica`
   /// channel); otherwise only after `lead`. `doorbell`: when other
   /// processes write `store` too; none when this process is its only writer.
@@ -124,7 +121,6 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   void resume_from_store();
   void on_result(Entry entry, std::uint64_t term, sdk::DeliveryResult result);
   void count_down_pending();
-  void ring_doorbell();
   void listen_to_doorbell();
   void arm_poll_timer();
   void on_poll_timer();
@@ -165,7 +161,6 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   /// The store holds every result recorded in earlier terms: memory may be paged in.
   bool store_current_;
   std::optional<StoreDoorbell> doorbell_;
-  bool ring_queued_ = false;
   sdk::Subscription doorbell_subscription_;
   boost::asio::steady_timer poll_timer_;
   std::mt19937_64 random_{std::random_device{}()};

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "notifyd/sdk/bus_topics.hpp"
 #include "notifyd/sdk/duration.hpp"
 #include "notifyd/sdk/user_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
@@ -137,8 +138,9 @@ void Pipeline::publish(sdk::PublishRequest request, std::function<void(sdk::Publ
           accepted_.inc();
           done({Code::accepted, stored->id, names, {}});
         },
-        [outboxes = std::move(outboxes)](std::shared_ptr<const sdk::Notification> stored) {
+        [this, outboxes = std::move(outboxes)](std::shared_ptr<const sdk::Notification> stored) {
           for (const auto& outbox : outboxes) outbox->enqueue(stored);
+          ring_committed(stored->id);
         });
   } catch (const std::exception& e) {
     done({Code::unavailable, 0, {}, e.what()});
@@ -165,6 +167,16 @@ void Pipeline::recipient_reachable(std::string_view channel, std::string_view us
   } catch (const std::exception& e) {
     log_.error("cannot hurry the deliveries of ", user, " on ", channel, ": ", e.what());
   }
+}
+
+void Pipeline::ring_committed(std::uint64_t id) {
+  if (!commit_bus_) return;
+  committed_up_to_.store(id);
+  if (commit_ring_posted_.exchange(true)) return;
+  boost::asio::post(io_, [this] {
+    commit_ring_posted_.store(false);
+    commit_bus_->ring(sdk::notifications_committed_topic, std::to_string(committed_up_to_.load()));
+  });
 }
 
 void Pipeline::prune() {

@@ -12,6 +12,7 @@
 #include "answer_deadlines.hpp"
 #include "config_file.hpp"
 #include "notification_store.hpp"
+#include "notifyd/sdk/coordination.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/metrics.hpp"
 #include "notifyd/sdk/notification_service.hpp"
@@ -62,6 +63,10 @@ class Pipeline final : public sdk::NotificationService {
   /// `user` became reachable through `channel`: its outbox sends the user's
   /// pending deliveries now (see `sdk::Host::recipient_reachable`). Any thread.
   void recipient_reachable(std::string_view channel, std::string_view user) noexcept;
+  /// Rings `sdk::notifications_committed_topic` on `bus` after notifications
+  /// commit (once per burst), so replicas tailing the shared history look
+  /// again. Before `start`.
+  void ring_after_commit(sdk::Bus& bus) noexcept { commit_bus_ = &bus; }
 
  private:
   struct Route {
@@ -72,6 +77,8 @@ class Pipeline final : public sdk::NotificationService {
 
   std::string validate(const sdk::PublishRequest& request) const;
   void prune();
+  // Rings the commit doorbell once for every notification committed up to now.
+  void ring_committed(std::uint64_t id);
 
   boost::asio::io_context& io_;
   /// Runs the store's answers to inserts one at a time, in commit order, so
@@ -89,6 +96,9 @@ class Pipeline final : public sdk::NotificationService {
   sdk::Counter& accepted_;
   sdk::Counter& refused_;
   AnswerDeadlines deadlines_;
+  sdk::Bus* commit_bus_ = nullptr;
+  std::atomic<std::uint64_t> committed_up_to_{0};
+  std::atomic<bool> commit_ring_posted_{false};
 };
 
 }  // namespace notifyd::core

@@ -3,6 +3,8 @@
 // and results of deliveries handed out before a follow.
 #include <catch2/catch.hpp>
 
+#include "notifyd/sdk/bus_topics.hpp"
+
 #include <algorithm>
 #include <deque>
 
@@ -68,10 +70,10 @@ class HeldChannel final : public sdk::Channel {
 struct Replica {
   Replica(TestServices& services, std::optional<core::StoreDoorbell> doorbell, sdk::Channel& channel,
           const std::string& host_name)
-      : pipeline(services.io, *services.store, services.settings, services.users, services.log, metrics,
-                 std::move(doorbell)),
+      : pipeline(services.io, *services.store, services.settings, services.users, services.log, metrics, doorbell),
         host(services.host(host_name, sdk::Kind::channel)),
         outbox(pipeline.add_channel("bot", channel, host->executor(), sdk::Placement::one_replica)) {
+    if (doorbell) pipeline.ring_after_commit(*doorbell->bus);
     pipeline.start();
   }
 
@@ -144,7 +146,7 @@ TEST_CASE("a leader pages in, when rung, the pending deliveries another replica 
   idle(services);
   CHECK(channel.attempts() == 0);  // nothing rang, and the poll is an hour away
 
-  bus.ring(core::Outbox::doorbell_topic("bot"));
+  bus.ring(std::string(sdk::notifications_committed_topic));
   REQUIRE(services.run_until([&] { return channel.delivered().size() == 3; }));
   idle(services);
   const auto delivered = channel.delivered();
@@ -183,7 +185,7 @@ TEST_CASE("notifications accepted by a follower ring the doorbell and go out onc
   idle(services);
   CHECK(leading_channel.delivered() == ids);
   CHECK(following_channel.attempts() == 0);
-  CHECK(bus.rings(core::Outbox::doorbell_topic("bot")) >= 1);
+  CHECK(bus.rings(std::string(sdk::notifications_committed_topic)) >= 1);
 
   // Leadership moves: the new leader delivers what is pending now, and
   // nothing the old one delivered.

@@ -68,7 +68,7 @@ bool ConnectionRegistry::authenticate(const DesktopConnection* connection, const
   std::lock_guard lock(mutex_);
   const auto entry = entries_.find(connection);
   if (entry == entries_.end() || closing_) return false;
-  auto& record = users_[user];
+  auto& record = users_[user].connections;
   if (record.size() >= limits_.per_user) {
     if (record.empty()) users_.erase(user);
     return false;
@@ -103,7 +103,7 @@ void ConnectionRegistry::detach(const DesktopConnection* connection, Entry& entr
   if (entry.user.empty()) return;
   const auto user = users_.find(entry.user);
   if (user != users_.end()) {
-    auto& list = user->second;
+    auto& list = user->second.connections;
     list.erase(std::remove(list.begin(), list.end(), connection), list.end());
     if (list.empty()) users_.erase(user);
   }
@@ -111,17 +111,24 @@ void ConnectionRegistry::detach(const DesktopConnection* connection, Entry& entr
   metrics_.users.set(static_cast<std::int64_t>(users_.size()));
 }
 
-std::size_t ConnectionRegistry::fan_out(std::string_view user, const std::shared_ptr<const std::string>& frame,
-                                        std::uint64_t id) {
+ConnectionRegistry::FanOut ConnectionRegistry::fan_out(std::string_view user,
+                                                       const std::shared_ptr<const std::string>& frame,
+                                                       std::uint64_t id) {
   std::shared_ptr<DesktopConnection> targets[8];
   std::vector<std::shared_ptr<DesktopConnection>> more;
   std::size_t count = 0;
   {
     std::lock_guard lock(mutex_);
-    if (closing_) return 0;
+    if (closing_) return {};
     const auto record = users_.find(user);
-    if (record == users_.end()) return 0;
-    for (const DesktopConnection* key : record->second) {
+    if (record == users_.end()) return {};
+    auto& fanned_out = record->second.fanned_out;
+    if (std::find(fanned_out.begin(), fanned_out.end(), id) != fanned_out.end()) {
+      return {record->second.connections.size(), 0};
+    }
+    fanned_out.push_back(id);
+    if (fanned_out.size() > recent_ids_per_user) fanned_out.pop_front();
+    for (const DesktopConnection* key : record->second.connections) {
       const auto entry = entries_.find(key);
       if (entry == entries_.end()) continue;
       auto connection = entry->second.connection.lock();
@@ -136,7 +143,7 @@ std::size_t ConnectionRegistry::fan_out(std::string_view user, const std::shared
   }
   for (std::size_t i = 0; i < std::min(count, std::size(targets)); ++i) targets[i]->send_notification(frame, id);
   for (const auto& connection : more) connection->send_notification(frame, id);
-  return count;
+  return {count, count};
 }
 
 bool ConnectionRegistry::connected(std::string_view user) const {
@@ -147,7 +154,7 @@ bool ConnectionRegistry::connected(std::string_view user) const {
 std::size_t ConnectionRegistry::connections_of(std::string_view user) const {
   std::lock_guard lock(mutex_);
   const auto record = users_.find(user);
-  return record == users_.end() ? 0 : record->second.size();
+  return record == users_.end() ? 0 : record->second.connections.size();
 }
 
 std::size_t ConnectionRegistry::size() const {

@@ -34,6 +34,9 @@ class ConnectionRegistry {
     std::size_t per_user = 5;                       ///< authenticated, per user
   };
 
+  /// Notification ids remembered per connected user, so one is not fanned out twice.
+  static constexpr std::size_t recent_ids_per_user = 1024;
+
   ConnectionRegistry(sdk::Metrics& metrics, std::string instance, Limits limits);
 
   /// Adds a new, unauthenticated connection from `address` (a key from
@@ -58,9 +61,16 @@ class ConnectionRegistry {
   /// notifications are handed to it and its slot is free. It still counts as
   /// open until `closed`.
   void retire(const DesktopConnection* connection) noexcept;
+  /// What `fan_out` did.
+  struct FanOut {
+    std::size_t reached = 0;  ///< authenticated connections of the user: they have the notification or get it now
+    std::size_t handed = 0;   ///< those it was handed to by this call (0 when it had been fanned out already)
+  };
   /// Hands `frame` (notification `id`) to every authenticated connection of
-  /// `user`; returns how many it was handed to.
-  std::size_t fan_out(std::string_view user, const std::shared_ptr<const std::string>& frame, std::uint64_t id);
+  /// `user`, unless it was fanned out to that user already (among their last
+  /// `recent_ids_per_user` ids): the outbox and the shared-log tail may both
+  /// bring one notification, and each connection gets it once.
+  FanOut fan_out(std::string_view user, const std::shared_ptr<const std::string>& frame, std::uint64_t id);
   /// True when `user` has an authenticated connection.
   bool connected(std::string_view user) const;
   /// How many authenticated connections `user` has.
@@ -81,6 +91,10 @@ class ConnectionRegistry {
     std::string user;     // empty until authenticated
     bool evicted = false;  // closed to make room for a newer connection of its address
   };
+  struct UserRecord {
+    std::vector<const DesktopConnection*> connections;
+    std::deque<std::uint64_t> fanned_out;  ///< the latest ids fanned out, oldest first
+  };
   struct NameHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view name) const noexcept { return std::hash<std::string_view>{}(name); }
@@ -96,7 +110,7 @@ class ConnectionRegistry {
   mutable std::mutex mutex_;
   std::unordered_map<const DesktopConnection*, Entry> entries_;
   std::unordered_map<std::string, std::deque<const DesktopConnection*>> unauthenticated_;  // oldest first
-  std::unordered_map<std::string, std::vector<const DesktopConnection*>, NameHash, std::equal_to<>> users_;
+  std::unordered_map<std::string, UserRecord, NameHash, std::equal_to<>> users_;
   bool closing_ = false;
   std::function<void()> done_;
 };

@@ -14,6 +14,7 @@
 #include "jwt.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "replay.hpp"
+#include "replica_sync.hpp"
 #include "server_message.hpp"
 #include "server_state.hpp"
 
@@ -63,6 +64,7 @@ DesktopSession<Stream>::DesktopSession(std::shared_ptr<ServerState> state, typen
 
 template <class Stream>
 DesktopSession<Stream>::~DesktopSession() {
+  release_slot();
   state_->registry.closed(this);
 }
 
@@ -114,6 +116,9 @@ void DesktopSession<Stream>::read_message() {
 template <class Stream>
 void DesktopSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
+    // Beast hands a timeout to the first operation it ends and aborts the
+    // other: a write in flight reports why the connection ended.
+    if (ec == net::error::operation_aborted && writing_ && phase_ == Phase::live) return;
     if (ec == ws::error::message_too_big) {
       state_->host.log().info("closed the desktop connection of ", user_.empty() ? "an unauthenticated client" : user_,
                               " from ", peer(), ": a message was larger than ", ws_.read_message_max(), " bytes");
@@ -169,26 +174,66 @@ void DesktopSession<Stream>::handle_auth(const ClientMessage& message) {
     log.info("refused a desktop connection from ", peer(), ": ", claims.error());
     return refuse_auth(auth_error_text::invalid_token, claims.error());
   }
-  if (!state_->registry.authenticate(this, claims->subject)) {
-    state_->auth_failures.inc();
-    log.info("refused a desktop connection of ", claims->subject, " from ", peer(), ": already ",
-             state_->settings.max_connections_per_user, " connections");
-    return refuse_auth(auth_error_text::too_many_connections,
-                       "at most " + std::to_string(state_->settings.max_connections_per_user) +
-                           " connections per user");
+  if (state_->registry.connections_of(claims->subject) >= state_->settings.max_connections_per_user) {
+    return refuse_too_many(claims->subject);
   }
-  user_ = std::move(claims->subject);
-  token_expires_at_ = claims->expires_at;
+  phase_ = Phase::claiming;
+  // The slot is taken on the plugin's executor (a database round trip with
+  // replicas), then the session goes on on its strand.
+  net::post(state_->host.executor(), [self = this->shared_from_this(), claims = std::move(claims).value(),
+                                      since = message.since]() mutable {
+    auto slot = self->state_->slots.claim(claims.subject);
+    net::post(self->ws_.get_executor(), [self, claims = std::move(claims), since, slot = std::move(slot)]() mutable {
+      self->finish_auth(std::move(claims), since, std::move(slot));
+    });
+  });
+}
+
+template <class Stream>
+void DesktopSession<Stream>::finish_auth(JwtClaims claims, std::optional<std::uint64_t> since,
+                                         sdk::Result<std::optional<std::string>> slot) {
+  auto& log = state_->host.log();
+  if (slot && slot.value()) slot_ = std::move(*slot.value());
+  if (phase_ != Phase::claiming) return release_slot();
+  phase_ = Phase::auth;
+  if (!slot) {
+    log.warn("cannot check ", claims.subject, "'s connections on the other replicas (", slot.error(),
+             "): only this replica's are counted");
+  } else if (!slot.value()) {
+    return refuse_too_many(claims.subject);
+  }
+  if (!state_->registry.authenticate(this, claims.subject)) {
+    release_slot();
+    return refuse_too_many(claims.subject);
+  }
+  user_ = std::move(claims.subject);
+  token_expires_at_ = claims.expires_at;
   phase_ = Phase::live;
   ws_.read_message_max(state_->settings.max_frame);
-  state_->remember_token(user_, claims->expires_at);
+  state_->remember_token(user_, claims.expires_at);
   if (log.enabled(sdk::LogLevel::debug)) log.debug(user_, " connected from ", peer());
   arm_timer(state_->settings.ping_interval);
   // From the plugin's executor, where `deliver` runs: every attempt that
   // found no connection has been reported to the outbox before this.
   net::post(state_->host.executor(), [state = state_, user = user_] { state->host.recipient_reachable(user); });
-  if (message.since) return replay_since(*message.since);
+  if (auto sync = state_->sync.lock()) sync->user_connected(user_);
+  if (since) return replay_since(*since);
   enqueue(std::make_shared<const std::string>(auth_ok_message(user_, std::nullopt)));
+}
+
+template <class Stream>
+void DesktopSession<Stream>::refuse_too_many(const std::string& user) {
+  state_->auth_failures.inc();
+  state_->host.log().info("refused a desktop connection of ", user, " from ", peer(), ": already ",
+                          state_->settings.max_connections_per_user, " connections");
+  refuse_auth(auth_error_text::too_many_connections,
+              "at most " + std::to_string(state_->settings.max_connections_per_user) + " connections per user");
+}
+
+template <class Stream>
+void DesktopSession<Stream>::release_slot() {
+  if (slot_.empty()) return;
+  net::post(state_->host.executor(), [state = state_, slot = std::exchange(slot_, {})] { state->slots.release(slot); });
 }
 
 template <class Stream>
@@ -252,6 +297,7 @@ void DesktopSession<Stream>::on_deadline(beast::error_code ec) {
       }
       return drop();
     case Phase::auth:
+    case Phase::claiming:
       state_->auth_failures.inc();
       state_->host.log().info("closed a desktop connection from ", peer(), ": no auth message within auth_timeout");
       return refuse_auth(auth_error_text::timeout);
@@ -405,7 +451,7 @@ void DesktopSession<Stream>::close() {
 
 template <class Stream>
 void DesktopSession<Stream>::on_close_request() {
-  if (phase_ == Phase::handshake || phase_ == Phase::auth) return drop();
+  if (phase_ == Phase::handshake || phase_ == Phase::auth || phase_ == Phase::claiming) return drop();
   if (phase_ != Phase::live) return;
   phase_ = Phase::closing;
   state_->registry.retire(this);
@@ -449,6 +495,7 @@ void DesktopSession<Stream>::drop() {
   if (phase_ == Phase::closed) return;
   phase_ = Phase::closed;
   state_->registry.retire(this);
+  release_slot();
   timer_.cancel();
   backlog_.reset();
   report_receipts();

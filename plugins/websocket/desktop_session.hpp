@@ -19,6 +19,7 @@
 
 #include "client_message.hpp"
 #include "desktop_connection.hpp"
+#include "jwt.hpp"
 #include "notifyd/sdk/http/server.hpp"
 #include "notifyd/sdk/notification.hpp"
 #include "replay.hpp"
@@ -56,7 +57,8 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   void close() override;
 
  private:
-  enum class Phase : std::uint8_t { handshake, auth, live, closing, closed };
+  // `claiming`: the token is valid, a connection slot is being taken on the plugin's executor.
+  enum class Phase : std::uint8_t { handshake, auth, claiming, live, closing, closed };
   // Replayed notifications not yet queued, and live frames held behind them.
   struct Backlog {
     std::vector<sdk::Notification> replay;
@@ -74,6 +76,12 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   void read_message();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle_auth(const ClientMessage& message);
+  // Goes live with `claims` once the cluster-wide slot is taken (`slot`:
+  // its key; nullopt: the user holds every slot; empty: none could be taken).
+  void finish_auth(JwtClaims claims, std::optional<std::uint64_t> since, sdk::Result<std::optional<std::string>> slot);
+  void refuse_too_many(const std::string& user);
+  // Gives the connection slot back (on the plugin's executor).
+  void release_slot();
   void replay_since(std::uint64_t since);
   void refuse_auth(std::string_view message, std::string_view reason = {});
 
@@ -107,6 +115,7 @@ class DesktopSession final : public DesktopConnection, public std::enable_shared
   std::shared_ptr<ServerState> state_;
   SendQueue queue_;
   std::string user_;
+  std::string slot_;  ///< the connection slot held (ConnectionSlots), while authenticated
   std::string peer_;  ///< the client's address, for log lines
   ReplayCoverage replayed_;  ///< live deliveries it covers are not sent again
   std::int64_t token_expires_at_ = 0;  ///< the token's `exp`: the connection ends then (checked at each heartbeat)

@@ -9,6 +9,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "connection_registry.hpp"
+#include "connection_slots.hpp"
 #include "desktop_user_ledger.hpp"
 #include "replay_receipts.hpp"
 #include "notifyd/sdk/host.hpp"
@@ -17,6 +18,8 @@
 #include "websocket_settings.hpp"
 
 namespace notifyd::websocket {
+
+class ReplicaSync;
 
 /// What the channel, its HTTP server and every session of one instance share.
 /// Made at configure and held by shared_ptr by each of them (and by the token
@@ -39,6 +42,10 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
   ConnectionRegistry registry;
   DesktopUserLedger ledger;
   ReplayReceipts receipts;
+  /// The per-user limit across replicas.
+  ConnectionSlots slots;
+  /// The replicas' shared-history tail; set at start, before any session exists.
+  std::weak_ptr<ReplicaSync> sync;
 
   sdk::Counter& frames_sent;
   sdk::Counter& frames_dropped;

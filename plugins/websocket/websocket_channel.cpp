@@ -9,6 +9,7 @@
 #include "dispatch_request.hpp"
 #include "notifyd/sdk/plugin_descriptor.hpp"
 #include "notifyd/sdk/utc_time.hpp"
+#include "replica_sync.hpp"
 #include "server_message.hpp"
 #include "server_state.hpp"
 #include "token_route.hpp"
@@ -133,6 +134,9 @@ sdk::Status WebSocketChannel::start() {
   auto server = sdk::http::Server::create(host_, state_->settings.server, desktop_server_options(state_));
   if (auto status = server->open(); !status) return status;
   server_ = std::move(server);
+  sync_ = std::make_shared<ReplicaSync>(state_);
+  state_->sync = sync_;
+  sync_->start();
   server_->run();
   const auto& s = state_->settings;
   host_.log().info("listening on ", s.tls() ? "wss://" : "ws://",
@@ -150,6 +154,7 @@ void WebSocketChannel::stop(std::function<void()> done) {
     if (done) done();
     return;
   }
+  if (sync_) sync_->stop();
   const std::size_t open = state_->registry.size();
   if (open > 0) host_.log().info("closing ", open, " desktop connection(s)");
   // Done once the server's HTTP connections and the desktop sessions are all gone.
@@ -177,9 +182,11 @@ void WebSocketChannel::deliver(sdk::Delivery delivery, std::function<void(sdk::D
   if (state_->receipts.take(notification.user, notification.id)) return done(sdk::DeliveryResult::ok());
   auto frame =
       std::make_shared<const std::string>(notification_message(notification, state_->settings.image_base_url));
-  if (state_->registry.fan_out(notification.user, frame, notification.id) > 0) {
+  if (state_->registry.fan_out(notification.user, frame, notification.id).reached > 0) {
     return done(sdk::DeliveryResult::ok());
   }
+  // The user's app is connected to another replica, which brought it there.
+  if (sync_ && sync_->reached_elsewhere(notification.id)) return done(sdk::DeliveryResult::ok());
   // Kept by the outbox until an app connects: the retry reaches it then, or
   // its replay (`since`) does first and leaves a receipt for the retry.
   done(sdk::DeliveryResult::retry("no desktop app connected"));
@@ -187,12 +194,16 @@ void WebSocketChannel::deliver(sdk::Delivery delivery, std::function<void(sdk::D
 
 sdk::ChannelCondition WebSocketChannel::condition() const {
   if (!state_) return {"off", "desktop push is off (no jwt_secret)", {}};
+  const auto cluster = sync_ ? sync_->figures() : ReplicaSync::Figures{};
   return {"ok",
           "",
           {{"connections", state_->registry.size()},
            {"users", state_->registry.users()},
            {"frames_sent", state_->frames_sent.value()},
-           {"frames_dropped", state_->frames_dropped.value()}}};
+           {"frames_dropped", state_->frames_dropped.value()},
+           {"replicas", cluster.replicas},
+           {"cluster_connections", cluster.connections},
+           {"cluster_users", cluster.users}}};
 }
 
 std::uint16_t WebSocketChannel::port() const { return server_ ? server_->local_endpoint().port() : 0; }

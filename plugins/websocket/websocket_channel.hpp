@@ -15,6 +15,7 @@
 namespace notifyd::websocket {
 
 struct ServerState;
+class ReplicaSync;
 
 /// The desktop push channel: a WebSocket server speaking the seed gateway's
 /// protocol (JWT auth, JSON heartbeat, notification frames), sending a
@@ -47,14 +48,16 @@ class WebSocketChannel final {
   /// expired (so a notification waits for an app that is offline for a while).
   bool reaches(std::string_view user) const;
   /// Queues the notification on every connection of its user: delivered when
-  /// at least one connection took it; retried by the outbox when none is open,
-  /// so an app that reconnects (with or without `since`) still gets it: the
-  /// session reports its user reachable (`Host::recipient_reachable`) once it
-  /// authenticated.
+  /// at least one connection took it, or another replica pushed it to an app
+  /// (see ReplicaSync); retried by the outbox otherwise, so an app that
+  /// reconnects (with or without `since`) still gets it: the session reports
+  /// its user reachable (`Host::recipient_reachable`) once it authenticated.
   void deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done);
   /// "off" without a JWT secret; else "ok" with the open connections, users
   /// with an authenticated one, and frames sent and dropped (their connection
-  /// closed first) since start.
+  /// closed first) since start; and the replicas serving the channel with
+  /// their connections and users summed (`replicas`, `cluster_connections`,
+  /// `cluster_users`).
   sdk::ChannelCondition condition() const;
 
   /// The TCP port the server bound (tests ask for port 0); 0 before start.
@@ -67,6 +70,7 @@ class WebSocketChannel final {
   sdk::Host& host_;
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<sdk::http::Server> server_;
+  std::shared_ptr<ReplicaSync> sync_;
   boost::asio::steady_timer health_timer_;
   std::uint64_t logged_sent_ = 0;
   std::uint64_t logged_dropped_ = 0;

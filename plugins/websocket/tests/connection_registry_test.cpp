@@ -42,15 +42,15 @@ TEST_CASE("the registry enforces the total and the per-user limits and keeps the
   CHECK_FALSE(registry.connected("carol"));
 
   const auto frame = std::make_shared<const std::string>("{}");
-  CHECK(registry.fan_out("alice", frame, 7) == 2);
+  CHECK(registry.fan_out("alice", frame, 7).reached == 2);
   CHECK(a->ids == std::vector<std::uint64_t>{7});
   CHECK(b->ids == std::vector<std::uint64_t>{7});
   CHECK(c->ids.empty());
-  CHECK(registry.fan_out("carol", frame, 8) == 0);
+  CHECK(registry.fan_out("carol", frame, 8).reached == 0);
 
   // A closing connection gets nothing more and frees its slot at once.
   registry.retire(a.get());
-  CHECK(registry.fan_out("alice", frame, 9) == 1);
+  CHECK(registry.fan_out("alice", frame, 9).reached == 1);
   CHECK(registry.size() == 3);
   registry.closed(a.get());
   CHECK(registry.size() == 2);
@@ -70,7 +70,7 @@ TEST_CASE("close_all closes everything, refuses newcomers and reports when the l
   CHECK(a->closes == 1);
   CHECK(b->closes == 1);
   CHECK_FALSE(registry.open(std::make_shared<RecordingConnection>(), "192.0.2.1"));
-  CHECK(registry.fan_out("alice", std::make_shared<const std::string>("{}"), 1) == 0);
+  CHECK(registry.fan_out("alice", std::make_shared<const std::string>("{}"), 1).reached == 0);
   registry.closed(a.get());
   CHECK_FALSE(done);
   registry.closed(b.get());

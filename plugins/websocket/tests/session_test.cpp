@@ -23,6 +23,7 @@
 
 #include "jwt.hpp"
 #include "notifyd/sdk/utc_time.hpp"
+#include "replica_sync.hpp"
 #include "test_support.hpp"
 #include "websocket_channel.hpp"
 
@@ -260,4 +261,30 @@ TEST_CASE("stop closes every connection as going away and reports when done", "[
   CHECK(server->stop());
   CHECK(type_of(client.read()) == "(none)");
   CHECK(client.error);
+}
+
+TEST_CASE("a delivery another replica pushed to its user's app is delivered here without an app", "[session]") {
+  Server server;
+  const auto pushed = server.host().history.add("bob", "pushed by another replica");
+  const auto waiting = server.host().history.add("bob", "not pushed yet");
+  REQUIRE(server.host().coordination_service.keys.put(ReplicaSync::marker_key("desk", pushed), "bob", 60s));
+  CHECK(server.deliver(server.stored(pushed)).outcome == sdk::DeliveryResult::Outcome::delivered);
+  CHECK(server.deliver(server.stored(waiting)).outcome == sdk::DeliveryResult::Outcome::retry);
+}
+
+TEST_CASE("health shows the replicas serving the channel and their connections summed", "[session]") {
+  Server server;
+  Client client(server.port());
+  REQUIRE(type_of(client.auth("alice")) == "auth_ok");
+  REQUIRE(server.host().coordination_service.keys.put("desk/replicas/9", "other:1\t4\t3", 60s));
+  server.host().coordination_service.doorbells.ring(ReplicaSync::roster_topic("desk"));
+  const auto figure = [&](std::string_view name) {
+    for (const auto& f : server.channel().condition().figures) {
+      if (f.name == name) return f.value;
+    }
+    return std::uint64_t{0};
+  };
+  CHECK(eventually([&] { return figure("replicas") == 2 && figure("cluster_connections") == 5; }));
+  CHECK(figure("cluster_users") == 4);
+  CHECK(figure("connections") == 1);
 }

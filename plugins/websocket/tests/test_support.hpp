@@ -37,13 +37,21 @@ class FakeNotifications : public sdk::NotificationService {
     ++queries;
     if (fails) return sdk::Result<std::vector<sdk::HistoryEntry>>::failure("database is locked");
     std::vector<sdk::HistoryEntry> page;
-    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-      const auto& n = it->notification;
-      if (!query.user.empty() && n.user != query.user) continue;
-      if (query.before_id != 0 && n.id >= query.before_id) continue;
-      if (n.id <= query.after_id) continue;
-      page.push_back(*it);
-      if (page.size() == query.limit) break;
+    const auto take = [&](const sdk::HistoryEntry& entry) {
+      const auto& n = entry.notification;
+      if (!query.user.empty() && n.user != query.user) return true;
+      if (query.before_id != 0 && n.id >= query.before_id) return true;
+      if (n.id <= query.after_id) return true;
+      page.push_back(entry);
+      return page.size() < query.limit;
+    };
+    // Newest first, or oldest first above `after_id`, as the stores answer.
+    if (query.after_id > 0) {
+      for (auto it = entries_.begin(); it != entries_.end() && take(*it); ++it) {
+      }
+    } else {
+      for (auto it = entries_.rbegin(); it != entries_.rend() && take(*it); ++it) {
+      }
     }
     return page;
   }

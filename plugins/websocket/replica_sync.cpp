@@ -1,0 +1,249 @@
+#include "replica_sync.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/post.hpp>
+
+#include "notifyd/sdk/bus_topics.hpp"
+#include "notifyd/sdk/utc_time.hpp"
+#include "replay.hpp"
+#include "server_message.hpp"
+#include "server_state.hpp"
+
+namespace notifyd::websocket {
+namespace {
+
+// Pages one tail call reads before it lets other work on the executor run.
+constexpr int pages_per_turn = 20;
+// The longest note of a doorbell (the Bus's limit).
+constexpr std::size_t max_note_bytes = 1000;
+
+}  // namespace
+
+std::string ReplicaSync::marker_key(std::string_view instance, std::uint64_t id) {
+  return std::string(instance) + "/pushed/" + std::to_string(id);
+}
+
+std::string ReplicaSync::pushed_topic(std::string_view instance) { return "desktop/" + std::string(instance) + "/pushed"; }
+
+std::string ReplicaSync::roster_topic(std::string_view instance) {
+  return "desktop/" + std::string(instance) + "/replicas";
+}
+
+ReplicaSync::ReplicaSync(std::shared_ptr<ServerState> state)
+    : state_(std::move(state)),
+      roster_(state_->host.coordination().ephemeral(), state_->host.instance_name(),
+              state_->host.coordination().replica(), state_->slots.ttl()),
+      poll_timer_(state_->host.executor()),
+      roster_timer_(state_->host.executor()) {}
+
+void ReplicaSync::start() {
+  auto& host = state_->host;
+  auto& bus = host.coordination().bus();
+  const auto executor = host.executor();
+  const std::weak_ptr<ReplicaSync> weak = weak_from_this();
+  committed_ = bus.listen(std::string(sdk::notifications_committed_topic), executor, [weak](std::string) {
+    if (auto self = weak.lock(); self && !self->alone_) self->request_tail();
+  });
+  pushed_ = bus.listen(pushed_topic(host.instance_name()), executor, [weak](std::string note) {
+    const auto self = weak.lock();
+    if (!self || self->stopped_) return;
+    std::string_view users = note;
+    while (!users.empty()) {
+      const auto comma = users.find(',');
+      self->state_->host.recipient_reachable(users.substr(0, comma));
+      users = comma == std::string_view::npos ? std::string_view{} : users.substr(comma + 1);
+    }
+  });
+  joined_ = bus.listen(roster_topic(host.instance_name()), executor, [weak](std::string) {
+    if (auto self = weak.lock()) self->refresh_roster();
+  });
+  ledger_ = host.documents().watch(state_->ledger_document(), executor, [weak](std::string) {
+    const auto self = weak.lock();
+    if (!self) return;
+    auto& state = *self->state_;
+    if (auto loaded = state.ledger.load(state.host.documents(), state.ledger_document(), sdk::now_epoch_ms() / 1000);
+        !loaded) {
+      state.host.log().warn("cannot reload the desktop users: ", loaded.message);
+    }
+  });
+  refresh_roster();
+  bus.ring(roster_topic(host.instance_name()));
+  arm_poll();
+  arm_roster();
+}
+
+void ReplicaSync::stop() {
+  stopped_ = true;
+  poll_timer_.cancel();
+  roster_timer_.cancel();
+  committed_.reset();
+  pushed_.reset();
+  joined_.reset();
+  ledger_.reset();
+  roster_.leave();
+  state_->slots.release_all();
+}
+
+void ReplicaSync::user_connected(std::string user) {
+  boost::asio::post(state_->host.executor(), [weak = weak_from_this(), user = std::move(user)] {
+    if (auto self = weak.lock()) self->catch_up(user);
+  });
+}
+
+bool ReplicaSync::reached_elsewhere(std::uint64_t id) const {
+  const auto& instance = state_->host.instance_name();
+  auto marker = state_->host.coordination().ephemeral().get(marker_key(instance, id));
+  if (marker && marker.value()) return true;
+  if (alone_) return false;
+  const auto entry = state_->host.notifications().find(id);
+  if (!entry) return false;
+  const auto& deliveries = entry.value().deliveries;
+  return std::any_of(deliveries.begin(), deliveries.end(), [&](const sdk::DeliveryRecord& delivery) {
+    return delivery.channel == instance && delivery.state == "delivered";
+  });
+}
+
+ReplicaSync::Figures ReplicaSync::figures() const noexcept {
+  return {replicas_.load(), connections_.load(), users_.load()};
+}
+
+void ReplicaSync::refresh_roster() {
+  if (stopped_) return;
+  auto& log = state_->host.log();
+  // The newest id is read before the roster: a replica that joins after
+  // this reading accepts only ids above it.
+  const auto newest = newest_notification_id(state_->host.notifications());
+  const auto renewed = state_->slots.renew();
+  const auto published = roster_.publish({state_->registry.size(), state_->registry.users()});
+  auto view = roster_.read();
+  std::string problem;
+  if (!renewed) problem = "cannot renew the connection slots: " + renewed.message;
+  else if (!published) problem = "cannot publish this replica's figures: " + published.message;
+  else if (!view) problem = "cannot read the replicas of this channel: " + view.error();
+  else if (!newest) problem = "cannot read the newest notification id: " + newest.error();
+  if (problem != roster_problem_) {
+    if (!problem.empty()) log.warn(problem);
+    else log.info("the replicas of this channel are in view again");
+    roster_problem_ = problem;
+  }
+  if (!view || !newest) {
+    if (alone_) return;
+    return request_tail();
+  }
+  replicas_ = view.value().replicas;
+  connections_ = view.value().total.connections;
+  users_ = view.value().total.users;
+  if (view.value().others) {
+    if (alone_) log.info("another replica serves this channel: following the shared history");
+    alone_ = false;
+    return request_tail();
+  }
+  if (!alone_) {
+    tail();  // what the replicas that left accepted meanwhile
+    log.info("no other replica serves this channel");
+  }
+  alone_ = true;
+  cursor_ = std::max(cursor_, newest.value());
+}
+
+void ReplicaSync::request_tail() {
+  if (tail_requested_ || stopped_) return;
+  tail_requested_ = true;
+  boost::asio::post(state_->host.executor(), [weak = weak_from_this()] {
+    const auto self = weak.lock();
+    if (!self) return;
+    self->tail_requested_ = false;
+    if (!self->stopped_) self->tail();
+  });
+}
+
+void ReplicaSync::tail() {
+  const auto& registry = state_->registry;
+  const auto wanted = [&registry](std::string_view user) { return registry.connected(user); };
+  for (int pages = 0; pages < pages_per_turn; ++pages) {
+    auto page = read_shared_log(state_->host.notifications(), state_->host.instance_name(), cursor_, wanted);
+    if (!page) {
+      if (!tail_failing_) state_->host.log().warn("cannot read the shared history after ", cursor_, ": ", page.error());
+      tail_failing_ = true;
+      break;
+    }
+    if (tail_failing_) state_->host.log().info("reading the shared history again after ", cursor_);
+    tail_failing_ = false;
+    cursor_ = page.value().cursor;
+    push(std::move(page.value().notifications));
+    if (!page.value().more) break;
+    if (pages + 1 == pages_per_turn) request_tail();
+  }
+  announce_pushed();
+}
+
+void ReplicaSync::push(std::vector<LoggedNotification> notifications) {
+  auto& keys = state_->host.coordination().ephemeral();
+  for (auto& logged : notifications) {
+    const auto& n = logged.notification;
+    auto frame = std::make_shared<const std::string>(notification_message(n, state_->settings.image_base_url));
+    const auto fanned = state_->registry.fan_out(n.user, frame, n.id);
+    if (fanned.handed == 0 || !logged.pending) continue;
+    if (auto marked = keys.put(marker_key(state_->host.instance_name(), n.id), n.user, marker_ttl); !marked) {
+      state_->host.log().warn("cannot mark notification ", n.id, " as pushed: ", marked.message);
+      continue;
+    }
+    pushed_users_.insert(n.user);
+  }
+}
+
+void ReplicaSync::announce_pushed() {
+  auto& bus = state_->host.coordination().bus();
+  const std::string topic = pushed_topic(state_->host.instance_name());
+  std::string note;
+  for (const auto& user : pushed_users_) {
+    if (!note.empty() && note.size() + 1 + user.size() > max_note_bytes) {
+      bus.ring(topic, note);
+      note.clear();
+    }
+    if (!note.empty()) note += ',';
+    note += user;
+  }
+  if (!note.empty()) bus.ring(topic, note);
+  pushed_users_.clear();
+}
+
+void ReplicaSync::catch_up(const std::string& user) {
+  if (alone_ || stopped_ || !state_->registry.connected(user)) return;
+  const auto& settings = state_->settings;
+  auto recent = collect_replay(state_->host.notifications(), user, state_->host.instance_name(), 0,
+                               settings.replay_limit, settings.replay_bytes);
+  if (!recent) {
+    state_->host.log().warn("cannot read ", user, "'s pending notifications: ", recent.error());
+    return;
+  }
+  std::vector<LoggedNotification> pending;
+  for (auto& n : recent.value().notifications) {
+    if (recent.value().pending.contains(n.id)) pending.push_back({std::move(n), true});
+  }
+  push(std::move(pending));
+  announce_pushed();
+}
+
+void ReplicaSync::arm_poll() {
+  poll_timer_.expires_after(poll_interval);
+  poll_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    const auto self = weak.lock();
+    if (ec || !self || self->stopped_) return;
+    if (!self->alone_) self->tail();
+    self->arm_poll();
+  });
+}
+
+void ReplicaSync::arm_roster() {
+  roster_timer_.expires_after(state_->slots.ttl() / 3);
+  roster_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    const auto self = weak.lock();
+    if (ec || !self || self->stopped_) return;
+    self->refresh_roster();
+    self->arm_roster();
+  });
+}
+
+}  // namespace notifyd::websocket

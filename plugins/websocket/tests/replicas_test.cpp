@@ -1,0 +1,341 @@
+// The desktop channel's parts for several replicas: the registry's one
+// fan-out per id, the shared-log reader, the roster, the connection slots
+// and the tail (ReplicaSync) on a fake host run step by step.
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "connection_slots.hpp"
+#include "desktop_user_ledger.hpp"
+#include "replica_roster.hpp"
+#include "replica_sync.hpp"
+#include "server_state.hpp"
+#include "shared_log.hpp"
+#include "test_support.hpp"
+
+using namespace notifyd;
+using namespace notifyd::websocket;
+using namespace notifyd::websocket::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+class RecordingConnection : public DesktopConnection {
+ public:
+  void send_notification(std::shared_ptr<const std::string>, std::uint64_t id) override { ids.push_back(id); }
+  void close() override {}
+  std::vector<std::uint64_t> ids;
+};
+
+const auto everyone = [](std::string_view) { return true; };
+
+// A channel's shared state and its ReplicaSync on a fake host, run on the
+// test's thread: `settle` runs whatever is ready.
+struct Replica {
+  Replica() {
+    host.emplace(io, make_config({{"jwt_secret", std::string("unit-test-secret")}}));
+    state = std::make_shared<ServerState>(*host, read_websocket_settings(host->config()).value());
+    sync = std::make_shared<ReplicaSync>(state);
+    state->sync = sync;
+  }
+
+  void settle() {
+    io.restart();
+    io.poll();
+  }
+
+  // Runs `step` on the plugin's executor and waits for it.
+  template <class Step>
+  void on_executor(Step step) {
+    boost::asio::post(host->executor(), step);
+    settle();
+  }
+
+  // An app of `user` connected here.
+  std::shared_ptr<RecordingConnection> app(const std::string& user) {
+    auto connection = std::make_shared<RecordingConnection>();
+    REQUIRE(state->registry.open(connection, "192.0.2.1"));
+    REQUIRE(state->registry.authenticate(connection.get(), user));
+    return connection;
+  }
+
+  // Another replica appears in the roster and rings the roster doorbell.
+  void another_replica_joins() {
+    REQUIRE(host->coordination_service.keys.put("desk/replicas/7", "other:1\t2\t1", 60s));
+    host->coordination_service.doorbells.ring(ReplicaSync::roster_topic("desk"));
+    settle();
+  }
+
+  void ring_committed() {
+    host->coordination_service.doorbells.ring("notifications/committed", "0");
+    settle();
+  }
+
+  std::vector<std::string> rings_of(const std::string& topic) const {
+    std::vector<std::string> found;
+    for (const auto& ring : host->coordination_service.doorbells.rings) {
+      if (ring == topic) found.push_back(ring);
+    }
+    return found;
+  }
+
+  boost::asio::io_context io;
+  std::optional<FakeHost> host;
+  std::shared_ptr<ServerState> state;
+  std::shared_ptr<ReplicaSync> sync;
+};
+
+}  // namespace
+
+TEST_CASE("the registry hands one id to a user's connections once, whoever brings it", "[replicas]") {
+  FakeMetrics metrics("desk");
+  ConnectionRegistry registry(metrics, "desk", {10, 10, 5});
+  auto a = std::make_shared<RecordingConnection>(), b = std::make_shared<RecordingConnection>();
+  REQUIRE(registry.open(a, "192.0.2.1"));
+  REQUIRE(registry.open(b, "192.0.2.1"));
+  REQUIRE(registry.authenticate(a.get(), "alice"));
+  REQUIRE(registry.authenticate(b.get(), "alice"));
+  const auto frame = std::make_shared<const std::string>("{}");
+
+  const auto first = registry.fan_out("alice", frame, 7);
+  CHECK((first.reached == 2 && first.handed == 2));
+  const auto again = registry.fan_out("alice", frame, 7);
+  CHECK((again.reached == 2 && again.handed == 0));
+  CHECK(registry.fan_out("alice", frame, 8).handed == 2);
+  CHECK(a->ids == std::vector<std::uint64_t>{7, 8});
+  CHECK(b->ids == std::vector<std::uint64_t>{7, 8});
+
+  // Only the latest ids are remembered.
+  for (std::uint64_t id = 100; id < 100 + ConnectionRegistry::recent_ids_per_user; ++id) registry.fan_out("alice", frame, id);
+  CHECK(registry.fan_out("alice", frame, 7).handed == 2);
+}
+
+TEST_CASE("the shared log is read forward from a cursor, keeping the channel's deliveries to wanted users",
+          "[replicas]") {
+  FakeNotifications history;
+  const auto one = history.add("alice", "one");
+  history.add("alice", "telegram only", {"bot"});
+  const auto three = history.add("bob", "for bob");
+  const auto four = history.add("alice", "four");
+  history.set_state(four, "desk", "delivered");
+  const auto alice = [](std::string_view user) { return user == "alice"; };
+
+  auto page = read_shared_log(history, "desk", 0, alice);
+  REQUIRE(page);
+  CHECK(page.value().cursor == four);
+  CHECK_FALSE(page.value().more);
+  REQUIRE(page.value().notifications.size() == 2);
+  CHECK(page.value().notifications[0].notification.id == one);
+  CHECK(page.value().notifications[0].pending);
+  CHECK(page.value().notifications[0].notification.data_json.empty());
+  CHECK(page.value().notifications[1].notification.id == four);
+  CHECK_FALSE(page.value().notifications[1].pending);
+
+  page = read_shared_log(history, "desk", one, everyone);
+  REQUIRE(page);
+  REQUIRE(page.value().notifications.size() == 2);
+  CHECK(page.value().notifications[0].notification.id == three);
+
+  page = read_shared_log(history, "desk", four, everyone);
+  REQUIRE(page);
+  CHECK(page.value().cursor == four);
+  CHECK(page.value().notifications.empty());
+
+  for (std::uint32_t i = 0; i < shared_log_page; ++i) history.add("carol", "many");
+  page = read_shared_log(history, "desk", four, everyone);
+  REQUIRE(page);
+  CHECK(page.value().more);
+  CHECK(page.value().notifications.size() == shared_log_page);
+
+  history.fails = true;
+  CHECK_FALSE(read_shared_log(history, "desk", four, everyone));
+  CHECK_FALSE(newest_notification_id(history));
+}
+
+TEST_CASE("the roster lists the live replicas with their figures summed", "[replicas]") {
+  notifyd::testing::MemoryEphemeral keys;
+  ReplicaRoster a(keys, "desk", "host-a:1", 60s), b(keys, "desk", "host-b:1", 60s);
+  REQUIRE(a.publish({3, 2}));
+  auto view = a.read();
+  REQUIRE(view);
+  CHECK(view.value().replicas == 1);
+  CHECK_FALSE(view.value().others);
+
+  REQUIRE(b.publish({4, 1}));
+  view = a.read();
+  REQUIRE(view);
+  CHECK(view.value().replicas == 2);
+  CHECK(view.value().others);
+  CHECK(view.value().total.connections == 7);
+  CHECK(view.value().total.users == 3);
+
+  REQUIRE(a.publish({5, 2}));  // a renewal replaces the figures
+  CHECK(a.read().value().total.connections == 9);
+
+  // A key taken over by another replica (this one missed its renewals) is left to it.
+  REQUIRE(keys.put(a.key(0), "host-c:1\t1\t1", 60s));
+  REQUIRE(a.publish({5, 2}));
+  view = b.read();
+  CHECK(view.value().replicas == 3);
+
+  b.leave();
+  CHECK(a.read().value().replicas == 2);
+
+  // A replica that stops renewing drops out after the ttl.
+  ReplicaRoster quick(keys, "desk", "host-d:1", 20ms);
+  REQUIRE(quick.publish({1, 1}));
+  CHECK(a.read().value().replicas == 3);
+  std::this_thread::sleep_for(40ms);
+  CHECK(a.read().value().replicas == 2);
+}
+
+TEST_CASE("connection slots hold the per-user limit across replicas and expire with a dead replica", "[replicas]") {
+  notifyd::testing::MemoryEphemeral keys;
+  ConnectionSlots a(keys, "desk", "host-a:1", 60s, 2), b(keys, "desk", "host-b:1", 60s, 2);
+  const auto first = a.claim("alice");
+  REQUIRE((first && first.value()));
+  const auto second = b.claim("alice");
+  REQUIRE((second && second.value()));
+  CHECK_FALSE(a.claim("alice").value());
+  CHECK_FALSE(b.claim("alice").value());
+  CHECK(b.claim("bob").value());
+  CHECK(a.held() == 1);
+
+  a.release(*first.value());
+  CHECK(a.held() == 0);
+  const auto again = b.claim("alice");
+  REQUIRE((again && again.value()));
+  b.release_all();
+  CHECK(b.held() == 0);
+  CHECK(a.claim("alice").value());
+
+  // Renewed slots live on; a replica that stops renewing frees its slots after the ttl.
+  ConnectionSlots quick(keys, "desk", "host-c:1", 30ms, 1);
+  REQUIRE(quick.claim("carol").value());
+  for (int i = 0; i < 4; ++i) {
+    std::this_thread::sleep_for(10ms);
+    REQUIRE(quick.renew());
+  }
+  CHECK_FALSE(quick.claim("carol").value());
+  std::this_thread::sleep_for(50ms);
+  ConnectionSlots other(keys, "desk", "host-d:1", 30ms, 1);
+  CHECK(other.claim("carol").value());
+}
+
+TEST_CASE("alone, the tail leaves every frame to the outbox and only follows the newest id", "[replicas]") {
+  Replica replica;
+  auto& history = replica.host->history;
+  history.add("alice", "before start");
+  replica.on_executor([&] { replica.sync->start(); });
+  const auto app = replica.app("alice");
+  CHECK(replica.sync->alone());
+  CHECK(replica.sync->figures().replicas == 1);
+
+  const auto id = history.add("alice", "accepted here");
+  replica.ring_committed();
+  CHECK(app->ids.empty());  // the outbox's delivery brings it
+  CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")).empty());
+  // Alone, only a marker answers for another replica (none has one).
+  replica.host->history.set_state(id, "desk", "delivered");
+  bool reached = true;
+  replica.on_executor([&] { reached = replica.sync->reached_elsewhere(id); });
+  CHECK_FALSE(reached);
+
+  // The roster's renewal moves the cursor to the newest id read before it.
+  replica.host->coordination_service.doorbells.ring(ReplicaSync::roster_topic("desk"));
+  replica.settle();
+  CHECK(replica.sync->cursor() == id);
+  replica.on_executor([&] { replica.sync->stop(); });
+}
+
+TEST_CASE("with another replica, the tail pushes what that replica accepted to the apps here, once, and marks it",
+          "[replicas]") {
+  Replica replica;
+  auto& history = replica.host->history;
+  auto& keys = replica.host->coordination_service.keys;
+  replica.on_executor([&] { replica.sync->start(); });
+  const auto alice = replica.app("alice");
+  replica.another_replica_joins();
+  CHECK_FALSE(replica.sync->alone());
+  CHECK(replica.sync->figures().replicas == 2);
+  CHECK(replica.sync->figures().connections == 2 + 1);
+
+  const auto pending = history.add("alice", "accepted elsewhere");
+  const auto delivered = history.add("alice", "delivered elsewhere already");
+  history.set_state(delivered, "desk", "delivered");
+  const auto for_bob = history.add("bob", "nobody here");
+  replica.ring_committed();
+  CHECK(alice->ids == std::vector<std::uint64_t>{pending, delivered});
+  CHECK(replica.sync->cursor() == for_bob);
+
+  // The pending one is marked (its outbox records it delivered) and announced.
+  CHECK(keys.get(ReplicaSync::marker_key("desk", pending)).value() == std::optional<std::string>("alice"));
+  CHECK_FALSE(keys.get(ReplicaSync::marker_key("desk", delivered)).value());
+  CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")).size() == 1);
+  CHECK(replica.host->reachable_users() == std::vector<std::string>{"alice"});
+  bool pushed = false;
+  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(pending); });
+  CHECK(pushed);
+  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(for_bob); });
+  CHECK_FALSE(pushed);
+  // Another replica's outbox delivered it (history says so).
+  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(delivered); });
+  CHECK(pushed);
+
+  // A lost doorbell: the next look finds nothing twice.
+  replica.ring_committed();
+  CHECK(alice->ids.size() == 2);
+
+  // A store that cannot be read is warned about once, and its recovery told.
+  history.fails = true;
+  replica.ring_committed();
+  replica.ring_committed();
+  CHECK(replica.host->logger.count("cannot read the shared history") == 1);
+  history.fails = false;
+  replica.ring_committed();
+  CHECK(replica.host->logger.count("reading the shared history again") == 1);
+
+  // The outbox bringing the same id again hands nothing more.
+  const auto frame = std::make_shared<const std::string>("{}");
+  CHECK(replica.state->registry.fan_out("alice", frame, pending).handed == 0);
+
+  // An app connecting here gets its user's deliveries still pending elsewhere.
+  const auto bob = replica.app("bob");
+  replica.on_executor([&] { replica.sync->user_connected("bob"); });
+  replica.settle();
+  CHECK(bob->ids == std::vector<std::uint64_t>{for_bob});
+  CHECK(keys.get(ReplicaSync::marker_key("desk", for_bob)).value());
+
+  // The other replica goes: the tail reads what is left, then only follows.
+  REQUIRE(keys.remove("desk/replicas/7"));
+  const auto last = history.add("alice", "just before it went");
+  replica.host->coordination_service.doorbells.ring(ReplicaSync::roster_topic("desk"));
+  replica.settle();
+  CHECK(replica.sync->alone());
+  CHECK(alice->ids.back() == last);
+  replica.on_executor([&] { replica.sync->stop(); });
+  CHECK(keys.get("desk/replicas/0").value() == std::nullopt);
+}
+
+TEST_CASE("replicas merge the desktop-user ledger instead of overwriting each other's users", "[replicas]") {
+  MemoryDocuments store;
+  DesktopUserLedger a, b;
+  a.record("alice", 2000);
+  b.record("bob", 3000);
+  REQUIRE(a.save(store, "users.json", 100));
+  REQUIRE(b.save(store, "users.json", 100));
+  DesktopUserLedger fresh;
+  REQUIRE(fresh.load(store, "users.json", 100));
+  CHECK(fresh.holds_token("alice", 100));
+  CHECK(fresh.holds_token("bob", 100));
+  CHECK(b.holds_token("alice", 100));  // merged in by its save
+
+  // The later expiry wins.
+  a.record("bob", 2500);
+  REQUIRE(a.load(store, "users.json", 100));
+  CHECK(a.holds_token("bob", 2800));
+  CHECK_FALSE(a.merge("[]", 100));
+}
