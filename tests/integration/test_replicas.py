@@ -207,6 +207,42 @@ class ReplicasInHealthTest(ReplicasTestCase):
         self.assertEqual(other.stop(), 0, other.log())
 
 
+@unittest.skipUnless(BACKEND == "local", "the single notifyd of backend = \"local\"")
+class SingleNotifydHealthTest(DaemonTestCase):
+    def test_health_shows_one_replica_that_leads_every_channel(self):
+        events = pathlib.Path(self.tmp) / "events"
+        daemon = self.fixture_daemon('[[plugin]]\nuse = "test_channel"\nname = "bot"\nplacement = "one_replica"\n'
+                                     f'events_file = "{events}"\n'
+                                     '[[plugin]]\nuse = "test_channel"\nname = "desk"\n').start()
+        name = f"{socket.gethostname()}:{daemon.process.pid}"
+
+        def health():
+            status, body = daemon.request("GET", "/v1/health")
+            self.assertEqual(status, 200, body)
+            return body
+
+        self.wait_for(lambda: [l["holder"] for l in health()["cluster"]["leases"] if l["name"] == "channel/bot"] == [name],
+                      message="the one replica holding channel/bot")
+        body = self.wait_for(lambda: (b := health()) and all(c["leads"] for c in b["channels"]) and b,
+                             message="both channels led here")
+        self.assertEqual(body["status"], "ok")
+        self.assertEqual(sorted(c["channel"] for c in body["channels"]), ["bot", "desk"])
+        cluster = body["cluster"]
+        self.assertEqual((cluster["backend"], cluster["replica"], cluster["schema_version"], cluster["connections"]),
+                         ("local", name, 0, []))
+        self.assertEqual([(r["name"], r["self"], r["pid"]) for r in cluster["replicas"]],
+                         [(name, True, daemon.process.pid)])
+        self.assertIsNone(cluster["leases"][0]["expires_at"])
+
+        text = subprocess.run([NOTIFYCTL, "--socket", daemon.socket_path, "health"], capture_output=True, text=True,
+                              timeout=30)
+        self.assertEqual(text.returncode, 0, text.stderr)
+        self.assertIn("engine: local, lease ttl 10000 ms\nreplicas: 1", text.stdout)
+        self.assertIn(f"  {name} (this one)", text.stdout)
+        self.assertIn(f"channel/bot  held by {name} (this one)  epoch 1\n", text.stdout)
+        self.assertNotIn(" no\n", text.stdout)
+
+
 @unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
 class ReplicasShareTheHistoryTest(ReplicasTestCase):
     SENDERS_PER_REPLICA = 4
