@@ -73,13 +73,17 @@ std::unique_ptr<sdk::Lease> LocalCoordination::campaign(std::string name, boost:
 
 sdk::ClusterView LocalCoordination::view() const noexcept {
   sdk::ClusterView view;
-  view.backend = backend();
-  view.replica = replica_;
-  view.host_group = host_group_;
-  view.lease_ttl_ms = lease_ttl_.count();
-  view.replicas.push_back(self_);
-  view.leases = leases_.holdings();
-  view.as_of_ms = sdk::now_epoch_ms();
+  try {
+    view.backend = backend();
+    view.replica = replica_;
+    view.host_group = host_group_;
+    view.lease_ttl_ms = lease_ttl_.count();
+    view.replicas.push_back(self_);
+    view.leases = leases_.holdings();
+    view.as_of_ms = sdk::now_epoch_ms();
+  } catch (const std::exception&) {
+    // Out of memory: the view says what it could.
+  }
   return view;
 }
 

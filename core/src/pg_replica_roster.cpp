@@ -1,6 +1,7 @@
 #include "pg_replica_roster.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include <boost/asio/post.hpp>
 
@@ -99,8 +100,12 @@ void PgReplicaRoster::read_answer(PgRows rows) {
       replica.self = replica.name == self_.name;
       fresh.replicas.push_back(std::move(replica));
     } else {
-      fresh.leases.push_back({std::move(*row[1]), std::move(*row[2]), std::stoull(row[3].value_or("0")),
-                              std::stoll(row[4].value_or("0"))});
+      sdk::LeaseView lease{std::move(*row[1]), std::move(*row[2]), 0, 0};
+      const std::string epoch = row[3].value_or("0");
+      const std::string expires_at = row[4].value_or("0");
+      std::from_chars(epoch.data(), epoch.data() + epoch.size(), lease.epoch);
+      std::from_chars(expires_at.data(), expires_at.data() + expires_at.size(), lease.expires_at_ms);
+      fresh.leases.push_back(std::move(lease));
     }
   }
   std::ranges::sort(fresh.replicas, {}, &sdk::ReplicaView::name);
