@@ -6,7 +6,9 @@
 
 namespace notifyctl {
 
-/// "status: ok" and a table with one row per channel and its queue counts.
+/// "status: ok", a table with one row per channel (its queue counts and
+/// whether this replica leads it), then the engine, the live replicas and
+/// the held leases when the daemon reports them.
 std::string health_text(const HealthReport& report);
 
 }  // namespace notifyctl

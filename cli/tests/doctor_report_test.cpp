@@ -228,7 +228,7 @@ TEST_CASE("a channel that says it is down or off is a warning with its problem",
 }
 
 TEST_CASE("a daemon that does not report ok is a warning", "[doctor_report]") {
-  const auto findings = judge_channels(HealthReport{"degraded", {}}, {});
+  const auto findings = judge_channels(HealthReport{"degraded", {}, {}}, {});
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].verdict == Verdict::warn);
 }
@@ -261,7 +261,7 @@ TEST_CASE("check-config's JSON verdict names the first mistake and counts the re
 }
 
 TEST_CASE("a channel off for want of its secret says where the secret goes", "[doctor_report]") {
-  HealthReport report{"ok", {{"desktop", 0, 0, 0, 0, 0, "off", "desktop push is off (no jwt_secret)", {}}}};
+  HealthReport report{"ok", {{"desktop", 0, 0, 0, 0, 0, "off", "desktop push is off (no jwt_secret)", {}, true}}, {}};
   TokenFacts secret;
   secret.instance = "desktop";
   secret.secret = "jwt_secret";

@@ -32,7 +32,7 @@ TEST_CASE("queue says when nothing waits", "[queue_text]") {
         "nothing waiting\n");
   report.channels = {{"bot", 1, 0, 0, 0, 0, "", "", {}}};
   CHECK(queue_text(report).ends_with("\n1 delivery waiting\n"));
-  CHECK(queue_text(HealthReport{"ok", {}}) == "no channels\n");
+  CHECK(queue_text(HealthReport{"ok", {}, {}}) == "no channels\n");
 }
 
 TEST_CASE("queue cannot be made to print control characters", "[queue_text]") {

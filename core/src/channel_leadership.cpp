@@ -35,12 +35,14 @@ void ChannelLeadership::on_acquired(sdk::Fence fence) {
     channel_.lead(fence);
     outbox_->lead();
     leads_.set(1);
+    *leading_ = true;
   }));
 }
 
 void ChannelLeadership::on_lost() {
   log_.info("channel ", instance_, " follows: another replica may hold ", lease_name(instance_));
   leads_.set(0);
+  *leading_ = false;
   outbox_->follow(scope_.wrap([this] { channel_.follow(); }));
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,9 @@ class ChannelLeadership {
   void start();
   /// True while this replica holds the lease. Any thread.
   bool leads() const noexcept { return lease_ && lease_->held(); }
+  /// True from `lead` until `follow` is decided (as `notifyd_channel_leads`);
+  /// readable after this object is gone. Any thread.
+  std::shared_ptr<const std::atomic<bool>> leading() const { return leading_; }
 
  private:
   void on_acquired(sdk::Fence fence);
@@ -49,6 +53,7 @@ class ChannelLeadership {
   std::shared_ptr<Outbox> outbox_;
   sdk::Logger& log_;
   sdk::Gauge& leads_;
+  std::shared_ptr<std::atomic<bool>> leading_ = std::make_shared<std::atomic<bool>>(false);
   sdk::CallbackScope scope_;           ///< `follow` calls posted by the outbox; closed before the lease goes
   std::unique_ptr<sdk::Lease> lease_;  ///< last: released first, calling no event
 };

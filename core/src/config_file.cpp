@@ -239,7 +239,10 @@ sdk::ConfigSchema cluster_schema() {
               "empty = this machine's host name")
       .duration("lease_ttl", 10s,
                 "How long a lease (a channel's bot poller, a check's run) outlives a replica that stopped "
-                "renewing it; renewed every third of it; at least 1s");
+                "renewing it; renewed every third of it; at least 1s")
+      .string("address", "",
+              "How operators reach this replica (such as its dashboard's URL), shown with it in health; "
+              "empty = not shown");
   return schema;
 }
 
@@ -377,6 +380,7 @@ std::optional<ConfigFile> read_config_file(const std::filesystem::path& path, Co
                "[cluster]: `backend` must be \"local\" or \"postgres\", not \"" + backend + "\"");
     }
     c.host_group = view.string("host_group");
+    c.address = view.string("address");
     c.lease_ttl = view.duration("lease_ttl");
     if (table_or_empty("cluster").get("lease_ttl") && c.lease_ttl < std::chrono::seconds(1)) {
       error_at(errors, file, key_at("lease_ttl"),

@@ -61,6 +61,7 @@ struct ClusterSettings {
   std::string dsn;  ///< postgres: the libpq connection string (a secret: `dsn_env` or `dsn_file`)
   std::string host_group;  ///< replicas that see the same homes and users; empty = this host's name
   std::chrono::milliseconds lease_ttl{10000};  ///< time to live of leases, renewed every third of it
+  std::string address;  ///< how operators reach this replica, shown in health; may be empty
   bool operator==(const ClusterSettings&) const = default;
 };
 

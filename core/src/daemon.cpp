@@ -39,18 +39,20 @@ std::string queue_depth_metrics(const Pipeline& pipeline) {
 
 // The replicas' shared services for `[cluster] backend`: in this process,
 // or in PostgreSQL (connected by `assemble`).
-std::unique_ptr<sdk::Coordination> make_coordination(const ConfigFile& file, EventLoop& loop, sdk::Logger& log) {
+std::unique_ptr<sdk::Coordination> make_coordination(const ConfigFile& file, EventLoop& loop, sdk::Logger& log,
+                                                     sdk::Metrics& metrics) {
   if (file.cluster.backend == ClusterBackend::postgres) {
     PgCoordinationSettings settings;
     settings.dsn = file.cluster.dsn;
     settings.replica = this_replica_name();
     settings.host_group = file.cluster.host_group.empty() ? this_host_name() : file.cluster.host_group;
+    settings.address = file.cluster.address;
     settings.lease_ttl = file.cluster.lease_ttl;
     settings.data_dir = file.daemon.data_dir;
-    return std::make_unique<PgCoordination>(loop.get_executor(), std::move(settings), log);
+    return std::make_unique<PgCoordination>(loop.get_executor(), std::move(settings), log, &metrics);
   }
   return std::make_unique<LocalCoordination>(file.daemon.data_dir, file.daemon.files, file.cluster.host_group,
-                                             file.cluster.lease_ttl, &log);
+                                             file.cluster.lease_ttl, &log, &metrics, file.cluster.address);
 }
 
 // How long a clean stop waits for its leases' release to reach the database.
@@ -72,7 +74,7 @@ Daemon::Daemon(PreparedConfig config, LogSink& log_sink, MetricsRegistry& metric
       control_(loop_),
       users_(config_.file.daemon.admin_group),
       cluster_log_(log_sink, "core:cluster"),
-      coordination_(make_coordination(config_.file, loop_, cluster_log_)),
+      coordination_(make_coordination(config_.file, loop_, cluster_log_, metrics)),
       metrics_(metrics),
       store_log_(log_sink, "core:store"),
       pipeline_log_(log_sink, "core:pipeline"),
@@ -227,6 +229,7 @@ bool Daemon::create_plugins() {
         leaderships_.push_back(std::make_unique<ChannelLeadership>(*coordination_, prepared.name, *channel,
                                                                    instance->host->executor(), outbox, log_,
                                                                    metrics_));
+        pipeline_->show_leadership(prepared.name, leaderships_.back()->leading());
       }
     }
   }

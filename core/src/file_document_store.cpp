@@ -275,7 +275,10 @@ sdk::Result<sdk::ConditionalWrite> FileDocumentStore::write_if(std::string_view 
       written = next.stamp;
     };
     if (fence) {
-      if (!leases_->while_current(fence, check_and_write)) return sdk::ConditionalWrite{sdk::WriteOutcome::fenced, 0};
+      if (!leases_->while_current(fence, check_and_write)) {
+        if (fenced_) fenced_->inc();
+        return sdk::ConditionalWrite{sdk::WriteOutcome::fenced, 0};
+      }
     } else {
       check_and_write();
     }

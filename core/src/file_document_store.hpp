@@ -8,6 +8,7 @@
 #include "file_permissions.hpp"
 #include "local_leases.hpp"
 #include "notifyd/sdk/document_store.hpp"
+#include "notifyd/sdk/metrics.hpp"
 
 namespace notifyd::core {
 
@@ -49,6 +50,8 @@ class FileDocumentStore final : public sdk::DocumentStore {
                                               std::uint64_t expected, const sdk::Fence& fence = {}) noexcept override;
   sdk::Subscription watch(std::string prefix, boost::asio::any_io_executor executor,
                           std::function<void(std::string name)> changed) noexcept override;
+  /// Counts each write refused as fenced in `counter` (before the store is used).
+  void count_fenced_in(sdk::Counter& counter) noexcept { fenced_ = &counter; }
 
  private:
   sdk::Result<std::filesystem::path> resolve(std::string_view name) const;
@@ -60,6 +63,7 @@ class FileDocumentStore final : public sdk::DocumentStore {
   std::filesystem::path root_;
   FilePermissions permissions_;
   const LocalLeases* leases_;
+  sdk::Counter* fenced_ = nullptr;
   std::mutex write_mutex_;
   DocumentWatchers watchers_;  ///< last: its thread stops first
 };

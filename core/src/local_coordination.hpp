@@ -11,6 +11,7 @@
 #include "local_leases.hpp"
 #include "notifyd/sdk/coordination.hpp"
 #include "notifyd/sdk/logger.hpp"
+#include "notifyd/sdk/metrics.hpp"
 
 namespace notifyd::core {
 
@@ -28,8 +29,11 @@ class LocalCoordination final : public sdk::Coordination {
 
   /// Documents in `data_dir`, written with `files`; `host_group` empty = the
   /// host name. A damaged or unwritable `ephemeral.json` is reported to `log`.
+  /// Lease changes and refused fenced writes are counted in `metrics`, which
+  /// also shows one live replica; `address` is `[cluster] address`.
   LocalCoordination(std::filesystem::path data_dir, FilePermissions files, std::string host_group,
-                    std::chrono::milliseconds lease_ttl, sdk::Logger* log = nullptr);
+                    std::chrono::milliseconds lease_ttl, sdk::Logger* log = nullptr, sdk::Metrics* metrics = nullptr,
+                    std::string address = {});
   /// Saves the live ephemeral keys.
   ~LocalCoordination() override;
 
@@ -42,12 +46,16 @@ class LocalCoordination final : public sdk::Coordination {
   std::chrono::milliseconds lease_ttl() const noexcept override { return lease_ttl_; }
   std::unique_ptr<sdk::Lease> campaign(std::string name, boost::asio::any_io_executor executor,
                                        sdk::LeaseEvents events) noexcept override;
+  /// This one replica, and every lease one of its campaigns holds.
+  sdk::ClusterView view() const noexcept override;
 
  private:
   sdk::Logger* log_;
+  sdk::Metrics* metrics_;
   std::string replica_;
   std::string host_group_;
   std::chrono::milliseconds lease_ttl_;
+  sdk::ReplicaView self_;
   LocalLeases leases_;
   FileDocumentStore documents_;  ///< after `leases_`, which it checks fences against
   LocalEphemeral ephemeral_;
@@ -58,5 +66,9 @@ class LocalCoordination final : public sdk::Coordination {
 std::string this_host_name();
 /// This replica's name: `<host name>:<pid>`.
 std::string this_replica_name();
+/// This process as a replica named `name` in `host_group`, reachable at
+/// `address` (may be empty): notifyd's version, the pid and when the process
+/// started (a reload keeps it).
+sdk::ReplicaView this_replica(std::string name, std::string host_group, std::string address);
 
 }  // namespace notifyd::core

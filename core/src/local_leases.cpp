@@ -125,4 +125,13 @@ bool LocalLeases::while_current(const sdk::Fence& fence, const std::function<voi
   return true;
 }
 
+std::vector<sdk::LeaseView> LocalLeases::holdings() const {
+  std::shared_lock lock(table_->mutex);
+  std::vector<sdk::LeaseView> held;
+  for (const auto& [name, entry] : table_->names) {
+    if (entry.holder) held.push_back({name, table_->replica, entry.epoch, 0});
+  }
+  return held;
+}
+
 }  // namespace notifyd::core

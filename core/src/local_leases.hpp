@@ -7,6 +7,7 @@
 #include <memory>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "notifyd/sdk/coordination.hpp"
 
@@ -35,6 +36,8 @@ class LocalLeases {
   /// holding changes until `write` returns; false (and `write` not run) when
   /// the holding is over. Any thread; `write` must not campaign or release.
   bool while_current(const sdk::Fence& fence, const std::function<void()>& write) const;
+  /// The leases held now, by name (they never expire). Any thread.
+  std::vector<sdk::LeaseView> holdings() const;
 
  private:
   struct Campaign;

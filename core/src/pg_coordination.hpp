@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -10,9 +11,11 @@
 
 #include "notifyd/sdk/coordination.hpp"
 #include "notifyd/sdk/logger.hpp"
+#include "notifyd/sdk/metrics.hpp"
 #include "pg_bus.hpp"
 #include "pg_document_store.hpp"
 #include "pg_ephemeral.hpp"
+#include "pg_replica_roster.hpp"
 #include "pg_session_pool.hpp"
 #include "reconnecting_pg_connection.hpp"
 
@@ -27,6 +30,7 @@ struct PgCoordinationSettings {
   std::filesystem::path data_dir;                   ///< the local data directory (`DocumentStore::root`)
   std::size_t sessions = 4;                         ///< blocking sessions for documents and ephemeral keys
   std::chrono::milliseconds statement_timeout{5000};  ///< bound of every blocking statement
+  std::string address;                              ///< `[cluster] address` (may be empty), announced for health
 };
 
 /// `sdk::Coordination` for `[cluster] backend = "postgres"`: documents,
@@ -34,10 +38,14 @@ struct PgCoordinationSettings {
 /// (schema version 2). The blocking services borrow from a small pool of
 /// sessions; leases, doorbells and document watches share one connection
 /// on the io_context that reconnects by itself. Every session shows the
-/// replica's name as `application_name`.
+/// replica's name as `application_name`. The replica announces itself on
+/// that connection while it runs (`PgReplicaRoster`). Lease changes,
+/// refused fenced writes and the live replicas are counted in `metrics`
+/// when given.
 class PgCoordination final : public sdk::Coordination {
  public:
-  PgCoordination(boost::asio::any_io_executor executor, PgCoordinationSettings settings, sdk::Logger& log);
+  PgCoordination(boost::asio::any_io_executor executor, PgCoordinationSettings settings, sdk::Logger& log,
+                 sdk::Metrics* metrics = nullptr);
   ~PgCoordination() override;
   PgCoordination(const PgCoordination&) = delete;
   PgCoordination& operator=(const PgCoordination&) = delete;
@@ -49,12 +57,14 @@ class PgCoordination final : public sdk::Coordination {
   /// Blocks until the shared connection first listens for doorbells, or
   /// `timeout` passes; true when it does. Not on the io_context's threads.
   bool wait_listening(std::chrono::milliseconds timeout);
-  /// Closes the shared connection: no watch, doorbell or lease event after it.
+  /// Closes the shared connection: no watch, doorbell or lease event after
+  /// it; the announcement stays until it expires (`settle` withdraws it).
   void close();
-  /// Calls `done` (on the shared connection's strand) once the statements
-  /// already queued on the shared connection, such as the release of a
-  /// lease destroyed just before, have been answered, or after `within`:
-  /// a clean stop hands its leases over before the loop ends.
+  /// Withdraws this replica's announcement, then calls `done` (on the
+  /// shared connection's strand) once the statements already queued on the
+  /// shared connection, such as the release of a lease destroyed just
+  /// before, have been answered, or after `within`: a clean stop hands its
+  /// leases over, and leaves the others' view, before the loop ends.
   void settle(std::chrono::milliseconds within, std::function<void()> done);
 
   std::string_view backend() const noexcept override { return "postgres"; }
@@ -66,14 +76,20 @@ class PgCoordination final : public sdk::Coordination {
   std::chrono::milliseconds lease_ttl() const noexcept override { return settings_.lease_ttl; }
   std::unique_ptr<sdk::Lease> campaign(std::string name, boost::asio::any_io_executor executor,
                                        sdk::LeaseEvents events) noexcept override;
+  /// The replicas and leases of the last reading, the shared connection's state
+  /// and the schema version.
+  sdk::ClusterView view() const noexcept override;
 
  private:
   PgCoordinationSettings settings_;
+  sdk::Metrics* metrics_;
   PgSessionPool pool_;
   std::shared_ptr<ReconnectingPgConnection> link_;
   PgDocumentStore documents_;
   PgEphemeral ephemeral_;
   PgBus bus_;
+  std::shared_ptr<PgReplicaRoster> roster_;
+  std::atomic<std::uint32_t> schema_version_{0};  ///< once open
 };
 
 }  // namespace notifyd::core

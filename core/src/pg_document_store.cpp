@@ -304,7 +304,10 @@ sdk::Result<sdk::ConditionalWrite> PgDocumentStore::write_if(std::string_view na
             "FOR SHARE",
             {fence.lease, fence.holder, std::to_string(fence.epoch)});
         if (!holding) return R::failure("cannot check the fence of lease " + fence.lease + ": " + holding.error());
-        if (holding.value().rows.empty()) return sdk::ConditionalWrite{sdk::WriteOutcome::fenced, 0};
+        if (holding.value().rows.empty()) {
+          if (fenced_) fenced_->inc();
+          return sdk::ConditionalWrite{sdk::WriteOutcome::fenced, 0};
+        }
       }
       if (auto locked = lock_documents(session); !locked) return R::failure(locked.message);
       auto current = read_row(session, valid.value());

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "notifyd/sdk/document_store.hpp"
+#include "notifyd/sdk/metrics.hpp"
 #include "pg_schema.hpp"
 #include "pg_session_pool.hpp"
 #include "reconnecting_pg_connection.hpp"
@@ -68,6 +69,8 @@ class PgDocumentStore final : public sdk::DocumentStore {
                                               std::uint64_t expected, const sdk::Fence& fence = {}) noexcept override;
   sdk::Subscription watch(std::string prefix, boost::asio::any_io_executor executor,
                           std::function<void(std::string name)> changed) noexcept override;
+  /// Counts each write refused as fenced in `counter` (before the store is used).
+  void count_fenced_in(sdk::Counter& counter) noexcept { fenced_ = &counter; }
 
  private:
   struct Watcher;
@@ -75,6 +78,7 @@ class PgDocumentStore final : public sdk::DocumentStore {
 
   PgSessionPool& pool_;
   std::filesystem::path root_;
+  sdk::Counter* fenced_ = nullptr;
   std::shared_ptr<Cursor> cursor_;
 };
 

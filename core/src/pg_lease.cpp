@@ -117,7 +117,14 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
                        self->hold(epoch, sent);
                        return;
                      }
-                     // No answer (no connection yet): try again soon rather than a period later.
+                     if (error && !self->link_->connected()) {
+                       // No connection (yet): try as soon as there is one.
+                       self->link_->when_connected([weak] {
+                         if (auto again = weak.lock()) again->attempt();
+                       });
+                       return;
+                     }
+                     // No answer: try again soon rather than a period later.
                      self->wait_then([self] { self->attempt(); },
                                      error ? Clock::now() + std::min(self->period_, retry_after_error)
                                            : sent + self->period_);

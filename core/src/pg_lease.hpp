@@ -12,9 +12,11 @@ namespace notifyd::core {
 /// A campaign for one row of the `leases` table, run on the io_context
 /// through the replica's connection `link` (never blocking a thread):
 /// - a standby tries to take the lease every third of `ttl`, and at once
-///   when the holder releases it (a ring of `doorbell` on the bus): the
-///   row is taken when it has expired by the database's clock, with the
-///   epoch one higher;
+///   when the holder releases it (a ring of `doorbell` on the bus), and
+///   as soon as `link` connects when it could not ask for want of a
+///   connection (so a replica leads right after it starts): the row is
+///   taken when it has expired by the database's clock, with the epoch one
+///   higher;
 /// - the holder renews every third of `ttl` (only its own holding, and
 ///   only while unexpired), and gives the lease up (`lost`) when
 ///   `ttl - margin` has passed since it SENT its last successful renewal,

@@ -34,8 +34,14 @@ std::shared_ptr<Outbox> Pipeline::add_channel(const std::string& name, sdk::Chan
   const bool one_replica = placement == sdk::Placement::one_replica;
   auto outbox = std::make_shared<Outbox>(io_, name, channel, std::move(executor), store_, settings_, log_, metrics_,
                                          !one_replica, one_replica ? doorbell_ : std::nullopt);
-  routes_.push_back({name, &channel, outbox});
+  routes_.push_back({name, &channel, outbox, nullptr});
   return outbox;
+}
+
+void Pipeline::show_leadership(const std::string& name, std::shared_ptr<const std::atomic<bool>> leads) {
+  for (auto& route : routes_) {
+    if (route.name == name) route.leads = leads;
+  }
 }
 
 void Pipeline::start() {
@@ -155,7 +161,10 @@ sdk::Result<sdk::HistoryEntry> Pipeline::find(std::uint64_t id) const noexcept {
 
 std::vector<sdk::ChannelHealth> Pipeline::health() const noexcept {
   std::vector<sdk::ChannelHealth> out;
-  for (const auto& route : routes_) out.push_back(route.outbox->health());
+  for (const auto& route : routes_) {
+    out.push_back(route.outbox->health());
+    out.back().leads = !route.leads || route.leads->load();
+  }
   return out;
 }
 

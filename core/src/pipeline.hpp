@@ -49,6 +49,9 @@ class Pipeline final : public sdk::NotificationService {
   std::shared_ptr<Outbox> add_channel(const std::string& name, sdk::Channel& channel,
                                       boost::asio::any_io_executor channel_executor,
                                       sdk::Placement placement = sdk::Placement::every_replica);
+  /// Health shows the channel `name` as led by this replica only while
+  /// `*leads` (a `one_replica` channel's `ChannelLeadership`). Before `start`.
+  void show_leadership(const std::string& name, std::shared_ptr<const std::atomic<bool>> leads);
   /// Starts the outboxes (loading what was pending) and the retention timer.
   void start();
   /// Refuses new notifications and stops the outboxes; `done` once they hand
@@ -73,6 +76,7 @@ class Pipeline final : public sdk::NotificationService {
     std::string name;
     sdk::Channel* channel;
     std::shared_ptr<Outbox> outbox;
+    std::shared_ptr<const std::atomic<bool>> leads;  ///< null: this replica always delivers
   };
 
   std::string validate(const sdk::PublishRequest& request) const;

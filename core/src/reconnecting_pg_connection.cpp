@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "notifyd/sdk/utc_time.hpp"
+
 namespace notifyd::core {
 
 std::shared_ptr<ReconnectingPgConnection> ReconnectingPgConnection::create(boost::asio::any_io_executor executor,
@@ -19,7 +21,8 @@ ReconnectingPgConnection::ReconnectingPgConnection(boost::asio::any_io_executor 
       application_name_(std::move(application_name)),
       log_(log),
       connection_(PgConnection::create(strand_)),
-      pause_(strand_) {}
+      pause_(strand_),
+      state_since_ms_(sdk::now_epoch_ms()) {}
 
 void ReconnectingPgConnection::listen(std::string channel, std::function<void(std::string payload)> heard) {
   boost::asio::post(strand_, [self = shared_from_this(), channel = std::move(channel), heard = std::move(heard)]() mutable {
@@ -46,6 +49,8 @@ void ReconnectingPgConnection::start() {
         auto self = weak.lock();
         if (!self || self->stopped_) return;
         self->log_.warn("lost the connection to PostgreSQL (", why, "); connecting again");
+        self->connected_ = false;
+        self->set_state("reconnecting", why);
         self->connect_later();
       });
   boost::asio::post(strand_, [self = shared_from_this()] { self->connect(); });
@@ -63,6 +68,7 @@ void ReconnectingPgConnection::connect() {
         if (!status) {
           if (!self->failing_) self->log_.warn(status.message, "; trying again");
           self->failing_ = true;
+          self->set_state(self->ever_connected_ ? "reconnecting" : "connecting", status.message);
           self->connect_later();
           return;
         }
@@ -73,6 +79,8 @@ void ReconnectingPgConnection::connect() {
         }
         self->failing_ = false;
         self->ever_connected_ = true;
+        self->connected_ = true;
+        self->set_state("connected", {});
         self->next_pause_ = first_pause;
         std::string last_channel;
         for (const auto& [channel, heard] : self->listeners_) {
@@ -97,6 +105,7 @@ void ReconnectingPgConnection::connect() {
           self->listening_changed_.notify_all();
         });
         for (const auto& connected : self->connected_callbacks_) connected();
+        for (auto& next : std::exchange(self->next_connected_, {})) next();
       },
       application_name_);
 }
@@ -116,7 +125,32 @@ void ReconnectingPgConnection::stop() {
     self->connection_->close();
     self->listeners_.clear();
     self->connected_callbacks_.clear();
+    self->next_connected_.clear();
+    self->connected_ = false;
   });
+}
+
+void ReconnectingPgConnection::when_connected(std::function<void()> next) {
+  if (stopped_) return;
+  if (connected_) {
+    boost::asio::post(strand_, std::move(next));
+  } else {
+    next_connected_.push_back(std::move(next));
+  }
+}
+
+void ReconnectingPgConnection::set_state(std::string state, std::string error) {
+  std::lock_guard lock(state_mutex_);
+  if (state != state_) {
+    state_ = std::move(state);
+    state_since_ms_ = sdk::now_epoch_ms();
+  }
+  if (!error.empty()) last_error_ = std::move(error);
+}
+
+sdk::EngineConnection ReconnectingPgConnection::state(std::string name) const {
+  std::lock_guard lock(state_mutex_);
+  return {std::move(name), state_, state_since_ms_, last_error_};
 }
 
 bool ReconnectingPgConnection::wait_listening(std::chrono::milliseconds timeout) {

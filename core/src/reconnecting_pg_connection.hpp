@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "notifyd/sdk/cluster_view.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "pg_connection.hpp"
 
@@ -50,6 +51,13 @@ class ReconnectingPgConnection final : public std::enable_shared_from_this<Recon
   /// Blocks until the first connection listens on its channels, or `timeout`
   /// passes; true when it does. Any thread but the strand's.
   bool wait_listening(std::chrono::milliseconds timeout);
+  /// True while connected. On the strand.
+  bool connected() const noexcept { return connected_; }
+  /// Calls `next()` once, on the strand: soon when connected, else right
+  /// after the next connection's `on_connected` callbacks. On the strand.
+  void when_connected(std::function<void()> next);
+  /// The connection's state for health, named `name`. Any thread.
+  sdk::EngineConnection state(std::string name) const;
   boost::asio::strand<boost::asio::any_io_executor> strand() const { return strand_; }
 
  private:
@@ -57,6 +65,8 @@ class ReconnectingPgConnection final : public std::enable_shared_from_this<Recon
                            sdk::Logger& log);
   void connect();
   void connect_later();
+  /// Records the state for `state()`; `since` is kept when it does not change.
+  void set_state(std::string state, std::string error);
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::string dsn_;
@@ -67,12 +77,18 @@ class ReconnectingPgConnection final : public std::enable_shared_from_this<Recon
   std::chrono::milliseconds next_pause_ = first_pause;
   std::multimap<std::string, std::function<void(std::string)>> listeners_;
   std::vector<std::function<void()>> connected_callbacks_;
+  std::vector<std::function<void()>> next_connected_;  ///< `when_connected`, run once
   std::mutex listening_mutex_;
   std::condition_variable listening_changed_;
   bool listening_ = false;  ///< under listening_mutex_: a first connection listened
   bool stopped_ = false;
   bool ever_connected_ = false;
   bool failing_ = false;  ///< the last attempt failed (logged once until one succeeds)
+  bool connected_ = false;
+  mutable std::mutex state_mutex_;
+  std::string state_ = "connecting";  ///< under state_mutex_, as are the two below
+  std::int64_t state_since_ms_;
+  std::string last_error_;
 };
 
 }  // namespace notifyd::core

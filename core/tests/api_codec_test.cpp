@@ -151,18 +151,59 @@ TEST_CASE("a notification's text that is not UTF-8 is written replaced, never ra
 
 TEST_CASE("health reports round-trip with a channel's own figures in order", "[api_codec]") {
   const HealthReport report{"ok",
-                            {{"bot", 3, 1, 2, 40, 1, "", "", {}},
-                             {"desk", 0, 0, 0, 7, 0, "down", "no route", {{"connections", 3}, {"users", 2}}}}};
+                            {{"bot", 3, 1, 2, 40, 1, "", "", {}, false},
+                             {"desk", 0, 0, 0, 7, 0, "down", "no route", {{"connections", 3}, {"users", 2}}, true}},
+                            {}};
   CHECK(to_json(report) ==
-        R"({"status":"ok","channels":[{"channel":"bot","pending":3,"in_flight":1,"retrying":2,"delivered":40,"failed":1},)"
+        R"({"status":"ok","channels":[{"channel":"bot","pending":3,"in_flight":1,"retrying":2,"delivered":40,"failed":1,)"
+        R"("leads":false},)"
         R"({"channel":"desk","pending":0,"in_flight":0,"retrying":0,"delivered":7,"failed":0,"state":"down",)"
-        R"("last_error":"no route","figures":{"connections":3,"users":2}}]})");
+        R"("last_error":"no route","figures":{"connections":3,"users":2},"leads":true}]})");
   const auto back = round_trip(report);
   REQUIRE(back.channels.size() == 2);
   CHECK(back.channels[0].state.empty());
+  CHECK_FALSE(back.channels[0].leads);
+  CHECK(back.channels[1].leads);
   CHECK(back.channels[1].figures.size() == 2);
   CHECK(back.channels[1].figures[1].name == "users");
   CHECK(back.channels[1].figures[1].value == 2);
+  CHECK_FALSE(back.cluster);
+}
+
+TEST_CASE("health reports round-trip the replicas, the leases and the engine", "[api_codec]") {
+  sdk::ClusterView cluster;
+  cluster.backend = "postgres";
+  cluster.replica = "a:10";
+  cluster.host_group = "g";
+  cluster.lease_ttl_ms = 3000;
+  cluster.schema_version = 2;
+  cluster.connections = {{"coordination", "connected", 1765065600000, ""}};
+  cluster.replicas = {{"a:10", "g", "0.9.0", "", 10, 1765065000000, true},
+                      {"b:20", "g", "0.9.0", "https://b:8443", 20, 1765065060000, false}};
+  cluster.leases = {{"channel/bot", "b:20", 4, 1765065603000}, {"check/disk", "a:10", 1, 0}};
+  cluster.as_of_ms = 1765065601000;
+  const std::string json = to_json(HealthReport{"ok", {}, cluster});
+  CHECK(json ==
+        R"({"status":"ok","channels":[],"cluster":{"backend":"postgres","replica":"a:10","host_group":"g",)"
+        R"("lease_ttl_ms":3000,"schema_version":2,"connections":[{"name":"coordination","state":"connected",)"
+        R"("since":"2025-12-07T00:00:00.000Z","last_error":null}],"replicas":[{"name":"a:10","host_group":"g",)"
+        R"("version":"0.9.0","address":null,"pid":10,"started_at":"2025-12-06T23:50:00.000Z","self":true},)"
+        R"({"name":"b:20","host_group":"g","version":"0.9.0","address":"https://b:8443","pid":20,)"
+        R"("started_at":"2025-12-06T23:51:00.000Z","self":false}],"leases":[{"name":"channel/bot","holder":"b:20",)"
+        R"("epoch":4,"expires_at":"2025-12-07T00:00:03.000Z"},{"name":"check/disk","holder":"a:10","epoch":1,)"
+        R"("expires_at":null}],"as_of":"2025-12-07T00:00:01.000Z"}})");
+  const auto back = decoded<HealthReport>(json);
+  REQUIRE(back.cluster);
+  CHECK(back.cluster->schema_version == 2);
+  REQUIRE(back.cluster->replicas.size() == 2);
+  CHECK(back.cluster->replicas[0].self);
+  CHECK(back.cluster->replicas[1].address == "https://b:8443");
+  REQUIRE(back.cluster->leases.size() == 2);
+  CHECK(back.cluster->leases[0].expires_at_ms == 1765065603000);
+  CHECK(back.cluster->leases[1].expires_at_ms == 0);
+  CHECK(back.cluster->connections.at(0).since_ms == 1765065600000);
+  CHECK(decode_error<HealthReport>(R"({"status":"ok","channels":[],"cluster":{"backend":"local"}})") ==
+        "cluster.replica is missing");
 }
 
 TEST_CASE("an accepted publish round-trips", "[api_codec]") {

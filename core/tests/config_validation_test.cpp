@@ -230,7 +230,7 @@ TEST_CASE("values that mean nothing are refused where they are written") {
   CHECK(errors[0].file == file.string());
 }
 
-TEST_CASE("[cluster] host_group and lease_ttl: defaults, values, and a lease_ttl below 1s refused") {
+TEST_CASE("[cluster] host_group, lease_ttl and address: defaults, values, and a lease_ttl below 1s refused") {
   TempDir dir;
   core::ConfigErrors errors;
   auto defaults = core::read_config_file(dir.write("defaults.toml", "[daemon]\nthreads = 2\n"), errors);
@@ -238,13 +238,16 @@ TEST_CASE("[cluster] host_group and lease_ttl: defaults, values, and a lease_ttl
   REQUIRE(errors.empty());
   CHECK(defaults->cluster.host_group.empty());
   CHECK(defaults->cluster.lease_ttl == std::chrono::seconds(10));
+  CHECK(defaults->cluster.address.empty());
 
   auto set = core::read_config_file(
-      dir.write("set.toml", "[cluster]\nhost_group = \"analytics-1\"\nlease_ttl = \"3s\"\n"), errors);
+      dir.write("set.toml", "[cluster]\nhost_group = \"analytics-1\"\nlease_ttl = \"3s\"\naddress = \"https://app1:8443\"\n"),
+      errors);
   REQUIRE(set.has_value());
   REQUIRE(errors.empty());
   CHECK(set->cluster.host_group == "analytics-1");
   CHECK(set->cluster.lease_ttl == std::chrono::seconds(3));
+  CHECK(set->cluster.address == "https://app1:8443");
 
   auto short_ttl = core::read_config_file(dir.write("short.toml", "[cluster]\nlease_ttl = \"500ms\"\n"), errors);
   REQUIRE(short_ttl.has_value());

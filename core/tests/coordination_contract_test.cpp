@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <latch>
@@ -104,6 +107,45 @@ TEST_CASE("coordination contract: a replica names its backend, itself, its host 
   CHECK_FALSE(replica.host_group().empty());
   CHECK(replica.lease_ttl() == lease_ttl);
   CHECK(&replica.documents() == &replica.documents());
+}
+
+TEST_CASE("coordination contract: view shows the live replicas, this one marked, and who holds a lease") {
+  auto world = test::make_coordination_world(lease_ttl);
+  auto& a = world->replica(0);
+  auto& b = world->replica(1);
+  const auto sees = [](const sdk::Coordination& viewer, const sdk::Coordination& seen) {
+    const auto view = viewer.view();
+    return std::ranges::any_of(view.replicas, [&](const sdk::ReplicaView& replica) {
+      return replica.name == seen.replica() && replica.self == (&viewer == &seen);
+    });
+  };
+  REQUIRE(eventually([&] { return sees(a, a) && sees(a, b) && sees(b, a) && sees(b, b); }));
+  const auto view = a.view();
+  CHECK(view.backend == backend_under_test);
+  CHECK(view.replica == a.replica());
+  CHECK(view.host_group == a.host_group());
+  CHECK(view.lease_ttl_ms == std::chrono::milliseconds(lease_ttl).count());
+  CHECK(view.replicas.size() == (&a == &b ? 1u : 2u));
+  CHECK(view.as_of_ms > 0);
+  for (const auto& replica : view.replicas) {
+    CHECK_FALSE(replica.version.empty());
+    CHECK(replica.pid == static_cast<std::uint64_t>(::getpid()));
+    CHECK(replica.started_at_ms > 0);
+  }
+
+  Campaigner holder;
+  holder.campaign(a, "contract/view", world->executor());
+  REQUIRE(eventually([&] { return holder.acquired == 1; }));
+  const auto fence = holder.last_fence();
+  const auto shows_holding = [&](const sdk::Coordination& viewer) {
+    const auto leases = viewer.view().leases;
+    return std::ranges::any_of(leases, [&](const sdk::LeaseView& lease) {
+      return lease.name == "contract/view" && lease.holder == a.replica() && lease.epoch == fence.epoch;
+    });
+  };
+  CHECK(eventually([&] { return shows_holding(a) && shows_holding(b); }));
+  holder.lease->release();
+  CHECK(eventually([&] { return !shows_holding(a) && !shows_holding(b); }));
 }
 
 TEST_CASE("coordination contract: ephemeral keys are put, read, replaced and removed on every replica") {

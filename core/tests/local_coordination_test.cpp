@@ -11,6 +11,7 @@
 #include "local_bus.hpp"
 #include "local_coordination.hpp"
 #include "local_ephemeral.hpp"
+#include "metrics_registry.hpp"
 #include "notifyd/testing/fake_logger.hpp"
 #include "test_support.hpp"
 
@@ -137,4 +138,62 @@ TEST_CASE("local documents: lock and temp files are no documents to a watch; a r
   watch.reset();
   work.reset();
   loop.join();
+}
+
+TEST_CASE("local coordination counts lease changes and refused fenced writes, and shows one replica leading all") {
+  test::TempDir dir;
+  core::MetricsRegistry metrics;
+  core::LocalCoordination coordination(dir.path(), {}, "group-1", 10s, nullptr, &metrics, "https://here");
+  boost::asio::io_context io;
+  const auto series = [&](const std::string& change) {
+    return "notifyd_lease_changes_total{lease=\"channel/bot\",change=\"" + change + "\"} ";
+  };
+  const auto count = [&](const std::string& change) {
+    const auto text = metrics.render();
+    const auto at = text.find(series(change));
+    return at == std::string::npos ? std::string("absent")
+                                   : text.substr(at + series(change).size(), text.find('\n', at) - at - series(change).size());
+  };
+
+  auto first = coordination.campaign("channel/bot", io.get_executor(), {});
+  auto second = coordination.campaign("channel/bot", io.get_executor(), {});
+  REQUIRE(first->held());
+  io.run();  // the events, which count
+  io.restart();
+  CHECK(count("acquired") == "1");
+  const auto stale = first->fence();
+
+  auto view = coordination.view();
+  CHECK(view.backend == "local");
+  CHECK(view.replica == coordination.replica());
+  CHECK(view.host_group == "group-1");
+  CHECK(view.schema_version == 0u);
+  CHECK(view.connections.empty());
+  REQUIRE(view.replicas.size() == 1);
+  CHECK(view.replicas[0].name == coordination.replica());
+  CHECK(view.replicas[0].self);
+  CHECK(view.replicas[0].address == "https://here");
+  CHECK(view.replicas[0].pid == static_cast<std::uint64_t>(::getpid()));
+  REQUIRE(view.leases.size() == 1);
+  CHECK(view.leases[0].name == "channel/bot");
+  CHECK(view.leases[0].holder == coordination.replica());
+  CHECK(view.leases[0].epoch == stale.epoch);
+  CHECK(view.leases[0].expires_at_ms == 0);
+  CHECK(metrics.render().find("notifyd_replicas 1\n") != std::string::npos);
+
+  first->release();  // handed to the second campaign at once
+  io.run();
+  CHECK(count("released") == "1");
+  CHECK(count("acquired") == "2");
+  CHECK(count("lost") == "0");
+  CHECK(coordination.view().leases.at(0).epoch == stale.epoch + 1);
+
+  const auto refused = coordination.documents().write_if("bot.json", "{}", 0, stale);
+  REQUIRE(refused.ok());
+  CHECK(refused.value().outcome == sdk::WriteOutcome::fenced);
+  CHECK(metrics.render().find("notifyd_fenced_writes_total 1\n") != std::string::npos);
+
+  second.reset();  // destroyed while holding: a release too
+  CHECK(count("released") == "2");
+  CHECK(coordination.view().leases.empty());
 }

@@ -5,11 +5,19 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
+#include <boost/asio/executor_work_guard.hpp>
+
+#include "metrics_registry.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "notifyd/testing/fake_logger.hpp"
 #include "pg_coordination.hpp"
 #include "pg_session.hpp"
@@ -27,7 +35,7 @@ namespace {
 struct Replica {
   Replica(const std::string& dsn, std::string name, std::chrono::milliseconds ttl = 1500ms)
       : coordination(loop.io.get_executor(),
-                     core::PgCoordinationSettings{dsn, std::move(name), "group-1", ttl, "/tmp", 4, 5000ms}, log) {
+                     core::PgCoordinationSettings{dsn, std::move(name), "group-1", ttl, "/tmp", 4, 5000ms, ""}, log) {
     const auto opened = coordination.open();
     INFO(opened.message);
     REQUIRE(opened);
@@ -412,4 +420,98 @@ TEST_CASE("postgres coordination: after its connection is ended a replica connec
   CHECK(a.log.contains("lost the connection to PostgreSQL"));
   CHECK(lease_a->held());
   CHECK(events.count("a lost") == 0);
+}
+
+TEST_CASE("postgres lease: a campaign made while the connection is down is tried as soon as it is back") {
+  Loop loop;
+  TestDatabase database(loop);
+  Replica replica(database.dsn(), "cut-off", 30s);
+  core::PgSession own(database.dsn());
+  const std::string name = sql_value(own, "SELECT current_database()");
+  core::PgSession admin(test::test_dsn());  // a database may not be closed from inside
+  const auto closed = admin.exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+  INFO(closed.error());
+  REQUIRE(closed.ok());
+  CHECK(sql_value(admin, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                         "WHERE application_name = 'cut-off' AND backend_type = 'client backend'") != "0");
+  const auto state = [&] { return replica.coordination.view().connections.at(0); };
+  REQUIRE(eventually([&] { return state().state == "reconnecting"; }));
+  CHECK_FALSE(state().last_error.empty());
+
+  std::atomic<std::int64_t> acquired_at_ms{0};
+  auto lease = replica.coordination.campaign("channel/bot", replica.loop.io.get_executor(),
+                                             {[&](sdk::Fence) { acquired_at_ms = sdk::now_epoch_ms(); }, {}});
+  std::this_thread::sleep_for(500ms);  // campaigning while no connection can be made
+  CHECK(acquired_at_ms == 0);
+  REQUIRE(admin.exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true").ok());
+  REQUIRE(eventually([&] { return acquired_at_ms != 0; }));
+  const auto connection = state();
+  CHECK(connection.state == "connected");
+  // Taken on the new connection's first round trips, not at the next of the
+  // retries (every 200 ms) that found no connection.
+  const auto after_connecting = acquired_at_ms - connection.since_ms;
+  INFO("acquired " << after_connecting << " ms after connecting again");
+  CHECK(after_connecting < 50);
+}
+
+TEST_CASE("postgres replicas see each other in their views; a stopped one leaves at once, a killed one within ttl") {
+  Loop loop;
+  TestDatabase database(loop);
+  core::MetricsRegistry metrics;
+  testing::FakeLogger log;
+  Loop b_loop;
+  core::PgCoordination b(b_loop.io.get_executor(), {database.dsn(), "b", "group-2", 1500ms, "/tmp", 4, 5000ms, "https://b"},
+                         log, &metrics);
+  REQUIRE(b.open());
+  auto a = std::make_unique<Replica>(database.dsn(), "a", 1500ms);
+  const auto names = [](const sdk::ClusterView& view) {
+    std::vector<std::string> out;
+    for (const auto& replica : view.replicas) out.push_back(replica.name + (replica.self ? " (self)" : ""));
+    return out;
+  };
+  REQUIRE(eventually([&] { return names(b.view()) == std::vector<std::string>{"a", "b (self)"}; }));
+  REQUIRE(eventually([&] { return names(a->coordination.view()) == std::vector<std::string>{"a (self)", "b"}; }));
+  const auto seen_by_a = a->coordination.view();
+  CHECK(seen_by_a.backend == "postgres");
+  CHECK(seen_by_a.schema_version == static_cast<std::uint32_t>(2));
+  CHECK(seen_by_a.lease_ttl_ms == 1500);
+  CHECK(seen_by_a.connections.at(0).name == "coordination");
+  CHECK(seen_by_a.connections.at(0).state == "connected");
+  const auto& seen_b = seen_by_a.replicas.at(1);
+  CHECK(seen_b.host_group == "group-2");
+  CHECK(seen_b.address == "https://b");
+  CHECK(seen_b.pid == static_cast<std::uint64_t>(::getpid()));
+  CHECK_FALSE(seen_b.version.empty());
+  CHECK(seen_b.started_at_ms > 0);
+  CHECK(metrics.render().find("notifyd_replicas 2\n") != std::string::npos);
+
+  // Who holds what, as both see it.
+  Events events;
+  auto lease = a->coordination.campaign("channel/bot", a->loop.io.get_executor(), recorded(events, "a"));
+  REQUIRE(events.wait_for("a acquired 1"));
+  const auto holds = [](const sdk::ClusterView& view, const std::string& holder) {
+    return std::ranges::any_of(view.leases, [&](const sdk::LeaseView& l) {
+      return l.name == "channel/bot" && l.holder == holder && l.epoch == 1 && l.expires_at_ms > 0;
+    });
+  };
+  CHECK(eventually([&] { return holds(b.view(), "a") && holds(a->coordination.view(), "a"); }));
+  lease.reset();
+  CHECK(eventually([&] { return b.view().leases.empty(); }));
+
+  // Killed: nothing withdraws the announcement; it expires with its ttl.
+  a.reset();
+  const auto killed = Clock::now();
+  REQUIRE(eventually([&] { return names(b.view()) == std::vector<std::string>{"b (self)"}; }));
+  CHECK(Clock::now() - killed < 1500ms + 500ms + 2s);  // ttl, one reading period, a busy machine
+  CHECK(eventually([&] { return metrics.render().find("notifyd_replicas 1\n") != std::string::npos; }));
+
+  // Stopped cleanly (settle): gone from the others' view at their next reading.
+  Replica c(database.dsn(), "c", 6000ms);  // its announcement would outlive the check below
+  REQUIRE(eventually([&] { return names(b.view()) == std::vector<std::string>{"b (self)", "c"}; }));
+  std::promise<void> settled;
+  c.coordination.settle(5s, [&] { settled.set_value(); });
+  REQUIRE(settled.get_future().wait_for(10s) == std::future_status::ready);
+  const auto stopped = Clock::now();
+  REQUIRE(eventually([&] { return names(b.view()) == std::vector<std::string>{"b (self)"}; }));
+  CHECK(Clock::now() - stopped < 3s);
 }

@@ -8,9 +8,12 @@
 
 namespace notifyd::socket_api {
 
-BuiltinRoutes::BuiltinRoutes(sdk::NotificationService& notifications, PhotoPolicy photos,
-                             std::size_t history_page_bytes)
-    : notifications_(notifications), photos_(std::move(photos)), history_page_bytes_(history_page_bytes) {}
+BuiltinRoutes::BuiltinRoutes(sdk::NotificationService& notifications, const sdk::Coordination& coordination,
+                             PhotoPolicy photos, std::size_t history_page_bytes)
+    : notifications_(notifications),
+      coordination_(coordination),
+      photos_(std::move(photos)),
+      history_page_bytes_(history_page_bytes) {}
 
 const BuiltinRoutes::Entry* BuiltinRoutes::table(std::size_t& size) noexcept {
   static const Entry entries[] = {
@@ -98,7 +101,7 @@ void BuiltinRoutes::history(sdk::HttpRequest& request, const sdk::http::PeerCred
 }
 
 void BuiltinRoutes::channel_health(sdk::HttpRequest&, const sdk::http::PeerCredentials&, sdk::Responder& respond) const {
-  respond(sdk::HttpResponse::json(200, render_health(notifications_.health())));
+  respond(sdk::HttpResponse::json(200, render_health(notifications_.health(), coordination_.view())));
 }
 
 void BuiltinRoutes::publish(sdk::PublishRequest request, sdk::Responder& respond) const {

@@ -7,6 +7,7 @@
 
 #include <string_view>
 
+#include "notifyd/sdk/coordination.hpp"
 #include "notifyd/sdk/http.hpp"
 #include "notifyd/sdk/notification_service.hpp"
 #include "notifyd/sdk/http/peer.hpp"
@@ -29,8 +30,10 @@ class BuiltinRoutes {
     std::string_view allow;     ///< the method the path accepts, for the Allow header
   };
 
-  /// `history_page_bytes`: the byte budget of one `/v1/history` answer.
-  BuiltinRoutes(sdk::NotificationService& notifications, PhotoPolicy photos, std::size_t history_page_bytes);
+  /// `history_page_bytes`: the byte budget of one `/v1/history` answer;
+  /// `coordination` tells `/v1/health` about the replicas.
+  BuiltinRoutes(sdk::NotificationService& notifications, const sdk::Coordination& coordination, PhotoPolicy photos,
+                std::size_t history_page_bytes);
 
   /// The built-in route for `method` and `path`.
   Match find(std::string_view method, std::string_view path) const noexcept;
@@ -58,6 +61,7 @@ class BuiltinRoutes {
   void publish(sdk::PublishRequest request, sdk::Responder& respond) const;
 
   sdk::NotificationService& notifications_;
+  const sdk::Coordination& coordination_;
   PhotoPolicy photos_;
   std::size_t history_page_bytes_;
 };

@@ -94,8 +94,10 @@ sdk::Result<std::string> render_history_page(const sdk::HistoryQuery& query, std
   return body;
 }
 
-std::string render_health(const std::vector<sdk::ChannelHealth>& channels) {
-  return sdk::api::to_json(sdk::api::HealthReport{"ok", channels});
+std::string render_health(const std::vector<sdk::ChannelHealth>& channels, const sdk::ClusterView& cluster) {
+  const bool connected = std::ranges::all_of(
+      cluster.connections, [](const sdk::EngineConnection& connection) { return connection.state == "connected"; });
+  return sdk::api::to_json(sdk::api::HealthReport{connected ? "ok" : "degraded", channels, cluster});
 }
 
 }  // namespace notifyd::socket_api

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "notifyd/sdk/cluster_view.hpp"
 #include "notifyd/sdk/http.hpp"
 #include "notifyd/sdk/notification_service.hpp"
 #include "validated.hpp"
@@ -37,8 +38,10 @@ sdk::Result<std::string> render_history_page(const sdk::HistoryQuery& query, std
                                              const HistoryFetch& fetch);
 
 /// `{"status":"ok","channels":[{"channel","pending","in_flight","retrying","delivered","failed","state",
-/// "last_error","figures"}]}`; the last three only when there is something to say, `figures` holding the
-/// channel's own counts, e.g. `{"connections":3}`.
-std::string render_health(const std::vector<sdk::ChannelHealth>& channels);
+/// "last_error","figures","leads"}],"cluster":{...}}`; `state`, `last_error` and `figures` only when there is
+/// something to say, `figures` holding the channel's own counts, e.g. `{"connections":3}`; `cluster` the
+/// replicas, leases and connections of `cluster` (`sdk::api::ClusterView`). The status is "degraded"
+/// while a connection to the shared database is not up.
+std::string render_health(const std::vector<sdk::ChannelHealth>& channels, const sdk::ClusterView& cluster);
 
 }  // namespace notifyd::socket_api

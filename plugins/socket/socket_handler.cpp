@@ -8,7 +8,7 @@
 namespace notifyd::socket_api {
 
 SocketHandler::SocketHandler(sdk::Host& host, const SocketSettings& settings)
-    : host_(host), routes_(host.notifications(), settings.photos, settings.history_page_bytes) {}
+    : host_(host), routes_(host.notifications(), host.coordination(), settings.photos, settings.history_page_bytes) {}
 
 void SocketHandler::operator()(const sdk::http::Peer& peer, sdk::HttpRequest request,
                                const sdk::Responder& respond) const {

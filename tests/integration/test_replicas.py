@@ -4,14 +4,18 @@ on either never misses one; a Telegram link code redeemed through both at
 once links exactly one user. Runs in the `postgres` ctest label
 (NOTIFYD_TEST_BACKEND=postgres), against the PostgreSQL of the fixture."""
 
+import json
 import pathlib
 import re
+import socket
+import subprocess
 import sys
 import threading
 import time
 import unittest
+import urllib.request
 
-from harness import BACKEND, Daemon, DaemonTestCase, psql
+from harness import BACKEND, NOTIFYCTL, Daemon, DaemonTestCase, psql
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "fixtures"))
 from fake_bot_api import FakeBotApi  # noqa: E402
@@ -197,6 +201,153 @@ class ReplicasShareAOneReplicaOutboxTest(ReplicasTestCase):
         self.assertLess(took_over, self.LEASE_TTL + 5)
         self.assertEqual(replicas[follower].stop(), 0, replicas[follower].log())
         self.assertNotIn("AddressSanitizer", replicas[follower].log())
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
+class ReplicasInHealthTest(ReplicasTestCase):
+    LEASE_TTL = 3
+
+    def test_health_shows_the_replicas_and_who_leads_and_a_killed_replica_leaves_within_the_lease_ttl(self):
+        events = [pathlib.Path(self.tmp) / f"events{i}" for i in range(2)]
+        ports = [free_port(), free_port()]
+        replicas = self.replicas(lambda i: '[[plugin]]\nuse = "test_channel"\nname = "bot"\n'
+                                           f'placement = "one_replica"\nevents_file = "{events[i]}"\n'
+                                           f'[[plugin]]\nuse = "metrics"\nlisten = "127.0.0.1:{ports[i]}"\n')
+        for i, daemon in enumerate(replicas):
+            config = daemon.config_path.read_text()
+            daemon.config_path.write_text(config.replace(
+                "[cluster]\n", f'[cluster]\nlease_ttl = "{self.LEASE_TTL}s"\naddress = "replica-{i}.example"\n', 1))
+            self.use_fixture_plugins(daemon)
+
+        def health(daemon):
+            status, body = daemon.request("GET", "/v1/health")
+            self.assertEqual(status, 200, body)
+            return body
+
+        def replica_names(daemon):
+            return sorted(replica["name"] for replica in health(daemon)["cluster"]["replicas"])
+
+        def holder(daemon, lease="channel/bot"):
+            held = [l for l in health(daemon)["cluster"]["leases"] if l["name"] == lease]
+            return held[0]["holder"] if held else None
+
+        def leads(daemon):
+            return [c["leads"] for c in health(daemon)["channels"] if c["channel"] == "bot"] == [True]
+
+        # Alone, the first replica leads at once: its first campaign goes out as its connection comes up.
+        spawned = time.monotonic()
+        replicas[0].start()
+        self.wait_for(lambda: leads(replicas[0]), timeout=10, message="replica 0 leading channel/bot")
+        took = time.monotonic() - spawned
+        print(f"start -> leads channel/bot: {took:.2f} s (lease_ttl {self.LEASE_TTL} s)", file=sys.stderr)
+        self.assertLess(took, self.LEASE_TTL)
+        replicas[1].start()
+        names = [f"{socket.gethostname()}:{daemon.process.pid}" for daemon in replicas]
+
+        for daemon in replicas:
+            self.wait_for(lambda: replica_names(daemon) == sorted(names), timeout=10,
+                          message="both replicas in each other's health")
+        leader, other = replicas[0], replicas[1]
+        self.assertEqual(holder(other), names[0])
+        self.assertTrue(leads(leader))
+        self.assertFalse(leads(other))
+
+        seen = health(other)
+        self.assertEqual(seen["status"], "ok")
+        cluster = seen["cluster"]
+        self.assertEqual(cluster["backend"], "postgres")
+        self.assertEqual(cluster["replica"], names[1])
+        self.assertEqual(cluster["lease_ttl_ms"], self.LEASE_TTL * 1000)
+        self.assertGreaterEqual(cluster["schema_version"], 2)
+        self.assertEqual([(c["name"], c["state"]) for c in cluster["connections"]], [("coordination", "connected")])
+        by_name = {replica["name"]: replica for replica in cluster["replicas"]}
+        self.assertTrue(by_name[names[1]]["self"])
+        self.assertFalse(by_name[names[0]]["self"])
+        self.assertEqual(by_name[names[0]]["address"], "replica-0.example")
+        self.assertEqual(by_name[names[0]]["pid"], replicas[0].process.pid)
+        lease = [l for l in cluster["leases"] if l["name"] == "channel/bot"][0]
+        first_epoch = lease["epoch"]
+
+        text = subprocess.run([NOTIFYCTL, "--socket", other.socket_path, "health"], capture_output=True, text=True,
+                              timeout=30)
+        self.assertEqual(text.returncode, 0, text.stderr)
+        self.assertIn("engine: postgres, schema version", text.stdout)
+        self.assertIn("coordination: connected since", text.stdout)
+        self.assertIn(f"{names[1]} (this one)", text.stdout)
+        self.assertIn("at replica-0.example", text.stdout)
+        self.assertIn(f"channel/bot  held by {names[0]}  epoch {first_epoch}", text.stdout)
+        self.assertRegex(text.stdout, r"\nbot( +\d+){5} +no\n")
+        as_json = subprocess.run([NOTIFYCTL, "--socket", other.socket_path, "--json", "health"], capture_output=True,
+                                 text=True, timeout=30)
+        self.assertEqual(as_json.returncode, 0, as_json.stderr)
+        self.assertEqual(sorted(r["name"] for r in json.loads(as_json.stdout)["cluster"]["replicas"]), sorted(names))
+
+        # kill -9 of the leader: it leaves the other's health, and the other takes channel/bot over.
+        leader.kill()
+        killed = time.monotonic()
+        self.wait_for(lambda: replica_names(other) == [names[1]], timeout=self.LEASE_TTL + 10,
+                      message="the killed replica leaving the other's health")
+        gone = time.monotonic() - killed
+        self.wait_for(lambda: leads(other) and holder(other) == names[1], timeout=self.LEASE_TTL + 10,
+                      message="the other replica leading channel/bot")
+        took_over = time.monotonic() - killed
+        print(f"kill -9 -> gone from health: {gone:.2f} s, other leads: {took_over:.2f} s "
+              f"(lease_ttl {self.LEASE_TTL} s)", file=sys.stderr)
+        # The announcement expires at most lease_ttl after its last renewal; it is read every third of it.
+        self.assertLess(gone, self.LEASE_TTL + self.LEASE_TTL / 3 + 2)
+        self.assertLess(took_over, self.LEASE_TTL + 2)
+        self.assertGreater([l for l in health(other)["cluster"]["leases"] if l["name"] == "channel/bot"][0]["epoch"],
+                           first_epoch)
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{ports[1]}/metrics", timeout=5) as response:
+            metrics = response.read().decode()
+        self.assertIn('notifyd_lease_changes_total{lease="channel/bot",change="acquired"} 1\n', metrics)
+        self.assertIn('notifyd_lease_changes_total{lease="channel/bot",change="lost"} 0\n', metrics)
+        self.assertIn("notifyd_replicas 1\n", metrics)
+        self.assertIn("notifyd_fenced_writes_total 0\n", metrics)
+        self.assertEqual(other.stop(), 0, other.log())
+
+
+@unittest.skipUnless(BACKEND == "local", "the single notifyd of backend = \"local\"")
+class SingleNotifydHealthTest(DaemonTestCase):
+    def test_health_shows_one_replica_that_leads_every_channel(self):
+        events = pathlib.Path(self.tmp) / "events"
+        daemon = self.fixture_daemon('[[plugin]]\nuse = "test_channel"\nname = "bot"\nplacement = "one_replica"\n'
+                                     f'events_file = "{events}"\n'
+                                     '[[plugin]]\nuse = "test_channel"\nname = "desk"\n').start()
+        name = f"{socket.gethostname()}:{daemon.process.pid}"
+
+        def health():
+            status, body = daemon.request("GET", "/v1/health")
+            self.assertEqual(status, 200, body)
+            return body
+
+        self.wait_for(lambda: [l["holder"] for l in health()["cluster"]["leases"] if l["name"] == "channel/bot"] == [name],
+                      message="the one replica holding channel/bot")
+        body = self.wait_for(lambda: (b := health()) and all(c["leads"] for c in b["channels"]) and b,
+                             message="both channels led here")
+        self.assertEqual(body["status"], "ok")
+        self.assertEqual(sorted(c["channel"] for c in body["channels"]), ["bot", "desk"])
+        cluster = body["cluster"]
+        self.assertEqual((cluster["backend"], cluster["replica"], cluster["schema_version"], cluster["connections"]),
+                         ("local", name, 0, []))
+        self.assertEqual([(r["name"], r["self"], r["pid"]) for r in cluster["replicas"]],
+                         [(name, True, daemon.process.pid)])
+        self.assertIsNone(cluster["leases"][0]["expires_at"])
+
+        text = subprocess.run([NOTIFYCTL, "--socket", daemon.socket_path, "health"], capture_output=True, text=True,
+                              timeout=30)
+        self.assertEqual(text.returncode, 0, text.stderr)
+        self.assertIn("engine: local, lease ttl 10000 ms\nreplicas: 1", text.stdout)
+        self.assertIn(f"  {name} (this one)", text.stdout)
+        self.assertIn(f"channel/bot  held by {name} (this one)  epoch 1\n", text.stdout)
+        self.assertNotIn(" no\n", text.stdout)
 
 
 @unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")

@@ -1,5 +1,7 @@
 #include "notifyd/sdk/api/history_codecs.hpp"
 
+#include <type_traits>
+
 namespace notifyd::sdk::api {
 namespace {
 
@@ -48,6 +50,47 @@ constexpr auto channel_members = [](auto& m, auto& channel) {
   m.optional_text("state", channel.state);
   m.optional_text("last_error", channel.last_error);
   m.figures("figures", channel.figures);
+  // Read when present: a daemon from before replicas does not send it (then true).
+  if constexpr (std::is_same_v<std::decay_t<decltype(m)>, JsonObjectReader>) {
+    if (!m.status() || !m.find("leads")) return;
+  }
+  m.flag("leads", channel.leads);
+};
+
+constexpr auto connection_members = [](auto& m, auto& connection) {
+  m.text("name", connection.name);
+  m.text("state", connection.state);
+  m.time_or_null("since", connection.since_ms);
+  m.text_or_null("last_error", connection.last_error);
+};
+
+constexpr auto replica_members = [](auto& m, auto& replica) {
+  m.text("name", replica.name);
+  m.text("host_group", replica.host_group);
+  m.text("version", replica.version);
+  m.text_or_null("address", replica.address);
+  m.count("pid", replica.pid);
+  m.time_or_null("started_at", replica.started_at_ms);
+  m.flag("self", replica.self);
+};
+
+constexpr auto lease_members = [](auto& m, auto& lease) {
+  m.text("name", lease.name);
+  m.text("holder", lease.holder);
+  m.count("epoch", lease.epoch);
+  m.time_or_null("expires_at", lease.expires_at_ms);
+};
+
+constexpr auto cluster_members = [](auto& m, auto& cluster) {
+  m.text("backend", cluster.backend);
+  m.text("replica", cluster.replica);
+  m.text("host_group", cluster.host_group);
+  m.integer("lease_ttl_ms", cluster.lease_ttl_ms);
+  m.count("schema_version", cluster.schema_version);
+  m.list("connections", cluster.connections);
+  m.list("replicas", cluster.replicas);
+  m.list("leases", cluster.leases);
+  m.time_or_null("as_of", cluster.as_of_ms);
 };
 
 constexpr auto health_members = [](auto& m, auto& report) {
@@ -94,9 +137,40 @@ Status JsonCodec<ChannelHealth>::read(const rapidjson::Value& value, const std::
   return read_object(value, where, out, channel_members);
 }
 
-void JsonCodec<HealthReport>::write(JsonWriter& out, const HealthReport& value) { write_object(out, value, health_members); }
+void JsonCodec<EngineConnection>::write(JsonWriter& out, const EngineConnection& value) {
+  write_object(out, value, connection_members);
+}
+Status JsonCodec<EngineConnection>::read(const rapidjson::Value& value, const std::string& where, EngineConnection& out) {
+  return read_object(value, where, out, connection_members);
+}
+
+void JsonCodec<ReplicaView>::write(JsonWriter& out, const ReplicaView& value) { write_object(out, value, replica_members); }
+Status JsonCodec<ReplicaView>::read(const rapidjson::Value& value, const std::string& where, ReplicaView& out) {
+  return read_object(value, where, out, replica_members);
+}
+
+void JsonCodec<LeaseView>::write(JsonWriter& out, const LeaseView& value) { write_object(out, value, lease_members); }
+Status JsonCodec<LeaseView>::read(const rapidjson::Value& value, const std::string& where, LeaseView& out) {
+  return read_object(value, where, out, lease_members);
+}
+
+void JsonCodec<ClusterView>::write(JsonWriter& out, const ClusterView& value) { write_object(out, value, cluster_members); }
+Status JsonCodec<ClusterView>::read(const rapidjson::Value& value, const std::string& where, ClusterView& out) {
+  return read_object(value, where, out, cluster_members);
+}
+
+// `cluster` is written only when known, and read when present.
+void JsonCodec<HealthReport>::write(JsonWriter& out, const HealthReport& value) {
+  write_object(out, value, [](JsonObjectWriter& m, const HealthReport& report) {
+    health_members(m, report);
+    if (report.cluster) m.object("cluster", *report.cluster);
+  });
+}
 Status JsonCodec<HealthReport>::read(const rapidjson::Value& value, const std::string& where, HealthReport& out) {
-  return read_object(value, where, out, health_members);
+  return read_object(value, where, out, [](JsonObjectReader& m, HealthReport& report) {
+    health_members(m, report);
+    if (m.status() && m.find("cluster")) m.object_or_null("cluster", report.cluster);
+  });
 }
 
 void JsonCodec<PublishOutcome>::write(JsonWriter& out, const PublishOutcome& value) {

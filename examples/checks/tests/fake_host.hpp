@@ -109,6 +109,15 @@ class IdleCoordination final : public sdk::Coordination,
                                        sdk::LeaseEvents) noexcept override {
     return std::make_unique<NeverHeld>();
   }
+  sdk::ClusterView view() const noexcept override {
+    sdk::ClusterView view;
+    view.backend = backend();
+    view.replica = replica_;
+    view.host_group = replica_;
+    view.lease_ttl_ms = lease_ttl().count();
+    view.replicas.push_back({replica_, replica_, "test", "", 0, 0, true});
+    return view;
+  }
 
   sdk::Status put(std::string_view, std::string_view, std::chrono::milliseconds) noexcept override {
     return sdk::Status::failure("not in a daemon");

@@ -7,6 +7,8 @@
 #include <future>
 
 #include "builtin_routes.hpp"
+#include "notifyd/testing/fake_coordination.hpp"
+#include "notifyd/testing/memory_documents.hpp"
 #include "test_support.hpp"
 
 using namespace notifyd;
@@ -19,7 +21,9 @@ namespace {
 struct RouteFixture {
   TempDir photos;
   FakeNotifications notifications;
-  BuiltinRoutes routes{notifications, PhotoPolicy{{photos.path()}, 1 << 20}, 1 << 20};
+  notifyd::testing::MemoryDocuments documents;
+  notifyd::testing::FakeCoordination coordination{documents};
+  BuiltinRoutes routes{notifications, coordination, PhotoPolicy{{photos.path()}, 1 << 20}, 1 << 20};
 
   // Serves one request and waits for its answer (which may come from another thread).
   sdk::HttpResponse call(const std::string& method, const std::string& path, const std::string& body = {},
@@ -173,6 +177,9 @@ TEST_CASE("GET /v1/health lists the channels") {
   f.notifications.channels = {{"bot", 1, 0, 0, 3, 0, "", "", {}}};
   auto response = f.call("GET", "/v1/health");
   CHECK(response.status == 200);
-  CHECK(response.body ==
-        R"({"status":"ok","channels":[{"channel":"bot","pending":1,"in_flight":0,"retrying":0,"delivered":3,"failed":0}]})");
+  CHECK(response.body.starts_with(
+      R"({"status":"ok","channels":[{"channel":"bot","pending":1,"in_flight":0,"retrying":0,"delivered":3,"failed":0,)"
+      R"("leads":true}],"cluster":{"backend":"local","replica":"test-host:1",)"));
+  CHECK(response.body.find(R"("replicas":[{"name":"test-host:1","host_group":"test-host","version":"test",)")
+        != std::string::npos);
 }

@@ -162,14 +162,44 @@ TEST_CASE("an entry larger than the page is answered alone") {
 }
 
 TEST_CASE("health renders each channel") {
-  CHECK(render_health({{"bot", 3, 1, 2, 40, 1, "", "", {}},
-                       {"desk", 0, 0, 0, 5, 0, "ok", "no desktop app connected", {{"connections", 12}, {"users", 4}}}}) ==
-        R"({"status":"ok","channels":[{"channel":"bot","pending":3,"in_flight":1,"retrying":2,"delivered":40,"failed":1},)"
+  sdk::ClusterView local;
+  local.backend = "local";
+  local.replica = "host:7";
+  local.host_group = "host";
+  local.lease_ttl_ms = 10000;
+  const std::string local_json = R"("cluster":{"backend":"local","replica":"host:7","host_group":"host",)"
+                                 R"("lease_ttl_ms":10000,"schema_version":0,"connections":[],"replicas":[],"leases":[],)"
+                                 R"("as_of":null}})";
+  sdk::ChannelHealth follower{"bot", 3, 1, 2, 40, 1, "", "", {}};
+  follower.leads = false;
+  CHECK(render_health({follower,
+                       {"desk", 0, 0, 0, 5, 0, "ok", "no desktop app connected", {{"connections", 12}, {"users", 4}}}},
+                      local) ==
+        R"({"status":"ok","channels":[{"channel":"bot","pending":3,"in_flight":1,"retrying":2,"delivered":40,"failed":1,)"
+        R"("leads":false},)"
         R"({"channel":"desk","pending":0,"in_flight":0,"retrying":0,"delivered":5,"failed":0,"state":"ok",)"
-        R"("last_error":"no desktop app connected","figures":{"connections":12,"users":4}}]})");
-  const std::string odd = render_health({{"desk", 0, 0, 0, 0, 0, "down", "bad \xFF", {{"bad \xFF\n", 1}}}});
+        R"("last_error":"no desktop app connected","figures":{"connections":12,"users":4},"leads":true}],)" +
+            local_json);
+  const std::string odd = render_health({{"desk", 0, 0, 0, 0, 0, "down", "bad \xFF", {{"bad \xFF\n", 1}}}}, local);
   CHECK(odd.find(R"("figures":{"bad )" "\xEF\xBF\xBD" R"(\n":1})") != std::string::npos);
   CHECK(odd.find(R"("last_error":"bad )" "\xEF\xBF\xBD" R"(")") != std::string::npos);
   CHECK(odd.find('\xFF') == std::string::npos);
-  CHECK(render_health({}) == R"({"status":"ok","channels":[]})");
+  CHECK(render_health({}, local) == R"({"status":"ok","channels":[],)" + local_json);
+}
+
+TEST_CASE("health is degraded while a connection to the shared database is down") {
+  sdk::ClusterView cluster;
+  cluster.backend = "postgres";
+  cluster.replica = "a:1";
+  cluster.host_group = "g";
+  cluster.lease_ttl_ms = 3000;
+  cluster.schema_version = 2;
+  cluster.connections.push_back({"coordination", "connected", 1700000000000, ""});
+  CHECK(render_health({}, cluster).starts_with(R"({"status":"ok",)"));
+  cluster.connections.front().state = "reconnecting";
+  cluster.connections.front().last_error = "server closed the connection unexpectedly";
+  const auto degraded = render_health({}, cluster);
+  CHECK(degraded.starts_with(R"({"status":"degraded",)"));
+  CHECK(degraded.find(R"("connections":[{"name":"coordination","state":"reconnecting","since":"2023-11-14T22:13:20.000Z",)"
+                      R"("last_error":"server closed the connection unexpectedly"}])") != std::string::npos);
 }

@@ -15,6 +15,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "notifyd/sdk/cluster_view.hpp"
 #include "notifyd/sdk/document_store.hpp"
 #include "notifyd/sdk/fence.hpp"
 #include "notifyd/sdk/status.hpp"
@@ -114,6 +115,10 @@ class Coordination {
   /// Starts campaigning for lease `name`; `events` run on `executor`. Never blocks.
   virtual std::unique_ptr<Lease> campaign(std::string name, boost::asio::any_io_executor executor,
                                           LeaseEvents events) noexcept = 0;
+  /// The live replicas, the held leases and this replica's connections to
+  /// the shared database, as last seen (never blocks: a replica reads them
+  /// every third of the lease time to live). Any thread.
+  virtual ClusterView view() const noexcept = 0;
 };
 
 }  // namespace notifyd::sdk

@@ -68,6 +68,7 @@ struct ChannelHealth {
   std::string state;                  ///< Channel::condition's state; empty = not reported
   std::string last_error;             ///< its problem, else the latest failed delivery attempt's error
   std::vector<HealthFigure> figures;  ///< the channel's own counts (Channel::condition)
+  bool leads = true;  ///< this replica delivers for it (always, unless it is `one_replica` and another replica holds its lease)
 };
 
 /// The pipeline, as plugins see it. Thread-safe.

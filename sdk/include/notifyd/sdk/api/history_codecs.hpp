@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "notifyd/sdk/api/json_codec.hpp"
+#include "notifyd/sdk/cluster_view.hpp"
 #include "notifyd/sdk/notification_service.hpp"
 
 namespace notifyd::sdk::api {
@@ -19,10 +20,11 @@ struct HistoryPage {
   std::optional<std::uint64_t> next_before;  ///< pass as `?before=` for older ones; nothing when none are left
 };
 
-/// `GET /v1/health`: `{"status":"ok","channels":[<ChannelHealth>...]}`.
+/// `GET /v1/health`: `{"status":"ok","channels":[<ChannelHealth>...],"cluster":<ClusterView>}`.
 struct HealthReport {
-  std::string status;  ///< "ok"
+  std::string status;  ///< "ok", or "degraded" while a connection to the shared database is down
   std::vector<ChannelHealth> channels;
+  std::optional<ClusterView> cluster{};  ///< absent from a daemon that does not report it
 };
 
 /// `{"id","user","title","message","format","source","data","image","created_at",
@@ -40,8 +42,22 @@ NOTIFYD_API_JSON_CODEC(HistoryPage);
 
 /// `{"channel","pending","in_flight","retrying","delivered","failed"}`, then
 /// `state`, `last_error` and `figures` (`{"connections":3}`, in order) only
-/// when there is something to say.
+/// when there is something to say, then `leads` (true/false).
 NOTIFYD_API_JSON_CODEC(ChannelHealth);
+
+/// `{"backend","replica","host_group","lease_ttl_ms","schema_version",
+/// "connections":[{"name","state","since","last_error"}],
+/// "replicas":[{"name","host_group","version","address","pid","started_at","self"}],
+/// "leases":[{"name","holder","epoch","expires_at"}],"as_of"}`: times ISO-8601
+/// with milliseconds, null when unknown (`expires_at` of a local lease, `as_of`
+/// before the first reading); `last_error` and `address` null when empty.
+NOTIFYD_API_JSON_CODEC(ClusterView);
+
+NOTIFYD_API_JSON_CODEC(EngineConnection);
+
+NOTIFYD_API_JSON_CODEC(ReplicaView);
+
+NOTIFYD_API_JSON_CODEC(LeaseView);
 
 NOTIFYD_API_JSON_CODEC(HealthReport);
 

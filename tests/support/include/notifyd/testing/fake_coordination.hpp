@@ -149,6 +149,22 @@ class FakeCoordination : public sdk::Coordination {
     if (leases_->grant_at_once) leases_->grant(name);
     return std::make_unique<Handle>(leases_, campaign);
   }
+  /// This one replica and the leases its campaigns hold.
+  sdk::ClusterView view() const noexcept override {
+    sdk::ClusterView view;
+    view.backend = backend();
+    view.replica = replica_name;
+    view.host_group = host_group_name;
+    view.lease_ttl_ms = ttl.count();
+    view.replicas.push_back({replica_name, host_group_name, "test", "", 1, 0, true});
+    std::lock_guard lock(leases_->mutex);
+    for (const auto& [name, campaigns] : leases_->campaigns) {
+      for (const auto& campaign : campaigns) {
+        if (campaign->held) view.leases.push_back({name, replica_name, campaign->fence.epoch, 0});
+      }
+    }
+    return view;
+  }
 
   /// Leases are held only once `grant` gives them.
   void grant_only_when_told() {
