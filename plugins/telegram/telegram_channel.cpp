@@ -191,15 +191,15 @@ class TelegramChannel final {
     });
   }
 
-  // "off" without a token, "down" while getUpdates fails here, else "ok";
-  // with the number of linked users and whether this replica leads the bot.
+  // "off" without a token, "down" while getUpdates fails here (a replica
+  // that does not lead polls nothing), else "ok"; with the number of linked
+  // users. Whether this replica leads is the host's `channel_leads` gauge.
   sdk::ChannelCondition condition() const {
     if (!enabled_) return {"off", "Telegram is off (no bot token)", {}};
     sdk::ChannelCondition condition;
     condition.problem = leading_ ? poll_status_.problem() : std::string();
     condition.state = condition.problem.empty() ? "ok" : "down";
     if (links_) condition.figures.push_back({"linked_users", links_->size()});
-    condition.figures.push_back({"leads", leading_ ? 1u : 0u});
     return condition;
   }
 
