@@ -13,6 +13,7 @@
 // routes and leave what the bot should say in the ReplyInbox.
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -68,8 +69,9 @@ struct LeaderTerm {
   std::unique_ptr<ReplyOutbox> replies;
   std::unique_ptr<UpdatePoller> poller;
   sdk::Subscription inbox_watch;
-  std::thread stopper;              ///< stops the poller and the sender once the term ended
-  std::atomic<bool> stopped{false};  ///< set by `stopper` when it is done
+  std::thread stopper;                  ///< stops the poller and the sender once the term ended
+  std::promise<void> finishing;         ///< kept by `stopper`: set once both are stopped
+  std::shared_future<void> finished = finishing.get_future().share();
 };
 
 }  // namespace channel_detail
@@ -181,14 +183,13 @@ class TelegramChannel final {
       lead_retry_.cancel();
       state_watch_ = {};
       end_term();
-      std::vector<std::shared_ptr<LeaderTerm>> ending = std::move(retired_);
-      retired_.clear();
-      // Joining threads blocks: do it off the io_context.
+      std::vector<std::shared_future<void>> ending;
+      for (const auto& term : retired_) ending.push_back(term->finished);
+      // Waiting blocks: do it off the io_context. The terms themselves go on
+      // the strand, after the reports their senders posted.
       stopper_ = std::thread([ending = std::move(ending), done = std::move(done)] {
         sdk::name_this_thread("tg-stopper");
-        for (const auto& term : ending) {
-          if (term->stopper.joinable()) term->stopper.join();
-        }
+        for (const auto& finished : ending) finished.wait();
         done();
       });
     });
@@ -248,7 +249,6 @@ class TelegramChannel final {
     }
     if (!problem.empty()) log_.warn(problem);
     state_ = std::move(loaded).value();
-    prune_retired();
     const BotEndpoint endpoint{settings_.api_base_url, settings_.token, settings_.request_timeout};
     auto term = std::make_shared<LeaderTerm>();
     term->fence = std::move(fence);
@@ -312,21 +312,23 @@ class TelegramChannel final {
     term_.reset();
     term->replies->stop();
     term->inbox_watch = {};
-    term->stopper = std::thread([term = term.get()] {
+    // What the sender reports while it stops is posted to the strand before
+    // the term is dropped there.
+    auto drop = scope_.wrap([this, ended = term.get()] {
+      const auto found = std::find_if(retired_.begin(), retired_.end(),
+                                      [&](const std::shared_ptr<LeaderTerm>& t) { return t.get() == ended; });
+      if (found == retired_.end()) return;
+      (*found)->stopper.join();
+      retired_.erase(found);
+    });
+    term->stopper = std::thread([term = term.get(), drop = std::move(drop)] {
       sdk::name_this_thread("tg-stopper");
       term->poller->stop();
       term->sender->stop();
-      term->stopped = true;
+      term->finishing.set_value();
+      drop();
     });
     retired_.push_back(std::move(term));
-  }
-
-  void prune_retired() {
-    std::erase_if(retired_, [](const std::shared_ptr<LeaderTerm>& term) {
-      if (!term->stopped) return false;
-      term->stopper.join();
-      return true;
-    });
   }
 
   // Writes the bot state while this replica leads; a refused write means the
@@ -625,7 +627,7 @@ class TelegramChannel final {
   std::map<std::uint64_t, std::size_t> progress_;  ///< messages of a split delivery already sent, by notification id
   std::uint64_t generation_ = 0;                   ///< counts leads and follows; a stale term's reports are dropped
   std::shared_ptr<LeaderTerm> term_;               ///< while this replica leads the bot
-  std::vector<std::shared_ptr<LeaderTerm>> retired_;  ///< ended terms whose threads are being stopped
+  std::vector<std::shared_ptr<LeaderTerm>> retired_;  ///< ended terms being stopped; dropped on the strand
   boost::asio::steady_timer lead_retry_;
   sdk::Subscription state_watch_;
   std::thread stopper_;
