@@ -21,7 +21,6 @@
 #include <thread>
 
 #include <boost/asio/post.hpp>
-
 #include <boost/asio/steady_timer.hpp>
 
 #include "bot_requests.hpp"
@@ -54,12 +53,12 @@ using namespace std::chrono_literals;
 
 // A reply to a command that could not go out within this long is dropped:
 // after that it answers a question nobody is waiting for.
-constexpr std::chrono::milliseconds reply_lifetime = 1h;
+inline constexpr std::chrono::milliseconds reply_lifetime = 1h;
 // How soon a notification waiting for the chat's earlier replies looks again
 // (it is asked to at once when they leave the queue).
-constexpr std::chrono::milliseconds reply_recheck = 5s;
+inline constexpr std::chrono::milliseconds reply_recheck = 5s;
 // How soon a replica that got the lease but could not read the bot state tries again.
-constexpr std::chrono::milliseconds lead_retry = 1s;
+inline constexpr std::chrono::milliseconds lead_retry = 1s;
 
 // What runs only while this replica leads the bot.
 struct LeaderTerm {
