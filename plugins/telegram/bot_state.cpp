@@ -110,6 +110,7 @@ sdk::Result<BotState> parse_bot_state(std::string_view text) {
                    [](const QueuedReply& a, const QueuedReply& b) { return a.id < b.id; });
   const auto next = sdk::json_int64(document, "next_id").value_or(1);
   state.next_id = std::max<std::uint64_t>(next > 0 ? static_cast<std::uint64_t>(next) : 1, highest + 1);
+  state.inbox_done = static_cast<std::uint64_t>(std::max<std::int64_t>(sdk::json_int64(document, "inbox_done").value_or(0), 0));
   return state;
 }
 
@@ -127,6 +128,7 @@ std::string serialize_bot_state(const BotState& state) {
   }
   writer.EndObject();
   write_int(writer, "next_id", static_cast<std::int64_t>(state.next_id));
+  if (state.inbox_done > 0) write_int(writer, "inbox_done", static_cast<std::int64_t>(state.inbox_done));
   writer.Key("replies");
   writer.StartArray();
   for (const auto& reply : state.replies) {

@@ -52,6 +52,7 @@ struct BotState {
   std::vector<PendingRun> runs;      ///< in start order
   std::vector<HeldNotification> held;  ///< notifications waiting for a retry, in the order they failed
   std::uint64_t next_id = 1;         ///< for the next reply or run
+  std::uint64_t inbox_done = 0;      ///< the last ReplyInbox entry taken into this state
 
   /// The user's mute end when it is still in the future at `now_ms`.
   std::int64_t mute_end(std::string_view user, std::int64_t now_ms) const noexcept;
@@ -60,7 +61,7 @@ struct BotState {
 };
 
 /// Parses `{"offset": 42, "muted_until": {"alice": 1732550000000}, "replies":
-/// [...], "runs": [...], "held": [...]}`; a missing member is its default, unusable queue
+/// [...], "runs": [...], "held": [...], "inbox_done": 7}`; a missing member is its default, unusable queue
 /// entries are skipped, a file that is no JSON object is an error.
 sdk::Result<BotState> parse_bot_state(std::string_view text);
 /// Writes the state in that format.

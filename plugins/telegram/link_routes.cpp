@@ -72,24 +72,27 @@ sdk::HttpResponse LinkService::verify(const sdk::HttpRequest& request, std::int6
   }
   if (code.empty()) return HttpResponse::error(422, "code is required");
   if (!enabled_) return HttpResponse::error(503, "Telegram is off on this server (no bot token)");
-  if (!attempts_.allowed(target.user, now)) {
-    const auto wait = attempts_.retry_in(target.user, now);
+  auto attempt = attempts_.begin(target.user, now);
+  if (!attempt) return HttpResponse::error(500, attempt.error());
+  if (!attempt.value().slot) {
+    const auto wait = attempt.value().retry_in;
     auto response = HttpResponse::error(429, "too many failed verifications; try again later");
     response.headers.emplace_back("Retry-After", std::to_string((wait.count() + 999) / 1000));
     return response;
   }
+  const std::uint32_t slot = *attempt.value().slot;
   std::optional<std::int64_t> chat;
   if (is_code_shaped(code)) {
     auto redeemed = codes_.redeem(code, now_ms / 1000);
-    if (!redeemed) return HttpResponse::error(500, "cannot save the pending codes: " + redeemed.error());
+    if (!redeemed) {
+      attempts_.succeeded(target.user, slot);
+      return HttpResponse::error(500, "cannot save the pending codes: " + redeemed.error());
+    }
     chat = redeemed.value();
   }
-  if (!chat) {
-    if (auto saved = attempts_.failed(target.user, now); !saved) {
-      return HttpResponse::error(500, "cannot save the failed verification: " + saved.message);
-    }
-    return HttpResponse::error(400, "invalid or expired code");
-  }
+  if (!chat) return HttpResponse::error(400, "invalid or expired code");
+  // Should the slot not come free, it ages out with the window; the link is made all the same.
+  attempts_.succeeded(target.user, slot);
   const std::string linked_at = sdk::format_utc_timestamp(now_ms, sdk::SecondFraction::none);
   if (auto status = links_.link(target.user, *chat, linked_at); !status) {
     return HttpResponse::error(500, "cannot save the link: " + status.message);
@@ -109,7 +112,7 @@ sdk::HttpResponse LinkService::unlink(const sdk::HttpRequest& request) {
   if (target.refusal) return *target.refusal;
   auto removed = links_.unlink(target.user);
   if (!removed) return HttpResponse::error(500, "cannot save the links: " + removed.error());
-  if (state_.muted_until.erase(target.user) > 0 && hooks_.save_state) hooks_.save_state();
+  if (state_.muted_until.contains(target.user) && hooks_.unmute) hooks_.unmute(target.user);
   if (removed.value() && removed.value()->active && hooks_.tell_chat) {
     hooks_.tell_chat(removed.value()->chat_id, "This chat is no longer linked to " + target.user + ".");
   }

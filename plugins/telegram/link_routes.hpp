@@ -28,13 +28,14 @@ class LinkService {
  public:
   struct Hooks {
     std::function<void(std::int64_t chat, std::string text)> tell_chat;  ///< sends a confirmation to a chat
-    std::function<void()> save_state;                                      ///< the bot state (mutes) changed
+    std::function<void(const std::string& user)> unmute;                   ///< ends the user's mute (unlinked)
   };
 
   LinkService(LinkRegistry& links, VerificationCodes& codes, VerifyAttempts& attempts, BotState& state,
               bool enabled, Hooks hooks);
 
-  /// `POST /api/telegram/verify {"code": "123456"}`.
+  /// `POST /api/telegram/verify {"code": "123456"}`; 429 while the user's
+  /// failed attempts are at the limit (on any replica).
   sdk::HttpResponse verify(const sdk::HttpRequest& request, std::int64_t now_ms,
                            VerifyAttempts::Clock::time_point now);
   /// `POST /api/telegram/unlink`.

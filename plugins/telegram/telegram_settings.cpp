@@ -76,7 +76,8 @@ sdk::SettingsSchema<TelegramSettings> telegram_settings_schema(const std::string
         settings.state_file = name.empty() ? instance + "_telegram_state.json" : name;
       });
   s.string("attempts_file", "",
-           "Failed code entries per user (the wrong-code limit); default <instance>_telegram_attempts.json")
+           "Where older versions kept failed code entries; carried over into the replicas' shared keys at start, "
+           "then removed; default <instance>_telegram_attempts.json")
       .into([instance](S& settings, const std::string& name) {
         settings.attempts_file = name.empty() ? instance + "_telegram_attempts.json" : name;
       });

@@ -129,22 +129,32 @@ void UpdatePoller::run() {
       if (stopping_) return;
       waiting_ = ack;
     }
-    handle_(std::move(batch), [ack](std::int64_t offset) {
+    handle_(std::move(batch), [ack](std::optional<std::int64_t> offset) {
       std::lock_guard lock(ack->mutex);
+      ack->answered = true;
       ack->offset = offset;
       ack->done.notify_all();
     });
     {
       std::unique_lock lock(ack->mutex);
-      ack->done.wait(lock, [&] { return ack->offset.has_value() || stopping_.load(); });
+      ack->done.wait(lock, [&] { return ack->answered || stopping_.load(); });
     }
     {
       std::lock_guard lock(mutex_);
       waiting_.reset();
     }
-    std::lock_guard ack_lock(ack->mutex);
-    if (!ack->offset) return;
-    offset_ = *ack->offset;
+    std::optional<std::int64_t> next;
+    {
+      std::lock_guard ack_lock(ack->mutex);
+      if (!ack->answered || !ack->offset) return;
+      next = ack->offset;
+    }
+    if (*next == offset_) {
+      if (!sleep_for(backoff)) return;
+      backoff = std::min<std::chrono::milliseconds>(backoff * 2, longest_backoff);
+      continue;
+    }
+    offset_ = *next;
   }
 }
 

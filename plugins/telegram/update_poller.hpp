@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -20,13 +21,18 @@ namespace notifyd::telegram {
 /// Long-polls getUpdates on its own thread. Each batch goes to `handle`
 /// (which runs on the plugin's strand and acknowledges with the offset it
 /// persisted); the next poll starts from that offset only, so an update is
-/// confirmed to Telegram only after it was handled. Errors back off (1 s
+/// confirmed to Telegram only after it was handled. An acknowledgement that
+/// did not move the offset (the state could not be saved) polls the same
+/// updates again after a backoff; one without an offset (this replica no
+/// longer leads the bot) ends the polling. Errors back off (1 s
 /// doubling to 60 s); a 409 names its usual cause, and `status` tells health
 /// whether polling works. `stop` interrupts a poll in flight at once.
 class UpdatePoller {
  public:
-  /// Hands a batch over; the callee calls `acknowledge(offset)` exactly once, from any thread.
-  using Handler = std::function<void(UpdateBatch batch, std::function<void(std::int64_t)> acknowledge)>;
+  /// Answers a batch: the offset to poll from next, or nullopt to stop polling.
+  using Acknowledge = std::function<void(std::optional<std::int64_t> offset)>;
+  /// Hands a batch over; the callee calls `acknowledge` exactly once, from any thread.
+  using Handler = std::function<void(UpdateBatch batch, Acknowledge acknowledge)>;
   /// Told the bot's username once getMe answered.
   using IdentityHandler = std::function<void(std::string username)>;
 
@@ -43,6 +49,7 @@ class UpdatePoller {
   struct Acknowledgement {
     std::mutex mutex;
     std::condition_variable done;
+    bool answered = false;
     std::optional<std::int64_t> offset;
   };
 

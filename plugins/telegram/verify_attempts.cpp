@@ -1,78 +1,84 @@
 #include "verify_attempts.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "notifyd/sdk/epoch_time.hpp"
 #include "notifyd/sdk/json.hpp"
 
 namespace notifyd::telegram {
 
-sdk::Status VerifyAttempts::load() {
-  failures_.clear();
-  auto content = store_.read(file_);
-  if (!content) return sdk::Status::failure(content.error());
-  if (!content.value()) return sdk::Status::success();
+std::string VerifyAttempts::key(std::string_view user, std::uint32_t slot) const {
+  return prefix_ + std::string(user) + "/" + std::to_string(slot);
+}
+
+sdk::Result<bool> VerifyAttempts::record_failure(std::string_view user, Clock::time_point failed_at,
+                                                 Clock::time_point now) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(failed_at + window_ - now);
+  if (left.count() <= 0) return false;
+  const std::string value = std::to_string(sdk::epoch_ms_of(failed_at));
+  for (std::uint32_t slot = 0; slot < limit_; ++slot) {
+    auto taken = keys_.put_if_absent(key(user, slot), value, left);
+    if (!taken) return sdk::Result<bool>::failure("cannot record a failed verification: " + taken.error());
+    if (taken.value()) return true;
+  }
+  return false;
+}
+
+sdk::Result<VerifyAttempts::Attempt> VerifyAttempts::begin(std::string_view user, Clock::time_point now) {
+  using R = sdk::Result<Attempt>;
+  const std::string value = std::to_string(sdk::epoch_ms_of(now));
+  for (std::uint32_t slot = 0; slot < limit_; ++slot) {
+    auto taken = keys_.put_if_absent(key(user, slot), value, window_);
+    if (!taken) return R::failure("cannot count failed verifications: " + taken.error());
+    if (taken.value()) return Attempt{slot, {}};
+  }
+  // Every slot holds a failure: the oldest frees the first slot.
+  std::chrono::milliseconds wait = window_;
+  for (std::uint32_t slot = 0; slot < limit_; ++slot) {
+    auto held = keys_.get(key(user, slot));
+    if (!held) return R::failure("cannot count failed verifications: " + held.error());
+    if (!held.value()) return Attempt{std::nullopt, std::chrono::milliseconds{1}};
+    std::int64_t at_ms = 0;
+    const auto& text = *held.value();
+    if (std::from_chars(text.data(), text.data() + text.size(), at_ms).ec != std::errc{}) continue;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(sdk::time_point_of_epoch_ms(at_ms) + window_ - now);
+    wait = std::min(wait, std::max(left, std::chrono::milliseconds{1}));
+  }
+  return Attempt{std::nullopt, wait};
+}
+
+sdk::Status VerifyAttempts::succeeded(std::string_view user, std::uint32_t slot) {
+  return keys_.remove(key(user, slot));
+}
+
+void import_attempts_file(sdk::DocumentStore& store, const std::string& file, VerifyAttempts& attempts,
+                          VerifyAttempts::Clock::time_point now, sdk::Logger& log) {
+  auto content = store.read(file);
+  if (!content) {
+    log.warn("cannot read ", file, ": ", content.error());
+    return;
+  }
+  if (!content.value()) return;
   rapidjson::Document document;
-  if (!sdk::parse_json(*content.value(), document) || !document.IsObject()) {
-    return sdk::Status::failure(file_ + " is not a JSON object of failed verifications; starting with none");
-  }
-  for (const auto& member : document.GetObject()) {
-    if (!member.value.IsArray()) continue;
-    std::deque<Clock::time_point> times;
-    for (const auto& time : member.value.GetArray()) {
-      if (time.IsInt64()) times.push_back(sdk::time_point_of_epoch_ms(time.GetInt64()));
+  if (sdk::parse_json(*content.value(), document) && document.IsObject()) {
+    for (const auto& member : document.GetObject()) {
+      if (!member.value.IsArray()) continue;
+      const std::string_view user(member.name.GetString(), member.name.GetStringLength());
+      for (const auto& time : member.value.GetArray()) {
+        if (!time.IsInt64()) continue;
+        if (auto recorded = attempts.record_failure(user, sdk::time_point_of_epoch_ms(time.GetInt64()), now); !recorded) {
+          log.warn(recorded.error(), "; ", file, " is kept");
+          return;
+        }
+      }
     }
-    std::sort(times.begin(), times.end());
-    while (times.size() > limit_) times.pop_front();
-    if (!times.empty()) failures_[std::string(member.name.GetString(), member.name.GetStringLength())] = std::move(times);
+  } else {
+    log.warn(file, " is not a JSON object of failed verifications; removing it");
   }
-  return sdk::Status::success();
-}
-
-std::string VerifyAttempts::serialize() const {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.StartObject();
-  for (const auto& [user, times] : failures_) {
-    writer.Key(user.data(), static_cast<rapidjson::SizeType>(user.size()));
-    writer.StartArray();
-    for (const auto time : times) writer.Int64(sdk::epoch_ms_of(time));
-    writer.EndArray();
-  }
-  writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
-}
-
-void VerifyAttempts::expire(Clock::time_point now) {
-  for (auto it = failures_.begin(); it != failures_.end();) {
-    auto& times = it->second;
-    while (!times.empty() && now - times.front() >= window_) times.pop_front();
-    it = times.empty() ? failures_.erase(it) : std::next(it);
-  }
-}
-
-bool VerifyAttempts::allowed(std::string_view user, Clock::time_point now) {
-  expire(now);
-  const auto found = failures_.find(user);
-  return found == failures_.end() || found->second.size() < limit_;
-}
-
-sdk::Status VerifyAttempts::failed(const std::string& user, Clock::time_point now) {
-  expire(now);
-  auto& times = failures_[user];
-  times.push_back(now);
-  while (times.size() > limit_) times.pop_front();
-  return store_.write(file_, serialize());
-}
-
-std::chrono::milliseconds VerifyAttempts::retry_in(std::string_view user, Clock::time_point now) {
-  if (allowed(user, now)) return std::chrono::milliseconds{0};
-  const auto& times = failures_.find(user)->second;
-  return std::chrono::ceil<std::chrono::milliseconds>(times.front() + window_ - now);
+  if (auto removed = store.remove(file); !removed) log.warn("cannot remove ", file, ": ", removed.message);
 }
 
 }  // namespace notifyd::telegram

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "notifyd/sdk/check_service.hpp"
+#include "notifyd/testing/fake_coordination.hpp"
 #include "notifyd/testing/memory_documents.hpp"
 
 namespace notifyd::telegram::testing {

@@ -176,6 +176,16 @@ class FakeCoordination : public sdk::Coordination {
     std::lock_guard lock(leases_->mutex);
     leases_->grant(name);
   }
+  /// True while `fence` names the current holding of its lease.
+  bool holds(const sdk::Fence& fence) const {
+    std::lock_guard lock(leases_->mutex);
+    const auto found = leases_->campaigns.find(fence.lease);
+    if (found == leases_->campaigns.end()) return false;
+    for (const auto& campaign : found->second) {
+      if (campaign->held && campaign->fence == fence) return true;
+    }
+    return false;
+  }
   /// Takes lease `name` from its holder, which hears `lost`.
   void revoke(const std::string& name) {
     std::lock_guard lock(leases_->mutex);

@@ -19,7 +19,9 @@ namespace notifyd::testing {
 
 /// A document store in memory; `fail_writes` makes every write fail. Thread-safe
 /// through its interface; the test may use `files` directly while no plugin code runs.
-/// Watches hear every write, removal and `put` at once.
+/// Watches hear every write, removal and `put` at once. A fenced `write_if`
+/// asks `fence_is_current` (e.g. `FakeCoordination::holds`); without it such
+/// writes fail, as in a store without leases.
 class MemoryDocuments : public sdk::DocumentStore {
  public:
   sdk::Result<std::optional<std::string>> read(std::string_view name) const noexcept override {
@@ -47,6 +49,14 @@ class MemoryDocuments : public sdk::DocumentStore {
     return sdk::Status::success();
   }
   const std::filesystem::path& root() const noexcept override { return root_; }
+  sdk::Result<sdk::ConditionalWrite> write_if(std::string_view name, std::optional<std::string_view> content,
+                                              std::uint64_t expected, const sdk::Fence& fence = {}) noexcept override {
+    if (fence && fence_is_current) {
+      if (!fence_is_current(fence)) return sdk::ConditionalWrite{sdk::WriteOutcome::fenced, 0};
+      return sdk::DocumentStore::write_if(name, content, expected, {});
+    }
+    return sdk::DocumentStore::write_if(name, content, expected, fence);
+  }
   sdk::Subscription watch(std::string prefix, boost::asio::any_io_executor executor,
                           std::function<void(std::string name)> changed) noexcept override {
     auto watch = std::make_shared<Watch>(std::move(prefix), std::move(executor), std::move(changed));
@@ -81,6 +91,7 @@ class MemoryDocuments : public sdk::DocumentStore {
   std::map<std::string, std::string> files;
   bool fail_writes = false;
   int writes = 0;
+  std::function<bool(const sdk::Fence&)> fence_is_current;  ///< set before plugin code runs
 
  private:
   struct Watch {
