@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "notifyd/sdk/bus_topics.hpp"
+#include "notifyd/sdk/thread_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "replay.hpp"
 #include "server_message.hpp"
@@ -36,6 +37,10 @@ ReplicaSync::ReplicaSync(std::shared_ptr<ServerState> state)
               state_->host.coordination().replica(), state_->slots.ttl()),
       poll_timer_(state_->host.executor()),
       roster_timer_(state_->host.executor()) {}
+
+ReplicaSync::~ReplicaSync() {
+  if (renewal_.joinable()) renewal_.join();
+}
 
 void ReplicaSync::start() {
   auto& host = state_->host;
@@ -82,7 +87,22 @@ void ReplicaSync::stop() {
   joined_.reset();
   ledger_.reset();
   roster_.leave();
+  if (renewal_.joinable()) renewal_.join();
   state_->slots.release_all();
+}
+
+void ReplicaSync::renew_slots_in_background() {
+  if (renewing_.exchange(true)) return;
+  if (renewal_.joinable()) renewal_.join();
+  renewal_ = std::thread([this] {
+    sdk::name_this_thread("desktop-slots");
+    const auto renewed = state_->slots.renew();
+    {
+      std::lock_guard lock(renewal_mutex_);
+      renewal_problem_ = renewed ? "" : renewed.message;
+    }
+    renewing_ = false;
+  });
 }
 
 void ReplicaSync::user_connected(std::string user) {
@@ -114,11 +134,16 @@ void ReplicaSync::refresh_roster() {
   // The newest id is read before the roster: a replica that joins after
   // this reading accepts only ids above it.
   const auto newest = newest_notification_id(state_->host.notifications());
-  const auto renewed = state_->slots.renew();
+  renew_slots_in_background();
+  std::string renewal_problem;
+  {
+    std::lock_guard lock(renewal_mutex_);
+    renewal_problem = renewal_problem_;
+  }
   const auto published = roster_.publish({state_->registry.size(), state_->registry.users()});
   auto view = roster_.read();
   std::string problem;
-  if (!renewed) problem = "cannot renew the connection slots: " + renewed.message;
+  if (!renewal_problem.empty()) problem = "cannot renew the connection slots: " + renewal_problem;
   else if (!published) problem = "cannot publish this replica's figures: " + published.message;
   else if (!view) problem = "cannot read the replicas of this channel: " + view.error();
   else if (!newest) problem = "cannot read the newest notification id: " + newest.error();

@@ -4,8 +4,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/steady_timer.hpp>
@@ -59,6 +61,7 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   };
 
   explicit ReplicaSync(std::shared_ptr<ServerState> state);
+  ~ReplicaSync();
 
   /// Joins the roster, reads the cursor, listens and arms the timers. On the executor.
   void start();
@@ -97,6 +100,10 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   void catch_up(const std::string& user);
   void arm_poll();
   void arm_roster();
+  /// Starts renewing the connection slots on a thread of its own (one round
+  /// trip per slot: thousands of connections would hold up the executor),
+  /// unless the last renewal is still going.
+  void renew_slots_in_background();
 
   std::shared_ptr<ServerState> state_;
   ReplicaRoster roster_;
@@ -112,6 +119,10 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   bool stopped_ = false;
   bool tail_failing_ = false;    ///< warned about once until a read succeeds
   std::string roster_problem_;   ///< the last roster problem warned about (empty: none)
+  std::thread renewal_;
+  std::atomic<bool> renewing_{false};
+  std::mutex renewal_mutex_;
+  std::string renewal_problem_;  ///< under renewal_mutex_: why the last renewal failed (empty: it did not)
   std::set<std::string> pushed_users_;  ///< users pushed to since the last announcement
   std::atomic<std::size_t> replicas_{0};
   std::atomic<std::size_t> connections_{0};
