@@ -20,14 +20,7 @@ ws_connections=${BENCH_WS_CONNECTIONS:-3000}
 ws_users=${BENCH_WS_USERS:-1000}
 ws_senders=${BENCH_WS_SENDERS:-48}
 
-if [[ ! -x /usr/lib/postgresql/15/bin/initdb ]]; then
-  echo "cluster: skipped, PostgreSQL 15 is not installed (scripts/install-deps.sh --bench)"
-  exit 0
-fi
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-work=$(mktemp -d /tmp/notifyd-cluster.XXXXXX)
-chmod 755 "$work"
+bench_postgres_setup "cluster" cluster
 pids=()
 stop_replicas() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -21,14 +21,7 @@ ws_connections=${BENCH_WS_CONNECTIONS:-10000}
 ws_users=${BENCH_WS_USERS:-1000}
 ws_senders=${BENCH_WS_SENDERS:-64}
 
-if [[ ! -x /usr/lib/postgresql/15/bin/initdb ]]; then
-  echo "postgres vs sqlite: skipped, PostgreSQL 15 is not installed (scripts/install-deps.sh --bench)"
-  exit 0
-fi
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-work=$(mktemp -d /tmp/notifyd-pgbench.XXXXXX)
-chmod 755 "$work"
+bench_postgres_setup "postgres vs sqlite" pgbench
 daemon_pid=""
 stop_daemon() {
   [[ -n "$daemon_pid" ]] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null || true
