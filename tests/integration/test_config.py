@@ -309,7 +309,7 @@ use = "{use}"
         self.assert_refused("missing_symbol", "does not export the `notifyd_plugin` descriptor")
 
     def test_wrong_abi_version(self):
-        self.assert_refused("wrong_abi", "plugin ABI version 999, host ABI version 5")
+        self.assert_refused("wrong_abi", "plugin ABI version 999, host ABI version 6")
 
     def test_wrong_toolchain(self):
         self.assert_refused("wrong_toolchain", 'built with toolchain "gcc 4.8.5;boost 1_53;cxx 201103L;cxx11abi 0"')
