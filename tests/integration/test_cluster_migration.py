@@ -22,8 +22,9 @@ TOKEN = "123456:TEST-token"
 SECRET = "migration-test-secret"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000000000200010de2274a0000000049454e44ae426082")
-# The files of a data directory that are the store's own, not documents.
-STORE_FILES = re.compile(r"^(notifyd\.db(-wal|-shm|-journal)?|images/.*)$|(^|/)\.[^/]+\.tmp\d+$|\.lock$")
+# The files of a data directory that are not documents: the store's own, the
+# saved ephemeral keys, locks and temp files.
+STORE_FILES = re.compile(r"^(notifyd\.db(-wal|-shm|-journal)?|ephemeral\.json|images/.*)$|(^|/)\.[^/]+\.tmp\d+$|\.lock$")
 
 
 def psql(dsn, sql):
