@@ -8,7 +8,8 @@
 # the backends taking turns. Prints figures; asserts nothing. Run by
 # bench/run_all.sh. Knobs: BENCH_BUILD, BENCH_SECONDS, BENCH_PG_RUNS,
 # BENCH_CONNECTIONS (socket clients), BENCH_WS_CONNECTIONS, BENCH_WS_USERS,
-# BENCH_WS_SENDERS (the WebSocket load posts as fast as its senders go).
+# BENCH_WS_SENDERS (the WebSocket load posts as fast as its senders go),
+# BENCH_PG_PARTS ("socket websocket" by default; name one to run only it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/daemon_toml.sh
@@ -20,6 +21,7 @@ connections=${BENCH_CONNECTIONS:-64}
 ws_connections=${BENCH_WS_CONNECTIONS:-10000}
 ws_users=${BENCH_WS_USERS:-1000}
 ws_senders=${BENCH_WS_SENDERS:-64}
+parts=${BENCH_PG_PARTS:-socket websocket}
 
 bench_postgres_setup "postgres vs sqlite" pgbench
 daemon_pid=""
@@ -104,8 +106,8 @@ max_unauthenticated_per_address = 1024"
 declare -A accept_rps accept_p50 accept_p99 accept_errors frames_per_s frames_p99 ws_accept_p99 frames frames_expected
 for ((run = 1; run <= runs; run++)); do
   for backend in sqlite postgres; do
-    socket_run "$backend" "$run"
-    websocket_run "$backend" "$run"
+    [[ " $parts " == *" socket "* ]] && socket_run "$backend" "$run"
+    [[ " $parts " == *" websocket "* ]] && websocket_run "$backend" "$run"
   done
 done
 
@@ -128,14 +130,18 @@ PY
 
 echo "one replica on PostgreSQL 15 vs SQLite ($build, $(nproc) cores, median of $runs runs of ${seconds}s each)"
 printf '  %-28s %12s %12s %9s   %s\n' "" "SQLite" "PostgreSQL" "PG/SQLite" "target"
+if [[ " $parts " == *" socket "* ]]; then
 echo "  socket API: $connections keep-alive clients posting /v1/notify (durable accept, no-op channel)"
 row "accepted/s" "${accept_rps[sqlite]}" "${accept_rps[postgres]}" ""
 row "accept p50 ms" "${accept_p50[sqlite]}" "${accept_p50[postgres]}" ""
 row "accept p99 ms" "${accept_p99[sqlite]}" "${accept_p99[postgres]}" "max 2"
+fi
+if [[ " $parts " == *" websocket "* ]]; then
 echo "  websocket: $ws_connections apps ($ws_users users), $ws_senders senders posting as fast as they go"
 row "frames/s" "${frames_per_s[sqlite]}" "${frames_per_s[postgres]}" "min 0.6"
 row "end-to-end p99 ms" "${frames_p99[sqlite]}" "${frames_p99[postgres]}" ""
 row "accept p99 ms" "${ws_accept_p99[sqlite]}" "${ws_accept_p99[postgres]}" ""
-echo "  socket errors: SQLite ${accept_errors[sqlite]}, PostgreSQL ${accept_errors[postgres]};" \
-  "frames received of expected: SQLite ${frames[sqlite]} of ${frames_expected[sqlite]}," \
-  "PostgreSQL ${frames[postgres]} of ${frames_expected[postgres]}"
+fi
+echo "  socket errors: SQLite ${accept_errors[sqlite]:-0}, PostgreSQL ${accept_errors[postgres]:-0};" \
+  "frames received of expected: SQLite ${frames[sqlite]:-0} of ${frames_expected[sqlite]:-0}," \
+  "PostgreSQL ${frames[postgres]:-0} of ${frames_expected[postgres]:-0}"

@@ -105,8 +105,10 @@ bool Daemon::assemble() {
     }
   }
   if (config_.file.cluster.backend == ClusterBackend::postgres) {
-    store_ = std::make_unique<PgNotificationStore>(config_.file.cluster.dsn, daemon.data_dir / "images", store_log_,
-                                                   daemon.files);
+    auto shared_store = std::make_unique<PgNotificationStore>(config_.file.cluster.dsn, daemon.data_dir / "images",
+                                                              store_log_, daemon.files);
+    shared_store->ring_in_commit();
+    store_ = std::move(shared_store);
   } else {
     store_ = std::make_unique<SqliteNotificationStore>(daemon.data_dir, store_log_, daemon.files);
   }
@@ -118,7 +120,7 @@ bool Daemon::assemble() {
   if (config_.file.cluster.backend == ClusterBackend::postgres) doorbell = StoreDoorbell{&coordination_->bus()};
   pipeline_ = std::make_unique<Pipeline>(loop_, *store_, config_.file.pipeline, users_, pipeline_log_, metrics_,
                                          doorbell);
-  pipeline_->ring_after_commit(coordination_->bus());
+  if (config_.file.cluster.backend != ClusterBackend::postgres) pipeline_->ring_after_commit(coordination_->bus());
   queue_depths_ = metrics_.add_collector([pipeline = pipeline_.get()] { return queue_depth_metrics(*pipeline); });
   checks_ = std::make_unique<CheckRunner>(loop_.get_executor(), *store_, *pipeline_, *coordination_,
                                           config_.file.checks, checks_log_, metrics_);

@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 namespace notifyd::core {
@@ -33,6 +35,29 @@ std::string pg_array_literal(const std::vector<std::string>& items) {
     out += '"';
   }
   return out + "}";
+}
+
+std::string pg_binary_array(std::uint32_t element_oid, const std::vector<std::optional<std::string_view>>& items) {
+  std::string out;
+  const auto put = [&out](std::uint32_t value) {
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xff);
+  };
+  const bool has_null = std::any_of(items.begin(), items.end(), [](const auto& item) { return !item; });
+  put(items.empty() ? 0 : 1);
+  put(has_null ? 1 : 0);
+  put(element_oid);
+  if (items.empty()) return out;
+  put(static_cast<std::uint32_t>(items.size()));
+  put(1);
+  for (const auto& item : items) {
+    if (!item) {
+      put(0xffffffffu);
+      continue;
+    }
+    put(static_cast<std::uint32_t>(item->size()));
+    out += *item;
+  }
+  return out;
 }
 
 namespace {

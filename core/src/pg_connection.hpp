@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -45,6 +46,14 @@ std::string pg_message_line(const char* text);
 /// `items` as the text of a PostgreSQL array (`{"a","b\"c"}`), for a
 /// parameter cast to `text[]` or `bigint[]`.
 std::string pg_array_literal(const std::vector<std::string>& items);
+
+/// The OID of `bytea`, for `pg_binary_array`.
+inline constexpr std::uint32_t pg_bytea_oid = 17;
+
+/// `items` (nullopt = NULL) as a one-dimensional array in PostgreSQL's binary
+/// format, elements of type `element_oid` given in their binary form, for a
+/// binary parameter (`PgParam::bytes`) cast to the matching array type.
+std::string pg_binary_array(std::uint32_t element_oid, const std::vector<std::optional<std::string_view>>& items);
 
 /// A statement's text parameters; nullopt is SQL NULL.
 using PgParams = std::vector<std::optional<std::string>>;

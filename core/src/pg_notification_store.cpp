@@ -4,7 +4,9 @@
 #include <map>
 
 #include "atomic_file.hpp"
+#include "notifyd/sdk/bus_topics.hpp"
 #include "notifyd/sdk/utc_time.hpp"
+#include "pg_bus.hpp"
 #include "pg_schema.hpp"
 
 namespace notifyd::core {
@@ -78,69 +80,147 @@ void PgNotificationStore::insert(sdk::Notification notification, std::optional<s
   auto stored = std::make_shared<sdk::Notification>(std::move(notification));
   auto image_bytes = image ? std::make_shared<std::string>(std::move(image->bytes)) : nullptr;
   if (image) stored->image_type = image->type;
-  // The id is drawn by the INSERT itself, so the copy of the image is written
-  // under a provisional name first and renamed once the id is known.
-  auto apply = [this, stored, image_bytes, channels = std::move(channels)](std::vector<PgStatement>& statements) {
-    stored->created_at_ms = sdk::now_epoch_ms();
-    if (image_bytes) {
-      stored->image_path =
-          (image_dir_ / ("incoming-" + std::to_string(++incoming_images_) + "." +
-                         std::string(sdk::file_extension(*stored->image_type))))
-              .string();
-      if (auto written = write_file_atomically(stored->image_path, *image_bytes, files_); !written) return written;
-    }
-    statements.push_back(
-        {"WITH n AS (INSERT INTO notifications(id, user_name, title, message, format, source, data, image_type, "
-         "image, created_at) VALUES (nextval('notification_ids'), $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id), "
-         "d AS (INSERT INTO deliveries(notification_id, channel, state, attempts, last_error, updated_at) "
-         "SELECT n.id, c, 'pending', 0, '', $9 FROM n, unnest($10::text[]) c) SELECT id FROM n",
-         {stored->user, stored->title, stored->message, std::to_string(static_cast<int>(stored->format)),
-          stored->source, stored->data_json,
-          std::string(stored->image_type ? sdk::file_extension(*stored->image_type) : std::string_view{}),
-          image_bytes ? PgParam::bytes(*image_bytes) : PgParam(std::nullopt), std::to_string(stored->created_at_ms),
-          pg_array_literal(channels)}});
-    return sdk::Status::success();
-  };
-  auto answered = [this, stored](std::vector<PgRows>& answers) {
-    stored->id = static_cast<std::uint64_t>(integer(answers.at(0).rows.at(0), 0));
-    if (stored->image_path.empty()) return;
-    const auto path = stored_image_file(image_dir_, stored->id, *stored->image_type);
-    std::error_code ec;
-    std::filesystem::rename(stored->image_path, path, ec);
-    if (ec) {
-      log_.warn("cannot name the copy of the image of notification ", stored->id, " ", path.string(), ": ",
-                ec.message());
-      return;
-    }
-    stored->image_path = path.string();
-  };
-  writer_.push({notification_insert_answer(stored, std::move(executor), std::move(done), std::move(committed)), true,
-                std::move(apply), std::move(answered)});
+  Write op;
+  static_cast<StoreWriteAnswer&>(op) =
+      notification_insert_answer(stored, std::move(executor), std::move(done), std::move(committed));
+  op.notification = NewNotification{stored, std::move(image_bytes), std::move(channels)};
+  writer_.push(std::move(op));
 }
 
 void PgNotificationStore::update_delivery(std::uint64_t id, std::string channel, DeliveryState state,
                                           std::uint32_t attempts, std::string error, std::string attempt_outcome) {
   Write op;
-  op.apply = [id, channel = std::move(channel), state, attempts, error = std::move(error),
-              outcome = std::move(attempt_outcome)](std::vector<PgStatement>& statements) {
-    // No attempt row when `outcome` is empty.
-    statements.push_back(
-        {"WITH u AS (UPDATE deliveries SET state = $3, attempts = $4, last_error = $5, updated_at = $6 "
-         "WHERE notification_id = $1 AND channel = $2 AND state = 'pending') "
-         "INSERT INTO attempts(notification_id, channel, at, outcome, error) SELECT $1, $2, $6, $7, $5 WHERE $7 <> ''",
-         {std::to_string(id), channel, std::string(delivery_state_name(state)), std::to_string(attempts), error,
-          std::to_string(sdk::now_epoch_ms()), outcome}});
-    return sdk::Status::success();
-  };
   op.what = "record delivery of notification " + std::to_string(id);
+  op.delivery = DeliveryChange{id,    std::move(channel),         state, attempts, std::move(error),
+                               std::move(attempt_outcome), sdk::now_epoch_ms()};
   writer_.push(std::move(op));
+}
+
+sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write>& batch) {
+  using R = sdk::Result<PgStatement>;
+  const auto created_at_ms = sdk::now_epoch_ms();
+  std::vector<std::string> users, titles, messages, formats, sources, data, image_types, delivery_notifications,
+      delivery_channels;
+  std::vector<std::optional<std::string_view>> images;
+  for (auto& op : batch) {
+    if (!op.notification) continue;
+    auto& n = *op.notification->stored;
+    n.created_at_ms = created_at_ms;
+    // The id is drawn by the statement itself, so the copy of the image is
+    // written under a provisional name first and renamed once the id is known.
+    if (const auto& bytes = op.notification->image_bytes) {
+      std::error_code ignored;
+      if (!n.image_path.empty()) std::filesystem::remove(n.image_path, ignored);  // from a failed try
+      n.image_path = (image_dir_ / ("incoming-" + std::to_string(++incoming_images_) + "." +
+                                    std::string(sdk::file_extension(*n.image_type))))
+                         .string();
+      if (auto written = write_file_atomically(n.image_path, *bytes, files_); !written) {
+        n.image_path.clear();
+        return R::failure(written.message);
+      }
+    }
+    for (const auto& channel : op.notification->channels) {
+      delivery_notifications.push_back(std::to_string(users.size() + 1));
+      delivery_channels.push_back(channel);
+    }
+    users.push_back(n.user);
+    titles.push_back(n.title);
+    messages.push_back(n.message);
+    formats.push_back(std::to_string(static_cast<int>(n.format)));
+    sources.push_back(n.source);
+    data.push_back(n.data_json);
+    image_types.emplace_back(n.image_type ? sdk::file_extension(*n.image_type) : std::string_view{});
+    images.push_back(op.notification->image_bytes ? std::optional<std::string_view>(*op.notification->image_bytes)
+                                                  : std::nullopt);
+  }
+  // The batch holds the id lock, so the ids it draws at once are consecutive
+  // and the i-th notification (from 1) is base + i - 1.
+  PgStatement statement{
+      "WITH base AS MATERIALIZED (SELECT setval('notification_ids', nextval('notification_ids') + $1 - 1) - $1 + 1 "
+      "AS id), "
+      "n AS (INSERT INTO notifications(id, user_name, title, message, format, source, data, image_type, image, "
+      "created_at) SELECT base.id + i.ord - 1, i.user_name, i.title, i.message, i.format, i.source, i.data, "
+      "i.image_type, i.image, $10 FROM base, unnest($2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], "
+      "$7::text[], $8::text[], $9::bytea[]) WITH ORDINALITY AS i(user_name, title, message, format, source, data, "
+      "image_type, image, ord)), "
+      "d AS (INSERT INTO deliveries(notification_id, channel, state, attempts, last_error, updated_at) "
+      "SELECT base.id + c.ord - 1, c.channel, 'pending', 0, '', $10 FROM base, unnest($11::bigint[], $12::text[]) "
+      "AS c(ord, channel)) "
+      "SELECT id",
+      {std::to_string(users.size()), pg_array_literal(users), pg_array_literal(titles), pg_array_literal(messages),
+       pg_array_literal(formats), pg_array_literal(sources), pg_array_literal(data), pg_array_literal(image_types),
+       PgParam::bytes(pg_binary_array(pg_bytea_oid, images)), std::to_string(created_at_ms),
+       pg_array_literal(delivery_notifications), pg_array_literal(delivery_channels)}};
+  if (ring_in_commit_) {
+    // The note is the highest id committed, as the bus's own rings say it.
+    statement.sql += ", pg_notify($13, $14 || (id + $1 - 1))";
+    statement.params.emplace_back(std::string(PgBus::channel));
+    statement.params.emplace_back(PgBus::payload(sdk::notifications_committed_topic, ""));
+  }
+  statement.sql += " FROM base";
+  return statement;
+}
+
+void PgNotificationStore::number_notifications(std::vector<Write>& batch, std::uint64_t first) {
+  auto id = first;
+  for (auto& op : batch) {
+    if (!op.notification) continue;
+    auto& n = *op.notification->stored;
+    n.id = id++;
+    if (n.image_path.empty()) continue;
+    const auto path = stored_image_file(image_dir_, n.id, *n.image_type);
+    std::error_code ec;
+    std::filesystem::rename(n.image_path, path, ec);
+    if (ec) {
+      log_.warn("cannot name the copy of the image of notification ", n.id, " ", path.string(), ": ", ec.message());
+      continue;
+    }
+    n.image_path = path.string();
+  }
+}
+
+PgStatement PgNotificationStore::delivery_statement(const std::vector<Write>& batch) {
+  // One update per delivery: changes apply in order while the delivery is
+  // pending, so the first change out of pending wins, else the last one.
+  std::map<std::pair<std::uint64_t, std::string>, const DeliveryChange*> final_change;
+  std::vector<std::string> attempt_ids, attempt_channels, attempt_times, attempt_outcomes, attempt_errors;
+  for (const auto& op : batch) {
+    if (!op.delivery) continue;
+    const auto& change = *op.delivery;
+    auto& chosen = final_change[{change.id, change.channel}];
+    if (!chosen || chosen->state == DeliveryState::pending) chosen = &change;
+    if (change.outcome.empty()) continue;
+    attempt_ids.push_back(std::to_string(change.id));
+    attempt_channels.push_back(change.channel);
+    attempt_times.push_back(std::to_string(change.at_ms));
+    attempt_outcomes.push_back(change.outcome);
+    attempt_errors.push_back(change.error);
+  }
+  std::vector<std::string> ids, channels, states, attempts, errors, times;
+  for (const auto& [key, change] : final_change) {
+    ids.push_back(std::to_string(change->id));
+    channels.push_back(change->channel);
+    states.emplace_back(delivery_state_name(change->state));
+    attempts.push_back(std::to_string(change->attempts));
+    errors.push_back(change->error);
+    times.push_back(std::to_string(change->at_ms));
+  }
+  return {"WITH u AS (UPDATE deliveries d SET state = c.state, attempts = c.attempts, last_error = c.error, "
+          "updated_at = c.at FROM unnest($1::bigint[], $2::text[], $3::text[], $4::integer[], $5::text[], "
+          "$6::bigint[]) AS c(id, channel, state, attempts, error, at) "
+          "WHERE d.notification_id = c.id AND d.channel = c.channel AND d.state = 'pending') "
+          "INSERT INTO attempts(notification_id, channel, at, outcome, error) "
+          "SELECT * FROM unnest($7::bigint[], $8::text[], $9::bigint[], $10::text[], $11::text[])",
+          {pg_array_literal(ids), pg_array_literal(channels), pg_array_literal(states), pg_array_literal(attempts),
+           pg_array_literal(errors), pg_array_literal(times), pg_array_literal(attempt_ids),
+           pg_array_literal(attempt_channels), pg_array_literal(attempt_times), pg_array_literal(attempt_outcomes),
+           pg_array_literal(attempt_errors)}};
 }
 
 void PgNotificationStore::after_queued_writes(boost::asio::any_io_executor executor, std::function<void()> done) {
   Write op;
   op.executor = std::move(executor);
   op.done = [done = std::move(done)](sdk::Status) { done(); };
-  op.apply = [](std::vector<PgStatement>&) { return sdk::Status::success(); };
   writer_.push(std::move(op));
 }
 
@@ -214,9 +294,12 @@ void PgNotificationStore::prune(std::int64_t created_before_ms, std::uint64_t ke
   op.executor = std::move(executor);
   op.apply = [created_before_ms, keep_count](std::vector<PgStatement>& statements) {
     statements.push_back(
-        {"DELETE FROM notifications n WHERE n.id IN (SELECT id FROM notifications WHERE (created_at < $1 OR id <= "
-         "(SELECT coalesce(max(id), 0) FROM notifications) - $2) AND NOT EXISTS (SELECT 1 FROM deliveries d "
-         "WHERE d.notification_id = notifications.id AND d.state = 'pending') LIMIT 5000) RETURNING n.id, n.image_type",
+        {"WITH n AS (DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE (created_at < $1 OR "
+         "id <= (SELECT coalesce(max(id), 0) FROM notifications) - $2) AND NOT EXISTS (SELECT 1 FROM deliveries d "
+         "WHERE d.notification_id = notifications.id AND d.state = 'pending') LIMIT 5000) RETURNING id, image_type), "
+         "d AS (DELETE FROM deliveries WHERE notification_id IN (SELECT id FROM n)), "
+         "a AS (DELETE FROM attempts WHERE notification_id IN (SELECT id FROM n)) "
+         "SELECT id, image_type FROM n",
          {std::to_string(created_before_ms), std::to_string(keep_count)}});
     statements.push_back({"DELETE FROM runs WHERE started_at < $1", {std::to_string(created_before_ms)}});
     return sdk::Status::success();
@@ -244,15 +327,24 @@ BatchOutcome PgNotificationStore::commit_batch(std::vector<Write>& batch) {
   };
   // The whole batch is one round trip: its statements and the COMMIT go out together.
   std::vector<PgStatement> statements{{"BEGIN", {}}};
-  if (std::any_of(batch.begin(), batch.end(), [](const Write& op) { return op.inserts_notification; })) {
+  std::optional<std::size_t> insert_at;
+  if (std::any_of(batch.begin(), batch.end(), [](const Write& op) { return op.notification.has_value(); })) {
     statements.push_back({"SELECT pg_advisory_xact_lock(" + std::string(id_lock) + ")", {}});
+    auto insert = insert_statement(batch);
+    if (!insert) return failed(insert.error());
+    insert_at = statements.size();
+    statements.push_back(std::move(insert).value());
   }
-  std::vector<std::size_t> first_statement;
-  for (auto& op : batch) {
-    first_statement.push_back(statements.size());
-    if (auto applied = op.apply(statements); !applied) return failed(applied.message);
+  if (std::any_of(batch.begin(), batch.end(), [](const Write& op) { return op.delivery.has_value(); })) {
+    statements.push_back(delivery_statement(batch));
   }
-  first_statement.push_back(statements.size());
+  std::vector<std::pair<std::size_t, std::size_t>> own_statements(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].apply) continue;
+    own_statements[i].first = statements.size();
+    if (auto applied = batch[i].apply(statements); !applied) return failed(applied.message);
+    own_statements[i].second = statements.size();
+  }
   std::vector<PgRows> answers;
   if (test_hook_before_commit_) {
     auto applied = writer_db_.exec_pipelined(statements);
@@ -266,10 +358,12 @@ BatchOutcome PgNotificationStore::commit_batch(std::vector<Write>& batch) {
   auto committed = writer_db_.exec_pipelined(statements);
   if (!committed) return failed(committed.error());
   if (!test_hook_before_commit_) answers = std::move(committed).value();
+  if (insert_at) number_notifications(batch, static_cast<std::uint64_t>(integer(answers.at(*insert_at).rows.at(0), 0)));
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (!batch[i].answered) continue;
-    std::vector<PgRows> own(std::make_move_iterator(answers.begin() + first_statement[i]),
-                            std::make_move_iterator(answers.begin() + first_statement[i + 1]));
+    const auto [begin, end] = own_statements[i];
+    std::vector<PgRows> own(std::make_move_iterator(answers.begin() + static_cast<std::ptrdiff_t>(begin)),
+                            std::make_move_iterator(answers.begin() + static_cast<std::ptrdiff_t>(end)));
     batch[i].answered(own);
   }
   StoreWriter<Write>::post_committed(batch);

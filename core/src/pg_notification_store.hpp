@@ -4,7 +4,9 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +28,9 @@ namespace notifyd::core {
 /// ids commit in id order across replicas and a reader of `id > since`
 /// never misses one. A batch is one round trip: its statements (prepared
 /// once per connection) and its COMMIT are sent together in libpq's
-/// pipeline mode, so its cost hardly grows with its size. Images live in the database; each replica keeps a copy
+/// pipeline mode, so its cost hardly grows with its size: all of a batch's
+/// new notifications are one statement, all its delivery changes another.
+/// Images live in the database; each replica keeps a copy
 /// in `image_dir` for the channels that send files, written when it stores
 /// or first loads the notification. Reads use a second connection.
 ///
@@ -44,6 +48,12 @@ class PgNotificationStore final : public NotificationStore {
   ~PgNotificationStore() override;
   PgNotificationStore(const PgNotificationStore&) = delete;
   PgNotificationStore& operator=(const PgNotificationStore&) = delete;
+
+  /// Rings `sdk::notifications_committed_topic` on the cluster's bus
+  /// (`PgBus`) from inside each batch that stores notifications: the ring
+  /// leaves with the commit and costs no statement or round trip of its
+  /// own. Call before `open`.
+  void ring_in_commit() { ring_in_commit_ = true; }
 
   /// Connects, migrates the schema and starts the writer thread.
   sdk::Status open() override;
@@ -70,15 +80,41 @@ class PgNotificationStore final : public NotificationStore {
   sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const override;
 
  private:
+  /// A notification to store; a batch stores all of its own in one statement.
+  struct NewNotification {
+    std::shared_ptr<sdk::Notification> stored;  ///< gets its id, time and image copy on the writer
+    std::shared_ptr<std::string> image_bytes;
+    std::vector<std::string> channels;
+  };
+  /// A delivery's new state and the attempt it records (none when `outcome`
+  /// is empty); a batch applies all of its own in one statement.
+  struct DeliveryChange {
+    std::uint64_t id = 0;
+    std::string channel;
+    DeliveryState state = DeliveryState::pending;
+    std::uint32_t attempts = 0;
+    std::string error;
+    std::string outcome;
+    std::int64_t at_ms = 0;
+  };
   struct Write : StoreWriteAnswer {
-    bool inserts_notification = false;  ///< draws an id: the batch takes the id lock first
-    /// On the writer: adds this write's statements to the batch's. They run
-    /// after it returns, all in one pipeline.
+    std::optional<NewNotification> notification;
+    std::optional<DeliveryChange> delivery;
+    /// Any other write, on the writer: adds its statements to the batch's.
+    /// They run after it returns, all in one pipeline.
     std::function<sdk::Status(std::vector<PgStatement>& statements)> apply;
-    /// On the writer, after the commit: the answers to this write's statements.
+    /// On the writer, after the commit: the answers to `apply`'s statements.
     std::function<void(std::vector<PgRows>& answers)> answered;
   };
 
+  /// The statement that stores `batch`'s new notifications, their image
+  /// copies written under provisional names; it answers the first id drawn.
+  sdk::Result<PgStatement> insert_statement(std::vector<Write>& batch);
+  /// The statement that applies `batch`'s delivery changes in queue order.
+  static PgStatement delivery_statement(const std::vector<Write>& batch);
+  /// Gives the batch's new notifications ids from `first` on, in queue
+  /// order, and their image copies their final names.
+  void number_notifications(std::vector<Write>& batch, std::uint64_t first);
   BatchOutcome commit_batch(std::vector<Write>& batch);
   /// The notification of a row of `notification_columns`, its image copied
   /// to `image_dir` when this replica has no copy yet. Reader mutex held.
@@ -94,6 +130,7 @@ class PgNotificationStore final : public NotificationStore {
   static constexpr int run_ids_per_draw = 32;
   std::deque<std::uint64_t> spare_run_ids_;  ///< drawn, not yet used; guarded by reader_mutex_
 
+  bool ring_in_commit_ = false;
   TestHookBeforeCommit test_hook_before_commit_;
   std::uint64_t incoming_images_ = 0;  ///< writer thread: names image copies until their id is known
   StoreWriter<Write> writer_{log_, [this](std::vector<Write>& batch) { return commit_batch(batch); }};

@@ -96,6 +96,12 @@ const std::vector<PgMigration>& pg_migrations() {
        {"CREATE SEQUENCE document_versions", documents_v2, "CREATE INDEX documents_by_version ON documents(version)",
         ephemeral_v2, "CREATE INDEX ephemeral_by_expiry ON ephemeral(expires_at)", counters_v2,
         "CREATE INDEX counters_by_expiry ON counters(expires_at)", leases_v2}},
+      // Version 3: no foreign keys on deliveries and attempts. Their checks ran
+      // a query per row, most of a batch's time; the store writes a
+      // notification's rows in one statement and removes them in another.
+      {3,
+       {"ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_notification_id_fkey",
+        "ALTER TABLE attempts DROP CONSTRAINT IF EXISTS attempts_notification_id_fkey"}},
   };
   return migrations;
 }

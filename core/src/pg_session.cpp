@@ -29,7 +29,10 @@ sdk::Status PgSession::open() {
   // The connection string first: the keywords after it override what it says.
   const std::string connect_seconds = std::to_string(std::max<long long>(2, (network_timeout_.count() + 999) / 1000));
   const std::string tcp_user_timeout = std::to_string(network_timeout_.count());
-  const std::string options = "-c statement_timeout=" + std::to_string(statement_timeout_.count());
+  // Prepared statements are planned for their parameters each time: a plan
+  // chosen once, while a table was empty, would scan it whole ever after.
+  const std::string options =
+      "-c statement_timeout=" + std::to_string(statement_timeout_.count()) + " -c plan_cache_mode=force_custom_plan";
   const char* keywords[] = {"dbname", "connect_timeout", "tcp_user_timeout", "options", "application_name", nullptr};
   const char* values[] = {dsn_.c_str(), connect_seconds.c_str(), tcp_user_timeout.c_str(), options.c_str(),
                           application_name_.c_str(), nullptr};

@@ -68,7 +68,8 @@ class PgSession {
   /// Sends every statement at once (libpq's pipeline mode) and then reads
   /// their answers, so a batch costs one round trip instead of one per
   /// statement, and each statement text is parsed by the server once per
-  /// connection (a prepared statement). The answers are in statement order; the first statement the
+  /// connection (a prepared statement, planned anew for each execution's
+  /// parameters). The answers are in statement order; the first statement the
   /// server refuses fails the call, and the statements after it are not run.
   /// A transaction these statements leave open stays open, as with `exec`.
   sdk::Result<std::vector<PgRows>> exec_pipelined(const std::vector<PgStatement>& statements);

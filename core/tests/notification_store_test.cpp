@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <future>
 #include <mutex>
@@ -235,4 +236,84 @@ TEST_CASE("an insert is announced as committed before it is reported durable, an
       });
   failed.get_future().get();
   CHECK(events == std::vector<std::string>{"failed"});
+}
+
+TEST_CASE("a burst of notifications keeps each its own id, image and channels") {
+  OpenStore open;
+  auto& store = open.store;
+  constexpr int burst = 60;
+  std::mutex mutex;
+  std::vector<std::shared_ptr<const sdk::Notification>> stored(burst);
+  std::promise<void> all_done;
+  int done = 0;
+  for (int i = 0; i < burst; ++i) {
+    sdk::Notification n;
+    n.user = "user" + std::to_string(i % 7);
+    n.message = "message \"" + std::to_string(i) + "\" \\ {,}";
+    std::optional<sdk::ImageUpload> image;
+    if (i % 3 == 0) image = sdk::ImageUpload{"GIF89a" + std::string(static_cast<std::size_t>(i), '\0'), sdk::ImageType::gif};
+    std::vector<std::string> channels{"bot"};
+    if (i % 2 == 0) channels.push_back("console");
+    store.insert(std::move(n), std::move(image), channels, completions(),
+                 [&, i](sdk::Status status, std::shared_ptr<const sdk::Notification> result) {
+                   REQUIRE(status.ok);
+                   std::lock_guard lock(mutex);
+                   stored[static_cast<std::size_t>(i)] = result;
+                   if (++done == burst) all_done.set_value();
+                 });
+  }
+  all_done.get_future().get();
+  for (int i = 0; i < burst; ++i) {
+    const auto& n = *stored[static_cast<std::size_t>(i)];
+    if (i > 0) CHECK(n.id == stored[static_cast<std::size_t>(i - 1)]->id + 1);
+    const auto entry = store.find(n.id);
+    REQUIRE(entry.ok());
+    CHECK(entry.value().notification.message == "message \"" + std::to_string(i) + "\" \\ {,}");
+    CHECK(entry.value().notification.user == "user" + std::to_string(i % 7));
+    CHECK(entry.value().deliveries.size() == (i % 2 == 0 ? 2u : 1u));
+    if (i % 3 == 0) {
+      CHECK(n.image_path == core::stored_image_file(open.dir.path() / "images", n.id, sdk::ImageType::gif).string());
+      CHECK(std::filesystem::file_size(n.image_path) == 6u + static_cast<std::size_t>(i));
+    } else {
+      CHECK(n.image_path.empty());
+    }
+  }
+  CHECK(store.count_pending("bot").value() == static_cast<std::uint64_t>(burst));
+  CHECK(store.count_pending("console").value() == static_cast<std::uint64_t>(burst / 2));
+}
+
+TEST_CASE("delivery changes apply in order while the delivery is pending, and every attempt is kept") {
+  OpenStore open;
+  auto& store = open.store;
+  auto retried = insert(store, "alice");
+  auto failed = insert(store, "bob");
+  // Queued together, so a store that groups writes sees them in one batch.
+  store.update_delivery(retried->id, "bot", core::DeliveryState::pending, 1, "timeout", "retry");
+  store.update_delivery(retried->id, "bot", core::DeliveryState::delivered, 2, "", "");
+  store.update_delivery(failed->id, "bot", core::DeliveryState::failed, 1, "blocked", "permanent");
+  store.update_delivery(failed->id, "bot", core::DeliveryState::pending, 2, "late", "retry");
+  std::promise<void> written;
+  store.after_queued_writes(completions(), [&] { written.set_value(); });
+  written.get_future().get();
+
+  const auto delivery = [&](std::uint64_t id, const std::string& channel) {
+    const auto entry = store.find(id);
+    for (const auto& d : entry.value().deliveries) {
+      if (d.channel == channel) return d;
+    }
+    FAIL("no delivery on " << channel);
+    return sdk::DeliveryRecord{};
+  };
+  CHECK(delivery(retried->id, "bot").state == "delivered");
+  CHECK(delivery(retried->id, "bot").attempts == 2);
+  CHECK(delivery(failed->id, "bot").state == "failed");
+  CHECK(delivery(failed->id, "bot").last_error == "blocked");
+  CHECK(delivery(failed->id, "console").state == "pending");
+  std::vector<std::string> outcomes;
+  const auto retried_entry = store.find(retried->id);
+  for (const auto& a : retried_entry.value().attempts) outcomes.push_back(a.outcome + " " + a.error);
+  std::sort(outcomes.begin(), outcomes.end());
+  CHECK(outcomes == std::vector<std::string>{"delivered ", "retry timeout"});
+  CHECK(store.find(failed->id).value().attempts.size() == 2);
+  CHECK(store.pending("bot", 0, 10).value().empty());
 }

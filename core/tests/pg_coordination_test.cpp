@@ -473,7 +473,7 @@ TEST_CASE("postgres replicas see each other in their views; a stopped one leaves
   REQUIRE(eventually([&] { return names(a->coordination.view()) == std::vector<std::string>{"a (self)", "b"}; }));
   const auto seen_by_a = a->coordination.view();
   CHECK(seen_by_a.backend == "postgres");
-  CHECK(seen_by_a.schema_version == static_cast<std::uint32_t>(2));
+  CHECK(seen_by_a.schema_version == static_cast<std::uint32_t>(core::pg_schema_version()));
   CHECK(seen_by_a.lease_ttl_ms == 1500);
   CHECK(seen_by_a.connections.at(0).name == "coordination");
   CHECK(seen_by_a.connections.at(0).state == "connected");

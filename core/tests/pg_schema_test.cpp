@@ -86,7 +86,8 @@ TEST_CASE("postgres schema: a newer schema is refused and a failed migration lea
   CHECK(core::read_pg_schema_version(session).value() == 99);
 }
 
-TEST_CASE("postgres schema: a version 1 database gains the coordination tables and keeps its notifications") {
+TEST_CASE("postgres schema: a version 1 database gains the coordination tables, loses its foreign keys and keeps its "
+          "notifications") {
   Loop loop;
   TestDatabase database(loop);
   core::PgSession session(database.dsn());
@@ -99,7 +100,9 @@ TEST_CASE("postgres schema: a version 1 database gains the coordination tables a
   const auto upgraded = core::migrate_pg_schema(session);
   REQUIRE(upgraded.ok());
   CHECK(upgraded.value() == 1);
-  CHECK(core::read_pg_schema_version(session).value() == 2);
+  CHECK(core::read_pg_schema_version(session).value() == core::pg_schema_version());
+  CHECK(column(session, "SELECT count(*) FROM information_schema.table_constraints WHERE constraint_type = "
+                        "'FOREIGN KEY'") == std::vector<std::optional<std::string>>{"0"});
   CHECK(column(session, "SELECT message FROM notifications") == std::vector<std::optional<std::string>>{"hi"});
   CHECK(column(session, "SELECT column_name FROM information_schema.columns WHERE table_name = 'documents' "
                         "ORDER BY ordinal_position") ==

@@ -129,3 +129,20 @@ TEST_CASE("postgres session: an array literal carries quotes, backslashes, comma
   CHECK(back == items);
   CHECK(value(session, "SELECT cardinality($1::text[])", {core::pg_array_literal({})}) == "0");
 }
+
+TEST_CASE("postgres session: a binary array parameter carries any bytes, NULLs and no element at all") {
+  Loop loop;
+  TestDatabase database(loop);
+  core::PgSession session(database.dsn());
+  const std::string binary("\0\x01\xff\"\\,{}", 8);
+  const std::vector<std::optional<std::string_view>> items{binary, std::nullopt, std::string_view{}, "text"};
+  auto rows = session.exec("SELECT i IS NULL, coalesce(encode(i, 'hex'), '') FROM unnest($1::bytea[]) i",
+                           {core::PgParam::bytes(core::pg_binary_array(core::pg_bytea_oid, items))});
+  REQUIRE(rows);
+  std::vector<std::string> back;
+  for (const auto& row : rows.value().rows) back.push_back(row.at(0).value() + " " + row.at(1).value());
+  CHECK(back == std::vector<std::string>{"f 0001ff225c2c7b7d", "t ", "f ", "f 74657874"});
+  CHECK(value(session, "SELECT cardinality($1::bytea[])",
+              {core::PgParam::bytes(core::pg_binary_array(core::pg_bytea_oid, {}))}) == "0");
+  CHECK_FALSE(session.exec("SELECT $1::text[]", {core::PgParam::bytes(core::pg_binary_array(core::pg_bytea_oid, items))}));
+}
