@@ -69,6 +69,7 @@ sdk::Result<ReplicaRoster::View> ReplicaRoster::read() const {
     const auto entry = parse_entry(*current.value());
     if (!entry) continue;
     ++view.replicas;
+    view.names.emplace(entry->replica);
     view.total.connections += entry->figures.connections;
     view.total.users += entry->figures.users;
     if (entry->replica != replica_) view.others = true;

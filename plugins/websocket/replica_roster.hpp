@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "notifyd/sdk/coordination.hpp"
@@ -30,6 +31,7 @@ class ReplicaRoster {
     std::size_t replicas = 0;
     Figures total;
     bool others = false;  ///< a replica other than this one is live
+    std::set<std::string> names;  ///< the live replicas, this one included
   };
 
   ReplicaRoster(sdk::Ephemeral& keys, std::string instance, std::string replica, std::chrono::milliseconds ttl);

@@ -33,7 +33,7 @@ std::string ReplicaSync::roster_topic(std::string_view instance) {
 ReplicaSync::ReplicaSync(std::shared_ptr<ServerState> state)
     : state_(std::move(state)),
       roster_(state_->host.coordination().ephemeral(), state_->host.instance_name(),
-              state_->host.coordination().replica(), state_->slots.ttl()),
+              state_->host.coordination().replica(), state_->host.coordination().lease_ttl()),
       poll_timer_(state_->host.executor()),
       roster_timer_(state_->host.executor()) {}
 
@@ -182,6 +182,7 @@ void ReplicaSync::refresh_roster() {
     if (alone_) return;
     return request_tail();
   }
+  state_->slots.set_live_replicas(view.value().names);
   replicas_ = view.value().replicas;
   connections_ = view.value().total.connections;
   users_ = view.value().total.users;
@@ -275,7 +276,7 @@ void ReplicaSync::arm_poll() {
 }
 
 void ReplicaSync::arm_roster() {
-  roster_timer_.expires_after(state_->slots.ttl() / 3);
+  roster_timer_.expires_after(state_->host.coordination().lease_ttl() / 3);
   roster_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     const auto self = weak.lock();
     if (ec || !self || self->stopped_) return;

@@ -41,9 +41,10 @@ struct ServerState;
 ///   recorded delivered records it so too.
 /// - An app that connects to this replica gets that user's deliveries still
 ///   pending anywhere (another replica's outbox cannot reach it).
-/// - The replica keeps its key in the `ReplicaRoster` with its figures and
-///   renews the connection slots (`ConnectionSlots`) every third of the
-///   lease ttl; health shows the roster's totals.
+/// - The replica keeps its key in the `ReplicaRoster` with its figures every
+///   third of the lease ttl, and tells the connection slots
+///   (`ConnectionSlots`) which replicas are live; health shows the roster's
+///   totals.
 /// - While no other replica is in the roster, the outbox alone reaches every
 ///   app: the tail only moves its cursor to the newest id read before the
 ///   roster (a replica joins the roster before it accepts anything), so a

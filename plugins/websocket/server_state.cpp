@@ -16,7 +16,7 @@ ServerState::ServerState(sdk::Host& host, WebSocketSettings settings_in)
       registry(host.metrics(), host.instance_name(),
                {settings.server.max_connections, settings.max_unauthenticated_per_address, settings.max_connections_per_user}),
       slots(host.coordination().ephemeral(), host.instance_name(), host.coordination().replica(),
-            host.coordination().lease_ttl(), settings.max_connections_per_user),
+            settings.max_connections_per_user),
       frames_sent(metrics.frames_sent),
       frames_dropped(metrics.frames_dropped),
       auth_failures(metrics.auth_failures),

@@ -194,9 +194,10 @@ TEST_CASE("the roster lists the live replicas with their figures summed", "[repl
   CHECK(a.read().value().replicas == 2);
 }
 
-TEST_CASE("connection slots hold the per-user limit across replicas and expire with a dead replica", "[replicas]") {
+TEST_CASE("connection slots hold the per-user limit across replicas, and a replica that left frees its own",
+          "[replicas]") {
   notifyd::testing::MemoryEphemeral keys;
-  ConnectionSlots a(keys, "desk", "host-a:1", 60s, 2), b(keys, "desk", "host-b:1", 60s, 2);
+  ConnectionSlots a(keys, "desk", "host-a:1", 2), b(keys, "desk", "host-b:1", 2);
   const auto first = a.claim("alice");
   REQUIRE((first && first.value()));
   const auto second = b.claim("alice");
@@ -214,17 +215,27 @@ TEST_CASE("connection slots hold the per-user limit across replicas and expire w
   CHECK(b.held() == 0);
   CHECK(a.claim("alice").value());
 
-  // Renewed slots live on; a replica that stops renewing frees its slots after the ttl.
-  ConnectionSlots quick(keys, "desk", "host-c:1", 30ms, 1);
-  REQUIRE(quick.claim("carol").value());
-  for (int i = 0; i < 4; ++i) {
-    std::this_thread::sleep_for(10ms);
-    REQUIRE(quick.renew());
-  }
-  CHECK_FALSE(quick.claim("carol").value());
-  std::this_thread::sleep_for(50ms);
-  ConnectionSlots other(keys, "desk", "host-d:1", 30ms, 1);
-  CHECK(other.claim("carol").value());
+  // Until the roster is read every holder counts; then the slots of a replica not in it are free.
+  ConnectionSlots gone(keys, "desk", "host-c:1", 1), here(keys, "desk", "host-d:1", 1);
+  REQUIRE(gone.claim("carol").value());
+  CHECK_FALSE(here.claim("carol").value());
+  here.set_live_replicas({"host-c:1", "host-d:1"});
+  CHECK_FALSE(here.claim("carol").value());
+  here.set_live_replicas({"host-d:1"});
+  const auto taken_over = here.claim("carol");
+  REQUIRE((taken_over && taken_over.value()));
+  CHECK(keys.get(*taken_over.value()).value().value().starts_with("host-d:1#"));
+  // Any replica that reads a holder gone takes its slot over; one that reads it live does not.
+  ConnectionSlots third(keys, "desk", "host-e:1", 1);
+  third.set_live_replicas({"host-e:1"});
+  CHECK(third.claim("carol").value());
+  here.set_live_replicas({"host-d:1", "host-e:1"});
+  CHECK_FALSE(here.claim("carol").value());
+  // A replica never takes its own slots over, even missing from the roster it read.
+  third.set_live_replicas({});
+  CHECK_FALSE(third.claim("carol").value());
+  // Renewal is rare: a fresh set of slots has nothing due.
+  REQUIRE(here.renew());
 }
 
 TEST_CASE("alone, the tail leaves every frame to the outbox and only follows the newest id", "[replicas]") {
