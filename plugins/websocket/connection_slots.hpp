@@ -28,7 +28,7 @@ namespace notifyd::websocket {
 class ConnectionSlots {
  public:
   /// How long a slot key lives without renewal.
-  static constexpr std::chrono::hours key_ttl{1};
+  static constexpr std::chrono::minutes key_ttl{60};
 
   ConnectionSlots(sdk::Ephemeral& keys, std::string instance, std::string replica, std::size_t per_user);
 

@@ -235,7 +235,10 @@ TEST_CASE("connection slots hold the per-user limit across replicas, and a repli
   third.set_live_replicas({});
   CHECK_FALSE(third.claim("carol").value());
   // Renewal is rare: a fresh set of slots has nothing due.
+  static_assert(ConnectionSlots::key_ttl / 3 >= std::chrono::minutes(20));
+  const auto before = keys.puts();
   REQUIRE(here.renew());
+  CHECK(keys.puts() == before);
 }
 
 TEST_CASE("alone, the tail leaves every frame to the outbox and only follows the newest id", "[replicas]") {

@@ -24,7 +24,13 @@ class MemoryEphemeral : public sdk::Ephemeral {
   sdk::Status put(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) noexcept override {
     std::lock_guard lock(mutex_);
     values_[std::string(key)] = {std::string(value), Clock::now() + ttl};
+    ++puts_;
     return sdk::Status::success();
+  }
+  /// How many `put` calls were made.
+  std::size_t puts() const {
+    std::lock_guard lock(mutex_);
+    return puts_;
   }
   sdk::Result<bool> put_if_absent(std::string_view key, std::string_view value,
                                   std::chrono::milliseconds ttl) noexcept override {
@@ -73,6 +79,7 @@ class MemoryEphemeral : public sdk::Ephemeral {
   };
   mutable std::mutex mutex_;
   std::map<std::string, Value> values_;
+  std::size_t puts_ = 0;
   std::map<std::string, std::pair<std::int64_t, std::uint64_t>> counters_;  ///< window start, total
 };
 
