@@ -1,0 +1,173 @@
+"""Three notifyd replicas on one PostgreSQL running one bot against the fake
+Bot API, which enforces Telegram's flood limits: what the chaos tests of
+delivery share (the replicas, who leads, senders spread over the replicas'
+sockets, the messages the fake received per notification)."""
+
+import itertools
+import json
+import re
+import sys
+import threading
+import time
+
+from test_replicas import FakeBotApi, ReplicasTestCase
+
+TOKEN = "123456:TEST-secret-token"
+# Telegram's limits, configured alike on both sides: the bot's defaults.
+PER_CHAT_RATE = 1.0
+PER_CHAT_BURST = 3
+GLOBAL_RATE = 30.0
+GLOBAL_BURST = 1
+# Tokens the fake adds to its buckets for arrival-time jitter: the daemon
+# paces when it hands a message to a sender thread, the fake counts arrivals.
+SLACK = 1
+MARKER = re.compile(r"chaos #(\d+)#")
+
+
+def figure(test, name, value, target):
+    """One figure the lead quotes: `[test] figure: value (target)`."""
+    sys.stderr.write(f"[{test}] {name}: {value} ({target})\n")
+
+
+class TelegramClusterCase(ReplicasTestCase):
+    LEASE_TTL = 3
+    SENDER_THREADS = 4
+    USERS = 100
+    CHAT_BASE = 20000
+
+    def setUp(self):
+        super().setUp()
+        self.api = FakeBotApi(tokens=[TOKEN]).start()
+        self.api.set_limits(per_chat_rate=PER_CHAT_RATE, per_chat_burst=PER_CHAT_BURST, global_rate=GLOBAL_RATE,
+                            global_burst=GLOBAL_BURST, slack=SLACK)
+        self.users = [f"u{i:03d}" for i in range(self.USERS)]
+        self.chats = {user: self.CHAT_BASE + i for i, user in enumerate(self.users)}
+
+    def tearDown(self):
+        try:
+            for daemon in self.daemons:
+                self.assertNotIn("AddressSanitizer", daemon.log())
+        finally:
+            self.api.stop()
+            super().tearDown()
+
+    def start_cluster(self, count=3):
+        def telegram(_):
+            return (f'[[plugin]]\nuse = "telegram"\nname = "bot"\ntoken_env = "BOT_TOKEN"\n'
+                    f'api_base_url = "{self.api.base_url}"\nsender_threads = {self.SENDER_THREADS}\n'
+                    f'per_chat_rate = "{PER_CHAT_RATE:g}/s"\nper_chat_burst = {PER_CHAT_BURST}\n'
+                    f'global_rate = "{GLOBAL_RATE:g}/s"\nglobal_burst = {GLOBAL_BURST}\n')
+
+        replicas = self.replicas(telegram, count=count, env={"BOT_TOKEN": TOKEN},
+                                 cluster_extra=f'lease_ttl = "{self.LEASE_TTL}s"')
+        links = {user: {"chat_id": chat, "linked_at": "2026-01-01T00:00:00Z"} for user, chat in self.chats.items()}
+        replicas[0].write_document("telegram_users.json", json.dumps(links))
+        for daemon in replicas:
+            daemon.start()
+        self.cluster = replicas
+        return replicas
+
+    def alive(self, i):
+        return self.cluster[i].process.poll() is None
+
+    def leads(self, i):
+        """Replica i's own word (its health) on whether it leads the bot."""
+        if not self.alive(i):
+            return False
+        try:
+            status, body = self.cluster[i].request("GET", "/v1/health", timeout=10)
+        except OSError:
+            return False
+        return status == 200 and any(c["channel"] == "bot" and c.get("leads") for c in body["channels"])
+
+    def leader(self, timeout=30):
+        """The one replica leading the bot (waits for one)."""
+        found = self.wait_for(lambda: [i for i in range(len(self.cluster)) if self.leads(i)] or None, timeout=timeout,
+                              message="a replica leading the bot")
+        self.assertEqual(len(found), 1, f"several replicas lead the bot: {found}")
+        return found[0]
+
+    def message_counts(self):
+        """{notification number: messages the fake accepted for it}."""
+        counts = {}
+        for text in self.api.texts():
+            if match := MARKER.search(text):
+                number = int(match.group(1))
+                counts[number] = counts.get(number, 0) + 1
+        return counts
+
+    def wait_all_sent(self, numbers, timeout):
+        def missing():
+            counts = self.message_counts()
+            return [n for n in numbers if n not in counts]
+
+        self.wait_for(lambda: not missing(), timeout=timeout,
+                      message=lambda: f"messages for {len(missing())} notifications, e.g. {missing()[:5]}")
+
+
+class Senders:
+    """Threads posting notifications numbered from 0 through the replicas'
+    sockets, `per_replica` threads preferring each replica, at most `rate`
+    per second in all (None: as fast as they are answered). A send that is
+    not answered 200 (its replica killed, a 503) is recorded, and that
+    thread goes on through the next replica with a new number."""
+
+    def __init__(self, case, users, total, per_replica=4, rate=None):
+        self.case, self.users, self.total, self.rate = case, users, total, rate
+        self.accepted = {}  # number -> replica that answered 200
+        self.refused = []   # (number, replica, what happened)
+        self.errors = []
+        self._numbers = itertools.count()
+        self._lock = threading.Lock()
+        self._started = None
+        count = len(case.cluster)
+        self.threads = [threading.Thread(target=self._run, args=(i % count,), daemon=True)
+                        for i in range(per_replica * count)]
+
+    def start(self):
+        self._started = time.monotonic()
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def join(self, timeout=300):
+        for thread in self.threads:
+            thread.join(timeout=timeout)
+        self.case.assertFalse(any(thread.is_alive() for thread in self.threads), "senders still running")
+        self.case.assertEqual(self.errors, [])
+
+    def done(self):
+        with self._lock:
+            return len(self.accepted) + len(self.refused)
+
+    def _next(self):
+        with self._lock:
+            number = next(self._numbers)
+        if number >= self.total:
+            return None
+        if self.rate:
+            wait = self._started + number / self.rate - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+        return number
+
+    def _run(self, replica):
+        count = len(self.case.cluster)
+        try:
+            while (number := self._next()) is not None:
+                user = self.users[number % len(self.users)]
+                body = {"user": user, "message": f"chaos #{number}# for {user}", "format": "plain"}
+                try:
+                    status, answer = self.case.cluster[replica].request("POST", "/v1/notify", body, timeout=30)
+                except OSError as error:
+                    status, answer = None, repr(error)
+                with self._lock:
+                    if status == 200:
+                        self.accepted[number] = replica
+                    else:
+                        self.refused.append((number, replica, f"{status}: {answer}"))
+                if status != 200:
+                    replica = (replica + 1) % count
+                    time.sleep(0.05)
+        except Exception as error:  # reported by join()
+            self.errors.append(repr(error))
