@@ -106,11 +106,14 @@ class TelegramClusterCase(ReplicasTestCase):
 
 
 class Senders:
-    """Threads posting notifications numbered from 0 through the replicas'
-    sockets, `per_replica` threads preferring each replica, at most `rate`
-    per second in all (None: as fast as they are answered). A send that is
-    not answered 200 (its replica killed, a 503) is recorded, and that
-    thread goes on through the next replica with a new number."""
+    """Threads posting numbered notifications through the replicas' sockets,
+    `per_replica` threads preferring each replica, at most `rate` per second
+    in all (None: as fast as they are answered), until `total` are answered
+    200. A send that is not (its replica killed, a 503) is recorded and
+    never repeated: its thread goes on with a new number through the next
+    replica for a second, as a client behind a load balancer would."""
+
+    FALLBACK_SECONDS = 1.0
 
     def __init__(self, case, users, total, per_replica=4, rate=None):
         self.case, self.users, self.total, self.rate = case, users, total, rate
@@ -119,6 +122,7 @@ class Senders:
         self.errors = []
         self._numbers = itertools.count()
         self._lock = threading.Lock()
+        self._in_flight = 0
         self._started = None
         count = len(case.cluster)
         self.threads = [threading.Thread(target=self._run, args=(i % count,), daemon=True)
@@ -135,26 +139,32 @@ class Senders:
             thread.join(timeout=timeout)
         self.case.assertFalse(any(thread.is_alive() for thread in self.threads), "senders still running")
         self.case.assertEqual(self.errors, [])
-
-    def done(self):
-        with self._lock:
-            return len(self.accepted) + len(self.refused)
+        self.case.assertEqual(len(self.accepted), self.total)
 
     def _next(self):
-        with self._lock:
-            number = next(self._numbers)
-        if number >= self.total:
-            return None
+        """The next number to send, once fewer than `total` are answered or in flight."""
+        while True:
+            with self._lock:
+                if len(self.accepted) >= self.total:
+                    return None
+                if len(self.accepted) + self._in_flight < self.total:
+                    self._in_flight += 1
+                    number = next(self._numbers)
+                    break
+            time.sleep(0.01)
         if self.rate:
             wait = self._started + number / self.rate - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
         return number
 
-    def _run(self, replica):
+    def _run(self, preferred):
         count = len(self.case.cluster)
+        replica, back_at = preferred, 0.0
         try:
             while (number := self._next()) is not None:
+                if replica != preferred and time.monotonic() >= back_at:
+                    replica = preferred
                 user = self.users[number % len(self.users)]
                 body = {"user": user, "message": f"chaos #{number}# for {user}", "format": "plain"}
                 try:
@@ -162,12 +172,12 @@ class Senders:
                 except OSError as error:
                     status, answer = None, repr(error)
                 with self._lock:
+                    self._in_flight -= 1
                     if status == 200:
                         self.accepted[number] = replica
                     else:
                         self.refused.append((number, replica, f"{status}: {answer}"))
                 if status != 200:
-                    replica = (replica + 1) % count
-                    time.sleep(0.05)
+                    replica, back_at = (replica + 1) % count, time.monotonic() + self.FALLBACK_SECONDS
         except Exception as error:  # reported by join()
             self.errors.append(repr(error))
