@@ -6,7 +6,6 @@ sockets, the messages the fake received per notification)."""
 import itertools
 import json
 import re
-import sys
 import threading
 import time
 
@@ -22,11 +21,6 @@ GLOBAL_BURST = 1
 # paces when it hands a message to a sender thread, the fake counts arrivals.
 SLACK = 1
 MARKER = re.compile(r"chaos #(\d+)#")
-
-
-def figure(test, name, value, target):
-    """One figure the lead quotes: `[test] figure: value (target)`."""
-    sys.stderr.write(f"[{test}] {name}: {value} ({target})\n")
 
 
 class TelegramClusterCase(ReplicasTestCase):

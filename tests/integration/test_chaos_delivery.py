@@ -9,8 +9,8 @@ Prints its figures. Runs in the `chaos` ctest label
 import time
 import unittest
 
-from harness import BACKEND
-from telegram_cluster import GLOBAL_RATE, MARKER, Senders, TelegramClusterCase, figure
+from harness import BACKEND, figure
+from telegram_cluster import GLOBAL_RATE, MARKER, Senders, TelegramClusterCase
 
 NOTIFICATIONS = 2000
 POST_RATE = 40  # a second, a little above what the bot may send: a backlog builds up

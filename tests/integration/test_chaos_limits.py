@@ -11,9 +11,9 @@ import unittest
 import urllib.error
 import urllib.request
 
-from harness import BACKEND
+from harness import BACKEND, figure
 from telegram_cluster import (GLOBAL_BURST, GLOBAL_RATE, PER_CHAT_BURST, PER_CHAT_RATE, SLACK, TOKEN, FakeBotApi,
-                              Senders, TelegramClusterCase, figure)
+                              Senders, TelegramClusterCase)
 
 NOTIFICATIONS = 450
 
