@@ -10,7 +10,7 @@ import time
 import unittest
 
 from harness import BACKEND, figure
-from telegram_cluster import GLOBAL_RATE, MARKER, Senders, TelegramClusterCase
+from chaos_cluster import GLOBAL_RATE, MARKER, Senders, TelegramClusterCase
 
 NOTIFICATIONS = 2000
 POST_RATE = 40  # a second, a little above what the bot may send: a backlog builds up
@@ -31,7 +31,7 @@ class ChaosDeliveryTest(TelegramClusterCase):
     def test_every_notification_answered_200_reaches_telegram_through_kills_of_the_leader_and_a_follower(self):
         self.start_cluster(3)
         leader = self.leader()
-        senders = Senders(self, self.users, NOTIFICATIONS, rate=POST_RATE).start()
+        senders = Senders(self, self.cluster, self.users, NOTIFICATIONS, rate=POST_RATE).start()
 
         # kill -9 of the bot's leader while it sends the backlog.
         self.wait_for(lambda: self.sent_count() >= 300, timeout=120, message="the first 300 messages")

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 
 from harness import BACKEND, figure
-from telegram_cluster import (GLOBAL_BURST, GLOBAL_RATE, PER_CHAT_BURST, PER_CHAT_RATE, SLACK, TOKEN, FakeBotApi,
+from chaos_cluster import (GLOBAL_BURST, GLOBAL_RATE, PER_CHAT_BURST, PER_CHAT_RATE, SLACK, TOKEN, FakeBotApi,
                               Senders, TelegramClusterCase)
 
 NOTIFICATIONS = 450
@@ -107,7 +107,7 @@ class ChaosLimitsTest(TelegramClusterCase):
     def test_three_replicas_send_at_the_bot_api_limits_and_never_past_them(self):
         self.start_cluster(3)
         self.leader()
-        senders = Senders(self, self.users, NOTIFICATIONS).start()
+        senders = Senders(self, self.cluster, self.users, NOTIFICATIONS).start()
         senders.join()
         self.assertEqual(senders.refused, [])
         self.assertEqual(sorted(senders.accepted), list(range(NOTIFICATIONS)))

@@ -1,7 +1,7 @@
-"""Three notifyd replicas on one PostgreSQL running one bot against the fake
-Bot API, which enforces Telegram's flood limits: what the chaos tests of
-delivery share (the replicas, who leads, senders spread over the replicas'
-sockets, the messages the fake received per notification)."""
+"""What the chaos tests share: senders spread over the replicas' sockets,
+and three replicas on one PostgreSQL running one bot against the fake Bot
+API, which enforces Telegram's flood limits (who leads, the messages the
+fake received per notification)."""
 
 import itertools
 import json
@@ -100,7 +100,7 @@ class TelegramClusterCase(ReplicasTestCase):
 
 
 class Senders:
-    """Threads posting numbered notifications through the replicas' sockets,
+    """Threads posting numbered notifications through `replicas`' sockets,
     `per_replica` threads preferring each replica, at most `rate` per second
     in all (None: as fast as they are answered), until `total` are answered
     200. A send that is not (its replica killed, a 503) is recorded and
@@ -109,16 +109,17 @@ class Senders:
 
     FALLBACK_SECONDS = 1.0
 
-    def __init__(self, case, users, total, per_replica=4, rate=None):
-        self.case, self.users, self.total, self.rate = case, users, total, rate
+    def __init__(self, case, replicas, users, total, per_replica=4, rate=None):
+        self.case, self.replicas, self.users, self.total, self.rate = case, replicas, users, total, rate
         self.accepted = {}  # number -> replica that answered 200
+        self.ids = {}       # number -> the notification's id
         self.refused = []   # (number, replica, what happened)
         self.errors = []
         self._numbers = itertools.count()
         self._lock = threading.Lock()
         self._in_flight = 0
         self._started = None
-        count = len(case.cluster)
+        count = len(replicas)
         self.threads = [threading.Thread(target=self._run, args=(i % count,), daemon=True)
                         for i in range(per_replica * count)]
 
@@ -153,7 +154,7 @@ class Senders:
         return number
 
     def _run(self, preferred):
-        count = len(self.case.cluster)
+        count = len(self.replicas)
         replica, back_at = preferred, 0.0
         try:
             while (number := self._next()) is not None:
@@ -162,13 +163,14 @@ class Senders:
                 user = self.users[number % len(self.users)]
                 body = {"user": user, "message": f"chaos #{number}# for {user}", "format": "plain"}
                 try:
-                    status, answer = self.case.cluster[replica].request("POST", "/v1/notify", body, timeout=30)
+                    status, answer = self.replicas[replica].request("POST", "/v1/notify", body, timeout=30)
                 except OSError as error:
                     status, answer = None, repr(error)
                 with self._lock:
                     self._in_flight -= 1
                     if status == 200:
                         self.accepted[number] = replica
+                        self.ids[number] = answer["id"]
                     else:
                         self.refused.append((number, replica, f"{status}: {answer}"))
                 if status != 200:
