@@ -21,12 +21,11 @@ class ChaosDeliveryTest(TelegramClusterCase):
     def sent_count(self):
         return len(self.api.sent())
 
-    def first_send_after(self, moment):
-        times = [call["time"] for call in self.api.sent() if call["time"] > moment]
-        return min(times) if times else None
-
-    def restart(self, i):
-        self.cluster[i].start()
+    def longest_pause(self, around):
+        """The longest time between two messages the fake accepted within
+        10 s of `around` (what a takeover costs the bot's users)."""
+        times = sorted(call["time"] for call in self.api.sent() if abs(call["time"] - around) < 10)
+        return max(later - earlier for earlier, later in zip(times, times[1:]))
 
     def test_every_notification_answered_200_reaches_telegram_through_kills_of_the_leader_and_a_follower(self):
         self.start_cluster(3)
@@ -39,9 +38,10 @@ class ChaosDeliveryTest(TelegramClusterCase):
         leader_killed = time.time()
         successor = self.leader()
         self.assertNotEqual(successor, leader)
-        resumed = self.wait_for(lambda: self.first_send_after(leader_killed), timeout=30,
-                                message="a message from the new leader")
-        self.restart(leader)
+        sent_at_kill = self.sent_count()
+        self.wait_for(lambda: self.sent_count() > sent_at_kill + 30, timeout=30,
+                      message="messages from the new leader")
+        self.cluster[leader].start()
 
         # kill -9 of a replica that does not lead the bot, while the senders use it.
         self.wait_for(lambda: self.sent_count() >= 1000, timeout=120, message="the first 1,000 messages")
@@ -51,7 +51,7 @@ class ChaosDeliveryTest(TelegramClusterCase):
         self.cluster[follower].kill()
         follower_killed = time.time()
         self.assertLess(accepted_before, NOTIFICATIONS, "the senders were done before the follower's kill")
-        self.restart(follower)
+        self.cluster[follower].start()
 
         senders.join()
         accepted = sorted(senders.accepted)
@@ -78,8 +78,8 @@ class ChaosDeliveryTest(TelegramClusterCase):
         figure(name, "sends not answered 200 (a replica killed)", len(senders.refused),
                f"{refused_delivered} of them delivered all the same")
         figure(name, "notifications answered 200 and never delivered", len(set(accepted) - set(counts)), "target 0")
-        figure(name, "leader kill -9 -> the next message sent by another replica",
-               f"{resumed - leader_killed:.2f} s", f"lease_ttl {self.LEASE_TTL} s")
+        figure(name, "leader kill -9: longest pause between two Telegram messages",
+               f"{self.longest_pause(leader_killed):.2f} s", f"lease_ttl {self.LEASE_TTL} s")
         figure(name, "duplicate Telegram messages after the leader's kill -9", repeats["leader"],
                f"target <= sender_threads = {self.SENDER_THREADS}")
         figure(name, "duplicate Telegram messages after a follower's kill -9", repeats["follower"],
