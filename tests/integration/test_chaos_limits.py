@@ -2,8 +2,9 @@
 limits (about 1 message a second per chat, 30 a second overall, 429 with
 retry_after and the chat held until then): notifications posted through
 every replica's socket go out with no limit violated and no slower than the
-limits allow (within 3 % of the limit time). Prints its figures. Runs in the
-`chaos` ctest label (NOTIFYD_TEST_BACKEND=postgres)."""
+limits allow (within 3 % of the limit time), and one replica polls (no 409)
+all along. Prints its figures. Runs in the `chaos` ctest label
+(NOTIFYD_TEST_BACKEND=postgres)."""
 
 import json
 import time
@@ -16,6 +17,7 @@ from chaos_cluster import (GLOBAL_BURST, GLOBAL_RATE, PER_CHAT_BURST, PER_CHAT_R
                               Senders, TelegramClusterCase)
 
 NOTIFICATIONS = 450
+STEADY_SECONDS = 20
 
 
 def limit_time(per_chat_counts):
@@ -107,6 +109,7 @@ class ChaosLimitsTest(TelegramClusterCase):
     def test_three_replicas_send_at_the_bot_api_limits_and_never_past_them(self):
         self.start_cluster(3)
         self.leader()
+        steady_from = time.time()
         senders = Senders(self, self.cluster, self.users, NOTIFICATIONS).start()
         senders.join()
         self.assertEqual(senders.refused, [])
@@ -121,6 +124,10 @@ class ChaosLimitsTest(TelegramClusterCase):
             per_chat[call["chat_id"]] = per_chat.get(call["chat_id"], 0) + 1
         took = times[-1] - times[0]
         least = limit_time(list(per_chat.values()))
+        # The steady state's polls: one poller for 20 s and more.
+        time.sleep(max(0.0, steady_from + STEADY_SECONDS - time.time()))
+        conflicts = [call for call in self.api.calls("getUpdates") if call["time"] >= steady_from and
+                     call["status"] == 409]
         stats = self.api.stats
         counts = self.message_counts()
         name = "chaos limits"
@@ -130,10 +137,12 @@ class ChaosLimitsTest(TelegramClusterCase):
                f"{took:.2f} s, {(took / least - 1) * 100:+.1f} % of the limit time {least:.2f} s",
                "target within 3 %")
         figure(name, "duplicate messages", sum(counts.values()) - len(counts), "target 0")
+        figure(name, f"409s in {time.time() - steady_from:.0f} s of steady state", len(conflicts), "target 0")
         self.assertEqual(stats["violations"], 0)
         self.assertEqual(stats["rate_limited"], 0)
         self.assertEqual(len(sent), NOTIFICATIONS, "a notification went out twice")
         self.assertLessEqual(took, least * 1.03)
+        self.assertEqual(conflicts, [])
         for daemon in self.cluster:
             self.assertEqual(daemon.stop(), 0)
 
