@@ -119,6 +119,8 @@ class Senders:
         self._lock = threading.Lock()
         self._in_flight = 0
         self._started = None
+        self._stopped = threading.Event()
+        case.addCleanup(self._stopped.set)  # a test that failed midway
         count = len(replicas)
         self.threads = [threading.Thread(target=self._run, args=(i % count,), daemon=True)
                         for i in range(per_replica * count)]
@@ -140,7 +142,7 @@ class Senders:
         """The next number to send, once fewer than `total` are answered or in flight."""
         while True:
             with self._lock:
-                if len(self.accepted) >= self.total:
+                if len(self.accepted) >= self.total or self._stopped.is_set():
                     return None
                 if len(self.accepted) + self._in_flight < self.total:
                     self._in_flight += 1
@@ -148,9 +150,7 @@ class Senders:
                     break
             time.sleep(0.01)
         if self.rate:
-            wait = self._started + number / self.rate - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
+            self._stopped.wait(self._started + number / self.rate - time.monotonic())
         return number
 
     def _run(self, preferred):
