@@ -9,9 +9,8 @@ import re
 import threading
 import time
 
-from test_replicas import FakeBotApi, ReplicasTestCase
+from test_replicas import TOKEN, BotApiReplicasCase
 
-TOKEN = "123456:TEST-secret-token"
 # Telegram's limits, configured alike on both sides: the bot's defaults.
 PER_CHAT_RATE = 1.0
 PER_CHAT_BURST = 3
@@ -23,7 +22,8 @@ SLACK = 1
 MARKER = re.compile(r"chaos #(\d+)#")
 
 
-class TelegramClusterCase(ReplicasTestCase):
+class TelegramClusterCase(BotApiReplicasCase):
+    TOKENS = (TOKEN,)
     LEASE_TTL = 3
     SENDER_THREADS = 4
     USERS = 100
@@ -31,19 +31,10 @@ class TelegramClusterCase(ReplicasTestCase):
 
     def setUp(self):
         super().setUp()
-        self.api = FakeBotApi(tokens=[TOKEN]).start()
         self.api.set_limits(per_chat_rate=PER_CHAT_RATE, per_chat_burst=PER_CHAT_BURST, global_rate=GLOBAL_RATE,
                             global_burst=GLOBAL_BURST, slack=SLACK)
         self.users = [f"u{i:03d}" for i in range(self.USERS)]
         self.chats = {user: self.CHAT_BASE + i for i, user in enumerate(self.users)}
-
-    def tearDown(self):
-        try:
-            for daemon in self.daemons:
-                self.assertNotIn("AddressSanitizer", daemon.log())
-        finally:
-            self.api.stop()
-            super().tearDown()
 
     def start_cluster(self, count=3):
         def telegram(_):

@@ -13,8 +13,9 @@ import urllib.error
 import urllib.request
 
 from harness import BACKEND, figure
-from chaos_cluster import (GLOBAL_BURST, GLOBAL_RATE, PER_CHAT_BURST, PER_CHAT_RATE, SLACK, TOKEN, FakeBotApi,
-                              Senders, TelegramClusterCase)
+from chaos_cluster import (GLOBAL_BURST, GLOBAL_RATE, PER_CHAT_BURST, PER_CHAT_RATE, SLACK, TOKEN, Senders,
+                           TelegramClusterCase)
+from test_replicas import FakeBotApi
 
 NOTIFICATIONS = 450
 STEADY_SECONDS = 20

@@ -437,17 +437,15 @@ class ReplicasShareTheHistoryTest(ReplicasTestCase):
             self.assertEqual(daemon.stop(), 0)
 
 
-class LinkCodesCase(ReplicasTestCase):
-    """REPLICAS replicas running one bot against the fake Bot API; ROUNDS
-    codes, each redeemed REDEEMERS times at once through all of them."""
+class BotApiReplicasCase(ReplicasTestCase):
+    """Replicas with the fake Bot API (`self.api`) serving TOKENS; none of
+    their logs may hold a sanitizer's report."""
 
-    REPLICAS = 2
-    ROUNDS = 100
-    REDEEMERS = 20
+    TOKENS = (TOKEN, OTHER_TOKEN)
 
     def setUp(self):
         super().setUp()
-        self.api = FakeBotApi(tokens=[TOKEN, OTHER_TOKEN]).start()
+        self.api = FakeBotApi(tokens=list(self.TOKENS)).start()
 
     def tearDown(self):
         try:
@@ -456,6 +454,15 @@ class LinkCodesCase(ReplicasTestCase):
         finally:
             self.api.stop()
             super().tearDown()
+
+
+class LinkCodesCase(BotApiReplicasCase):
+    """REPLICAS replicas running one bot against the fake Bot API; ROUNDS
+    codes, each redeemed REDEEMERS times at once through all of them."""
+
+    REPLICAS = 2
+    ROUNDS = 100
+    REDEEMERS = 20
 
     def issue_codes(self, chats):
         """Codes the bot gives out for /start in each of `chats`."""
