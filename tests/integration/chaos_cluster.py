@@ -16,9 +16,15 @@ PER_CHAT_RATE = 1.0
 PER_CHAT_BURST = 3
 GLOBAL_RATE = 30.0
 GLOBAL_BURST = 1
-# Tokens the fake adds to its buckets for arrival-time jitter: the daemon
-# paces when it hands a message to a sender thread, the fake counts arrivals.
-SLACK = 1
+# The arrival-time jitter the fake allows for (no extra tokens): the daemon
+# paces when it hands a message to a sender thread, the fake counts
+# arrivals, which a busy machine delays by tens of milliseconds each (seen:
+# three messages within 28 ms after a gap of 71 ms at 30/s). That is 7.5
+# messages of room overall, a quarter of one in a chat.
+SLACK = 0
+JITTER = 0.25
+LIMITS = {"per_chat_rate": PER_CHAT_RATE, "per_chat_burst": PER_CHAT_BURST, "global_rate": GLOBAL_RATE,
+          "global_burst": GLOBAL_BURST, "slack": SLACK, "jitter": JITTER}
 MARKER = re.compile(r"chaos #(\d+)#")
 
 
@@ -31,8 +37,7 @@ class TelegramClusterCase(BotApiReplicasCase):
 
     def setUp(self):
         super().setUp()
-        self.api.set_limits(per_chat_rate=PER_CHAT_RATE, per_chat_burst=PER_CHAT_BURST, global_rate=GLOBAL_RATE,
-                            global_burst=GLOBAL_BURST, slack=SLACK)
+        self.api.set_limits(**LIMITS)
         self.users = [f"u{i:03d}" for i in range(self.USERS)]
         self.chats = {user: self.CHAT_BASE + i for i, user in enumerate(self.users)}
 
@@ -80,6 +85,23 @@ class TelegramClusterCase(BotApiReplicasCase):
                 number = int(match.group(1))
                 counts[number] = counts.get(number, 0) + 1
         return counts
+
+    def refusals(self, kills=()):
+        """The fake's 429s, each with the messages it accepted just before
+        and its time from `kills` ((name, time) each): why a limit broke."""
+        calls = sorted(self.api.calls("sendMessage"), key=lambda call: call["time"])
+        lines = []
+        for index, call in enumerate(calls):
+            if call["status"] != 429:
+                continue
+            since = "".join(f", {call['time'] - moment:+.3f} s from the {name}'s kill" for name, moment in kills)
+            before = [f"{other['time'] - call['time']:+.3f} s chat {other['chat_id']}" for other in calls[:index]
+                      if other["status"] == 200][-6:]
+            same_chat = [f"{other['time'] - call['time']:+.3f} s" for other in calls[:index]
+                         if other["chat_id"] == call["chat_id"] and other["status"] == 200][-5:]
+            lines.append(f"429 for chat {call['chat_id']}{since}: {call['reply']['description']}; accepted before "
+                         f"it: {before}; in its chat: {same_chat}")
+        return "\n".join(lines)
 
     def wait_all_sent(self, numbers, timeout):
         def missing():

@@ -90,7 +90,7 @@ class ChaosDeliveryTest(TelegramClusterCase):
         self.assertLessEqual(repeats["leader"], self.SENDER_THREADS)
         self.assertLessEqual(repeats["follower"], self.SENDER_THREADS)
         self.assertEqual(repeats["none"], 0)
-        self.assertEqual(stats["violations"], 0)
+        self.assertEqual(stats["violations"], 0, self.refusals(kills))
         self.assertEqual(stats["rate_limited"], 0)
         for daemon in self.cluster:
             self.assertEqual(daemon.stop(), 0)
