@@ -60,7 +60,7 @@ class ChaosDesktopTest(DesktopReplicasCase):
             self.assertTrue(self.frames(app, received, lambda: len(received) >= after),
                             "the app's connection closed before its replica was killed")
             replicas[victim].kill()
-            self.assertFalse(self.frames(app, received, lambda: False, timeout=30), "the connection outlived its replica")
+            self.frames(app, received, lambda: False, timeout=30)  # until the connection closes
             killed = time.monotonic()
             restart = threading.Thread(target=replicas[victim].start)
             restart.start()
@@ -77,7 +77,8 @@ class ChaosDesktopTest(DesktopReplicasCase):
 
         senders.join()
         accepted = set(senders.ids.values()) | set(ready)
-        self.frames(app, received, lambda: accepted <= set(received), timeout=120)
+        self.assertTrue(self.frames(app, received, lambda: accepted <= set(received), timeout=120),
+                        "the app's connection closed")
         # Time for a duplicate to show.
         settle = time.monotonic() + 2
         self.frames(app, received, lambda: time.monotonic() > settle, timeout=30)
