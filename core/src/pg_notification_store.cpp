@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "atomic_file.hpp"
 #include "notifyd/sdk/bus_topics.hpp"
@@ -437,66 +438,66 @@ sdk::Result<std::int64_t> PgNotificationStore::last_created_ms(std::string_view 
   return rows.value().rows.empty() ? std::int64_t{0} : static_cast<std::int64_t>(integer(rows.value().rows.at(0), 0));
 }
 
-sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::load_entries(const PgRows& notifications) const {
+sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::read_entries(
+    const std::string& selection, const std::vector<PgParam>& params) const {
   using R = sdk::Result<std::vector<sdk::HistoryEntry>>;
+  // One round trip: the notifications, then their attempts and deliveries by the same selection.
+  const std::string ids = "SELECT n.id FROM notifications n " + selection;
+  auto answers = reader_db_.exec_pipelined(
+      {{"SELECT " + std::string(notification_columns) + " FROM notifications n " + selection, params},
+       {"SELECT notification_id, channel, at, outcome, error FROM attempts WHERE notification_id IN (" + ids +
+            ") ORDER BY notification_id, at, ctid",
+        params},
+       {"SELECT notification_id, channel, state, attempts, last_error, updated_at FROM deliveries "
+        "WHERE notification_id IN (" + ids + ") ORDER BY notification_id, channel",
+        params}});
+  if (!answers) return R::failure(answers.error());
+  const auto& [notifications, attempts, deliveries] =
+      std::tie(answers.value().at(0), answers.value().at(1), answers.value().at(2));
   std::vector<sdk::HistoryEntry> entries;
   std::map<std::uint64_t, std::size_t> position;
-  std::string ids = "{";
   for (const auto& row : notifications.rows) {
     entries.push_back({read_notification(row), {}, {}});
     position[entries.back().notification.id] = entries.size() - 1;
-    ids += (ids.size() > 1 ? "," : "") + std::to_string(entries.back().notification.id);
   }
-  if (entries.empty()) return entries;
-  ids += "}";
-  // One query each for the whole page's attempts and deliveries, not two per notification.
-  auto attempts = reader_db_.exec(
-      "SELECT notification_id, channel, at, outcome, error FROM attempts WHERE notification_id = ANY($1::bigint[]) "
-      "ORDER BY notification_id, at, ctid",
-      {ids});
-  if (!attempts) return R::failure(attempts.error());
-  for (const auto& a : attempts.value().rows) {
-    entries[position.at(static_cast<std::uint64_t>(integer(a, 0)))].attempts.push_back(
-        {text(a, 1), integer(a, 2), text(a, 3), text(a, 4)});
+  // Each statement reads its own snapshot: a notification committed in
+  // between may be among the later answers only.
+  const auto entry_of = [&](const Row& row) -> sdk::HistoryEntry* {
+    const auto found = position.find(static_cast<std::uint64_t>(integer(row, 0)));
+    return found == position.end() ? nullptr : &entries[found->second];
+  };
+  for (const auto& a : attempts.rows) {
+    if (auto* entry = entry_of(a)) entry->attempts.push_back({text(a, 1), integer(a, 2), text(a, 3), text(a, 4)});
   }
-  auto deliveries = reader_db_.exec(
-      "SELECT notification_id, channel, state, attempts, last_error, updated_at FROM deliveries "
-      "WHERE notification_id = ANY($1::bigint[]) ORDER BY notification_id, channel",
-      {ids});
-  if (!deliveries) return R::failure(deliveries.error());
-  for (const auto& d : deliveries.value().rows) {
-    add_delivery(entries[position.at(static_cast<std::uint64_t>(integer(d, 0)))],
-                 {text(d, 1), text(d, 2), static_cast<std::uint32_t>(integer(d, 3)), text(d, 4), integer(d, 5)});
+  for (const auto& d : deliveries.rows) {
+    if (auto* entry = entry_of(d)) {
+      add_delivery(*entry,
+                   {text(d, 1), text(d, 2), static_cast<std::uint32_t>(integer(d, 3)), text(d, 4), integer(d, 5)});
+    }
   }
   return entries;
 }
 
 sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::history(const sdk::HistoryQuery& query) const {
-  using R = sdk::Result<std::vector<sdk::HistoryEntry>>;
   std::vector<PgParam> params{std::to_string(query.after_id)};
-  std::string sql = "SELECT " + std::string(notification_columns) + " FROM notifications n WHERE n.id > $1";
+  std::string selection = "WHERE n.id > $1";
   // The server cannot type a parameter the statement does not use: number only those it does.
   const auto add = [&](std::string condition, std::string value) {
     params.emplace_back(std::move(value));
-    sql += condition + "$" + std::to_string(params.size());
+    selection += condition + "$" + std::to_string(params.size());
   };
   if (!query.user.empty()) add(" AND n.user_name = ", query.user);
   if (query.before_id > 0) add(" AND n.id < ", std::to_string(query.before_id));
-  sql += query.after_id > 0 ? " ORDER BY n.id ASC" : " ORDER BY n.id DESC";
+  selection += query.after_id > 0 ? " ORDER BY n.id ASC" : " ORDER BY n.id DESC";
   add(" LIMIT ", std::to_string(std::clamp<std::uint32_t>(query.limit, 1, 500)));
   std::lock_guard lock(reader_mutex_);
-  auto rows = reader_db_.exec(sql, params);
-  if (!rows) return R::failure(rows.error());
-  return load_entries(rows.value());
+  return read_entries(selection, params);
 }
 
 sdk::Result<sdk::HistoryEntry> PgNotificationStore::find(std::uint64_t id) const {
   using R = sdk::Result<sdk::HistoryEntry>;
   std::lock_guard lock(reader_mutex_);
-  auto rows = reader_db_.exec("SELECT " + std::string(notification_columns) + " FROM notifications n WHERE n.id = $1",
-                              {std::to_string(id)});
-  if (!rows) return R::failure(rows.error());
-  auto entries = load_entries(rows.value());
+  auto entries = read_entries("WHERE n.id = $1", {std::to_string(id)});
   if (!entries) return R::failure(entries.error());
   if (entries.value().empty()) return R::failure("no notification " + std::to_string(id));
   return std::move(entries.value().front());

@@ -119,7 +119,10 @@ class PgNotificationStore final : public NotificationStore {
   /// The notification of a row of `notification_columns`, its image copied
   /// to `image_dir` when this replica has no copy yet. Reader mutex held.
   sdk::Notification read_notification(const std::vector<std::optional<std::string>>& row) const;
-  sdk::Result<std::vector<sdk::HistoryEntry>> load_entries(const PgRows& notifications) const;
+  /// The notifications `selection` (what follows `FROM notifications n`)
+  /// picks, with their deliveries and attempts. Reader mutex held.
+  sdk::Result<std::vector<sdk::HistoryEntry>> read_entries(const std::string& selection,
+                                                           const std::vector<PgParam>& params) const;
 
   std::filesystem::path image_dir_;
   FilePermissions files_;

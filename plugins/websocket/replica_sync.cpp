@@ -1,6 +1,7 @@
 #include "replica_sync.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <boost/asio/post.hpp>
 
@@ -21,11 +22,9 @@ constexpr std::size_t max_note_bytes = 1000;
 
 }  // namespace
 
-std::string ReplicaSync::marker_key(std::string_view instance, std::uint64_t id) {
-  return std::string(instance) + "/pushed/" + std::to_string(id);
-}
-
 std::string ReplicaSync::pushed_topic(std::string_view instance) { return "desktop/" + std::string(instance) + "/pushed"; }
+
+std::string ReplicaSync::wanted_topic(std::string_view instance) { return "desktop/" + std::string(instance) + "/wanted"; }
 
 std::string ReplicaSync::roster_topic(std::string_view instance) {
   return "desktop/" + std::string(instance) + "/replicas";
@@ -51,14 +50,10 @@ void ReplicaSync::start() {
     if (auto self = weak.lock(); self && !self->alone_) self->request_tail();
   });
   pushed_ = bus.listen(pushed_topic(host.instance_name()), executor, [weak](std::string note) {
-    const auto self = weak.lock();
-    if (!self || self->stopped_) return;
-    std::string_view users = note;
-    while (!users.empty()) {
-      const auto comma = users.find(',');
-      self->state_->host.recipient_reachable(users.substr(0, comma));
-      users = comma == std::string_view::npos ? std::string_view{} : users.substr(comma + 1);
-    }
+    if (const auto self = weak.lock(); self && !self->stopped_) self->heard_pushed(note);
+  });
+  wanted_ = bus.listen(wanted_topic(host.instance_name()), executor, [weak](std::string note) {
+    if (const auto self = weak.lock(); self && !self->stopped_) self->heard_wanted(note);
   });
   joined_ = bus.listen(roster_topic(host.instance_name()), executor, [weak](std::string) {
     if (auto self = weak.lock()) self->refresh_roster();
@@ -84,6 +79,7 @@ void ReplicaSync::stop() {
   roster_timer_.cancel();
   committed_.reset();
   pushed_.reset();
+  wanted_.reset();
   joined_.reset();
   ledger_.reset();
   roster_.leave();
@@ -111,17 +107,47 @@ void ReplicaSync::user_connected(std::string user) {
   });
 }
 
-bool ReplicaSync::reached_elsewhere(std::uint64_t id) const {
-  const auto& instance = state_->host.instance_name();
-  auto marker = state_->host.coordination().ephemeral().get(marker_key(instance, id));
-  if (marker && marker.value()) return true;
+bool ReplicaSync::reached_elsewhere(std::uint64_t id, const std::string& user) {
+  if (pushed_elsewhere_.contains(id)) return true;
   if (alone_) return false;
+  to_ask_.emplace_back(id, user);
+  if (!ask_posted_) {
+    ask_posted_ = true;
+    boost::asio::post(state_->host.executor(), [weak = weak_from_this()] {
+      if (const auto self = weak.lock()) self->ask_wanted();
+    });
+  }
   const auto entry = state_->host.notifications().find(id);
   if (!entry) return false;
   const auto& deliveries = entry.value().deliveries;
+  const auto& instance = state_->host.instance_name();
   return std::any_of(deliveries.begin(), deliveries.end(), [&](const sdk::DeliveryRecord& delivery) {
     return delivery.channel == instance && delivery.state == "delivered";
   });
+}
+
+void ReplicaSync::ask_wanted() {
+  ask_posted_ = false;
+  if (stopped_) return;
+  auto& bus = state_->host.coordination().bus();
+  for (const auto& note : RecentPushes::notes(to_ask_, max_note_bytes)) bus.ring(wanted_topic(state_->host.instance_name()), note);
+  to_ask_.clear();
+}
+
+void ReplicaSync::heard_pushed(std::string_view note) {
+  std::set<std::string> users;
+  for (auto& [id, user] : RecentPushes::parse_note(note)) {
+    pushed_elsewhere_.add(id, user);
+    users.insert(std::move(user));
+  }
+  for (const auto& user : users) state_->host.recipient_reachable(user);
+}
+
+void ReplicaSync::heard_wanted(std::string_view note) {
+  for (auto& [id, user] : RecentPushes::parse_note(note)) {
+    if (pushed_here_.contains(id)) to_announce_.emplace_back(id, std::move(user));
+  }
+  announce_pushed();
 }
 
 ReplicaSync::Figures ReplicaSync::figures() const noexcept {
@@ -204,34 +230,21 @@ void ReplicaSync::tail() {
 }
 
 void ReplicaSync::push(std::vector<LoggedNotification> notifications) {
-  auto& keys = state_->host.coordination().ephemeral();
   for (auto& logged : notifications) {
     const auto& n = logged.notification;
     auto frame = std::make_shared<const std::string>(notification_message(n, state_->settings.image_base_url));
     const auto fanned = state_->registry.fan_out(n.user, frame, n.id);
     if (fanned.handed == 0 || !logged.pending) continue;
-    if (auto marked = keys.put(marker_key(state_->host.instance_name(), n.id), n.user, marker_ttl); !marked) {
-      state_->host.log().warn("cannot mark notification ", n.id, " as pushed: ", marked.message);
-      continue;
-    }
-    pushed_users_.insert(n.user);
+    pushed_here_.add(n.id, n.user);
+    to_announce_.emplace_back(n.id, n.user);
   }
 }
 
 void ReplicaSync::announce_pushed() {
   auto& bus = state_->host.coordination().bus();
   const std::string topic = pushed_topic(state_->host.instance_name());
-  std::string note;
-  for (const auto& user : pushed_users_) {
-    if (!note.empty() && note.size() + 1 + user.size() > max_note_bytes) {
-      bus.ring(topic, note);
-      note.clear();
-    }
-    if (!note.empty()) note += ',';
-    note += user;
-  }
-  if (!note.empty()) bus.ring(topic, note);
-  pushed_users_.clear();
+  for (const auto& note : RecentPushes::notes(to_announce_, max_note_bytes)) bus.ring(topic, note);
+  to_announce_.clear();
 }
 
 void ReplicaSync::catch_up(const std::string& user) {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <set>
+#include <utility>
 #include <string>
 #include <thread>
 #include <vector>
@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "notifyd/sdk/subscription.hpp"
+#include "recent_pushes.hpp"
 #include "replica_roster.hpp"
 #include "shared_log.hpp"
 
@@ -28,12 +29,16 @@ struct ServerState;
 ///   rings `notifications/committed`, and every `poll_interval` in case a
 ///   ring was lost, and fans each notification out to the local apps of its
 ///   user (the registry hands an id to a user's connections once, whether
-///   the outbox or the tail brings it). A push of a delivery still pending
-///   leaves a marker (`<instance>/pushed/<id>`, kept `marker_ttl`) and rings
-///   `desktop/<instance>/pushed` with the users: every replica hurries those
-///   users' retries, and the outbox holding the delivery finds the marker
-///   and records it delivered. An outbox holding a delivery that another
-///   replica's outbox recorded delivered records it so too.
+///   the outbox or the tail brings it).
+/// - A push of a delivery still pending is announced on
+///   `desktop/<instance>/pushed` (`id:user` items, one ring per burst): every
+///   replica remembers those ids and hurries those users' retries, and the
+///   outbox holding the delivery records it delivered. An outbox that finds
+///   no app here for an id it has not heard of asks on
+///   `desktop/<instance>/wanted` (a lost ring, a restart), and the replica
+///   that pushed it announces it again. Nothing of this is a round trip to
+///   the store. An outbox holding a delivery that another replica's outbox
+///   recorded delivered records it so too.
 /// - An app that connects to this replica gets that user's deliveries still
 ///   pending anywhere (another replica's outbox cannot reach it).
 /// - The replica keeps its key in the `ReplicaRoster` with its figures and
@@ -45,13 +50,13 @@ struct ServerState;
 ///   single notifyd behaves exactly as without replicas.
 /// - The desktop-user ledger is reloaded when another replica changes it.
 ///
-/// Runs on the plugin's executor; `reached_elsewhere` blocks (a round trip or two).
+/// Runs on the plugin's executor; `reached_elsewhere` may block (a round trip).
 class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
  public:
   /// How often the tail looks without a doorbell.
   static constexpr std::chrono::milliseconds poll_interval{1000};
-  /// How long a push marker is kept for the outbox that holds the delivery.
-  static constexpr std::chrono::hours marker_ttl{24};
+  /// How many pushes a replica remembers, its own and those it heard of.
+  static constexpr std::size_t remembered_pushes = 100'000;
 
   /// The cluster's figures, as health shows them.
   struct Figures {
@@ -71,11 +76,12 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   /// replicas (posted to the executor). Any thread.
   void user_connected(std::string user);
   /// True when an app got notification `id` through another replica: that
-  /// replica's tail pushed it (its marker), or, while other replicas are
+  /// replica's tail pushed it (it said so), or, while other replicas are
   /// live, another replica's outbox recorded its delivery here delivered
-  /// (every replica's outbox loads the pending deliveries at start). On the
+  /// (every replica's outbox loads the pending deliveries at start). When
+  /// neither, asks the replicas to say again whether they pushed it. On the
   /// executor.
-  bool reached_elsewhere(std::uint64_t id) const;
+  bool reached_elsewhere(std::uint64_t id, const std::string& user);
   /// The roster's totals at its last reading. Any thread.
   Figures figures() const noexcept;
   /// The tail's cursor (tests). On the executor.
@@ -83,10 +89,10 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   /// True while no other replica is in the roster. On the executor.
   bool alone() const noexcept { return alone_; }
 
-  /// The marker key of notification `id` pushed on channel `instance`.
-  static std::string marker_key(std::string_view instance, std::uint64_t id);
-  /// The doorbell rung with the users a replica pushed to.
+  /// The doorbell rung with the pushes of pending deliveries (`id:user,…`).
   static std::string pushed_topic(std::string_view instance);
+  /// The doorbell rung with the ids an outbox found no app for (`id:user,…`).
+  static std::string wanted_topic(std::string_view instance);
   /// The doorbell rung when a replica joins the roster.
   static std::string roster_topic(std::string_view instance);
 
@@ -94,9 +100,12 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   void refresh_roster();
   void request_tail();
   void tail();
-  // Fans `notifications` out here; marks the pending ones this handed out.
+  // Fans `notifications` out here; the pending ones this handed out are to be announced.
   void push(std::vector<LoggedNotification> notifications);
   void announce_pushed();
+  void heard_pushed(std::string_view note);
+  void heard_wanted(std::string_view note);
+  void ask_wanted();
   void catch_up(const std::string& user);
   void arm_poll();
   void arm_roster();
@@ -111,6 +120,7 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   boost::asio::steady_timer roster_timer_;
   sdk::Subscription committed_;
   sdk::Subscription pushed_;
+  sdk::Subscription wanted_;
   sdk::Subscription joined_;
   sdk::Subscription ledger_;
   std::uint64_t cursor_ = 0;
@@ -123,7 +133,11 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   std::atomic<bool> renewing_{false};
   std::mutex renewal_mutex_;
   std::string renewal_problem_;  ///< under renewal_mutex_: why the last renewal failed (empty: it did not)
-  std::set<std::string> pushed_users_;  ///< users pushed to since the last announcement
+  RecentPushes pushed_here_{remembered_pushes};
+  RecentPushes pushed_elsewhere_{remembered_pushes};
+  std::vector<std::pair<std::uint64_t, std::string>> to_announce_;  ///< pushed since the last announcement
+  std::vector<std::pair<std::uint64_t, std::string>> to_ask_;       ///< found no app for, not yet asked about
+  bool ask_posted_ = false;
   std::atomic<std::size_t> replicas_{0};
   std::atomic<std::size_t> connections_{0};
   std::atomic<std::size_t> users_{0};

@@ -186,7 +186,7 @@ void WebSocketChannel::deliver(sdk::Delivery delivery, std::function<void(sdk::D
     return done(sdk::DeliveryResult::ok());
   }
   // The user's app is connected to another replica, which brought it there.
-  if (sync_ && sync_->reached_elsewhere(notification.id)) return done(sdk::DeliveryResult::ok());
+  if (sync_ && sync_->reached_elsewhere(notification.id, notification.user)) return done(sdk::DeliveryResult::ok());
   // Kept by the outbox until an app connects: the retry reaches it then, or
   // its replay (`since`) does first and leaves a receipt for the retry.
   done(sdk::DeliveryResult::retry("no desktop app connected"));

@@ -74,10 +74,12 @@ struct Replica {
     settle();
   }
 
+  // The notes `topic` was rung with, in order.
   std::vector<std::string> rings_of(const std::string& topic) const {
+    const auto& doorbells = host->coordination_service.doorbells;
     std::vector<std::string> found;
-    for (const auto& ring : host->coordination_service.doorbells.rings) {
-      if (ring == topic) found.push_back(ring);
+    for (std::size_t i = 0; i < doorbells.rings.size(); ++i) {
+      if (doorbells.rings[i] == topic) found.push_back(doorbells.notes[i]);
     }
     return found;
   }
@@ -238,11 +240,12 @@ TEST_CASE("alone, the tail leaves every frame to the outbox and only follows the
   replica.ring_committed();
   CHECK(app->ids.empty());  // the outbox's delivery brings it
   CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")).empty());
-  // Alone, only a marker answers for another replica (none has one).
+  // Alone, only another replica's word answers for it (none spoke), and nobody is asked.
   replica.host->history.set_state(id, "desk", "delivered");
   bool reached = true;
-  replica.on_executor([&] { reached = replica.sync->reached_elsewhere(id); });
+  replica.on_executor([&] { reached = replica.sync->reached_elsewhere(id, "alice"); });
   CHECK_FALSE(reached);
+  CHECK(replica.rings_of(ReplicaSync::wanted_topic("desk")).empty());
 
   // The roster's renewal moves the cursor to the newest id read before it.
   replica.host->coordination_service.doorbells.ring(ReplicaSync::roster_topic("desk"));
@@ -251,7 +254,7 @@ TEST_CASE("alone, the tail leaves every frame to the outbox and only follows the
   replica.on_executor([&] { replica.sync->stop(); });
 }
 
-TEST_CASE("with another replica, the tail pushes what that replica accepted to the apps here, once, and marks it",
+TEST_CASE("with another replica, the tail pushes what that replica accepted to the apps here, once, and says so",
           "[replicas]") {
   Replica replica;
   auto& history = replica.host->history;
@@ -271,18 +274,25 @@ TEST_CASE("with another replica, the tail pushes what that replica accepted to t
   CHECK(alice->ids == std::vector<std::uint64_t>{pending, delivered});
   CHECK(replica.sync->cursor() == for_bob);
 
-  // The pending one is marked (its outbox records it delivered) and announced.
-  CHECK(keys.get(ReplicaSync::marker_key("desk", pending)).value() == std::optional<std::string>("alice"));
-  CHECK_FALSE(keys.get(ReplicaSync::marker_key("desk", delivered)).value());
-  CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")).size() == 1);
+  // The pending one is announced (its outbox records it delivered), in one ring.
+  CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")) ==
+        std::vector<std::string>{std::to_string(pending) + ":alice"});
   CHECK(replica.host->reachable_users() == std::vector<std::string>{"alice"});
   bool pushed = false;
-  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(pending); });
+  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(pending, "alice"); });
   CHECK(pushed);
-  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(for_bob); });
+  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(for_bob, "bob"); });
   CHECK_FALSE(pushed);
+  // Not heard of: the replicas are asked, and one that pushed it says so again.
+  CHECK(replica.rings_of(ReplicaSync::wanted_topic("desk")) ==
+        std::vector<std::string>{std::to_string(for_bob) + ":bob"});
+  replica.host->coordination_service.doorbells.ring(ReplicaSync::wanted_topic("desk"),
+                                                    std::to_string(pending) + ":alice," + std::to_string(for_bob) + ":bob");
+  replica.settle();
+  CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")).size() == 2);
+  CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")).back() == std::to_string(pending) + ":alice");
   // Another replica's outbox delivered it (history says so).
-  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(delivered); });
+  replica.on_executor([&] { pushed = replica.sync->reached_elsewhere(delivered, "alice"); });
   CHECK(pushed);
 
   // A lost doorbell: the next look finds nothing twice.
@@ -307,7 +317,7 @@ TEST_CASE("with another replica, the tail pushes what that replica accepted to t
   replica.on_executor([&] { replica.sync->user_connected("bob"); });
   replica.settle();
   CHECK(bob->ids == std::vector<std::uint64_t>{for_bob});
-  CHECK(keys.get(ReplicaSync::marker_key("desk", for_bob)).value());
+  CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")).back() == std::to_string(for_bob) + ":bob");
 
   // The other replica goes: the tail reads what is left, then only follows.
   REQUIRE(keys.remove("desk/replicas/7"));
@@ -338,4 +348,27 @@ TEST_CASE("replicas merge the desktop-user ledger instead of overwriting each ot
   REQUIRE(a.load(store, "users.json", 100));
   CHECK(a.holds_token("bob", 2800));
   CHECK_FALSE(a.merge("[]", 100));
+}
+
+TEST_CASE("recent pushes: the oldest is forgotten first, and notes split where the bus wants", "[replicas]") {
+  RecentPushes pushes(2);
+  pushes.add(1, "alice");
+  pushes.add(2, "bob");
+  pushes.add(2, "bob");
+  CHECK(pushes.size() == 2);
+  pushes.add(3, "carol");
+  CHECK_FALSE(pushes.contains(1));
+  CHECK(pushes.user_of(3) == std::optional<std::string>("carol"));
+
+  const std::vector<std::pair<std::uint64_t, std::string>> many{{10, "alice"}, {11, "bob"}, {12, "carol"}};
+  const auto notes = RecentPushes::notes(many, 16);
+  CHECK(notes == std::vector<std::string>{"10:alice,11:bob", "12:carol"});
+  std::vector<std::pair<std::uint64_t, std::string>> back;
+  for (const auto& note : notes) {
+    for (auto& item : RecentPushes::parse_note(note)) back.push_back(std::move(item));
+  }
+  CHECK(back == many);
+  CHECK(RecentPushes::notes({}, 16).empty());
+  CHECK(RecentPushes::parse_note("x:alice,7:,:bob,8:dave,9") ==
+        std::vector<std::pair<std::uint64_t, std::string>>{{8, "dave"}});
 }

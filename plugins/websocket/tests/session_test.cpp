@@ -267,7 +267,9 @@ TEST_CASE("a delivery another replica pushed to its user's app is delivered here
   Server server;
   const auto pushed = server.host().history.add("bob", "pushed by another replica");
   const auto waiting = server.host().history.add("bob", "not pushed yet");
-  REQUIRE(server.host().coordination_service.keys.put(ReplicaSync::marker_key("desk", pushed), "bob", 60s));
+  server.host().coordination_service.doorbells.ring(ReplicaSync::pushed_topic("desk"),
+                                                    std::to_string(pushed) + ":bob,garbage,:x,12");
+  CHECK(eventually([&] { return server.host().reachable_users() == std::vector<std::string>{"bob"}; }));
   CHECK(server.deliver(server.stored(pushed)).outcome == sdk::DeliveryResult::Outcome::delivered);
   CHECK(server.deliver(server.stored(waiting)).outcome == sdk::DeliveryResult::Outcome::retry);
 }

@@ -84,6 +84,7 @@ class FakeBus : public sdk::Bus {
     {
       std::lock_guard lock(listeners_->mutex);
       rings.emplace_back(topic);
+      notes.emplace_back(note);
       for (const auto& listener : listeners_->all) {
         if (listener->topic == topic) hearing.push_back(listener);
       }
@@ -107,6 +108,7 @@ class FakeBus : public sdk::Bus {
   }
 
   std::vector<std::string> rings;  ///< topics rung, in order
+  std::vector<std::string> notes;  ///< the notes they were rung with, in the same order
 
  private:
   struct Listener {
