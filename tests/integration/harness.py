@@ -59,6 +59,12 @@ def psql(dsn, sql, **variables):
     return subprocess.run(arguments, input=sql, capture_output=True, text=True, check=True, timeout=60).stdout
 
 
+def figure(test, name, value, target):
+    """Prints one figure of a test the way the chaos suite's are quoted:
+    `[test] figure: value (target)`."""
+    sys.stderr.write(f"[{test}] {name}: {value} ({target})\n")
+
+
 # The documents lock of core/src/pg_document_store.hpp: a writer of the
 # documents table takes it before drawing a version.
 DOCUMENTS_VERSIONS_LOCK = 1685021555

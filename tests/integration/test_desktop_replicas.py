@@ -21,8 +21,10 @@ LEASE_TTL_S = 3
 
 @unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
 class DesktopReplicasCase(ReplicasTestCase):
+    REPLICAS = 2
+
     def start_replicas(self, per_user=3):
-        self.ports = [free_port() for _ in range(2)]
+        self.ports = [free_port() for _ in range(self.REPLICAS)]
         secret_file = f"{self.tmp}/jwt.secret"
         with open(secret_file, "w") as f:
             f.write(SECRET + "\n")
@@ -32,15 +34,15 @@ class DesktopReplicasCase(ReplicasTestCase):
                     f'jwt_secret_file = "{secret_file}"\nauth_timeout = "5s"\nping_interval = "30s"\n'
                     f'max_connections_per_user = {per_user}\n')
 
-        self.replicas_ = self.replicas(plugins)
+        self.replicas_ = self.replicas(plugins, count=self.REPLICAS)
         for daemon in self.replicas_:
             text = daemon.config_path.read_text()
             daemon.config_path.write_text(text.replace('backend = "postgres"\n',
                                                        f'backend = "postgres"\nlease_ttl = "{LEASE_TTL_S}s"\n'))
             daemon.start()
         self.clients = []
-        self.wait_for(lambda: all(self.desk(i)["figures"]["replicas"] == 2 for i in range(2)), timeout=30,
-                      message="each replica counting both in health")
+        self.wait_for(lambda: all(self.desk(i)["figures"]["replicas"] == self.REPLICAS for i in range(self.REPLICAS)),
+                      timeout=30, message="each replica counting all in health")
         return self.replicas_
 
     def tearDown(self):

@@ -16,12 +16,12 @@ from test_replicas import ReplicasTestCase
 LEASE_TTL_S = 3
 
 
-@unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
-class ReplicaChecksTest(ReplicasTestCase):
+class ReplicaChecksCase(ReplicasTestCase):
     def start_replicas(self, checks, delay="0s", groups=("analytics-1", "analytics-1")):
-        """Two replicas offering `checks` ("name=schedule") through the
-        counting_checks fixture, scheduled by cron, in host `groups`."""
-        self.records = [pathlib.Path(self.tmp) / f"record{i}.txt" for i in range(2)]
+        """A replica in each of host `groups` offering `checks`
+        ("name=schedule") through the counting_checks fixture, scheduled by
+        cron."""
+        self.records = [pathlib.Path(self.tmp) / f"record{i}.txt" for i in range(len(groups))]
         listed = ", ".join(f'"{check}"' for check in checks)
         replicas = self.replicas(lambda i: "[[plugin]]\n"
                                            'use = "counting_checks"\n'
@@ -32,7 +32,7 @@ class ReplicaChecksTest(ReplicasTestCase):
                                            "[[plugin]]\n"
                                            'use = "cron"\n'
                                            'name = "scheduler"\n'
-                                           'refresh_interval = "1s"\n')
+                                           'refresh_interval = "1s"\n', count=len(groups))
         for daemon, group in zip(replicas, groups):
             self.use_fixture_plugins(daemon)
             text = daemon.config_path.read_text()
@@ -54,6 +54,9 @@ class ReplicaChecksTest(ReplicasTestCase):
                 rows.append((check, int(start), int(end)))
         return rows
 
+
+@unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
+class ReplicaChecksTest(ReplicaChecksCase):
     def test_each_slot_runs_on_one_replica_of_the_host_group(self):
         replicas = self.start_replicas(["tick=@every 1s"])
         both_up = time.time()
