@@ -21,7 +21,7 @@ std::chrono::milliseconds ceil_ms(FairScheduler::Clock::duration d) {
 }  // namespace
 
 FairScheduler::FairScheduler(RateLimits limits, TimePoint start, std::chrono::milliseconds hold_window)
-    : limits_(limits), hold_window_(hold_window), global_(limits.global_rate, limits.global_burst, start),
+    : limits_(limits), hold_window_(hold_window), global_(limits.global_rate, limits.global_burst, start, TokenBucket::Lateness::made_up),
       last_cleanup_(start) {}
 
 FairScheduler::ChatState& FairScheduler::chat_state(std::int64_t chat, TimePoint now) {

@@ -4,8 +4,9 @@
 
 namespace notifyd::telegram {
 
-TokenBucket::TokenBucket(double rate, double capacity, TimePoint now) noexcept
-    : rate_(rate > 0 ? rate : 1e-9), capacity_(std::max(capacity, 1.0)), tokens_(capacity_), last_(now) {}
+TokenBucket::TokenBucket(double rate, double capacity, TimePoint now, Lateness lateness) noexcept
+    : rate_(rate > 0 ? rate : 1e-9), capacity_(std::max(capacity, 1.0)), lateness_(lateness), tokens_(capacity_),
+      last_(now) {}
 
 double TokenBucket::available(TimePoint now) const noexcept {
   if (now <= last_) return tokens_;
@@ -16,7 +17,14 @@ double TokenBucket::available(TimePoint now) const noexcept {
 bool TokenBucket::try_take(TimePoint now) noexcept {
   const double tokens = available(now);
   if (tokens < 1.0) return false;
-  tokens_ = tokens - 1.0;
+  double kept = 0;
+  if (lateness_ == Lateness::made_up && now > last_) {
+    // What refilled past the capacity; kept when the bucket stood full for
+    // less than one token's time (the taker woke late, it was not idle).
+    const double overflow = tokens_ + std::chrono::duration<double>(now - last_).count() * rate_ - capacity_;
+    if (overflow > 0 && overflow < 1.0) kept = overflow;
+  }
+  tokens_ = tokens - 1.0 + kept;
   last_ = std::max(last_, now);
   return true;
 }

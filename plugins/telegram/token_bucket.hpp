@@ -11,7 +11,14 @@ class TokenBucket {
   using Clock = std::chrono::steady_clock;
   using TimePoint = Clock::time_point;
 
-  TokenBucket(double rate, double capacity, TimePoint now) noexcept;
+  /// What a take makes of the time the bucket stood full before it.
+  enum class Lateness {
+    lost,      ///< nothing: the next token comes one interval after the take
+    made_up,   ///< up to one interval: a taker that woke a little late (a
+               ///< busy machine) keeps the bucket's pace instead of slowing it
+  };
+
+  TokenBucket(double rate, double capacity, TimePoint now, Lateness lateness = Lateness::lost) noexcept;
 
   /// Tokens available at `now` (a fraction while refilling).
   double available(TimePoint now) const noexcept;
@@ -28,6 +35,7 @@ class TokenBucket {
  private:
   double rate_;
   double capacity_;
+  Lateness lateness_;
   double tokens_;
   TimePoint last_;
 };
