@@ -110,6 +110,37 @@ TEST_CASE("a one_replica channel leads while its lease is held: lead, deliver, f
   CHECK(channel.events().size() == 5);
 }
 
+TEST_CASE("a leader whose lease ran out by its own clock hands out nothing more, before it hears follow") {
+  TestServices services;
+  ScriptedChannel channel;
+  channel.set_placement(sdk::Placement::one_replica);
+  auto host = services.host("bot", sdk::Kind::channel);
+  auto outbox = services.pipeline->add_channel("bot", channel, host->executor(), channel.placement());
+  services.pipeline->start();
+  testing::MemoryDocuments documents;
+  testing::FakeCoordination coordination(documents);
+  coordination.grant_only_when_told();
+  auto leadership = std::make_unique<core::ChannelLeadership>(coordination, "bot", channel, host->executor(), outbox,
+                                                              services.log, services.metrics);
+  leadership->start();
+  coordination.grant("channel/bot");
+  const auto first = publish(services, "while the lease is held");
+  CHECK(events_once(services, channel, 2) == Events{"lead 1", deliver(first)});
+
+  // Frozen past its lease and resumed: by its clock the holding is over,
+  // but the lease has not said `lost` yet.
+  coordination.run_out("channel/bot");
+  CHECK_FALSE(leadership->leads());
+  const auto second = publish(services, "after the lease ran out");
+  services.run_until([] { return false; }, 200ms);
+  CHECK(channel.events() == Events{"lead 1", deliver(first)});
+  CHECK(services.pipeline->health().at(0).pending == 1);
+
+  coordination.revoke("channel/bot");
+  coordination.grant("channel/bot");
+  CHECK(events_once(services, channel, 5) == Events{"lead 1", deliver(first), "follow", "lead 2", deliver(second)});
+}
+
 TEST_CASE("with the local backend the channel leads at once, or once the holder of its lease releases it") {
   TestServices services;
   ScriptedChannel channel;

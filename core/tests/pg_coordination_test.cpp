@@ -392,6 +392,38 @@ TEST_CASE("postgres lease: a holder whose renewals stop gives up before another 
   CHECK(a.coordination.documents().read("bot_state.json").value() == "new");
 }
 
+TEST_CASE("postgres lease: a holder frozen past its lease reads as not holding at once, before it hears lost") {
+  Loop loop;
+  TestDatabase database(loop);
+  Replica a(database.dsn(), "a", 1500ms);
+  Events events;
+  auto lease = a.coordination.campaign("bot", a.loop.io.get_executor(), recorded(events, "a"));
+  REQUIRE(events.wait_for("a acquired 1"));
+  const auto fence = lease->fence();
+  CHECK(a.coordination.holds(fence));
+
+  // Freeze the replica's loop (no renewal, no event), as SIGSTOP would.
+  std::promise<void> frozen;
+  std::promise<void> thaw;
+  boost::asio::post(a.loop.io, [&frozen, thawed = thaw.get_future().share()] {
+    frozen.set_value();
+    thawed.wait();
+  });
+  frozen.get_future().wait();
+  const auto froze = Clock::now();
+  // ttl - margin (1.2 s) after its last renewal, which was sent before the freeze.
+  REQUIRE(eventually([&] { return !lease->held(); }, 5s));
+  CHECK(Clock::now() - froze < 1500ms);
+  CHECK_FALSE(lease->fence());
+  CHECK_FALSE(a.coordination.holds(fence));
+  CHECK(events.count("a lost") == 0);
+
+  thaw.set_value();
+  CHECK(events.wait_for("a lost"));
+  CHECK_FALSE(lease->held());
+  CHECK_FALSE(a.coordination.holds(fence));
+}
+
 TEST_CASE("postgres documents: a fenced write is one statement, so no transaction of it waits on its writer") {
   Loop loop;
   TestDatabase database(loop);
