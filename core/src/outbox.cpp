@@ -204,7 +204,8 @@ void Outbox::dispatch() {
 }
 
 void Outbox::lease_ran_out() {
-  log_.warn(channel_name_, ": this replica's lease ran out before it heard so; it hands out nothing more until it leads again");
+  log_.warn(channel_name_,
+            ": this replica's lease ran out before it heard so; it hands out nothing more until it leads again");
   forget_memory();
   leading_ = false;
   still_leads_ = {};

@@ -360,7 +360,8 @@ sdk::Result<sdk::ConditionalWrite> PgDocumentStore::write_if(std::string_view na
     auto valid = document_name(name);
     if (!valid) return R::failure(valid.error());
     if (content && content->size() > max_document_bytes) {
-      return R::failure("document " + valid.value() + " is larger than " + std::to_string(max_document_bytes) + " bytes");
+      return R::failure("document " + valid.value() + " is larger than " + std::to_string(max_document_bytes) +
+                        " bytes");
     }
     auto statement = conditional_write(valid.value(), content, expected, fence);
     auto answer = pool_.with([&](PgSession& session) { return session.exec(statement.sql, statement.params); });

@@ -9,8 +9,10 @@
 // One replica per bot polls and sends (placement one_replica): the poller,
 // the sender with its rate buckets and the reply queue make up a LeaderTerm,
 // started in `lead(fence)` and stopped in `follow()`; every write of the bot
-// state is fenced with the bot's lease. The other replicas serve the link
-// routes and leave what the bot should say in the ReplyInbox.
+// state, and of the codes and links the commands change, is fenced with the
+// bot's lease, and the sender makes no Bot API call once the lease ran out by
+// this replica's clock (`Coordination::holds`). The other replicas serve the
+// link routes and leave what the bot should say in the ReplyInbox.
 #include <algorithm>
 #include <filesystem>
 #include <future>
@@ -71,7 +73,7 @@ struct LeaderTerm {
   std::unique_ptr<ReplyOutbox> replies;
   std::unique_ptr<UpdatePoller> poller;
   sdk::Subscription inbox_watch;
-  std::thread stopper;                  ///< stops the poller and the sender once the term ended (at a clean stop, from `finish_term`)
+  std::thread stopper;                  ///< stops the poller and the sender (from `end_term`, or `finish_term`)
   std::promise<void> finishing;         ///< kept by `stopper`: set once both are stopped
   std::shared_future<void> finished = finishing.get_future().share();
 };
@@ -268,8 +270,8 @@ class TelegramChannel final {
     term->fence = std::move(fence);
     term->generation = generation;
     term->sender = std::make_unique<MessageSender>(
-        endpoint, settings_.limits, settings_.sender_threads, log_, host_.metrics(), host_.instance_name(), poll_status_,
-        [&coordination = host_.coordination(), fence = term->fence] { return coordination.holds(fence); });
+        endpoint, settings_.limits, settings_.sender_threads, log_, host_.metrics(), host_.instance_name(),
+        poll_status_, [&coordination = host_.coordination(), fence = term->fence] { return coordination.holds(fence); });
     MessageSender* sender = term->sender.get();
     const auto current = [this, generation] { return term_ && term_->generation == generation; };
     term->replies = std::make_unique<ReplyOutbox>(
