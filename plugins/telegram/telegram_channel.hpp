@@ -62,8 +62,9 @@ inline constexpr std::chrono::milliseconds reply_recheck = 5s;
 // How soon a replica that got the lease but could not read the bot state tries again.
 inline constexpr std::chrono::milliseconds lead_retry = 1s;
 // How long a clean stop lets the Bot API calls in flight be answered (and
-// recorded) before it cuts them short.
-inline constexpr std::chrono::milliseconds stop_grace = 3s;
+// recorded) before it cuts them short: Telegram answers within a fraction of
+// it, and a hanging API holds the stop (and the next leader) no longer.
+inline constexpr std::chrono::milliseconds stop_grace = 1s;
 
 // What runs only while this replica leads the bot.
 struct LeaderTerm {
@@ -179,7 +180,7 @@ class TelegramChannel final {
   }
 
   // The leader polls no more and starts no further send; the sends in
-  // flight are answered and recorded (up to `stop_grace`) before `done`, so
+  // flight are answered and recorded (within `stop_grace`) before `done`, so
   // the next leader repeats none of them. Deliveries and replies not sent
   // stay pending (stored) and go out from the next leader, or after the
   // next start.
