@@ -33,7 +33,7 @@ void ChannelLeadership::on_acquired(sdk::Fence fence) {
   log_.info("channel ", instance_, " leads on this replica (", fence.lease, " epoch ", fence.epoch, ")");
   outbox_->follow(scope_.wrap([this, fence = std::move(fence)] {
     channel_.lead(fence);
-    outbox_->lead();
+    outbox_->lead([&coordination = coordination_, fence] { return coordination.holds(fence); });
     leads_.set(1);
     *leading_ = true;
   }));

@@ -17,7 +17,9 @@ namespace notifyd::core {
 
 /// Runs a `one_replica` channel on the replica that holds its lease
 /// (`channel/<instance>`). Acquired: the channel hears `lead(fence)` on its
-/// executor, then its outbox delivers. Lost: the outbox stops handing out
+/// executor, then its outbox delivers, each hand-out only while
+/// `Coordination::holds(fence)` (so a replica frozen past its lease hands out
+/// nothing once it runs again, before it hears `lost`). Lost: the outbox stops handing out
 /// deliveries (those in flight finish), then the channel hears `follow()`.
 /// Destroying this releases the lease (another replica can take it at once)
 /// and calls the channel no more; the daemon does so once the channel has

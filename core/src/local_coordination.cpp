@@ -65,6 +65,10 @@ std::unique_ptr<sdk::Lease> LocalCoordination::campaign(std::string name, boost:
   });
 }
 
+bool LocalCoordination::holds(const sdk::Fence& fence) const noexcept {
+  return leases_.while_current(fence, [] {});
+}
+
 sdk::ClusterView LocalCoordination::view() const noexcept {
   sdk::ClusterView view;
   try {

@@ -46,6 +46,8 @@ class LocalCoordination final : public sdk::Coordination {
   std::chrono::milliseconds lease_ttl() const noexcept override { return lease_ttl_; }
   std::unique_ptr<sdk::Lease> campaign(std::string name, boost::asio::any_io_executor executor,
                                        sdk::LeaseEvents events) noexcept override;
+  /// True while `fence` names a holding of the lease table (which never expire).
+  bool holds(const sdk::Fence& fence) const noexcept override;
   /// This one replica, and every lease one of its campaigns holds.
   sdk::ClusterView view() const noexcept override;
 

@@ -122,10 +122,11 @@ void Outbox::page_in() {
   if (page.value().size() < limit) spilled_ = false;
 }
 
-void Outbox::lead() {
-  boost::asio::post(strand_, [self = shared_from_this()] {
+void Outbox::lead(std::function<bool()> still_leads) {
+  boost::asio::post(strand_, [self = shared_from_this(), still_leads = std::move(still_leads)]() mutable {
     self->forget_memory();
     self->leading_ = true;
+    self->still_leads_ = std::move(still_leads);
     self->resume_from_store();
   });
 }
@@ -134,6 +135,7 @@ void Outbox::follow(std::function<void()> then) {
   boost::asio::post(strand_, [self = shared_from_this(), then = std::move(then)] {
     self->forget_memory();
     self->leading_ = false;
+    self->still_leads_ = {};
     then();
   });
 }
@@ -171,6 +173,7 @@ void Outbox::dispatch() {
   if (stopping_ || !leading_ || !store_current_) return;
   if (spilled_ && in_memory() < settings_.outbox_memory_items / 2 + 1) page_in();
   while (in_flight_ < settings_.max_in_flight && !runnable_.empty()) {
+    if (still_leads_ && !still_leads_()) return lease_ran_out();
     const std::string user = std::move(runnable_.front());
     runnable_.pop_front();
     Lane& lane = lanes_.at(user);
@@ -198,6 +201,14 @@ void Outbox::dispatch() {
       });
     });
   }
+}
+
+void Outbox::lease_ran_out() {
+  log_.warn(channel_name_,
+            ": this replica's lease ran out before it heard so; it hands out nothing more until it leads again");
+  forget_memory();
+  leading_ = false;
+  still_leads_ = {};
 }
 
 // A result from an earlier term (a stray) is recorded like any other, but

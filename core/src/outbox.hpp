@@ -50,7 +50,10 @@ struct StoreDoorbell {
 /// backlog does not keep the in-flight slots from the others.
 ///
 /// The outbox of a `one_replica` channel hands out deliveries only while
-/// this replica leads it (`lead` … `follow`), and then the store is the
+/// this replica leads it (`lead` … `follow`, and, before each hand-out,
+/// while the lease still counts as held by this replica's clock: a replica
+/// frozen past its lease and resumed hands out nothing more, as after a
+/// `follow`, even before it hears `follow`), and then the store is the
 /// truth: each `lead` forgets what memory held and pages in every pending
 /// delivery of the channel from the store, whichever replica accepted it or
 /// left it pending; a follower keeps nothing in memory. A delivery handed
@@ -85,8 +88,10 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   /// the next start) unless their result still arrives and is recorded.
   void stop(std::function<void()> done);
   /// Hands out deliveries from now on (the channel was told it leads),
-  /// paged in afresh from the store. Any thread.
-  void lead();
+  /// paged in afresh from the store, each only while `still_leads()`
+  /// (asked on the outbox's strand; none: always); when it answers false,
+  /// the outbox stops as on `follow`. Any thread.
+  void lead(std::function<bool()> still_leads = {});
   /// Stops handing out deliveries (those in flight finish) and forgets the
   /// ones in memory; `then` runs on the outbox's strand once no further
   /// `deliver` will be posted, after whatever `follow` and `lead` were asked
@@ -113,6 +118,8 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   void admit(Entry entry);
   void queue(Entry entry);
   void dispatch();
+  /// `still_leads` answered false: stops handing out, as `follow` does.
+  void lease_ran_out();
   void page_in();
   /// Starts a new term with nothing in memory; what is in flight becomes stray.
   void forget_memory();
@@ -154,6 +161,7 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   std::uint64_t loaded_up_to_ = 0;   // highest id admitted to memory in this term
   bool stopping_ = false;
   bool leading_;  ///< deliveries are handed out (always, for an `every_replica` channel)
+  std::function<bool()> still_leads_;  ///< asked before each hand-out while leading_ (none: always)
   /// Each `lead` and `follow` starts a term; memory belongs to the current one.
   std::uint64_t term_ = 0;
   /// Handed out in an earlier term and not answered yet.

@@ -68,12 +68,24 @@ std::unique_ptr<sdk::Lease> PgCoordination::campaign(std::string name, boost::as
                                                      sdk::LeaseEvents events) noexcept {
   try {
     return counted_campaign(metrics_, name, std::move(events), [&](sdk::LeaseEvents counted) {
-      return std::make_unique<PgLease>(link_, bus_, name, settings_.replica, settings_.lease_ttl, std::move(executor),
-                                       std::move(counted));
+      auto lease = std::make_unique<PgLease>(link_, bus_, name, settings_.replica, settings_.lease_ttl,
+                                             std::move(executor), std::move(counted));
+      std::lock_guard lock(holdings_mutex_);
+      std::erase_if(holdings_, [](const auto& holding) { return holding.expired(); });
+      holdings_.push_back(lease->holding());
+      return lease;
     });
   } catch (const std::exception&) {
     return nullptr;
   }
+}
+
+bool PgCoordination::holds(const sdk::Fence& fence) const noexcept {
+  std::lock_guard lock(holdings_mutex_);
+  return std::any_of(holdings_.begin(), holdings_.end(), [&](const auto& weak) {
+    const auto holding = weak.lock();
+    return holding && holding->holds(fence);
+  });
 }
 
 sdk::ClusterView PgCoordination::view() const noexcept {

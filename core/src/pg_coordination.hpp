@@ -5,13 +5,16 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 
 #include "notifyd/sdk/coordination.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/metrics.hpp"
+#include "lease_holding.hpp"
 #include "pg_bus.hpp"
 #include "pg_document_store.hpp"
 #include "pg_ephemeral.hpp"
@@ -76,6 +79,8 @@ class PgCoordination final : public sdk::Coordination {
   std::chrono::milliseconds lease_ttl() const noexcept override { return settings_.lease_ttl; }
   std::unique_ptr<sdk::Lease> campaign(std::string name, boost::asio::any_io_executor executor,
                                        sdk::LeaseEvents events) noexcept override;
+  /// True while one of this replica's campaigns holds `fence` by its own clock.
+  bool holds(const sdk::Fence& fence) const noexcept override;
   /// The replicas and leases of the last reading, the shared connection's state
   /// and the schema version.
   sdk::ClusterView view() const noexcept override;
@@ -90,6 +95,8 @@ class PgCoordination final : public sdk::Coordination {
   PgBus bus_;
   std::shared_ptr<PgReplicaRoster> roster_;
   std::atomic<std::uint32_t> schema_version_{0};  ///< once open
+  mutable std::mutex holdings_mutex_;
+  std::vector<std::weak_ptr<const LeaseHolding>> holdings_;  ///< of the campaigns started, under holdings_mutex_
 };
 
 }  // namespace notifyd::core

@@ -93,6 +93,68 @@ sdk::Result<Row> store_row(PgSession& session, const std::string& name, const st
   return row_of(stored.value().rows.front());
 }
 
+// `write_if` as one statement, so no transaction stays open between round
+// trips (a writer frozen mid-way would hold the lease row until the server
+// ends its session): the lease row is locked FOR SHARE where it still names
+// the fence's holding (a takeover waits for the statement; a stale holding
+// finds no row, and then nothing else runs), the documents lock is taken
+// before the new version is drawn, and the compare is part of the write,
+// which PostgreSQL re-checks against the newest row. Answers, as text: how
+// many lease rows matched (1 when unfenced), the version written (NULL when
+// nothing was), and the version the statement found (0: none).
+struct Statement {
+  std::string sql;
+  std::vector<PgParam> params;
+};
+
+Statement conditional_write(const std::string& name, const std::optional<std::string_view>& content,
+                            std::uint64_t expected, const sdk::Fence& fence) {
+  Statement statement{{}, {PgParam{name}}};
+  const auto param = [&](PgParam value) {
+    statement.params.push_back(std::move(value));
+    return "$" + std::to_string(statement.params.size());
+  };
+  std::string holding = "SELECT 1";
+  if (fence) {
+    holding = "SELECT 1 FROM leases WHERE name = " + param(PgParam{fence.lease}) + " AND holder = " +
+              param(PgParam{fence.holder}) + " AND epoch = " + param(PgParam{std::to_string(fence.epoch)}) +
+              "::bigint AND expires_at > clock_timestamp() FOR SHARE";
+  }
+  std::string matches = "TRUE";
+  if (expected == 0) {
+    matches = content ? "d.content IS NULL" : "FALSE";
+  } else if (expected != sdk::DocumentStore::any_version) {
+    matches = "d.content IS NOT NULL AND d.version = " + param(PgParam{std::to_string(expected)}) + "::bigint";
+  }
+  std::string write;
+  if (!content) {
+    write = "UPDATE documents AS d SET content = NULL, version = nextval('document_versions'), "
+            "changed_at = clock_timestamp() FROM locked WHERE d.name = $1 AND d.content IS NOT NULL AND " +
+            matches;
+  } else if (expected == 0 || expected == sdk::DocumentStore::any_version) {
+    write = "INSERT INTO documents AS d (name, content, version, changed_at) SELECT $1::text, " +
+            param(PgParam::bytes(std::string(*content))) +
+            "::bytea, nextval('document_versions'), clock_timestamp() FROM locked "
+            "ON CONFLICT (name) DO UPDATE SET content = excluded.content, version = excluded.version, "
+            "changed_at = excluded.changed_at WHERE " +
+            matches;
+  } else {
+    write = "UPDATE documents AS d SET content = " + param(PgParam::bytes(std::string(*content))) +
+            "::bytea, version = nextval('document_versions'), changed_at = clock_timestamp() FROM locked "
+            "WHERE d.name = $1 AND " +
+            matches;
+  }
+  statement.sql = "WITH holding AS MATERIALIZED (" + holding +
+                  "), locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(" +
+                  std::string(PgDocumentStore::versions_lock) + ") FROM holding), stored AS (" + write +
+                  " RETURNING d.version), rung AS (SELECT pg_notify('" + std::string(PgDocumentStore::doorbell) +
+                  "', '') FROM stored) SELECT (SELECT count(*) FROM holding)::text, "
+                  "(SELECT version FROM stored)::text, "
+                  "(SELECT coalesce(max(version), 0) FROM documents WHERE name = $1 AND content IS NOT NULL)::text, "
+                  "(SELECT count(*) FROM rung)::text";
+  return statement;
+}
+
 sdk::DocumentStamp stamp_of(const Row& row) {
   if (!row.content) return {};
   return sdk::DocumentStamp{true, row.version, row.content->size(), row.changed_ns, row.changed_ns};
@@ -297,28 +359,34 @@ sdk::Result<sdk::ConditionalWrite> PgDocumentStore::write_if(std::string_view na
   try {
     auto valid = document_name(name);
     if (!valid) return R::failure(valid.error());
-    return pool_.transaction<sdk::ConditionalWrite>([&](PgSession& session) -> R {
-      if (fence) {
-        auto holding = session.exec(
-            "SELECT 1 FROM leases WHERE name = $1 AND holder = $2 AND epoch = $3 AND expires_at > clock_timestamp() "
-            "FOR SHARE",
-            {fence.lease, fence.holder, std::to_string(fence.epoch)});
-        if (!holding) return R::failure("cannot check the fence of lease " + fence.lease + ": " + holding.error());
-        if (holding.value().rows.empty()) {
-          if (fenced_) fenced_->inc();
-          return sdk::ConditionalWrite{sdk::WriteOutcome::fenced, 0};
-        }
-      }
-      if (auto locked = lock_documents(session); !locked) return R::failure(locked.message);
-      auto current = read_row(session, valid.value());
-      if (!current) return R::failure(current.error());
-      if (expected != any_version && current.value().version != expected) {
-        return sdk::ConditionalWrite{sdk::WriteOutcome::changed, current.value().version};
-      }
-      auto stored = store_row(session, valid.value(), content);
-      if (!stored) return R::failure(stored.error());
-      return sdk::ConditionalWrite{sdk::WriteOutcome::written, stored.value().version};
-    });
+    if (content && content->size() > max_document_bytes) {
+      return R::failure("document " + valid.value() + " is larger than " + std::to_string(max_document_bytes) +
+                        " bytes");
+    }
+    auto statement = conditional_write(valid.value(), content, expected, fence);
+    auto answer = pool_.with([&](PgSession& session) { return session.exec(statement.sql, statement.params); });
+    if (!answer) {
+      return R::failure((fence ? "cannot check the fence of lease " + fence.lease + " and write document "
+                               : "cannot write document ") +
+                        valid.value() + ": " + answer.error());
+    }
+    const auto& row = answer.value().rows.at(0);
+    if (number(row.at(0)) == 0) {
+      if (fenced_) fenced_->inc();
+      return sdk::ConditionalWrite{sdk::WriteOutcome::fenced, 0};
+    }
+    if (row.at(1)) return sdk::ConditionalWrite{sdk::WriteOutcome::written, content ? number(row.at(1)) : 0};
+    std::uint64_t found = number(row.at(2));
+    if (!content && found == 0 && (expected == 0 || expected == any_version)) {
+      return sdk::ConditionalWrite{sdk::WriteOutcome::written, 0};  // nothing to remove
+    }
+    if (found == expected) {
+      // The statement's snapshot predates the change that refused the write: read what it left.
+      auto now = pool_.with([&](PgSession& session) { return read_row(session, valid.value()); });
+      if (!now) return R::failure(now.error());
+      found = now.value().version;
+    }
+    return sdk::ConditionalWrite{sdk::WriteOutcome::changed, found};
   } catch (const std::exception& e) {
     return R::failure(e.what());
   }

@@ -23,11 +23,12 @@ namespace notifyd::core {
 /// (pg_advisory_xact_lock), so versions commit in order, and rings the
 /// `notifyd_documents` doorbell in the same transaction. A removed document
 /// keeps its row (content NULL) so watchers see the removal. A document's
-/// stamp carries its version as `identity`; `update` and `write_if` hold the
-/// documents lock from their read to their write. A fenced `write_if` first
-/// locks the lease's row (FOR SHARE) where it must still name the fence's
-/// holding: a takeover waits for the write, and a stale holder's write finds
-/// no row.
+/// stamp carries its version as `identity`; `update` holds the documents
+/// lock from its read to its write. `write_if` is one statement (no
+/// transaction stays open while the writer runs): a fenced one locks the
+/// lease's row (FOR SHARE) where it must still name the fence's holding, so
+/// a takeover waits for the write and a stale holder's write finds no row;
+/// the compare is part of the write itself.
 /// `watch` follows the versions from the connection `link`: woken by the
 /// doorbell, and re-reading `version > last` every second, so a lost
 /// doorbell delays a report by about a second at most.

@@ -1,7 +1,6 @@
 #include "pg_lease.hpp"
 
 #include <atomic>
-#include <mutex>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -59,24 +58,12 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
     boost::asio::post(link_->strand(), [self = shared_from_this()] { self->attempt(); });
   }
 
-  bool held() const {
-    std::lock_guard lock(mutex_);
-    return static_cast<bool>(fence_);
-  }
-
-  sdk::Fence fence() const {
-    std::lock_guard lock(mutex_);
-    return fence_;
-  }
+  const std::shared_ptr<LeaseHolding>& holding() const { return holding_; }
 
   /// Stops campaigning; `lost` runs if the lease was held and `with_events`.
   void stop(bool with_events) {
     if (!with_events) events_enabled_ = false;
-    {
-      std::lock_guard lock(mutex_);  // held() answers false from now on, on every thread
-      released_ = true;
-      fence_ = {};
-    }
+    holding_->close();  // held() answers false from now on, on every thread
     boost::asio::post(link_->strand(), [self = shared_from_this()] {
       if (self->phase_ == Phase::stopped) return;
       const bool was_holding = self->phase_ == Phase::holding;
@@ -135,7 +122,7 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
     phase_ = Phase::holding;
     epoch_ = epoch;
     sdk::Fence fence{name_, holder_, epoch};
-    set_fence(fence);
+    holding_->begin(fence, sent + ttl_ - margin(ttl_));
     renewed(sent);
     emit([self = shared_from_this(), fence] {
       if (self->events_.acquired) self->events_.acquired(fence);
@@ -144,7 +131,9 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
 
   // The renewal sent at `sent` succeeded: the holding lasts until `sent + ttl - margin`.
   void renewed(Clock::time_point sent) {
-    deadline_.expires_at(sent + ttl_ - margin(ttl_));
+    held_until_ = sent + ttl_ - margin(ttl_);
+    holding_->extend(held_until_);
+    deadline_.expires_at(held_until_);
     deadline_.async_wait([self = shared_from_this(), epoch = epoch_](boost::system::error_code ec) {
       if (!ec && self->phase_ == Phase::holding && self->epoch_ == epoch) self->lose();
     });
@@ -153,6 +142,9 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
 
   void renew() {
     if (phase_ != Phase::holding || in_flight_) return;
+    // Past its end (this process was frozen) the holding is over, even if
+    // the row has not expired yet: held() already answers false.
+    if (Clock::now() >= held_until_) return lose();
     in_flight_ = true;
     const auto sent = Clock::now();
     link_->execute(std::string(renew_sql), {name_, holder_, std::to_string(epoch_), std::to_string(ttl_.count())},
@@ -169,7 +161,7 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
                      if (error) {
                        // Try again soon; the deadline decides when to give up.
                        self->wait_then([self] { self->renew(); }, Clock::now() + self->period_ / 3);
-                     } else if (rows.affected == 1) {
+                     } else if (rows.affected == 1 && Clock::now() < self->held_until_) {
                        self->renewed(sent);
                      } else {
                        self->lose();
@@ -180,7 +172,7 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
   void lose() {
     phase_ = Phase::standby;
     deadline_.cancel();
-    set_fence({});
+    holding_->end();
     emit([self = shared_from_this()] {
       if (self->events_.lost) self->events_.lost();
     });
@@ -199,12 +191,6 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
     next_.async_wait([self = shared_from_this(), next = std::move(next)](boost::system::error_code ec) {
       if (!ec && self->phase_ != Phase::stopped) next();
     });
-  }
-
-  void set_fence(sdk::Fence fence) {
-    std::lock_guard lock(mutex_);
-    if (fence && released_) return;
-    fence_ = std::move(fence);
   }
 
   template <class Event>
@@ -226,11 +212,10 @@ class PgLease::Campaign : public std::enable_shared_from_this<Campaign> {
   boost::asio::strand<boost::asio::any_io_executor> events_strand_;
   sdk::LeaseEvents events_;
   std::atomic<bool> events_enabled_{true};
-  mutable std::mutex mutex_;
-  sdk::Fence fence_;       // under mutex_, as is released_
-  bool released_ = false;  // the rest on the link's strand
-  Phase phase_ = Phase::standby;
+  const std::shared_ptr<LeaseHolding> holding_ = std::make_shared<LeaseHolding>();
+  Phase phase_ = Phase::standby;  // the rest on the link's strand
   std::uint64_t epoch_ = 0;
+  Clock::time_point held_until_;  ///< while holding: ttl - margin after the last successful renewal was sent
   bool in_flight_ = false;
   boost::asio::steady_timer next_;
   boost::asio::steady_timer deadline_;
@@ -246,9 +231,11 @@ PgLease::PgLease(std::shared_ptr<ReconnectingPgConnection> link, sdk::Bus& bus, 
 
 PgLease::~PgLease() { campaign_->stop(false); }
 
-bool PgLease::held() const noexcept { return campaign_->held(); }
+bool PgLease::held() const noexcept { return campaign_->holding()->held(); }
 
-sdk::Fence PgLease::fence() const noexcept { return campaign_->fence(); }
+sdk::Fence PgLease::fence() const noexcept { return campaign_->holding()->fence(); }
+
+std::shared_ptr<const LeaseHolding> PgLease::holding() const noexcept { return campaign_->holding(); }
 
 void PgLease::release() noexcept { campaign_->stop(true); }
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "lease_holding.hpp"
 #include "notifyd/sdk/coordination.hpp"
 #include "reconnecting_pg_connection.hpp"
 
@@ -22,7 +23,10 @@ namespace notifyd::core {
 ///   `ttl - margin` has passed since it SENT its last successful renewal,
 ///   whether or not the database answers meanwhile: the row expires at
 ///   least `ttl` after that send by the database's clock, so the holder
-///   stops before anyone else can take over;
+///   stops before anyone else can take over. `held()` answers by the same
+///   clock, so a process frozen past that moment reads false as soon as it
+///   runs again, before `lost` reaches it; and a renewal answered after
+///   that moment ends the holding rather than extending it;
 /// - release expires the row and rings the doorbell.
 /// Events run in order on a strand of the campaign's executor; none after
 /// the object is destroyed.
@@ -43,6 +47,8 @@ class PgLease final : public sdk::Lease {
   bool held() const noexcept override;
   sdk::Fence fence() const noexcept override;
   void release() noexcept override;
+  /// The holding as every thread sees it (for `Coordination::holds`).
+  std::shared_ptr<const LeaseHolding> holding() const noexcept;
 
  private:
   class Campaign;

@@ -33,6 +33,26 @@ Events events_once(TestServices& services, const ScriptedChannel& channel, std::
 
 std::string deliver(std::uint64_t id) { return "deliver " + std::to_string(id); }
 
+/// A one_replica channel "bot" led through a lease the test grants, takes
+/// and outlives with `coordination`; `leadership` is started.
+struct LeasedChannel {
+  LeasedChannel() {
+    channel.set_placement(sdk::Placement::one_replica);
+    services.pipeline->start();
+    coordination.grant_only_when_told();
+    leadership->start();
+  }
+  TestServices services;
+  ScriptedChannel channel;
+  std::unique_ptr<core::PluginHost> host = services.host("bot", sdk::Kind::channel);
+  std::shared_ptr<core::Outbox> outbox =
+      services.pipeline->add_channel("bot", channel, host->executor(), sdk::Placement::one_replica);
+  testing::MemoryDocuments documents;
+  testing::FakeCoordination coordination{documents};
+  std::unique_ptr<core::ChannelLeadership> leadership = std::make_unique<core::ChannelLeadership>(
+      coordination, "bot", channel, host->executor(), outbox, services.log, services.metrics);
+};
+
 }  // namespace
 
 TEST_CASE("an outbox that does not lead queues deliveries and hands them out once it leads") {
@@ -64,24 +84,17 @@ TEST_CASE("an outbox that does not lead queues deliveries and hands them out onc
 }
 
 TEST_CASE("a one_replica channel leads while its lease is held: lead, deliver, follow, lead again with a new fence") {
-  TestServices services;
-  ScriptedChannel channel;
-  channel.set_placement(sdk::Placement::one_replica);
-  auto host = services.host("bot", sdk::Kind::channel);
-  auto outbox = services.pipeline->add_channel("bot", channel, host->executor(), channel.placement());
-  services.pipeline->start();
-  testing::MemoryDocuments documents;
-  testing::FakeCoordination coordination(documents);
-  coordination.grant_only_when_told();
-  auto leadership = std::make_unique<core::ChannelLeadership>(coordination, "bot", channel, host->executor(), outbox,
-                                                              services.log, services.metrics);
+  LeasedChannel bot;
+  auto& services = bot.services;
+  auto& channel = bot.channel;
+  auto& coordination = bot.coordination;
+  auto& leadership = bot.leadership;
   const auto leads = [&] {
     const auto text = services.metrics.render();
     const std::string series = "notifyd_channel_leads{channel=\"bot\"} ";
     const auto at = text.find(series);
     return at == std::string::npos ? std::string("absent") : text.substr(at + series.size(), 1);
   };
-  leadership->start();
 
   const auto first = publish(services, "before the lease");
   services.run_until([] { return false; }, 100ms);
@@ -108,6 +121,29 @@ TEST_CASE("a one_replica channel leads while its lease is held: lead, deliver, f
   coordination.grant("channel/bot");  // no campaign is left to hold it
   services.run_until([] { return false; }, 100ms);
   CHECK(channel.events().size() == 5);
+}
+
+TEST_CASE("a leader whose lease ran out by its own clock hands out nothing more, before it hears follow") {
+  LeasedChannel bot;
+  auto& services = bot.services;
+  auto& channel = bot.channel;
+  auto& coordination = bot.coordination;
+  coordination.grant("channel/bot");
+  const auto first = publish(services, "while the lease is held");
+  CHECK(events_once(services, channel, 2) == Events{"lead 1", deliver(first)});
+
+  // Frozen past its lease and resumed: by its clock the holding is over,
+  // but the lease has not said `lost` yet.
+  coordination.run_out("channel/bot");
+  CHECK_FALSE(bot.leadership->leads());
+  const auto second = publish(services, "after the lease ran out");
+  services.run_until([] { return false; }, 200ms);
+  CHECK(channel.events() == Events{"lead 1", deliver(first)});
+  CHECK(services.pipeline->health().at(0).pending == 1);
+
+  coordination.revoke("channel/bot");
+  coordination.grant("channel/bot");
+  CHECK(events_once(services, channel, 5) == Events{"lead 1", deliver(first), "follow", "lead 2", deliver(second)});
 }
 
 TEST_CASE("with the local backend the channel leads at once, or once the holder of its lease releases it") {

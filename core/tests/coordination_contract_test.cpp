@@ -370,6 +370,8 @@ TEST_CASE("coordination contract: a lease has one holder; the next campaign gets
   CHECK(first == a.last_fence());
   CHECK(first.lease == "contract/lease");
   CHECK(first.holder == world->replica(0).replica());
+  CHECK(world->replica(0).holds(first));
+  CHECK_FALSE(world->replica(0).holds(sdk::Fence{}));
 
   b.campaign(world->replica(1), "contract/lease", world->executor());
   std::this_thread::sleep_for(lease_ttl + 500ms);  // longer than the lease lives unrenewed
@@ -381,6 +383,7 @@ TEST_CASE("coordination contract: a lease has one holder; the next campaign gets
   a.lease->release();
   CHECK_FALSE(a.lease->held());
   CHECK_FALSE(a.lease->fence());
+  CHECK_FALSE(world->replica(0).holds(first));
   REQUIRE(eventually([&] { return b.acquired == 1; }));
   CHECK(eventually([&] { return a.lost == 1; }));
   CHECK_FALSE(a_held_when_b_acquired);
@@ -389,6 +392,8 @@ TEST_CASE("coordination contract: a lease has one holder; the next campaign gets
   CHECK(second.lease == "contract/lease");
   CHECK(second.holder == world->replica(1).replica());
   CHECK(second.epoch > first.epoch);
+  CHECK(world->replica(1).holds(second));
+  CHECK_FALSE(world->replica(1).holds(first));
   CHECK(a.acquired == 1);  // a released campaign does not come back
 }
 

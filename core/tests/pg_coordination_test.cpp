@@ -15,6 +15,7 @@
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 
 #include "metrics_registry.hpp"
 #include "notifyd/sdk/utc_time.hpp"
@@ -389,6 +390,69 @@ TEST_CASE("postgres lease: a holder whose renewals stop gives up before another 
   REQUIRE(accepted.ok());
   CHECK(accepted.value().outcome == sdk::WriteOutcome::written);
   CHECK(a.coordination.documents().read("bot_state.json").value() == "new");
+}
+
+TEST_CASE("postgres lease: a holder frozen past its lease reads as not holding at once, before it hears lost") {
+  Loop loop;
+  TestDatabase database(loop);
+  Replica a(database.dsn(), "a", 1500ms);
+  Events events;
+  auto lease = a.coordination.campaign("bot", a.loop.io.get_executor(), recorded(events, "a"));
+  REQUIRE(events.wait_for("a acquired 1"));
+  const auto fence = lease->fence();
+  CHECK(a.coordination.holds(fence));
+
+  // Freeze the replica's loop (no renewal, no event), as SIGSTOP would.
+  std::promise<void> frozen;
+  std::promise<void> thaw;
+  boost::asio::post(a.loop.io, [&frozen, thawed = thaw.get_future().share()] {
+    frozen.set_value();
+    thawed.wait();
+  });
+  frozen.get_future().wait();
+  const auto froze = Clock::now();
+  // ttl - margin (1.2 s) after its last renewal, which was sent before the freeze.
+  REQUIRE(eventually([&] { return !lease->held(); }, 5s));
+  CHECK(Clock::now() - froze < 1500ms);
+  CHECK_FALSE(lease->fence());
+  CHECK_FALSE(a.coordination.holds(fence));
+  CHECK(events.count("a lost") == 0);
+
+  thaw.set_value();
+  CHECK(events.wait_for("a lost"));
+  CHECK_FALSE(lease->held());
+  CHECK_FALSE(a.coordination.holds(fence));
+}
+
+TEST_CASE("postgres documents: a fenced write is one statement, so no transaction of it waits on its writer") {
+  Loop loop;
+  TestDatabase database(loop);
+  Replica a(database.dsn(), "one-statement", 3000ms);
+  Events events;
+  auto lease = a.coordination.campaign("bot", a.loop.io.get_executor(), recorded(events, "a"));
+  REQUIRE(events.wait_for("a acquired 1"));
+  const auto fence = lease->fence();
+
+  // Hold the documents lock: the write waits for it inside its statement.
+  core::PgSession blocker(database.dsn());
+  REQUIRE(blocker.exec("BEGIN").ok());
+  REQUIRE(blocker.exec("SELECT pg_advisory_xact_lock(" + std::string(core::PgDocumentStore::versions_lock) + ")").ok());
+  auto written = std::async(std::launch::async, [&] {
+    return a.coordination.documents().write_if("bot_state.json", std::string_view("x"), 0, fence);
+  });
+  core::PgSession admin(database.dsn());
+  const std::string waiting =
+      " FROM pg_stat_activity WHERE application_name = 'one-statement' AND wait_event_type = 'Lock'";
+  REQUIRE(eventually([&] { return sql_value(admin, "SELECT count(*)" + waiting) == "1"; }));
+  // The statement that waits checks the fence and writes: nothing of the
+  // write is left for a later round trip, which a frozen writer would never make.
+  CHECK(sql_value(admin, "SELECT query LIKE '%FROM leases%FOR SHARE%' AND query LIKE '%INSERT INTO documents%'" +
+                             waiting) == "t");
+  REQUIRE(blocker.exec("COMMIT").ok());
+  const auto outcome = written.get();
+  REQUIRE(outcome.ok());
+  CHECK(outcome.value().outcome == sdk::WriteOutcome::written);
+  CHECK(a.coordination.documents().read("bot_state.json").value() == "x");
 }
 
 TEST_CASE("postgres coordination: after its connection is ended a replica connects again, listens and holds on") {

@@ -34,19 +34,20 @@ std::string CommandHandler::help_text() {
          "/help – this list";
 }
 
-BotActions CommandHandler::handle(const Update& update, std::int64_t now_ms) {
+BotActions CommandHandler::handle(const Update& update, std::int64_t now_ms, const sdk::Fence& fence) {
   BotActions actions;
   if (const auto* message = std::get_if<ChatMessage>(&update.content)) {
-    on_message(*message, now_ms, actions);
+    on_message(*message, now_ms, fence, actions);
   } else if (const auto* press = std::get_if<ButtonPress>(&update.content)) {
     on_press(*press, actions);
   } else if (const auto* change = std::get_if<MembershipChange>(&update.content)) {
-    on_membership(*change, actions);
+    on_membership(*change, fence, actions);
   }
   return actions;
 }
 
-void CommandHandler::on_message(const ChatMessage& message, std::int64_t now_ms, BotActions& actions) {
+void CommandHandler::on_message(const ChatMessage& message, std::int64_t now_ms, const sdk::Fence& fence,
+                                BotActions& actions) {
   const std::int64_t chat = message.chat_id;
   const bool private_chat = message.chat_type == "private" || message.chat_type.empty();
   const auto users = links_.users_of(chat);
@@ -59,7 +60,7 @@ void CommandHandler::on_message(const ChatMessage& message, std::int64_t now_ms,
   }
   if (!addressed_to_bot(command->addressed_to, username_)) return;
   const std::string& name = command->name;
-  if (name == "start") return start(chat, now_ms, actions);
+  if (name == "start") return start(chat, now_ms, fence, actions);
   if (name == "help") return actions.replies.push_back({chat, help_text(), ""});
   if (name == "whoami") return whoami(chat, users, now_ms, actions);
   if (users.empty()) return actions.replies.push_back({chat, link_hint, ""});
@@ -77,12 +78,12 @@ void CommandHandler::on_message(const ChatMessage& message, std::int64_t now_ms,
   actions.replies.push_back({chat, "Unknown command /" + name + ". /help lists what I understand.", ""});
 }
 
-void CommandHandler::start(std::int64_t chat, std::int64_t now_ms, BotActions& actions) {
+void CommandHandler::start(std::int64_t chat, std::int64_t now_ms, const sdk::Fence& fence, BotActions& actions) {
   if (const auto users = links_.users_of(chat); !users.empty()) {
     actions.replies.push_back({chat, "This chat is already linked as " + joined_users(users) + ".", ""});
     return;
   }
-  auto code = codes_.issue(chat, now_ms / 1000);
+  auto code = codes_.issue(chat, now_ms / 1000, fence);
   if (!code) {
     actions.warnings.push_back("cannot issue a verification code: " + code.error());
     actions.replies.push_back({chat, "Sorry, no code could be made right now. Try /start again in a minute.", ""});
@@ -174,9 +175,9 @@ void CommandHandler::on_press(const ButtonPress& press, BotActions& actions) {
   actions.runs.push_back({press.chat_id, owner_of_check(users, check), check});
 }
 
-void CommandHandler::on_membership(const MembershipChange& change, BotActions& actions) {
+void CommandHandler::on_membership(const MembershipChange& change, const sdk::Fence& fence, BotActions& actions) {
   const bool active = !is_removal(change.status);
-  auto changed = links_.set_active(change.chat_id, active);
+  auto changed = links_.set_active(change.chat_id, active, fence);
   if (!changed) {
     actions.warnings.push_back("cannot save the link state of chat " + std::to_string(change.chat_id) + ": " +
                                 changed.error());

@@ -45,8 +45,9 @@ struct BotActions {
 
 /// The bot's commands (/start, /help, /whoami, /status, /run, /mute, /unmute),
 /// its buttons and its reaction to being blocked. Changes links, codes and
-/// mutes (links and codes save themselves; `state_changed` asks the caller to
-/// save mutes with the offset) and says what to send. Used on the plugin's strand.
+/// mutes (links and codes save themselves, fenced with the leader's fence;
+/// `state_changed` asks the caller to save mutes with the offset) and says
+/// what to send. Used on the plugin's strand.
 class CommandHandler {
  public:
   struct Settings {
@@ -58,8 +59,9 @@ class CommandHandler {
   CommandHandler(LinkRegistry& links, VerificationCodes& codes, BotState& state, sdk::CheckService& checks,
                  Settings settings);
 
-  /// Handles one update at `now_ms` (Unix milliseconds).
-  BotActions handle(const Update& update, std::int64_t now_ms);
+  /// Handles one update at `now_ms` (Unix milliseconds); the links and codes
+  /// it changes are saved fenced with `fence` (the bot's lease).
+  BotActions handle(const Update& update, std::int64_t now_ms, const sdk::Fence& fence);
   /// The bot's @username once getMe told it; commands addressed to other bots are ignored.
   void set_username(std::string username) { username_ = std::move(username); }
 
@@ -67,10 +69,10 @@ class CommandHandler {
   static std::string help_text();
 
  private:
-  void on_message(const ChatMessage& message, std::int64_t now_ms, BotActions& actions);
+  void on_message(const ChatMessage& message, std::int64_t now_ms, const sdk::Fence& fence, BotActions& actions);
   void on_press(const ButtonPress& press, BotActions& actions);
-  void on_membership(const MembershipChange& change, BotActions& actions);
-  void start(std::int64_t chat, std::int64_t now_ms, BotActions& actions);
+  void on_membership(const MembershipChange& change, const sdk::Fence& fence, BotActions& actions);
+  void start(std::int64_t chat, std::int64_t now_ms, const sdk::Fence& fence, BotActions& actions);
   void whoami(std::int64_t chat, const std::vector<std::string>& users, std::int64_t now_ms, BotActions& actions);
   void status(std::int64_t chat, const std::vector<std::string>& users, std::int64_t now_ms, BotActions& actions);
   void mute(std::int64_t chat, const std::vector<std::string>& users, const std::string& argument,

@@ -81,6 +81,10 @@ void LinkRegistry::refresh() const {
     std::shared_lock lock(mutex_);
     if (now.value() == stamp_) return;
   }
+  reread();
+}
+
+void LinkRegistry::reread() const {
   auto current = store_.snapshot(file_);
   if (!current) return;
   Links links;
@@ -131,10 +135,10 @@ Links LinkRegistry::all() const {
   return links_;
 }
 
-sdk::Status LinkRegistry::change(const std::function<bool(Links&)>& apply) {
+sdk::Status LinkRegistry::change(const std::function<bool(Links&)>& apply, const sdk::Fence& fence) {
   Links result;
-  auto updated = update_shared(store_, file_, [&](const std::optional<std::string>& current, bool& corrupt)
-                                                  -> sdk::Result<std::optional<std::string>> {
+  const SharedChange edit = [&](const std::optional<std::string>& current,
+                                bool& corrupt) -> sdk::Result<std::optional<std::string>> {
     using R = sdk::Result<std::optional<std::string>>;
     Links links;
     if (current) {
@@ -149,7 +153,14 @@ sdk::Status LinkRegistry::change(const std::function<bool(Links&)>& apply) {
     result = links;
     if (!changed) return std::optional<std::string>{};
     return std::optional<std::string>{serialize_links(links)};
-  });
+  };
+  if (fence) {
+    // write_if tells no stamp: the copy is read back with its own.
+    if (auto saved = update_shared_fenced(store_, file_, edit, fence); !saved) return saved;
+    reread();
+    return sdk::Status::success();
+  }
+  auto updated = update_shared(store_, file_, edit);
   if (!updated) return sdk::Status::failure(updated.error());
   std::unique_lock lock(mutex_);
   links_ = std::move(result);
@@ -182,7 +193,8 @@ sdk::Result<std::optional<Link>> LinkRegistry::unlink(std::string_view user) {
   return removed;
 }
 
-sdk::Result<std::vector<std::string>> LinkRegistry::set_active(std::int64_t chat, bool active) {
+sdk::Result<std::vector<std::string>> LinkRegistry::set_active(std::int64_t chat, bool active,
+                                                              const sdk::Fence& fence) {
   using R = sdk::Result<std::vector<std::string>>;
   std::vector<std::string> changed;
   auto status = change([&](Links& links) {
@@ -194,12 +206,13 @@ sdk::Result<std::vector<std::string>> LinkRegistry::set_active(std::int64_t chat
       }
     }
     return !changed.empty();
-  });
+  }, fence);
   if (!status) return R::failure(status.message);
   return changed;
 }
 
-sdk::Result<std::vector<std::string>> LinkRegistry::migrate(std::int64_t from, std::int64_t to) {
+sdk::Result<std::vector<std::string>> LinkRegistry::migrate(std::int64_t from, std::int64_t to,
+                                                           const sdk::Fence& fence) {
   using R = sdk::Result<std::vector<std::string>>;
   std::vector<std::string> moved;
   auto status = change([&](Links& links) {
@@ -211,7 +224,7 @@ sdk::Result<std::vector<std::string>> LinkRegistry::migrate(std::int64_t from, s
       }
     }
     return !moved.empty();
-  });
+  }, fence);
   if (!status) return R::failure(status.message);
   return moved;
 }

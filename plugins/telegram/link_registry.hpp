@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "notifyd/sdk/document_store.hpp"
+#include "notifyd/sdk/fence.hpp"
 #include "notifyd/sdk/status.hpp"
 
 namespace notifyd::telegram {
@@ -59,17 +60,23 @@ class LinkRegistry {
   sdk::Status link(const std::string& user, std::int64_t chat, std::string linked_at);
   /// Removes `user`'s link and saves; the removed link, or nullopt when there was none.
   sdk::Result<std::optional<Link>> unlink(std::string_view user);
-  /// Marks every link to `chat` active or not and saves; the users whose state changed.
-  sdk::Result<std::vector<std::string>> set_active(std::int64_t chat, bool active);
-  /// Moves every link of `from` to `to` (a group that became a supergroup) and saves.
-  sdk::Result<std::vector<std::string>> migrate(std::int64_t from, std::int64_t to);
+  /// Marks every link to `chat` active or not and saves; the users whose
+  /// state changed. The bot's leader passes its `fence` (see `migrate`).
+  sdk::Result<std::vector<std::string>> set_active(std::int64_t chat, bool active, const sdk::Fence& fence = {});
+  /// Moves every link of `from` to `to` (a group that became a supergroup)
+  /// and saves, fenced with `fence` when it names a holding: what the bot's
+  /// leader learns from Telegram is saved only while it leads.
+  sdk::Result<std::vector<std::string>> migrate(std::int64_t from, std::int64_t to, const sdk::Fence& fence = {});
 
  private:
-  // Changes the links as the file holds them now; `apply` answers whether it changed anything.
-  sdk::Status change(const std::function<bool(Links&)>& apply);
-  // Re-reads the file when its stamp differs from the copy's. A file that does
-  // not parse (another program is writing it in place) leaves the copy as it is.
+  // Changes the links as the file holds them now, fenced with `fence` when it
+  // names a holding; `apply` answers whether it changed anything.
+  sdk::Status change(const std::function<bool(Links&)>& apply, const sdk::Fence& fence = {});
+  // Re-reads the file when its stamp differs from the copy's.
   void refresh() const;
+  // Re-reads the file. A file that does not parse (another program is
+  // writing it in place) leaves the copy as it is.
+  void reread() const;
 
   sdk::DocumentStore& store_;
   std::string file_;

@@ -26,12 +26,14 @@ std::optional<std::string> read_photo(const std::string& path) {
 }  // namespace
 
 MessageSender::MessageSender(BotEndpoint endpoint, RateLimits limits, std::uint32_t threads, sdk::Logger& log,
-                             sdk::Metrics& metrics, const std::string& instance, PollStatus& status)
+                             sdk::Metrics& metrics, const std::string& instance, PollStatus& status,
+                             std::function<bool()> may_send)
     : endpoint_(std::move(endpoint)),
       thread_count_(std::max<std::uint32_t>(threads, 1)),
       log_(log),
       status_(status),
       scheduler_(limits, Clock::now()),
+      may_send_(std::move(may_send)),
       metrics_(metrics, instance) {}
 
 MessageSender::~MessageSender() { stop(); }
@@ -49,6 +51,7 @@ void MessageSender::start() {
 }
 
 void MessageSender::stop() {
+  std::lock_guard one_at_a_time(stop_mutex_);
   {
     std::unique_lock lock(mutex_);
     if (workers_.empty() && jobs_.empty()) return;
@@ -69,6 +72,16 @@ void MessageSender::stop() {
     job.report.verdict = {SendVerdict::Kind::retry, 0ms, 0, "the daemon is stopping"};
     if (job.done) job.done(std::move(job.report));
   }
+}
+
+void MessageSender::finish_then_stop(std::chrono::milliseconds grace) {
+  {
+    std::unique_lock lock(mutex_);
+    closing_ = true;
+    wake_.notify_all();
+    idle_.wait_for(lock, grace, [&] { return calling_ == 0; });
+  }
+  stop();
 }
 
 std::optional<std::chrono::milliseconds> MessageSender::admit(std::int64_t chat, std::uint64_t ticket) {
@@ -104,14 +117,23 @@ void MessageSender::run(std::size_t worker) {
   BotApiClient& client = *clients_[worker];
   std::unique_lock lock(mutex_);
   while (!stopping_) {
+    if (closing_) {
+      wake_.wait(lock);
+      continue;
+    }
     if (!calls_.empty()) {
       Call call = std::move(calls_.front());
       calls_.pop_front();
+      ++calling_;
       lock.unlock();
-      const ApiReply reply = client.call(call.method, call.body);
-      if (reply.ok) status_.reached();
-      if (!reply.ok && !reply.interrupted) log_.warn(call.method, " failed: ", reply.summary());
+      if (!may_send_ || may_send_()) {
+        const ApiReply reply = client.call(call.method, call.body);
+        if (reply.ok) status_.reached();
+        if (!reply.ok && !reply.interrupted) log_.warn(call.method, " failed: ", reply.summary());
+      }
       lock.lock();
+      --calling_;
+      idle_.notify_all();
       wake_.notify_all();
       continue;
     }
@@ -131,9 +153,11 @@ void MessageSender::run(std::size_t worker) {
       continue;
     }
     Job& job = found->second;  // stays valid: only the worker holding the chat's grant erases it
+    ++calling_;
     lock.unlock();
     send_one(client, job);
     lock.lock();
+    --calling_;
     const bool finished = job.next >= job.messages.size() || job.report.verdict.kind != SendVerdict::Kind::sent;
     if (job.report.verdict.kind == SendVerdict::Kind::retry && job.report.verdict.retry_after.count() > 0) {
       scheduler_.hold(grant.chat, Clock::now() + job.report.verdict.retry_after);
@@ -141,6 +165,7 @@ void MessageSender::run(std::size_t worker) {
     scheduler_.release(grant.chat, finished, Clock::now());
     if (finished) finish(lock, grant.job);
     metrics_.send_queue.set(static_cast<std::int64_t>(scheduler_.pending()));
+    idle_.notify_all();
     wake_.notify_all();
   }
 }
@@ -172,6 +197,11 @@ void MessageSender::send_one(BotApiClient& client, Job& job) {
   OutgoingMessage& message = job.messages[job.next];
   bool fallback = false;
   for (int tries = 0; tries < 4; ++tries) {
+    if (may_send_ && !may_send_()) {
+      job.report.verdict = {SendVerdict::Kind::retry, 0ms, 0, "this replica's lease on the bot ran out"};
+      job.report.lease_ran_out = true;
+      return;
+    }
     const ApiReply reply = transmit(client, message, fallback);
     SendVerdict verdict = classify_send(reply);
     if (verdict.kind == SendVerdict::Kind::unparsable_entities && !fallback && message.fallback) {

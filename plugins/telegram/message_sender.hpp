@@ -29,6 +29,7 @@ struct SendReport {
   SendVerdict verdict;                       ///< `sent` when every message went out, else why the next did not
   std::size_t sent = 0;                      ///< messages of this job that went out
   std::optional<std::int64_t> migrated_to;   ///< the chat moved to this id while sending
+  bool lease_ran_out = false;                ///< stopped because `may_send` said no: this replica leads no more
 };
 
 /// Sends messages on its own threads ("tg-sender-N"), never on the
@@ -36,21 +37,30 @@ struct SendReport {
 /// turns by the FairScheduler's per-chat and global limits. A job (one
 /// delivery or one reply) keeps its messages in order and is reported once,
 /// from a worker thread; it is tried once (retries are the caller's). Every
-/// message that goes out tells `status` the API is reachable.
+/// message that goes out tells `status` the API is reachable. Before each
+/// call, `may_send` (when set) is asked whether this replica still leads
+/// the bot; when it answers false the call is not made and its job is
+/// reported as a retry with `lease_ran_out`.
 class MessageSender {
  public:
   using Done = std::function<void(SendReport)>;
 
   MessageSender(BotEndpoint endpoint, RateLimits limits, std::uint32_t threads, sdk::Logger& log,
-                sdk::Metrics& metrics, const std::string& instance, PollStatus& status);
+                sdk::Metrics& metrics, const std::string& instance, PollStatus& status,
+                std::function<bool()> may_send = {});
   ~MessageSender();
 
   /// Starts the worker threads.
   void start();
   /// Cuts calls in flight short at once; jobs not sent are reported as retry
   /// ("the daemon is stopping"). Blocks until the workers are gone (a moment:
-  /// nothing waits on the network); never call it on the io_context.
+  /// nothing waits on the network); never call it on the io_context. Any
+  /// thread, also while another `stop` runs.
   void stop();
+  /// Starts no further call, lets the calls in flight be answered for up
+  /// to `grace` (their jobs reported as they end), then stops as `stop`
+  /// does. Blocks; never call it on the io_context.
+  void finish_then_stop(std::chrono::milliseconds grace);
 
   /// Whether a delivery for `chat` should queue now (nullopt) or wait the
   /// returned delay in the pipeline's outbox first (its chat is backlogged).
@@ -90,6 +100,11 @@ class MessageSender {
   std::deque<Call> calls_;
   std::uint64_t next_job_ = 1;
   bool stopping_ = false;
+  bool closing_ = false;    ///< no further call starts (`finish_then_stop`)
+  std::size_t calling_ = 0;  ///< workers waiting for the Bot API now
+  std::condition_variable idle_;  ///< `calling_` went down
+  std::function<bool()> may_send_;
+  std::mutex stop_mutex_;  ///< a second `stop` waits for the first
   std::vector<std::unique_ptr<BotApiClient>> clients_;
   std::vector<std::thread> workers_;
   TelegramMetrics metrics_;

@@ -9,8 +9,10 @@
 // One replica per bot polls and sends (placement one_replica): the poller,
 // the sender with its rate buckets and the reply queue make up a LeaderTerm,
 // started in `lead(fence)` and stopped in `follow()`; every write of the bot
-// state is fenced with the bot's lease. The other replicas serve the link
-// routes and leave what the bot should say in the ReplyInbox.
+// state, and of the codes and links the commands change, is fenced with the
+// bot's lease, and the sender makes no Bot API call once the lease ran out by
+// this replica's clock (`Coordination::holds`). The other replicas serve the
+// link routes and leave what the bot should say in the ReplyInbox.
 #include <algorithm>
 #include <filesystem>
 #include <future>
@@ -59,6 +61,10 @@ inline constexpr std::chrono::milliseconds reply_lifetime = 1h;
 inline constexpr std::chrono::milliseconds reply_recheck = 5s;
 // How soon a replica that got the lease but could not read the bot state tries again.
 inline constexpr std::chrono::milliseconds lead_retry = 1s;
+// How long a clean stop lets the Bot API calls in flight be answered (and
+// recorded) before it cuts them short: Telegram answers within a fraction of
+// it, and a hanging API holds the stop (and the next leader) no longer.
+inline constexpr std::chrono::milliseconds stop_grace = 1s;
 
 // What runs only while this replica leads the bot.
 struct LeaderTerm {
@@ -68,7 +74,7 @@ struct LeaderTerm {
   std::unique_ptr<ReplyOutbox> replies;
   std::unique_ptr<UpdatePoller> poller;
   sdk::Subscription inbox_watch;
-  std::thread stopper;                  ///< stops the poller and the sender once the term ended
+  std::thread stopper;                  ///< stops the poller and the sender (from `end_term`, or `finish_term`)
   std::promise<void> finishing;         ///< kept by `stopper`: set once both are stopped
   std::shared_future<void> finished = finishing.get_future().share();
 };
@@ -173,24 +179,36 @@ class TelegramChannel final {
     end_term();
   }
 
-  // Requests in flight are cut short: their deliveries and replies stay
-  // pending (stored) and go out from the next leader, or after the next start.
+  // The leader polls no more and starts no further send; the sends in
+  // flight are answered and recorded (within `stop_grace`) before `done`, so
+  // the next leader repeats none of them. Deliveries and replies not sent
+  // stay pending (stored) and go out from the next leader, or after the
+  // next start.
   void stop(std::function<void()> done) {
     boost::asio::post(host_.executor(), [this, done = std::move(done)]() mutable {
       stopping_ = true;
-      ++generation_;
       lead_retry_.cancel();
       state_watch_ = {};
-      end_term();
-      std::vector<std::shared_future<void>> ending;
-      for (const auto& term : retired_) ending.push_back(term->finished);
-      // Waiting blocks: do it off the io_context. The terms themselves go on
-      // the strand, after the reports their senders posted.
-      stopper_ = std::thread([ending = std::move(ending), done = std::move(done)] {
-        sdk::name_this_thread("tg-stopper");
-        for (const auto& finished : ending) finished.wait();
-        done();
-      });
+      if (term_) {
+        finish_term(scope_.wrap([this, done = std::move(done)]() mutable { stop_terms(std::move(done)); }));
+        return;
+      }
+      stop_terms(std::move(done));
+    });
+  }
+
+  // Ends every term; `done` once their threads are stopped.
+  void stop_terms(std::function<void()> done) {
+    ++generation_;
+    end_term();
+    std::vector<std::shared_future<void>> ending;
+    for (const auto& term : retired_) ending.push_back(term->finished);
+    // Waiting blocks: do it off the io_context. The terms themselves go on
+    // the strand, after the reports their senders posted.
+    stopper_ = std::thread([ending = std::move(ending), done = std::move(done)] {
+      sdk::name_this_thread("tg-stopper");
+      for (const auto& finished : ending) finished.wait();
+      done();
     });
   }
 
@@ -252,8 +270,9 @@ class TelegramChannel final {
     auto term = std::make_shared<LeaderTerm>();
     term->fence = std::move(fence);
     term->generation = generation;
-    term->sender = std::make_unique<MessageSender>(endpoint, settings_.limits, settings_.sender_threads, log_,
-                                                   host_.metrics(), host_.instance_name(), poll_status_);
+    term->sender = std::make_unique<MessageSender>(
+        endpoint, settings_.limits, settings_.sender_threads, log_, host_.metrics(), host_.instance_name(),
+        poll_status_, [&coordination = host_.coordination(), fence = term->fence] { return coordination.holds(fence); });
     MessageSender* sender = term->sender.get();
     const auto current = [this, generation] { return term_ && term_->generation == generation; };
     term->replies = std::make_unique<ReplyOutbox>(
@@ -264,8 +283,13 @@ class TelegramChannel final {
                            [this, current] {
                              if (current()) save_state();
                            },
-                           [this, current](std::int64_t chat, const SendReport& report) {
-                             if (current()) observe(chat, report);
+                           [this, current, generation](std::int64_t chat, const SendReport& report) {
+                             if (!current()) return;
+                             if (report.lease_ran_out) {
+                               scope_.wrap([this, generation] { lease_ran_out(generation); })();
+                               return;
+                             }
+                             observe(chat, report);
                            },
                            [this](const HeldNotification& held) { return retry_held(held); },
                            [this, current](std::int64_t chat) {
@@ -311,6 +335,11 @@ class TelegramChannel final {
     term_.reset();
     term->replies->stop();
     term->inbox_watch = {};
+    if (term->stopper.joinable()) {
+      // Finishing at a clean stop (`finish_term`): kept until the destructor joins it.
+      retired_.push_back(std::move(term));
+      return;
+    }
     // What the sender reports while it stops is posted to the strand before
     // the term is dropped there.
     auto drop = scope_.wrap([this, ended = term.get()] {
@@ -328,6 +357,33 @@ class TelegramChannel final {
       drop();
     });
     retired_.push_back(std::move(term));
+  }
+
+  // The poller stops and the reply queue starts no further send; once the
+  // sender's calls in flight were answered (or `stop_grace` passed) and
+  // their reports recorded here, `then` runs. The term stays current
+  // meanwhile, so those reports are saved with its fence.
+  // Its `stopper` runs from here: `end_term` then only retires the term.
+  void finish_term(std::function<void()> then) {
+    LeaderTerm* term = term_.get();
+    term->replies->stop();
+    term->inbox_watch = {};
+    term->stopper = std::thread([term, then = std::move(then)] {
+      sdk::name_this_thread("tg-stopper");
+      term->poller->stop();
+      term->sender->finish_then_stop(channel_detail::stop_grace);
+      term->finishing.set_value();
+      then();  // posted to the strand after the reports the sender posted
+    });
+  }
+
+  // The sender found the lease over by this replica's clock before the
+  // host said `follow`: the term ends as after a refused write.
+  void lease_ran_out(std::uint64_t generation) {
+    if (!term_ || term_->generation != generation) return;
+    log_.warn(term_->fence.lease, " ran out by this replica's clock before it heard so; polling and sending stop here");
+    ++generation_;
+    end_term();
   }
 
   // Writes the bot state while this replica leads; a refused write means the
@@ -411,16 +467,22 @@ class TelegramChannel final {
       return;
     }
     const std::int64_t chat = link->chat_id;
-    sender.send(std::move(messages), [this, notification = delivery.notification, chat,
+    sender.send(std::move(messages), [this, notification = delivery.notification, chat, generation = term_->generation,
                                       done = std::move(done)](SendReport report) mutable {
-      boost::asio::post(host_.executor(), [this, notification = std::move(notification), chat, done = std::move(done),
-                                           report = std::move(report)]() mutable {
-        on_delivered(*notification, chat, std::move(report), std::move(done));
+      boost::asio::post(host_.executor(), [this, notification = std::move(notification), chat, generation,
+                                           done = std::move(done), report = std::move(report)]() mutable {
+        on_delivered(*notification, chat, generation, std::move(report), std::move(done));
       });
     });
   }
-  void on_delivered(const sdk::Notification& notification, std::int64_t chat, SendReport report,
-                    std::function<void(sdk::DeliveryResult)> done) {
+  void on_delivered(const sdk::Notification& notification, std::int64_t chat, std::uint64_t generation,
+                    SendReport report, std::function<void(sdk::DeliveryResult)> done) {
+    if (report.lease_ran_out) {
+      if (report.sent > 0) progress_[notification.id] += report.sent;
+      done(sdk::DeliveryResult::retry(report.verdict.error, std::chrono::seconds(5)));
+      lease_ran_out(generation);
+      return;
+    }
     observe(chat, report);
     const std::uint64_t id = notification.id;
     const SendVerdict& verdict = report.verdict;
@@ -481,9 +543,12 @@ class TelegramChannel final {
     }
   }
 
+  // Saved by the leader only (fenced): a replica that leads no more leaves
+  // it to the leader, which learns it again on its next send there.
   void follow_migration(std::int64_t from, std::int64_t to) {
     order_.migrate(from, to);
-    auto moved = links_->migrate(from, to);
+    if (!term_) return;
+    auto moved = links_->migrate(from, to, term_->fence);
     if (!moved) {
       log_.error("cannot save the move of chat ", from, " to ", to, ": ", moved.error());
     } else if (!moved.value().empty()) {
@@ -492,7 +557,8 @@ class TelegramChannel final {
   }
 
   void deactivate(std::int64_t chat, const std::string& why) {
-    auto changed = links_->set_active(chat, false);
+    if (!term_) return;
+    auto changed = links_->set_active(chat, false, term_->fence);
     if (!changed) {
       log_.error("cannot save the link state of chat ", chat, ": ", changed.error());
       return;

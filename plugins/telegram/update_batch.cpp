@@ -17,7 +17,7 @@ AppliedBatch apply_batch(const UpdateBatch& batch, CommandHandler& handler, BotS
   for (const auto& update : batch.updates) {
     BotActions actions;
     try {
-      actions = handler.handle(update, now_ms);
+      actions = handler.handle(update, now_ms, fence);
     } catch (const std::exception& e) {
       log.error("update ", update.update_id, " could not be handled: ", e.what());
     }

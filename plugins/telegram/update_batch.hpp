@@ -25,9 +25,10 @@ struct AppliedBatch {
   std::vector<PendingRun> runs;       ///< written: the runs to start now
 };
 
-/// Handles `batch` and commits its effects on the bot state (mutes, queued
-/// replies, runs) together with the batch's next offset in one write fenced
-/// with `fence`. When the commit is refused or fails, `state` is as it was
+/// Handles `batch` (the links and codes it changes are saved fenced with
+/// `fence` as they change) and commits its effects on the bot state (mutes,
+/// queued replies, runs) together with the batch's next offset in one write
+/// fenced with `fence`. When the commit is refused or fails, `state` is as it was
 /// before: nothing of the batch counts, and the replica that leads next
 /// handles the same updates from the stored offset.
 AppliedBatch apply_batch(const UpdateBatch& batch, CommandHandler& handler, BotState& state,

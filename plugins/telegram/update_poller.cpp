@@ -37,6 +37,7 @@ void UpdatePoller::start() {
 }
 
 void UpdatePoller::stop() {
+  std::lock_guard one_at_a_time(stop_mutex_);
   std::shared_ptr<Acknowledgement> waiting;
   {
     std::lock_guard lock(mutex_);

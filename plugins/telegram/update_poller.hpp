@@ -42,7 +42,8 @@ class UpdatePoller {
 
   /// Starts the polling thread.
   void start();
-  /// Interrupts the poll in flight and joins the thread. Never call it on the io_context.
+  /// Interrupts the poll in flight and joins the thread. Never call it on
+  /// the io_context. Any thread, also while another `stop` runs.
   void stop();
 
  private:
@@ -71,6 +72,7 @@ class UpdatePoller {
   std::atomic<bool> stopping_{false};
   std::shared_ptr<Acknowledgement> waiting_;  ///< guarded by mutex_
   std::thread thread_;
+  std::mutex stop_mutex_;  ///< a second `stop` waits for the first
   std::string last_failure_;
   bool getme_failed_ = false;
 };

@@ -72,7 +72,7 @@ bool VerificationCodes::expired(const PendingCode& code, std::int64_t now) const
   return now - code.created_at >= ttl_.count() || code.created_at > now + 60;
 }
 
-sdk::Result<std::string> VerificationCodes::issue(std::int64_t chat, std::int64_t now) {
+sdk::Result<std::string> VerificationCodes::issue(std::int64_t chat, std::int64_t now, const sdk::Fence& fence) {
   using R = sdk::Result<std::string>;
   using Change = sdk::Result<std::optional<std::string>>;
   std::optional<std::string> code;
@@ -101,13 +101,18 @@ sdk::Result<std::string> VerificationCodes::issue(std::int64_t chat, std::int64_
     next[*code] = {chat, now};
     return std::optional<std::string>{serialize_pending_codes(next)};
   };
-  auto updated = update_shared(store_, file_, change);
-  if (!updated && found_corrupt) {
+  const auto save = [&]() -> sdk::Status {
+    if (fence) return update_shared_fenced(store_, file_, change, fence);
+    auto updated = update_shared(store_, file_, change);
+    return updated ? sdk::Status::success() : sdk::Status::failure(updated.error());
+  };
+  auto saved = save();
+  if (!saved && found_corrupt) {
     // Still corrupt after the retries: it held nothing but short-lived codes, so it is replaced.
     replace_corrupt = true;
-    updated = update_shared(store_, file_, change);
+    saved = save();
   }
-  if (!updated) return R::failure(updated.error());
+  if (!saved) return R::failure(saved.message);
   return *code;
 }
 

@@ -41,8 +41,10 @@ class VerificationCodes {
   /// Checks that the file can be read. A corrupt file is reported; the next
   /// issue replaces it (codes are short-lived; nothing of value is lost).
   sdk::Status load();
-  /// A fresh code for `chat`, replacing the chat's earlier one; saved before it is returned.
-  sdk::Result<std::string> issue(std::int64_t chat, std::int64_t now);
+  /// A fresh code for `chat`, replacing the chat's earlier one; saved before
+  /// it is returned, fenced with `fence` when it names a holding (the bot's
+  /// leader issues codes: a replica whose lease passed on saves none).
+  sdk::Result<std::string> issue(std::int64_t chat, std::int64_t now, const sdk::Fence& fence = {});
   /// Consumes `code` when it is pending and not expired; the chat it was
   /// issued to. The removal is saved before the chat is returned.
   sdk::Result<std::optional<std::int64_t>> redeem(std::string_view code, std::int64_t now);

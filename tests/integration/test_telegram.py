@@ -780,7 +780,8 @@ class StopTest(TelegramTestCase):
         self.wait_for(lambda: self.api.active("sendMessage"), message="a send in flight")
         started = time.monotonic()
         self.assertEqual(daemon.stop(), 0)
-        self.assertLess(time.monotonic() - started, 2.0, "stopping waited for the Bot API")
+        # A clean stop lets a send in flight finish for a second, no longer.
+        self.assertLess(time.monotonic() - started, 3.0, "stopping waited for the Bot API")
         self.assertEqual(daemon.delivery_state(notification), "pending")
         self.api.heal()
         daemon.start()

@@ -109,6 +109,7 @@ class IdleCoordination final : public sdk::Coordination,
                                        sdk::LeaseEvents) noexcept override {
     return std::make_unique<NeverHeld>();
   }
+  bool holds(const sdk::Fence&) const noexcept override { return false; }
   sdk::ClusterView view() const noexcept override {
     sdk::ClusterView view;
     view.backend = backend();

@@ -18,14 +18,15 @@ struct Bot {
   BotState state;
   FakeChecks checks;
   CommandHandler handler{links, codes, state, checks, {}};
+  notifyd::sdk::Fence fence;  ///< the leader's; none: links and codes are saved unfenced
   std::int64_t next_id = 1;
 
   BotActions say(std::int64_t chat, std::string text, std::string type = "private") {
-    return handler.handle({next_id++, ChatMessage{chat, std::move(type), chat, std::move(text)}}, now);
+    return handler.handle({next_id++, ChatMessage{chat, std::move(type), chat, std::move(text)}}, now, fence);
   }
   BotActions press(std::int64_t chat, std::string data) {
     return handler.handle({next_id++, ButtonPress{"cb" + std::to_string(next_id), chat, 3, chat, std::move(data)}},
-                          now);
+                          now, fence);
   }
   std::string reply_to(std::int64_t chat, std::string text) {
     auto actions = say(chat, std::move(text));
@@ -130,12 +131,39 @@ TEST_CASE("/mute and /unmute hold and release the chat's users", "[command_handl
 TEST_CASE("blocking the bot makes the link inactive; unblocking restores it", "[command_handler]") {
   Bot bot;
   bot.links.link("alice", 1, "t");
-  auto blocked = bot.handler.handle({1, MembershipChange{1, "kicked"}}, now);
+  auto blocked = bot.handler.handle({1, MembershipChange{1, "kicked"}}, now, bot.fence);
   CHECK_FALSE(bot.links.reaches("alice"));
   REQUIRE(blocked.notes.size() == 1);
   CHECK(blocked.notes[0].find("inactive") != std::string::npos);
-  bot.handler.handle({2, MembershipChange{1, "member"}}, now);
+  bot.handler.handle({2, MembershipChange{1, "member"}}, now, bot.fence);
   CHECK(bot.links.reaches("alice"));
+}
+
+TEST_CASE("a replica whose lease passed on saves no code and no link change", "[command_handler]") {
+  Bot bot;
+  bot.links.link("alice", 1, "t");  // the link routes (any replica) save unfenced
+  bot.documents.fence_is_current = [](const notifyd::sdk::Fence& fence) { return fence.epoch == 2; };
+  bot.fence = {"channel/telegram", "replica-a", 1};  // another replica holds epoch 2
+
+  auto start = bot.say(77, "/start");
+  REQUIRE(start.replies.size() == 1);
+  CHECK(start.replies[0].text.find("no code could be made") != std::string::npos);
+  REQUIRE(start.warnings.size() == 1);
+  CHECK(start.warnings[0].find("has passed to another replica or expired") != std::string::npos);
+  CHECK_FALSE(bot.documents.files.contains("pending_codes.json"));
+
+  auto blocked = bot.handler.handle({bot.next_id++, MembershipChange{1, "kicked"}}, now, bot.fence);
+  REQUIRE(blocked.warnings.size() == 1);
+  CHECK(blocked.warnings[0].find("cannot save the link state of chat 1") != std::string::npos);
+  CHECK(bot.links.reaches("alice"));
+  CHECK(bot.documents.files.at("telegram_users.json").find("active") == std::string::npos);
+
+  bot.fence.epoch = 2;  // the current holding writes both
+  CHECK(bot.reply_to(77, "/start").find("<code>424242</code>") != std::string::npos);
+  CHECK(bot.documents.files.at("pending_codes.json").find("\"chat_id\": 77") != std::string::npos);
+  bot.handler.handle({bot.next_id++, MembershipChange{1, "kicked"}}, now, bot.fence);
+  CHECK_FALSE(bot.links.reaches("alice"));
+  CHECK(bot.documents.files.at("telegram_users.json").find("\"active\": false") != std::string::npos);
 }
 
 TEST_CASE("a code that cannot be saved is not shown", "[command_handler]") {

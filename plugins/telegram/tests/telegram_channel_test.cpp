@@ -45,6 +45,8 @@ class Bot {
     return lease_->fence();
   }
   void lose_lease() { running_.host().coordination_service.revoke("channel/bot"); }
+  // Over by this replica's clock (frozen past it, then resumed), before the host says `follow`.
+  void outlive_lease() { running_.host().coordination_service.run_out("channel/bot"); }
 
   void lead(sdk::Fence fence) {
     on_strand([&] {
@@ -154,5 +156,17 @@ TEST_CASE("a lead whose fence is no longer current writes nothing and stands dow
   CHECK(bot.log().count("the bot state write was refused") == 1);
   CHECK(bot.document(state_file).empty());
   CHECK(bot.document(inbox_file) == inbox);
+  CHECK(leaves_it_to_the_leader(bot.deliver()));
+}
+
+TEST_CASE("a leader whose lease ran out by its own clock sends nothing and stands down before follow()",
+          "[telegram_channel]") {
+  Bot bot;
+  bot.lead(bot.take_lease());
+  bot.outlive_lease();
+  const auto refused = bot.deliver();
+  CHECK(refused.outcome == sdk::DeliveryResult::Outcome::retry);
+  CHECK(refused.error.find("lease on the bot ran out") != std::string::npos);
+  REQUIRE(eventually([&] { return bot.log().count("ran out by this replica's clock") == 1; }));
   CHECK(leaves_it_to_the_leader(bot.deliver()));
 }

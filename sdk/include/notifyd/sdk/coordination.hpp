@@ -69,9 +69,13 @@ struct LeaseEvents {
 class Lease {
  public:
   virtual ~Lease() = default;
-  /// True while this replica holds the lease. Any thread.
+  /// True while this replica holds the lease by its own clock: a holding
+  /// ends `lease_ttl − margin` after the last successful renewal was sent,
+  /// even before `lost` runs (a replica frozen past its lease and resumed
+  /// reads false at once). Check it before each effect the lease protects
+  /// outside the database. Any thread; never blocks.
   virtual bool held() const noexcept = 0;
-  /// The current holding's fence, or an empty fence. Any thread.
+  /// The current holding's fence while `held()`, else an empty fence. Any thread.
   virtual Fence fence() const noexcept = 0;
   /// Gives the lease up and stops campaigning; `lost` is called if it was
   /// held. Any thread.
@@ -115,6 +119,12 @@ class Coordination {
   /// Starts campaigning for lease `name`; `events` run on `executor`. Never blocks.
   virtual std::unique_ptr<Lease> campaign(std::string name, boost::asio::any_io_executor executor,
                                           LeaseEvents events) noexcept = 0;
+  /// True while `fence` names a holding of this replica that its `Lease`
+  /// calls `held()`. For code that got the fence without the Lease (a
+  /// `one_replica` channel in `lead`): check before each effect outside the
+  /// database (a message sent), and act as after `follow()` when false. Any
+  /// thread; never blocks.
+  virtual bool holds(const Fence& fence) const noexcept = 0;
   /// The live replicas, the held leases and this replica's connections to
   /// the shared database, as last seen (never blocks: a replica reads them
   /// every third of the lease time to live). Any thread.

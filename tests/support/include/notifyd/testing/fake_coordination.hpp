@@ -185,15 +185,26 @@ class FakeCoordination : public sdk::Coordination {
     std::lock_guard lock(leases_->mutex);
     leases_->grant(name);
   }
-  /// True while `fence` names the current holding of its lease.
-  bool holds(const sdk::Fence& fence) const {
+  /// True while `fence` names the current holding of its lease and that
+  /// holding has not run out (`run_out`).
+  bool holds(const sdk::Fence& fence) const noexcept override {
     std::lock_guard lock(leases_->mutex);
     const auto found = leases_->campaigns.find(fence.lease);
     if (found == leases_->campaigns.end()) return false;
     for (const auto& campaign : found->second) {
-      if (campaign->held && campaign->fence == fence) return true;
+      if (campaign->held && !campaign->ran_out && campaign->fence == fence) return true;
     }
     return false;
+  }
+  /// Lease `name`'s holding ends by its holder's clock: `held()`, `fence()`
+  /// and `holds` answer as for no holding, and fenced writes are refused,
+  /// but the holder hears nothing (a replica frozen past its lease, resumed
+  /// before its `lost`). `revoke` then delivers the `lost`.
+  void run_out(const std::string& name) {
+    std::lock_guard lock(leases_->mutex);
+    for (const auto& campaign : leases_->campaigns[name]) {
+      if (campaign->held) campaign->ran_out = true;
+    }
   }
   /// Takes lease `name` from its holder, which hears `lost`.
   void revoke(const std::string& name) {
@@ -201,6 +212,7 @@ class FakeCoordination : public sdk::Coordination {
     for (const auto& campaign : leases_->campaigns[name]) {
       if (campaign->held.exchange(false)) {
         campaign->fence = {};
+        campaign->ran_out = false;
         campaign->lost();
       }
     }
@@ -228,7 +240,8 @@ class FakeCoordination : public sdk::Coordination {
     std::function<void(sdk::Fence)> acquired;
     std::function<void()> lost;
     std::atomic<bool> held{false};
-    sdk::Fence fence;  ///< guarded by the leases' mutex
+    std::atomic<bool> ran_out{false};  ///< held, but over by the holder's clock
+    sdk::Fence fence;                  ///< guarded by the leases' mutex
   };
   struct Leases {
     // Gives `name` to its oldest campaign unless one holds it. Under `mutex`.
@@ -257,16 +270,17 @@ class FakeCoordination : public sdk::Coordination {
       campaign_->scope.close();
       release();
     }
-    bool held() const noexcept override { return campaign_->held; }
+    bool held() const noexcept override { return campaign_->held && !campaign_->ran_out; }
     sdk::Fence fence() const noexcept override {
       std::lock_guard lock(leases_->mutex);
-      return campaign_->fence;
+      return campaign_->ran_out ? sdk::Fence{} : campaign_->fence;
     }
     void release() noexcept override {
       std::lock_guard lock(leases_->mutex);
       std::erase(leases_->campaigns[campaign_->name], campaign_);
       if (campaign_->held.exchange(false)) {
         campaign_->fence = {};
+        campaign_->ran_out = false;
         campaign_->lost();
         if (leases_->grant_at_once) leases_->grant(campaign_->name);
       }
