@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "notifyd/sdk/utc_time.hpp"
+
 namespace notifyd::core {
 
 PgSession::PgSession(std::string dsn, std::chrono::milliseconds statement_timeout,
@@ -11,7 +13,8 @@ PgSession::PgSession(std::string dsn, std::chrono::milliseconds statement_timeou
     : dsn_(std::move(dsn)),
       statement_timeout_(statement_timeout),
       network_timeout_(network_timeout),
-      application_name_(std::move(application_name)) {}
+      application_name_(std::move(application_name)),
+      state_since_ms_(sdk::now_epoch_ms()) {}
 
 PgSession::~PgSession() {
   if (conn_) PQfinish(conn_);
@@ -38,16 +41,36 @@ sdk::Status PgSession::open() {
                           application_name_.c_str(), nullptr};
   prepared_.clear();
   conn_ = PQconnectdbParams(keywords, values, 1);
-  if (!conn_) return sdk::Status::failure("cannot connect to PostgreSQL: out of memory");
+  if (!conn_) {
+    note_connection(false, "out of memory");
+    return sdk::Status::failure("cannot connect to PostgreSQL: out of memory");
+  }
   // The server's notices ("already exists, skipping") are not for the daemon's stderr.
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   if (PQstatus(conn_) != CONNECTION_OK) {
     const std::string why = pg_message_line(PQerrorMessage(conn_));
     PQfinish(conn_);
     conn_ = nullptr;
+    note_connection(false, why);
     return sdk::Status::failure("cannot connect to PostgreSQL: " + why);
   }
+  note_connection(true);
   return sdk::Status::success();
+}
+
+void PgSession::note_connection(bool connected, std::string error) {
+  std::lock_guard lock(state_mutex_);
+  std::string state = connected ? "connected" : state_ == "connecting" ? "connecting" : "reconnecting";
+  if (state != state_) {
+    state_ = std::move(state);
+    state_since_ms_ = sdk::now_epoch_ms();
+  }
+  if (!error.empty()) last_error_ = std::move(error);
+}
+
+sdk::EngineConnection PgSession::state(std::string name) const {
+  std::lock_guard lock(state_mutex_);
+  return {std::move(name), state_, state_since_ms_, last_error_};
 }
 
 bool PgSession::broke_inside_transaction() const {
@@ -121,6 +144,7 @@ sdk::Result<PgRows> PgSession::exec(const std::string& sql, const std::vector<Pg
   PGresult* result = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, wire.values.data(),
                                   wire.lengths.data(), wire.formats.data(), binary_results ? 1 : 0);
   if (result) note_transaction_state();
+  if (PQstatus(conn_) != CONNECTION_OK) note_connection(false, pg_message_line(PQerrorMessage(conn_)));
   return read_answer(result);
 }
 
@@ -131,6 +155,7 @@ sdk::Result<std::vector<PgRows>> PgSession::exec_pipelined(const std::vector<PgS
   // A pipeline cut short leaves the connection unusable for the next statement: drop it.
   const auto lost = [this] {
     auto failure = R::failure("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(conn_)));
+    note_connection(false, pg_message_line(PQerrorMessage(conn_)));
     PQfinish(conn_);
     conn_ = nullptr;
     return failure;
