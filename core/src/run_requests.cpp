@@ -95,7 +95,8 @@ void RunRequests::start() {
   answers_heard_ = coordination_.bus().listen("check-answer/" + coordination_.replica(), strand_,
                                               [this](std::string id) {
                                                 if (auto found = pending_.find(id); found != pending_.end()) {
-                                                  poll(found->second);
+                                                  const auto pending = found->second;  // settling erases it
+                                                  poll(pending);
                                                 }
                                               });
 }
