@@ -74,8 +74,15 @@ void CheckRunner::publish_catalogue() {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
   }
+  std::vector<Provider> providers;
+  {
+    std::lock_guard lock(mutex_);
+    providers = providers_;
+  }
   std::vector<sdk::CheckDefinition> offered;
-  for (auto& status : checks("")) offered.push_back(std::move(status.definition));
+  for (const auto& p : providers) {
+    for (auto& definition : p.provider->list_checks()) offered.push_back(std::move(definition));
+  }
   if (auto published = catalogue_->publish(offered); !published) log_.warn(published.message);
   catalogue_timer_->expires_after(publish_every_);
   catalogue_timer_->async_wait([this](boost::system::error_code ec) {
