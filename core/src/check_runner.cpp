@@ -70,13 +70,10 @@ void CheckRunner::share() {
 }
 
 void CheckRunner::publish_catalogue() {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-  }
   std::vector<Provider> providers;
   {
     std::lock_guard lock(mutex_);
+    if (stopping_) return;
     providers = providers_;
   }
   std::vector<sdk::CheckDefinition> offered;
@@ -198,7 +195,10 @@ std::vector<sdk::CheckStatus> CheckRunner::checks(std::string_view user) const n
 void CheckRunner::run(std::string_view user, std::string_view name, std::string trigger,
                       std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept {
   try {
-    if (requests_ && !find(user, name)) return forward(user, name, std::move(trigger), std::move(done));
+    // A schedule runs the checks of its own host group; another group's scheduler runs theirs.
+    if (requests_ && trigger != "schedule" && !find(user, name)) {
+      return forward(user, name, std::move(trigger), std::move(done));
+    }
   } catch (const std::exception& e) {
     return done(sdk::Result<sdk::RunRecord>::failure(e.what()));
   }
@@ -209,8 +209,10 @@ void CheckRunner::forward(std::string_view user, std::string_view name, std::str
                           std::function<void(sdk::Result<sdk::RunRecord>)> done) {
   using R = sdk::Result<sdk::RunRecord>;
   auto offers = catalogue_->offers(user, name);
-  if (!offers) return done(R::failure("no check named \"" + std::string(name) + "\" for " + std::string(user) +
-                                      where_ + ", and " + offers.error()));
+  if (!offers) {
+    return done(R::failure(std::string(name) + " of " + std::string(user) + " is not here" + where_ + ": " +
+                           offers.error()));
+  }
   if (offers.value().empty()) {
     return done(R::failure("no check named \"" + std::string(name) + "\" for " + std::string(user) + " in any host group"));
   }

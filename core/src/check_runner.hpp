@@ -75,7 +75,8 @@ class CheckRunner {
   void remove_providers(std::string_view instance) noexcept;
   std::vector<sdk::CheckStatus> checks(std::string_view user) const noexcept;
   /// Runs the check here, or, with replicas, on a replica of the host group
-  /// that has it when this replica has not.
+  /// that has it when this replica has not (except a `schedule` run: each
+  /// group's scheduler runs its own checks).
   void run(std::string_view user, std::string_view name, std::string trigger,
            std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept;
   /// Runs the check here; unknown checks fail.

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 
-#include "notifyd/sdk/utc_time.hpp"
-
 namespace notifyd::core {
 
 PgSession::PgSession(std::string dsn, std::chrono::milliseconds statement_timeout,
@@ -13,8 +11,7 @@ PgSession::PgSession(std::string dsn, std::chrono::milliseconds statement_timeou
     : dsn_(std::move(dsn)),
       statement_timeout_(statement_timeout),
       network_timeout_(network_timeout),
-      application_name_(std::move(application_name)),
-      state_since_ms_(sdk::now_epoch_ms()) {}
+      application_name_(std::move(application_name)) {}
 
 PgSession::~PgSession() {
   if (conn_) PQfinish(conn_);
@@ -42,7 +39,7 @@ sdk::Status PgSession::open() {
   prepared_.clear();
   conn_ = PQconnectdbParams(keywords, values, 1);
   if (!conn_) {
-    note_connection(false, "out of memory");
+    health_.broken("out of memory");
     return sdk::Status::failure("cannot connect to PostgreSQL: out of memory");
   }
   // The server's notices ("already exists, skipping") are not for the daemon's stderr.
@@ -51,27 +48,13 @@ sdk::Status PgSession::open() {
     const std::string why = pg_message_line(PQerrorMessage(conn_));
     PQfinish(conn_);
     conn_ = nullptr;
-    note_connection(false, why);
+    health_.broken(why);
     return sdk::Status::failure("cannot connect to PostgreSQL: " + why);
   }
-  note_connection(true);
+  health_.connected();
   return sdk::Status::success();
 }
 
-void PgSession::note_connection(bool connected, std::string error) {
-  std::lock_guard lock(state_mutex_);
-  std::string state = connected ? "connected" : state_ == "connecting" ? "connecting" : "reconnecting";
-  if (state != state_) {
-    state_ = std::move(state);
-    state_since_ms_ = sdk::now_epoch_ms();
-  }
-  if (!error.empty()) last_error_ = std::move(error);
-}
-
-sdk::EngineConnection PgSession::state(std::string name) const {
-  std::lock_guard lock(state_mutex_);
-  return {std::move(name), state_, state_since_ms_, last_error_};
-}
 
 bool PgSession::broke_inside_transaction() const {
   return in_transaction_ && !(conn_ && PQstatus(conn_) == CONNECTION_OK);
@@ -144,7 +127,7 @@ sdk::Result<PgRows> PgSession::exec(const std::string& sql, const std::vector<Pg
   PGresult* result = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, wire.values.data(),
                                   wire.lengths.data(), wire.formats.data(), binary_results ? 1 : 0);
   if (result) note_transaction_state();
-  if (PQstatus(conn_) != CONNECTION_OK) note_connection(false, pg_message_line(PQerrorMessage(conn_)));
+  if (PQstatus(conn_) != CONNECTION_OK) health_.broken(pg_message_line(PQerrorMessage(conn_)));
   return read_answer(result);
 }
 
@@ -155,7 +138,7 @@ sdk::Result<std::vector<PgRows>> PgSession::exec_pipelined(const std::vector<PgS
   // A pipeline cut short leaves the connection unusable for the next statement: drop it.
   const auto lost = [this] {
     auto failure = R::failure("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(conn_)));
-    note_connection(false, pg_message_line(PQerrorMessage(conn_)));
+    health_.broken(pg_message_line(PQerrorMessage(conn_)));
     PQfinish(conn_);
     conn_ = nullptr;
     return failure;

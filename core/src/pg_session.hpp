@@ -12,9 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include <mutex>
-
-#include "notifyd/sdk/cluster_view.hpp"
+#include "connection_health.hpp"
 #include "notifyd/sdk/status.hpp"
 #include "pg_connection.hpp"
 
@@ -80,13 +78,11 @@ class PgSession {
   /// until it first connects, `connected` while its last call found it
   /// working, `reconnecting` after it broke or failed to open again (it is
   /// opened again on the next call). Any thread.
-  sdk::EngineConnection state(std::string name) const;
+  sdk::EngineConnection state(std::string name) const { return health_.state(std::move(name)); }
 
  private:
   /// The rows of a statement's answer, or the server's reason for refusing it.
   sdk::Result<PgRows> read_answer(pg_result* result);
-  /// Records the state for `state()`: `connected`, or broken with `error`.
-  void note_connection(bool connected, std::string error = {});
   /// The connection broke while a transaction was open.
   bool broke_inside_transaction() const;
   void note_transaction_state();
@@ -99,10 +95,7 @@ class PgSession {
   bool in_transaction_ = false;  ///< the last answer left a transaction open
   std::unordered_map<std::string, std::string> prepared_;  ///< statement text → its name on this connection
   std::uint64_t statements_named_ = 0;
-  mutable std::mutex state_mutex_;
-  std::string state_ = "connecting";  ///< under state_mutex_, as are the two below
-  std::int64_t state_since_ms_;
-  std::string last_error_;
+  ConnectionHealth health_;
 };
 
 }  // namespace notifyd::core
