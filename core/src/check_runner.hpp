@@ -14,6 +14,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "check_catalogue.hpp"
 #include "config_file.hpp"
 #include "cooldown_ledger.hpp"
 #include "notification_store.hpp"
@@ -22,7 +23,6 @@
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/metrics.hpp"
 #include "notifyd/sdk/notification_service.hpp"
-#include "check_catalogue.hpp"
 #include "run_leases.hpp"
 #include "run_requests.hpp"
 
@@ -79,9 +79,6 @@ class CheckRunner {
   /// group's scheduler runs its own checks).
   void run(std::string_view user, std::string_view name, std::string trigger,
            std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept;
-  /// Runs the check here; unknown checks fail.
-  void run_here(std::string_view user, std::string_view name, std::string trigger,
-                std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept;
   sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view name,
                                                 std::uint32_t limit) const noexcept;
   void set_next_run(std::string_view user, std::string_view name, std::int64_t at_ms) noexcept;
@@ -112,6 +109,9 @@ class CheckRunner {
 
   std::optional<std::pair<sdk::CheckDefinition, sdk::CheckProvider*>> find(std::string_view user,
                                                                             std::string_view name) const;
+  /// Runs the check here; unknown checks fail.
+  void run_here(std::string_view user, std::string_view name, std::string trigger,
+                std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept;
   /// Asks the host group that has `user`'s check `name` to run it.
   void forward(std::string_view user, std::string_view name, std::string trigger,
                std::function<void(sdk::Result<sdk::RunRecord>)> done);
