@@ -34,6 +34,10 @@ bool knows_check(const CheckRunner& runner, const std::string& user, std::string
                      [&](const sdk::CheckStatus& status) { return status.definition.name == name; });
 }
 
+// Why a run did not happen, as an HTTP status: 404 for a check no host group
+// has ("no check named ..."), 503 for one that could not be run now.
+int run_refusal_status(const std::string& error) { return error.starts_with("no check named ") ? 404 : 503; }
+
 }  // namespace
 
 sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runner,
@@ -55,7 +59,7 @@ sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runne
     const std::string name = request.path_params[0];
     const std::string trigger = request.caller.user == *user ? "manual" : "manual:" + request.caller.user;
     runner.run(*user, name, trigger, [respond, &notifications](sdk::Result<sdk::RunRecord> result) {
-      if (!result) return respond(sdk::HttpResponse::error(404, result.error()));
+      if (!result) return respond(sdk::HttpResponse::error(run_refusal_status(result.error()), result.error()));
       sdk::api::RunReport report{result.value(), std::nullopt};
       if (const auto id = report.run.notification_id) {
         if (auto entry = notifications.find(id)) report.notification = std::move(entry.value().notification);

@@ -51,7 +51,41 @@ CheckRunner::CheckRunner(boost::asio::any_io_executor executor, NotificationStor
       settings_(settings),
       log_(log),
       runs_started_(metrics.counter("check_runs_started_total", "Check runs started")),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      publish_every_(std::max<std::chrono::milliseconds>(std::chrono::seconds(1), coordination.lease_ttl())) {
+  if (coordination.backend() == "local") return;
+  catalogue_ = std::make_unique<CheckCatalogue>(coordination.documents(), coordination.host_group());
+  requests_ = std::make_unique<RunRequests>(
+      executor_, coordination, log_,
+      [this](const std::string& user, const std::string& check, std::string trigger, RunRequests::Answer done) {
+        run_here(user, check, std::move(trigger), std::move(done));
+      });
+  catalogue_timer_ = std::make_unique<boost::asio::steady_timer>(executor_);
+}
+
+void CheckRunner::share() {
+  if (!requests_) return;
+  requests_->start();
+  boost::asio::post(executor_, [this] { publish_catalogue(); });
+}
+
+void CheckRunner::publish_catalogue() {
+  std::vector<Provider> providers;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    providers = providers_;
+  }
+  std::vector<sdk::CheckDefinition> offered;
+  for (const auto& p : providers) {
+    for (auto& definition : p.provider->list_checks()) offered.push_back(std::move(definition));
+  }
+  if (auto published = catalogue_->publish(offered); !published) log_.warn(published.message);
+  catalogue_timer_->expires_after(publish_every_);
+  catalogue_timer_->async_wait([this](boost::system::error_code ec) {
+    if (!ec) publish_catalogue();
+  });
+}
 
 void CheckRunner::load_history() {
   auto latest = store_.latest_runs();
@@ -90,6 +124,10 @@ void CheckRunner::stop() {
       boost::asio::post(executor_, [timer] { timer->cancel(); });
     }
     for (const auto& job : queued) states_[{job->record.user, job->record.check}].running = false;
+  }
+  if (requests_) {
+    requests_->stop();
+    boost::asio::post(executor_, [timer = catalogue_timer_.get()] { timer->cancel(); });
   }
   for (auto& job : queued) job->done(sdk::Result<sdk::RunRecord>::failure("notifyd is stopping"));
 }
@@ -156,6 +194,33 @@ std::vector<sdk::CheckStatus> CheckRunner::checks(std::string_view user) const n
 
 void CheckRunner::run(std::string_view user, std::string_view name, std::string trigger,
                       std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept {
+  try {
+    // A schedule runs the checks of its own host group; another group's scheduler runs theirs.
+    if (requests_ && trigger != "schedule" && !find(user, name)) {
+      return forward(user, name, std::move(trigger), std::move(done));
+    }
+  } catch (const std::exception& e) {
+    return done(sdk::Result<sdk::RunRecord>::failure(e.what()));
+  }
+  run_here(user, name, std::move(trigger), std::move(done));
+}
+
+void CheckRunner::forward(std::string_view user, std::string_view name, std::string trigger,
+                          std::function<void(sdk::Result<sdk::RunRecord>)> done) {
+  using R = sdk::Result<sdk::RunRecord>;
+  auto offers = catalogue_->offers(user, name);
+  if (!offers) {
+    return done(R::failure(std::string(name) + " of " + std::string(user) + " is not here" + where_ + ": " +
+                           offers.error()));
+  }
+  if (offers.value().empty()) {
+    return done(R::failure("no check named \"" + std::string(name) + "\" for " + std::string(user) + " in any host group"));
+  }
+  requests_->ask(offers.value(), std::move(trigger), std::move(done));
+}
+
+void CheckRunner::run_here(std::string_view user, std::string_view name, std::string trigger,
+                           std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept {
   try {
     auto found = find(user, name);
     if (!found) {

@@ -14,6 +14,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "check_catalogue.hpp"
 #include "config_file.hpp"
 #include "cooldown_ledger.hpp"
 #include "notification_store.hpp"
@@ -23,6 +24,7 @@
 #include "notifyd/sdk/metrics.hpp"
 #include "notifyd/sdk/notification_service.hpp"
 #include "run_leases.hpp"
+#include "run_requests.hpp"
 
 namespace notifyd::core {
 
@@ -44,6 +46,12 @@ namespace notifyd::core {
 /// the notification is accepted. The decision reads both afresh, under the
 /// run lease, so the next run on any replica sees the last send, also after
 /// a crash right after the acceptance.
+///
+/// With replicas (`[cluster] backend` other than `local`), a check this
+/// replica does not have runs where it lives: the runner publishes its host
+/// group's checks in the shared `CheckCatalogue`, and an on-demand run of a
+/// check only another host group has becomes a request one replica of that
+/// group claims and answers (`RunRequests`).
 class CheckRunner {
  public:
   CheckRunner(boost::asio::any_io_executor executor, NotificationStore& store,
@@ -53,7 +61,12 @@ class CheckRunner {
   /// Loads the newest run of every check, and each check's current failure
   /// streak, from the store.
   void load_history();
-  /// Refuses runs from now on (shutdown); queued runs fail.
+  /// With replicas: publishes this host group's checks (now and every
+  /// `lease_ttl`) and answers the run requests of other replicas. Call once
+  /// the providers are registered.
+  void share();
+  /// Refuses runs from now on (shutdown); queued runs fail, and so do runs
+  /// waiting for another replica's answer.
   void stop();
 
   void add_provider(std::string instance, sdk::CheckProvider& provider) noexcept;
@@ -61,6 +74,9 @@ class CheckRunner {
   /// already started finish; the provider object outlives them.
   void remove_providers(std::string_view instance) noexcept;
   std::vector<sdk::CheckStatus> checks(std::string_view user) const noexcept;
+  /// Runs the check here, or, with replicas, on a replica of the host group
+  /// that has it when this replica has not (except a `schedule` run: each
+  /// group's scheduler runs its own checks).
   void run(std::string_view user, std::string_view name, std::string trigger,
            std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept;
   sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view name,
@@ -93,6 +109,13 @@ class CheckRunner {
 
   std::optional<std::pair<sdk::CheckDefinition, sdk::CheckProvider*>> find(std::string_view user,
                                                                             std::string_view name) const;
+  /// Runs the check here; unknown checks fail.
+  void run_here(std::string_view user, std::string_view name, std::string trigger,
+                std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept;
+  /// Asks the host group that has `user`'s check `name` to run it.
+  void forward(std::string_view user, std::string_view name, std::string trigger,
+               std::function<void(sdk::Result<sdk::RunRecord>)> done);
+  void publish_catalogue();
   void start_queued();
   /// Records `job` (its id drawn) as skipped because `detail`, and answers it.
   void record_skipped(std::shared_ptr<Job> job, std::string detail);
@@ -132,6 +155,10 @@ class CheckRunner {
   std::size_t waiting_results_ = 0;  ///< results waiting for the store to come back
   std::set<std::shared_ptr<boost::asio::steady_timer>> result_retries_;
   sdk::Metrics& metrics_;
+  std::unique_ptr<CheckCatalogue> catalogue_;  ///< with replicas only, as are the two below
+  std::unique_ptr<RunRequests> requests_;
+  std::unique_ptr<boost::asio::steady_timer> catalogue_timer_;
+  std::chrono::milliseconds publish_every_;
 };
 
 }  // namespace notifyd::core

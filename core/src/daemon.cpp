@@ -108,6 +108,9 @@ bool Daemon::assemble() {
     auto shared_store = std::make_unique<PgNotificationStore>(config_.file.cluster.dsn, daemon.data_dir / "images",
                                                               store_log_, daemon.files);
     shared_store->ring_in_commit();
+    if (auto* shared = dynamic_cast<PgCoordination*>(coordination_.get())) {
+      shared->show_connections([store = shared_store.get()] { return store->connections(); });
+    }
     store_ = std::move(shared_store);
   } else {
     store_ = std::make_unique<SqliteNotificationStore>(daemon.data_dir, store_log_, daemon.files);
@@ -161,6 +164,7 @@ int Daemon::run() {
     begin_shutdown("a plugin failed to start");
   } else {
     for (auto& leadership : leaderships_) leadership->start();
+    checks_->share();
     log_.info("started ", instances_.size(), " plugins; data in ", daemon.data_dir.string());
     systemd_.notify("READY=1");
     keep_watchdog_fed();

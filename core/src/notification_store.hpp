@@ -15,6 +15,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "notifyd/sdk/check_service.hpp"
+#include "notifyd/sdk/cluster_view.hpp"
 #include "notifyd/sdk/image.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "notifyd/sdk/notification.hpp"
@@ -129,6 +130,8 @@ class NotificationStore {
   virtual sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const = 0;
   /// One notification with its deliveries and attempts.
   virtual sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const = 0;
+  /// Its connections to a shared database, for health; none for a local file.
+  virtual std::vector<sdk::EngineConnection> connections() const { return {}; }
 };
 
 }  // namespace notifyd::core

@@ -97,6 +97,9 @@ sdk::ClusterView PgCoordination::view() const noexcept {
     view.lease_ttl_ms = settings_.lease_ttl.count();
     view.schema_version = schema_version_;
     view.connections.push_back(link_->state("coordination"));
+    if (more_connections_) {
+      for (auto& connection : more_connections_()) view.connections.push_back(std::move(connection));
+    }
     auto reading = roster_->reading();
     view.replicas = std::move(reading.replicas);
     // Before the first reading, or while the database is away, this replica still knows it lives.

@@ -70,6 +70,10 @@ class PgCoordination final : public sdk::Coordination {
   /// leases over, and leaves the others' view, before the loop ends.
   void settle(std::chrono::milliseconds within, std::function<void()> done);
 
+  /// Adds the connections `more` lists (the notification store's) to the
+  /// view's, after this one's own. Call before the io_context runs.
+  void show_connections(std::function<std::vector<sdk::EngineConnection>()> more) { more_connections_ = std::move(more); }
+
   std::string_view backend() const noexcept override { return "postgres"; }
   const std::string& replica() const noexcept override { return settings_.replica; }
   const std::string& host_group() const noexcept override { return settings_.host_group; }
@@ -79,10 +83,15 @@ class PgCoordination final : public sdk::Coordination {
   std::chrono::milliseconds lease_ttl() const noexcept override { return settings_.lease_ttl; }
   std::unique_ptr<sdk::Lease> campaign(std::string name, boost::asio::any_io_executor executor,
                                        sdk::LeaseEvents events) noexcept override;
+<<<<<<< HEAD
   /// True while one of this replica's campaigns holds `fence` by its own clock.
   bool holds(const sdk::Fence& fence) const noexcept override;
   /// The replicas and leases of the last reading, the shared connection's state
   /// and the schema version.
+=======
+  /// The replicas and leases of the last reading, the state of the shared
+  /// connection and of those `show_connections` added, and the schema version.
+>>>>>>> hrun
   sdk::ClusterView view() const noexcept override;
 
  private:
@@ -95,8 +104,12 @@ class PgCoordination final : public sdk::Coordination {
   PgBus bus_;
   std::shared_ptr<PgReplicaRoster> roster_;
   std::atomic<std::uint32_t> schema_version_{0};  ///< once open
+<<<<<<< HEAD
   mutable std::mutex holdings_mutex_;
   std::vector<std::weak_ptr<const LeaseHolding>> holdings_;  ///< of the campaigns started, under holdings_mutex_
+=======
+  std::function<std::vector<sdk::EngineConnection>()> more_connections_;
+>>>>>>> hrun
 };
 
 }  // namespace notifyd::core

@@ -503,4 +503,8 @@ sdk::Result<sdk::HistoryEntry> PgNotificationStore::find(std::uint64_t id) const
   return std::move(entries.value().front());
 }
 
+std::vector<sdk::EngineConnection> PgNotificationStore::connections() const {
+  return {writer_db_.state("store-writer"), reader_db_.state("store-reader")};
+}
+
 }  // namespace notifyd::core

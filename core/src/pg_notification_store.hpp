@@ -78,6 +78,8 @@ class PgNotificationStore final : public NotificationStore {
   sdk::Result<std::int64_t> last_created_ms(std::string_view user, std::string_view source) const override;
   sdk::Result<std::vector<sdk::HistoryEntry>> history(const sdk::HistoryQuery& query) const override;
   sdk::Result<sdk::HistoryEntry> find(std::uint64_t id) const override;
+  /// The writer's connection (`store-writer`) and the readers' (`store-reader`).
+  std::vector<sdk::EngineConnection> connections() const override;
 
  private:
   /// A notification to store; a batch stores all of its own in one statement.

@@ -38,17 +38,23 @@ sdk::Status PgSession::open() {
                           application_name_.c_str(), nullptr};
   prepared_.clear();
   conn_ = PQconnectdbParams(keywords, values, 1);
-  if (!conn_) return sdk::Status::failure("cannot connect to PostgreSQL: out of memory");
+  if (!conn_) {
+    health_.broken("out of memory");
+    return sdk::Status::failure("cannot connect to PostgreSQL: out of memory");
+  }
   // The server's notices ("already exists, skipping") are not for the daemon's stderr.
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   if (PQstatus(conn_) != CONNECTION_OK) {
     const std::string why = pg_message_line(PQerrorMessage(conn_));
     PQfinish(conn_);
     conn_ = nullptr;
+    health_.broken(why);
     return sdk::Status::failure("cannot connect to PostgreSQL: " + why);
   }
+  health_.connected();
   return sdk::Status::success();
 }
+
 
 bool PgSession::broke_inside_transaction() const {
   return in_transaction_ && !(conn_ && PQstatus(conn_) == CONNECTION_OK);
@@ -121,6 +127,7 @@ sdk::Result<PgRows> PgSession::exec(const std::string& sql, const std::vector<Pg
   PGresult* result = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, wire.values.data(),
                                   wire.lengths.data(), wire.formats.data(), binary_results ? 1 : 0);
   if (result) note_transaction_state();
+  if (PQstatus(conn_) != CONNECTION_OK) health_.broken(pg_message_line(PQerrorMessage(conn_)));
   return read_answer(result);
 }
 
@@ -131,6 +138,7 @@ sdk::Result<std::vector<PgRows>> PgSession::exec_pipelined(const std::vector<PgS
   // A pipeline cut short leaves the connection unusable for the next statement: drop it.
   const auto lost = [this] {
     auto failure = R::failure("PostgreSQL connection lost: " + pg_message_line(PQerrorMessage(conn_)));
+    health_.broken(pg_message_line(PQerrorMessage(conn_)));
     PQfinish(conn_);
     conn_ = nullptr;
     return failure;

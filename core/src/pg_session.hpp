@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "connection_health.hpp"
 #include "notifyd/sdk/status.hpp"
 #include "pg_connection.hpp"
 
@@ -73,6 +74,11 @@ class PgSession {
   /// server refuses fails the call, and the statements after it are not run.
   /// A transaction these statements leave open stays open, as with `exec`.
   sdk::Result<std::vector<PgRows>> exec_pipelined(const std::vector<PgStatement>& statements);
+  /// The connection as its last call left it, for health: `connecting`
+  /// until it first connects, `connected` while its last call found it
+  /// working, `reconnecting` after it broke or failed to open again (it is
+  /// opened again on the next call). Any thread.
+  sdk::EngineConnection state(std::string name) const { return health_.state(std::move(name)); }
 
  private:
   /// The rows of a statement's answer, or the server's reason for refusing it.
@@ -89,6 +95,7 @@ class PgSession {
   bool in_transaction_ = false;  ///< the last answer left a transaction open
   std::unordered_map<std::string, std::string> prepared_;  ///< statement text → its name on this connection
   std::uint64_t statements_named_ = 0;
+  ConnectionHealth health_;
 };
 
 }  // namespace notifyd::core

@@ -2,8 +2,6 @@
 
 #include <boost/asio/post.hpp>
 
-#include "notifyd/sdk/utc_time.hpp"
-
 namespace notifyd::core {
 
 std::shared_ptr<ReconnectingPgConnection> ReconnectingPgConnection::create(boost::asio::any_io_executor executor,
@@ -21,8 +19,7 @@ ReconnectingPgConnection::ReconnectingPgConnection(boost::asio::any_io_executor 
       application_name_(std::move(application_name)),
       log_(log),
       connection_(PgConnection::create(strand_)),
-      pause_(strand_),
-      state_since_ms_(sdk::now_epoch_ms()) {}
+      pause_(strand_) {}
 
 void ReconnectingPgConnection::listen(std::string channel, std::function<void(std::string payload)> heard) {
   boost::asio::post(strand_, [self = shared_from_this(), channel = std::move(channel), heard = std::move(heard)]() mutable {
@@ -50,7 +47,7 @@ void ReconnectingPgConnection::start() {
         if (!self || self->stopped_) return;
         self->log_.warn("lost the connection to PostgreSQL (", why, "); connecting again");
         self->connected_ = false;
-        self->set_state("reconnecting", why);
+        self->health_.broken(why);
         self->connect_later();
       });
   boost::asio::post(strand_, [self = shared_from_this()] { self->connect(); });
@@ -68,7 +65,7 @@ void ReconnectingPgConnection::connect() {
         if (!status) {
           if (!self->failing_) self->log_.warn(status.message, "; trying again");
           self->failing_ = true;
-          self->set_state(self->ever_connected_ ? "reconnecting" : "connecting", status.message);
+          self->health_.broken(status.message);
           self->connect_later();
           return;
         }
@@ -80,7 +77,7 @@ void ReconnectingPgConnection::connect() {
         self->failing_ = false;
         self->ever_connected_ = true;
         self->connected_ = true;
-        self->set_state("connected", {});
+        self->health_.connected();
         self->next_pause_ = first_pause;
         std::string last_channel;
         for (const auto& [channel, heard] : self->listeners_) {
@@ -137,20 +134,6 @@ void ReconnectingPgConnection::when_connected(std::function<void()> next) {
   } else {
     next_connected_.push_back(std::move(next));
   }
-}
-
-void ReconnectingPgConnection::set_state(std::string state, std::string error) {
-  std::lock_guard lock(state_mutex_);
-  if (state != state_) {
-    state_ = std::move(state);
-    state_since_ms_ = sdk::now_epoch_ms();
-  }
-  if (!error.empty()) last_error_ = std::move(error);
-}
-
-sdk::EngineConnection ReconnectingPgConnection::state(std::string name) const {
-  std::lock_guard lock(state_mutex_);
-  return {std::move(name), state_, state_since_ms_, last_error_};
 }
 
 bool ReconnectingPgConnection::wait_listening(std::chrono::milliseconds timeout) {

@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "connection_health.hpp"
 #include "notifyd/sdk/cluster_view.hpp"
 #include "notifyd/sdk/logger.hpp"
 #include "pg_connection.hpp"
@@ -57,7 +58,7 @@ class ReconnectingPgConnection final : public std::enable_shared_from_this<Recon
   /// after the next connection's `on_connected` callbacks. On the strand.
   void when_connected(std::function<void()> next);
   /// The connection's state for health, named `name`. Any thread.
-  sdk::EngineConnection state(std::string name) const;
+  sdk::EngineConnection state(std::string name) const { return health_.state(std::move(name)); }
   boost::asio::strand<boost::asio::any_io_executor> strand() const { return strand_; }
 
  private:
@@ -65,8 +66,6 @@ class ReconnectingPgConnection final : public std::enable_shared_from_this<Recon
                            sdk::Logger& log);
   void connect();
   void connect_later();
-  /// Records the state for `state()`; `since` is kept when it does not change.
-  void set_state(std::string state, std::string error);
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::string dsn_;
@@ -85,10 +84,7 @@ class ReconnectingPgConnection final : public std::enable_shared_from_this<Recon
   bool ever_connected_ = false;
   bool failing_ = false;  ///< the last attempt failed (logged once until one succeeds)
   bool connected_ = false;
-  mutable std::mutex state_mutex_;
-  std::string state_ = "connecting";  ///< under state_mutex_, as are the two below
-  std::int64_t state_since_ms_;
-  std::string last_error_;
+  ConnectionHealth health_;
 };
 
 }  // namespace notifyd::core

@@ -117,6 +117,36 @@ TEST_CASE("postgres session: a transaction whose connection broke stays failed u
   CHECK(value(session, "SELECT 3") == "3");
 }
 
+TEST_CASE("postgres session: its state for health follows its connection") {
+  Loop loop;
+  TestDatabase database(loop);
+  core::PgSession unreachable("host=127.0.0.1 port=1 dbname=none", std::chrono::seconds(5), std::chrono::seconds(2));
+  CHECK_FALSE(unreachable.open());
+  auto never = unreachable.state("store-reader");
+  CHECK(never.name == "store-reader");
+  CHECK(never.state == "connecting");
+  CHECK_FALSE(never.last_error.empty());
+
+  core::PgSession session(database.dsn(), std::chrono::seconds(5), std::chrono::seconds(5), "watched-session");
+  CHECK(session.state("store-writer").state == "connecting");
+  REQUIRE(session.exec_pipelined({{"BEGIN", {}}, {"SELECT 1", {}}}));
+  const auto connected = session.state("store-writer");
+  CHECK(connected.state == "connected");
+  CHECK(connected.last_error.empty());
+  CHECK(connected.since_ms > 0);
+  core::PgSession admin(database.dsn());
+  CHECK(value(admin, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                     "WHERE application_name = 'watched-session'") == "1");
+  gone(admin, "watched-session");
+  REQUIRE_FALSE(session.exec_pipelined({{"SELECT 2", {}}, {"COMMIT", {}}}));
+  const auto broken = session.state("store-writer");
+  CHECK(broken.state == "reconnecting");
+  CHECK_FALSE(broken.last_error.empty());
+  REQUIRE(session.exec("ROLLBACK"));
+  CHECK(value(session, "SELECT 3") == "3");
+  CHECK(session.state("store-writer").state == "connected");
+}
+
 TEST_CASE("postgres session: an array literal carries quotes, backslashes, commas and braces") {
   Loop loop;
   TestDatabase database(loop);

@@ -1,12 +1,16 @@
 """Checks on two notifyd replicas of one PostgreSQL: in one host group each
 schedule slot runs on exactly one replica; when the replica running a slot
 is killed (-9) mid-run, the other runs that slot once; replicas of different
-host groups each run their own checks. Runs in the `postgres` ctest label
+host groups each run their own checks; a run asked on a replica of another
+host group runs once on a replica of the check's group and its record comes
+back, or a clear error when no replica of that group lives or when the one
+running it dies. Runs in the `postgres` ctest label
 (NOTIFYD_TEST_BACKEND=postgres), against the PostgreSQL of the fixture."""
 
 import pathlib
 import signal
 import sys
+import threading
 import time
 import unittest
 
@@ -17,16 +21,19 @@ LEASE_TTL_S = 3
 
 
 class ReplicaChecksCase(ReplicasTestCase):
-    def start_replicas(self, checks, delay="0s", groups=("analytics-1", "analytics-1")):
+    def start_replicas(self, checks, delay="0s", groups=("analytics-1", "analytics-1"), only_first=False):
         """A replica in each of host `groups` offering `checks`
         ("name=schedule") through the counting_checks fixture, scheduled by
-        cron."""
+        cron; only the first offers any when `only_first`."""
         self.records = [pathlib.Path(self.tmp) / f"record{i}.txt" for i in range(len(groups))]
-        listed = ", ".join(f'"{check}"' for check in checks)
+
+        def listed(i):
+            return "" if only_first and i > 0 else ", ".join(f'"{check}"' for check in checks)
+
         replicas = self.replicas(lambda i: "[[plugin]]\n"
                                            'use = "counting_checks"\n'
                                            'name = "fixture"\n'
-                                           f"checks = [{listed}]\n"
+                                           f"checks = [{listed(i)}]\n"
                                            f'delay = "{delay}"\n'
                                            f'record_file = "{self.records[i]}"\n\n'
                                            "[[plugin]]\n"
@@ -121,13 +128,115 @@ class ReplicaChecksTest(ReplicaChecksCase):
                       message="both host groups running their tick")
         status, body = replicas[1].request("POST", "/v1/checks/elsewhere/run?user=alice")
         self.assertEqual(status, 404, body)
-        self.assertEqual(body["error"], 'no check named "elsewhere" for alice in host group "analytics-2"')
+        self.assertEqual(body["error"], 'no check named "elsewhere" for alice in any host group')
         for daemon in replicas:
             self.assertEqual(daemon.stop(), 0, daemon.log())
         for i in range(2):
             starts = [start for _, start, _ in self.recorded(i, "tick")]
             gaps = [b - a for a, b in zip(starts, starts[1:])]
             self.assertTrue(all(gap >= 300 for gap in gaps), f"replica {i} ran a slot twice: {starts}")
+
+
+@unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
+class ForwardedRunsTest(ReplicaChecksCase):
+    """Replica 0 (analytics-1) holds alice's `report`; replica 1 (analytics-2) does not."""
+
+    def start_groups(self, delay):
+        # Never scheduled while the test runs: every run is asked for.
+        replicas = self.start_replicas(["report=0 0 1 1 *"], delay=delay, groups=("analytics-1", "analytics-2"),
+                                       only_first=True)
+        self.wait_for(lambda: '"report"' in (replicas[1].read_document("check-catalogue.json") or ""), timeout=30,
+                      message="analytics-1 publishing its checks")
+        self.wait_for(lambda: len(self.health(replicas[1])["cluster"]["replicas"]) == 2, timeout=30,
+                      message="analytics-2 seeing the replica of analytics-1")
+        return replicas
+
+    def health(self, daemon):
+        status, body = daemon.request("GET", "/v1/health")
+        self.assertEqual(status, 200, body)
+        return body
+
+    def executions(self, i):
+        """Replica i's finished executions of `report` as run ids."""
+        if not self.records[i].exists():
+            return []
+        return [int(line.split()[2]) for line in self.records[i].read_text().splitlines() if line.split()[1] == "report"]
+
+    def test_a_run_asked_on_the_other_groups_replica_runs_once_there_and_answers_the_asker(self):
+        replicas = self.start_groups("1s")
+        asked = time.time()
+        status, body = replicas[1].request("POST", "/v1/checks/report/run?user=alice", timeout=60)
+        took = time.time() - asked
+        self.assertEqual(status, 200, body)
+        run = body["run"]
+        self.assertEqual((run["check"], run["user"], run["outcome"], run["exit_code"]), ("report", "alice", "quiet", 0))
+        self.assertTrue(run["trigger"].startswith("manual"), run)
+        self.assertGreaterEqual(run["duration_ms"], 1000)
+        print(f"a run asked on analytics-2, run on analytics-1 (1 s check): answered after {took:.2f} s",
+              file=sys.stderr)
+        self.assertEqual(self.executions(0), [run["id"]])
+        self.assertEqual(self.executions(1), [])
+        self.assertIn("running report of alice for ", replicas[0].log())
+        status, body = replicas[1].request("GET", "/v1/checks/report/runs?user=alice")
+        self.assertEqual(status, 200, body)
+        self.assertEqual([r["id"] for r in body["runs"]], [run["id"]])
+        self.assertEqual(psql(self.dsn, "SELECT count(*) FROM ephemeral WHERE key LIKE 'check-%/%' "
+                                        "AND key NOT LIKE 'check-run/%' AND expires_at > clock_timestamp()").strip(),
+                         "0", "a request, claim or answer left behind")
+        for daemon in replicas:
+            self.assertEqual(daemon.stop(), 0, daemon.log())
+            self.assertNotIn("AddressSanitizer", daemon.log())
+
+    def test_a_run_for_a_group_without_a_live_replica_fails_at_once(self):
+        replicas = self.start_groups("0s")
+        self.assertEqual(replicas[0].stop(), 0, replicas[0].log())
+        self.wait_for(lambda: len(self.health(replicas[1])["cluster"]["replicas"]) == 1, timeout=30,
+                      message="analytics-2 seeing analytics-1 gone")
+        asked = time.time()
+        status, body = replicas[1].request("POST", "/v1/checks/report/run?user=alice", timeout=60)
+        took = time.time() - asked
+        self.assertEqual(status, 503, body)
+        self.assertEqual(body["error"], 'report of alice runs in host group "analytics-1", where no replica is running now')
+        self.assertLess(took, 2, "the answer waited")
+        self.assertEqual(self.executions(1), [])
+        self.assertEqual(replicas[1].stop(), 0, replicas[1].log())
+
+    def test_the_asker_hears_when_the_replica_running_its_run_is_killed_and_it_is_not_run_again(self):
+        replicas = self.start_groups("8s")
+        answer = {}
+
+        def ask():
+            answer["reply"] = replicas[1].request("POST", "/v1/checks/report/run?user=alice", timeout=90)
+            answer["at"] = time.time()
+
+        asker = threading.Thread(target=ask)
+        asker.start()
+        claimer = self.wait_for(lambda: psql(self.dsn, "SELECT convert_from(value, 'UTF8') FROM ephemeral "
+                                                       "WHERE key LIKE 'check-claim/%' "
+                                                       "AND expires_at > clock_timestamp()").strip(),
+                                timeout=30, message="analytics-1 claiming the run")
+        self.assertEqual(int(claimer.rsplit(":", 1)[1]), replicas[0].process.pid)
+        replicas[0].process.send_signal(signal.SIGKILL)
+        replicas[0].process.wait()
+        replicas[0].ended_by_test = True
+        killed_at = time.time()
+        asker.join(90)
+        self.assertFalse(asker.is_alive())
+        status, body = answer["reply"]
+        took = answer["at"] - killed_at
+        print(f"kill -9 of the replica running a forwarded run -> the asker heard after {took:.1f} s "
+              f"(lease_ttl {LEASE_TTL_S} s)", file=sys.stderr)
+        self.assertEqual(status, 503, body)
+        self.assertEqual(body["error"], f'the run of report of alice was taken by {claimer} (host group "analytics-1"), '
+                                        "which stopped before answering; it is not run again")
+        self.assertLess(took, 2 * LEASE_TTL_S + 3)
+        # Longer than the check takes: nothing runs it again anywhere.
+        time.sleep(9)
+        self.assertEqual(self.executions(0), [])
+        self.assertEqual(self.executions(1), [])
+        self.assertEqual(psql(self.dsn, "SELECT count(*) FROM ephemeral WHERE key LIKE 'check-request/%' "
+                                        "AND expires_at > clock_timestamp()").strip(), "0")
+        self.assertEqual(replicas[1].stop(), 0, replicas[1].log())
 
 
 if __name__ == "__main__":

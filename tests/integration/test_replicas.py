@@ -265,7 +265,8 @@ class ReplicasInHealthTest(ReplicasTestCase):
         self.assertEqual(cluster["replica"], names[1])
         self.assertEqual(cluster["lease_ttl_ms"], self.LEASE_TTL * 1000)
         self.assertGreaterEqual(cluster["schema_version"], 2)
-        self.assertEqual([(c["name"], c["state"]) for c in cluster["connections"]], [("coordination", "connected")])
+        self.assertEqual([(c["name"], c["state"]) for c in cluster["connections"]],
+                         [("coordination", "connected"), ("store-writer", "connected"), ("store-reader", "connected")])
         by_name = {replica["name"]: replica for replica in cluster["replicas"]}
         self.assertTrue(by_name[names[1]]["self"])
         self.assertFalse(by_name[names[0]]["self"])
@@ -279,6 +280,8 @@ class ReplicasInHealthTest(ReplicasTestCase):
         self.assertEqual(text.returncode, 0, text.stderr)
         self.assertIn("engine: postgres, schema version", text.stdout)
         self.assertIn("coordination: connected since", text.stdout)
+        self.assertIn("store-writer: connected since", text.stdout)
+        self.assertIn("store-reader: connected since", text.stdout)
         self.assertIn(f"{names[1]} (this one)", text.stdout)
         self.assertIn("at replica-0.example", text.stdout)
         self.assertIn(f"channel/bot  held by {names[0]}  epoch {first_epoch}", text.stdout)
