@@ -83,15 +83,10 @@ class PgCoordination final : public sdk::Coordination {
   std::chrono::milliseconds lease_ttl() const noexcept override { return settings_.lease_ttl; }
   std::unique_ptr<sdk::Lease> campaign(std::string name, boost::asio::any_io_executor executor,
                                        sdk::LeaseEvents events) noexcept override;
-<<<<<<< HEAD
   /// True while one of this replica's campaigns holds `fence` by its own clock.
   bool holds(const sdk::Fence& fence) const noexcept override;
-  /// The replicas and leases of the last reading, the shared connection's state
-  /// and the schema version.
-=======
   /// The replicas and leases of the last reading, the state of the shared
   /// connection and of those `show_connections` added, and the schema version.
->>>>>>> hrun
   sdk::ClusterView view() const noexcept override;
 
  private:
@@ -104,12 +99,9 @@ class PgCoordination final : public sdk::Coordination {
   PgBus bus_;
   std::shared_ptr<PgReplicaRoster> roster_;
   std::atomic<std::uint32_t> schema_version_{0};  ///< once open
-<<<<<<< HEAD
   mutable std::mutex holdings_mutex_;
   std::vector<std::weak_ptr<const LeaseHolding>> holdings_;  ///< of the campaigns started, under holdings_mutex_
-=======
   std::function<std::vector<sdk::EngineConnection>()> more_connections_;
->>>>>>> hrun
 };
 
 }  // namespace notifyd::core

@@ -29,6 +29,7 @@ class ReplicaCoordination final : public sdk::Coordination {
                                        sdk::LeaseEvents events) noexcept override {
     return shared_.campaign(std::move(name), std::move(executor), std::move(events));
   }
+  bool holds(const sdk::Fence& fence) const noexcept override { return shared_.holds(fence); }
   sdk::ClusterView view() const noexcept override {
     sdk::ClusterView view;
     view.replicas = alive_;
