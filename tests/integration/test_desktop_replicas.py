@@ -156,8 +156,8 @@ class DesktopOnEveryReplicaTest(DesktopReplicasCase):
         self.assertEqual(sorted(received), sorted(accepted), "missing or duplicated frames")
         on_other = self.receive(other_app, set(burst))
         self.assertEqual(sorted(on_other), sorted(burst), "missing or duplicated frames on the app on replica 0")
-        # Replica 0's outbox could not reach the app itself: the push marker
-        # of replica 1 ends its retries, and history says delivered.
+        # Replica 0's outbox could not reach the app itself: replica 1 saying
+        # it pushed those ids ends its retries, and history says delivered.
         self.wait_for(lambda: self.undelivered(accepted) == 0, timeout=30, message="every delivery recorded delivered")
 
         b.kill()
