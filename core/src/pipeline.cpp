@@ -76,6 +76,10 @@ std::string Pipeline::validate(const sdk::PublishRequest& request) const {
   if (n.title.size() > max_title_bytes) return "`title` is longer than " + std::to_string(max_title_bytes) + " bytes";
   if (n.message.size() > max_message_bytes) return "`message` is longer than " + std::to_string(max_message_bytes) + " bytes";
   if (n.data_json.size() > max_data_bytes) return "`data` is larger than " + std::to_string(max_data_bytes) + " bytes";
+  // No store keeps them faithfully (PostgreSQL's text refuses them) and no channel sends them.
+  for (const auto* text : {&n.title, &n.message, &n.source}) {
+    if (text->find('\0') != std::string::npos) return "`title`, `message` and `source` must not contain NUL characters";
+  }
   if (request.image && request.image->bytes.size() > max_image_bytes) return "the image is larger than 20 MiB";
   return {};
 }

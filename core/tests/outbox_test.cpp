@@ -113,6 +113,9 @@ TEST_CASE("routing: not linked, named channels and invalid requests") {
   CHECK(publish(services, "", "x").code == Code::invalid);
   CHECK(publish(services, "alice", "").code == Code::invalid);
   CHECK(publish(services, "bad user", "x").code == Code::invalid);
+  const auto with_nul = publish(services, "alice", std::string("a\0b", 3));
+  CHECK(with_nul.code == Code::invalid);
+  CHECK(with_nul.message == "`title`, `message` and `source` must not contain NUL characters");
 
   sdk::PublishRequest named;
   named.notification.user = "alice";

@@ -2,10 +2,11 @@
 position, and broken plugins refused with the file and the reason."""
 
 import pathlib
+import re
 import subprocess
 import unittest
 
-from harness import FIXTURE_DIR, NOTIFYD, PLUGIN_DIR, DaemonTestCase
+from harness import FIXTURE_DIR, NOTIFYD, PLUGIN_DIR, SOURCE_DIR, DaemonTestCase
 
 
 def run_notifyd(*args, timeout=60):
@@ -309,7 +310,9 @@ use = "{use}"
         self.assert_refused("missing_symbol", "does not export the `notifyd_plugin` descriptor")
 
     def test_wrong_abi_version(self):
-        self.assert_refused("wrong_abi", "plugin ABI version 999, host ABI version 6")
+        header = (SOURCE_DIR / "sdk/include/notifyd/sdk/plugin_descriptor.hpp").read_text()
+        host_abi = re.search(r"abi_version = (\d+);", header).group(1)
+        self.assert_refused("wrong_abi", f"plugin ABI version 999, host ABI version {host_abi}")
 
     def test_wrong_toolchain(self):
         self.assert_refused("wrong_toolchain", 'built with toolchain "gcc 4.8.5;boost 1_53;cxx 201103L;cxx11abi 0"')

@@ -51,6 +51,7 @@ class SeedRoutesTest(DaemonTestCase):
             ('{"user": "alice"}', 400),
             ('{"user": 5, "text": "x"}', 400),
             ('{"user": "alice", "text": "x", "parse_mode": "rtf"}', 400),
+            ('{"user": "alice", "text": "a\\u0000b"}', 400),
             ('{"user": "bob", "text": "x"}', 404),
         ]
         for body, expected in cases:
