@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,12 +26,6 @@ class RecentPushes {
     order_.pop_front();
   }
   bool contains(std::uint64_t id) const { return users_.contains(id); }
-  /// The user notification `id` was pushed to, if it is remembered.
-  std::optional<std::string> user_of(std::uint64_t id) const {
-    const auto found = users_.find(id);
-    if (found == users_.end()) return std::nullopt;
-    return found->second;
-  }
   std::size_t size() const noexcept { return order_.size(); }
 
   /// `pushes` as doorbell notes of at most `max_bytes` each: `id:user,id:user`.

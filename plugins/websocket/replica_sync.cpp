@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include <boost/asio/post.hpp>
 
@@ -128,10 +129,12 @@ bool ReplicaSync::reached_elsewhere(std::uint64_t id, const std::string& user) {
 
 void ReplicaSync::ask_wanted() {
   ask_posted_ = false;
+  const auto asking = std::exchange(to_ask_, {});
   if (stopped_) return;
   auto& bus = state_->host.coordination().bus();
-  for (const auto& note : RecentPushes::notes(to_ask_, max_note_bytes)) bus.ring(wanted_topic(state_->host.instance_name()), note);
-  to_ask_.clear();
+  for (const auto& note : RecentPushes::notes(asking, max_note_bytes)) {
+    bus.ring(wanted_topic(state_->host.instance_name()), note);
+  }
 }
 
 void ReplicaSync::heard_pushed(std::string_view note) {
