@@ -16,7 +16,7 @@ import time
 import unittest
 
 from harness import BACKEND
-from test_replicas import FakeBotApi, ReplicasTestCase
+from test_replicas import BotApiReplicasCase
 
 TOKEN = "123456:TEST-secret-token"
 LEASE_TTL = 3.0
@@ -30,20 +30,13 @@ def figure(text):
 
 
 @unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
-class TelegramFailoverTest(ReplicasTestCase):
+class TelegramFailoverTest(BotApiReplicasCase):
+    TOKENS = (TOKEN,)
+
     def setUp(self):
         super().setUp()
-        self.api = FakeBotApi(tokens=[TOKEN]).start()
         self.commands = 0
         self.frozen = set()
-
-    def tearDown(self):
-        try:
-            for daemon in self.daemons:
-                self.assertNotIn("AddressSanitizer", daemon.log())
-        finally:
-            self.api.stop()
-            super().tearDown()
 
     def start_replicas(self, count):
         def telegram(i):
