@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <map>
-#include <tuple>
 
 #include "atomic_file.hpp"
 #include "notifyd/sdk/bus_topics.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "pg_bus.hpp"
 #include "pg_schema.hpp"
@@ -13,8 +13,24 @@
 namespace notifyd::core {
 namespace {
 
-// Held by a batch that draws notification ids, until it commits ("ids" in ASCII).
+// Held by a batch while it draws notification ids ("ids" in ASCII): a
+// session lock, released before the COMMIT so that replicas' commits share
+// their WAL flushes.
 constexpr std::string_view id_lock = "6906995";
+
+// The lowest id a reader of `id > after` must not pass yet: the first row
+// above `after` preceded by missing ids that a transaction still running may
+// hold. Ids and transaction ids are drawn under the id lock, in the same
+// order, so missing ids below a row whose writer ended before this
+// statement's snapshot (`writer_xid` below the snapshot's xmin) were rolled
+// back or deleted: they will not appear. (The predecessor is a subquery
+// per row, looked up in the index; as NOT EXISTS it was planned as a hash
+// anti join over the whole table.)
+std::string settled_below(std::string_view after) {
+  return "(SELECT coalesce(min(u.id), 9223372036854775807) FROM notifications u "
+         "WHERE u.writer_xid >= pg_snapshot_xmin(pg_current_snapshot()) AND u.id - 1 > " +
+         std::string(after) + " AND (SELECT p.id FROM notifications p WHERE p.id = u.id - 1) IS NULL)";
+}
 
 constexpr std::string_view notification_columns =
     "n.id, n.user_name, n.title, n.message, n.format, n.source, n.data, n.image_type, n.created_at";
@@ -134,11 +150,13 @@ sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write
     images.push_back(op.notification->image_bytes ? std::optional<std::string_view>(*op.notification->image_bytes)
                                                   : std::nullopt);
   }
-  // The batch holds the id lock, so the ids it draws at once are consecutive
-  // and the i-th notification (from 1) is base + i - 1.
+  // Under the id lock the batch draws its transaction id and its ids, which
+  // are consecutive: the i-th notification (from 1) is base + i - 1. The
+  // rows are written after the lock is given back.
   PgStatement statement{
-      "WITH base AS MATERIALIZED (SELECT setval('notification_ids', nextval('notification_ids') + $1 - 1) - $1 + 1 "
-      "AS id), "
+      "WITH locked AS MATERIALIZED (SELECT pg_advisory_lock(" + std::string(id_lock) + ")), "
+      "base AS MATERIALIZED (SELECT setval('notification_ids', nextval('notification_ids') + $1 - 1) - $1 + 1 "
+      "AS id, pg_current_xact_id() AS xid FROM locked), "
       "n AS (INSERT INTO notifications(id, user_name, title, message, format, source, data, image_type, image, "
       "created_at) SELECT base.id + i.ord - 1, i.user_name, i.title, i.message, i.format, i.source, i.data, "
       "i.image_type, i.image, $10 FROM base, unnest($2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], "
@@ -158,7 +176,7 @@ sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write
     statement.params.emplace_back(std::string(PgBus::channel));
     statement.params.emplace_back(PgBus::payload(sdk::notifications_committed_topic, ""));
   }
-  statement.sql += " FROM base";
+  statement.sql += ", pg_advisory_unlock(" + std::string(id_lock) + ") FROM base";
   return statement;
 }
 
@@ -324,13 +342,13 @@ void PgNotificationStore::prune(std::int64_t created_before_ms, std::uint64_t ke
 BatchOutcome PgNotificationStore::commit_batch(std::vector<Write>& batch) {
   const auto failed = [this](std::string why) {
     writer_db_.exec("ROLLBACK");
+    writer_db_.exec("SELECT pg_advisory_unlock_all()");  // the id lock, if the batch failed holding it
     return BatchOutcome{sdk::Status::failure(std::move(why)), true};
   };
   // The whole batch is one round trip: its statements and the COMMIT go out together.
   std::vector<PgStatement> statements{{"BEGIN", {}}};
   std::optional<std::size_t> insert_at;
   if (std::any_of(batch.begin(), batch.end(), [](const Write& op) { return op.notification.has_value(); })) {
-    statements.push_back({"SELECT pg_advisory_xact_lock(" + std::string(id_lock) + ")", {}});
     auto insert = insert_statement(batch);
     if (!insert) return failed(insert.error());
     insert_at = statements.size();
@@ -408,7 +426,7 @@ sdk::Result<std::vector<PendingDelivery>> PgNotificationStore::pending(std::stri
   auto rows = reader_db_.exec("SELECT " + std::string(notification_columns) +
                                   ", d.attempts FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
                                   "WHERE d.channel = $1 AND d.state = 'pending' AND d.notification_id > $2 "
-                                  "ORDER BY d.notification_id LIMIT $3",
+                                  "AND d.notification_id < " + settled_below("$2") + " ORDER BY d.notification_id LIMIT $3",
                               {std::string(channel), std::to_string(after_id), std::to_string(limit)});
   if (!rows) return R::failure(rows.error());
   std::vector<PendingDelivery> out;
@@ -441,38 +459,44 @@ sdk::Result<std::int64_t> PgNotificationStore::last_created_ms(std::string_view 
 sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::read_entries(
     const std::string& selection, const std::vector<PgParam>& params) const {
   using R = sdk::Result<std::vector<sdk::HistoryEntry>>;
-  // One round trip: the notifications, then their attempts and deliveries by the same selection.
-  const std::string ids = "SELECT n.id FROM notifications n " + selection;
-  auto answers = reader_db_.exec_pipelined(
-      {{"SELECT " + std::string(notification_columns) + " FROM notifications n " + selection, params},
-       {"SELECT notification_id, channel, at, outcome, error FROM attempts WHERE notification_id IN (" + ids +
-            ") ORDER BY notification_id, at, ctid",
-        params},
-       {"SELECT notification_id, channel, state, attempts, last_error, updated_at FROM deliveries "
-        "WHERE notification_id IN (" + ids + ") ORDER BY notification_id, channel",
-        params}});
-  if (!answers) return R::failure(answers.error());
-  const auto& [notifications, attempts, deliveries] =
-      std::tie(answers.value().at(0), answers.value().at(1), answers.value().at(2));
+  // One statement, one snapshot: each notification with its attempts and
+  // deliveries as JSON arrays, each looked up in its index.
+  auto rows = reader_db_.exec(
+      "SELECT " + std::string(notification_columns) +
+          ", (SELECT json_agg(json_build_object('c', a.channel, 'at', a.at, 'o', a.outcome, 'e', a.error) "
+          "ORDER BY a.at, a.ctid) FROM attempts a WHERE a.notification_id = n.id), "
+          "(SELECT json_agg(json_build_object('c', d.channel, 's', d.state, 'n', d.attempts, 'e', d.last_error, "
+          "'at', d.updated_at) ORDER BY d.channel) FROM deliveries d WHERE d.notification_id = n.id) "
+          "FROM notifications n " + selection,
+      params);
+  if (!rows) return R::failure(rows.error());
   std::vector<sdk::HistoryEntry> entries;
-  std::map<std::uint64_t, std::size_t> position;
-  for (const auto& row : notifications.rows) {
-    entries.push_back({read_notification(row), {}, {}});
-    position[entries.back().notification.id] = entries.size() - 1;
-  }
-  // Each statement reads its own snapshot: a notification committed in
-  // between may be among the later answers only.
-  const auto entry_of = [&](const Row& row) -> sdk::HistoryEntry* {
-    const auto found = position.find(static_cast<std::uint64_t>(integer(row, 0)));
-    return found == position.end() ? nullptr : &entries[found->second];
+  rapidjson::Document attempts, deliveries;
+  const auto parse = [](const Row& row, std::size_t column, rapidjson::Document& into) {
+    if (!row.at(column)) return sdk::Status::success();  // none
+    if (auto parsed = sdk::parse_json(*row.at(column), into); !parsed) return parsed;
+    return into.IsArray() ? sdk::Status::success() : sdk::Status::failure("not an array");
   };
-  for (const auto& a : attempts.rows) {
-    if (auto* entry = entry_of(a)) entry->attempts.push_back({text(a, 1), integer(a, 2), text(a, 3), text(a, 4)});
-  }
-  for (const auto& d : deliveries.rows) {
-    if (auto* entry = entry_of(d)) {
-      add_delivery(*entry,
-                   {text(d, 1), text(d, 2), static_cast<std::uint32_t>(integer(d, 3)), text(d, 4), integer(d, 5)});
+  for (const auto& row : rows.value().rows) {
+    auto& entry = entries.emplace_back(sdk::HistoryEntry{read_notification(row), {}, {}});
+    auto parsed_attempts = parse(row, 9, attempts);
+    auto parsed_deliveries = parse(row, 10, deliveries);
+    if (!parsed_attempts || !parsed_deliveries) {
+      return R::failure("cannot read the deliveries of notification " + std::to_string(entry.notification.id) + ": " +
+                        (parsed_attempts ? parsed_deliveries : parsed_attempts).message);
+    }
+    if (row.at(9)) {
+      for (const auto& a : attempts.GetArray()) {
+        entry.attempts.push_back({sdk::json_string(a, "c").value_or(""), sdk::json_int64(a, "at").value_or(0),
+                                  sdk::json_string(a, "o").value_or(""), sdk::json_string(a, "e").value_or("")});
+      }
+    }
+    if (row.at(10)) {
+      for (const auto& d : deliveries.GetArray()) {
+        add_delivery(entry, {sdk::json_string(d, "c").value_or(""), sdk::json_string(d, "s").value_or(""),
+                             static_cast<std::uint32_t>(sdk::json_int64(d, "n").value_or(0)),
+                             sdk::json_string(d, "e").value_or(""), sdk::json_int64(d, "at").value_or(0)});
+      }
     }
   }
   return entries;
@@ -480,7 +504,7 @@ sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::read_entries(
 
 sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::history(const sdk::HistoryQuery& query) const {
   std::vector<PgParam> params{std::to_string(query.after_id)};
-  std::string selection = "WHERE n.id > $1";
+  std::string selection = "WHERE n.id > $1 AND n.id < " + settled_below("$1");
   // The server cannot type a parameter the statement does not use: number only those it does.
   const auto add = [&](std::string condition, std::string value) {
     params.emplace_back(std::move(value));

@@ -23,10 +23,13 @@ namespace notifyd::core {
 /// pg_schema.hpp, migrated by `open`). As in the single-node store, one
 /// writer thread commits whatever queued up meanwhile in one transaction;
 /// PostgreSQL's commit is the durability point, so `committed` and `done`
-/// follow it together. A batch that inserts takes the id lock
-/// (pg_advisory_xact_lock) before it draws ids from the shared sequence, so
-/// ids commit in id order across replicas and a reader of `id > since`
-/// never misses one. A batch is one round trip: its statements (prepared
+/// follow it together. A batch that inserts draws its ids from the shared
+/// sequence and its transaction id under the id lock (a session advisory
+/// lock, given back within the same statement), so replicas' commits
+/// overlap and share WAL flushes. Ids may then commit out of order; a
+/// reader of `id > since` (history, pending) stops below missing ids whose
+/// writer may still be running (`writer_xid`, schema version 4), so it never
+/// passes an id that has yet to commit. A batch is one round trip: its statements (prepared
 /// once per connection) and its COMMIT are sent together in libpq's
 /// pipeline mode, so its cost hardly grows with its size: all of a batch's
 /// new notifications are one statement, all its delivery changes another.

@@ -102,6 +102,15 @@ const std::vector<PgMigration>& pg_migrations() {
       {3,
        {"ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_notification_id_fkey",
         "ALTER TABLE attempts DROP CONSTRAINT IF EXISTS attempts_notification_id_fkey"}},
+      // Version 4: each notification names the transaction that wrote it.
+      // Batches no longer hold the id lock through their commit; a reader
+      // of `id > since` waits at missing ids only while their writer may
+      // still be running (see PgNotificationStore). Rows from before have
+      // none: their writers ended long ago.
+      {4,
+       {"ALTER TABLE notifications ADD COLUMN writer_xid xid8",
+        "ALTER TABLE notifications ALTER COLUMN writer_xid SET DEFAULT pg_current_xact_id()",
+        "CREATE INDEX notifications_by_writer ON notifications(writer_xid)"}},
   };
   return migrations;
 }

@@ -13,7 +13,8 @@
 
 // Two PgNotificationStores on one database are two replicas: whichever
 // accepts a notification, a reader of `id > since` on either never passes an
-// id that has yet to commit.
+// id that has yet to commit, and the replicas' commits do not wait for each
+// other.
 
 using namespace notifyd;
 using namespace std::chrono_literals;
@@ -93,18 +94,13 @@ std::vector<std::uint64_t> ids_since(const core::NotificationStore& store, std::
   return ids;
 }
 
-/// Waits until `insert` has finished or waits for an advisory lock (the id
-/// lock); false after 30 s of neither.
-bool finished_or_waiting_for_the_id_lock(const Stored& insert, core::PgSession& observer) {
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (insert.wait_for(0s) == std::future_status::ready) return true;
-    auto waiting = observer.exec("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
-    REQUIRE(waiting.ok());
-    if (waiting.value().rows.at(0).at(0) != "0") return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return false;
+/// The ids of `channel`'s pending deliveries above `since`, as an outbox paging from `since` sees them.
+std::vector<std::uint64_t> pending_since(const core::NotificationStore& store, std::uint64_t since) {
+  auto page = store.pending("desktop", since, 500);
+  REQUIRE(page.ok());
+  std::vector<std::uint64_t> ids;
+  for (const auto& pending : page.value()) ids.push_back(pending.notification->id);
+  return ids;
 }
 
 }  // namespace
@@ -121,7 +117,6 @@ TEST_CASE("two replicas on one database: a reader of `since` never passes an id 
   REQUIRE(a.open().ok);
   REQUIRE(b.open().ok);
   core::NotificationStore* replicas[] = {&a, &b};
-  core::PgSession observer(database.dsn());
 
   std::uint64_t since = wait(insert(a, "before"));
   std::vector<std::uint64_t> accepted{since};
@@ -134,20 +129,21 @@ TEST_CASE("two replicas on one database: a reader of `since` never passes an id 
     gates[held].arm();
     auto early_insert = insert(early, "early " + std::to_string(round));
     REQUIRE(gates[held].wait_until_holding());  // its id is drawn, its batch not committed
-    auto late_insert = insert(late, "late " + std::to_string(round));
-    REQUIRE(finished_or_waiting_for_the_id_lock(late_insert, observer));
+    const auto late_id = wait(insert(late, "late " + std::to_string(round)));  // commits while early holds its ids
 
     CHECK(ids_since(a, since).empty());
     CHECK(ids_since(b, since).empty());
+    CHECK(pending_since(a, since).empty());
+    CHECK(pending_since(b, since).empty());
     gates[held].release();
     const auto early_id = wait(early_insert);
-    const auto late_id = wait(late_insert);
     CHECK(early_id < late_id);
     accepted.push_back(early_id);
     accepted.push_back(late_id);
 
     const auto read = ids_since(late, since);
     CHECK(read == std::vector<std::uint64_t>{early_id, late_id});
+    CHECK(pending_since(early, since) == read);
     seen.insert(seen.end(), read.begin(), read.end());
     since = read.empty() ? since : read.back();
   }
@@ -157,4 +153,43 @@ TEST_CASE("two replicas on one database: a reader of `since` never passes an id 
   std::vector<std::uint64_t> everything;
   for (const auto& entry : newest_first.value()) everything.insert(everything.begin(), entry.notification.id);
   CHECK(everything == accepted);
+}
+
+TEST_CASE("two replicas on one database: ids a failed batch drew are passed once its transaction has ended") {
+  test::Loop loop;
+  test::TestDatabase database{loop};
+  test::TempDir dir;
+  core::LogSink sink;
+  core::PrefixedLogger log(sink, "test");
+  CommitGate gate;
+  core::PgNotificationStore a(database.dsn(), dir.path() / "a", log, {}, [&] { gate.before_commit(); });
+  core::PgNotificationStore b(database.dsn(), dir.path() / "b", log);
+  REQUIRE(a.open().ok);
+  REQUIRE(b.open().ok);
+  core::PgSession observer(database.dsn());
+
+  const auto since = wait(insert(b, "before"));
+  gate.arm();
+  auto failing = insert(a, "its first transaction is ended");
+  REQUIRE(gate.wait_until_holding());
+  const auto late_id = wait(insert(b, "late"));
+  CHECK(ids_since(b, since).empty());
+
+  // The held batch's backend is the one idle inside a transaction: ending it rolls its ids back.
+  auto ended = observer.exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state = 'idle in transaction' "
+      "AND pid <> pg_backend_pid()");
+  REQUIRE(ended.ok());
+  REQUIRE(ended.value().rows.size() == 1);
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (ids_since(b, since).empty() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  CHECK(ids_since(b, since) == std::vector<std::uint64_t>{late_id});
+  CHECK(pending_since(b, since) == std::vector<std::uint64_t>{late_id});
+
+  gate.release();
+  REQUIRE(failing.wait_for(60s) == std::future_status::ready);
+  CHECK_THROWS_WITH(failing.get(), Catch::Contains("connection"));  // answered as not stored
+  const auto next_id = wait(insert(a, "after a new connection"));
+  CHECK(next_id > late_id);
+  CHECK(ids_since(a, since) == std::vector<std::uint64_t>{late_id, next_id});
 }

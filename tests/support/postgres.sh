@@ -16,6 +16,8 @@
 # and ends a session idle inside a transaction after 5 s, as a replica's
 # frozen lease holder must be ended. POSTGRES_DURABLE=1 (the benchmarks)
 # keeps PostgreSQL's durable defaults: fsync, synchronous commit, full pages.
+# POSTGRES_EXTRA_OPTIONS adds server options, e.g. for profiling a benchmark:
+# "-c shared_preload_libraries=pg_stat_statements,auto_explain".
 set -euo pipefail
 
 bin=/usr/lib/postgresql/15/bin
@@ -85,7 +87,7 @@ start() {
   for attempt in 1 2 3; do
     port=$(free_port)
     options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$cluster/socket \
-             $durability -c idle_in_transaction_session_timeout=5s -c max_connections=200"
+             $durability -c idle_in_transaction_session_timeout=5s -c max_connections=200 ${POSTGRES_EXTRA_OPTIONS:-}"
     if as_postgres "$bin/pg_ctl" --pgdata="$cluster/data" --log="$cluster/server.log" --wait --timeout=60 \
          -o "$options" start >/dev/null; then
       echo "host=127.0.0.1 port=$port user=postgres dbname=postgres connect_timeout=10" >"$dir/dsn"
