@@ -81,8 +81,9 @@ class NotificationStore {
   /// pending delivery per channel in the next group commit. Posted to
   /// `executor`: `committed` (optional) once the rows are committed and
   /// before they are synced to disk; `done` once they are durable, or on
-  /// failure (then `committed` may or may not have run). Ids increase in
-  /// commit order.
+  /// failure (then `committed` may or may not have run). One store's ids
+  /// increase in commit order; across replicas sharing a store, readers of
+  /// `id > since` never pass an id that has yet to commit.
   virtual void insert(sdk::Notification notification, std::optional<sdk::ImageUpload> image,
               std::vector<std::string> channels, boost::asio::any_io_executor executor, InsertDone done,
               InsertCommitted committed = {}) = 0;
