@@ -208,7 +208,8 @@ void CheckRunner::add_elsewhere(std::string_view user, std::vector<sdk::CheckSta
   for (const auto& status : out) here.emplace(status.definition.user, status.definition.name);
   const auto view = coordination_.view();
   const auto running = [&](const std::string& group) {
-    return std::ranges::any_of(view.replicas, [&](const sdk::ReplicaView& r) { return !r.self && r.host_group == group; });
+    return std::ranges::any_of(view.replicas,
+                               [&](const sdk::ReplicaView& r) { return !r.self && r.host_group == group; });
   };
   const std::size_t first_elsewhere = out.size();
   for (auto& offer : listed.value()) {
@@ -216,7 +217,7 @@ void CheckRunner::add_elsewhere(std::string_view user, std::vector<sdk::CheckSta
     if (offer.host_group == coordination_.host_group() || here.contains({offer.user, offer.name})) continue;
     const bool group_running = running(offer.host_group);
     // A check offered by several groups is run by the first one with a live replica (`RunRequests::ask`).
-    if (!out.empty() && out.size() > first_elsewhere && out.back().definition.user == offer.user &&
+    if (out.size() > first_elsewhere && out.back().definition.user == offer.user &&
         out.back().definition.name == offer.name) {
       if (!out.back().group_running && group_running) {
         out.back().host_group = offer.host_group;

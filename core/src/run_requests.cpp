@@ -151,7 +151,6 @@ void RunRequests::ask(const std::vector<CataloguedCheck>& offers, std::string tr
   pending->trigger = std::move(trigger);
   pending->done = std::move(done);
   boost::asio::post(strand_, [this, pending] {
-    using Kind = RunRefusal::Kind;
     if (stopping_) return pending->done(RunResult::refused(Kind::stopping, "notifyd is stopping"));
     static const std::string prefix = random_prefix();
     pending->id = prefix + "-" + std::to_string(++next_id_);
@@ -218,9 +217,9 @@ void RunRequests::poll(const std::shared_ptr<Pending>& pending) {
       // Taking it back is the race with a claimer: whoever takes it decides.
       auto back = keys.take(request_key(check.host_group, pending->id));
       if (back && back.value()) {
-        return settle(pending, RunResult::refused(Kind::not_claimed, "no replica of " + group + " took the run of " +
-                                                                         what + " within " +
-                                                                         sdk::format_duration(claim_window())));
+        return settle(pending, RunResult::refused(Kind::not_claimed,
+                                                  "no replica of " + group + " took the run of " + what + " within " +
+                                                      sdk::format_duration(claim_window())));
       }
     }
   }
@@ -237,8 +236,8 @@ void RunRequests::poll(const std::shared_ptr<Pending>& pending) {
   if (!claim) {
     log_.warn("cannot see who runs request ", pending->id, ": ", claim.error());
     if (now < pending->answer_by) return arm(pending);
-    return settle(pending, RunResult::refused(Kind::no_answer,
-                                              "lost sight of the run of " + what + " in " + group + ": " + claim.error()));
+    return settle(pending, RunResult::refused(Kind::no_answer, "lost sight of the run of " + what + " in " + group +
+                                                                   ": " + claim.error()));
   }
   // The claimer answers before it gives its claim back.
   if (auto answer = take_answer(pending->id)) return settle(pending, std::move(*answer));
@@ -246,8 +245,9 @@ void RunRequests::poll(const std::shared_ptr<Pending>& pending) {
   if (!pending->claimer.empty() || pending->unaccounted) {
     const std::string who = pending->claimer.empty() ? "the replica of " + group + " that took it"
                                                      : pending->claimer + " (" + group + ")";
-    return settle(pending, RunResult::refused(Kind::claimer_stopped, "the run of " + what + " was taken by " + who +
-                                                                         ", which stopped before answering; it is not run again"));
+    return settle(pending, RunResult::refused(Kind::claimer_stopped,
+                                              "the run of " + what + " was taken by " + who +
+                                                  ", which stopped before answering; it is not run again"));
   }
   pending->unaccounted = true;
   arm(pending);

@@ -351,7 +351,8 @@ TEST_CASE("a run without an id fails with the reason and leaves the check free t
   store.failing = true;
   const auto skipped = run();
   REQUIRE_FALSE(skipped.ok());
-  CHECK(skipped.refusal().message == "cannot record the skipped run: cannot draw a run id: no connection to the server");
+  CHECK(skipped.refusal().message ==
+        "cannot record the skipped run: cannot draw a run id: no connection to the server");
   CHECK(skipped.refusal().kind == core::RunRefusal::Kind::unavailable);
   f.provider.release_all();
   REQUIRE(f.services.run_until([&] { return held.has_value(); }));

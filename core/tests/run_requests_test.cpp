@@ -180,7 +180,8 @@ TEST_CASE("a request nobody claims fails after the claim window, and is not run 
   auto result = f.ask_b("report");
   REQUIRE(result.has_value());
   REQUIRE_FALSE(result->ok());
-  CHECK_THAT(result->refusal().message, Catch::StartsWith("no replica of host group \"group-a\" took the run of report of root within"));
+  CHECK_THAT(result->refusal().message,
+             Catch::StartsWith("no replica of host group \"group-a\" took the run of report of root within"));
   CHECK(result->refusal().kind == core::RunRefusal::Kind::not_claimed);
   CHECK(std::chrono::steady_clock::now() - asked >= std::chrono::seconds(2));
   CHECK(f.provider.started == 0);
@@ -202,8 +203,9 @@ TEST_CASE("a claimer that stops answering: the asker hears so, and the request i
   REQUIRE(result.has_value());
   REQUIRE_FALSE(result->ok());
   CHECK_FALSE(claimed.empty());
-  CHECK(result->refusal().message == "the run of report of root was taken by a:1 (host group \"group-a\"), which stopped "
-                           "before answering; it is not run again");
+  CHECK(result->refusal().message ==
+        "the run of report of root was taken by a:1 (host group \"group-a\"), which stopped before answering; it is "
+        "not run again");
   CHECK(result->refusal().kind == core::RunRefusal::Kind::claimer_stopped);
   CHECK_FALSE(f.shared.ephemeral().get("check-request/group-a/" + claimed).value().has_value());
   CHECK(f.provider.started == 0);

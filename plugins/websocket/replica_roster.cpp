@@ -22,7 +22,8 @@ std::optional<Entry> parse_entry(std::string_view value) {
   const auto second = first == std::string_view::npos ? first : value.find('\t', first + 1);
   if (second == std::string_view::npos) return std::nullopt;
   const auto third = value.find('\t', second + 1);
-  Entry entry{value.substr(0, first), {}, third == std::string_view::npos ? std::string_view{} : value.substr(third + 1)};
+  const auto digest = third == std::string_view::npos ? std::string_view{} : value.substr(third + 1);
+  Entry entry{value.substr(0, first), {}, digest};
   const auto number = [](std::string_view text, std::size_t& out) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     return ec == std::errc{} && end == text.data() + text.size();

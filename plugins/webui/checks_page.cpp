@@ -54,8 +54,8 @@ std::string check_card(const CheckView& view, std::size_t index) {
   html += fact("Last sent", status.last_sent_ms > 0 ? time_element(status.last_sent_ms) : std::string("never"));
   if (!d.origin.empty()) html += fact("Source", "<code>" + html_escape(d.origin) + "</code>");
   if (!status.host_group.empty()) {
-    html += fact("Host group", html_escape(status.host_group) +
-                                   (status.group_running ? std::string() : " <span class=\"badge bad\">no replica running</span>"));
+    const std::string down = status.group_running ? "" : " <span class=\"badge bad\">no replica running</span>";
+    html += fact("Host group", html_escape(status.host_group) + down);
   }
   html += "</dl>";
   if (status.last_run && !status.last_run->detail.empty()) {

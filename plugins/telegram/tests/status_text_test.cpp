@@ -38,7 +38,8 @@ TEST_CASE("/status names the host group of another group's check, and whether a 
   backup.elsewhere = true;
   backup.group_running = false;
   const auto reply = status_reply({"alice", true, 0}, {report, backup}, now);
-  CHECK(reply.text.find("• report — never run, nothing sent yet, runs in host group analytics\n") != std::string::npos);
+  CHECK(reply.text.find("• report — never run, nothing sent yet, runs in host group analytics\n") !=
+        std::string::npos);
   CHECK(reply.text.find("• backup — never run, nothing sent yet, runs in host group storage (no replica of it is "
                         "running)") != std::string::npos);
   CHECK(reply.keyboard.find("run:backup") != std::string::npos);
