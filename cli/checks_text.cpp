@@ -55,9 +55,13 @@ std::string checks_table(const CheckList& list, std::int64_t now_ms) {
                                          [&](const notifyd::sdk::CheckStatus& check) {
                                            return check.definition.user != list.checks.front().definition.user;
                                          });
+  // With replicas in several host groups, where each check runs.
+  const bool several_groups = std::any_of(list.checks.begin(), list.checks.end(),
+                                          [](const notifyd::sdk::CheckStatus& check) { return check.elsewhere; });
   std::vector<Row> rows;
   Row titles{"NAME", "LAST RUN", "OUTCOME", "NEXT RUN"};
   if (several_users) titles.insert(titles.begin(), "USER");
+  if (several_groups) titles.push_back("HOST GROUP");
   rows.push_back(titles);
   for (const notifyd::sdk::CheckStatus& check : list.checks) {
     const notifyd::sdk::CheckDefinition& definition = check.definition;
@@ -65,6 +69,9 @@ std::string checks_table(const CheckList& list, std::int64_t now_ms) {
             check.last_run ? when_ago(check.last_run->started_at_ms, now_ms) : "never",
             check.last_run ? outcome_or_unknown(check.last_run->outcome) : "-", when_next(check.next_run_ms, now_ms)};
     if (several_users) row.insert(row.begin(), printable_line(definition.user));
+    if (several_groups) {
+      row.push_back(printable_line(check.host_group) + (check.group_running ? "" : " (no replica running)"));
+    }
     rows.push_back(std::move(row));
   }
   return aligned_table(rows, std::vector<ColumnAlignment>(rows.front().size(), ColumnAlignment::left));

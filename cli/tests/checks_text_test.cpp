@@ -54,6 +54,28 @@ TEST_CASE("several users' checks get a user column", "[checks_text]") {
   CHECK(checks_table(CheckList{}, now) == "no checks\n");
 }
 
+TEST_CASE("checks of other host groups get a host group column, saying when none of its replicas runs",
+          "[checks_text]") {
+  CheckList list;
+  CheckStatus here = check_of("disk", "alice");
+  here.host_group = "web";
+  CheckStatus report = check_of("report", "alice");
+  report.host_group = "analytics";
+  report.elsewhere = true;
+  report.last_run = run_of("report", "quiet");
+  report.last_run->started_at_ms = at("2025-11-25T14:08:00.000Z");
+  CheckStatus backup = check_of("backup", "alice");
+  backup.host_group = "storage";
+  backup.elsewhere = true;
+  backup.group_running = false;
+  list.checks = {backup, here, report};
+  CHECK(checks_table(list, now) ==
+        "NAME    LAST RUN  OUTCOME  NEXT RUN  HOST GROUP\n"
+        "backup  never     -        -         storage (no replica running)\n"
+        "disk    never     -        -         web\n"
+        "report  2m ago    quiet    -         analytics\n");
+}
+
 TEST_CASE("a run result is one line, with stderr for failures", "[checks_text]") {
   RunRecord notified = run_of("revenue_drop", "notified");
   notified.notification_id = 42;

@@ -20,6 +20,8 @@ rapidjson::Value entry_of(std::vector<sdk::CheckDefinition> checks, rapidjson::D
     item.AddMember("user", rapidjson::Value(check.user.c_str(), allocator), allocator);
     item.AddMember("name", rapidjson::Value(check.name.c_str(), allocator), allocator);
     item.AddMember("timeout_ms", static_cast<std::int64_t>(check.timeout.count()), allocator);
+    item.AddMember("schedule", rapidjson::Value(check.schedule.c_str(), allocator), allocator);
+    item.AddMember("origin", rapidjson::Value(check.origin.c_str(), allocator), allocator);
     entry.PushBack(item, allocator);
   }
   return entry;
@@ -47,6 +49,15 @@ sdk::Status CheckCatalogue::publish(const std::vector<sdk::CheckDefinition>& che
 }
 
 sdk::Result<std::vector<CataloguedCheck>> CheckCatalogue::offers(std::string_view user, std::string_view name) const {
+  return select([&](std::string_view u, std::string_view n) { return u == user && n == name; });
+}
+
+sdk::Result<std::vector<CataloguedCheck>> CheckCatalogue::listed(std::string_view user) const {
+  return select([&](std::string_view u, std::string_view) { return user.empty() || u == user; });
+}
+
+sdk::Result<std::vector<CataloguedCheck>> CheckCatalogue::select(
+    const std::function<bool(std::string_view user, std::string_view name)>& wanted) const {
   using R = sdk::Result<std::vector<CataloguedCheck>>;
   auto content = documents_.read(document);
   if (!content) return R::failure("cannot read which host group runs which check: " + content.error());
@@ -56,12 +67,17 @@ sdk::Result<std::vector<CataloguedCheck>> CheckCatalogue::offers(std::string_vie
   for (const auto& group : catalogue.GetObject()) {
     if (!group.value.IsArray()) continue;
     for (const auto& item : group.value.GetArray()) {
-      if (sdk::json_string(item, "user") != user || sdk::json_string(item, "name") != name) continue;
-      out.push_back({group.name.GetString(), std::string(user), std::string(name),
-                     std::chrono::milliseconds(sdk::json_int64(item, "timeout_ms").value_or(0))});
+      auto user = sdk::json_string(item, "user");
+      auto name = sdk::json_string(item, "name");
+      if (!user || !name || !wanted(*user, *name)) continue;
+      out.push_back({group.name.GetString(), std::move(*user), std::move(*name),
+                     std::chrono::milliseconds(sdk::json_int64(item, "timeout_ms").value_or(0)),
+                     sdk::json_string(item, "schedule").value_or(""), sdk::json_string(item, "origin").value_or("")});
     }
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.host_group < b.host_group; });
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.user, a.name, a.host_group) < std::tie(b.user, b.name, b.host_group);
+  });
   return out;
 }
 

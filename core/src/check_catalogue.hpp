@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,10 +17,13 @@ struct CataloguedCheck {
   std::string user;
   std::string name;
   std::chrono::milliseconds timeout{0};
+  std::string schedule;  ///< as its provider declares it; empty = the scheduler's default
+  std::string origin;    ///< where it comes from, for people (a script path, "native:disk_space")
 };
 
 /// Which host group offers which check: the shared document
-/// `check-catalogue.json`, `{"<host group>": [{"user", "name", "timeout_ms"}...]}`,
+/// `check-catalogue.json`,
+/// `{"<host group>": [{"user", "name", "timeout_ms", "schedule", "origin"}...]}`,
 /// so a replica asked to run a check it does not have knows where to send
 /// the request. Each replica writes its own host group's entry when its
 /// checks differ from it (replicas of one host group see the same checks);
@@ -38,8 +42,15 @@ class CheckCatalogue {
   /// The host groups offering `user`'s check `name`, by group name; empty
   /// when none does.
   sdk::Result<std::vector<CataloguedCheck>> offers(std::string_view user, std::string_view name) const;
+  /// Every host group's checks of `user` (every user's when empty), by user,
+  /// name and host group.
+  sdk::Result<std::vector<CataloguedCheck>> listed(std::string_view user) const;
 
  private:
+  /// The listed checks `wanted` keeps, by user, name and host group.
+  sdk::Result<std::vector<CataloguedCheck>> select(
+      const std::function<bool(std::string_view user, std::string_view name)>& wanted) const;
+
   sdk::DocumentStore& documents_;
   const std::string host_group_;
 };

@@ -34,11 +34,28 @@ bool knows_check(const CheckRunner& runner, const std::string& user, std::string
                      [&](const sdk::CheckStatus& status) { return status.definition.name == name; });
 }
 
-// Why a run did not happen, as an HTTP status: 404 for a check no host group
-// has ("no check named ..."), 503 for one that could not be run now.
-int run_refusal_status(const std::string& error) { return error.starts_with("no check named ") ? 404 : 503; }
-
 }  // namespace
+
+int run_refusal_status(RunRefusal::Kind kind) noexcept {
+  using Kind = RunRefusal::Kind;
+  switch (kind) {
+    case Kind::no_such_check:
+      return 404;
+    case Kind::group_not_running:
+    case Kind::not_claimed:
+    case Kind::stopping:
+    case Kind::unavailable:
+      return 503;
+    case Kind::claimer_stopped:
+    case Kind::no_answer:
+      return 504;
+    case Kind::bad_answer:
+      return 502;
+    case Kind::failed:
+      break;
+  }
+  return 500;
+}
 
 sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runner,
                                   sdk::NotificationService& notifications) {
@@ -58,8 +75,10 @@ sdk::Status register_check_routes(sdk::RouteRegistry& routes, CheckRunner& runne
     if (!user) return;
     const std::string name = request.path_params[0];
     const std::string trigger = request.caller.user == *user ? "manual" : "manual:" + request.caller.user;
-    runner.run(*user, name, trigger, [respond, &notifications](sdk::Result<sdk::RunRecord> result) {
-      if (!result) return respond(sdk::HttpResponse::error(run_refusal_status(result.error()), result.error()));
+    runner.run(*user, name, trigger, [respond, &notifications](RunResult result) {
+      if (!result) {
+        return respond(sdk::HttpResponse::error(run_refusal_status(result.refusal().kind), result.refusal().message));
+      }
       sdk::api::RunReport report{result.value(), std::nullopt};
       if (const auto id = report.run.notification_id) {
         if (auto entry = notifications.find(id)) report.notification = std::move(entry.value().notification);

@@ -47,6 +47,7 @@ CheckRunner::CheckRunner(boost::asio::any_io_executor executor, NotificationStor
       notifications_(notifications),
       ledger_(coordination.documents(), log),
       leases_(coordination),
+      coordination_(coordination),
       where_(coordination.backend() == "local" ? "" : " in host group \"" + coordination.host_group() + "\""),
       settings_(settings),
       log_(log),
@@ -129,7 +130,7 @@ void CheckRunner::stop() {
     requests_->stop();
     boost::asio::post(executor_, [timer = catalogue_timer_.get()] { timer->cancel(); });
   }
-  for (auto& job : queued) job->done(sdk::Result<sdk::RunRecord>::failure("notifyd is stopping"));
+  for (auto& job : queued) job->done(RunResult::refused(RunRefusal::Kind::stopping, "notifyd is stopping"));
 }
 
 void CheckRunner::add_provider(std::string instance, sdk::CheckProvider& provider) noexcept {
@@ -172,14 +173,19 @@ std::vector<sdk::CheckStatus> CheckRunner::checks(std::string_view user) const n
       for (auto& definition : p.provider->list_checks()) {
         if (!user.empty() && definition.user != user) continue;
         definition.provider = p.instance;
-        out.push_back({std::move(definition), std::nullopt, 0, 0});
+        sdk::CheckStatus status;
+        status.definition = std::move(definition);
+        if (catalogue_) status.host_group = coordination_.host_group();
+        out.push_back(std::move(status));
       }
     }
+    if (catalogue_) add_elsewhere(user, out);
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
       return std::tie(a.definition.user, a.definition.name) < std::tie(b.definition.user, b.definition.name);
     });
     for (auto& status : out) {
       status.last_sent_ms = ledger_.last_sent(status.definition.user, status.definition.name) * 1000;
+      if (status.elsewhere) continue;
       std::lock_guard lock(mutex_);
       if (auto it = states_.find({status.definition.user, status.definition.name}); it != states_.end()) {
         status.last_run = it->second.last_run;
@@ -192,40 +198,96 @@ std::vector<sdk::CheckStatus> CheckRunner::checks(std::string_view user) const n
   return out;
 }
 
+void CheckRunner::add_elsewhere(std::string_view user, std::vector<sdk::CheckStatus>& out) const {
+  auto listed = catalogue_->listed(user);
+  if (!listed) {
+    log_.warn("the checks of other host groups are not listed: ", listed.error());
+    return;
+  }
+  std::set<Key> here;
+  for (const auto& status : out) here.emplace(status.definition.user, status.definition.name);
+  const auto view = coordination_.view();
+  const auto running = [&](const std::string& group) {
+    return std::ranges::any_of(view.replicas,
+                               [&](const sdk::ReplicaView& r) { return !r.self && r.host_group == group; });
+  };
+  const std::size_t first_elsewhere = out.size();
+  for (auto& offer : listed.value()) {
+    // This group's own entry may be older than its checks: what it lists and this replica has not is gone.
+    if (offer.host_group == coordination_.host_group() || here.contains({offer.user, offer.name})) continue;
+    const bool group_running = running(offer.host_group);
+    // A check offered by several groups is run by the first one with a live replica (`RunRequests::ask`).
+    if (out.size() > first_elsewhere && out.back().definition.user == offer.user &&
+        out.back().definition.name == offer.name) {
+      if (!out.back().group_running && group_running) {
+        out.back().host_group = offer.host_group;
+        out.back().group_running = true;
+      }
+      continue;
+    }
+    sdk::CheckStatus status;
+    status.definition.name = std::move(offer.name);
+    status.definition.user = std::move(offer.user);
+    status.definition.schedule = std::move(offer.schedule);
+    status.definition.timeout = offer.timeout;
+    status.definition.origin = std::move(offer.origin);
+    status.host_group = std::move(offer.host_group);
+    status.elsewhere = true;
+    status.group_running = group_running;
+    out.push_back(std::move(status));
+  }
+  if (out.size() == first_elsewhere) return;
+  // The runs of other groups' checks are in the shared store, not in this replica's memory.
+  auto latest = store_.latest_runs();
+  if (!latest) {
+    log_.warn("cannot read the last runs of other host groups' checks: ", latest.error());
+    return;
+  }
+  std::map<Key, sdk::RunRecord> by_check;
+  for (auto& run : latest.value()) by_check.emplace(Key{run.user, run.check}, std::move(run));
+  for (auto it = out.begin() + static_cast<std::ptrdiff_t>(first_elsewhere); it != out.end(); ++it) {
+    if (auto found = by_check.find({it->definition.user, it->definition.name}); found != by_check.end()) {
+      it->last_run = std::move(found->second);
+    }
+  }
+}
+
 void CheckRunner::run(std::string_view user, std::string_view name, std::string trigger,
-                      std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept {
+                      std::function<void(RunResult)> done) noexcept {
   try {
     // A schedule runs the checks of its own host group; another group's scheduler runs theirs.
     if (requests_ && trigger != "schedule" && !find(user, name)) {
       return forward(user, name, std::move(trigger), std::move(done));
     }
   } catch (const std::exception& e) {
-    return done(sdk::Result<sdk::RunRecord>::failure(e.what()));
+    return done(RunResult::refused(RunRefusal::Kind::failed, e.what()));
   }
   run_here(user, name, std::move(trigger), std::move(done));
 }
 
 void CheckRunner::forward(std::string_view user, std::string_view name, std::string trigger,
-                          std::function<void(sdk::Result<sdk::RunRecord>)> done) {
-  using R = sdk::Result<sdk::RunRecord>;
+                          std::function<void(RunResult)> done) {
+  using Kind = RunRefusal::Kind;
   auto offers = catalogue_->offers(user, name);
   if (!offers) {
-    return done(R::failure(std::string(name) + " of " + std::string(user) + " is not here" + where_ + ": " +
-                           offers.error()));
+    return done(RunResult::refused(Kind::unavailable, std::string(name) + " of " + std::string(user) +
+                                                          " is not here" + where_ + ": " + offers.error()));
   }
   if (offers.value().empty()) {
-    return done(R::failure("no check named \"" + std::string(name) + "\" for " + std::string(user) + " in any host group"));
+    return done(RunResult::refused(Kind::no_such_check, "no check named \"" + std::string(name) + "\" for " +
+                                                            std::string(user) + " in any host group"));
   }
   requests_->ask(offers.value(), std::move(trigger), std::move(done));
 }
 
 void CheckRunner::run_here(std::string_view user, std::string_view name, std::string trigger,
-                           std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept {
+                           std::function<void(RunResult)> done) noexcept {
+  using Kind = RunRefusal::Kind;
   try {
     auto found = find(user, name);
     if (!found) {
-      done(sdk::Result<sdk::RunRecord>::failure("no check named \"" + std::string(name) + "\" for " + std::string(user) +
-                                                 where_));
+      done(RunResult::refused(Kind::no_such_check,
+                              "no check named \"" + std::string(name) + "\" for " + std::string(user) + where_));
       return;
     }
     auto job = std::make_shared<Job>();
@@ -238,7 +300,7 @@ void CheckRunner::run_here(std::string_view user, std::string_view name, std::st
     {
       std::lock_guard lock(mutex_);
       if (stopping_) {
-        job->done(sdk::Result<sdk::RunRecord>::failure("notifyd is stopping"));
+        job->done(RunResult::refused(Kind::stopping, "notifyd is stopping"));
         return;
       }
       auto& state = states_[{job->record.user, job->record.check}];
@@ -250,13 +312,13 @@ void CheckRunner::run_here(std::string_view user, std::string_view name, std::st
     }
     if (job) {
       auto id = store_.next_run_id();
-      if (!id) return job->done(sdk::Result<sdk::RunRecord>::failure("cannot record the skipped run: " + id.error()));
+      if (!id) return job->done(RunResult::refused(Kind::unavailable, "cannot record the skipped run: " + id.error()));
       job->record.id = id.value();
       return record_skipped(job, "the previous run is still going");
     }
     start_queued();
   } catch (const std::exception& e) {
-    done(sdk::Result<sdk::RunRecord>::failure(e.what()));
+    done(RunResult::refused(Kind::failed, e.what()));
   }
 }
 
@@ -278,7 +340,7 @@ void CheckRunner::start_queued() {
         --active_;
       }
       log_.error("check ", job->record.check, " of ", job->record.user, " not run: ", id.error());
-      job->done(sdk::Result<sdk::RunRecord>::failure("not run: " + id.error()));
+      job->done(RunResult::refused(RunRefusal::Kind::unavailable, "not run: " + id.error()));
       continue;
     }
     job->record.id = id.value();
@@ -313,7 +375,7 @@ void CheckRunner::record_skipped(std::shared_ptr<Job> job, std::string detail) {
   job->record.outcome = "skipped";
   job->record.detail = std::move(detail);
   store_.insert_run(job->record, settings_.runs_per_check, executor_, [job](sdk::Status status) {
-    if (!status) return job->done(sdk::Result<sdk::RunRecord>::failure(status.message));
+    if (!status) return job->done(RunResult::refused(RunRefusal::Kind::unavailable, status.message));
     job->done(job->record);
   });
 }

@@ -25,6 +25,7 @@
 #include "notifyd/sdk/notification_service.hpp"
 #include "run_leases.hpp"
 #include "run_requests.hpp"
+#include "run_result.hpp"
 
 namespace notifyd::core {
 
@@ -73,12 +74,17 @@ class CheckRunner {
   /// Forgets the providers of `instance` (stopped for good by a reload). Runs
   /// already started finish; the provider object outlives them.
   void remove_providers(std::string_view instance) noexcept;
+  /// `user`'s checks (every user's when empty); with replicas, those only
+  /// other host groups have too (`elsewhere`: from the shared catalogue,
+  /// their last run from the shared store).
   std::vector<sdk::CheckStatus> checks(std::string_view user) const noexcept;
   /// Runs the check here, or, with replicas, on a replica of the host group
   /// that has it when this replica has not (except a `schedule` run: each
-  /// group's scheduler runs its own checks).
+  /// group's scheduler runs its own checks). `done` gets the run's record
+  /// (a run that failed is a record too), or a refusal saying of what kind
+  /// (no such check, no live replica of its group, ...).
   void run(std::string_view user, std::string_view name, std::string trigger,
-           std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept;
+           std::function<void(RunResult)> done) noexcept;
   sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view name,
                                                 std::uint32_t limit) const noexcept;
   void set_next_run(std::string_view user, std::string_view name, std::int64_t at_ms) noexcept;
@@ -94,7 +100,7 @@ class CheckRunner {
     sdk::RunRecord record;
     std::vector<std::string> warnings;  ///< what the check should tidy; appended to the record's detail
     std::int64_t waiting_since_ms = 0;  ///< when its result first found the notification store unavailable
-    std::function<void(sdk::Result<sdk::RunRecord>)> done;
+    std::function<void(RunResult)> done;
     std::unique_ptr<boost::asio::steady_timer> renewal;  ///< renews the run lease while the run goes on
     std::mutex lease_mutex;    ///< orders renewals before the release
     bool lease_held = false;   ///< under lease_mutex
@@ -111,11 +117,14 @@ class CheckRunner {
                                                                             std::string_view name) const;
   /// Runs the check here; unknown checks fail.
   void run_here(std::string_view user, std::string_view name, std::string trigger,
-                std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept;
+                std::function<void(RunResult)> done) noexcept;
   /// Asks the host group that has `user`'s check `name` to run it.
   void forward(std::string_view user, std::string_view name, std::string trigger,
-               std::function<void(sdk::Result<sdk::RunRecord>)> done);
+               std::function<void(RunResult)> done);
   void publish_catalogue();
+  /// Appends to `out` (this replica's checks of `user`) the catalogued checks
+  /// of `user` only other host groups have.
+  void add_elsewhere(std::string_view user, std::vector<sdk::CheckStatus>& out) const;
   void start_queued();
   /// Records `job` (its id drawn) as skipped because `detail`, and answers it.
   void record_skipped(std::shared_ptr<Job> job, std::string detail);
@@ -139,6 +148,7 @@ class CheckRunner {
   sdk::NotificationService& notifications_;
   mutable CooldownLedger ledger_;  // reads fill its cache
   RunLeases leases_;
+  sdk::Coordination& coordination_;
   const std::string where_;  ///< names the host group in "no check named" when there are replicas
   const CheckSettings& settings_;
   sdk::Logger& log_;

@@ -97,6 +97,7 @@ sdk::ClusterView PgCoordination::view() const noexcept {
     view.lease_ttl_ms = settings_.lease_ttl.count();
     view.schema_version = schema_version_;
     view.connections.push_back(link_->state("coordination"));
+    for (auto& session : pool_.states("coordination-pool")) view.connections.push_back(std::move(session));
     if (more_connections_) {
       for (auto& connection : more_connections_()) view.connections.push_back(std::move(connection));
     }

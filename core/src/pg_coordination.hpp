@@ -86,7 +86,8 @@ class PgCoordination final : public sdk::Coordination {
   /// True while one of this replica's campaigns holds `fence` by its own clock.
   bool holds(const sdk::Fence& fence) const noexcept override;
   /// The replicas and leases of the last reading, the state of the shared
-  /// connection and of those `show_connections` added, and the schema version.
+  /// connection, of the pooled sessions (`coordination-pool-<n>`) and of those
+  /// `show_connections` added, and the schema version.
   sdk::ClusterView view() const noexcept override;
 
  private:

@@ -10,8 +10,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
+#include "notifyd/sdk/cluster_view.hpp"
 #include "notifyd/sdk/status.hpp"
 #include "pg_session.hpp"
 
@@ -26,6 +28,11 @@ class PgSessionPool {
                 std::string application_name);
   PgSessionPool(const PgSessionPool&) = delete;
   PgSessionPool& operator=(const PgSessionPool&) = delete;
+
+  /// Each session's state for health, named `<name>-1`, `<name>-2`, ...:
+  /// `unused` (since the pool was made) until a call first borrows it, then
+  /// as its last statement left it (`PgSession::state`). Any thread.
+  std::vector<sdk::EngineConnection> states(const std::string& name) const;
 
   /// Runs `work` with a session of its own; returns what `work` returns.
   template <class Work>
@@ -67,9 +74,11 @@ class PgSessionPool {
   };
 
   std::vector<std::unique_ptr<PgSession>> sessions_;
-  std::mutex mutex_;
+  std::int64_t made_at_ms_;
+  mutable std::mutex mutex_;
   std::condition_variable returned_;
-  std::vector<PgSession*> idle_;
+  std::vector<PgSession*> idle_;                ///< under mutex_, as is used_
+  std::unordered_set<const PgSession*> used_;  ///< borrowed at least once
 };
 
 }  // namespace notifyd::core

@@ -38,7 +38,7 @@ class PluginCheckService final : public sdk::CheckService {
   std::vector<sdk::CheckStatus> checks(std::string_view user) const noexcept override { return runner_.checks(user); }
   void run(std::string_view user, std::string_view name, std::string trigger,
            std::function<void(sdk::Result<sdk::RunRecord>)> done) noexcept override {
-    runner_.run(user, name, std::move(trigger), std::move(done));
+    runner_.run(user, name, std::move(trigger), [done = std::move(done)](RunResult result) { done(result.to_sdk()); });
   }
   sdk::Result<std::vector<sdk::RunRecord>> runs(std::string_view user, std::string_view name,
                                                 std::uint32_t limit) const noexcept override {

@@ -33,22 +33,31 @@ std::string json_object(std::initializer_list<std::pair<const char*, const std::
   return {buffer.GetString(), buffer.GetSize()};
 }
 
-// `{"run": <RunRecord>}` or `{"error": "..."}`.
-std::string answer_text(const sdk::Result<sdk::RunRecord>& result) {
-  if (!result) return json_object({{"error", &result.error()}});
+// `{"run": <RunRecord>}`, or `{"error": "...", "refusal": "<kind>"}`.
+std::string answer_text(const RunResult& result) {
+  if (!result) {
+    const std::string kind(refusal_kind_name(result.refusal().kind));
+    return json_object({{"error", &result.refusal().message}, {"refusal", &kind}});
+  }
   return "{\"run\":" + sdk::api::to_json(result.value()) + "}";
 }
 
-sdk::Result<sdk::RunRecord> read_answer(const std::string& text) {
-  using R = sdk::Result<sdk::RunRecord>;
+RunResult read_answer(const std::string& text) {
+  using Kind = RunRefusal::Kind;
   rapidjson::Document document;
-  if (auto parsed = sdk::parse_json(text, document); !parsed) return R::failure("unreadable answer: " + parsed.message);
-  if (auto error = sdk::json_string(document, "error")) return R::failure(*error);
+  if (auto parsed = sdk::parse_json(text, document); !parsed) {
+    return RunResult::refused(Kind::bad_answer, "unreadable answer: " + parsed.message);
+  }
+  if (auto error = sdk::json_string(document, "error")) {
+    // An answer of a version that names no kind, or one this version does not know, is a failure.
+    const auto kind = sdk::json_string(document, "refusal");
+    return RunResult::refused(kind ? refusal_kind_named(*kind).value_or(Kind::failed) : Kind::failed, *error);
+  }
   const auto* run = sdk::json_member(document, "run");
-  if (!run) return R::failure("unreadable answer: no run and no error");
+  if (!run) return RunResult::refused(Kind::bad_answer, "unreadable answer: no run and no error");
   sdk::RunRecord record;
   if (auto read = sdk::api::JsonCodec<sdk::RunRecord>::read(*run, "run", record); !read) {
-    return R::failure("unreadable answer: " + read.message);
+    return RunResult::refused(Kind::bad_answer, "unreadable answer: " + read.message);
   }
   return record;
 }
@@ -111,13 +120,13 @@ void RunRequests::stop() {
       waiting->timer->cancel();
       // Nobody will take the answer: leave no request to be claimed.
       (void)coordination_.ephemeral().remove(request_key(waiting->check.host_group, id));
-      waiting->done(sdk::Result<sdk::RunRecord>::failure("notifyd is stopping"));
+      waiting->done(RunResult::refused(RunRefusal::Kind::stopping, "notifyd is stopping"));
     }
   });
 }
 
 void RunRequests::ask(const std::vector<CataloguedCheck>& offers, std::string trigger, Answer done) {
-  using R = sdk::Result<sdk::RunRecord>;
+  using Kind = RunRefusal::Kind;
   const auto view = coordination_.view();
   const auto alive = [&](const std::string& group) {
     return std::ranges::any_of(view.replicas, [&](const sdk::ReplicaView& r) { return !r.self && r.host_group == group; });
@@ -131,18 +140,18 @@ void RunRequests::ask(const std::vector<CataloguedCheck>& offers, std::string tr
     }
     // Only this replica's group lists it: the listing is older than this replica's checks.
     if (groups.empty()) {
-      return done(R::failure("no check named \"" + check.name + "\" for " + check.user + " in host group \"" +
-                             coordination_.host_group() + "\""));
+      return done(RunResult::refused(Kind::no_such_check, "no check named \"" + check.name + "\" for " + check.user +
+                                                              " in host group \"" + coordination_.host_group() + "\""));
     }
-    return done(R::failure(check.name + " of " + check.user + " runs in host group " + groups +
-                           ", where no replica is running now"));
+    return done(RunResult::refused(Kind::group_not_running, check.name + " of " + check.user + " runs in host group " +
+                                                                groups + ", where no replica is running now"));
   }
   auto pending = std::make_shared<Pending>();
   pending->check = *chosen;
   pending->trigger = std::move(trigger);
   pending->done = std::move(done);
   boost::asio::post(strand_, [this, pending] {
-    if (stopping_) return pending->done(sdk::Result<sdk::RunRecord>::failure("notifyd is stopping"));
+    if (stopping_) return pending->done(RunResult::refused(Kind::stopping, "notifyd is stopping"));
     static const std::string prefix = random_prefix();
     pending->id = prefix + "-" + std::to_string(++next_id_);
     const auto& check = pending->check;
@@ -154,8 +163,8 @@ void RunRequests::ask(const std::vector<CataloguedCheck>& offers, std::string tr
     // It outlives the asker's window, so the asker finds it to take it back.
     const auto kept = claim_window() + answer_margin;
     if (auto put = coordination_.ephemeral().put(request_key(group, pending->id), request, kept); !put) {
-      return pending->done(sdk::Result<sdk::RunRecord>::failure("cannot ask host group \"" + group + "\" to run " +
-                                                                check.name + ": " + put.message));
+      return pending->done(RunResult::refused(
+          Kind::unavailable, "cannot ask host group \"" + group + "\" to run " + check.name + ": " + put.message));
     }
     const auto now = std::chrono::steady_clock::now();
     pending->claim_by = now + claim_window();
@@ -174,13 +183,13 @@ void RunRequests::arm(const std::shared_ptr<Pending>& pending) {
   });
 }
 
-void RunRequests::settle(const std::shared_ptr<Pending>& pending, sdk::Result<sdk::RunRecord> result) {
+void RunRequests::settle(const std::shared_ptr<Pending>& pending, RunResult result) {
   pending->timer->cancel();
   pending_.erase(pending->id);
   pending->done(std::move(result));
 }
 
-std::optional<sdk::Result<sdk::RunRecord>> RunRequests::take_answer(const std::string& id) {
+std::optional<RunResult> RunRequests::take_answer(const std::string& id) {
   auto answer = coordination_.ephemeral().take("check-answer/" + id);
   if (!answer) {
     log_.warn("cannot read the answer to run request ", id, ": ", answer.error());
@@ -191,7 +200,7 @@ std::optional<sdk::Result<sdk::RunRecord>> RunRequests::take_answer(const std::s
 }
 
 void RunRequests::poll(const std::shared_ptr<Pending>& pending) {
-  using R = sdk::Result<sdk::RunRecord>;
+  using Kind = RunRefusal::Kind;
   auto& keys = coordination_.ephemeral();
   const auto& check = pending->check;
   const std::string what = check.name + " of " + check.user;
@@ -208,8 +217,9 @@ void RunRequests::poll(const std::shared_ptr<Pending>& pending) {
       // Taking it back is the race with a claimer: whoever takes it decides.
       auto back = keys.take(request_key(check.host_group, pending->id));
       if (back && back.value()) {
-        return settle(pending, R::failure("no replica of " + group + " took the run of " + what + " within " +
-                                          sdk::format_duration(claim_window())));
+        return settle(pending, RunResult::refused(Kind::not_claimed,
+                                                  "no replica of " + group + " took the run of " + what + " within " +
+                                                      sdk::format_duration(claim_window())));
       }
     }
   }
@@ -219,13 +229,15 @@ void RunRequests::poll(const std::shared_ptr<Pending>& pending) {
     pending->unaccounted = false;
     if (now < pending->answer_by) return arm(pending);
     (void)keys.remove("check-claim/" + pending->id);
-    return settle(pending, R::failure(pending->claimer + " (" + group + ") gave no answer about the run of " + what +
-                                      " within its timeout and a margin"));
+    return settle(pending, RunResult::refused(Kind::no_answer, pending->claimer + " (" + group +
+                                                                     ") gave no answer about the run of " + what +
+                                                                     " within its timeout and a margin"));
   }
   if (!claim) {
     log_.warn("cannot see who runs request ", pending->id, ": ", claim.error());
     if (now < pending->answer_by) return arm(pending);
-    return settle(pending, R::failure("lost sight of the run of " + what + " in " + group + ": " + claim.error()));
+    return settle(pending, RunResult::refused(Kind::no_answer, "lost sight of the run of " + what + " in " + group +
+                                                                   ": " + claim.error()));
   }
   // The claimer answers before it gives its claim back.
   if (auto answer = take_answer(pending->id)) return settle(pending, std::move(*answer));
@@ -233,8 +245,9 @@ void RunRequests::poll(const std::shared_ptr<Pending>& pending) {
   if (!pending->claimer.empty() || pending->unaccounted) {
     const std::string who = pending->claimer.empty() ? "the replica of " + group + " that took it"
                                                      : pending->claimer + " (" + group + ")";
-    return settle(pending, R::failure("the run of " + what + " was taken by " + who +
-                                      ", which stopped before answering; it is not run again"));
+    return settle(pending, RunResult::refused(Kind::claimer_stopped,
+                                              "the run of " + what + " was taken by " + who +
+                                                  ", which stopped before answering; it is not run again"));
   }
   pending->unaccounted = true;
   arm(pending);
@@ -269,7 +282,7 @@ void RunRequests::on_request(const std::string& id) {
   entry.renewal = std::make_unique<boost::asio::steady_timer>(strand_);
   renew_claim(id);
   log_.info("running ", *check, " of ", *user, " for ", *asker);
-  run_here_(*user, *check, std::move(*trigger), [this, id](sdk::Result<sdk::RunRecord> result) {
+  run_here_(*user, *check, std::move(*trigger), [this, id](RunResult result) {
     boost::asio::post(strand_, [this, id, result = std::move(result)] { answered(id, result); });
   });
 }
@@ -289,7 +302,7 @@ void RunRequests::renew_claim(const std::string& id) {
   });
 }
 
-void RunRequests::answered(const std::string& id, const sdk::Result<sdk::RunRecord>& result) {
+void RunRequests::answered(const std::string& id, const RunResult& result) {
   auto found = claimed_.find(id);
   if (found == claimed_.end()) return;
   const std::string asker = found->second.asker;

@@ -16,6 +16,7 @@
 #include "notifyd/sdk/check_service.hpp"
 #include "notifyd/sdk/coordination.hpp"
 #include "notifyd/sdk/logger.hpp"
+#include "run_result.hpp"
 
 namespace notifyd::core {
 
@@ -37,14 +38,17 @@ namespace notifyd::core {
 ///   and it rings `check-answer/<asker>`; the asker takes it.
 ///
 /// The asker polls every `poll_every` too. It answers at once when no
-/// replica of the group is alive; with an error when nobody claims within
-/// `claim_window`, when the claim lapses without an answer (the claimer
-/// died: the request is gone and is not run again), or when no answer came
-/// within the check's timeout plus a margin. Thread-safe; its own work runs
+/// replica of the group is alive (`group_not_running`); with a refusal when
+/// nobody claims within `claim_window` (`not_claimed`), when the claim
+/// lapses without an answer (`claimer_stopped`: the claimer died, the
+/// request is gone and is not run again), or when no answer came within
+/// the check's timeout plus a margin (`no_answer`). The claimer's own
+/// refusal (the check is gone from its group, it is stopping) travels back
+/// with its kind. Thread-safe; its own work runs
 /// on a strand of `executor` (blocking calls of one round trip each).
 class RunRequests {
  public:
-  using Answer = std::function<void(sdk::Result<sdk::RunRecord>)>;
+  using Answer = std::function<void(RunResult)>;
   /// Runs `user`'s `check` in this replica, never forwarding it again.
   using RunHere = std::function<void(const std::string& user, const std::string& check, std::string trigger,
                                      Answer done)>;
@@ -91,12 +95,12 @@ class RunRequests {
   void poll(const std::shared_ptr<Pending>& pending);
   void arm(const std::shared_ptr<Pending>& pending);
   /// Answers `pending` with `result` and forgets it.
-  void settle(const std::shared_ptr<Pending>& pending, sdk::Result<sdk::RunRecord> result);
+  void settle(const std::shared_ptr<Pending>& pending, RunResult result);
   /// The answer `check-answer/<id>` holds, taken; nullopt while none.
-  std::optional<sdk::Result<sdk::RunRecord>> take_answer(const std::string& id);
+  std::optional<RunResult> take_answer(const std::string& id);
   void on_request(const std::string& id);
   void renew_claim(const std::string& id);
-  void answered(const std::string& id, const sdk::Result<sdk::RunRecord>& result);
+  void answered(const std::string& id, const RunResult& result);
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   sdk::Coordination& coordination_;

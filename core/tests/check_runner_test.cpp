@@ -96,8 +96,8 @@ struct Fixture {
   }
 
   sdk::RunRecord run(const std::string& name) {
-    std::optional<sdk::Result<sdk::RunRecord>> result;
-    services.checks->run("root", name, "manual", [&](sdk::Result<sdk::RunRecord> r) { result = std::move(r); });
+    std::optional<core::RunResult> result;
+    services.checks->run("root", name, "manual", [&](core::RunResult r) { result = std::move(r); });
     REQUIRE(services.run_until([&] { return result.has_value(); }));
     REQUIRE(result->ok());
     return result->value();
@@ -314,11 +314,12 @@ TEST_CASE("a streak shorter than the threshold goes on counting after a restart"
 
 TEST_CASE("an unknown check is an error, not a run") {
   Fixture f;
-  std::optional<sdk::Result<sdk::RunRecord>> result;
+  std::optional<core::RunResult> result;
   f.services.checks->run("root", "nope", "manual", [&](auto r) { result = std::move(r); });
   REQUIRE(result.has_value());
   CHECK_FALSE(result->ok());
-  CHECK(result->error() == "no check named \"nope\" for root");
+  CHECK(result->refusal().message == "no check named \"nope\" for root");
+  CHECK(result->refusal().kind == core::RunRefusal::Kind::no_such_check);
 }
 
 TEST_CASE("a run without an id fails with the reason and leaves the check free to run again") {
@@ -329,27 +330,30 @@ TEST_CASE("a run without an id fails with the reason and leaves the check free t
                            f.services.check_settings, f.services.log, f.services.metrics);
   checks.add_provider("scripts", f.provider);
   const auto run = [&] {
-    std::optional<sdk::Result<sdk::RunRecord>> result;
-    checks.run("root", "disk", "manual", [&](sdk::Result<sdk::RunRecord> r) { result = std::move(r); });
+    std::optional<core::RunResult> result;
+    checks.run("root", "disk", "manual", [&](core::RunResult r) { result = std::move(r); });
     REQUIRE(f.services.run_until([&] { return result.has_value(); }));
     return *result;
   };
   for (int i = 0; i < 2; ++i) {
     const auto refused = run();
     REQUIRE_FALSE(refused.ok());
-    CHECK(refused.error() == "not run: cannot draw a run id: no connection to the server");
+    CHECK(refused.refusal().message == "not run: cannot draw a run id: no connection to the server");
+    CHECK(refused.refusal().kind == core::RunRefusal::Kind::unavailable);
   }
   CHECK(f.provider.started == 0);
 
   store.failing = false;
   f.provider.held.insert("disk");
-  std::optional<sdk::Result<sdk::RunRecord>> held;
-  checks.run("root", "disk", "manual", [&](sdk::Result<sdk::RunRecord> r) { held = std::move(r); });
+  std::optional<core::RunResult> held;
+  checks.run("root", "disk", "manual", [&](core::RunResult r) { held = std::move(r); });
   REQUIRE(f.provider.started == 1);
   store.failing = true;
   const auto skipped = run();
   REQUIRE_FALSE(skipped.ok());
-  CHECK(skipped.error() == "cannot record the skipped run: cannot draw a run id: no connection to the server");
+  CHECK(skipped.refusal().message ==
+        "cannot record the skipped run: cannot draw a run id: no connection to the server");
+  CHECK(skipped.refusal().kind == core::RunRefusal::Kind::unavailable);
   f.provider.release_all();
   REQUIRE(f.services.run_until([&] { return held.has_value(); }));
   CHECK(held->ok());
@@ -391,9 +395,9 @@ TEST_CASE("a result that finds the store unavailable waits, frees its slot, and 
   core::CheckRunner checks(f.services.io.get_executor(), *f.services.store, notifications, f.services.coordination,
                            f.services.check_settings, f.services.log, f.services.metrics);
   checks.add_provider("scripts", f.provider);
-  std::map<std::string, sdk::Result<sdk::RunRecord>> finished;
+  std::map<std::string, core::RunResult> finished;
   for (const std::string name : {"disk", "load"}) {
-    checks.run("root", name, "manual", [&, name](sdk::Result<sdk::RunRecord> r) { finished.emplace(name, std::move(r)); });
+    checks.run("root", name, "manual", [&, name](core::RunResult r) { finished.emplace(name, std::move(r)); });
   }
   // Both ran although one run at a time is allowed: a waiting result does not hold its slot.
   REQUIRE(f.services.run_until([&] { return f.provider.started == 2 && notifications.attempts >= 4; }));
@@ -418,8 +422,8 @@ TEST_CASE("a result still waiting for the store when notifyd stops fails with th
   core::CheckRunner checks(f.services.io.get_executor(), *f.services.store, notifications, f.services.coordination,
                            f.services.check_settings, f.services.log, f.services.metrics);
   checks.add_provider("scripts", f.provider);
-  std::optional<sdk::Result<sdk::RunRecord>> finished;
-  checks.run("root", "disk", "manual", [&](sdk::Result<sdk::RunRecord> r) { finished = std::move(r); });
+  std::optional<core::RunResult> finished;
+  checks.run("root", "disk", "manual", [&](core::RunResult r) { finished = std::move(r); });
   REQUIRE(f.services.run_until([&] { return notifications.attempts >= 1; }));
   checks.stop();
   REQUIRE(f.services.run_until([&] { return finished.has_value(); }));
@@ -445,8 +449,8 @@ TEST_CASE("a check another replica of the host group is running is skipped, nami
 
   REQUIRE(keys.remove(lease).ok);
   f.provider.held.insert("disk");
-  std::optional<sdk::Result<sdk::RunRecord>> held;
-  f.services.checks->run("root", "disk", "schedule", [&](sdk::Result<sdk::RunRecord> r) { held = std::move(r); });
+  std::optional<core::RunResult> held;
+  f.services.checks->run("root", "disk", "schedule", [&](core::RunResult r) { held = std::move(r); });
   REQUIRE(f.provider.started == 1);
   const auto holder = keys.get(lease).value();
   f.provider.release_all();
@@ -469,14 +473,14 @@ TEST_CASE("two runners of one host group never run one check at once, and a run 
                         f.services.check_settings, f.services.log, f.services.metrics);
   one.add_provider("scripts", f.provider);
   two.add_provider("scripts", f.provider);
-  std::optional<sdk::Result<sdk::RunRecord>> first, second;
-  one.run("root", "disk", "schedule", [&](sdk::Result<sdk::RunRecord> r) { first = std::move(r); });
+  std::optional<core::RunResult> first, second;
+  one.run("root", "disk", "schedule", [&](core::RunResult r) { first = std::move(r); });
   REQUIRE(f.provider.started == 1);
   // Three times the lease's time to live: only renewals keep it.
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(900);
   f.services.run_until([&] { return std::chrono::steady_clock::now() > until; });
   CHECK(shared.ephemeral().get("check-run/group-1/root/disk").value().has_value());
-  two.run("root", "disk", "manual", [&](sdk::Result<sdk::RunRecord> r) { second = std::move(r); });
+  two.run("root", "disk", "manual", [&](core::RunResult r) { second = std::move(r); });
   REQUIRE(f.services.run_until([&] { return second.has_value(); }));
   REQUIRE(second->ok());
   CHECK(second->value().outcome == "skipped");
@@ -489,7 +493,7 @@ TEST_CASE("two runners of one host group never run one check at once, and a run 
   CHECK_FALSE(shared.ephemeral().get("check-run/group-1/root/disk").value().has_value());
   f.provider.held.clear();
   second.reset();
-  two.run("root", "disk", "manual", [&](sdk::Result<sdk::RunRecord> r) { second = std::move(r); });
+  two.run("root", "disk", "manual", [&](core::RunResult r) { second = std::move(r); });
   REQUIRE(f.services.run_until([&] { return second.has_value(); }));
   CHECK(second->value().outcome == "quiet");
   CHECK(f.provider.started == 2);

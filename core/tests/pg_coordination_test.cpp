@@ -541,6 +541,15 @@ TEST_CASE("postgres replicas see each other in their views; a stopped one leaves
   CHECK(seen_by_a.lease_ttl_ms == 1500);
   CHECK(seen_by_a.connections.at(0).name == "coordination");
   CHECK(seen_by_a.connections.at(0).state == "connected");
+  // Then the pooled sessions (4 here): opening used some; the others connect when first needed.
+  REQUIRE(seen_by_a.connections.size() == 5);
+  for (std::size_t i = 1; i < 5; ++i) {
+    const auto& pooled = seen_by_a.connections[i];
+    CHECK(pooled.name == "coordination-pool-" + std::to_string(i));
+    CHECK((pooled.state == "connected" || pooled.state == "unused"));
+    CHECK(pooled.last_error.empty());
+  }
+  CHECK(std::ranges::count(seen_by_a.connections, std::string("connected"), &sdk::EngineConnection::state) >= 2);
   const auto& seen_b = seen_by_a.replicas.at(1);
   CHECK(seen_b.host_group == "group-2");
   CHECK(seen_b.address == "https://b");

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "pg_session.hpp"
+#include "pg_session_pool.hpp"
 #include "pg_test_support.hpp"
 
 using namespace notifyd;
@@ -145,6 +148,36 @@ TEST_CASE("postgres session: its state for health follows its connection") {
   REQUIRE(session.exec("ROLLBACK"));
   CHECK(value(session, "SELECT 3") == "3");
   CHECK(session.state("store-writer").state == "connected");
+}
+
+TEST_CASE("postgres session pool: each session's state for health, unused until first borrowed") {
+  Loop loop;
+  TestDatabase database(loop);
+  core::PgSessionPool pool(database.dsn(), 3, std::chrono::seconds(5), "pooled-sessions");
+  const auto states = [&] {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& session : pool.states("pool")) out.emplace_back(session.name, session.state);
+    return out;
+  };
+  using States = std::vector<std::pair<std::string, std::string>>;
+  CHECK(states() == States{{"pool-1", "unused"}, {"pool-2", "unused"}, {"pool-3", "unused"}});
+  CHECK(pool.states("pool").at(0).since_ms > 0);
+  CHECK(pool.with([&](core::PgSession& session) { return value(session, "SELECT 1"); }) == "1");
+  // One call borrowed one session; the others have not connected.
+  auto after = states();
+  CHECK(std::count_if(after.begin(), after.end(), [](const auto& s) { return s.second == "connected"; }) == 1);
+  CHECK(std::count_if(after.begin(), after.end(), [](const auto& s) { return s.second == "unused"; }) == 2);
+
+  core::PgSessionPool unreachable("host=127.0.0.1 port=1 dbname=none connect_timeout=2", 2, std::chrono::seconds(5),
+                                  "unreachable-pool");
+  CHECK_FALSE(unreachable.with([](core::PgSession& session) { return session.exec("SELECT 1").ok(); }));
+  const auto failed = unreachable.states("pool");
+  REQUIRE(failed.size() == 2);
+  const auto tried = std::find_if(failed.begin(), failed.end(), [](const auto& s) { return s.state != "unused"; });
+  REQUIRE(tried != failed.end());
+  CHECK(tried->state == "connecting");
+  CHECK_FALSE(tried->last_error.empty());
+  CHECK(std::count_if(failed.begin(), failed.end(), [](const auto& s) { return s.state == "unused"; }) == 1);
 }
 
 TEST_CASE("postgres session: an array literal carries quotes, backslashes, commas and braces") {

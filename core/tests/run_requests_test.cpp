@@ -80,9 +80,9 @@ struct TwoGroups {
     b.stop();
     services.run_until([] { return false; }, std::chrono::milliseconds(100));
   }
-  std::optional<sdk::Result<sdk::RunRecord>> ask_b(const std::string& check) {
-    std::optional<sdk::Result<sdk::RunRecord>> result;
-    b.run("root", check, "manual", [&](sdk::Result<sdk::RunRecord> r) { result = std::move(r); });
+  std::optional<core::RunResult> ask_b(const std::string& check) {
+    std::optional<core::RunResult> result;
+    b.run("root", check, "manual", [&](core::RunResult r) { result = std::move(r); });
     services.run_until([&] { return result.has_value(); }, std::chrono::seconds(20));
     return result;
   }
@@ -157,16 +157,18 @@ TEST_CASE("a run asked of a host group with no live replica fails at once, namin
   TwoGroups f;
   REQUIRE(f.catalogued());
   f.alive.erase(f.alive.begin());
-  std::optional<sdk::Result<sdk::RunRecord>> result;
-  f.b.run("root", "report", "manual", [&](sdk::Result<sdk::RunRecord> r) { result = std::move(r); });
+  std::optional<core::RunResult> result;
+  f.b.run("root", "report", "manual", [&](core::RunResult r) { result = std::move(r); });
   REQUIRE(result.has_value());
   REQUIRE_FALSE(result->ok());
-  CHECK(result->error() == "report of root runs in host group \"group-a\", where no replica is running now");
+  CHECK(result->refusal().message == "report of root runs in host group \"group-a\", where no replica is running now");
+  CHECK(result->refusal().kind == core::RunRefusal::Kind::group_not_running);
   CHECK(f.provider.started == 0);
 
   auto unknown = f.ask_b("nowhere");
   REQUIRE(unknown.has_value());
-  CHECK(unknown->error() == "no check named \"nowhere\" for root in any host group");
+  CHECK(unknown->refusal().message == "no check named \"nowhere\" for root in any host group");
+  CHECK(unknown->refusal().kind == core::RunRefusal::Kind::no_such_check);
 }
 
 TEST_CASE("a request nobody claims fails after the claim window, and is not run later") {
@@ -178,7 +180,9 @@ TEST_CASE("a request nobody claims fails after the claim window, and is not run 
   auto result = f.ask_b("report");
   REQUIRE(result.has_value());
   REQUIRE_FALSE(result->ok());
-  CHECK_THAT(result->error(), Catch::StartsWith("no replica of host group \"group-a\" took the run of report of root within"));
+  CHECK_THAT(result->refusal().message,
+             Catch::StartsWith("no replica of host group \"group-a\" took the run of report of root within"));
+  CHECK(result->refusal().kind == core::RunRefusal::Kind::not_claimed);
   CHECK(std::chrono::steady_clock::now() - asked >= std::chrono::seconds(2));
   CHECK(f.provider.started == 0);
 }
@@ -199,8 +203,83 @@ TEST_CASE("a claimer that stops answering: the asker hears so, and the request i
   REQUIRE(result.has_value());
   REQUIRE_FALSE(result->ok());
   CHECK_FALSE(claimed.empty());
-  CHECK(result->error() == "the run of report of root was taken by a:1 (host group \"group-a\"), which stopped "
-                           "before answering; it is not run again");
+  CHECK(result->refusal().message ==
+        "the run of report of root was taken by a:1 (host group \"group-a\"), which stopped before answering; it is "
+        "not run again");
+  CHECK(result->refusal().kind == core::RunRefusal::Kind::claimer_stopped);
   CHECK_FALSE(f.shared.ephemeral().get("check-request/group-a/" + claimed).value().has_value());
   CHECK(f.provider.started == 0);
+}
+
+TEST_CASE("the claimer's refusal comes back with its kind; an answer of a kind unknown here is a failure") {
+  TwoGroups f;
+  REQUIRE(f.catalogued());
+  f.a.stop();
+  // A claimer that answers each request with the next of these.
+  std::vector<std::string> answers{R"({"error":"notifyd is stopping","refusal":"stopping"})",
+                                   R"({"error":"no check named \"report\" for root in host group \"group-a\"",)"
+                                   R"("refusal":"no_such_check"})",
+                                   R"({"error":"something new","refusal":"a_kind_from_a_later_version"})",
+                                   R"({"error":"from an earlier version"})", R"({"neither":1})"};
+  std::size_t next = 0;
+  auto heard = f.shared.bus().listen("check-request/group-a", f.services.io.get_executor(), [&](std::string id) {
+    auto taken = f.shared.ephemeral().take("check-request/group-a/" + id);
+    if (!taken.value()) return;
+    REQUIRE(f.shared.ephemeral().put("check-answer/" + id, answers.at(next++), std::chrono::minutes(1)).ok);
+    f.shared.bus().ring("check-answer/b:2", id);
+  });
+  using Kind = core::RunRefusal::Kind;
+  const std::vector<std::pair<Kind, std::string>> expected{
+      {Kind::stopping, "notifyd is stopping"},
+      {Kind::no_such_check, "no check named \"report\" for root in host group \"group-a\""},
+      {Kind::failed, "something new"},
+      {Kind::failed, "from an earlier version"},
+      {Kind::bad_answer, "unreadable answer: no run and no error"}};
+  for (const auto& [kind, message] : expected) {
+    auto result = f.ask_b("report");
+    REQUIRE(result.has_value());
+    REQUIRE_FALSE(result->ok());
+    CHECK(result->refusal().kind == kind);
+    CHECK(result->refusal().message == message);
+  }
+  CHECK(f.provider.started == 0);
+}
+
+TEST_CASE("every replica lists the checks only other host groups have, marked with the group and whether it runs") {
+  TwoGroups f;
+  REQUIRE(f.catalogued());
+  const auto listed = f.b.checks("root");
+  REQUIRE(listed.size() == 1);
+  const auto& report = listed[0];
+  CHECK(report.definition.name == "report");
+  CHECK(report.definition.user == "root");
+  CHECK(report.definition.timeout == std::chrono::seconds(5));
+  CHECK(report.definition.provider.empty());
+  CHECK(report.host_group == "group-a");
+  CHECK(report.elsewhere);
+  CHECK(report.group_running);
+  CHECK_FALSE(report.last_run);
+  CHECK(f.b.checks("alice").empty());
+  CHECK(f.b.checks("").size() == 1);
+
+  // The group's own replica lists it as its own.
+  const auto own = f.a.checks("root");
+  REQUIRE(own.size() == 1);
+  CHECK(own[0].host_group == "group-a");
+  CHECK_FALSE(own[0].elsewhere);
+  CHECK(own[0].definition.provider == "scripts");
+
+  // Its last run is read from the shared store, wherever it ran.
+  auto ran = f.ask_b("report");
+  REQUIRE(ran.has_value());
+  REQUIRE(ran->ok());
+  const auto after = f.b.checks("root");
+  REQUIRE(after.at(0).last_run.has_value());
+  CHECK(after[0].last_run->id == ran->value().id);
+
+  f.alive.erase(f.alive.begin());
+  const auto orphaned = f.b.checks("root");
+  REQUIRE(orphaned.size() == 1);
+  CHECK_FALSE(orphaned[0].group_running);
+  CHECK(orphaned[0].host_group == "group-a");
 }

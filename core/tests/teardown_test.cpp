@@ -92,7 +92,7 @@ void live_and_tear_down(const std::filesystem::path& data, int stop_after, Answe
   }
   for (int i = 0; i < 5; ++i) {
     boost::asio::post(services->io, [&] {
-      services->checks->run("alice", "quick", "test", [&](sdk::Result<sdk::RunRecord>) { answers.answered_here(); });
+      services->checks->run("alice", "quick", "test", [&](core::RunResult) { answers.answered_here(); });
     });
   }
   while (answers.count.load() < stop_after) std::this_thread::yield();

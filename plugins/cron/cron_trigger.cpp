@@ -193,6 +193,8 @@ void CronTrigger::save_state() {
 void CronTrigger::refresh(std::int64_t now) {
   std::vector<ListedCheck> listed;
   for (const auto& check : host_.checks().checks("")) {
+    // Another host group's check is scheduled by that group's replicas.
+    if (check.elsewhere) continue;
     listed.push_back({{check.definition.user, check.definition.name}, check.definition.schedule});
   }
   const SyncReport report = book_->sync(listed, now);

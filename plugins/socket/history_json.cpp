@@ -95,8 +95,10 @@ sdk::Result<std::string> render_history_page(const sdk::HistoryQuery& query, std
 }
 
 std::string render_health(const std::vector<sdk::ChannelHealth>& channels, const sdk::ClusterView& cluster) {
-  const bool connected = std::ranges::all_of(
-      cluster.connections, [](const sdk::EngineConnection& connection) { return connection.state == "connected"; });
+  // A pooled session not needed yet is not down.
+  const bool connected = std::ranges::all_of(cluster.connections, [](const sdk::EngineConnection& connection) {
+    return connection.state == "connected" || connection.state == "unused";
+  });
   return sdk::api::to_json(sdk::api::HealthReport{connected ? "ok" : "degraded", channels, cluster});
 }
 

@@ -17,6 +17,10 @@ std::string check_line(const sdk::CheckStatus& check, std::int64_t now_ms) {
   }
   line += check.last_sent_ms > 0 ? ", last sent " + sdk::time_ago(check.last_sent_ms, now_ms, sdk::AgeUnit::minute) : ", nothing sent yet";
   if (check.next_run_ms > 0) line += ", next " + sdk::time_until(check.next_run_ms, now_ms, sdk::AgeUnit::minute);
+  if (check.elsewhere) {
+    line += ", runs in host group " + check.host_group;
+    if (!check.group_running) line += " (no replica of it is running)";
+  }
   return line;
 }
 

@@ -167,6 +167,14 @@ std::size_t ConnectionRegistry::users() const {
   return users_.size();
 }
 
+std::vector<std::string> ConnectionRegistry::user_names() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> names;
+  names.reserve(users_.size());
+  for (const auto& [name, record] : users_) names.push_back(name);
+  return names;
+}
+
 void ConnectionRegistry::close_all(std::function<void()> done) {
   std::vector<std::shared_ptr<DesktopConnection>> open;
   bool none_left = false;

@@ -79,6 +79,8 @@ class ConnectionRegistry {
   std::size_t size() const;
   /// Users with at least one authenticated connection.
   std::size_t users() const;
+  /// Their names, in no order.
+  std::vector<std::string> user_names() const;
   /// Refuses new connections, closes every open one, and calls `done` once
   /// none is left: at once when there are none, otherwise from the thread
   /// that destroys the last connection.

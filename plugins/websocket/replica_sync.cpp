@@ -169,7 +169,7 @@ void ReplicaSync::refresh_roster() {
     std::lock_guard lock(renewal_mutex_);
     renewal_problem = renewal_problem_;
   }
-  const auto published = roster_.publish({state_->registry.size(), state_->registry.users()});
+  const auto published = roster_.publish(state_->registry.size(), state_->registry.user_names());
   auto view = roster_.read();
   std::string problem;
   if (!renewal_problem.empty()) problem = "cannot renew the connection slots: " + renewal_problem;

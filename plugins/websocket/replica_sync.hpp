@@ -63,7 +63,7 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   struct Figures {
     std::size_t replicas = 0;
     std::size_t connections = 0;
-    std::size_t users = 0;  ///< summed over replicas: a user connected to two counts twice
+    std::size_t users = 0;  ///< distinct users: one connected to two replicas counts once
   };
 
   explicit ReplicaSync(std::shared_ptr<ServerState> state);

@@ -55,9 +55,9 @@ class WebSocketChannel final {
   void deliver(sdk::Delivery delivery, std::function<void(sdk::DeliveryResult)> done);
   /// "off" without a JWT secret; else "ok" with the open connections, users
   /// with an authenticated one, and frames sent and dropped (their connection
-  /// closed first) since start; and the replicas serving the channel with
-  /// their connections and users summed (`replicas`, `cluster_connections`,
-  /// `cluster_users`).
+  /// closed first) since start; and the replicas serving the channel, their
+  /// connections summed and their users counted once each (`replicas`,
+  /// `cluster_connections`, `cluster_users`).
   sdk::ChannelCondition condition() const;
 
   /// The TCP port the server bound (tests ask for port 0); 0 before start.

@@ -46,10 +46,17 @@ std::string check_card(const CheckView& view, std::size_t index) {
   if (status.last_run) html += badge(status.last_run->outcome);
   html += "</div><dl class=\"facts\">";
   html += fact("Schedule", d.schedule.empty() ? std::string("on demand") : "<code>" + html_escape(d.schedule) + "</code>");
-  html += fact("Next run", status.next_run_ms > 0 ? time_element(status.next_run_ms) : std::string("not scheduled"));
+  // Another host group's scheduler knows when its checks run next.
+  if (!status.elsewhere) {
+    html += fact("Next run", status.next_run_ms > 0 ? time_element(status.next_run_ms) : std::string("not scheduled"));
+  }
   html += fact("Last run", status.last_run ? run_summary(*status.last_run) : std::string("never"));
   html += fact("Last sent", status.last_sent_ms > 0 ? time_element(status.last_sent_ms) : std::string("never"));
   if (!d.origin.empty()) html += fact("Source", "<code>" + html_escape(d.origin) + "</code>");
+  if (!status.host_group.empty()) {
+    const std::string down = status.group_running ? "" : " <span class=\"badge bad\">no replica running</span>";
+    html += fact("Host group", html_escape(status.host_group) + down);
+  }
   html += "</dl>";
   if (status.last_run && !status.last_run->detail.empty()) {
     html += "<p class=\"detail\">" + html_escape(status.last_run->detail) + "</p>";

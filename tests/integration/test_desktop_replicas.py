@@ -2,8 +2,9 @@
 connected to either replica gets, live and once, every notification posted
 through either; when its replica is killed it reconnects to the other with
 `since` and misses nothing; the per-user connection limit counts both
-replicas; health sums them. Runs in the `postgres` ctest label
-(NOTIFYD_TEST_BACKEND=postgres), with the strict client of the seed's app."""
+replicas; health counts their connections, and each user once. Runs in the
+`postgres` ctest label (NOTIFYD_TEST_BACKEND=postgres), with the strict
+client of the seed's app."""
 
 import socket
 import sys
@@ -223,6 +224,25 @@ class DesktopLimitAcrossReplicasTest(DesktopReplicasCase):
         self.wait_for(lambda: self.desk(1)["figures"]["cluster_connections"] == 4, timeout=15,
                       message="replica 1's 4 connections in health")
         self.assertEqual(b.stop(), 0, b.log())
+
+class DesktopUsersAcrossReplicasTest(DesktopReplicasCase):
+    def test_a_user_with_apps_on_both_replicas_counts_once_in_the_cluster(self):
+        self.start_replicas()
+        self.login(0)
+        self.login(1)
+        bob, _ = self.login(1, user="bob")
+
+        def cluster(i):
+            figures = self.desk(i)["figures"]
+            return figures["cluster_connections"], figures["cluster_users"]
+
+        self.wait_for(lambda: cluster(0) == (3, 2) and cluster(1) == (3, 2), timeout=15,
+                      message="3 connections of 2 users (alice on both replicas) in each replica's health")
+        self.assertEqual([self.desk(i)["figures"]["users"] for i in (0, 1)], [1, 2])
+        bob.close()
+        self.wait_for(lambda: cluster(0) == (2, 1) and cluster(1) == (2, 1), timeout=15,
+                      message="alice alone, on both replicas, counted once")
+
 
 if __name__ == "__main__":
     unittest.main()

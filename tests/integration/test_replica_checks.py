@@ -4,27 +4,34 @@ is killed (-9) mid-run, the other runs that slot once; replicas of different
 host groups each run their own checks; a run asked on a replica of another
 host group runs once on a replica of the check's group and its record comes
 back, or a clear error when no replica of that group lives or when the one
-running it dies. Runs in the `postgres` ctest label
+running it dies; every replica lists every host group's checks (the socket
+API, notifyctl, the dashboard), each marked with its group and whether a
+replica of it is running. Runs in the `postgres` ctest label
 (NOTIFYD_TEST_BACKEND=postgres), against the PostgreSQL of the fixture."""
 
+import json
 import pathlib
 import signal
+import subprocess
 import sys
 import threading
 import time
 import unittest
 
-from harness import BACKEND, psql
+from harness import BACKEND, NOTIFYCTL, psql
 from test_replicas import ReplicasTestCase
+from test_webui import Dashboard
 
 LEASE_TTL_S = 3
 
 
 class ReplicaChecksCase(ReplicasTestCase):
-    def start_replicas(self, checks, delay="0s", groups=("analytics-1", "analytics-1"), only_first=False):
-        """A replica in each of host `groups` offering `checks`
+    def start_replicas(self, checks, delay="0s", groups=("analytics-1", "analytics-1"), only_first=False,
+                       owner="alice", extra=lambda i: ""):
+        """A replica in each of host `groups` offering `owner`'s `checks`
         ("name=schedule") through the counting_checks fixture, scheduled by
-        cron; only the first offers any when `only_first`."""
+        cron, and replica i the plugins `extra(i)` too; only the first offers
+        any checks when `only_first`."""
         self.records = [pathlib.Path(self.tmp) / f"record{i}.txt" for i in range(len(groups))]
 
         def listed(i):
@@ -33,13 +40,14 @@ class ReplicaChecksCase(ReplicasTestCase):
         replicas = self.replicas(lambda i: "[[plugin]]\n"
                                            'use = "counting_checks"\n'
                                            'name = "fixture"\n'
+                                           f'user = "{owner}"\n'
                                            f"checks = [{listed(i)}]\n"
                                            f'delay = "{delay}"\n'
                                            f'record_file = "{self.records[i]}"\n\n'
                                            "[[plugin]]\n"
                                            'use = "cron"\n'
                                            'name = "scheduler"\n'
-                                           'refresh_interval = "1s"\n', count=len(groups))
+                                           'refresh_interval = "1s"\n\n' + extra(i), count=len(groups))
         for daemon, group in zip(replicas, groups):
             self.use_fixture_plugins(daemon)
             text = daemon.config_path.read_text()
@@ -141,10 +149,10 @@ class ReplicaChecksTest(ReplicaChecksCase):
 class ForwardedRunsTest(ReplicaChecksCase):
     """Replica 0 (analytics-1) holds alice's `report`; replica 1 (analytics-2) does not."""
 
-    def start_groups(self, delay):
+    def start_groups(self, delay, **kwargs):
         # Never scheduled while the test runs: every run is asked for.
         replicas = self.start_replicas(["report=0 0 1 1 *"], delay=delay, groups=("analytics-1", "analytics-2"),
-                                       only_first=True)
+                                       only_first=True, **kwargs)
         self.wait_for(lambda: '"report"' in (replicas[1].read_document("check-catalogue.json") or ""), timeout=30,
                       message="analytics-1 publishing its checks")
         self.wait_for(lambda: len(self.health(replicas[1])["cluster"]["replicas"]) == 2, timeout=30,
@@ -187,6 +195,72 @@ class ForwardedRunsTest(ReplicaChecksCase):
             self.assertEqual(daemon.stop(), 0, daemon.log())
             self.assertNotIn("AddressSanitizer", daemon.log())
 
+    def checks(self, daemon, user="alice"):
+        status, body = daemon.request("GET", f"/v1/checks?user={user}")
+        self.assertEqual(status, 200, body)
+        return body["checks"]
+
+    def test_every_replica_lists_the_other_groups_checks_with_their_group_and_whether_it_runs(self):
+        replicas = self.start_groups("0s")
+        listed = self.checks(replicas[1])
+        self.assertEqual(len(listed), 1, listed)
+        report = listed[0]
+        self.assertEqual((report["name"], report["user"], report["schedule"], report["provider"]),
+                         ("report", "alice", "0 0 1 1 *", ""))
+        self.assertEqual((report["host_group"], report["elsewhere"], report["group_running"]),
+                         ("analytics-1", True, True))
+        self.assertIsNone(report["last_run"])
+        own = self.checks(replicas[0])
+        self.assertEqual([(c["name"], c["host_group"], c["elsewhere"]) for c in own], [("report", "analytics-1", False)])
+        self.assertEqual(self.checks(replicas[1], "bob"), [], "another user's checks")
+
+        status, body = replicas[1].request("POST", "/v1/checks/report/run?user=alice", timeout=60)
+        self.assertEqual(status, 200, body)
+        # Its last run comes from the shared store.
+        self.assertEqual(self.checks(replicas[1])[0]["last_run"]["id"], body["run"]["id"])
+        table = subprocess.run([NOTIFYCTL, "--socket", replicas[1].socket_path, "checks", "--user", "alice"],
+                               capture_output=True, text=True, timeout=30)
+        self.assertEqual(table.returncode, 0, table.stderr)
+        self.assertRegex(table.stdout, r"^NAME +LAST RUN +OUTCOME +NEXT RUN +HOST GROUP\n")
+        self.assertRegex(table.stdout, r"\nreport +\S.* +quiet +- +analytics-1\n")
+
+        self.assertEqual(replicas[0].stop(), 0, replicas[0].log())
+        self.wait_for(lambda: not self.checks(replicas[1])[0]["group_running"], timeout=30,
+                      message="analytics-2 listing analytics-1 as without a live replica")
+        table = subprocess.run([NOTIFYCTL, "--socket", replicas[1].socket_path, "checks", "--user", "alice"],
+                               capture_output=True, text=True, timeout=30)
+        self.assertIn("analytics-1 (no replica running)", table.stdout)
+        self.assertEqual(replicas[1].stop(), 0, replicas[1].log())
+
+    def test_the_dashboard_of_another_group_lists_and_runs_the_check_for_its_owner_only(self):
+        replicas = self.start_groups("0s", owner="root", extra=lambda i: (
+            '[[plugin]]\nuse = "webui"\nname = "web"\nlisten = "127.0.0.1:0"\nauth = "link"\n' if i == 1 else ""))
+        web = Dashboard(self, daemon=replicas[1])
+        cookie, csrf = web.sign_in()
+        status, _, page = web.get("/checks", headers={"Cookie": cookie})
+        self.assertEqual(status, 200)
+        page = page.decode()
+        self.assertIn('data-check="report"', page)
+        self.assertIn("Host group</dt><dd>analytics-1</dd>", page)
+        headers = {"Cookie": cookie, "Content-Type": "application/json", "X-CSRF-Token": csrf}
+        status, _, body = web.post("/v1/checks/report/run", headers=headers, timeout=60)
+        self.assertEqual(status, 200, body)
+        run = json.loads(body)["run"]
+        self.assertEqual((run["check"], run["user"], run["outcome"]), ("report", "root", "quiet"))
+        self.assertEqual(self.executions(0), [run["id"]])
+
+        # Another user sees none of it, and cannot run it.
+        cookie, csrf = web.sign_in("nobody")
+        status, _, page = web.get("/checks", headers={"Cookie": cookie})
+        self.assertEqual(status, 200)
+        self.assertNotIn('data-check="report"', page.decode())
+        status, _, body = web.post("/v1/checks/report/run", timeout=30,
+                                   headers={"Cookie": cookie, "Content-Type": "application/json", "X-CSRF-Token": csrf})
+        self.assertEqual(status, 404, body)
+        self.assertEqual(self.executions(0), [run["id"]])
+        for daemon in replicas:
+            self.assertEqual(daemon.stop(), 0, daemon.log())
+
     def test_a_run_for_a_group_without_a_live_replica_fails_at_once(self):
         replicas = self.start_groups("0s")
         self.assertEqual(replicas[0].stop(), 0, replicas[0].log())
@@ -226,7 +300,8 @@ class ForwardedRunsTest(ReplicaChecksCase):
         took = answer["at"] - killed_at
         print(f"kill -9 of the replica running a forwarded run -> the asker heard after {took:.1f} s "
               f"(lease_ttl {LEASE_TTL_S} s)", file=sys.stderr)
-        self.assertEqual(status, 503, body)
+        # It may have run: the answer is a gateway timeout, not "try again".
+        self.assertEqual(status, 504, body)
         self.assertEqual(body["error"], f'the run of report of alice was taken by {claimer} (host group "analytics-1"), '
                                         "which stopped before answering; it is not run again")
         self.assertLess(took, 2 * LEASE_TTL_S + 3)

@@ -265,8 +265,14 @@ class ReplicasInHealthTest(ReplicasTestCase):
         self.assertEqual(cluster["replica"], names[1])
         self.assertEqual(cluster["lease_ttl_ms"], self.LEASE_TTL * 1000)
         self.assertGreaterEqual(cluster["schema_version"], 2)
-        self.assertEqual([(c["name"], c["state"]) for c in cluster["connections"]],
-                         [("coordination", "connected"), ("store-writer", "connected"), ("store-reader", "connected")])
+        connections = [(c["name"], c["state"]) for c in cluster["connections"]]
+        pooled = [f"coordination-pool-{n}" for n in range(1, 5)]
+        self.assertEqual([name for name, _ in connections], ["coordination", *pooled, "store-writer", "store-reader"])
+        states = dict(connections)
+        self.assertEqual([states[name] for name in ("coordination", "store-writer", "store-reader")], ["connected"] * 3)
+        # The pool's sessions connect when first needed: documents and ephemeral keys used some already.
+        self.assertTrue(all(states[name] in ("connected", "unused") for name in pooled), connections)
+        self.assertIn("connected", [states[name] for name in pooled])
         by_name = {replica["name"]: replica for replica in cluster["replicas"]}
         self.assertTrue(by_name[names[1]]["self"])
         self.assertFalse(by_name[names[0]]["self"])
@@ -282,6 +288,7 @@ class ReplicasInHealthTest(ReplicasTestCase):
         self.assertIn("coordination: connected since", text.stdout)
         self.assertIn("store-writer: connected since", text.stdout)
         self.assertIn("store-reader: connected since", text.stdout)
+        self.assertRegex(text.stdout, r"\n  coordination-pool-1: (connected|unused) since ")
         self.assertIn(f"{names[1]} (this one)", text.stdout)
         self.assertIn("at replica-0.example", text.stdout)
         self.assertIn(f"channel/bot  held by {names[0]}  epoch {first_epoch}", text.stdout)

@@ -42,10 +42,11 @@ def json_body(data):
 
 
 class Dashboard:
-    """A started daemon with a dashboard instance, and the port it listens on."""
+    """A started daemon with a dashboard instance, and the port it listens on;
+    or the dashboard of `daemon`, started already."""
 
-    def __init__(self, case, auth="link", extra="", listen="127.0.0.1:0"):
-        self.daemon = case.daemon(
+    def __init__(self, case, auth="link", extra="", listen="127.0.0.1:0", daemon=None):
+        self.daemon = daemon or case.daemon(
             '[[plugin]]\nuse = "console"\nformat = "json"\n\n'
             f'[[plugin]]\nuse = "webui"\nname = "web"\nlisten = "{listen}"\nauth = "{auth}"\n{extra}\n'
         ).start()

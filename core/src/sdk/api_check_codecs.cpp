@@ -28,6 +28,9 @@ constexpr auto status_members = [](auto& m, auto& status) {
   m.object_or_null("last_run", status.last_run);
   m.time_or_null("last_sent", status.last_sent_ms);
   m.time_or_null("next_run", status.next_run_ms);
+  m.text_or_null("host_group", status.host_group);
+  m.flag("elsewhere", status.elsewhere);
+  m.flag("group_running", status.group_running);
 };
 
 constexpr auto sent_members = [](auto& m, auto& sent) {

@@ -41,7 +41,15 @@ class FakeChecks : public sdk::CheckService {
   std::vector<sdk::CheckStatus> checks(std::string_view) const noexcept override {
     std::lock_guard lock(mutex_);
     std::vector<sdk::CheckStatus> out;
-    for (const auto& definition : definitions) out.push_back({definition, std::nullopt, 0, 0});
+    for (const auto& definition : definitions) {
+      out.emplace_back().definition = definition;
+    }
+    for (const auto& definition : elsewhere) {
+      auto& status = out.emplace_back();
+      status.definition = definition;
+      status.host_group = "other";
+      status.elsewhere = true;
+    }
     return out;
   }
   void run(std::string_view user, std::string_view name, std::string trigger,
@@ -72,6 +80,11 @@ class FakeChecks : public sdk::CheckService {
     std::lock_guard lock(mutex_);
     definitions = std::move(list);
   }
+  /// Checks only another host group has, listed as `elsewhere`.
+  void set_elsewhere(std::vector<sdk::CheckDefinition> list) {
+    std::lock_guard lock(mutex_);
+    elsewhere = std::move(list);
+  }
   std::vector<RunCall> run_calls() const {
     std::lock_guard lock(mutex_);
     return calls;
@@ -96,6 +109,7 @@ class FakeChecks : public sdk::CheckService {
  private:
   mutable std::mutex mutex_;
   std::vector<sdk::CheckDefinition> definitions;
+  std::vector<sdk::CheckDefinition> elsewhere;
   std::vector<RunCall> calls;
   std::map<std::string, std::int64_t> next_runs;
   std::vector<std::function<void()>> held;
@@ -171,6 +185,21 @@ TEST_CASE("an @every 1s check runs on whole-second slots, each within its second
   auto state = parse_cron_state(host.documents_store.file("cron_state.json"));
   REQUIRE(state.ok());
   CHECK(state.value().count({"alice", "tick"}) == 1);
+  CHECK(stop(io, host, trigger, std::chrono::milliseconds{1000}));
+}
+
+TEST_CASE("another host group's check is left to that group's scheduler") {
+  boost::asio::io_context io;
+  FakeHost host(io, make_config({}));
+  host.check_service.set({check("alice", "tick", "@every 1s")});
+  host.check_service.set_elsewhere({check("alice", "remote", "@every 1s")});
+  CronTrigger trigger(host);
+  REQUIRE(start(io, host, trigger).ok);
+  run_for(io, std::chrono::milliseconds{2300});
+  const auto calls = host.check_service.run_calls();
+  REQUIRE(calls.size() >= 1);
+  for (const auto& call : calls) CHECK(call.name == "tick");
+  CHECK_FALSE(host.check_service.next_run("alice/remote").has_value());
   CHECK(stop(io, host, trigger, std::chrono::milliseconds{1000}));
 }
 

@@ -195,7 +195,12 @@ TEST_CASE("health is degraded while a connection to the shared database is down"
   cluster.lease_ttl_ms = 3000;
   cluster.schema_version = 2;
   cluster.connections.push_back({"coordination", "connected", 1700000000000, ""});
+  cluster.connections.push_back({"coordination-pool-1", "unused", 1700000000000, ""});
   CHECK(render_health({}, cluster).starts_with(R"({"status":"ok",)"));
+  cluster.connections.back().state = "connecting";
+  cluster.connections.back().last_error = "connection refused";
+  CHECK(render_health({}, cluster).starts_with(R"({"status":"degraded",)"));
+  cluster.connections.pop_back();
   cluster.connections.front().state = "reconnecting";
   cluster.connections.front().last_error = "server closed the connection unexpectedly";
   const auto degraded = render_health({}, cluster);

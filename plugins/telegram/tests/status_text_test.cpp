@@ -28,6 +28,23 @@ TEST_CASE("/status lists checks with last run, last sent and Run buttons", "[sta
   CHECK(std::string(keyboard["inline_keyboard"][1][0]["callback_data"].GetString()) == "run:revenue_drop");
 }
 
+TEST_CASE("/status names the host group of another group's check, and whether a replica of it runs",
+          "[status_text]") {
+  auto report = check_status("alice", "report");
+  report.host_group = "analytics";
+  report.elsewhere = true;
+  auto backup = check_status("alice", "backup");
+  backup.host_group = "storage";
+  backup.elsewhere = true;
+  backup.group_running = false;
+  const auto reply = status_reply({"alice", true, 0}, {report, backup}, now);
+  CHECK(reply.text.find("• report — never run, nothing sent yet, runs in host group analytics\n") !=
+        std::string::npos);
+  CHECK(reply.text.find("• backup — never run, nothing sent yet, runs in host group storage (no replica of it is "
+                        "running)") != std::string::npos);
+  CHECK(reply.keyboard.find("run:backup") != std::string::npos);
+}
+
 TEST_CASE("/status shows a mute, a block, and no checks", "[status_text]") {
   CHECK(status_reply({"bob", true, now + 3600000}, {}, now).text.find("muted until") != std::string::npos);
   const auto blocked = status_reply({"bob", false, 0}, {}, now);

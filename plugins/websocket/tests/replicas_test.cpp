@@ -157,38 +157,56 @@ TEST_CASE("the shared log is read forward from a cursor, keeping the channel's d
   CHECK_FALSE(newest_notification_id(history));
 }
 
-TEST_CASE("the roster lists the live replicas with their figures summed", "[replicas]") {
+TEST_CASE("the roster lists the live replicas, their connections summed and each user counted once", "[replicas]") {
   notifyd::testing::MemoryEphemeral keys;
   ReplicaRoster a(keys, "desk", "host-a:1", 60s), b(keys, "desk", "host-b:1", 60s);
-  REQUIRE(a.publish({3, 2}));
+  REQUIRE(a.publish(3, {"alice", "bob"}));
   auto view = a.read();
   REQUIRE(view);
   CHECK(view.value().replicas == 1);
+  CHECK(view.value().total.users == 2);
   CHECK_FALSE(view.value().others);
 
-  REQUIRE(b.publish({4, 1}));
+  // alice has apps on both replicas.
+  REQUIRE(b.publish(4, {"carol", "alice"}));
   view = a.read();
   REQUIRE(view);
   CHECK(view.value().replicas == 2);
   CHECK(view.value().others);
   CHECK(view.value().total.connections == 7);
   CHECK(view.value().total.users == 3);
+  CHECK(b.read().value().total.users == 3);
 
-  REQUIRE(a.publish({5, 2}));  // a renewal replaces the figures
-  CHECK(a.read().value().total.connections == 9);
+  REQUIRE(a.publish(5, {"bob"}));  // a renewal replaces the figures and the names
+  view = b.read();
+  CHECK(view.value().total.connections == 9);
+  CHECK(view.value().total.users == 3);
+  REQUIRE(b.publish(4, {"carol"}));
+  CHECK(a.read().value().total.users == 2);
+  CHECK(keys.get(a.users_key("host-b:1")).value() == ReplicaRoster::digest({"carol"}) + "\ncarol");
 
-  // A key taken over by another replica (this one missed its renewals) is left to it.
-  REQUIRE(keys.put(a.key(0), "host-c:1\t1\t1", 60s));
-  REQUIRE(a.publish({5, 2}));
+  // A replica of a version that publishes no names adds its count.
+  REQUIRE(keys.put(a.key(5), "host-c:1\t1\t1", 60s));
   view = b.read();
   CHECK(view.value().replicas == 3);
+  CHECK(view.value().total.users == 3);
+  REQUIRE(keys.remove(a.key(5)));
+
+  // A key taken over by another replica (this one missed its renewals) is left to it.
+  REQUIRE(keys.put(a.key(0), "host-c:1\t1\t1\t" + ReplicaRoster::digest({"dave"}), 60s));
+  REQUIRE(a.publish(5, {"bob"}));
+  view = b.read();
+  CHECK(view.value().replicas == 3);
+  // host-c's names are not to be had: its count is added.
+  CHECK(view.value().total.users == 3);
 
   b.leave();
   CHECK(a.read().value().replicas == 2);
+  CHECK_FALSE(keys.get(a.users_key("host-b:1")).value().has_value());
 
   // A replica that stops renewing drops out after the ttl.
   ReplicaRoster quick(keys, "desk", "host-d:1", 20ms);
-  REQUIRE(quick.publish({1, 1}));
+  REQUIRE(quick.publish(1, {"erin"}));
   CHECK(a.read().value().replicas == 3);
   std::this_thread::sleep_for(40ms);
   CHECK(a.read().value().replicas == 2);

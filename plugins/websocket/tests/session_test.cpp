@@ -274,11 +274,16 @@ TEST_CASE("a delivery another replica pushed to its user's app is delivered here
   CHECK(server.deliver(server.stored(waiting)).outcome == sdk::DeliveryResult::Outcome::retry);
 }
 
-TEST_CASE("health shows the replicas serving the channel and their connections summed", "[session]") {
+TEST_CASE("health shows the replicas serving the channel, their connections summed and each user once", "[session]") {
   Server server;
   Client client(server.port());
   REQUIRE(type_of(client.auth("alice")) == "auth_ok");
-  REQUIRE(server.host().coordination_service.keys.put("desk/replicas/9", "other:1\t4\t3", 60s));
+  // The other replica has apps of alice (also here), bob and carol.
+  const std::vector<std::string> others{"alice", "bob", "carol"};
+  REQUIRE(server.host().coordination_service.keys.put(
+      "desk/replica-users/other:1", ReplicaRoster::digest(others) + "\nalice\nbob\ncarol", 60s));
+  REQUIRE(server.host().coordination_service.keys.put("desk/replicas/9",
+                                                      "other:1\t4\t3\t" + ReplicaRoster::digest(others), 60s));
   server.host().coordination_service.doorbells.ring(ReplicaSync::roster_topic("desk"));
   const auto figure = [&](std::string_view name) {
     for (const auto& f : server.channel().condition().figures) {
@@ -287,6 +292,6 @@ TEST_CASE("health shows the replicas serving the channel and their connections s
     return std::uint64_t{0};
   };
   CHECK(eventually([&] { return figure("replicas") == 2 && figure("cluster_connections") == 5; }));
-  CHECK(figure("cluster_users") == 4);
+  CHECK(figure("cluster_users") == 3);
   CHECK(figure("connections") == 1);
 }

@@ -165,6 +165,35 @@ TEST_CASE("checks page: names, schedules, details and stderr are text; Run now n
   CHECK(outcome_tone("cooldown").empty());
 }
 
+TEST_CASE("checks page: another host group's check shows its group, and when none of its replicas runs") {
+  CheckView here;
+  here.status.definition.name = "disk";
+  here.status.host_group = "web";
+  here.status.next_run_ms = 1'790'000'300'000;
+  CheckView report;
+  report.status.definition.name = "report";
+  report.status.host_group = "analytics<1>";
+  report.status.elsewhere = true;
+  CheckView backup;
+  backup.status.definition.name = "backup";
+  backup.status.host_group = "storage";
+  backup.status.elsewhere = true;
+  backup.status.group_running = false;
+  const std::string html = render_checks_page({here, report, backup});
+  CHECK(contains(html, "Host group</dt><dd>web</dd>"));
+  CHECK(contains(html, "Host group</dt><dd>analytics&lt;1&gt;</dd>"));
+  CHECK(contains(html, "Host group</dt><dd>storage <span class=\"badge bad\">no replica running</span></dd>"));
+  // The other groups' schedulers know their next runs; this replica's own checks show theirs.
+  const auto next_runs = [&] {
+    std::size_t count = 0;
+    for (auto at = html.find("Next run"); at != std::string::npos; at = html.find("Next run", at + 1)) ++count;
+    return count;
+  };
+  CHECK(next_runs() == 1);
+  CHECK(contains(html, "data-check=\"report\""));
+  CHECK(contains(html, "data-check=\"backup\""));
+}
+
 TEST_CASE("telegram card: states from the plugin's status answer") {
   auto linked = telegram_card_from_status(200, R"({"linked":true,"linked_at":"2026-01-02T03:04:05Z","active":true})");
   CHECK(linked.state == TelegramCard::State::linked);

@@ -81,6 +81,15 @@ struct CheckStatus {
   std::optional<RunRecord> last_run;
   std::int64_t last_sent_ms = 0;  ///< when it last produced a notification; 0 = never
   std::int64_t next_run_ms = 0;   ///< next scheduled run; 0 = not scheduled
+  /// With replicas: the host group whose replicas run it; empty without replicas.
+  std::string host_group;
+  /// Another host group's check, listed from the cluster's shared catalogue:
+  /// it runs there (on demand through a replica of that group, on schedule by
+  /// that group's scheduler); `definition.provider` is empty.
+  bool elsewhere = false;
+  /// Whether a replica of `host_group` is running now; while none is, a run
+  /// of a check `elsewhere` is refused. Always true for this replica's own checks.
+  bool group_running = true;
 };
 
 /// The host's check service. Thread-safe.
@@ -89,7 +98,8 @@ class CheckService {
   virtual ~CheckService() = default;
   /// Registers a provider (from `configure()`); it must outlive the daemon's run.
   virtual void add_provider(CheckProvider& provider) noexcept = 0;
-  /// The checks of `user` (every user's when empty), sorted by user and name.
+  /// The checks of `user` (every user's when empty), sorted by user and name;
+  /// with replicas, also those only another host group has (`elsewhere`).
   virtual std::vector<CheckStatus> checks(std::string_view user) const noexcept = 0;
   /// Runs `user`'s check `name` now (queued behind the concurrency limit) and
   /// calls `done` with its record on one of the host's io threads, possibly

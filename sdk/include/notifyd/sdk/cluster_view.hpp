@@ -31,7 +31,9 @@ struct LeaseView {
 /// One of this replica's connections to the shared database.
 struct EngineConnection {
   std::string name;             ///< what it serves (`coordination`)
-  std::string state;            ///< `connected`, `connecting` (never connected yet) or `reconnecting`
+  /// `connected`, `connecting` (never connected yet), `reconnecting`, or `unused`
+  /// (a pooled session that connects when first needed and has not been yet)
+  std::string state;
   std::int64_t since_ms = 0;    ///< when it entered that state (Unix epoch milliseconds)
   std::string last_error;       ///< why the last attempt or connection failed; empty when none did
 };

@@ -37,8 +37,9 @@ struct RunReport {
 /// `started_at` of 0 are null when absent.
 NOTIFYD_API_JSON_CODEC(RunRecord);
 
-/// `{"name","user","schedule","origin","provider","timeout_ms","last_run","last_sent","next_run"}`;
-/// `last_run` a RunRecord or null, the times ISO-8601 or null (never / not scheduled).
+/// `{"name","user","schedule","origin","provider","timeout_ms","last_run","last_sent","next_run",
+/// "host_group","elsewhere","group_running"}`; `last_run` a RunRecord or null, the times ISO-8601 or
+/// null (never / not scheduled), `host_group` a string or null (no replicas).
 NOTIFYD_API_JSON_CODEC(CheckStatus);
 
 /// A notification on its own, as a run report names what the run sent:
