@@ -4,6 +4,7 @@
 #include <map>
 
 #include "atomic_file.hpp"
+#include "notifyd/sdk/api/history_codecs.hpp"
 #include "notifyd/sdk/bus_topics.hpp"
 #include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/utc_time.hpp"
@@ -38,6 +39,12 @@ constexpr std::string_view run_columns =
     "id, user_name, check_name, trigger, started_at, duration_ms, exit_code, outcome, detail, stderr, notification_id";
 
 using Row = std::vector<std::optional<std::string>>;
+
+// A `notification_stored_topic` note is `{"id":` (this), the id, then the
+// rest of the notification's JSON, which the id comes first in.
+constexpr std::string_view stored_note_id_key = "{\"id\":";
+// The longest id in decimal.
+constexpr std::size_t longest_id = 20;
 
 std::string text(const Row& row, std::size_t column) { return row.at(column).value_or(""); }
 std::int64_t integer(const Row& row, std::size_t column) { return std::stoll(row.at(column).value_or("0")); }
@@ -164,20 +171,49 @@ sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write
       "image_type, image, ord)), "
       "d AS (INSERT INTO deliveries(notification_id, channel, state, attempts, last_error, updated_at) "
       "SELECT base.id + c.ord - 1, c.channel, 'pending', 0, '', $10 FROM base, unnest($11::bigint[], $12::text[]) "
-      "AS c(ord, channel)) "
-      "SELECT id",
+      "AS c(ord, channel)) ",
       {std::to_string(users.size()), pg_array_literal(users), pg_array_literal(titles), pg_array_literal(messages),
        pg_array_literal(formats), pg_array_literal(sources), pg_array_literal(data), pg_array_literal(image_types),
        PgParam::bytes(pg_binary_array(pg_bytea_oid, images)), std::to_string(created_at_ms),
        pg_array_literal(delivery_notifications), pg_array_literal(delivery_channels)}};
-  if (ring_in_commit_) {
-    // The note is the highest id committed, as the bus's own rings say it.
-    statement.sql += ", pg_notify($13, $14 || (id + $1 - 1))";
-    statement.params.emplace_back(std::string(PgBus::channel));
-    statement.params.emplace_back(PgBus::payload(sdk::notifications_committed_topic, ""));
+  if (!ring_in_commit_) {
+    statement.sql += "SELECT id, pg_advisory_unlock(" + std::string(id_lock) + ") FROM base";
+    return statement;
   }
-  statement.sql += ", pg_advisory_unlock(" + std::string(id_lock) + ") FROM base";
+  // Each notification's own ring, its note completed with its id; then the
+  // batch's doorbell, whose note is the highest id committed, as the bus's
+  // own rings say it.
+  statement.sql +=
+      ", stored AS (SELECT pg_notify($13, $15 || (base.id + r.ord - 1) || r.rest) FROM base, unnest($16::text[]) "
+      "WITH ORDINALITY AS r(rest, ord)) "
+      "SELECT id, (SELECT count(*) FROM stored), pg_notify($13, $14 || (id + $1 - 1)), "
+      "pg_advisory_unlock(" + std::string(id_lock) + ") FROM base";
+  std::vector<std::string> rests;
+  for (const auto& op : batch) {
+    if (op.notification) rests.push_back(stored_note_after_id(*op.notification));
+  }
+  statement.params.emplace_back(std::string(PgBus::channel));
+  statement.params.emplace_back(PgBus::payload(sdk::notifications_committed_topic, ""));
+  statement.params.emplace_back(PgBus::payload(sdk::notification_stored_topic, stored_note_id_key));
+  statement.params.emplace_back(pg_array_literal(rests));
   return statement;
+}
+
+std::string PgNotificationStore::stored_note_after_id(const NewNotification& notification) {
+  const auto& n = *notification.stored;
+  if (n.image_type) return "}";
+  sdk::HistoryEntry entry{n, {}, {}};
+  entry.notification.id = 0;
+  entry.notification.data_json.clear();
+  for (const auto& channel : notification.channels) {
+    entry.deliveries.push_back({channel, "pending", 0, "", n.created_at_ms});
+  }
+  const auto json = sdk::api::to_json(entry);
+  const std::string start = std::string(stored_note_id_key) + "0";
+  const auto room = PgBus::max_payload_bytes - PgBus::payload(sdk::notification_stored_topic, stored_note_id_key).size() -
+                    longest_id;
+  if (!json.starts_with(start) || json.size() - start.size() > room) return "}";
+  return json.substr(start.size());
 }
 
 void PgNotificationStore::number_notifications(std::vector<Write>& batch, std::uint64_t first) {

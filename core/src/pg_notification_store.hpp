@@ -52,10 +52,11 @@ class PgNotificationStore final : public NotificationStore {
   PgNotificationStore(const PgNotificationStore&) = delete;
   PgNotificationStore& operator=(const PgNotificationStore&) = delete;
 
-  /// Rings `sdk::notifications_committed_topic` on the cluster's bus
-  /// (`PgBus`) from inside each batch that stores notifications: the ring
-  /// leaves with the commit and costs no statement or round trip of its
-  /// own. Call before `open`.
+  /// Rings `sdk::notifications_committed_topic`, and
+  /// `sdk::notification_stored_topic` for each notification, on the
+  /// cluster's bus (`PgBus`) from inside each batch that stores
+  /// notifications: the rings leave with the commit and cost no statement or
+  /// round trip of their own. Call before `open`.
   void ring_in_commit() { ring_in_commit_ = true; }
 
   /// Connects, migrates the schema and starts the writer thread.
@@ -115,6 +116,10 @@ class PgNotificationStore final : public NotificationStore {
   /// The statement that stores `batch`'s new notifications, their image
   /// copies written under provisional names; it answers the first id drawn.
   sdk::Result<PgStatement> insert_statement(std::vector<Write>& batch);
+  /// What follows the id in `notification`'s `notification_stored_topic`
+  /// note: the rest of its history JSON, or `}` alone when it has an image or
+  /// the note would be longer than the bus carries.
+  static std::string stored_note_after_id(const NewNotification& notification);
   /// The statement that applies `batch`'s delivery changes in queue order.
   static PgStatement delivery_statement(const std::vector<Write>& batch);
   /// Gives the batch's new notifications ids from `first` on, in queue

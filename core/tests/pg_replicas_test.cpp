@@ -6,6 +6,9 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "notifyd/sdk/api/history_codecs.hpp"
+#include "notifyd/sdk/bus_topics.hpp"
+#include "pg_coordination.hpp"
 #include "pg_notification_store.hpp"
 #include "pg_session.hpp"
 #include "pg_test_support.hpp"
@@ -63,13 +66,15 @@ class CommitGate {
 
 using Stored = std::shared_future<std::uint64_t>;
 
-Stored insert(core::NotificationStore& store, const std::string& message) {
+Stored insert(core::NotificationStore& store, const std::string& message,
+              std::optional<sdk::ImageUpload> image = std::nullopt) {
   auto stored = std::make_shared<std::promise<std::uint64_t>>();
   Stored future = stored->get_future().share();
   sdk::Notification n;
   n.user = "alice";
+  n.title = "Nightly \"check\"";
   n.message = message;
-  store.insert(std::move(n), std::nullopt, {"desktop"}, completions(),
+  store.insert(std::move(n), std::move(image), {"desktop", "telegram"}, completions(),
                [stored](sdk::Status status, std::shared_ptr<const sdk::Notification> result) {
                  if (status) {
                    stored->set_value(result->id);
@@ -192,4 +197,57 @@ TEST_CASE("two replicas on one database: ids a failed batch drew are passed once
   const auto next_id = wait(insert(a, "after a new connection"));
   CHECK(next_id > late_id);
   CHECK(ids_since(a, since) == std::vector<std::uint64_t>{late_id, next_id});
+}
+
+TEST_CASE("a shared store rings each stored notification with its commit: complete, or its id alone") {
+  test::Loop loop;
+  test::TestDatabase database{loop};
+  test::TempDir dir;
+  core::LogSink sink;
+  core::PrefixedLogger log(sink, "test");
+  core::PgCoordination coordination(loop.io.get_executor(),
+                                    core::PgCoordinationSettings{database.dsn(), "listener", "", 3000ms, dir.path(), 1,
+                                                                 5000ms, ""},
+                                    log);
+  REQUIRE(coordination.open().ok);
+  REQUIRE(coordination.wait_listening(30s));
+  std::mutex mutex;
+  std::vector<std::string> notes, doorbells;
+  auto stored = coordination.bus().listen(std::string(sdk::notification_stored_topic), loop.io.get_executor(),
+                                          [&](std::string note) {
+                                            std::lock_guard lock(mutex);
+                                            notes.push_back(std::move(note));
+                                          });
+  auto committed = coordination.bus().listen(std::string(sdk::notifications_committed_topic), loop.io.get_executor(),
+                                             [&](std::string note) {
+                                               std::lock_guard lock(mutex);
+                                               doorbells.push_back(std::move(note));
+                                             });
+  core::PgNotificationStore store(database.dsn(), dir.path() / "images", log);
+  store.ring_in_commit();
+  REQUIRE(store.open().ok);
+
+  const auto plain = wait(insert(store, "disk 91 % full, \u00e9t\u00e9"));
+  const auto with_image = wait(insert(store, "chart", sdk::ImageUpload{"\x89PNG", sdk::ImageType::png}));
+  const auto large = wait(insert(store, std::string(8000, 'x')));
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  const auto heard = [&] {
+    std::lock_guard lock(mutex);
+    return notes.size() >= 3 && !doorbells.empty() && doorbells.back() == std::to_string(large);
+  };
+  while (!heard() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  std::lock_guard lock(mutex);
+  REQUIRE(notes.size() == 3);
+  auto entry = sdk::api::from_json<sdk::HistoryEntry>(notes[0]);
+  REQUIRE(entry.ok());
+  CHECK(entry.value().notification.id == plain);
+  CHECK(entry.value().notification.user == "alice");
+  CHECK(entry.value().notification.title == "Nightly \"check\"");
+  CHECK(entry.value().notification.message == "disk 91 % full, \u00e9t\u00e9");
+  CHECK(entry.value().notification.created_at_ms > 0);
+  REQUIRE(entry.value().deliveries.size() == 2);
+  CHECK(entry.value().deliveries[0].channel == "desktop");
+  CHECK(entry.value().deliveries[1].state == "pending");
+  CHECK(notes[1] == R"({"id":)" + std::to_string(with_image) + "}");
+  CHECK(notes[2] == R"({"id":)" + std::to_string(large) + "}");
 }

@@ -1,12 +1,15 @@
 #include "replica_sync.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 #include <utility>
 
 #include <boost/asio/post.hpp>
 
+#include "notifyd/sdk/api/history_codecs.hpp"
 #include "notifyd/sdk/bus_topics.hpp"
+#include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/thread_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "replay.hpp"
@@ -36,6 +39,8 @@ ReplicaSync::ReplicaSync(std::shared_ptr<ServerState> state)
       roster_(state_->host.coordination().ephemeral(), state_->host.instance_name(),
               state_->host.coordination().replica(), state_->host.coordination().lease_ttl()),
       poll_timer_(state_->host.executor()),
+      gap_timer_(state_->host.executor()),
+      announce_timer_(state_->host.executor()),
       roster_timer_(state_->host.executor()) {}
 
 ReplicaSync::~ReplicaSync() {
@@ -47,8 +52,11 @@ void ReplicaSync::start() {
   auto& bus = host.coordination().bus();
   const auto executor = host.executor();
   const std::weak_ptr<ReplicaSync> weak = weak_from_this();
-  committed_ = bus.listen(std::string(sdk::notifications_committed_topic), executor, [weak](std::string) {
-    if (auto self = weak.lock(); self && !self->alone_) self->request_tail();
+  committed_ = bus.listen(std::string(sdk::notifications_committed_topic), executor, [weak](std::string note) {
+    if (auto self = weak.lock(); self && !self->alone_ && !self->stopped_) self->heard_committed(note);
+  });
+  stored_ = bus.listen(std::string(sdk::notification_stored_topic), executor, [weak](std::string note) {
+    if (auto self = weak.lock(); self && !self->alone_ && !self->stopped_) self->heard_stored(note);
   });
   pushed_ = bus.listen(pushed_topic(host.instance_name()), executor, [weak](std::string note) {
     if (const auto self = weak.lock(); self && !self->stopped_) self->heard_pushed(note);
@@ -77,8 +85,11 @@ void ReplicaSync::start() {
 void ReplicaSync::stop() {
   stopped_ = true;
   poll_timer_.cancel();
+  gap_timer_.cancel();
+  announce_timer_.cancel();
   roster_timer_.cancel();
   committed_.reset();
+  stored_.reset();
   pushed_.reset();
   wanted_.reset();
   joined_.reset();
@@ -199,6 +210,7 @@ void ReplicaSync::refresh_roster() {
     log.info("no other replica serves this channel");
   }
   alone_ = true;
+  heard_.clear();
   cursor_ = std::max(cursor_, newest.value());
 }
 
@@ -231,6 +243,71 @@ void ReplicaSync::tail() {
     if (pages + 1 == pages_per_turn) request_tail();
   }
   announce_pushed();
+  take_heard();
+}
+
+void ReplicaSync::heard_committed(std::string_view note) {
+  std::uint64_t id = 0;
+  const auto [end, ec] = std::from_chars(note.data(), note.data() + note.size(), id);
+  if (ec != std::errc{} || end != note.data() + note.size()) return request_tail();
+  highest_heard_ = std::max(highest_heard_, id);
+  if (cursor_ < highest_heard_) arm_gap_timer();
+}
+
+void ReplicaSync::heard_stored(std::string_view note) {
+  Heard heard;
+  std::uint64_t id = 0;
+  if (auto entry = sdk::api::from_json<sdk::HistoryEntry>(note)) {
+    id = entry.value().notification.id;
+    heard.complete = true;
+    const auto& registry = state_->registry;
+    heard.push = logged_notification(std::move(entry).value(), state_->host.instance_name(),
+                                     [&registry](std::string_view user) { return registry.connected(user); });
+  } else if (rapidjson::Document alone; sdk::parse_json(note, alone)) {
+    id = static_cast<std::uint64_t>(std::max<std::int64_t>(0, sdk::json_int64(alone, "id").value_or(0)));
+  }
+  if (id <= cursor_) return;
+  highest_heard_ = std::max(highest_heard_, id);
+  if (heard_.size() < max_heard) heard_.emplace(id, std::move(heard));
+  take_heard();
+}
+
+void ReplicaSync::take_heard() {
+  std::vector<LoggedNotification> ready;
+  while (!heard_.empty()) {
+    auto first = heard_.begin();
+    if (first->first > cursor_ + 1 || (first->first == cursor_ + 1 && !first->second.complete)) break;
+    if (first->first == cursor_ + 1) {
+      cursor_ = first->first;
+      if (first->second.push) ready.push_back(std::move(*first->second.push));
+    }
+    heard_.erase(first);
+  }
+  push(std::move(ready));
+  if (!to_announce_.empty() && !announce_timer_armed_) {
+    // One announcement for the notes of `announce_wait`: a ring is a statement of its own.
+    announce_timer_armed_ = true;
+    announce_timer_.expires_after(announce_wait);
+    announce_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+      const auto self = weak.lock();
+      if (ec || !self) return;
+      self->announce_timer_armed_ = false;
+      if (!self->stopped_) self->announce_pushed();
+    });
+  }
+  if (cursor_ < highest_heard_) arm_gap_timer();
+}
+
+void ReplicaSync::arm_gap_timer() {
+  if (gap_timer_armed_ || stopped_) return;
+  gap_timer_armed_ = true;
+  gap_timer_.expires_after(gap_wait);
+  gap_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    const auto self = weak.lock();
+    if (ec || !self) return;
+    self->gap_timer_armed_ = false;
+    if (!self->stopped_ && !self->alone_ && self->cursor_ < self->highest_heard_) self->tail();
+  });
 }
 
 void ReplicaSync::push(std::vector<LoggedNotification> notifications) {

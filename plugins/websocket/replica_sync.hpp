@@ -3,8 +3,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <string>
 #include <thread>
@@ -25,13 +27,18 @@ struct ServerState;
 /// replica tails the shared history for the users connected to it, so an
 /// app gets a notification live whichever replica accepted it.
 ///
-/// - The tail reads ids above its cursor (`read_shared_log`) when the host
-///   rings `notifications/committed`, and every `poll_interval` in case a
-///   ring was lost, and fans each notification out to the local apps of its
-///   user (the registry hands an id to a user's connections once, whether
-///   the outbox or the tail brings it).
+/// - The tail follows the notes of `notifications/stored` (each stored
+///   notification, rung by its own commit): while they continue its cursor
+///   in id order it fans them out to the local apps of their users (the
+///   registry hands an id to a user's connections once, whether the outbox
+///   or the tail brings it), without reading the store. Where an id is
+///   missing `gap_wait` after a ring said it was committed (commits of
+///   replicas land out of order by milliseconds; a ring may be lost; a note
+///   may carry the id alone), and every `poll_interval`, it reads the ids
+///   above its cursor from the store (`read_shared_log`).
 /// - A push of a delivery still pending is announced on
-///   `desktop/<instance>/pushed` (`id:user` items, one ring per burst): every
+///   `desktop/<instance>/pushed` (`id:user` items, one ring per store read
+///   or per `announce_wait` of notes): every
 ///   replica remembers those ids and hurries those users' retries, and the
 ///   outbox holding the delivery records it delivered. An outbox that finds
 ///   no app here for an id it has not heard of asks on
@@ -56,6 +63,12 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
  public:
   /// How often the tail looks without a doorbell.
   static constexpr std::chrono::milliseconds poll_interval{1000};
+  /// How long the tail waits for the note of a missing id before it reads the store.
+  static constexpr std::chrono::milliseconds gap_wait{50};
+  /// How long pushes from notes are gathered into one announcement.
+  static constexpr std::chrono::milliseconds announce_wait{20};
+  /// How many notes above its cursor the tail keeps; the store has the rest.
+  static constexpr std::size_t max_heard = 100'000;
   /// How many pushes a replica remembers, its own and those it heard of.
   static constexpr std::size_t remembered_pushes = 100'000;
 
@@ -101,6 +114,11 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
   void refresh_roster();
   void request_tail();
   void tail();
+  void heard_committed(std::string_view note);
+  void heard_stored(std::string_view note);
+  // Moves the cursor over the notes that continue it and pushes them.
+  void take_heard();
+  void arm_gap_timer();
   // Fans `notifications` out here; the pending ones this handed out are to be announced.
   void push(std::vector<LoggedNotification> notifications);
   void announce_pushed();
@@ -117,14 +135,27 @@ class ReplicaSync : public std::enable_shared_from_this<ReplicaSync> {
 
   std::shared_ptr<ServerState> state_;
   ReplicaRoster roster_;
+  /// A `notifications/stored` note above the cursor.
+  struct Heard {
+    bool complete = false;                    ///< false: the note had the id alone
+    std::optional<LoggedNotification> push;  ///< to push here, if anything
+  };
+
   boost::asio::steady_timer poll_timer_;
+  boost::asio::steady_timer gap_timer_;
+  bool gap_timer_armed_ = false;
+  boost::asio::steady_timer announce_timer_;
+  bool announce_timer_armed_ = false;
   boost::asio::steady_timer roster_timer_;
   sdk::Subscription committed_;
+  sdk::Subscription stored_;
   sdk::Subscription pushed_;
   sdk::Subscription wanted_;
   sdk::Subscription joined_;
   sdk::Subscription ledger_;
   std::uint64_t cursor_ = 0;
+  std::uint64_t highest_heard_ = 0;  ///< the highest id a ring said was committed
+  std::map<std::uint64_t, Heard> heard_;
   bool alone_ = true;
   bool tail_requested_ = false;
   bool stopped_ = false;

@@ -19,17 +19,23 @@ sdk::Result<SharedLogPage> read_shared_log(const sdk::NotificationService& histo
   step.cursor = after;
   step.more = entries.size() == query.limit;
   for (auto& entry : entries) {
-    auto& n = entry.notification;
-    if (n.id <= step.cursor) continue;
-    step.cursor = n.id;
-    const auto delivery = std::find_if(entry.deliveries.begin(), entry.deliveries.end(),
-                                       [&](const sdk::DeliveryRecord& d) { return d.channel == channel; });
-    if (delivery == entry.deliveries.end() || !wanted(n.user)) continue;
-    const bool pending = delivery->state == "pending";
-    n.data_json = {};
-    step.notifications.push_back({std::move(n), pending});
+    if (entry.notification.id <= step.cursor) continue;
+    step.cursor = entry.notification.id;
+    if (auto logged = logged_notification(std::move(entry), channel, wanted)) {
+      step.notifications.push_back(std::move(*logged));
+    }
   }
   return step;
+}
+
+std::optional<LoggedNotification> logged_notification(sdk::HistoryEntry entry, std::string_view channel,
+                                                      const std::function<bool(std::string_view user)>& wanted) {
+  const auto delivery = std::find_if(entry.deliveries.begin(), entry.deliveries.end(),
+                                     [&](const sdk::DeliveryRecord& d) { return d.channel == channel; });
+  if (delivery == entry.deliveries.end() || !wanted(entry.notification.user)) return std::nullopt;
+  const bool pending = delivery->state == "pending";
+  entry.notification.data_json = {};
+  return LoggedNotification{std::move(entry.notification), pending};
 }
 
 sdk::Result<std::uint64_t> newest_notification_id(const sdk::NotificationService& history) {

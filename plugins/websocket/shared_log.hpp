@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -31,11 +32,16 @@ inline constexpr std::uint32_t shared_log_page = 500;
 
 /// Reads the notifications with ids above `after` (every user's, oldest
 /// first, one page), keeps those routed to `channel` whose user `wanted`
-/// accepts. The store commits ids in order, so nothing below the returned
-/// cursor can appear later. A blocking read: call on the plugin's executor.
+/// accepts. The store's reads stop below ids yet to commit, so nothing
+/// below the returned cursor can appear later. A blocking read: call on the plugin's executor.
 sdk::Result<SharedLogPage> read_shared_log(const sdk::NotificationService& history, std::string_view channel,
                                            std::uint64_t after,
                                            const std::function<bool(std::string_view user)>& wanted);
+
+/// `entry` as the tail pushes it: when it is routed to `channel` and its
+/// user `wanted` accepts.
+std::optional<LoggedNotification> logged_notification(sdk::HistoryEntry entry, std::string_view channel,
+                                                      const std::function<bool(std::string_view user)>& wanted);
 
 /// The newest id in the store (0 when it is empty).
 sdk::Result<std::uint64_t> newest_notification_id(const sdk::NotificationService& history);

@@ -10,6 +10,7 @@
 
 #include "connection_slots.hpp"
 #include "desktop_user_ledger.hpp"
+#include "notifyd/sdk/api/history_codecs.hpp"
 #include "replica_roster.hpp"
 #include "replica_sync.hpp"
 #include "server_state.hpp"
@@ -69,8 +70,28 @@ struct Replica {
     settle();
   }
 
-  void ring_committed() {
-    host->coordination_service.doorbells.ring("notifications/committed", "0");
+  // The commit doorbell says `newest` (by default the store's newest id) was
+  // committed; the tail reads the store once no note brought it, `gap_wait` later.
+  void ring_committed(std::optional<std::uint64_t> newest = std::nullopt) {
+    if (!newest) {
+      const auto top = host->history.history({"", 1, 0, 0});
+      newest = top && !top.value().empty() ? top.value().front().notification.id : 0;
+    }
+    host->coordination_service.doorbells.ring("notifications/committed", std::to_string(*newest));
+    io.restart();
+    io.run_for(ReplicaSync::gap_wait + 200ms);
+    settle();
+  }
+
+  // Rings notification `id`'s note, complete or (`complete` false) with the id alone.
+  void ring_stored(std::uint64_t id, bool complete = true) {
+    std::string note = R"({"id":)" + std::to_string(id) + "}";
+    if (complete) {
+      sdk::HistoryEntry entry{host->history.notification(id), {{"desk", "pending", 0, "", 0}}, {}};
+      entry.notification.data_json.clear();
+      note = sdk::api::to_json(entry);
+    }
+    host->coordination_service.doorbells.ring("notifications/stored", note);
     settle();
   }
 
@@ -333,12 +354,15 @@ TEST_CASE("with another replica, the tail pushes what that replica accepted to t
 
   // A store that cannot be read is warned about once, and its recovery told.
   history.fails = true;
+  history.add("alice", "while the store cannot be read");
   replica.ring_committed();
   replica.ring_committed();
   CHECK(replica.host->logger.count("cannot read the shared history") == 1);
   history.fails = false;
   replica.ring_committed();
   CHECK(replica.host->logger.count("reading the shared history again") == 1);
+
+  CHECK(alice->ids.size() == 3);
 
   // The outbox bringing the same id again hands nothing more.
   const auto frame = std::make_shared<const std::string>("{}");
@@ -360,6 +384,57 @@ TEST_CASE("with another replica, the tail pushes what that replica accepted to t
   CHECK(alice->ids.back() == last);
   replica.on_executor([&] { replica.sync->stop(); });
   CHECK(keys.get("desk/replicas/0").value() == std::nullopt);
+}
+
+TEST_CASE("with another replica, the tail follows the notes of stored notifications in id order without reading the store",
+          "[replicas]") {
+  Replica replica;
+  auto& history = replica.host->history;
+  replica.on_executor([&] { replica.sync->start(); });
+  const auto alice = replica.app("alice");
+  replica.another_replica_joins();
+  const auto first = history.add("alice", "one");
+  const auto second = history.add("bob", "two: nobody here");
+  const auto third = history.add("alice", "three");
+  const auto fourth = history.add("alice", "four: too large for a note");
+  const auto fifth = history.add("alice", "five");
+  const auto queries = history.queries;
+
+  // Replicas' commits land out of id order: a note waits for the ids below it.
+  replica.ring_stored(third);
+  CHECK(alice->ids.empty());
+  replica.ring_stored(first);
+  CHECK(alice->ids == std::vector<std::uint64_t>{first});
+  replica.ring_stored(second);
+  CHECK(alice->ids == std::vector<std::uint64_t>{first, third});
+  CHECK(replica.sync->cursor() == third);
+  CHECK(history.queries == queries);
+  // Pushes of pending deliveries are announced together, `announce_wait` later.
+  CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")).empty());
+  replica.io.restart();
+  replica.io.run_for(ReplicaSync::announce_wait + 200ms);
+  CHECK(replica.rings_of(ReplicaSync::pushed_topic("desk")) ==
+        std::vector<std::string>{std::to_string(first) + ":alice," + std::to_string(third) + ":alice"});
+
+  // A note with the id alone, and one past it: the store is read for them.
+  replica.ring_stored(fourth, false);
+  replica.ring_stored(fifth);
+  CHECK(alice->ids.size() == 2);
+  replica.ring_committed(fifth);
+  CHECK(alice->ids == std::vector<std::uint64_t>{first, third, fourth, fifth});
+  CHECK(replica.sync->cursor() == fifth);
+  CHECK(history.queries > queries);
+
+  // A note at or below the cursor (a ring heard twice) pushes nothing again.
+  replica.ring_stored(third);
+  CHECK(alice->ids.size() == 4);
+
+  // A missing id whose note never comes (its batch rolled back, a lost
+  // ring): the doorbell's id sends the tail to the store.
+  const auto lost = history.add("alice", "its note was lost");
+  replica.ring_committed(lost);
+  CHECK(alice->ids.back() == lost);
+  replica.on_executor([&] { replica.sync->stop(); });
 }
 
 TEST_CASE("replicas merge the desktop-user ledger instead of overwriting each other's users", "[replicas]") {
