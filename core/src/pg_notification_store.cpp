@@ -9,6 +9,7 @@
 #include "notifyd/sdk/utc_time.hpp"
 #include "pg_bus.hpp"
 #include "pg_schema.hpp"
+#include "stored_tags.hpp"
 
 namespace notifyd::core {
 namespace {
@@ -17,7 +18,8 @@ namespace {
 constexpr std::string_view id_lock = "6906995";
 
 constexpr std::string_view notification_columns =
-    "n.id, n.user_name, n.title, n.message, n.format, n.source, n.data, n.image_type, n.created_at";
+    "n.id, n.user_name, n.title, n.message, n.format, n.source, n.data, n.image_type, n.created_at, n.priority, "
+    "array_to_json(n.tags)";
 constexpr std::string_view run_columns =
     "id, user_name, check_name, trigger, started_at, duration_ms, exit_code, outcome, detail, stderr, notification_id";
 
@@ -100,8 +102,8 @@ void PgNotificationStore::update_delivery(std::uint64_t id, std::string channel,
 sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write>& batch) {
   using R = sdk::Result<PgStatement>;
   const auto created_at_ms = sdk::now_epoch_ms();
-  std::vector<std::string> users, titles, messages, formats, sources, data, image_types, delivery_notifications,
-      delivery_channels;
+  std::vector<std::string> users, titles, messages, formats, sources, data, image_types, priorities, tags,
+      delivery_notifications, delivery_channels;
   std::vector<std::optional<std::string_view>> images;
   for (auto& op : batch) {
     if (!op.notification) continue;
@@ -131,6 +133,8 @@ sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write
     sources.push_back(n.source);
     data.push_back(n.data_json);
     image_types.emplace_back(n.image_type ? sdk::file_extension(*n.image_type) : std::string_view{});
+    priorities.push_back(std::to_string(static_cast<int>(n.priority)));
+    tags.push_back(stored_tags_text(n.tags));
     images.push_back(op.notification->image_bytes ? std::optional<std::string_view>(*op.notification->image_bytes)
                                                   : std::nullopt);
   }
@@ -140,10 +144,11 @@ sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write
       "WITH base AS MATERIALIZED (SELECT setval('notification_ids', nextval('notification_ids') + $1 - 1) - $1 + 1 "
       "AS id), "
       "n AS (INSERT INTO notifications(id, user_name, title, message, format, source, data, image_type, image, "
-      "created_at) SELECT base.id + i.ord - 1, i.user_name, i.title, i.message, i.format, i.source, i.data, "
-      "i.image_type, i.image, $10 FROM base, unnest($2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], "
-      "$7::text[], $8::text[], $9::bytea[]) WITH ORDINALITY AS i(user_name, title, message, format, source, data, "
-      "image_type, image, ord)), "
+      "created_at, priority, tags) SELECT base.id + i.ord - 1, i.user_name, i.title, i.message, i.format, i.source, "
+      "i.data, i.image_type, i.image, $10, i.priority, ARRAY(SELECT t.tag FROM jsonb_array_elements_text("
+      "i.tags::jsonb) WITH ORDINALITY AS t(tag, ord) ORDER BY t.ord) FROM base, unnest($2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[], $8::text[], "
+      "$9::bytea[], $13::smallint[], $14::text[]) WITH ORDINALITY AS i(user_name, title, message, format, source, "
+      "data, image_type, image, priority, tags, ord)), "
       "d AS (INSERT INTO deliveries(notification_id, channel, state, attempts, last_error, updated_at) "
       "SELECT base.id + c.ord - 1, c.channel, 'pending', 0, '', $10 FROM base, unnest($11::bigint[], $12::text[]) "
       "AS c(ord, channel)) "
@@ -151,10 +156,11 @@ sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write
       {std::to_string(users.size()), pg_array_literal(users), pg_array_literal(titles), pg_array_literal(messages),
        pg_array_literal(formats), pg_array_literal(sources), pg_array_literal(data), pg_array_literal(image_types),
        PgParam::bytes(pg_binary_array(pg_bytea_oid, images)), std::to_string(created_at_ms),
-       pg_array_literal(delivery_notifications), pg_array_literal(delivery_channels)}};
+       pg_array_literal(delivery_notifications), pg_array_literal(delivery_channels), pg_array_literal(priorities),
+       pg_array_literal(tags)}};
   if (ring_in_commit_) {
     // The note is the highest id committed, as the bus's own rings say it.
-    statement.sql += ", pg_notify($13, $14 || (id + $1 - 1))";
+    statement.sql += ", pg_notify($15, $16 || (id + $1 - 1))";
     statement.params.emplace_back(std::string(PgBus::channel));
     statement.params.emplace_back(PgBus::payload(sdk::notifications_committed_topic, ""));
   }
@@ -382,6 +388,8 @@ sdk::Notification PgNotificationStore::read_notification(const Row& row) const {
   n.data_json = text(row, 6);
   n.image_type = sdk::image_type_from_name(text(row, 7));
   n.created_at_ms = integer(row, 8);
+  n.priority = sdk::priority_from_number(integer(row, 9)).value_or(sdk::default_priority);
+  n.tags = tags_from_stored_text(text(row, 10));
   if (n.image_type) {
     const auto path = stored_image_file(image_dir_, n.id, *n.image_type);
     n.image_path = path.string();
@@ -414,7 +422,7 @@ sdk::Result<std::vector<PendingDelivery>> PgNotificationStore::pending(std::stri
   std::vector<PendingDelivery> out;
   for (const auto& row : rows.value().rows) {
     out.push_back({std::make_shared<const sdk::Notification>(read_notification(row)),
-                   static_cast<std::uint32_t>(integer(row, 9))});
+                   static_cast<std::uint32_t>(integer(row, 11))});
   }
   return out;
 }
@@ -488,6 +496,11 @@ sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::history(const s
   };
   if (!query.user.empty()) add(" AND n.user_name = ", query.user);
   if (query.before_id > 0) add(" AND n.id < ", std::to_string(query.before_id));
+  if (query.min_priority) add(" AND n.priority >= ", std::to_string(static_cast<int>(*query.min_priority)));
+  if (!query.tag.empty()) {
+    add(" AND n.tags @> ARRAY[", query.tag);
+    selection += "::text]";
+  }
   selection += query.after_id > 0 ? " ORDER BY n.id ASC" : " ORDER BY n.id DESC";
   add(" LIMIT ", std::to_string(std::clamp<std::uint32_t>(query.limit, 1, 500)));
   std::lock_guard lock(reader_mutex_);

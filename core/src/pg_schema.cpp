@@ -102,6 +102,12 @@ const std::vector<PgMigration>& pg_migrations() {
       {3,
        {"ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_notification_id_fkey",
         "ALTER TABLE attempts DROP CONSTRAINT IF EXISTS attempts_notification_id_fkey"}},
+      // Version 4: a priority (1–5) and tags on every notification; history
+      // filters by tag through the GIN index.
+      {4,
+       {"ALTER TABLE notifications ADD COLUMN priority smallint NOT NULL DEFAULT 3",
+        "ALTER TABLE notifications ADD COLUMN tags text[] NOT NULL DEFAULT '{}'",
+        "CREATE INDEX notifications_by_tag ON notifications USING gin (tags)"}},
   };
   return migrations;
 }

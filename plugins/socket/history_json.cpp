@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "notifyd/sdk/api/history_codecs.hpp"
+#include "notifyd/sdk/notification_tags.hpp"
 
 namespace notifyd::socket_api {
 namespace {
@@ -49,6 +50,18 @@ Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request
     const auto value = parse_number<std::uint64_t>(*before);
     if (!value) return sdk::HttpResponse::error(400, "invalid parameter: before (expected a notification id)");
     query.before_id = *value;
+  }
+  if (const auto priority = request.param("min_priority")) {
+    query.min_priority = sdk::parse_priority(*priority);
+    if (!query.min_priority) {
+      return sdk::HttpResponse::error(
+          400, "invalid parameter: min_priority (expected " + std::string(sdk::priority_choices) + ")");
+    }
+  }
+  if (const auto tag = request.param("tag")) {
+    auto normalized = sdk::normalized_tag(*tag);
+    if (!normalized) return sdk::HttpResponse::error(400, "invalid parameter: tag (" + normalized.error() + ")");
+    query.tag = std::move(normalized).value();
   }
   return query;
 }

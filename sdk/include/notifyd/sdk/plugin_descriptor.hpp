@@ -18,7 +18,7 @@ namespace notifyd::sdk {
 
 /// Version of the descriptor layout and of the SDK interfaces. Bumped on any
 /// incompatible change; the host refuses a plugin built for another.
-inline constexpr std::uint32_t abi_version = 7;
+inline constexpr std::uint32_t abi_version = 8;
 
 #define NOTIFYD_STRINGIFY_IMPL(x) #x
 #define NOTIFYD_STRINGIFY(x) NOTIFYD_STRINGIFY_IMPL(x)
