@@ -59,7 +59,8 @@ TEST_CASE("a chosen priority and tags go into the bodies; the defaults are left 
   const NotificationLabels low{notifyd::sdk::Priority::low, {"report"}};
   CHECK(std::get<std::string>(send_request_body("alice", "t", low)) ==
         R"({"user":"alice","text":"t","parse_mode":"Markdown","priority":2,"tags":["report"]})");
-  CHECK(std::get<std::string>(send_photo_request_body("alice", "/tmp/c.png", "cap", {notifyd::sdk::Priority::high, {}})) ==
+  const NotificationLabels high{notifyd::sdk::Priority::high, {}};
+  CHECK(std::get<std::string>(send_photo_request_body("alice", "/tmp/c.png", "cap", high)) ==
         R"({"user":"alice","photo_path":"/tmp/c.png","caption":"cap","parse_mode":"Markdown","priority":4})");
   CHECK(std::get<InvalidInput>(send_request_body("alice", "t", {notifyd::sdk::default_priority, {"\xff"}})).message ==
         "a tag is not valid UTF-8");

@@ -118,7 +118,8 @@ TEST_CASE("a title alone, or a message that only has trailing newlines, has no e
   CHECK(history_text(page) == "#7\n  one line\n  no deliveries\n");
 }
 
-TEST_CASE("history shows a priority other than the default and the tags, and pages with the filters", "[history_text]") {
+TEST_CASE("history shows a priority other than the default and the tags, and pages with the filters",
+          "[history_text]") {
   HistoryEntry entry;
   entry.notification.id = 7;
   entry.notification.message = "disk 99%";

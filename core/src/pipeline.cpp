@@ -83,7 +83,8 @@ std::string Pipeline::validate(const sdk::PublishRequest& request) const {
   }
   if (request.image && request.image->bytes.size() > max_image_bytes) return "the image is larger than 20 MiB";
   if (!sdk::priority_from_number(static_cast<int>(n.priority))) {
-    return "`priority` must be " + std::string(sdk::priority_choices) + ", got " + std::to_string(static_cast<int>(n.priority));
+    return "`priority` must be " + std::string(sdk::priority_choices) + ", got " +
+           std::to_string(static_cast<int>(n.priority));
   }
   const auto tags = sdk::normalized_tags(n.tags);
   if (!tags) return "`tags`: " + tags.error();

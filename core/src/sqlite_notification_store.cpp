@@ -402,7 +402,8 @@ sdk::Result<std::vector<PendingDelivery>> SqliteNotificationStore::pending(std::
     std::lock_guard lock(reader_mutex_);
     auto select = reader_db_.prepare(
         "SELECT n.id, n.user, n.title, n.message, n.format, n.source, n.data, n.image_path, n.image_type, "
-        "n.created_at, n.priority, n.tags, d.attempts FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
+        "n.created_at, n.priority, n.tags, d.attempts FROM deliveries d "
+        "JOIN notifications n ON n.id = d.notification_id "
         "WHERE d.channel = ?1 AND d.state = 'pending' AND d.notification_id > ?2 ORDER BY d.notification_id LIMIT ?3");
     select.bind(1, channel).bind(2, static_cast<std::int64_t>(after_id)).bind(3, static_cast<std::int64_t>(limit));
     std::vector<PendingDelivery> out;

@@ -77,7 +77,8 @@ sdk::Result<int> read_sqlite_schema_version(SqliteDb& db) {
     auto numbered = single_integer(db, "PRAGMA user_version");
     if (!numbered) return R::failure("cannot read the store's schema version: " + numbered.error());
     if (numbered.value() > 0) return numbered;
-    auto tables = single_integer(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'notifications'");
+    auto tables =
+        single_integer(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'notifications'");
     if (!tables) return R::failure("cannot read the store's schema version: " + tables.error());
     return tables.value() > 0 ? 1 : 0;
   } catch (const std::exception& e) {
@@ -88,7 +89,9 @@ sdk::Result<int> read_sqlite_schema_version(SqliteDb& db) {
 sdk::Result<int> migrate_sqlite_schema(SqliteDb& db, const std::vector<SqliteMigration>& migrations) {
   using R = sdk::Result<int>;
   const int newest = migrations.empty() ? 0 : migrations.back().version;
-  if (auto begun = db.exec("BEGIN IMMEDIATE"); !begun) return R::failure("cannot migrate the store's schema: " + begun.message);
+  if (auto begun = db.exec("BEGIN IMMEDIATE"); !begun) {
+    return R::failure("cannot migrate the store's schema: " + begun.message);
+  }
   const auto rollback = [&](std::string message) {
     db.exec("ROLLBACK");
     return R::failure(std::move(message));

@@ -30,6 +30,7 @@ sdk::Result<int> read_sqlite_schema_version(SqliteDb& db);
 /// Brings `db` up to `migrations`' last version and answers the version it
 /// found. A store whose version is newer is refused; a failed migration changes
 /// nothing.
-sdk::Result<int> migrate_sqlite_schema(SqliteDb& db, const std::vector<SqliteMigration>& migrations = sqlite_migrations());
+sdk::Result<int> migrate_sqlite_schema(SqliteDb& db,
+                                       const std::vector<SqliteMigration>& migrations = sqlite_migrations());
 
 }  // namespace notifyd::core

@@ -112,7 +112,8 @@ std::string pg_select_list(const Table& table) {
   std::string list;
   for (const auto& column : table.columns) {
     if (!list.empty()) list += ", ";
-    list += column.kind == Kind::tags ? "array_to_json(" + std::string(column.postgres) + ")" : std::string(column.postgres);
+    const std::string name(column.postgres);
+    list += column.kind == Kind::tags ? "array_to_json(" + name + ")" : name;
   }
   return list;
 }

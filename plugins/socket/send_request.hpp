@@ -42,8 +42,9 @@ Validated<PhotoSend> parse_send_photo_body(std::string_view body);
 
 /// `POST /v1/notify {user, title, message, format, source, data, image, channels,
 /// priority, tags}`. `priority` is a number 1–5 or a name (`sdk::parse_priority`),
-/// default 3; `tags` an array of strings (`sdk::normalized_tags`). `image` is base64 (a `data:` URL prefix is accepted); its decoded size is
-/// limited to `image_max_bytes` (413) and its content must be an image (415).
+/// default 3; `tags` an array of strings (`sdk::normalized_tags`). `image` is
+/// base64 (a `data:` URL prefix is accepted); its decoded size is limited to
+/// `image_max_bytes` (413) and its content must be an image (415).
 Validated<sdk::PublishRequest> parse_notify_body(std::string_view body, std::uint64_t image_max_bytes);
 
 /// 403 when `caller` may not act for `user`, nullopt when it may.

@@ -6,21 +6,13 @@ seed client), and filtered in history."""
 import base64
 import os
 import pathlib
-import socket
 import subprocess
 import time
 
 from harness import NOTIFYCTL
 from test_telegram import ALICE_CHAT, TelegramTestCase, png_image
+from test_websocket import SECRET, free_port
 from ws_client import WsClient, make_token
-
-SECRET = "integration-test-secret-of-32-bytes+"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PrioritiesTest(TelegramTestCase):

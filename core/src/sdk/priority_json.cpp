@@ -27,7 +27,9 @@ Result<Priority> priority_from_json(const rapidjson::Value& value) {
     priority = priority_from_number(value.GetInt64());
   } else if (value.IsDouble()) {
     const double number = value.GetDouble();
-    if (std::trunc(number) == number && std::abs(number) < 1e6) priority = priority_from_number(static_cast<std::int64_t>(number));
+    if (std::trunc(number) == number && std::abs(number) < 1e6) {
+      priority = priority_from_number(static_cast<std::int64_t>(number));
+    }
   }
   if (priority) return *priority;
   return Result<Priority>::failure("expected " + std::string(priority_choices) + ", got " + quoted(value));
