@@ -66,7 +66,8 @@ class PrioritiesTest(TelegramTestCase):
         self.wait_delivered(self.d, urgent)
         self.assertEqual(self.delivery_state(self.d, held), "pending")
         self.assertEqual(self.replies(ALICE_CHAT, "held while muted"), [])
-        self.assertIn("muted until", self.history_entry(self.d, held)["attempts"][0]["error"])
+        attempts = self.wait_for(lambda: self.history_entry(self.d, held)["attempts"], message="the held one's attempt")
+        self.assertIn("muted until", attempts[0]["error"])
 
         self.api.push_message(ALICE_CHAT, "/unmute")
         self.wait_reply(ALICE_CHAT, "held while muted")
