@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "notifyd/sdk/api/history_codecs.hpp"
-#include "notifyd/sdk/notification_tags.hpp"
+#include "notifyd/sdk/history_filter.hpp"
 
 namespace notifyd::socket_api {
 namespace {
@@ -51,17 +51,8 @@ Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request
     if (!value) return sdk::HttpResponse::error(400, "invalid parameter: before (expected a notification id)");
     query.before_id = *value;
   }
-  if (const auto priority = request.param("min_priority")) {
-    query.min_priority = sdk::parse_priority(*priority);
-    if (!query.min_priority) {
-      return sdk::HttpResponse::error(
-          400, "invalid parameter: min_priority (expected " + std::string(sdk::priority_choices) + ")");
-    }
-  }
-  if (const auto tag = request.param("tag")) {
-    auto normalized = sdk::normalized_tag(*tag);
-    if (!normalized) return sdk::HttpResponse::error(400, "invalid parameter: tag (" + normalized.error() + ")");
-    query.tag = std::move(normalized).value();
+  if (auto filter = sdk::read_history_filter(request, query); !filter) {
+    return sdk::HttpResponse::error(400, "invalid parameter: " + filter.message);
   }
   return query;
 }

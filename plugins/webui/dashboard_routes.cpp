@@ -11,8 +11,8 @@
 #include "embedded_assets.hpp"
 #include "history_page.hpp"
 #include "notifyd/sdk/epoch_time.hpp"
+#include "notifyd/sdk/history_filter.hpp"
 #include "notifyd/sdk/http/request_target.hpp"
-#include "notifyd/sdk/notification_tags.hpp"
 #include "notifyd/sdk/stored_image.hpp"
 #include "page_layout.hpp"
 #include "return_path.hpp"
@@ -41,21 +41,6 @@ std::optional<std::uint64_t> parse_unsigned(std::string_view text) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || text.size() > 20 || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
-}
-
-// Reads the history filters `min_priority` (a number or name) and `tag` into
-// `query`; the problem when one is bad.
-std::optional<std::string> read_history_filters(const sdk::HttpRequest& request, sdk::HistoryQuery& query) {
-  if (const auto priority = request.param("min_priority"); priority && !priority->empty()) {
-    query.min_priority = sdk::parse_priority(*priority);
-    if (!query.min_priority) return "min_priority must be " + std::string(sdk::priority_choices);
-  }
-  if (const auto tag = request.param("tag"); tag && !tag->empty()) {
-    auto normalized = sdk::normalized_tag(*tag);
-    if (!normalized) return "tag: " + normalized.error();
-    query.tag = std::move(normalized).value();
-  }
-  return std::nullopt;
 }
 
 PageFrame frame_for(const DashboardRequest& request, const WebSettings& settings, const sdk::Host& host,
@@ -210,8 +195,8 @@ void DashboardRoutes::history_page(DashboardRequest& request, sdk::Responder& re
   query.user = request.identity.user;
   query.limit = history_page_size;
   query.before_id = view.before_id;
-  if (const auto problem = read_history_filters(request.http, query)) {
-    return respond(html_response(400, render_page(frame, render_error_page(400, "Bad filter: " + *problem))));
+  if (auto filter = sdk::read_history_filter(request.http, query); !filter) {
+    return respond(html_response(400, render_page(frame, render_error_page(400, "Bad filter: " + filter.message))));
   }
   view.min_priority = query.min_priority;
   view.tag = query.tag;
@@ -369,8 +354,8 @@ void DashboardRoutes::notifications(DashboardRequest& request, sdk::Responder& r
     if (!value) return respond(sdk::HttpResponse::error(400, "before must be a notification id"));
     query.before_id = *value;
   }
-  if (const auto problem = read_history_filters(request.http, query)) {
-    return respond(sdk::HttpResponse::error(400, *problem));
+  if (auto filter = sdk::read_history_filter(request.http, query); !filter) {
+    return respond(sdk::HttpResponse::error(400, filter.message));
   }
   auto entries = host_.notifications().history(query);
   if (!entries) {

@@ -110,8 +110,8 @@ class PrioritiesTest(TelegramTestCase):
         status, body = self.d.request("GET", f"/v1/history?user=alice&limit=1&tag=prod&before={body['next_before']}")
         self.assertEqual([n["message"] for n in body["notifications"]], ["backup late"])
         self.assertEqual(self.d.request("GET", "/v1/history?user=alice&min_priority=loud"),
-                         (400, {"error": "invalid parameter: min_priority (expected 1-5 or min, low, default, high, "
-                                         "urgent (max))"}))
+                         (400, {"error": "invalid parameter: min_priority: expected 1-5 or min, low, default, high, "
+                                         "urgent (max)"}))
 
         listed = self.notifyctl("history", "--user", "alice", "--min-priority", "high", "--tag", "prod", "--limit", "1")
         self.assertEqual(listed.returncode, 0, listed.stderr)

@@ -126,12 +126,15 @@ TEST_CASE("history filters by lowest priority, as a number or name, and by tag")
   REQUIRE_FALSE(bad_priority.ok());
   CHECK(bad_priority.error().status == 400);
   CHECK(bad_priority.error().body ==
-        R"j({"error":"invalid parameter: min_priority (expected 1-5 or min, low, default, high, urgent (max))"})j");
+        R"j({"error":"invalid parameter: min_priority: expected 1-5 or min, low, default, high, urgent (max)"})j");
   auto bad_tag = parse_history_query(request_from("alice", false, {{"tag", "a,b"}}));
   REQUIRE_FALSE(bad_tag.ok());
   CHECK(bad_tag.error().status == 400);
-  CHECK(bad_tag.error().body == R"j({"error":"invalid parameter: tag (tag \"a,b\" contains a comma)"})j");
-  CHECK(parse_history_query(request_from("alice", false, {{"tag", ""}})).error().status == 400);
+  CHECK(bad_tag.error().body == R"j({"error":"invalid parameter: tag: tag \"a,b\" contains a comma"})j");
+  const auto empty = parse_history_query(request_from("alice", false, {{"tag", ""}, {"min_priority", ""}}));
+  REQUIRE(empty.ok());
+  CHECK(empty.value().tag.empty());
+  CHECK_FALSE(empty.value().min_priority);
 }
 
 TEST_CASE("history: data that is absent or broken is null, bad UTF-8 is replaced, full pages continue") {

@@ -333,7 +333,7 @@ TEST_CASE("web app: the History page and /api/notifications pass the priority an
   CHECK(app.host.history.last_query()->tag.empty());
   const auto bad = app.call("GET", "/history?min_priority=loud", cookie);
   CHECK(bad.status == 400);
-  CHECK(contains(bad.body, "Bad filter: min_priority must be 1-5 or min, low, default, high, urgent (max)"));
+  CHECK(contains(bad.body, "Bad filter: min_priority: expected 1-5 or min, low, default, high, urgent (max)"));
   CHECK(app.call("GET", "/history?tag=%3Cb%3E%2Cx", cookie).status == 400);
 
   const auto api = app.call("GET", "/api/notifications?min_priority=urgent&tag=disk", cookie);
