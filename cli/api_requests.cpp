@@ -17,6 +17,22 @@ bool write_string(ValidatingWriter& writer, std::string_view text) {
   return writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
+std::optional<InvalidInput> write_labels(ValidatingWriter& writer, const NotificationLabels& labels) {
+  if (labels.priority != notifyd::sdk::default_priority) {
+    write_string(writer, "priority");
+    writer.Int(static_cast<int>(labels.priority));
+  }
+  if (!labels.tags.empty()) {
+    write_string(writer, "tags");
+    writer.StartArray();
+    for (const auto& tag : labels.tags) {
+      if (!write_string(writer, tag)) return InvalidInput{"a tag is not valid UTF-8"};
+    }
+    writer.EndArray();
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<std::string, InvalidInput> notify_request_body(const NotifyFields& fields) {
@@ -39,6 +55,7 @@ std::variant<std::string, InvalidInput> notify_request_body(const NotifyFields& 
   if (fields.image_bytes) {
     if (auto error = write_member("image", notifyd::sdk::base64_encode(*fields.image_bytes))) return *error;
   }
+  if (auto error = write_labels(writer, fields.labels)) return *error;
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -75,7 +92,8 @@ std::string seed_text(std::string_view title, std::string_view message) {
   return "*" + std::string(title) + "*\n" + std::string(message);
 }
 
-std::variant<std::string, InvalidInput> send_request_body(std::string_view user, std::string_view text) {
+std::variant<std::string, InvalidInput> send_request_body(std::string_view user, std::string_view text,
+                                                          const NotificationLabels& labels) {
   rapidjson::StringBuffer buffer;
   ValidatingWriter writer(buffer);
   writer.StartObject();
@@ -85,12 +103,14 @@ std::variant<std::string, InvalidInput> send_request_body(std::string_view user,
   if (!write_string(writer, text)) return InvalidInput{"the message is not valid UTF-8"};
   write_string(writer, "parse_mode");
   write_string(writer, "Markdown");
+  if (auto error = write_labels(writer, labels)) return *error;
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 std::variant<std::string, InvalidInput> send_photo_request_body(std::string_view user, std::string_view photo_path,
-                                                                std::string_view caption) {
+                                                                std::string_view caption,
+                                                                const NotificationLabels& labels) {
   rapidjson::StringBuffer buffer;
   ValidatingWriter writer(buffer);
   writer.StartObject();
@@ -102,6 +122,7 @@ std::variant<std::string, InvalidInput> send_photo_request_body(std::string_view
   if (!write_string(writer, caption)) return InvalidInput{"the message is not valid UTF-8"};
   write_string(writer, "parse_mode");
   write_string(writer, "Markdown");
+  if (auto error = write_labels(writer, labels)) return *error;
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -165,7 +186,8 @@ std::string runs_request_target(std::string_view name, const std::optional<std::
 }
 
 std::string history_request_target(const std::optional<std::string>& user, std::optional<std::uint32_t> limit,
-                                   std::optional<std::uint64_t> before_id) {
+                                   std::optional<std::uint64_t> before_id,
+                                   std::optional<notifyd::sdk::Priority> min_priority, std::string_view tag) {
   std::string target = "/v1/history";
   char separator = '?';
   const auto add_parameter = [&](std::string_view name, std::string_view value) {
@@ -178,6 +200,8 @@ std::string history_request_target(const std::optional<std::string>& user, std::
   if (user) add_parameter("user", *user);
   if (limit) add_parameter("limit", std::to_string(*limit));
   if (before_id) add_parameter("before", std::to_string(*before_id));
+  if (min_priority) add_parameter("min_priority", notifyd::sdk::priority_name(*min_priority));
+  if (!tag.empty()) add_parameter("tag", tag);
   return target;
 }
 

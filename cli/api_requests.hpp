@@ -5,8 +5,18 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
+
+#include "notifyd/sdk/priority.hpp"
 
 namespace notifyctl {
+
+/// A notification's priority and tags as a request carries them: the default
+/// priority and no tags are left out, so such a body is the seed's.
+struct NotificationLabels {
+  notifyd::sdk::Priority priority = notifyd::sdk::default_priority;
+  std::vector<std::string> tags;
+};
 
 /// What `POST /v1/notify` carries; absent fields are left to the daemon's defaults.
 struct NotifyFields {
@@ -16,6 +26,7 @@ struct NotifyFields {
   std::optional<std::string> format;
   std::optional<std::string> source;
   std::optional<std::string> image_bytes;  ///< the file's bytes; sent base64-encoded
+  NotificationLabels labels;
 };
 
 /// Local input that cannot be sent, e.g. a title that is not UTF-8.
@@ -26,20 +37,25 @@ struct InvalidInput {
 /// The JSON body of `POST /v1/notify`.
 std::variant<std::string, InvalidInput> notify_request_body(const NotifyFields& fields);
 
-/// `/v1/history` with its query string, parameters URL-encoded.
+/// `/v1/history` with its query string, parameters URL-encoded: `min_priority`
+/// by name, `tag` when not empty.
 std::string history_request_target(const std::optional<std::string>& user, std::optional<std::uint32_t> limit,
-                                   std::optional<std::uint64_t> before_id);
+                                   std::optional<std::uint64_t> before_id,
+                                   std::optional<notifyd::sdk::Priority> min_priority = std::nullopt,
+                                   std::string_view tag = {});
 
 /// The seed runner's message text: "*title*\nmessage" (one newline), "*title*"
 /// without a message, the message alone without a title.
 std::string seed_text(std::string_view title, std::string_view message);
 
-/// The JSON body of the seed's `POST /send` (`parse_mode` Markdown).
-std::variant<std::string, InvalidInput> send_request_body(std::string_view user, std::string_view text);
+/// The JSON body of the seed's `POST /send` (`parse_mode` Markdown), with `labels`.
+std::variant<std::string, InvalidInput> send_request_body(std::string_view user, std::string_view text,
+                                                          const NotificationLabels& labels = {});
 
-/// The JSON body of the seed's `POST /send_photo` (`parse_mode` Markdown).
+/// The JSON body of the seed's `POST /send_photo` (`parse_mode` Markdown), with `labels`.
 std::variant<std::string, InvalidInput> send_photo_request_body(std::string_view user, std::string_view photo_path,
-                                                                std::string_view caption);
+                                                                std::string_view caption,
+                                                                const NotificationLabels& labels = {});
 
 /// `/v1/checks`, with `?user=` when one is named.
 std::string checks_request_target(const std::optional<std::string>& user);

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "notifyd/sdk/priority.hpp"
+
 namespace notifyctl {
 
 inline constexpr std::string_view default_socket_path = "/run/notifyd/notifyd.sock";
@@ -36,6 +38,8 @@ struct SendArguments {
   std::optional<std::string> image_path;
   std::optional<std::string> format;  ///< lower case: markdown, markdownv2, html, plain
   std::optional<std::string> source;
+  notifyd::sdk::Priority priority = notifyd::sdk::default_priority;
+  std::vector<std::string> tags;    ///< checked; from `--tags a,b`
   std::string message;              ///< empty when message_from_stdin
   bool message_from_stdin = false;  ///< MESSAGE was `-`
 };
@@ -44,6 +48,8 @@ struct HistoryArguments {
   std::optional<std::string> user;
   std::optional<std::uint32_t> limit;
   std::optional<std::uint64_t> before_id;
+  std::optional<notifyd::sdk::Priority> min_priority;
+  std::string tag;  ///< checked; empty = any
 };
 
 struct HealthArguments {};

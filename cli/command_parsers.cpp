@@ -8,6 +8,7 @@
 
 #include "api_requests.hpp"
 #include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/notification_tags.hpp"
 
 namespace notifyctl {
 namespace {
@@ -51,6 +52,18 @@ std::optional<std::string> option_value(const CollectedArguments& collected, std
   return collected.value(name);
 }
 
+// `name`'s priority (a number 1-5 or a name), or the error to answer.
+std::optional<notifyd::sdk::Priority> priority_option(const CollectedArguments& collected, std::string_view name,
+                                                      std::optional<std::string>& error) {
+  const auto text = option_value(collected, name);
+  if (!text) return std::nullopt;
+  const auto priority = notifyd::sdk::parse_priority(*text);
+  if (!priority) {
+    error = std::string(name) + " must be " + std::string(notifyd::sdk::priority_choices) + ", got '" + *text + "'";
+  }
+  return priority;
+}
+
 std::optional<std::string> user_option(const CollectedArguments& collected, const std::string& command,
                                        std::optional<UsageError>& error) {
   auto user = option_value(collected, "--user");
@@ -86,6 +99,14 @@ ParsedCommand parse_send(const CollectedArguments& collected) {
   if (send.user && send.user->empty()) return usage("--user must not be empty");
   if (send.image_path && send.image_path->empty()) return usage("--image must not be empty");
   if (send.source && send.source->empty()) return usage("--source must not be empty");
+  std::optional<std::string> error;
+  send.priority = priority_option(collected, "--priority", error).value_or(notifyd::sdk::default_priority);
+  if (error) return usage(*error);
+  if (const auto tags = option_value(collected, "--tags")) {
+    auto parsed = notifyd::sdk::parse_tag_list(*tags);
+    if (!parsed) return usage("--tags: " + parsed.error());
+    send.tags = std::move(parsed).value();
+  }
   if (const auto format = option_value(collected, "--format")) {
     const std::string lower = lower_case(*format);
     if (!contains(text_formats, lower)) {
@@ -121,6 +142,14 @@ ParsedCommand parse_history(const CollectedArguments& collected) {
     const auto value = parse_positive_integer(*before);
     if (!value) return usage("--before must be a notification id (a positive integer), got '" + *before + "'");
     history.before_id = *value;
+  }
+  std::optional<std::string> error;
+  history.min_priority = priority_option(collected, "--min-priority", error);
+  if (error) return usage(*error);
+  if (const auto tag = option_value(collected, "--tag")) {
+    auto normalized = notifyd::sdk::normalized_tag(*tag);
+    if (!normalized) return usage("--tag: " + normalized.error());
+    history.tag = std::move(normalized).value();
   }
   return history;
 }

@@ -33,7 +33,13 @@ ExitCode run_help(const Command& command, const CommandContext& c) {
 
 const std::vector<CommandSpec> commands{
     {"send", "MESSAGE", "queue a notification (MESSAGE - reads stdin)",
-     {{"--user", true}, {"--title", true}, {"--image", true}, {"--format", true}, {"--source", true}},
+     {{"--user", true},
+      {"--title", true},
+      {"--image", true},
+      {"--format", true},
+      {"--source", true},
+      {"--priority", true},
+      {"--tags", true}},
      parse_send,
      [](const Command& command, const CommandContext& c) {
        return run_send(std::get<SendArguments>(command), c.options, c.client, c.console);
@@ -53,16 +59,21 @@ Options:
   --format FORMAT   markdown, markdownv2, html or plain (default: the
                     daemon's, Markdown)
   --source NAME     what produced the notification, shown in history
+  --priority P      1-5 or min, low, default, high, urgent (max); default 3.
+                    Telegram sends min and low silently; urgent passes /mute
+  --tags LIST       comma-separated tags, e.g. backup,nightly (at most 10,
+                    each up to 64 bytes); Telegram shows them as hashtags
 
 Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
 
 Examples:
   notifyctl send --title "Backup" "nightly backup finished"
+  notifyctl send --priority urgent --tags disk,prod "disk 99% full"
   df -h | notifyctl send --format plain -
   notifyctl send --image chart.png --title "Sales" "today's chart"
 )"},
     {"history", "", "list recent notifications and their delivery state",
-     {{"--user", true}, {"--limit", true}, {"--before", true}},
+     {{"--user", true}, {"--limit", true}, {"--before", true}, {"--min-priority", true}, {"--tag", true}},
      parse_history,
      [](const Command& command, const CommandContext& c) {
        return run_history(std::get<HistoryArguments>(command), c.options, c.client, c.console);
@@ -76,6 +87,10 @@ Options:
                 daemon's admin group)
   --limit N     at most N notifications (default: the daemon's)
   --before ID   only notifications older than ID, to page back
+  --min-priority P
+                only notifications of priority P or higher (1-5 or min,
+                low, default, high, urgent)
+  --tag TAG     only notifications carrying TAG (exact match)
 
 Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
 )"},

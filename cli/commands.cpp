@@ -57,6 +57,7 @@ ExitCode run_send(const SendArguments& arguments, const GlobalOptions& options, 
   fields.title = arguments.title;
   fields.format = arguments.format;
   fields.source = arguments.source;
+  fields.labels = {arguments.priority, arguments.tags};
 
   auto body = notify_request_body(fields);
   if (const auto* invalid = std::get_if<InvalidInput>(&body)) return fail(console, ExitCode::usage, invalid->message);
@@ -72,10 +73,13 @@ ExitCode run_send(const SendArguments& arguments, const GlobalOptions& options, 
 ExitCode run_history(const HistoryArguments& arguments, const GlobalOptions& options, const ApiClient& client,
                      Console& console) {
   const auto user = arguments.user ? arguments.user : current_user_name();
-  const std::string target = history_request_target(user, arguments.limit, arguments.before_id);
+  const std::string target =
+      history_request_target(user, arguments.limit, arguments.before_id, arguments.min_priority, arguments.tag);
   auto answer = call_daemon(client, {"GET", target, std::nullopt}, console);
   if (const auto* code = std::get_if<ExitCode>(&answer)) return *code;
-  return print_answer<HistoryPage>(std::get<ApiResponse>(answer), options, console, history_text);
+  return print_answer<HistoryPage>(std::get<ApiResponse>(answer), options, console, [&](const HistoryPage& page) {
+    return history_text(page, history_filter_options(arguments.min_priority, arguments.tag));
+  });
 }
 
 ExitCode run_health(const GlobalOptions& options, const ApiClient& client, Console& console) {

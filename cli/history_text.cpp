@@ -1,5 +1,8 @@
 #include "history_text.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "notifyd/sdk/utc_time.hpp"
 #include "terminal_text.hpp"
 
@@ -17,8 +20,27 @@ std::string header_line(const notifyd::sdk::Notification& notification) {
   }
   if (!notification.source.empty()) line += "  from " + printable_line(notification.source);
   if (!notification.user.empty()) line += "  to " + printable_line(notification.user);
+  if (notification.priority != notifyd::sdk::default_priority) {
+    line += "  priority " + std::string(notifyd::sdk::priority_name(notification.priority));
+  }
+  if (!notification.tags.empty()) {
+    std::string tags;
+    for (const auto& tag : notification.tags) tags += (tags.empty() ? "" : ", ") + printable_line(tag);
+    line += "  [" + tags + "]";
+  }
   if (!notification.image_path.empty()) line += "  (with image)";
   return line;
+}
+
+// `text` as one shell word.
+std::string shell_word(std::string_view text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '/' || c == ':' || c == '=' || c >= 0x80;
+  });
+  if (plain) return std::string(text);
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
 }
 
 std::string summary_line(const notifyd::sdk::Notification& notification) {
@@ -56,7 +78,14 @@ std::string delivery_line(const notifyd::sdk::DeliveryRecord& delivery) {
   return line;
 }
 
-std::string history_text(const HistoryPage& page) {
+std::string history_filter_options(std::optional<notifyd::sdk::Priority> min_priority, std::string_view tag) {
+  std::string options;
+  if (min_priority) options += " --min-priority " + std::string(notifyd::sdk::priority_name(*min_priority));
+  if (!tag.empty()) options += " --tag " + printable_line(shell_word(tag));
+  return options;
+}
+
+std::string history_text(const HistoryPage& page, std::string_view filter_options) {
   if (page.notifications.empty()) return "no notifications\n";
   std::string text;
   for (const notifyd::sdk::HistoryEntry& entry : page.notifications) {
@@ -67,7 +96,8 @@ std::string history_text(const HistoryPage& page) {
     for (const notifyd::sdk::DeliveryRecord& delivery : entry.deliveries) text += "  " + delivery_line(delivery) + '\n';
   }
   if (page.next_before) {
-    text += "\nolder notifications: notifyctl history --before " + std::to_string(*page.next_before) + '\n';
+    text += "\nolder notifications: notifyctl history --before " + std::to_string(*page.next_before) +
+            std::string(filter_options) + '\n';
   }
   return text;
 }

@@ -120,8 +120,9 @@ ExitCode send_result(const Caller& caller, const std::string& name, const notify
     report.script("WARNING", name, "nothing to send: no `message`, no `title` and no readable image");
     return ExitCode::success;
   }
-  auto body = image_path.empty() ? send_request_body(caller.name, text)
-                                 : send_photo_request_body(caller.name, image_path, text);
+  const NotificationLabels labels{result.priority, result.tags};
+  auto body = image_path.empty() ? send_request_body(caller.name, text, labels)
+                                 : send_photo_request_body(caller.name, image_path, text, labels);
   if (const auto* invalid = std::get_if<InvalidInput>(&body)) {
     report.script("ERROR", name, "failed to send notification: " + invalid->message);
     return ExitCode::success;

@@ -43,6 +43,29 @@ TEST_CASE("history targets encode their parameters", "[api_requests]") {
         "/v1/history?user=a%20b%26c%3Dd%2F%C3%A9&before=7");
 }
 
+TEST_CASE("history targets carry the priority filter by name and the tag encoded", "[api_requests]") {
+  CHECK(history_request_target(std::nullopt, std::nullopt, std::nullopt, notifyd::sdk::Priority::high, "disk full") ==
+        "/v1/history?min_priority=high&tag=disk%20full");
+  CHECK(history_request_target(std::string("bob"), 5u, std::nullopt, notifyd::sdk::Priority::normal, "") ==
+        "/v1/history?user=bob&limit=5&min_priority=default");
+}
+
+TEST_CASE("a chosen priority and tags go into the bodies; the defaults are left out", "[api_requests]") {
+  NotifyFields fields;
+  fields.message = "m";
+  fields.labels = {notifyd::sdk::Priority::urgent, {"disk", "prod"}};
+  CHECK(std::get<std::string>(notify_request_body(fields)) ==
+        R"({"message":"m","priority":5,"tags":["disk","prod"]})");
+  const NotificationLabels low{notifyd::sdk::Priority::low, {"report"}};
+  CHECK(std::get<std::string>(send_request_body("alice", "t", low)) ==
+        R"({"user":"alice","text":"t","parse_mode":"Markdown","priority":2,"tags":["report"]})");
+  const NotificationLabels high{notifyd::sdk::Priority::high, {}};
+  CHECK(std::get<std::string>(send_photo_request_body("alice", "/tmp/c.png", "cap", high)) ==
+        R"({"user":"alice","photo_path":"/tmp/c.png","caption":"cap","parse_mode":"Markdown","priority":4})");
+  CHECK(std::get<InvalidInput>(send_request_body("alice", "t", {notifyd::sdk::default_priority, {"\xff"}})).message ==
+        "a tag is not valid UTF-8");
+}
+
 TEST_CASE("percent-encoding keeps only unreserved characters", "[api_requests]") {
   CHECK(percent_encode("AZaz09-._~") == "AZaz09-._~");
   CHECK(percent_encode("+?#%") == "%2B%3F%23%25");

@@ -104,6 +104,28 @@ TEST_CASE("history parses user, limit and before", "[command_line]") {
   CHECK_FALSE(defaults.before_id);
 }
 
+TEST_CASE("history filters by lowest priority and by tag; send sets both", "[command_line]") {
+  const auto history = command_of<HistoryArguments>({"history", "--min-priority", "HIGH", "--tag", " backup"});
+  CHECK(history.min_priority == notifyd::sdk::Priority::high);
+  CHECK(history.tag == "backup");
+  const auto defaults = command_of<HistoryArguments>({"history"});
+  CHECK_FALSE(defaults.min_priority);
+  CHECK(defaults.tag.empty());
+  CHECK(rejected({"history", "--min-priority", "loud"}).message ==
+        "--min-priority must be 1-5 or min, low, default, high, urgent (max), got 'loud'");
+  CHECK(rejected({"history", "--tag", "a,b"}).message == "--tag: tag \"a,b\" contains a comma");
+
+  const auto send = command_of<SendArguments>({"send", "--priority", "5", "--tags", "disk, prod", "full"});
+  CHECK(send.priority == notifyd::sdk::Priority::urgent);
+  CHECK(send.tags == std::vector<std::string>{"disk", "prod"});
+  const auto plain = command_of<SendArguments>({"send", "hello"});
+  CHECK(plain.priority == notifyd::sdk::default_priority);
+  CHECK(plain.tags.empty());
+  CHECK(rejected({"send", "--priority", "0", "m"}).message ==
+        "--priority must be 1-5 or min, low, default, high, urgent (max), got '0'");
+  CHECK(rejected({"send", "--tags", "a,,b", "m"}).message == "--tags: a tag is empty");
+}
+
 TEST_CASE("history rejects numbers that are not positive integers", "[command_line]") {
   for (const char* bad : {"0", "-3", "+3", "3x", "", "4294967296"}) {
     INFO(bad);

@@ -117,3 +117,27 @@ TEST_CASE("a title alone, or a message that only has trailing newlines, has no e
   page.notifications[0].notification.message = "one line\r\n\n";
   CHECK(history_text(page) == "#7\n  one line\n  no deliveries\n");
 }
+
+TEST_CASE("history shows a priority other than the default and the tags, and pages with the filters",
+          "[history_text]") {
+  HistoryEntry entry;
+  entry.notification.id = 7;
+  entry.notification.message = "disk 99%";
+  entry.notification.priority = notifyd::sdk::Priority::urgent;
+  entry.notification.tags = {"disk", "prod\x1b[31m"};
+  entry.deliveries = {{"bot", "delivered", 1, "", 0}};
+  HistoryPage page;
+  page.notifications = {entry};
+  page.next_before = 7;
+  const std::string filters = history_filter_options(notifyd::sdk::Priority::high, "disk full");
+  CHECK(filters == " --min-priority high --tag 'disk full'");
+  CHECK(history_text(page, filters) ==
+        "#7  priority urgent  [disk, prod\xEF\xBF\xBD[31m]\n"
+        "  disk 99%\n"
+        "  bot: delivered\n"
+        "\n"
+        "older notifications: notifyctl history --before 7 --min-priority high --tag 'disk full'\n");
+  CHECK(history_filter_options(std::nullopt, "").empty());
+  CHECK(history_filter_options(std::nullopt, "it's") == " --tag 'it'\\''s'");
+  CHECK(history_filter_options(std::nullopt, "backup") == " --tag backup");
+}

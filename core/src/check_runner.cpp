@@ -486,6 +486,8 @@ void CheckRunner::publish_result(std::shared_ptr<Job> job, const sdk::CheckResul
   n.format = sdk::TextFormat::markdown;
   n.source = job->record.check;
   n.data_json = result.data_json;
+  n.priority = result.priority;
+  n.tags = result.tags;
   if (!result.image_path.empty()) {
     auto image = read_check_image(result.image_path, job->record.user, settings_.image_max_bytes);
     if (image) {

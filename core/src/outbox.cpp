@@ -85,15 +85,20 @@ void Outbox::admit(Entry entry) {
   queue(std::move(entry));
 }
 
-void Outbox::queue(Entry entry) {
-  const std::string& user = entry.notification->user;
-  lanes_[user].entries.push_back(std::move(entry));
-  ++queued_;
-  mark_runnable(user);
+std::string Outbox::lane_of(const sdk::Notification& notification) {
+  if (notification.priority != sdk::Priority::urgent) return notification.user;
+  return notification.user + std::string(urgent_lane_suffix);
 }
 
-void Outbox::mark_runnable(const std::string& user) {
-  const auto found = lanes_.find(user);
+void Outbox::queue(Entry entry) {
+  const std::string lane = lane_of(*entry.notification);
+  lanes_[lane].entries.push_back(std::move(entry));
+  ++queued_;
+  mark_runnable(lane);
+}
+
+void Outbox::mark_runnable(const std::string& key) {
+  const auto found = lanes_.find(key);
   if (found == lanes_.end()) return;
   Lane& lane = found->second;
   if (lane.entries.empty()) {
@@ -102,7 +107,7 @@ void Outbox::mark_runnable(const std::string& user) {
   }
   if (!lane.in_flight && !lane.waiting && !lane.runnable) {
     lane.runnable = true;
-    runnable_.push_back(user);
+    runnable_.push_back(key);
   }
 }
 
@@ -174,16 +179,16 @@ void Outbox::dispatch() {
   if (spilled_ && in_memory() < settings_.outbox_memory_items / 2 + 1) page_in();
   while (in_flight_ < settings_.max_in_flight && !runnable_.empty()) {
     if (still_leads_ && !still_leads_()) return lease_ran_out();
-    const std::string user = std::move(runnable_.front());
+    const std::string key = std::move(runnable_.front());
     runnable_.pop_front();
-    Lane& lane = lanes_.at(user);
+    Lane& lane = lanes_.at(key);
     lane.runnable = false;
     Entry entry = std::move(lane.entries.front());
     lane.entries.pop_front();
     if (expired(entry)) {
       --queued_;
       finish(entry, DeliveryState::expired, "expired after the delivery TTL without success", "expired");
-      mark_runnable(user);
+      mark_runnable(key);
       continue;
     }
     lane.in_flight = true;
@@ -218,10 +223,10 @@ void Outbox::on_result(Entry entry, std::uint64_t term, sdk::DeliveryResult resu
   in_flight_count_.fetch_sub(1, std::memory_order_relaxed);
   ++entry.attempts;
   const bool current = term == term_;
-  const std::string user = entry.notification->user;
+  const std::string lane = lane_of(*entry.notification);
   if (current) {
     --in_flight_;
-    lanes_.at(user).in_flight = false;
+    lanes_.at(lane).in_flight = false;
   } else {
     --strays_;
   }
@@ -262,7 +267,7 @@ void Outbox::on_result(Entry entry, std::uint64_t term, sdk::DeliveryResult resu
     }
   }
   if (!current) return resume_from_store();
-  mark_runnable(user);
+  mark_runnable(lane);
   dispatch();
 }
 
@@ -291,11 +296,11 @@ std::chrono::milliseconds Outbox::backoff(std::uint32_t attempts) {
 }
 
 void Outbox::schedule_retry(Entry entry, std::chrono::milliseconds delay) {
-  const std::string user = entry.notification->user;
-  Lane& lane = lanes_.at(user);
+  const std::string key = lane_of(*entry.notification);
+  Lane& lane = lanes_.at(key);
   lane.entries.push_front(std::move(entry));
   lane.waiting = true;
-  retrying_.emplace(Clock::now() + delay, user);
+  retrying_.emplace(Clock::now() + delay, key);
   retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
   arm_retry_timer();
 }
@@ -316,10 +321,10 @@ void Outbox::on_retry_timer() {
   retry_timer_at_ = Clock::time_point::max();
   const auto now = Clock::now();
   while (!retrying_.empty() && retrying_.begin()->first <= now) {
-    const std::string user = std::move(retrying_.begin()->second);
+    const std::string key = std::move(retrying_.begin()->second);
     retrying_.erase(retrying_.begin());
-    if (const auto lane = lanes_.find(user); lane != lanes_.end()) lane->second.waiting = false;
-    mark_runnable(user);
+    if (const auto lane = lanes_.find(key); lane != lanes_.end()) lane->second.waiting = false;
+    mark_runnable(key);
   }
   retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
   arm_retry_timer();
@@ -331,21 +336,23 @@ void Outbox::retry_now(std::string user) {
 }
 
 void Outbox::move_to_front(const std::string& user) {
-  bool waited = false;
-  for (auto it = retrying_.begin(); it != retrying_.end();) {
-    if (it->second == user) {
-      it = retrying_.erase(it);
-      waited = true;
-    } else {
-      ++it;
+  for (const std::string& key : {user, user + std::string(urgent_lane_suffix)}) {
+    bool waited = false;
+    for (auto it = retrying_.begin(); it != retrying_.end();) {
+      if (it->second == key) {
+        it = retrying_.erase(it);
+        waited = true;
+      } else {
+        ++it;
+      }
     }
+    const auto lane = lanes_.find(key);
+    if (!waited || lane == lanes_.end()) continue;
+    retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
+    lane->second.waiting = false;
+    log_.info(lane->second.entries.size(), " pending deliveries for ", user, " sent now: reachable again");
+    mark_runnable(key);
   }
-  const auto lane = lanes_.find(user);
-  if (!waited || lane == lanes_.end()) return;
-  retrying_count_.store(retrying_.size(), std::memory_order_relaxed);
-  lane->second.waiting = false;
-  log_.info(lane->second.entries.size(), " pending deliveries for ", user, " sent now: reachable again");
-  mark_runnable(user);
   dispatch();
 }
 

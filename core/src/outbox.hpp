@@ -46,6 +46,8 @@ struct StoreDoorbell {
 /// Each recipient's deliveries form a lane that goes out in acceptance (id)
 /// order: a lane has one delivery in flight at a time, and one waiting for a
 /// retry holds back that recipient's later ones, never another recipient's.
+/// A recipient's `urgent` notifications form a second lane of their own, so
+/// one that waits (a mute, a retry) never holds an urgent one back.
 /// Lanes whose head may go take turns (round-robin), so one recipient's
 /// backlog does not keep the in-flight slots from the others.
 ///
@@ -115,6 +117,11 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
     bool runnable = false;   ///< in `runnable_`
   };
 
+  /// The suffix of an urgent lane's key (a user name holds no newline).
+  static constexpr std::string_view urgent_lane_suffix = "\n(urgent)";
+  /// The key of the lane `notification` goes in: its recipient, or its recipient's urgent lane.
+  static std::string lane_of(const sdk::Notification& notification);
+
   void admit(Entry entry);
   void queue(Entry entry);
   void dispatch();
@@ -135,7 +142,7 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   void schedule_retry(Entry entry, std::chrono::milliseconds delay);
   void arm_retry_timer();
   void on_retry_timer();
-  void mark_runnable(const std::string& user);
+  void mark_runnable(const std::string& key);
   // Makes `user`'s lane, held back by a retry, runnable now.
   void move_to_front(const std::string& user);
   bool expired(const Entry& entry) const;
@@ -150,8 +157,8 @@ class Outbox : public std::enable_shared_from_this<Outbox> {
   const PipelineSettings& settings_;
   sdk::Logger& log_;
 
-  std::unordered_map<std::string, Lane> lanes_;               ///< by user; a lane is dropped once empty
-  std::deque<std::string> runnable_;                          ///< users whose lane's head may go, in turn order
+  std::unordered_map<std::string, Lane> lanes_;               ///< by `lane_of`; a lane is dropped once empty
+  std::deque<std::string> runnable_;                          ///< lanes whose head may go, in turn order
   std::multimap<Clock::time_point, std::string> retrying_;    ///< when a waiting lane's head is due again
   std::size_t queued_ = 0;                                     ///< entries in memory, lanes and in flight
   boost::asio::steady_timer retry_timer_;

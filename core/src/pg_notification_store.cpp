@@ -10,6 +10,7 @@
 #include "notifyd/sdk/utc_time.hpp"
 #include "pg_bus.hpp"
 #include "pg_schema.hpp"
+#include "stored_tags.hpp"
 
 namespace notifyd::core {
 namespace {
@@ -34,7 +35,10 @@ std::string settled_below(std::string_view after) {
 }
 
 constexpr std::string_view notification_columns =
-    "n.id, n.user_name, n.title, n.message, n.format, n.source, n.data, n.image_type, n.created_at";
+    "n.id, n.user_name, n.title, n.message, n.format, n.source, n.data, n.image_type, n.created_at, n.priority, "
+    "array_to_json(n.tags)";
+// How many columns `notification_columns` has: those a statement adds come after them.
+constexpr std::size_t notification_column_count = 11;
 constexpr std::string_view run_columns =
     "id, user_name, check_name, trigger, started_at, duration_ms, exit_code, outcome, detail, stderr, notification_id";
 
@@ -123,8 +127,8 @@ void PgNotificationStore::update_delivery(std::uint64_t id, std::string channel,
 sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write>& batch) {
   using R = sdk::Result<PgStatement>;
   const auto created_at_ms = sdk::now_epoch_ms();
-  std::vector<std::string> users, titles, messages, formats, sources, data, image_types, delivery_notifications,
-      delivery_channels;
+  std::vector<std::string> users, titles, messages, formats, sources, data, image_types, priorities, tags,
+      delivery_notifications, delivery_channels;
   std::vector<std::optional<std::string_view>> images;
   for (auto& op : batch) {
     if (!op.notification) continue;
@@ -154,6 +158,8 @@ sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write
     sources.push_back(n.source);
     data.push_back(n.data_json);
     image_types.emplace_back(n.image_type ? sdk::file_extension(*n.image_type) : std::string_view{});
+    priorities.push_back(std::to_string(static_cast<int>(n.priority)));
+    tags.push_back(stored_tags_text(n.tags));
     images.push_back(op.notification->image_bytes ? std::optional<std::string_view>(*op.notification->image_bytes)
                                                   : std::nullopt);
   }
@@ -165,17 +171,20 @@ sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write
       "base AS MATERIALIZED (SELECT setval('notification_ids', nextval('notification_ids') + $1 - 1) - $1 + 1 "
       "AS id, pg_current_xact_id() AS xid FROM locked), "
       "n AS (INSERT INTO notifications(id, user_name, title, message, format, source, data, image_type, image, "
-      "created_at) SELECT base.id + i.ord - 1, i.user_name, i.title, i.message, i.format, i.source, i.data, "
-      "i.image_type, i.image, $10 FROM base, unnest($2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], "
-      "$7::text[], $8::text[], $9::bytea[]) WITH ORDINALITY AS i(user_name, title, message, format, source, data, "
-      "image_type, image, ord)), "
+      "created_at, priority, tags) SELECT base.id + i.ord - 1, i.user_name, i.title, i.message, i.format, i.source, "
+      "i.data, i.image_type, i.image, $10, i.priority, ARRAY(SELECT t.tag FROM jsonb_array_elements_text("
+      "i.tags::jsonb) WITH ORDINALITY AS t(tag, ord) ORDER BY t.ord) FROM base, unnest($2::text[], $3::text[], "
+      "$4::text[], $5::smallint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $13::smallint[], $14::text[]) "
+      "WITH ORDINALITY AS i(user_name, title, message, format, source, "
+      "data, image_type, image, priority, tags, ord)), "
       "d AS (INSERT INTO deliveries(notification_id, channel, state, attempts, last_error, updated_at) "
       "SELECT base.id + c.ord - 1, c.channel, 'pending', 0, '', $10 FROM base, unnest($11::bigint[], $12::text[]) "
       "AS c(ord, channel)) ",
       {std::to_string(users.size()), pg_array_literal(users), pg_array_literal(titles), pg_array_literal(messages),
        pg_array_literal(formats), pg_array_literal(sources), pg_array_literal(data), pg_array_literal(image_types),
        PgParam::bytes(pg_binary_array(pg_bytea_oid, images)), std::to_string(created_at_ms),
-       pg_array_literal(delivery_notifications), pg_array_literal(delivery_channels)}};
+       pg_array_literal(delivery_notifications), pg_array_literal(delivery_channels), pg_array_literal(priorities),
+       pg_array_literal(tags)}};
   if (!ring_in_commit_) {
     statement.sql += "SELECT id, pg_advisory_unlock(" + std::string(id_lock) + ") FROM base";
     return statement;
@@ -184,9 +193,9 @@ sdk::Result<PgStatement> PgNotificationStore::insert_statement(std::vector<Write
   // batch's doorbell, whose note is the highest id committed, as the bus's
   // own rings say it.
   statement.sql +=
-      ", stored AS (SELECT pg_notify($13, $15 || (base.id + r.ord - 1) || r.rest) FROM base, unnest($16::text[]) "
+      ", stored AS (SELECT pg_notify($15, $17 || (base.id + r.ord - 1) || r.rest) FROM base, unnest($18::text[]) "
       "WITH ORDINALITY AS r(rest, ord)) "
-      "SELECT id, (SELECT count(*) FROM stored), pg_notify($13, $14 || (id + $1 - 1)), "
+      "SELECT id, (SELECT count(*) FROM stored), pg_notify($15, $16 || (id + $1 - 1)), "
       "pg_advisory_unlock(" + std::string(id_lock) + ") FROM base";
   std::vector<std::string> rests;
   for (const auto& op : batch) {
@@ -436,6 +445,8 @@ sdk::Notification PgNotificationStore::read_notification(const Row& row) const {
   n.data_json = text(row, 6);
   n.image_type = sdk::image_type_from_name(text(row, 7));
   n.created_at_ms = integer(row, 8);
+  n.priority = sdk::priority_from_number(integer(row, 9)).value_or(sdk::default_priority);
+  n.tags = tags_from_stored_text(text(row, 10));
   if (n.image_type) {
     const auto path = stored_image_file(image_dir_, n.id, *n.image_type);
     n.image_path = path.string();
@@ -468,7 +479,7 @@ sdk::Result<std::vector<PendingDelivery>> PgNotificationStore::pending(std::stri
   std::vector<PendingDelivery> out;
   for (const auto& row : rows.value().rows) {
     out.push_back({std::make_shared<const sdk::Notification>(read_notification(row)),
-                   static_cast<std::uint32_t>(integer(row, 9))});
+                   static_cast<std::uint32_t>(integer(row, notification_column_count))});
   }
   return out;
 }
@@ -515,19 +526,20 @@ sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::read_entries(
   };
   for (const auto& row : rows.value().rows) {
     auto& entry = entries.emplace_back(sdk::HistoryEntry{read_notification(row), {}, {}});
-    auto parsed_attempts = parse(row, 9, attempts);
-    auto parsed_deliveries = parse(row, 10, deliveries);
+    constexpr auto attempts_column = notification_column_count, deliveries_column = notification_column_count + 1;
+    auto parsed_attempts = parse(row, attempts_column, attempts);
+    auto parsed_deliveries = parse(row, deliveries_column, deliveries);
     if (!parsed_attempts || !parsed_deliveries) {
       return R::failure("cannot read the deliveries of notification " + std::to_string(entry.notification.id) + ": " +
                         (parsed_attempts ? parsed_deliveries : parsed_attempts).message);
     }
-    if (row.at(9)) {
+    if (row.at(attempts_column)) {
       for (const auto& a : attempts.GetArray()) {
         entry.attempts.push_back({sdk::json_string(a, "c").value_or(""), sdk::json_int64(a, "at").value_or(0),
                                   sdk::json_string(a, "o").value_or(""), sdk::json_string(a, "e").value_or("")});
       }
     }
-    if (row.at(10)) {
+    if (row.at(deliveries_column)) {
       for (const auto& d : deliveries.GetArray()) {
         add_delivery(entry, {sdk::json_string(d, "c").value_or(""), sdk::json_string(d, "s").value_or(""),
                              static_cast<std::uint32_t>(sdk::json_int64(d, "n").value_or(0)),
@@ -548,6 +560,11 @@ sdk::Result<std::vector<sdk::HistoryEntry>> PgNotificationStore::history(const s
   };
   if (!query.user.empty()) add(" AND n.user_name = ", query.user);
   if (query.before_id > 0) add(" AND n.id < ", std::to_string(query.before_id));
+  if (query.min_priority) add(" AND n.priority >= ", std::to_string(static_cast<int>(*query.min_priority)));
+  if (!query.tag.empty()) {
+    add(" AND n.tags @> ARRAY[", query.tag);
+    selection += "::text]";
+  }
   selection += query.after_id > 0 ? " ORDER BY n.id ASC" : " ORDER BY n.id DESC";
   add(" LIMIT ", std::to_string(std::clamp<std::uint32_t>(query.limit, 1, 500)));
   std::lock_guard lock(reader_mutex_);

@@ -111,6 +111,12 @@ const std::vector<PgMigration>& pg_migrations() {
        {"ALTER TABLE notifications ADD COLUMN writer_xid xid8",
         "ALTER TABLE notifications ALTER COLUMN writer_xid SET DEFAULT pg_current_xact_id()",
         "CREATE INDEX notifications_by_writer ON notifications(writer_xid)"}},
+      // Version 5: a priority (1–5) and tags on every notification; history
+      // filters by tag through the GIN index.
+      {5,
+       {"ALTER TABLE notifications ADD COLUMN priority smallint NOT NULL DEFAULT 3",
+        "ALTER TABLE notifications ADD COLUMN tags text[] NOT NULL DEFAULT '{}'",
+        "CREATE INDEX notifications_by_tag ON notifications USING gin (tags)"}},
   };
   return migrations;
 }

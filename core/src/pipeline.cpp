@@ -4,6 +4,7 @@
 
 #include "notifyd/sdk/bus_topics.hpp"
 #include "notifyd/sdk/duration.hpp"
+#include "notifyd/sdk/notification_tags.hpp"
 #include "notifyd/sdk/user_name.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 
@@ -81,6 +82,13 @@ std::string Pipeline::validate(const sdk::PublishRequest& request) const {
     if (text->find('\0') != std::string::npos) return "`title`, `message` and `source` must not contain NUL characters";
   }
   if (request.image && request.image->bytes.size() > max_image_bytes) return "the image is larger than 20 MiB";
+  if (!sdk::priority_from_number(static_cast<int>(n.priority))) {
+    return "`priority` must be " + std::string(sdk::priority_choices) + ", got " +
+           std::to_string(static_cast<int>(n.priority));
+  }
+  const auto tags = sdk::normalized_tags(n.tags);
+  if (!tags) return "`tags`: " + tags.error();
+  if (tags.value() != n.tags) return "`tags` must be trimmed and without repeats";
   return {};
 }
 

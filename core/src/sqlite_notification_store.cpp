@@ -9,59 +9,17 @@
 
 #include "atomic_file.hpp"
 #include "notifyd/sdk/utc_time.hpp"
+#include "sqlite_schema.hpp"
+#include "stored_tags.hpp"
 
 namespace notifyd::core {
 namespace {
-
-constexpr std::string_view schema_sql = R"sql(
-CREATE TABLE IF NOT EXISTS notifications(
-  id INTEGER PRIMARY KEY,
-  user TEXT NOT NULL,
-  title TEXT NOT NULL,
-  message TEXT NOT NULL,
-  format INTEGER NOT NULL,
-  source TEXT NOT NULL,
-  data TEXT NOT NULL,
-  image_path TEXT NOT NULL,
-  image_type TEXT NOT NULL,
-  created_at INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS notifications_by_user ON notifications(user, id);
-CREATE TABLE IF NOT EXISTS deliveries(
-  notification_id INTEGER NOT NULL,
-  channel TEXT NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  last_error TEXT NOT NULL,
-  updated_at INTEGER NOT NULL,
-  PRIMARY KEY(notification_id, channel)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(channel, notification_id) WHERE state = 'pending';
-CREATE TABLE IF NOT EXISTS attempts(
-  notification_id INTEGER NOT NULL,
-  channel TEXT NOT NULL,
-  at INTEGER NOT NULL,
-  outcome TEXT NOT NULL,
-  error TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS attempts_by_notification ON attempts(notification_id);
-CREATE TABLE IF NOT EXISTS runs(
-  id INTEGER PRIMARY KEY,
-  user TEXT NOT NULL,
-  check_name TEXT NOT NULL,
-  trigger TEXT NOT NULL,
-  started_at INTEGER NOT NULL,
-  duration_ms INTEGER NOT NULL,
-  exit_code INTEGER,
-  outcome TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  stderr TEXT NOT NULL,
-  notification_id INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS runs_by_check ON runs(user, check_name, id);
-)sql";
 
 constexpr std::string_view run_columns =
     "id, user, check_name, trigger, started_at, duration_ms, exit_code, outcome, detail, stderr, notification_id";
 
 constexpr std::string_view notification_columns =
-    "id, user, title, message, format, source, data, image_path, image_type, created_at";
+    "id, user, title, message, format, source, data, image_path, image_type, created_at, priority, tags";
 
 sdk::Notification read_notification(const SqliteStatement& row) {
   sdk::Notification n;
@@ -75,6 +33,8 @@ sdk::Notification read_notification(const SqliteStatement& row) {
   n.image_path = row.text(7);
   n.image_type = sdk::image_type_from_name(row.text(8));
   n.created_at_ms = row.integer(9);
+  n.priority = sdk::priority_from_number(row.integer(10)).value_or(sdk::default_priority);
+  n.tags = tags_from_stored_text(row.text(11));
   return n;
 }
 
@@ -87,7 +47,7 @@ struct SqliteNotificationStore::Statements {
         rollback(db.prepare("ROLLBACK")),
         insert_notification(db.prepare(
             "INSERT INTO notifications(id, user, title, message, format, source, data, image_path, image_type, "
-            "created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
+            "created_at, priority, tags) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")),
         insert_delivery(db.prepare(
             "INSERT INTO deliveries(notification_id, channel, state, attempts, last_error, updated_at) "
             "VALUES(?1, ?2, 'pending', 0, '', ?3)")),
@@ -148,8 +108,8 @@ sdk::Status SqliteNotificationStore::open() {
     for (const char* suffix : {"-wal", "-shm"}) {
       if (auto status = apply_permissions(path + suffix, files_); !status) return status;
     }
-    if (auto status = writer_db_.exec(schema_sql); !status) {
-      return sdk::Status::failure(path + ": cannot create schema: " + status.message);
+    if (auto migrated = migrate_sqlite_schema(writer_db_); !migrated) {
+      return sdk::Status::failure(path + ": " + migrated.error());
     }
     statements_ = std::make_unique<Statements>(writer_db_);
     if (statements_->max_id.step()) next_id_ = static_cast<std::uint64_t>(statements_->max_id.integer(0)) + 1;
@@ -212,7 +172,9 @@ bool SqliteNotificationStore::insert_rows(const sdk::Notification& n, const std:
       .bind(7, n.data_json)
       .bind(8, n.image_path)
       .bind(9, n.image_type ? sdk::file_extension(*n.image_type) : std::string_view{})
-      .bind(10, n.created_at_ms);
+      .bind(10, n.created_at_ms)
+      .bind(11, static_cast<std::int64_t>(n.priority))
+      .bind(12, stored_tags_text(n.tags));
   if (!s.insert_notification.run()) {
     error = writer_db_.error();
     return false;
@@ -440,13 +402,14 @@ sdk::Result<std::vector<PendingDelivery>> SqliteNotificationStore::pending(std::
     std::lock_guard lock(reader_mutex_);
     auto select = reader_db_.prepare(
         "SELECT n.id, n.user, n.title, n.message, n.format, n.source, n.data, n.image_path, n.image_type, "
-        "n.created_at, d.attempts FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
+        "n.created_at, n.priority, n.tags, d.attempts FROM deliveries d "
+        "JOIN notifications n ON n.id = d.notification_id "
         "WHERE d.channel = ?1 AND d.state = 'pending' AND d.notification_id > ?2 ORDER BY d.notification_id LIMIT ?3");
     select.bind(1, channel).bind(2, static_cast<std::int64_t>(after_id)).bind(3, static_cast<std::int64_t>(limit));
     std::vector<PendingDelivery> out;
     while (select.step()) {
       out.push_back({std::make_shared<const sdk::Notification>(read_notification(select)),
-                     static_cast<std::uint32_t>(select.integer(10))});
+                     static_cast<std::uint32_t>(select.integer(12))});
     }
     if (select.last_code() != SQLITE_DONE) return R::failure(reader_db_.error());
     return out;
@@ -516,6 +479,8 @@ sdk::Result<std::vector<sdk::HistoryEntry>> SqliteNotificationStore::history(con
     std::string sql = "SELECT " + std::string(notification_columns) + " FROM notifications WHERE id > ?2";
     if (!query.user.empty()) sql += " AND user = ?1";
     if (query.before_id > 0) sql += " AND id < ?3";
+    if (query.min_priority) sql += " AND priority >= ?5";
+    if (!query.tag.empty()) sql += " AND EXISTS (SELECT 1 FROM json_each(notifications.tags) WHERE value = ?6)";
     sql += query.after_id > 0 ? " ORDER BY id ASC" : " ORDER BY id DESC";
     sql += " LIMIT ?4";
     std::lock_guard lock(reader_mutex_);
@@ -523,7 +488,9 @@ sdk::Result<std::vector<sdk::HistoryEntry>> SqliteNotificationStore::history(con
     select.bind(1, query.user)
         .bind(2, static_cast<std::int64_t>(query.after_id))
         .bind(3, static_cast<std::int64_t>(query.before_id))
-        .bind(4, static_cast<std::int64_t>(std::clamp<std::uint32_t>(query.limit, 1, 500)));
+        .bind(4, static_cast<std::int64_t>(std::clamp<std::uint32_t>(query.limit, 1, 500)))
+        .bind(5, static_cast<std::int64_t>(query.min_priority.value_or(sdk::Priority::min)))
+        .bind(6, query.tag);
     return load_entries(select);
   } catch (const std::exception& e) {
     return R::failure(e.what());

@@ -9,6 +9,8 @@
 
 #include "atomic_file.hpp"
 #include "notifyd/sdk/image.hpp"
+#include "sqlite_schema.hpp"
+#include "stored_tags.hpp"
 
 namespace notifyd::core {
 namespace {
@@ -20,12 +22,15 @@ enum class Kind {
   optional_integer,
   text,
   image,  ///< SQLite: the image file's path; PostgreSQL: the image's bytes
+  tags,   ///< SQLite: a JSON array of strings; PostgreSQL: text[] (read as a JSON array)
 };
 
 struct Column {
   std::string_view sqlite;
   std::string_view postgres;
   Kind kind;
+  int sqlite_since = 1;              ///< the SQLite schema version that added the column
+  std::string_view sqlite_default{};  ///< what an older SQLite store holds instead
 };
 
 struct Table {
@@ -49,6 +54,8 @@ const std::vector<Table>& tables() {
         {"data", "data", K::text},
         {"image_type", "image_type", K::text},
         {"created_at", "created_at", K::integer},
+        {"priority", "priority", K::integer, 2, "3"},
+        {"tags", "tags", K::tags, 2, "'[]'"},
         {"image_path", "image", K::image}},
        "id",
        "id",
@@ -96,6 +103,27 @@ std::string column_list(const Table& table, std::string_view Column::*side) {
   for (const auto& column : table.columns) {
     if (!list.empty()) list += ", ";
     list += column.*side;
+  }
+  return list;
+}
+
+// What a SELECT reads from PostgreSQL: tags as JSON, the way SQLite keeps them.
+std::string pg_select_list(const Table& table) {
+  std::string list;
+  for (const auto& column : table.columns) {
+    if (!list.empty()) list += ", ";
+    const std::string name(column.postgres);
+    list += column.kind == Kind::tags ? "array_to_json(" + name + ")" : name;
+  }
+  return list;
+}
+
+// What a SELECT reads from a SQLite store of `version`: a column it predates reads as its default.
+std::string sqlite_select_list(const Table& table, int version) {
+  std::string list;
+  for (const auto& column : table.columns) {
+    if (!list.empty()) list += ", ";
+    list += column.sqlite_since > version ? column.sqlite_default : column.sqlite;
   }
   return list;
 }
@@ -176,7 +204,7 @@ sdk::Status read_pg_table(PgSession& from, const Table& table, const std::functi
   const auto failed = [&](const std::string& why) {
     return sdk::Status::failure("cannot read " + std::string(table.name) + ": " + why);
   };
-  if (auto declared = from.exec("DECLARE store_copy NO SCROLL CURSOR FOR SELECT " + column_list(table, &Column::postgres) +
+  if (auto declared = from.exec("DECLARE store_copy NO SCROLL CURSOR FOR SELECT " + pg_select_list(table) +
                                 " FROM " + std::string(table.name) + " ORDER BY " + std::string(table.postgres_order));
       !declared) {
     return failed(declared.error());
@@ -193,10 +221,11 @@ sdk::Status read_pg_table(PgSession& from, const Table& table, const std::functi
   return sdk::Status::success();
 }
 
-// Reads every row of one table from SQLite.
-sdk::Status read_sqlite_table(SqliteDb& from, const Table& table, const std::function<sdk::Status(const Row&)>& each) {
+// Reads every row of one table from a SQLite store of schema `version`.
+sdk::Status read_sqlite_table(SqliteDb& from, int version, const Table& table,
+                              const std::function<sdk::Status(const Row&)>& each) {
   try {
-    auto select = from.prepare("SELECT " + column_list(table, &Column::sqlite) + " FROM " + std::string(table.name) +
+    auto select = from.prepare("SELECT " + sqlite_select_list(table, version) + " FROM " + std::string(table.name) +
                                " ORDER BY " + std::string(table.sqlite_order));
     Row row(table.columns.size());
     while (select.step()) {
@@ -235,12 +264,18 @@ sdk::Result<std::string> decode_pg_bytea(std::string_view text) {
 sdk::Result<StoreCopyCounts> copy_store_to_postgres(SqliteDb& from, const std::filesystem::path& image_dir,
                                                     PgSession& to) {
   using R = sdk::Result<StoreCopyCounts>;
+  const auto version = read_sqlite_schema_version(from);
+  if (!version) return R::failure(version.error());
   StoreCopyCounts counts;
   for (const auto& table : tables()) {
     PgTableWriter writer(to, table);
-    auto read = read_sqlite_table(from, table, [&](const Row& row) {
+    auto read = read_sqlite_table(from, version.value(), table, [&](const Row& row) {
       std::vector<PgParam> params;
       for (std::size_t c = 0; c < row.size(); ++c) {
+        if (table.columns[c].kind == Kind::tags) {
+          params.emplace_back(pg_array_literal(tags_from_stored_text(row[c].value_or(""))));
+          continue;
+        }
         if (table.columns[c].kind != Kind::image) {
           params.emplace_back(row[c]);
           continue;
@@ -294,6 +329,7 @@ sdk::Result<StoreCopyCounts> copy_store_to_sqlite(PgSession& from, SqliteDb& to,
             insert->bind(index, row[c] ? std::optional<std::int64_t>(std::stoll(*row[c])) : std::nullopt);
             break;
           case Kind::text: insert->bind(index, std::string_view(row[c] ? *row[c] : std::string())); break;
+          case Kind::tags: insert->bind(index, stored_tags_text(tags_from_stored_text(row[c].value_or("")))); break;
           case Kind::image: {
             const auto path = image_file(image_dir, table, row);
             std::string written_path;

@@ -125,6 +125,30 @@ TEST_CASE("runs, checks and run reports round-trip", "[api_codec]") {
   CHECK_FALSE(round_trip(RunReport{run, std::nullopt}).notification);
 }
 
+TEST_CASE("a history entry's priority and tags round-trip; an entry from before them reads as default", "[api_codec]") {
+  sdk::HistoryEntry entry = disk_entry();
+  entry.notification.priority = sdk::Priority::urgent;
+  entry.notification.tags = {"disk", "prod \"eu\""};
+  const std::string text = to_json(entry);
+  CHECK(text.ends_with(R"j("priority":5,"tags":["disk","prod \"eu\""]})j"));
+  const auto back = decoded<sdk::HistoryEntry>(text);
+  CHECK(back.notification.priority == sdk::Priority::urgent);
+  CHECK(back.notification.tags == entry.notification.tags);
+
+  std::string older = to_json(disk_entry());
+  older.erase(older.find(R"(,"priority":3,"tags":[])"));
+  older += "}";
+  const auto old_entry = decoded<sdk::HistoryEntry>(older);
+  CHECK(old_entry.notification.priority == sdk::default_priority);
+  CHECK(old_entry.notification.tags.empty());
+
+  std::string louder = to_json(disk_entry());
+  louder.replace(louder.find(R"("priority":3)"), 12, R"("priority":9)");
+  const auto refused = sdk::api::from_json<sdk::HistoryEntry>(louder);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error() == "priority must be an integer from 1 to 5");
+}
+
 TEST_CASE("history entries and pages round-trip", "[api_codec]") {
   const sdk::HistoryEntry entry = disk_entry();
   CHECK(to_json(entry) ==
@@ -132,7 +156,8 @@ TEST_CASE("history entries and pages round-trip", "[api_codec]") {
         R"("source":"disk_space","data":{"percent":95,"mount":"/var"},"image":true,)"
         R"("created_at":"2024-11-25T12:00:00.123Z","deliveries":[{"channel":"bot","state":"pending","attempts":3,)"
         R"("last_error":"HTTP 502","updated_at":"2024-11-25T12:00:05.123Z"}],)"
-        R"("attempts":[{"channel":"bot","at":"2024-11-25T12:00:01.123Z","outcome":"retry","error":"HTTP 502"}]})");
+        R"("attempts":[{"channel":"bot","at":"2024-11-25T12:00:01.123Z","outcome":"retry","error":"HTTP 502"}],)"
+        R"("priority":3,"tags":[]})");
   const auto page = round_trip(HistoryPage{{entry}, 42});
   REQUIRE(page.notifications.size() == 1);
   const auto& n = page.notifications[0].notification;

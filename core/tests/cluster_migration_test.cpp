@@ -13,6 +13,7 @@
 #include "pg_notification_store.hpp"
 #include "pg_test_support.hpp"
 #include "sqlite_notification_store.hpp"
+#include "sqlite_schema.hpp"
 #include "test_support.hpp"
 
 // import_data_dir and export_data_dir against the fixture's PostgreSQL: a
@@ -38,6 +39,12 @@ std::uint64_t insert(core::NotificationStore& store, const std::string& title, b
   n.title = title;
   n.message = "m " + title;
   n.data_json = R"({"k":1})";
+  if (title == "chart") {
+    n.priority = sdk::Priority::urgent;
+    n.tags = {"sales", "q4 \"eu\"", "ünï"};
+  } else if (title == "third") {
+    n.priority = sdk::Priority::min;
+  }
   std::optional<sdk::ImageUpload> image;
   if (with_image) image = sdk::ImageUpload{png, sdk::ImageType::png};
   store.insert(std::move(n), std::move(image), {"bot", "console"}, completions(),
@@ -116,6 +123,8 @@ TEST_CASE("a data directory goes into PostgreSQL and back with ids, states, imag
     store.close();
     before = served(store);
   }
+  CHECK(before.find(R"("priority":5,"tags":["sales","q4 \"eu\"","ünï"])") != std::string::npos);
+  CHECK(before.find(R"("priority":1,"tags":[])") != std::string::npos);
   fs::create_directories(source.path() / "cooldowns/alice");
   std::ofstream(source.path() / "cooldowns/alice/disk.json") << R"({"last_sent": 1764583200})";
   std::ofstream(source.path() / "telegram_users.json", std::ios::binary) << std::string("{\"alice\":\0}", 11);
@@ -167,4 +176,35 @@ TEST_CASE("a data directory goes into PostgreSQL and back with ids, states, imag
   core::PgNotificationStore replica(database.dsn(), images.path(), log);
   REQUIRE(replica.open().ok);
   CHECK(served(replica) == before);
+}
+
+TEST_CASE("a data directory of a notifyd from before priorities goes into PostgreSQL as default and untagged",
+          "[cluster]") {
+  test::Loop loop;
+  test::TestDatabase database(loop);
+  test::TempDir source, images;
+  {
+    core::SqliteDb store;
+    REQUIRE(store.open((source.path() / "notifyd.db").string(), false).ok);
+    const std::vector<core::SqliteMigration> first_only{core::sqlite_migrations().front()};
+    REQUIRE(core::migrate_sqlite_schema(store, first_only).ok());
+    REQUIRE(store.exec("PRAGMA user_version = 0").ok);
+    REQUIRE(store.exec("INSERT INTO notifications(id, user, title, message, format, source, data, image_path, "
+                       "image_type, created_at) VALUES (3, 'alice', 't', 'from before', 1, 'disk', '', '', '', "
+                       "1764583200000)")
+                .ok);
+  }
+  core::PgSession db(database.dsn());
+  auto imported = core::import_data_dir(source.path(), db, false);
+  REQUIRE(imported.ok());
+  CHECK(imported.value().store.notifications == 1);
+  core::LogSink sink;
+  core::PrefixedLogger log(sink, "test");
+  core::PgNotificationStore replica(database.dsn(), images.path(), log);
+  REQUIRE(replica.open().ok);
+  const auto entry = replica.find(3);
+  REQUIRE(entry.ok());
+  CHECK(entry.value().notification.message == "from before");
+  CHECK(entry.value().notification.priority == sdk::default_priority);
+  CHECK(entry.value().notification.tags.empty());
 }

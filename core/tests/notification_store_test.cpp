@@ -317,3 +317,76 @@ TEST_CASE("delivery changes apply in order while the delivery is pending, and ev
   CHECK(store.find(failed->id).value().attempts.size() == 2);
   CHECK(store.pending("bot", 0, 10).value().empty());
 }
+
+namespace {
+
+std::shared_ptr<const sdk::Notification> insert_labelled(core::NotificationStore& store, const std::string& message,
+                                                         sdk::Priority priority, std::vector<std::string> tags) {
+  std::promise<std::shared_ptr<const sdk::Notification>> stored;
+  sdk::Notification n;
+  n.user = "alice";
+  n.message = message;
+  n.priority = priority;
+  n.tags = std::move(tags);
+  store.insert(std::move(n), std::nullopt, {"bot"}, completions(),
+               [&](sdk::Status status, std::shared_ptr<const sdk::Notification> result) {
+                 REQUIRE(status.ok);
+                 stored.set_value(result);
+               });
+  return stored.get_future().get();
+}
+
+std::vector<std::string> messages_of(const sdk::Result<std::vector<sdk::HistoryEntry>>& entries) {
+  REQUIRE(entries.ok());
+  std::vector<std::string> messages;
+  for (const auto& entry : entries.value()) messages.push_back(entry.notification.message);
+  return messages;
+}
+
+}  // namespace
+
+TEST_CASE("priority and tags are kept, read back by history and pending, and filter history") {
+  OpenStore s;
+  insert_labelled(s.store, "weekly report", sdk::Priority::min, {"report"});
+  insert_labelled(s.store, "plain", sdk::default_priority, {});
+  insert_labelled(s.store, "disk 99%", sdk::Priority::urgent, {"disk", "prod", "ünïcode tag"});
+  insert_labelled(s.store, "backup late", sdk::Priority::high, {"backup", "prod"});
+
+  const auto all = s.store.history({"alice", 50, 0, 0});
+  REQUIRE(all.ok());
+  REQUIRE(all.value().size() == 4);
+  CHECK(all.value()[0].notification.priority == sdk::Priority::high);
+  CHECK(all.value()[0].notification.tags == std::vector<std::string>{"backup", "prod"});
+  CHECK(all.value()[1].notification.tags == std::vector<std::string>{"disk", "prod", "ünïcode tag"});
+  CHECK(all.value()[2].notification.priority == sdk::default_priority);
+  CHECK(all.value()[2].notification.tags.empty());
+  CHECK(all.value()[3].notification.priority == sdk::Priority::min);
+
+  const auto pending = s.store.pending("bot", 0, 10);
+  REQUIRE(pending.ok());
+  REQUIRE(pending.value().size() == 4);
+  CHECK(pending.value()[2].notification->priority == sdk::Priority::urgent);
+  CHECK(pending.value()[2].notification->tags == std::vector<std::string>{"disk", "prod", "ünïcode tag"});
+  CHECK(s.store.find(pending.value()[0].notification->id).value().notification.tags ==
+        std::vector<std::string>{"report"});
+
+  sdk::HistoryQuery query{"alice", 50, 0, 0};
+  query.min_priority = sdk::Priority::high;
+  CHECK(messages_of(s.store.history(query)) == std::vector<std::string>{"backup late", "disk 99%"});
+  query.tag = "prod";
+  query.min_priority = sdk::Priority::urgent;
+  CHECK(messages_of(s.store.history(query)) == std::vector<std::string>{"disk 99%"});
+  query.min_priority.reset();
+  CHECK(messages_of(s.store.history(query)) == std::vector<std::string>{"backup late", "disk 99%"});
+  query.limit = 1;
+  query.before_id = all.value()[0].notification.id;
+  CHECK(messages_of(s.store.history(query)) == std::vector<std::string>{"disk 99%"});
+  query = {"alice", 50, 0, 0};
+  query.tag = "ünïcode tag";
+  CHECK(messages_of(s.store.history(query)) == std::vector<std::string>{"disk 99%"});
+  query.tag = "pro";
+  CHECK(messages_of(s.store.history(query)).empty());
+  query = {"", 50, 0, 0};
+  query.min_priority = sdk::Priority::low;
+  CHECK(messages_of(s.store.history(query)) == std::vector<std::string>{"backup late", "disk 99%", "plain"});
+}

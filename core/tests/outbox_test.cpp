@@ -203,3 +203,30 @@ TEST_CASE("a recipient's deliveries go out in acceptance order; a failing one ho
   CHECK(std::find(delivered.begin(), delivered.end(), bob) < std::find(delivered.begin(), delivered.end(), alice[0]));
   CHECK(services.pipeline->health().at(0).pending == 0);
 }
+
+TEST_CASE("a recipient's urgent notification goes past that recipient's delivery waiting for a retry") {
+  TestServices services(fast_settings());
+  std::atomic<bool> urgent_delivered{false};
+  ScriptedChannel channel([&](const sdk::Delivery& d) {
+    // The first waits (as a muted one does) until the urgent one, accepted after it, went out.
+    if (d.notification->message == "held" && !urgent_delivered) return sdk::DeliveryResult::retry("muted", 2ms);
+    if (d.notification->priority == sdk::Priority::urgent) urgent_delivered = true;
+    return sdk::DeliveryResult::ok();
+  });
+  auto host = services.host("bot", sdk::Kind::channel);
+  services.pipeline->add_channel("bot", channel, host->executor());
+  services.pipeline->start();
+
+  const auto held = publish(services, "alice", "held").id;
+  const auto later = publish(services, "alice", "later").id;
+  sdk::PublishRequest request;
+  request.notification.user = "alice";
+  request.notification.message = "urgent";
+  request.notification.priority = sdk::Priority::urgent;
+  std::uint64_t urgent = 0;
+  services.pipeline->publish(std::move(request), [&](sdk::PublishOutcome outcome) { urgent = outcome.id; });
+  REQUIRE(services.run_until([&] { return channel.delivered().size() == 3; }));
+  // The urgent one went first; the others kept their order behind the one that waited.
+  CHECK(channel.delivered() == std::vector<std::uint64_t>{urgent, held, later});
+  CHECK(services.pipeline->health().at(0).pending == 0);
+}

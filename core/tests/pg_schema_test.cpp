@@ -112,3 +112,25 @@ TEST_CASE("postgres schema: a version 1 database gains the coordination tables, 
         std::vector<std::optional<std::string>>{"name", "holder", "epoch", "expires_at"});
   CHECK(column(session, "SELECT nextval('document_versions')") == std::vector<std::optional<std::string>>{"1"});
 }
+
+TEST_CASE("postgres schema: a version 3 database gains priorities and tags, its notifications read as default and "
+          "untagged") {
+  Loop loop;
+  TestDatabase database(loop);
+  core::PgSession session(database.dsn());
+  const std::vector<core::PgMigration> up_to_3(core::pg_migrations().begin(), core::pg_migrations().begin() + 3);
+  REQUIRE(up_to_3.back().version == 3);
+  REQUIRE(core::migrate_pg_schema(session, up_to_3).ok());
+  REQUIRE(session.exec("INSERT INTO notifications(id, user_name, title, message, format, source, data, image_type, "
+                       "created_at) VALUES (1, 'alice', '', 'from before', 0, 'test', '', '', 0)")
+              .ok());
+
+  const auto upgraded = core::migrate_pg_schema(session);
+  REQUIRE(upgraded.ok());
+  CHECK(upgraded.value() == 3);
+  CHECK(core::read_pg_schema_version(session).value() == 4);
+  CHECK(column(session, "SELECT priority || ' ' || array_to_json(tags)::text FROM notifications") ==
+        std::vector<std::optional<std::string>>{"3 []"});
+  CHECK(column(session, "SELECT indexname FROM pg_indexes WHERE tablename = 'notifications' ORDER BY 1") ==
+        std::vector<std::optional<std::string>>{"notifications_by_tag", "notifications_by_user", "notifications_pkey"});
+}

@@ -76,6 +76,8 @@ void BuiltinRoutes::send_photo(sdk::HttpRequest& request, const sdk::http::PeerC
   notification.user = std::move(send.user);
   notification.message = std::move(send.caption);
   notification.format = send.format;
+  notification.priority = send.priority;
+  notification.tags = std::move(send.tags);
   notification.source = "api";
   notification.image_type = photo.value().type;
   publish_request.image = sdk::ImageUpload{std::move(photo.value().bytes), photo.value().type};

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "notifyd/sdk/api/history_codecs.hpp"
+#include "notifyd/sdk/history_filter.hpp"
 
 namespace notifyd::socket_api {
 namespace {
@@ -49,6 +50,9 @@ Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request
     const auto value = parse_number<std::uint64_t>(*before);
     if (!value) return sdk::HttpResponse::error(400, "invalid parameter: before (expected a notification id)");
     query.before_id = *value;
+  }
+  if (auto filter = sdk::read_history_filter(request, query); !filter) {
+    return sdk::HttpResponse::error(400, "invalid parameter: " + filter.message);
   }
   return query;
 }

@@ -20,9 +20,10 @@ inline constexpr std::uint32_t default_history_limit = 50;
 /// Most entries one history request answers; larger limits are lowered to it.
 inline constexpr std::uint32_t max_history_limit = 500;
 
-/// Reads `user`, `limit` and `before` from the query. An ordinary caller reads
-/// its own history (`user` defaults to itself; another user is 403); an admin
-/// may name anyone or nobody (every user). Bad numbers are 400.
+/// Reads `user`, `limit`, `before`, and the filters `min_priority` and `tag`
+/// (`sdk::read_history_filter`) from the query. An ordinary caller reads its own history (`user`
+/// defaults to itself; another user is 403); an admin may name anyone or
+/// nobody (every user). Bad numbers, priorities and tags are 400.
 Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request);
 
 /// Reads history entries for a query (the store, in the daemon).

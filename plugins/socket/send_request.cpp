@@ -8,6 +8,7 @@
 #include "notifyd/sdk/base64.hpp"
 #include "notifyd/sdk/image.hpp"
 #include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/priority_json.hpp"
 #include "notifyd/sdk/user_name.hpp"
 
 namespace notifyd::socket_api {
@@ -71,6 +72,20 @@ class BodyFields {
     return *format;
   }
 
+  // `priority` (a number 1–5 or a name) and `tags` (an array of strings); absent is the default and none.
+  void priority_and_tags(sdk::Priority& priority_out, std::vector<std::string>& tags_out) {
+    if (const rapidjson::Value* priority = find("priority"); priority && !failed()) {
+      auto read = sdk::priority_from_json(*priority);
+      if (!read) return fail("invalid field: priority (" + read.error() + ")");
+      priority_out = read.value();
+    }
+    if (const rapidjson::Value* tags = find("tags"); tags && !failed()) {
+      auto read = sdk::tags_from_json(*tags);
+      if (!read) return fail("invalid field: tags (" + read.error() + ")");
+      tags_out = std::move(read).value();
+    }
+  }
+
   void fail(std::string message) {
     if (!error_) error_ = bad_request(message);
   }
@@ -110,6 +125,7 @@ Validated<sdk::PublishRequest> parse_send_body(std::string_view body) {
   notification.message = fields.required_string("text");
   notification.format = fields.format("parse_mode");
   notification.source = "api";
+  fields.priority_and_tags(notification.priority, notification.tags);
   if (fields.failed()) return fields.error();
   return request;
 }
@@ -123,6 +139,7 @@ Validated<PhotoSend> parse_send_photo_body(std::string_view body) {
   send.photo_path = fields.required_string("photo_path");
   send.caption = fields.optional_string("caption");
   send.format = fields.format("parse_mode");
+  fields.priority_and_tags(send.priority, send.tags);
   if (fields.failed()) return fields.error();
   return send;
 }
@@ -141,6 +158,7 @@ Validated<sdk::PublishRequest> parse_notify_body(std::string_view body, std::uin
   if (!fields.failed() && (notification.source.empty() || notification.source.size() > max_source_bytes)) {
     fields.fail("invalid field: source");
   }
+  fields.priority_and_tags(notification.priority, notification.tags);
 
   if (const rapidjson::Value* data = fields.find("data"); data && !fields.failed()) {
     if (!data->IsObject()) {

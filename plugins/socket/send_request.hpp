@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "notifyd/sdk/http.hpp"
 #include "notifyd/sdk/notification.hpp"
@@ -21,7 +22,8 @@ inline constexpr std::size_t max_source_bytes = 256;
 /// Most channel names one `/v1/notify` may list.
 inline constexpr std::size_t max_channel_names = 64;
 
-/// `POST /send {user, text, parse_mode}` (seed): a text notification from "api".
+/// `POST /send {user, text, parse_mode, priority, tags}` (seed, plus notifyd's
+/// `priority` and `tags` as `/v1/notify` reads them): a text notification from "api".
 Validated<sdk::PublishRequest> parse_send_body(std::string_view body);
 
 /// What `POST /send_photo` asks for, before the photo file is checked.
@@ -30,14 +32,19 @@ struct PhotoSend {
   std::string photo_path;  ///< as given; checked and read by `load_photo`
   std::string caption;     ///< may be empty
   sdk::TextFormat format = sdk::TextFormat::markdown;
+  sdk::Priority priority = sdk::default_priority;
+  std::vector<std::string> tags;
 };
 
-/// `POST /send_photo {user, photo_path, caption, parse_mode}` (seed).
+/// `POST /send_photo {user, photo_path, caption, parse_mode, priority, tags}` (seed, plus notifyd's
+/// `priority` and `tags`).
 Validated<PhotoSend> parse_send_photo_body(std::string_view body);
 
-/// `POST /v1/notify {user, title, message, format, source, data, image, channels}`.
-/// `image` is base64 (a `data:` URL prefix is accepted); its decoded size is
-/// limited to `image_max_bytes` (413) and its content must be an image (415).
+/// `POST /v1/notify {user, title, message, format, source, data, image, channels,
+/// priority, tags}`. `priority` is a number 1–5 or a name (`sdk::parse_priority`),
+/// default 3; `tags` an array of strings (`sdk::normalized_tags`). `image` is
+/// base64 (a `data:` URL prefix is accepted); its decoded size is limited to
+/// `image_max_bytes` (413) and its content must be an image (415).
 Validated<sdk::PublishRequest> parse_notify_body(std::string_view body, std::uint64_t image_max_bytes);
 
 /// 403 when `caller` may not act for `user`, nullopt when it may.

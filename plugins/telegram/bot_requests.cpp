@@ -61,6 +61,10 @@ std::string send_message_body(const OutgoingMessage& message, bool use_fallback)
     write_key(writer, "reply_markup");
     writer.RawValue(message.reply_markup.data(), message.reply_markup.size(), rapidjson::kObjectType);
   }
+  if (message.silent) {
+    write_key(writer, "disable_notification");
+    writer.Bool(true);
+  }
   writer.EndObject();
   return {buffer.GetString(), buffer.GetSize()};
 }
@@ -78,6 +82,7 @@ std::vector<std::pair<std::string, std::string>> send_photo_fields(const Outgoin
     }
   }
   if (!message.reply_markup.empty()) fields.emplace_back("reply_markup", message.reply_markup);
+  if (message.silent) fields.emplace_back("disable_notification", "true");
   return fields;
 }
 

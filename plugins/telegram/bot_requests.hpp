@@ -12,10 +12,12 @@
 
 namespace notifyd::telegram {
 
-/// `sendMessage` for a text message (its `body`, or its `fallback` when `use_fallback`).
+/// `sendMessage` for a text message (its `body`, or its `fallback` when
+/// `use_fallback`); `disable_notification: true` when the message is silent.
 std::string send_message_body(const OutgoingMessage& message, bool use_fallback);
 
-/// The form fields of `sendPhoto` except the photo itself.
+/// The form fields of `sendPhoto` except the photo itself (`disable_notification`
+/// is `true` when the message is silent).
 std::vector<std::pair<std::string, std::string>> send_photo_fields(const OutgoingMessage& message, bool use_fallback);
 
 /// `getUpdates` from `offset`, waiting up to `timeout_seconds`, for the update types the bot handles.

@@ -29,7 +29,7 @@ std::string CommandHandler::help_text() {
          "/whoami – which account this chat is linked to\n"
          "/status – your checks, with buttons to run them\n"
          "/run <name> – run one of your checks now\n"
-         "/mute <duration> – hold notifications for a while, e.g. /mute 2h\n"
+         "/mute <duration> – hold notifications (not urgent ones) for a while, e.g. /mute 2h\n"
          "/unmute – deliver held notifications now\n"
          "/help – this list";
 }
@@ -144,7 +144,8 @@ void CommandHandler::mute(std::int64_t chat, const std::vector<std::string>& use
   actions.state_changed = true;
   actions.replies.push_back({chat,
                              "Muted until " + sdk::format_utc_readable(until) +
-                                 ". Notifications are kept and arrive when the mute ends, or at /unmute.",
+                                 ". Notifications are kept and arrive when the mute ends, or at /unmute; "
+                                 "urgent ones still arrive at once.",
                              ""});
 }
 

@@ -1,5 +1,6 @@
 #include "delivery_plan.hpp"
 
+#include "hashtags.hpp"
 #include "markup_split.hpp"
 #include "notifyd/sdk/image.hpp"
 #include "text_split.hpp"
@@ -49,13 +50,20 @@ OutgoingMessage photo_message(const sdk::Notification& notification, std::int64_
   return photo;
 }
 
-}  // namespace
+// The message with the tags' hashtags on a line of their own after it, in `format`.
+std::string with_hashtags(const std::string& message, const std::vector<std::string>& tags, sdk::TextFormat format) {
+  if (tags.empty()) return message;
+  const std::string line = escape_text(hashtag_line(tags), format);
+  return message.empty() ? line : message + "\n\n" + line;
+}
 
-std::vector<OutgoingMessage> plan_delivery(const sdk::Notification& notification, std::int64_t chat_id,
-                                           bool with_image) {
+std::vector<OutgoingMessage> planned_messages(const sdk::Notification& notification, std::int64_t chat_id,
+                                              bool with_image) {
   std::vector<OutgoingMessage> out;
-  const ComposedText composed = compose_text(notification.title, notification.message, notification.format);
-  const ComposedText plain = compose_plain(notification.title, notification.message);
+  const std::string message = with_hashtags(notification.message, notification.tags, notification.format);
+  const std::string plain_message = with_hashtags(notification.message, notification.tags, sdk::TextFormat::plain);
+  const ComposedText composed = compose_text(notification.title, message, notification.format);
+  const ComposedText plain = compose_plain(notification.title, plain_message);
   if (!with_image) {
     add_text_parts(out, chat_id, composed, plain);
     return out;
@@ -70,10 +78,19 @@ std::vector<OutgoingMessage> plan_delivery(const sdk::Notification& notification
     title = plain_title = ComposedText{"", sdk::TextFormat::plain, 0};
     add_text_parts(out, chat_id, composed, plain);
   } else {
-    add_text_parts(out, chat_id, compose_text("", notification.message, notification.format),
-                   compose_plain("", notification.message));
+    add_text_parts(out, chat_id, compose_text("", message, notification.format), compose_plain("", plain_message));
   }
   out.insert(out.begin(), photo_message(notification, chat_id, std::move(title), std::move(plain_title)));
+  return out;
+}
+
+}  // namespace
+
+std::vector<OutgoingMessage> plan_delivery(const sdk::Notification& notification, std::int64_t chat_id,
+                                           bool with_image) {
+  auto out = planned_messages(notification, chat_id, with_image);
+  const bool silent = notification.priority <= sdk::Priority::low;
+  for (auto& message : out) message.silent = silent;
   return out;
 }
 

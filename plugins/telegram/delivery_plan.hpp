@@ -11,9 +11,12 @@
 namespace notifyd::telegram {
 
 /// The messages that deliver `notification` to `chat_id`, in order: the title
-/// bold above the message, split into texts within Telegram's limit that are
-/// each valid markup (see split_markup); with `with_image`, a photo first, captioned when the
-/// caption fits, else captioned with the title and followed by the text.
+/// bold above the message, its tags as a line of hashtags below it
+/// (`hashtag_line`, escaped for the format), split into texts within
+/// Telegram's limit that are each valid markup (see split_markup); with
+/// `with_image`, a photo first, captioned when the caption fits, else captioned
+/// with the title and followed by the text. A `min` or `low` priority makes
+/// every message silent (`disable_notification`).
 std::vector<OutgoingMessage> plan_delivery(const sdk::Notification& notification, std::int64_t chat_id,
                                            bool with_image);
 

@@ -18,6 +18,7 @@ struct OutgoingMessage {
   std::string photo_path;                 ///< photos: the file to upload
   std::string photo_mime;                 ///< photos: image/png, image/jpeg, ...
   std::string reply_markup;               ///< JSON of an inline keyboard, or empty
+  bool silent = false;                    ///< sent with `disable_notification`: arrives without a sound
 };
 
 }  // namespace notifyd::telegram

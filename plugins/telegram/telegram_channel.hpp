@@ -434,7 +434,8 @@ class TelegramChannel final {
       return;
     }
     const std::int64_t now_ms = sdk::now_epoch_ms();
-    if (const auto until = state_.mute_end(notification.user, now_ms)) {
+    const bool passes_mute = notification.priority == sdk::Priority::urgent;
+    if (const auto until = passes_mute ? 0 : state_.mute_end(notification.user, now_ms)) {
       release(notification.id);
       const auto remaining = std::chrono::milliseconds(until - now_ms);
       done(sdk::DeliveryResult::retry("muted until " + sdk::format_utc_readable(until),

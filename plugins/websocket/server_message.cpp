@@ -46,7 +46,14 @@ std::string notification_message(const sdk::Notification& n, std::string_view im
     while (!image_base_url.empty() && image_base_url.back() == '/') image_base_url.remove_suffix(1);
     text += sdk::json_quote(std::string(image_base_url) + "/api/notifications/images/" + std::to_string(n.id));
   }
-  text += '}';
+  text += R"(,"priority":)";
+  text += std::to_string(static_cast<int>(n.priority));
+  text += R"(,"tags":[)";
+  for (std::size_t i = 0; i < n.tags.size(); ++i) {
+    if (i > 0) text += ',';
+    text += sdk::json_quote(n.tags[i]);
+  }
+  text += "]}";
   return text;
 }
 

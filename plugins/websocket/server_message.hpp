@@ -39,12 +39,14 @@ std::string ping_message();
 /// `{"type":"pong"}`, the answer to a client's ping.
 std::string pong_message();
 
-/// `{"type":"notification","id","title","message","script","timestamp","image_url"}`
-/// as the seed's gateway sent it: `id` a string (the notification id in
-/// decimal), `script` the notification's source, `timestamp`
-/// `YYYY-MM-DDTHH:MM:SSZ` (UTC, no fraction), `image_url` null without an
-/// image, else `<image_base_url>/api/notifications/images/<id>` (relative
-/// when `image_base_url` is empty).
+/// `{"type":"notification","id","title","message","script","timestamp","image_url",
+/// "priority","tags"}`: the seed gateway's frame, with notifyd's fields added
+/// after its own (a desktop app that knows only the seed's ignores them): `id`
+/// a string (the notification id in decimal), `script` the notification's
+/// source, `timestamp` `YYYY-MM-DDTHH:MM:SSZ` (UTC, no fraction), `image_url`
+/// null without an image, else `<image_base_url>/api/notifications/images/<id>`
+/// (relative when `image_base_url` is empty), `priority` a number 1–5 (3
+/// unless the sender chose), `tags` an array of strings (empty for none).
 std::string notification_message(const sdk::Notification& notification, std::string_view image_base_url);
 
 }  // namespace notifyd::websocket

@@ -30,7 +30,10 @@ std::string entry_json(const sdk::HistoryEntry& entry) {
       "{\"id\":" + std::to_string(n.id) + ",\"title\":" + quote(n.title) + ",\"message\":" + quote(n.message) +
       ",\"format\":" + quote(sdk::text_format_name(n.format)) + ",\"source\":" + quote(n.source) +
       ",\"created_at\":" + quote(sdk::format_utc_timestamp(n.created_at_ms, sdk::SecondFraction::milliseconds)) +
-      ",\"image_url\":" + (n.image_path.empty() ? "null" : quote(image_url(n.id))) + ",\"deliveries\":[";
+      ",\"image_url\":" + (n.image_path.empty() ? "null" : quote(image_url(n.id))) +
+      ",\"priority\":" + std::to_string(static_cast<int>(n.priority)) + ",\"tags\":[";
+  for (std::size_t i = 0; i < n.tags.size(); ++i) json += (i > 0 ? "," : "") + quote(n.tags[i]);
+  json += "],\"deliveries\":[";
   for (std::size_t i = 0; i < entry.deliveries.size(); ++i) {
     if (i > 0) json += ",";
     json += delivery_json(entry.deliveries[i]);

@@ -11,6 +11,7 @@
 #include "embedded_assets.hpp"
 #include "history_page.hpp"
 #include "notifyd/sdk/epoch_time.hpp"
+#include "notifyd/sdk/history_filter.hpp"
 #include "notifyd/sdk/http/request_target.hpp"
 #include "notifyd/sdk/stored_image.hpp"
 #include "page_layout.hpp"
@@ -194,6 +195,11 @@ void DashboardRoutes::history_page(DashboardRequest& request, sdk::Responder& re
   query.user = request.identity.user;
   query.limit = history_page_size;
   query.before_id = view.before_id;
+  if (auto filter = sdk::read_history_filter(request.http, query); !filter) {
+    return respond(html_response(400, render_page(frame, render_error_page(400, "Bad filter: " + filter.message))));
+  }
+  view.min_priority = query.min_priority;
+  view.tag = query.tag;
   auto entries = host_.notifications().history(query);
   if (!entries) {
     host_.log().warn("history of ", query.user, ": ", entries.error());
@@ -347,6 +353,9 @@ void DashboardRoutes::notifications(DashboardRequest& request, sdk::Responder& r
     const auto value = parse_unsigned(*before);
     if (!value) return respond(sdk::HttpResponse::error(400, "before must be a notification id"));
     query.before_id = *value;
+  }
+  if (auto filter = sdk::read_history_filter(request.http, query); !filter) {
+    return respond(sdk::HttpResponse::error(400, filter.message));
   }
   auto entries = host_.notifications().history(query);
   if (!entries) {

@@ -49,6 +49,53 @@ std::string delivery_item(const sdk::DeliveryRecord& delivery) {
   return html + "</li>";
 }
 
+std::string_view priority_tone(sdk::Priority priority) {
+  if (priority == sdk::Priority::urgent) return " bad";
+  if (priority <= sdk::Priority::low) return " quiet";
+  return "";
+}
+
+// The priority (when not the default) and the tags, as badges.
+std::string labels(const sdk::Notification& n) {
+  std::string html;
+  if (n.priority != sdk::default_priority) {
+    html += " · <span class=\"badge" + std::string(priority_tone(n.priority)) + "\">priority " +
+            std::string(sdk::priority_name(n.priority)) + "</span>";
+  }
+  for (const auto& tag : n.tags) {
+    html += " <a class=\"badge tag\" href=\"/history?tag=" + url_encode(tag) + "\">" + html_escape(tag) + "</a>";
+  }
+  return html;
+}
+
+// The query string that keeps the filters, starting with `separator` when there are any.
+std::string filter_query(const HistoryView& view, char separator) {
+  std::string query;
+  if (view.min_priority) {
+    query += separator + std::string("min_priority=") + std::string(sdk::priority_name(*view.min_priority));
+    separator = '&';
+  }
+  if (!view.tag.empty()) query += separator + std::string("tag=") + url_encode(view.tag);
+  return query;
+}
+
+std::string filter_form(const HistoryView& view) {
+  std::string html =
+      "<form class=\"filters\" method=\"get\" action=\"/history\" role=\"search\">"
+      "<div><label for=\"min-priority\">Priority</label><select id=\"min-priority\" name=\"min_priority\">";
+  html += std::string("<option value=\"\"") + (view.min_priority ? "" : " selected") + ">any</option>";
+  for (const auto level : {sdk::Priority::low, sdk::Priority::normal, sdk::Priority::high, sdk::Priority::urgent}) {
+    const std::string name(sdk::priority_name(level));
+    html += "<option value=\"" + name + "\"" + (view.min_priority == level ? " selected" : "") + ">" + name +
+            (level == sdk::Priority::urgent ? "" : " or higher") + "</option>";
+  }
+  html += "</select></div><div><label for=\"tag\">Tag</label><input id=\"tag\" name=\"tag\" value=\"" +
+          html_escape(view.tag) + "\" maxlength=\"64\" autocomplete=\"off\"></div>";
+  html += "<div class=\"filter-actions\"><button type=\"submit\">Filter</button>";
+  if (view.min_priority || !view.tag.empty()) html += "<a href=\"/history\">Show all</a>";
+  return html + "</div></form>";
+}
+
 std::string entry_card(const sdk::HistoryEntry& entry) {
   const auto& n = entry.notification;
   const std::string id = std::to_string(n.id);
@@ -58,7 +105,7 @@ std::string entry_card(const sdk::HistoryEntry& entry) {
   html += "<h2 id=\"n-" + id + "-title\">" + html_escape(title) + "</h2>";
   html += "<p class=\"meta\">" + time_element(n.created_at_ms);
   if (!n.source.empty()) html += " · from <code class=\"path\">" + breakable_path(n.source) + "</code>";
-  html += " · #" + id + "</p>";
+  html += " · #" + id + labels(n) + "</p>";
   if (!n.message.empty()) html += "<div class=\"message\">" + render_message_html(n.message, n.format) + "</div>";
   if (!n.image_path.empty()) {
     html += "<figure><a href=\"" + image_url(n.id) + "\"><img src=\"" + image_url(n.id) + "\" alt=\"Image sent with " +
@@ -76,10 +123,12 @@ std::string entry_card(const sdk::HistoryEntry& entry) {
 std::string image_url(std::uint64_t id) { return "/api/notifications/images/" + std::to_string(id); }
 
 std::string render_history_page(const HistoryView& view) {
-  std::string html = "<h1>History</h1>\n";
+  std::string html = "<h1>History</h1>\n" + filter_form(view);
+  const bool filtered = view.min_priority || !view.tag.empty();
   if (view.entries.empty()) {
-    html += view.before_id == 0 ? std::string(first_notification_hint)
-                                : "<section class=\"card\"><p>No older notifications.</p></section>";
+    html += view.before_id != 0 ? "<section class=\"card\"><p>No older notifications.</p></section>"
+            : filtered          ? "<section class=\"card\"><p>No notifications match these filters.</p></section>"
+                                : std::string(first_notification_hint);
   } else {
     html += "<ol class=\"cards history\">";
     for (const auto& entry : view.entries) html += entry_card(entry);
@@ -87,9 +136,10 @@ std::string render_history_page(const HistoryView& view) {
   }
   if (view.before_id != 0 || view.next_before != 0) {
     html += "<nav class=\"pager\" aria-label=\"More notifications\">";
-    if (view.before_id != 0) html += "<a href=\"/history\">Newest</a>";
+    if (view.before_id != 0) html += "<a href=\"/history" + html_escape(filter_query(view, '?')) + "\">Newest</a>";
     if (view.next_before != 0) {
-      html += "<a href=\"/history?before=" + std::to_string(view.next_before) + "\" rel=\"next\">Older</a>";
+      html += "<a href=\"/history?before=" + std::to_string(view.next_before) + html_escape(filter_query(view, '&')) +
+              "\" rel=\"next\">Older</a>";
     }
     html += "</nav>";
   }

@@ -181,6 +181,41 @@ print(json.dumps({"notify": True, "title": "whoami",
         self.wait_for(lambda: record_lines(self.record), message="delivery")
         self.assertEqual(record_lines(self.record), [f"{run['notification_id']} 1 {self.alice}"])
 
+    def test_a_script_sets_priority_and_tags_and_old_scripts_keep_the_default(self):
+        self.script(self.alice, "disk", "import json\nprint(json.dumps({'notify': True, 'message': 'disk 99%', "
+                                        "'priority': 'urgent', 'tags': ['disk', ' prod ']}))\n")
+        self.script(self.alice, "report", "import json\nprint(json.dumps({'notify': True, 'message': 'weekly', "
+                                          "'priority': 2, 'tags': ['report']}))\n")
+        self.script(self.alice, "old", "import json\nprint(json.dumps({'notify': True, 'message': 'as before'}))\n")
+        self.script(self.alice, "odd", "import json\nprint(json.dumps({'notify': True, 'message': 'odd', "
+                                       "'priority': 'P1', 'tags': ['ok', 'a,b']}))\n")
+        runs = {name: self.run_check(self.alice, name) for name in ("disk", "report", "old", "odd")}
+        self.assertEqual({name: run["outcome"] for name, run in runs.items()},
+                         dict.fromkeys(runs, "notified"), runs)
+        by_id = {n["id"]: n for n in self.history(self.alice)}
+        labels = {name: (by_id[run["notification_id"]]["priority"], by_id[run["notification_id"]]["tags"])
+                  for name, run in runs.items()}
+        self.assertEqual(labels, {"disk": (5, ["disk", "prod"]), "report": (2, ["report"]), "old": (3, []),
+                                  "odd": (3, ["ok"])})
+        self.assertIn('`priority` must be 1-5 or min, low, default, high, urgent (max), got "P1"; used the default',
+                      runs["odd"]["detail"])
+        self.assertIn('`tags`: tag "a,b" contains a comma; left it out', runs["odd"]["detail"])
+        self.assertNotIn("warning", runs["disk"]["detail"])
+
+        status, body = self.daemon_.request("GET", f"/v1/history?user={self.alice}&min_priority=high")
+        self.assertEqual(status, 200, body)
+        self.assertEqual([n["message"] for n in body["notifications"]], ["disk 99%"])
+        status, body = self.daemon_.request("GET", f"/v1/history?user={self.alice}&tag=report")
+        self.assertEqual([n["message"] for n in body["notifications"]], ["weekly"])
+
+        # `notifyctl run --local` (the seed's runner) sends them too.
+        self.script(self.alice, "local", "import json\nprint(json.dumps({'notify': True, 'message': 'local one', "
+                                         "'priority': 'high', 'tags': ['cli']}))\n")
+        ran = self.notifyctl(self.alice, "run", "--local", "local")
+        self.assertEqual(ran.returncode, 0, ran.stdout + ran.stderr)
+        sent = next(n for n in self.history(self.alice) if n["message"] == "local one")
+        self.assertEqual((sent["priority"], sent["tags"]), (4, ["cli"]))
+
     def test_bob_listed_by_name_runs_as_bob(self):
         self.script(self.bob, "whoami", "import json, os\nprint(json.dumps({'notify': True, 'message': str(os.getuid())}))\n")
         run = self.run_check(self.bob, "whoami")

@@ -44,8 +44,10 @@ SEED_FIELDS = {
     "ping": {"type": str},
     "pong": {"type": str},
 }
-# What notifyd may add: the replay summary (only when the app sent `since`) and an error's reason.
-OPTIONAL_FIELDS = {"auth_ok": {"replayed": int, "replay_truncated": bool}, "auth_error": {"reason": str}}
+# What notifyd may add: the replay summary (only when the app sent `since`), an error's reason, and a
+# notification's priority (1-5) and tags (strings). The seed's app ignores fields it does not know.
+OPTIONAL_FIELDS = {"auth_ok": {"replayed": int, "replay_truncated": bool}, "auth_error": {"reason": str},
+                   "notification": {"priority": int, "tags": list}}
 
 
 def check_seed_message(message):
@@ -68,6 +70,10 @@ def check_seed_message(message):
         if not SEED_TIMESTAMP.match(message["timestamp"]):
             raise ProtocolError(f"timestamp is not %Y-%m-%dT%H:%M:%SZ: {message!r}")
         datetime.datetime.strptime(message["timestamp"], "%Y-%m-%dT%H:%M:%SZ")
+        if "priority" in message and not 1 <= message["priority"] <= 5:
+            raise ProtocolError(f"priority is not 1-5: {message!r}")
+        if not all(isinstance(tag, str) and tag for tag in message.get("tags", [])):
+            raise ProtocolError(f"tags are not non-empty strings: {message!r}")
 
 
 def b64url(data):

@@ -33,6 +33,12 @@ constexpr auto entry_members = [](auto& m, auto& entry) {
   m.time("created_at", n.created_at_ms);
   m.list("deliveries", entry.deliveries);
   m.list("attempts", entry.attempts);
+  m.priority("priority", n.priority);
+  // Read when present: a daemon from before tags does not send them (then none).
+  if constexpr (std::is_same_v<std::decay_t<decltype(m)>, JsonObjectReader>) {
+    if (!m.status() || !m.find("tags")) return;
+  }
+  m.text_list("tags", n.tags);
 };
 
 constexpr auto page_members = [](auto& m, auto& page) {

@@ -102,6 +102,10 @@ void JsonObjectWriter::text_format(std::string_view name, TextFormat format) {
   text(name, std::string(text_format_name(format)));
 }
 
+void JsonObjectWriter::priority(std::string_view name, Priority priority) {
+  count(name, static_cast<std::uint32_t>(priority));
+}
+
 void JsonObjectWriter::data_object(std::string_view name, const std::string& data_json) {
   rapidjson::Document document;
   if (data_json.empty() || !parse_json(data_json, document) || !document.IsObject()) return null(name);
@@ -262,6 +266,14 @@ void JsonObjectReader::text_format(std::string_view name, TextFormat& out) {
   } else {
     fail(name, "must be plain, Markdown, MarkdownV2 or HTML");
   }
+}
+
+void JsonObjectReader::priority(std::string_view name, Priority& out) {
+  const rapidjson::Value* value = status_ ? find(name) : nullptr;
+  if (value == nullptr) return;
+  const auto priority = value->IsInt64() ? priority_from_number(value->GetInt64()) : std::nullopt;
+  if (!priority) return fail(name, "must be an integer from 1 to 5");
+  out = *priority;
 }
 
 void JsonObjectReader::data_object(std::string_view name, std::string& data_json) {

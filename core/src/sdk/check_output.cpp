@@ -7,6 +7,8 @@
 
 #include "notifyd/sdk/duration.hpp"
 #include "notifyd/sdk/json.hpp"
+#include "notifyd/sdk/notification_tags.hpp"
+#include "notifyd/sdk/priority_json.hpp"
 
 namespace notifyd::sdk {
 namespace {
@@ -52,6 +54,42 @@ std::chrono::seconds lenient_cooldown(const rapidjson::Value& value, std::vector
   return default_cooldown;
 }
 
+// A priority that cannot be read is the default, as an unreadable cooldown is.
+sdk::Priority lenient_priority(const rapidjson::Value& value, std::vector<std::string>& warnings) {
+  auto priority = priority_from_json(value);
+  if (priority) return priority.value();
+  warnings.push_back("`priority` must be " + std::string(priority_choices) + ", got " + quoted(value) +
+                     "; used the default 3 (default)");
+  return default_priority;
+}
+
+// The tags that follow the rules; each one left out is named in a warning.
+std::vector<std::string> lenient_tags(const rapidjson::Value& value, std::vector<std::string>& warnings) {
+  std::vector<std::string> kept;
+  if (!value.IsArray()) {
+    warnings.push_back("`tags` must be an array of strings, got " + quoted(value) + "; sent without tags");
+    return kept;
+  }
+  for (const auto& given : value.GetArray()) {
+    if (!given.IsString()) {
+      warnings.push_back("`tags` must hold strings, got " + quoted(given) + "; left it out");
+      continue;
+    }
+    auto tag = normalized_tag(std::string_view(given.GetString(), given.GetStringLength()));
+    if (!tag) {
+      warnings.push_back("`tags`: " + tag.error() + "; left it out");
+    } else if (std::find(kept.begin(), kept.end(), tag.value()) == kept.end()) {
+      if (kept.size() == max_tags) {
+        warnings.push_back("`tags` has more than " + std::to_string(max_tags) + "; kept the first " +
+                           std::to_string(max_tags));
+        break;
+      }
+      kept.push_back(std::move(tag).value());
+    }
+  }
+  return kept;
+}
+
 Read from_object(const rapidjson::Value& object) {
   CheckOutput output;
   CheckResult& result = output.result;
@@ -83,6 +121,12 @@ Read from_object(const rapidjson::Value& object) {
 
   if (auto cooldown = object.FindMember("cooldown"); cooldown != object.MemberEnd() && !cooldown->value.IsNull()) {
     result.cooldown = lenient_cooldown(cooldown->value, warnings);
+  }
+  if (auto priority = object.FindMember("priority"); priority != object.MemberEnd() && !priority->value.IsNull()) {
+    result.priority = lenient_priority(priority->value, warnings);
+  }
+  if (auto tags = object.FindMember("tags"); tags != object.MemberEnd() && !tags->value.IsNull()) {
+    result.tags = lenient_tags(tags->value, warnings);
   }
   if (!result.notify) return output;
 

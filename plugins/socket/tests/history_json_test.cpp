@@ -100,7 +100,41 @@ TEST_CASE("history renders every field") {
         R"("source":"revenue_drop","data":{"drop":0.12,"days":[1,2]},"image":true,"created_at":"2024-05-01T12:00:00.123Z",)"
         R"("deliveries":[{"channel":"bot","state":"delivered","attempts":2,"last_error":"","updated_at":"2024-05-01T12:00:01.000Z"}],)"
         R"("attempts":[{"channel":"bot","at":"2024-05-01T12:00:00.500Z","outcome":"retry","error":"429 Too Many Requests"},)"
-        R"({"channel":"bot","at":"2024-05-01T12:00:01.000Z","outcome":"delivered","error":""}]}],"next_before":null})");
+        R"({"channel":"bot","at":"2024-05-01T12:00:01.000Z","outcome":"delivered","error":""}],"priority":3,"tags":[]}],)"
+        R"("next_before":null})");
+
+  auto labelled = sample_entry();
+  labelled.notification.priority = sdk::Priority::urgent;
+  labelled.notification.tags = {"disk", "prod \"eu\""};
+  CHECK(render_history({labelled}, 50).find(R"("priority":5,"tags":["disk","prod \"eu\""]})") != std::string::npos);
+}
+
+TEST_CASE("history filters by lowest priority, as a number or name, and by tag") {
+  auto query = parse_history_query(request_from("alice", false, {{"min_priority", "high"}, {"tag", " backup "}}));
+  REQUIRE(query.ok());
+  CHECK(query.value().min_priority == sdk::Priority::high);
+  CHECK(query.value().tag == "backup");
+  CHECK(parse_history_query(request_from("alice", false, {{"min_priority", "5"}})).value().min_priority ==
+        sdk::Priority::urgent);
+  CHECK(parse_history_query(request_from("alice", false, {{"min_priority", "max"}})).value().min_priority ==
+        sdk::Priority::urgent);
+  const auto unfiltered = parse_history_query(request_from("alice", false, {}));
+  CHECK_FALSE(unfiltered.value().min_priority);
+  CHECK(unfiltered.value().tag.empty());
+
+  auto bad_priority = parse_history_query(request_from("alice", false, {{"min_priority", "loud"}}));
+  REQUIRE_FALSE(bad_priority.ok());
+  CHECK(bad_priority.error().status == 400);
+  CHECK(bad_priority.error().body ==
+        R"j({"error":"invalid parameter: min_priority: expected 1-5 or min, low, default, high, urgent (max)"})j");
+  auto bad_tag = parse_history_query(request_from("alice", false, {{"tag", "a,b"}}));
+  REQUIRE_FALSE(bad_tag.ok());
+  CHECK(bad_tag.error().status == 400);
+  CHECK(bad_tag.error().body == R"j({"error":"invalid parameter: tag: tag \"a,b\" contains a comma"})j");
+  const auto empty = parse_history_query(request_from("alice", false, {{"tag", ""}, {"min_priority", ""}}));
+  REQUIRE(empty.ok());
+  CHECK(empty.value().tag.empty());
+  CHECK_FALSE(empty.value().min_priority);
 }
 
 TEST_CASE("history: data that is absent or broken is null, bad UTF-8 is replaced, full pages continue") {

@@ -226,3 +226,60 @@ TEST_CASE("publish outcomes map to the seed's statuses") {
   CHECK(unavailable.status == 503);
   CHECK(unavailable.body == R"({"error":"notification store unavailable"})");
 }
+
+TEST_CASE("/v1/notify, /send and /send_photo read priority as a number or name, and tags") {
+  auto notify = parse_notify_body(R"j({"user":"alice","message":"m","priority":"max","tags":["disk"," prod","disk"]})j", 1024);
+  REQUIRE(notify.ok());
+  CHECK(notify.value().notification.priority == sdk::Priority::urgent);
+  CHECK(notify.value().notification.tags == std::vector<std::string>{"disk", "prod"});
+
+  auto send = parse_send_body(R"j({"user":"alice","text":"t","priority":2,"tags":["report"]})j");
+  REQUIRE(send.ok());
+  CHECK(send.value().notification.priority == sdk::Priority::low);
+  CHECK(send.value().notification.tags == std::vector<std::string>{"report"});
+
+  auto photo = parse_send_photo_body(R"j({"user":"alice","photo_path":"/tmp/c.png","priority":"high","tags":["chart"]})j");
+  REQUIRE(photo.ok());
+  CHECK(photo.value().priority == sdk::Priority::high);
+  CHECK(photo.value().tags == std::vector<std::string>{"chart"});
+
+  auto plain = parse_notify_body(R"j({"user":"alice","message":"m","priority":null,"tags":null})j", 1024);
+  REQUIRE(plain.ok());
+  CHECK(plain.value().notification.priority == sdk::default_priority);
+  CHECK(plain.value().notification.tags.empty());
+}
+
+TEST_CASE("a bad priority or tags is a 400 naming the field") {
+  struct Case {
+    const char* body;
+    const char* error;
+  };
+  const Case cases[] = {
+      {R"j({"user":"a","message":"m","priority":0})j",
+       R"j({"error":"invalid field: priority (expected 1-5 or min, low, default, high, urgent (max), got 0)"})j"},
+      {R"j({"user":"a","message":"m","priority":"loud"})j",
+       R"j({"error":"invalid field: priority (expected 1-5 or min, low, default, high, urgent (max), got \"loud\")"})j"},
+      {R"j({"user":"a","message":"m","priority":true})j",
+       R"j({"error":"invalid field: priority (expected 1-5 or min, low, default, high, urgent (max), got true)"})j"},
+      {R"j({"user":"a","message":"m","tags":"disk"})j",
+       R"j({"error":"invalid field: tags (expected an array of strings, got \"disk\")"})j"},
+      {R"j({"user":"a","message":"m","tags":[1]})j",
+       R"j({"error":"invalid field: tags (expected an array of strings, got 1 in it)"})j"},
+      {R"j({"user":"a","message":"m","tags":["a\nb"]})j",
+       R"j({"error":"invalid field: tags (tag \"a?b\" contains a control character)"})j"},
+      {R"j({"user":"a","message":"m","tags":["x,y"]})j",
+       R"j({"error":"invalid field: tags (tag \"x,y\" contains a comma)"})j"},
+      {R"j({"user":"a","message":"m","tags":["1","2","3","4","5","6","7","8","9","10","11"]})j",
+       R"j({"error":"invalid field: tags (more than 10 tags)"})j"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.body);
+    auto parsed = parse_notify_body(c.body, 1024);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().status == 400);
+    CHECK(error_of(parsed.error()) == c.error);
+  }
+  auto send = parse_send_body(R"j({"user":"a","text":"t","tags":[""]})j");
+  REQUIRE_FALSE(send.ok());
+  CHECK(error_of(send.error()) == R"j({"error":"invalid field: tags (a tag is empty)"})j");
+}

@@ -52,6 +52,23 @@ TEST_CASE("sendPhoto fields name the caption and its mode", "[bot_requests]") {
   CHECK(send_photo_fields(photo, false).size() == 1);
 }
 
+TEST_CASE("a silent message asks for disable_notification as a Boolean; others leave it out", "[bot_requests]") {
+  OutgoingMessage message;
+  message.chat_id = 5;
+  message.body = {"t", TextFormat::plain, 0};
+  CHECK_FALSE(parsed(send_message_body(message, false)).HasMember("disable_notification"));
+  message.silent = true;
+  const auto body = parsed(send_message_body(message, false));
+  REQUIRE(body["disable_notification"].IsBool());
+  CHECK(body["disable_notification"].GetBool());
+
+  message.kind = OutgoingMessage::Kind::photo;
+  const auto fields = send_photo_fields(message, false);
+  CHECK(fields.back() == std::pair<std::string, std::string>{"disable_notification", "true"});
+  message.silent = false;
+  for (const auto& field : send_photo_fields(message, false)) CHECK(field.first != "disable_notification");
+}
+
 TEST_CASE("getUpdates asks for the update kinds the bot handles", "[bot_requests]") {
   const auto body = parsed(get_updates_body(42, 30));
   CHECK(body["offset"].GetInt64() == 42);

@@ -98,3 +98,45 @@ TEST_CASE("replies are plain text with the keyboard on the last part", "[deliver
   CHECK(plan[0].body.format == TextFormat::plain);
   CHECK_FALSE(plan[0].fallback);
 }
+
+TEST_CASE("min and low priority notifications go silently, every part of them", "[delivery_plan]") {
+  auto n = notification("Weekly", std::string(5000, 'x'), TextFormat::plain);
+  for (const auto priority : {notifyd::sdk::Priority::min, notifyd::sdk::Priority::low}) {
+    n.priority = priority;
+    const auto plan = plan_delivery(n, 1, false);
+    REQUIRE(plan.size() > 1);
+    for (const auto& part : plan) CHECK(part.silent);
+  }
+  for (const auto priority :
+       {notifyd::sdk::Priority::normal, notifyd::sdk::Priority::high, notifyd::sdk::Priority::urgent}) {
+    n.priority = priority;
+    CHECK_FALSE(plan_delivery(n, 1, false)[0].silent);
+  }
+  n.priority = notifyd::sdk::Priority::low;
+  n.image_path = "/tmp/chart.png";
+  CHECK(plan_delivery(n, 1, true)[0].silent);
+}
+
+TEST_CASE("tags follow the message as hashtags, escaped for its format", "[delivery_plan]") {
+  auto n = notification("Disk", "99% full");
+  n.tags = {"disk_full", "prod-eu", "größe"};
+  auto plan = plan_delivery(n, 1, false);
+  REQUIRE(plan.size() == 1);
+  CHECK(plan[0].body.text == "*Disk*\n99% full\n\n#disk\\_full #prod\\_eu #größe");
+  CHECK(plan[0].fallback->text == "Disk\n99% full\n\n#disk_full #prod_eu #größe");
+
+  n.format = TextFormat::markdown_v2;
+  CHECK(plan_delivery(n, 1, false)[0].body.text == "*Disk*\n99% full\n\n\\#disk\\_full \\#prod\\_eu \\#größe");
+  n.format = TextFormat::html;
+  n.tags = {"a<b>"};
+  CHECK(plan_delivery(n, 1, false)[0].body.text == "<b>Disk</b>\n99% full\n\n#a_b_");
+  n.format = TextFormat::plain;
+  n.message.clear();
+  n.tags = {"only"};
+  CHECK(plan_delivery(n, 1, false)[0].body.text == "Disk\n#only");
+
+  auto photo = notification("Chart", "today", TextFormat::plain);
+  photo.tags = {"sales"};
+  photo.image_path = "/tmp/chart.png";
+  CHECK(plan_delivery(photo, 1, true)[0].body.text == "Chart\ntoday\n\n#sales");
+}

@@ -79,10 +79,19 @@ TEST_CASE("a notification frame is the seed gateway's: id a string, timestamp wi
   n.created_at_ms = 1'764'079'781'123;
   CHECK(notification_message(n, "") ==
         R"({"type":"notification","id":"42","title":"Revenue \"down\"","message":"line 1\nline 2 �",)"
-        R"("script":"revenue_drop","timestamp":"2025-11-25T14:09:41Z","image_url":null})");
+        R"("script":"revenue_drop","timestamp":"2025-11-25T14:09:41Z","image_url":null,"priority":3,"tags":[]})");
   n.image_path = "/var/lib/notifyd/images/42.png";
-  CHECK(notification_message(n, "").ends_with(R"("image_url":"/api/notifications/images/42"})"));
+  CHECK(notification_message(n, "").ends_with(R"("image_url":"/api/notifications/images/42","priority":3,"tags":[]})"));
   CHECK(notification_message(n, "https://notify.example.com/").ends_with(
-      R"("image_url":"https://notify.example.com/api/notifications/images/42"})"));
+      R"("image_url":"https://notify.example.com/api/notifications/images/42","priority":3,"tags":[]})"));
+}
+
+TEST_CASE("a notification frame adds priority and tags after the seed's fields", "[messages]") {
+  sdk::Notification n;
+  n.id = 7;
+  n.source = "disk";
+  n.priority = sdk::Priority::urgent;
+  n.tags = {"disk", "prod \"eu\""};
+  CHECK(notification_message(n, "").ends_with(R"("image_url":null,"priority":5,"tags":["disk","prod \"eu\""]})"));
 }
 

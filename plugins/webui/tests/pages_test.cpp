@@ -86,6 +86,36 @@ TEST_CASE("history page: paging links and empty pages") {
   CHECK(contains(render_history_page(old), "No older notifications"));
 }
 
+TEST_CASE("history page: priority and tags are shown, and the filters are kept by the form and the pager") {
+  HistoryView view;
+  auto urgent = entry(30, "Disk", "99%");
+  urgent.notification.priority = sdk::Priority::urgent;
+  urgent.notification.tags = {"disk full", "<prod>"};
+  view.entries.push_back(urgent);
+  view.entries.push_back(entry(29, "Report", "weekly"));
+  view.next_before = 29;
+  view.before_id = 31;
+  view.min_priority = sdk::Priority::high;
+  view.tag = "disk full";
+  const std::string html = render_history_page(view);
+  CHECK(contains(html, "<span class=\"badge bad\">priority urgent</span>"));
+  CHECK(contains(html, "<a class=\"badge tag\" href=\"/history?tag=disk%20full\">disk full</a>"));
+  CHECK(contains(html, "href=\"/history?tag=%3Cprod%3E\">&lt;prod&gt;</a>"));
+  CHECK_FALSE(contains(html, "<prod>"));
+  CHECK(contains(html, "<option value=\"high\" selected>high or higher</option>"));
+  CHECK(contains(html, "name=\"tag\" value=\"disk full\""));
+  CHECK(contains(html, "href=\"/history?before=29&amp;min_priority=high&amp;tag=disk%20full\" rel=\"next\">Older"));
+  CHECK(contains(html, "href=\"/history?min_priority=high&amp;tag=disk%20full\">Newest"));
+  CHECK(contains(html, "<a href=\"/history\">Show all</a>"));
+  // The default priority needs no badge.
+  CHECK(contains(html, "#29</p>"));
+
+  HistoryView none;
+  none.tag = "nothing";
+  CHECK(contains(render_history_page(none), "No notifications match these filters"));
+  CHECK(contains(render_history_page(HistoryView{}), "<option value=\"\" selected>any</option>"));
+}
+
 TEST_CASE("messages: Telegram's parse modes become formatted, safe HTML") {
   using sdk::TextFormat;
   CHECK(render_message_html("*Disk* at _95%_ on `db1`\n```\ndf -h\n```", TextFormat::markdown) ==

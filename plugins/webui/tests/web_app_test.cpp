@@ -321,6 +321,31 @@ TEST_CASE("web app: /api/notifications answers the caller's own, newest first, p
   CHECK(app.host.history.last_query()->limit == 100);
 }
 
+TEST_CASE("web app: the History page and /api/notifications pass the priority and tag filters to the store") {
+  App app;
+  app.host.history.add("alice", "n");
+  auto [session, cookie] = app.signed_in("alice");
+  CHECK(app.call("GET", "/history?min_priority=4&tag=backup", cookie).status == 200);
+  CHECK(app.host.history.last_query()->min_priority == sdk::Priority::high);
+  CHECK(app.host.history.last_query()->tag == "backup");
+  CHECK(app.call("GET", "/history?min_priority=&tag=", cookie).status == 200);
+  CHECK_FALSE(app.host.history.last_query()->min_priority);
+  CHECK(app.host.history.last_query()->tag.empty());
+  const auto bad = app.call("GET", "/history?min_priority=loud", cookie);
+  CHECK(bad.status == 400);
+  CHECK(contains(bad.body, "Bad filter: min_priority: expected 1-5 or min, low, default, high, urgent (max)"));
+  CHECK(app.call("GET", "/history?tag=%3Cb%3E%2Cx", cookie).status == 400);
+
+  const auto api = app.call("GET", "/api/notifications?min_priority=urgent&tag=disk", cookie);
+  CHECK(api.status == 200);
+  CHECK(app.host.history.last_query()->min_priority == sdk::Priority::urgent);
+  CHECK(app.host.history.last_query()->tag == "disk");
+  CHECK(contains(api.body, "\"priority\":3,\"tags\":[]"));
+  const auto refused = app.call("GET", "/api/notifications?tag=a%2Cb", cookie);
+  CHECK(refused.status == 400);
+  CHECK(refused.body == R"({"error":"tag: tag \"a,b\" contains a comma"})");
+}
+
 TEST_CASE("web app: HTML in a notification is shown as text on the History page") {
   App app;
   app.host.history.add("alice", "<script>alert(1)</script>");

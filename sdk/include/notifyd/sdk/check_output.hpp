@@ -30,7 +30,13 @@ struct CheckOutput {
 /// - `notify: true` without `message` sends the title alone, or the image
 ///   alone; with neither title nor `image_path` nothing is sent (`notify`
 ///   becomes false);
-/// - a relative `image_path` is left out (the old runner sent the text alone).
+/// - a relative `image_path` is left out (the old runner sent the text alone);
+/// - `priority` (notifyd's addition; 1–5 or `min`, `low`, `default`, `high`,
+///   `urgent`/`max`) that cannot be read is the default 3, so a script that
+///   printed its own `priority` for other readers still runs;
+/// - `tags` (notifyd's addition) that is not an array of strings is no tags,
+///   and a tag `normalized_tag` refuses is left out; past `max_tags` the rest
+///   are left out.
 /// Each of these adds a warning. A failure (the run is `bad_output`) is what
 /// the old runner failed on too: output that is not JSON, not one object, or
 /// too large; a `notify` that is not a boolean, a text field that is not a

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "notifyd/sdk/priority.hpp"
 #include "notifyd/sdk/status.hpp"
 
 namespace notifyd::sdk {
@@ -23,6 +25,8 @@ struct CheckResult {
   std::string image_path;         ///< `image_path`, an absolute PNG/JPG path, optional
   std::chrono::seconds cooldown = default_cooldown;  ///< `cooldown` ("30m", "1h", "1d")
   std::string data_json;          ///< `data`, a JSON object kept as text, optional
+  Priority priority = default_priority;  ///< `priority`, 1–5 or a name, optional (notifyd's addition)
+  std::vector<std::string> tags;  ///< `tags`, an array of short strings, optional (notifyd's addition)
 };
 
 /// Parses a check's stdout. Accepts the whole output as one JSON object, or,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "notifyd/sdk/image.hpp"
+#include "notifyd/sdk/priority.hpp"
 
 namespace notifyd::sdk {
 
@@ -32,6 +33,8 @@ struct Notification {
   std::string image_path;        ///< absolute path of the stored image copy, or empty
   std::optional<ImageType> image_type;
   std::int64_t created_at_ms = 0;  ///< acceptance time, Unix epoch milliseconds
+  Priority priority = default_priority;  ///< how loudly channels announce it
+  std::vector<std::string> tags;   ///< checked labels (`normalized_tags`), in the sender's order
 };
 
 /// An image attached to a notification that is being published: its bytes are

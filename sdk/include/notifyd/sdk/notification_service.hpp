@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,8 @@ struct HistoryQuery {
   std::uint32_t limit = 50;     ///< at most 500
   std::uint64_t before_id = 0;  ///< only ids below this; 0 = from the newest
   std::uint64_t after_id = 0;   ///< only ids above this (oldest first when set)
+  std::optional<Priority> min_priority;  ///< only notifications at least this loud; nothing = any
+  std::string tag;              ///< only notifications carrying this tag (exact match); empty = any
 };
 
 /// Per-channel state shown by health endpoints.

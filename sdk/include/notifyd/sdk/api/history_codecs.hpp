@@ -29,9 +29,11 @@ struct HealthReport {
 
 /// `{"id","user","title","message","format","source","data","image","created_at",
 /// "deliveries":[{"channel","state","attempts","last_error","updated_at"}],
-/// "attempts":[{"channel","at","outcome","error"}]}`: `format` a wire name
-/// (`Markdown`, `plain`, …), `data` the kept object or null, `image` whether
-/// there is one, times ISO-8601 with milliseconds.
+/// "attempts":[{"channel","at","outcome","error"}],"priority","tags"}`:
+/// `format` a wire name (`Markdown`, `plain`, …), `data` the kept object or
+/// null, `image` whether there is one, times ISO-8601 with milliseconds,
+/// `priority` 1–5, `tags` an array of strings. A reader takes an entry without
+/// `priority` and `tags` (a daemon from before them) as default and none.
 NOTIFYD_API_JSON_CODEC(HistoryEntry);
 
 NOTIFYD_API_JSON_CODEC(DeliveryRecord);

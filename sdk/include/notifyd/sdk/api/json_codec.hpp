@@ -103,6 +103,8 @@ class JsonObjectWriter {
   void time_or_null(std::string_view name, std::int64_t epoch_ms);
   /// The wire name (`Markdown`, `plain`, …).
   void text_format(std::string_view name, TextFormat format);
+  /// The level's number, 1–5.
+  void priority(std::string_view name, Priority priority);
   /// A kept JSON object, or null when empty or not an object.
   void data_object(std::string_view name, const std::string& data_json);
   /// Whether there is an image; its path is never written.
@@ -179,6 +181,8 @@ class JsonObjectReader {
   void must_be_true(std::string_view name);
   /// A required text format's wire name.
   void text_format(std::string_view name, TextFormat& out);
+  /// A priority 1–5; absent (a daemon from before priorities) leaves `out` as it is.
+  void priority(std::string_view name, Priority& out);
   /// A required object (kept as compact JSON text) or null (then empty).
   void data_object(std::string_view name, std::string& data_json);
   /// A required boolean; true sets `withheld_image_path`.
