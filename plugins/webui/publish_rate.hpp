@@ -25,7 +25,7 @@ struct PublishRateSettings {
 /// round trips to the keys. Thread-safe.
 class PublishRate {
  public:
-  /// Length of the burst window.
+  /// The windows `burst` and `per_minute` count in.
   static constexpr std::chrono::milliseconds burst_window = std::chrono::seconds(10);
   static constexpr std::chrono::milliseconds minute_window = std::chrono::minutes(1);
 
