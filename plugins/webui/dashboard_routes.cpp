@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "api_json.hpp"
+#include "briefly_unavailable.hpp"
 #include "channel_setup.hpp"
 #include "checks_page.hpp"
 #include "cookies.hpp"
@@ -91,10 +92,7 @@ sdk::HttpResponse redirect(std::string location) {
 }
 
 sdk::HttpResponse sign_ins_unavailable(sdk::Logger& log, std::string_view why) {
-  log.error(why);
-  auto response = sdk::HttpResponse::error(503, "sign-ins are unavailable for a moment; try again");
-  response.headers.emplace_back("Retry-After", "5");
-  return response;
+  return briefly_unavailable(log, why, "sign-ins are");
 }
 
 DashboardRoutes::DashboardRoutes(sdk::Host& host, const WebSettings& settings, SessionStore& sessions,

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/string.hpp>
 
+#include "briefly_unavailable.hpp"
 #include "notifyd/sdk/api/send_requests.hpp"
 #include "publish_body.hpp"
 
@@ -16,10 +17,7 @@ sdk::HttpResponse unauthorized(std::string_view message) {
 }
 
 sdk::HttpResponse unavailable(sdk::Logger& log, std::string_view why) {
-  log.error(why);
-  auto response = sdk::HttpResponse::error(503, "publishing is unavailable for a moment; try again");
-  response.headers.emplace_back("Retry-After", "5");
-  return response;
+  return briefly_unavailable(log, why, "publishing is");
 }
 
 }  // namespace

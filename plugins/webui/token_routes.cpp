@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 
+#include "briefly_unavailable.hpp"
 #include "dashboard_state.hpp"
 #include "notifyd/sdk/api/token_codecs.hpp"
 #include "notifyd/sdk/json.hpp"
@@ -62,8 +63,7 @@ sdk::Result<std::string> body_text(const sdk::HttpRequest& request, const char* 
 }
 
 sdk::HttpResponse unavailable(DashboardState& state, const std::string& why) {
-  state.host.log().error(why);
-  return sdk::HttpResponse::error(503, "the API tokens are unavailable for a moment; try again");
+  return briefly_unavailable(state.host.log(), why, "the API tokens are");
 }
 
 void list(DashboardState& state, const std::string& user, sdk::HttpRequest&, const sdk::Responder& respond) {

@@ -9,6 +9,7 @@
 #include "notifyd/sdk/epoch_time.hpp"
 #include "notifyd/sdk/utc_time.hpp"
 #include "notifyd/testing/memory_documents.hpp"
+#include "test_support.hpp"
 
 using namespace notifyd;
 using namespace notifyd::webui;
@@ -16,13 +17,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct ManualClock {
-  std::chrono::system_clock::time_point now = std::chrono::system_clock::time_point(std::chrono::hours(500'000));
-  WallClock function() {
-    return [this] { return now; };
-  }
-  std::int64_t ms() const { return sdk::epoch_ms_of(now); }
-};
+using notifyd::webui::testing::ManualClock;
+
+std::int64_t ms_of(const ManualClock& clock) { return sdk::epoch_ms_of(clock.now); }
 
 IssuedToken made(ApiTokens& tokens, const std::string& user, std::string name = {}, std::int64_t expires_ms = 0) {
   auto issued = tokens.create(user, std::move(name), expires_ms);
@@ -34,7 +31,7 @@ IssuedToken made(ApiTokens& tokens, const std::string& user, std::string name = 
 }  // namespace
 
 TEST_CASE("api tokens: a token names its owner and the document keeps only its digest") {
-  testing::MemoryDocuments documents;
+  notifyd::testing::MemoryDocuments documents;
   ManualClock clock;
   ApiTokens tokens(documents, clock.function());
   const auto issued = made(tokens, "alice", "ci-runner");
@@ -42,7 +39,7 @@ TEST_CASE("api tokens: a token names its owner and the document keeps only its d
   CHECK(issued.token.starts_with("nd_" + issued.info.id));
   CHECK(issued.info.user == "alice");
   CHECK(issued.info.name == "ci-runner");
-  CHECK(issued.info.created_at == clock.ms());
+  CHECK(issued.info.created_at == ms_of(clock));
   CHECK(issued.info.expires_at == 0);
 
   const std::string stored = documents.read(ApiTokens::document_name).value().value();
@@ -57,7 +54,7 @@ TEST_CASE("api tokens: a token names its owner and the document keeps only its d
 }
 
 TEST_CASE("api tokens: tokens are unrelated, and a changed or foreign token is unknown") {
-  testing::MemoryDocuments documents;
+  notifyd::testing::MemoryDocuments documents;
   ApiTokens tokens(documents);
   std::set<std::string> seen;
   for (int i = 0; i < 20; ++i) seen.insert(made(tokens, "alice").token);
@@ -79,10 +76,10 @@ TEST_CASE("api tokens: tokens are unrelated, and a changed or foreign token is u
 }
 
 TEST_CASE("api tokens: an expired token is refused as expired and listed as such") {
-  testing::MemoryDocuments documents;
+  notifyd::testing::MemoryDocuments documents;
   ManualClock clock;
   ApiTokens tokens(documents, clock.function());
-  const auto issued = made(tokens, "alice", "short", clock.ms() + 60'000);
+  const auto issued = made(tokens, "alice", "short", ms_of(clock) + 60'000);
   CHECK(tokens.authenticate(issued.token).value().state == TokenCheck::State::valid);
   CHECK_FALSE(tokens.list("alice").value().front().expired);
   clock.now += 60s;
@@ -93,7 +90,7 @@ TEST_CASE("api tokens: an expired token is refused as expired and listed as such
 }
 
 TEST_CASE("api tokens: a user lists and revokes only their own, and a revoked token is unknown everywhere") {
-  testing::MemoryDocuments documents;
+  notifyd::testing::MemoryDocuments documents;
   ApiTokens tokens(documents);
   ApiTokens other_replica(documents);
   const auto alice = made(tokens, "alice", "a");
@@ -114,7 +111,7 @@ TEST_CASE("api tokens: a user lists and revokes only their own, and a revoked to
 }
 
 TEST_CASE("api tokens: at most max_per_user per user") {
-  testing::MemoryDocuments documents;
+  notifyd::testing::MemoryDocuments documents;
   ApiTokens tokens(documents);
   for (std::size_t i = 0; i < ApiTokens::max_per_user; ++i) made(tokens, "alice");
   const auto refused = tokens.create("alice", {}, 0);
@@ -124,7 +121,7 @@ TEST_CASE("api tokens: at most max_per_user per user") {
 }
 
 TEST_CASE("api tokens: a damaged document is an error, never an open door") {
-  testing::MemoryDocuments documents;
+  notifyd::testing::MemoryDocuments documents;
   REQUIRE(documents.write(ApiTokens::document_name, "{\"tokens\": 3}"));
   ApiTokens tokens(documents);
   CHECK_FALSE(tokens.authenticate("nd_0123456789ab" + std::string(43, 'A')));
