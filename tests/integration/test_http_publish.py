@@ -6,9 +6,13 @@ the real daemon over real TCP on 127.0.0.1."""
 import json
 import re
 import subprocess
+import threading
+import time
+import unittest
 import urllib.parse
 
-from harness import NOTIFYCTL, DaemonTestCase, as_user, request
+from harness import BACKEND, NOTIFYCTL, DaemonTestCase, as_user, request
+from test_replicas import ReplicasTestCase
 from test_webui import Dashboard, json_body, web
 
 TOKEN = re.compile(r"^nd_[0-9a-f]{12}[A-Za-z0-9_-]{43}$", re.M)
@@ -233,3 +237,60 @@ class DashboardTokensTest(PublishCase):
         self.assertEqual(headers["location"], ["/tokens"])
         self.assertEqual(self.publish(token, {"message": "revoked"})[0], 401)
         self.assertIn("no API tokens", self.notifyctl("token", "list").stdout)
+
+
+@unittest.skipUnless(BACKEND == "postgres", "needs the postgres ctest fixture (ctest -L postgres)")
+class ReplicasPublishTest(ReplicasTestCase):
+    def test_tokens_revocations_and_idempotency_keys_hold_on_every_replica(self):
+        replicas = self.replicas(lambda i: '[[plugin]]\nuse = "console"\nformat = "json"\n\n'
+                                           '[[plugin]]\nuse = "webui"\nname = "web"\nlisten = "127.0.0.1:0"\n')
+        ports = []
+        for daemon in replicas:
+            daemon.start()
+            match = self.wait_for(lambda: re.search(r"dashboard at http://127\.0\.0\.1:(\d+)/", daemon.log()),
+                                  message="the dashboard's address in the log")
+            ports.append(int(match.group(1)))
+
+        made = subprocess.run([NOTIFYCTL, "--socket", replicas[0].socket_path, "token", "create", "--user", "alice"],
+                              capture_output=True, text=True, timeout=30)
+        self.assertEqual(made.returncode, 0, made.stderr)
+        token = TOKEN.search(made.stdout).group(0)
+
+        def publish(port, message, key):
+            status, headers, data = web(port, "POST", "/v1/notify", body=message.encode(),
+                                        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key})
+            return status, json_body(data)
+
+        status, body = publish(ports[1], "made on one, used on the other", "k0")
+        self.assertEqual(status, 200, body)
+
+        # The same key on both replicas at once: one publishes, the other
+        # replays its answer or is told to retry (409) until it can.
+        answers = [None, None]
+
+        def send(i):
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                status, body = publish(ports[i], "deploy 7 done", "deploy-7")
+                if status != 409:
+                    answers[i] = (status, body)
+                    return
+
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertTrue(answers[0] and answers[1], answers)
+        self.assertEqual(answers[0][0], 200, answers)
+        self.assertEqual(answers[0], answers[1])
+        status, history = replicas[0].request("GET", "/v1/history?user=alice")
+        self.assertEqual([e["message"] for e in history["notifications"]],
+                         ["deploy 7 done", "made on one, used on the other"])
+
+        token_id = token[3:15]
+        revoked = subprocess.run([NOTIFYCTL, "--socket", replicas[1].socket_path, "token", "revoke", "--user", "alice",
+                                  token_id], capture_output=True, text=True, timeout=30)
+        self.assertEqual(revoked.returncode, 0, revoked.stderr)
+        self.assertEqual(publish(ports[0], "after revoking", "k1"),
+                         (401, {"error": "unknown or revoked API token"}))
