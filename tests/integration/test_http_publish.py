@@ -121,6 +121,9 @@ class TokenPublishTest(PublishCase):
             with self.subTest(payload=payload):
                 status, _, body = self.publish(token, payload, content_type=content_type)
                 self.assertEqual((status, body), (400, {"error": error}))
+        status, _, body = self.publish(token, b"x" * (2 << 20), content_type="text/plain")
+        self.assertEqual(status, 413)
+        self.assertIn("error", body)
         status, _, body = self.publish(token, {"message": "x"}, headers={"Idempotency-Key": "x" * 300})
         self.assertEqual(status, 400)
         self.assertIn("Idempotency-Key", body["error"])
