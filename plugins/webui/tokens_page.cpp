@@ -55,10 +55,10 @@ std::string render_tokens_page(const TokensView& view) {
   if (view.tokens.empty()) {
     html += "<p class=\"muted\">You have no API tokens.</p>";
   } else {
-    html += "<table><thead><tr><th scope=\"col\">Id</th><th scope=\"col\">Name</th><th scope=\"col\">Created</th>"
+    html += "<div class=\"table-scroll\"><table class=\"tokens\"><thead><tr><th scope=\"col\">Id</th><th scope=\"col\">Name</th><th scope=\"col\">Created</th>"
             "<th scope=\"col\">Expires</th><th scope=\"col\">Revoke</th></tr></thead><tbody>";
     for (const auto& token : view.tokens) html += token_row(token, view.csrf_token);
-    html += "</tbody></table>";
+    html += "</tbody></table></div>";
   }
   html += "</section>";
   return html;
