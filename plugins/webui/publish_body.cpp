@@ -1,6 +1,7 @@
 #include "publish_body.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 
 #include <rapidjson/document.h>

@@ -3,6 +3,7 @@
 // as the JSON body the socket API's `/v1/notify` takes. Pure functions, tested
 // without a network.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
