@@ -5,13 +5,17 @@
 #include "notifyd/sdk/api/account_codecs.hpp"
 #include "notifyd/sdk/api/check_codecs.hpp"
 #include "notifyd/sdk/api/history_codecs.hpp"
+#include "notifyd/sdk/api/token_codecs.hpp"
 
 namespace notifyctl {
 
+using notifyd::sdk::api::ApiTokenInfo;
+using notifyd::sdk::api::ApiTokenList;
 using notifyd::sdk::api::CheckList;
 using notifyd::sdk::api::DesktopToken;
 using notifyd::sdk::api::HealthReport;
 using notifyd::sdk::api::HistoryPage;
+using notifyd::sdk::api::IssuedApiToken;
 using notifyd::sdk::api::LinkedUser;
 using notifyd::sdk::api::LinkedUserList;
 using notifyd::sdk::api::LoginLink;

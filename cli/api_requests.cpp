@@ -165,6 +165,27 @@ std::string desktop_token_request_body(const std::string* user) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
+std::variant<std::string, InvalidInput> token_create_body(const std::optional<std::string>& name,
+                                                          const std::optional<std::string>& expires,
+                                                          const std::optional<std::string>& user) {
+  rapidjson::StringBuffer buffer;
+  ValidatingWriter writer(buffer);
+  writer.StartObject();
+  for (const auto& [member, value] : {std::pair{"name", &name}, std::pair{"expires", &expires}, std::pair{"user", &user}}) {
+    if (!*value) continue;
+    write_string(writer, member);
+    if (!write_string(writer, **value)) return InvalidInput{std::string("the ") + member + " is not UTF-8 text"};
+  }
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string tokens_request_target(std::string_view id, const std::optional<std::string>& user) {
+  QueryBuilder query(id.empty() ? std::string("/v1/tokens") : "/v1/tokens/" + percent_encode(id));
+  if (user) query.add("user", *user);
+  return query.take();
+}
+
 std::string checks_request_target(const std::optional<std::string>& user) {
   QueryBuilder query("/v1/checks");
   if (user) query.add("user", *user);

@@ -57,6 +57,14 @@ std::variant<std::string, InvalidInput> send_photo_request_body(std::string_view
                                                                 std::string_view caption,
                                                                 const NotificationLabels& labels = {});
 
+/// The body of `POST /v1/tokens` (`notifyctl token create`): the members given.
+std::variant<std::string, InvalidInput> token_create_body(const std::optional<std::string>& name,
+                                                          const std::optional<std::string>& expires,
+                                                          const std::optional<std::string>& user);
+
+/// `/v1/tokens`, or `/v1/tokens/<id>` (percent-encoded) when `id` is not empty, with `?user=` when given.
+std::string tokens_request_target(std::string_view id, const std::optional<std::string>& user);
+
 /// `/v1/checks`, with `?user=` when one is named.
 std::string checks_request_target(const std::optional<std::string>& user);
 

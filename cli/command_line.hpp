@@ -117,6 +117,15 @@ struct ClusterArguments {
   bool replace = false;                    ///< --replace (import): delete what the database holds first
 };
 
+/// `token create|list|revoke`: API tokens for publishing from other machines.
+struct TokenArguments {
+  enum class Action { create, list, revoke } action = Action::list;
+  std::optional<std::string> user;     ///< another user's tokens (admins); default: yours
+  std::optional<std::string> name;     ///< create: --name
+  std::optional<std::string> expires;  ///< create: --expires, as the daemon reads it (30d, 2027-01-31)
+  std::string id;                      ///< revoke: the token's id
+};
+
 /// `link CODE`: links the user to the Telegram chat the bot sent CODE to.
 struct LinkArguments {
   std::string code;                 ///< six digits
@@ -136,7 +145,8 @@ struct LinkStatusArguments {
 using Command = std::variant<HelpRequest, VersionRequest, ManpageRequest, SendArguments, HistoryArguments, HealthArguments,
                              RequestArguments, ChecksArguments, RunArguments, LogsArguments, CronNextArguments,
                              DesktopTokenArguments, QueueArguments, UsersArguments, DoctorArguments,
-                             ClusterArguments, LoginArguments, LinkArguments, UnlinkArguments, LinkStatusArguments>;
+                             ClusterArguments, LoginArguments, LinkArguments, UnlinkArguments, LinkStatusArguments,
+                             TokenArguments>;
 
 struct CommandLine {
   GlobalOptions options;

@@ -331,4 +331,34 @@ ParsedCommand parse_login(const CollectedArguments& collected) {
   return no_arguments<LoginArguments>(collected);
 }
 
+ParsedCommand parse_token(const CollectedArguments& collected) {
+  const auto usage = [](std::string message) { return UsageError{std::move(message), "token"}; };
+  const auto& positionals = collected.positionals;
+  if (positionals.empty()) return usage("token needs a subcommand: create, list or revoke");
+  TokenArguments token;
+  const std::string& action = positionals.front();
+  if (action == "create") {
+    token.action = TokenArguments::Action::create;
+  } else if (action == "revoke") {
+    token.action = TokenArguments::Action::revoke;
+  } else if (action != "list") {
+    return usage("unknown token subcommand '" + action + "' (create, list or revoke)");
+  }
+  for (const auto& [name, value] : {std::pair{"--user", &token.user}, std::pair{"--name", &token.name},
+                                    std::pair{"--expires", &token.expires}}) {
+    *value = option_value(collected, name);
+    if (*value && (*value)->empty()) return usage(std::string(name) + " must not be empty");
+  }
+  if (token.action != TokenArguments::Action::create && (token.name || token.expires)) {
+    return usage("--name and --expires are for token create");
+  }
+  if (token.action == TokenArguments::Action::revoke) {
+    if (positionals.size() != 2) return usage("token revoke needs the ID of the token (see notifyctl token list)");
+    token.id = positionals[1];
+  } else if (positionals.size() > 1) {
+    return usage("token " + action + " takes no arguments, got '" + positionals[1] + "'");
+  }
+  return token;
+}
+
 }  // namespace notifyctl

@@ -47,6 +47,7 @@ ParsedCommand parse_users(const CollectedArguments& collected);
 ParsedCommand parse_doctor(const CollectedArguments& collected);
 ParsedCommand parse_cluster(const CollectedArguments& collected);
 ParsedCommand parse_login(const CollectedArguments& collected);
+ParsedCommand parse_token(const CollectedArguments& collected);
 /// `link CODE`, `unlink` and `status`: the command's name tells which.
 ParsedCommand parse_telegram_link(const CollectedArguments& collected);
 

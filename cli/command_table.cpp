@@ -7,6 +7,7 @@
 #include "help_text.hpp"
 #include "operator_commands.hpp"
 #include "telegram_commands.hpp"
+#include "token_commands.hpp"
 
 namespace notifyctl {
 namespace {
@@ -382,6 +383,35 @@ Examples:
 Prints a link that signs you in to the web dashboard as yourself (the user
 running notifyctl). Open it in your browser: it works once and expires after
 2 minutes. Needs a webui plugin with auth = "link".
+
+Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
+)"},
+    {"token", "create|list|revoke", "API tokens for publishing from other machines over HTTP(S)",
+     {{"--user", true}, {"--name", true}, {"--expires", true}},
+     parse_token,
+     [](const Command& command, const CommandContext& c) {
+       return run_token(std::get<TokenArguments>(command), c.options, c.client, c.console);
+     },
+     R"(Usage: notifyctl token create [--name LABEL] [--expires WHEN] [--user USER]
+       notifyctl token list [--user USER]
+       notifyctl token revoke [--user USER] ID
+
+API tokens let a program on another machine (a CI job, a cron job on
+another host) send you notifications through the web dashboard's address:
+
+  curl -H "Authorization: Bearer TOKEN" -d "backup failed" https://HOST/v1/notify
+
+A token sends only to its owner. create prints the token once (notifyd
+keeps only a digest of it); list shows your tokens' ids, names and
+expiry; revoke ID makes a token useless at once, on every replica. Needs a
+webui plugin.
+
+Options:
+  --name LABEL    create: a label to tell tokens apart (e.g. ci-runner)
+  --expires WHEN  create: a duration (30d, 12h), a date (2027-01-31: valid
+                  through that day, UTC), an ISO-8601 time, or never
+                  (the default)
+  --user USER     another user's tokens (the daemon's admin group only)
 
 Global options: --socket PATH, --json, --timeout SECONDS (see notifyctl --help).
 )"},

@@ -14,9 +14,9 @@
 #include "notifyd/sdk/base64.hpp"
 #include "notifyd/sdk/json.hpp"
 #include "notifyd/sdk/user_name.hpp"
-#include "plugins/socket/send_request.hpp"
+#include "notifyd/sdk/api/send_requests.hpp"
 
-namespace api = notifyd::socket_api;
+namespace api = notifyd::sdk::api;
 namespace sdk = notifyd::sdk;
 
 namespace {
@@ -24,7 +24,7 @@ namespace {
 constexpr std::uint64_t image_max_bytes = 2048;
 
 template <class T>
-void check_refusal(const api::Validated<T>& parsed) {
+void check_refusal(const notifyd::sdk::Validated<T>& parsed) {
   if (parsed) return;
   const auto status = parsed.error().status;
   FUZZ_CHECK(status == 400 || status == 413 || status == 415);

@@ -5,6 +5,7 @@
 #include "notifyd/sdk/api/account_codecs.hpp"
 #include "notifyd/sdk/api/check_codecs.hpp"
 #include "notifyd/sdk/api/history_codecs.hpp"
+#include "notifyd/sdk/api/token_codecs.hpp"
 #include "notifyd/sdk/cooldown_state.hpp"
 
 using namespace notifyd;
@@ -274,6 +275,20 @@ TEST_CASE("link, user list, bot, login link and desktop token answers round-trip
   CHECK(round_trip(LoginLink{"http://x/login/link?token=t", "alice", "2026-12-25T00:02:00.000Z"}).user == "alice");
   CHECK(round_trip(DesktopToken{"a.b.c", "alice", "2026-12-25T00:00:00.000Z", "ws://127.0.0.1:8765/"}).url ==
         "ws://127.0.0.1:8765/");
+}
+
+TEST_CASE("API tokens: the list and the issued token, a token that never expires as null", "[api_codec]") {
+  const ApiTokenInfo lasting{"0123456789ab", "ci-runner", "alice", noon_ms, 0, false};
+  CHECK(to_json(lasting) ==
+        R"({"id":"0123456789ab","name":"ci-runner","user":"alice","created_at":"2024-11-25T12:00:00.123Z",)"
+        R"("expires_at":null,"expired":false})");
+  const auto list = round_trip(ApiTokenList{{lasting, {"ba9876543210", "", "alice", noon_ms, noon_ms + 1000, true}}});
+  REQUIRE(list.tokens.size() == 2);
+  CHECK(list.tokens[0].expires_at == 0);
+  CHECK(list.tokens[1].expires_at == noon_ms + 1000);
+  CHECK(list.tokens[1].expired);
+  CHECK(round_trip(IssuedApiToken{"nd_0123456789abSECRET", lasting}).issued.id == "0123456789ab");
+  CHECK(decode_error<IssuedApiToken>(R"({"token":"","issued":{}})") == "token is empty");
 }
 
 TEST_CASE("a body that is not JSON, or not an object, is a decode error", "[api_codec]") {

@@ -4,9 +4,16 @@
 #include <utility>
 
 #include "history_json.hpp"
-#include "send_request.hpp"
+#include "notifyd/sdk/api/send_requests.hpp"
 
 namespace notifyd::socket_api {
+
+using sdk::api::parse_notify_body;
+using sdk::api::parse_send_body;
+using sdk::api::parse_send_photo_body;
+using sdk::api::PhotoSend;
+using sdk::api::publish_response;
+using sdk::api::refuse_unless_may_act_for;
 
 BuiltinRoutes::BuiltinRoutes(sdk::NotificationService& notifications, const sdk::Coordination& coordination,
                              PhotoPolicy photos, std::size_t history_page_bytes)

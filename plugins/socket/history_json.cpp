@@ -24,7 +24,7 @@ std::optional<T> parse_number(std::string_view text) {
 
 }  // namespace
 
-Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request) {
+sdk::Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request) {
   const sdk::Caller& caller = request.caller;
   sdk::HistoryQuery query;
 

@@ -11,7 +11,7 @@
 #include "notifyd/sdk/cluster_view.hpp"
 #include "notifyd/sdk/http.hpp"
 #include "notifyd/sdk/notification_service.hpp"
-#include "validated.hpp"
+#include "notifyd/sdk/validated.hpp"
 
 namespace notifyd::socket_api {
 
@@ -24,7 +24,7 @@ inline constexpr std::uint32_t max_history_limit = 500;
 /// (`sdk::read_history_filter`) from the query. An ordinary caller reads its own history (`user`
 /// defaults to itself; another user is 403); an admin may name anyone or
 /// nobody (every user). Bad numbers, priorities and tags are 400.
-Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request);
+sdk::Validated<sdk::HistoryQuery> parse_history_query(const sdk::HttpRequest& request);
 
 /// Reads history entries for a query (the store, in the daemon).
 using HistoryFetch = std::function<sdk::Result<std::vector<sdk::HistoryEntry>>(const sdk::HistoryQuery& query)>;

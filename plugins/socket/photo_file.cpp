@@ -35,7 +35,7 @@ bool path_allowed(const fs::path& path, const PhotoPolicy& policy) {
   return false;
 }
 
-Validated<PhotoFile> load_photo(std::string_view photo_path, const PhotoPolicy& policy, const sdk::http::PeerCredentials& caller) {
+sdk::Validated<PhotoFile> load_photo(std::string_view photo_path, const PhotoPolicy& policy, const sdk::http::PeerCredentials& caller) {
   if (photo_path.empty() || photo_path.front() != '/') {
     return sdk::HttpResponse::error(400, "photo_path must be an absolute path");
   }

@@ -15,7 +15,7 @@
 
 #include "notifyd/sdk/image.hpp"
 #include "notifyd/sdk/http/peer.hpp"
-#include "validated.hpp"
+#include "notifyd/sdk/validated.hpp"
 
 namespace notifyd::socket_api {
 
@@ -48,6 +48,6 @@ bool path_allowed(const std::filesystem::path& path, const PhotoPolicy& policy);
 /// read exists; 403 when the file (symlinks resolved) lies outside
 /// `policy.directories`; 413 too large; 415 not an image.
 /// Blocking file I/O, bounded by `policy.max_bytes`.
-Validated<PhotoFile> load_photo(std::string_view photo_path, const PhotoPolicy& policy, const sdk::http::PeerCredentials& caller);
+sdk::Validated<PhotoFile> load_photo(std::string_view photo_path, const PhotoPolicy& policy, const sdk::http::PeerCredentials& caller);
 
 }  // namespace notifyd::socket_api

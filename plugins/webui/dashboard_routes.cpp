@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "api_json.hpp"
+#include "briefly_unavailable.hpp"
 #include "channel_setup.hpp"
 #include "checks_page.hpp"
 #include "cookies.hpp"
@@ -14,6 +15,7 @@
 #include "notifyd/sdk/history_filter.hpp"
 #include "notifyd/sdk/http/request_target.hpp"
 #include "notifyd/sdk/stored_image.hpp"
+#include "notifyd/sdk/utc_time.hpp"
 #include "page_layout.hpp"
 #include "return_path.hpp"
 #include "route_call.hpp"
@@ -67,6 +69,12 @@ bool is_form(const sdk::HttpRequest& request) {
   return request.header("content-type").starts_with("application/x-www-form-urlencoded");
 }
 
+TokensView refused_view(std::string problem) {
+  TokensView view;
+  view.problem = std::move(problem);
+  return view;
+}
+
 bool etag_matches(const sdk::HttpRequest& request, std::string_view etag) {
   const std::string_view given = request.header("if-none-match");
   return !given.empty() && given.find(etag) != std::string_view::npos;
@@ -85,15 +93,17 @@ sdk::HttpResponse redirect(std::string location) {
 }
 
 sdk::HttpResponse sign_ins_unavailable(sdk::Logger& log, std::string_view why) {
-  log.error(why);
-  auto response = sdk::HttpResponse::error(503, "sign-ins are unavailable for a moment; try again");
-  response.headers.emplace_back("Retry-After", "5");
-  return response;
+  return briefly_unavailable(log, why, "sign-ins are");
 }
 
 DashboardRoutes::DashboardRoutes(sdk::Host& host, const WebSettings& settings, SessionStore& sessions,
-                                 LoginLinks& links)
-    : host_(host), settings_(settings), sessions_(sessions), links_(links) {}
+                                 LoginLinks& links, ApiTokens& tokens)
+    : host_(host),
+      settings_(settings),
+      sessions_(sessions),
+      links_(links),
+      tokens_(tokens),
+      publisher_(host, tokens, settings.publish_rate, settings.image_max_bytes) {}
 
 std::span<const DashboardRoutes::Entry> DashboardRoutes::table() noexcept {
   using R = DashboardRoutes;
@@ -102,6 +112,9 @@ std::span<const DashboardRoutes::Entry> DashboardRoutes::table() noexcept {
       {"GET", "/checks", false, Area::page, &R::checks_page},
       {"GET", "/history", false, Area::page, &R::history_page},
       {"GET", "/desktop", false, Area::page, &R::desktop_page},
+      {"GET", "/tokens", false, Area::page, &R::tokens_page},
+      {"POST", "/tokens", false, Area::page, &R::token_create},
+      {"POST", "/tokens/revoke", false, Area::page, &R::token_revoke},
       {"POST", "/logout", false, Area::page, &R::logout},
       {"GET", "/login", false, Area::open, &R::login_page},
       {"GET", "/login/link", false, Area::open, &R::link_page},
@@ -111,6 +124,7 @@ std::span<const DashboardRoutes::Entry> DashboardRoutes::table() noexcept {
       {"GET", "/api/me", false, Area::api, &R::me},
       {"GET", "/api/notifications", false, Area::api, &R::notifications},
       {"GET", "/api/notifications/images", true, Area::api, &R::image},
+      {"POST", "/v1/notify", false, Area::open, &R::publish},
   };
   return routes;
 }
@@ -391,6 +405,83 @@ void DashboardRoutes::image(DashboardRequest& request, sdk::Responder& respond) 
   response.body = std::move(image.value().bytes);
   response.headers.emplace_back("Content-Disposition", "inline");
   respond(std::move(response));
+}
+
+// ---- publishing from other machines ----------------------------------------------
+
+void DashboardRoutes::publish(DashboardRequest& request, sdk::Responder& respond) const {
+  publisher_.serve(request.http, respond);
+}
+
+void DashboardRoutes::show_tokens(DashboardRequest& request, sdk::Responder& respond, unsigned status,
+                                  TokensView view) const {
+  const PageFrame frame = frame_for(request, settings_, host_, "API tokens", Section::tokens);
+  auto tokens = tokens_.list(request.identity.user);
+  if (!tokens) {
+    host_.log().error(tokens.error());
+    return respond(html_response(503, render_page(frame, render_error_page(503, "API tokens are unavailable"))));
+  }
+  view.tokens = std::move(tokens).value();
+  view.csrf_token = frame.csrf_token;
+  std::string base = settings_.public_url;
+  if (base.empty()) base = std::string(settings_.tls() ? "https://" : "http://") + std::string(request.http.header("host"));
+  view.notify_url = base + "/v1/notify";
+  respond(html_response(status, render_page(frame, render_tokens_page(view))));
+}
+
+void DashboardRoutes::tokens_page(DashboardRequest& request, sdk::Responder& respond) const {
+  show_tokens(request, respond, 200, {});
+}
+
+void DashboardRoutes::token_create(DashboardRequest& request, sdk::Responder& respond) const {
+  TokensView view;
+  const auto fields = is_form(request.http) ? sdk::http::parse_form(request.http.body) : std::nullopt;
+  if (!fields) {
+    view.problem = "The form could not be read; try again.";
+    return show_tokens(request, respond, 400, std::move(view));
+  }
+  const auto field = [&](const char* name) {
+    const auto it = fields->find(name);
+    return it == fields->end() ? std::string() : it->second;
+  };
+  const std::string name = field("name");
+  const auto expires = parse_token_expiry(field("expires"), sdk::now_epoch_ms());
+  if (auto checked = check_token_name(name); !checked) {
+    view.problem = checked.message;
+  } else if (!expires) {
+    view.problem = expires.error();
+  }
+  if (!view.problem.empty()) return show_tokens(request, respond, 400, std::move(view));
+  auto issued = tokens_.create(request.identity.user, name, expires.value());
+  if (!issued) {
+    host_.log().error(issued.error());
+    view.problem = "The token could not be kept; try again.";
+    return show_tokens(request, respond, 503, std::move(view));
+  }
+  if (!issued.value()) {
+    view.problem = "You have " + std::to_string(ApiTokens::max_per_user) + " tokens already: revoke one first.";
+    return show_tokens(request, respond, 409, std::move(view));
+  }
+  host_.log().info("API token ", issued.value()->info.id, " made for ", request.identity.user, " on the dashboard");
+  view.issued = std::move(issued).value();
+  show_tokens(request, respond, 200, std::move(view));
+}
+
+void DashboardRoutes::token_revoke(DashboardRequest& request, sdk::Responder& respond) const {
+  const auto fields = is_form(request.http) ? sdk::http::parse_form(request.http.body) : std::nullopt;
+  std::string id;
+  if (fields) {
+    if (const auto it = fields->find("id"); it != fields->end()) id = it->second;
+  }
+  if (id.empty()) return show_tokens(request, respond, 400, refused_view("Which token? The form named none."));
+  const auto revoked = tokens_.revoke(request.identity.user, id);
+  if (!revoked) {
+    host_.log().error(revoked.error());
+    return show_tokens(request, respond, 503, refused_view("The token could not be revoked; try again."));
+  }
+  if (!revoked.value()) return show_tokens(request, respond, 404, refused_view("You have no such token."));
+  host_.log().info("API token ", id, " of ", request.identity.user, " revoked on the dashboard");
+  respond(redirect("/tokens"));
 }
 
 }  // namespace notifyd::webui

@@ -6,11 +6,14 @@
 #include <string_view>
 
 #include "access_policy.hpp"
+#include "api_tokens.hpp"
 #include "caller_identity.hpp"
 #include "login_links.hpp"
 #include "notifyd/sdk/host.hpp"
 #include "notifyd/sdk/http.hpp"
 #include "session_store.hpp"
+#include "token_publisher.hpp"
+#include "tokens_page.hpp"
 #include "webui_settings.hpp"
 
 namespace notifyd::webui {
@@ -49,7 +52,8 @@ class DashboardRoutes {
     std::string rest;              ///< the segment after a prefix route's path
   };
 
-  DashboardRoutes(sdk::Host& host, const WebSettings& settings, SessionStore& sessions, LoginLinks& links);
+  DashboardRoutes(sdk::Host& host, const WebSettings& settings, SessionStore& sessions, LoginLinks& links,
+                  ApiTokens& tokens);
 
   /// The route for `method` and `path`.
   Match find(std::string_view method, std::string_view path) const;
@@ -73,11 +77,19 @@ class DashboardRoutes {
   void me(DashboardRequest& request, sdk::Responder& respond) const;
   void notifications(DashboardRequest& request, sdk::Responder& respond) const;
   void image(DashboardRequest& request, sdk::Responder& respond) const;
+  void publish(DashboardRequest& request, sdk::Responder& respond) const;
+  void tokens_page(DashboardRequest& request, sdk::Responder& respond) const;
+  void token_create(DashboardRequest& request, sdk::Responder& respond) const;
+  void token_revoke(DashboardRequest& request, sdk::Responder& respond) const;
+  // The tokens page with `view` filled in but for the list, csrf token and URL.
+  void show_tokens(DashboardRequest& request, sdk::Responder& respond, unsigned status, TokensView view) const;
 
   sdk::Host& host_;
   const WebSettings& settings_;
   SessionStore& sessions_;
   LoginLinks& links_;
+  ApiTokens& tokens_;
+  const TokenPublisher publisher_;
 };
 
 /// An HTML response with `Content-Type: text/html; charset=utf-8`.

@@ -7,7 +7,8 @@ DashboardState::DashboardState(sdk::Host& host_in, WebSettings settings_in)
       settings(std::move(settings_in)),
       sessions(host_in.coordination().ephemeral(), host_in.instance_name(), settings.session_ttl, settings.max_sessions),
       links(host_in.coordination().ephemeral(), host_in.instance_name(), settings.login_link_ttl),
-      app(host_in, settings, sessions, links) {}
+      tokens(host_in.documents()),
+      app(host_in, settings, sessions, links, tokens) {}
 
 std::string DashboardState::base_url() const {
   std::lock_guard lock(mutex_);

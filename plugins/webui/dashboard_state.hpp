@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 
+#include "api_tokens.hpp"
 #include "login_links.hpp"
 #include "notifyd/sdk/host.hpp"
 #include "session_store.hpp"
@@ -12,9 +13,10 @@
 
 namespace notifyd::webui {
 
-/// What the request handler and the login-link route of one dashboard
-/// share: its settings, the sign-ins (in the replicas' ephemeral keys), the
-/// request handling and where sign-in links point. Made at configure; held
+/// What the request handler and the socket routes of one dashboard (login
+/// links, API tokens) share: its settings, the sign-ins (in the replicas'
+/// ephemeral keys), the API tokens (a shared document), the request
+/// handling and where sign-in links point. Made at configure; held
 /// by shared_ptr by the plugin and its server's handler (the route holds it
 /// weakly). Thread-safe: settings are read-only, the stores are the shared keys.
 struct DashboardState : std::enable_shared_from_this<DashboardState> {
@@ -29,6 +31,7 @@ struct DashboardState : std::enable_shared_from_this<DashboardState> {
   const WebSettings settings;
   SessionStore sessions;
   LoginLinks links;
+  ApiTokens tokens;
   const WebApp app;
 
  private:

@@ -18,6 +18,7 @@ constexpr NavItem nav_items[] = {
     {Section::checks, "/checks", "Checks"},
     {Section::history, "/history", "History"},
     {Section::desktop, "/desktop", "Desktop app"},
+    {Section::tokens, "/tokens", "API tokens"},
 };
 
 std::string navigation(Section current) {

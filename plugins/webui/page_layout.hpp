@@ -10,7 +10,7 @@
 namespace notifyd::webui {
 
 /// The sections in the navigation bar.
-enum class Section { none, telegram, checks, history, desktop };
+enum class Section { none, telegram, checks, history, desktop, tokens };
 
 /// What the frame shows around a page's content.
 struct PageFrame {

@@ -38,8 +38,9 @@ std::string csrf_token_of(const sdk::HttpRequest& request) {
   return it == fields->end() ? std::string() : it->second;
 }
 
-WebApp::WebApp(sdk::Host& host, const WebSettings& settings, SessionStore& sessions, LoginLinks& links)
-    : host_(host), settings_(settings), sessions_(sessions), routes_(host, settings, sessions, links) {}
+WebApp::WebApp(sdk::Host& host, const WebSettings& settings, SessionStore& sessions, LoginLinks& links,
+               ApiTokens& tokens)
+    : host_(host), settings_(settings), sessions_(sessions), routes_(host, settings, sessions, links, tokens) {}
 
 void WebApp::handle(const PeerInfo& peer, sdk::HttpRequest request, sdk::Responder respond) const noexcept {
   // Every answer, from any handler, leaves with the security headers.

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "api_tokens.hpp"
 #include "caller_identity.hpp"
 #include "dashboard_routes.hpp"
 #include "login_links.hpp"
@@ -19,7 +20,7 @@ namespace notifyd::webui {
 /// read-only by every connection; `handle` may run on many strands at once.
 class WebApp {
  public:
-  WebApp(sdk::Host& host, const WebSettings& settings, SessionStore& sessions, LoginLinks& links);
+  WebApp(sdk::Host& host, const WebSettings& settings, SessionStore& sessions, LoginLinks& links, ApiTokens& tokens);
 
   /// Answers `request` (decoded path and query, lower-case header names,
   /// empty caller) from `peer` through `respond`, exactly once, possibly

@@ -9,6 +9,7 @@
 #include "notifyd/sdk/plugin_descriptor.hpp"
 #include "notifyd/sdk/tls_server_context.hpp"
 #include "security_headers.hpp"
+#include "token_routes.hpp"
 #include "unix_user.hpp"
 #include "webui_settings.hpp"
 
@@ -49,6 +50,13 @@ sdk::Status WebDashboard::configure() {
     if (auto status = host_.routes().add(make_login_link_route(state_)); !status) {
       return sdk::Status::failure("auth: cannot offer notifyctl login (" + status.message +
                                   "): only one dashboard with auth = \"link\" may run");
+    }
+  }
+  // The tokens are one document for every dashboard: the first one serves notifyctl.
+  for (auto& route : make_token_routes(state_)) {
+    if (auto status = host_.routes().add(std::move(route)); !status) {
+      host_.log().info("notifyctl token is served by another dashboard (", status.message, ")");
+      break;
     }
   }
   if (state_->settings.auth == AuthMode::none) {

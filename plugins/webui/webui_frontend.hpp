@@ -27,7 +27,8 @@ class WebDashboard final {
   static void describe(sdk::ConfigSchema& schema);
 
   /// Validates the settings (refusing `auth = "none"` off loopback), loads the
-  /// TLS files, and registers `POST /api/login-link` on the socket for `auth = "link"`.
+  /// TLS files, and registers `POST /api/login-link` on the socket for `auth = "link"`
+  /// and `/v1/tokens` (notifyctl token).
   sdk::Status configure();
   /// Binds the address and starts accepting; logs the URL.
   sdk::Status start();

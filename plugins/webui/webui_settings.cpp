@@ -159,6 +159,16 @@ sdk::SettingsSchema<WebSettings> web_settings_schema(std::string daemon_user) {
       .into([](WebSettings& settings, std::int64_t value) {
         settings.image_max_bytes = static_cast<std::uint64_t>(value);
       });
+  s.integer("publish_burst", 10, "API tokens: most POST /v1/notify requests one token makes in 10 seconds")
+      .check("greater than zero", positive_count)
+      .into([](WebSettings& settings, std::int64_t value) {
+        settings.publish_rate.burst = static_cast<std::uint64_t>(value);
+      });
+  s.integer("publish_per_minute", 60, "API tokens: most POST /v1/notify requests one token makes in a minute")
+      .check("greater than zero", positive_count)
+      .into([](WebSettings& settings, std::int64_t value) {
+        settings.publish_rate.per_minute = static_cast<std::uint64_t>(value);
+      });
   s.duration("session_ttl", 12h, "how long a sign-in lasts")
       .check("greater than zero", positive_duration)
       .into([](WebSettings& settings, std::chrono::milliseconds value) { settings.session_ttl = value; });

@@ -13,6 +13,7 @@
 #include "notifyd/sdk/config.hpp"
 #include "notifyd/sdk/http/server_settings.hpp"
 #include "notifyd/sdk/status.hpp"
+#include "publish_rate.hpp"
 #include "trusted_proxies.hpp"
 
 namespace notifyd::webui {
@@ -44,6 +45,7 @@ struct WebSettings : sdk::http::ServerSettings {
   std::chrono::milliseconds login_link_ttl{120'000};
   std::size_t max_sessions = 10'000;
   std::uint64_t image_max_bytes = 20 << 20;
+  PublishRateSettings publish_rate;  ///< per API token, on `POST /v1/notify`
 
   /// True when connections must be told which Unix user opened them.
   bool needs_peer_user() const noexcept {

@@ -130,6 +130,27 @@ await session.run(async () => {
     await shot('desktop');
   });
 
+  await step('api-tokens', async () => {
+    await open('/tokens');
+    await page.getByText('You have no API tokens.').waitFor();
+    await page.getByLabel('Name').fill('ci-runner');
+    await page.getByLabel('Expires').fill('30d');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.locator('#issued-token').waitFor();
+    await session.pageBasics();
+    const token = await page.locator('#issued-token').inputValue();
+    check(/^nd_[0-9a-f]{12}[A-Za-z0-9_-]{43}$/.test(token), `a token was shown: ${token}`);
+    check((await page.locator('pre code').textContent()).includes(`Bearer ${token}`), 'the curl line carries it');
+    await shot('api-tokens-created');
+    await open('/tokens');
+    const row = page.locator('table.tokens tr', { hasText: 'ci-runner' });
+    await row.waitFor();
+    check(!(await page.content()).includes(token), 'the token is shown only once');
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('You have no API tokens.').waitFor();
+    await shot('api-tokens');
+  });
+
   if (env.TELEGRAM_CODE) {
     await step('telegram-unlink', async () => {
       await open('/');
@@ -157,7 +178,7 @@ await session.run(async () => {
 
   await step('phone', async () => {
     await page.setViewportSize(phoneSize);
-    for (const [name, target] of [['telegram', '/'], ['checks', '/checks'], ['history', '/history'], ['desktop', '/desktop']]) {
+    for (const [name, target] of [['telegram', '/'], ['checks', '/checks'], ['history', '/history'], ['desktop', '/desktop'], ['api-tokens', '/tokens']]) {
       session.where = `phone ${name}`;
       await open(target);
       await page.waitForFunction(() => [...document.images].every((i) => i.complete));

@@ -20,7 +20,7 @@ void write_file(const fs::path& path, const std::string& bytes) {
   out << bytes;
 }
 
-std::string error_of(const Validated<PhotoFile>& result) { return result.error().body; }
+std::string error_of(const notifyd::sdk::Validated<PhotoFile>& result) { return result.error().body; }
 
 // The test process itself as the caller.
 sdk::http::PeerCredentials self() { return sdk::http::PeerCredentials{::getpid(), ::geteuid(), ::getegid(), {}}; }

@@ -3,11 +3,11 @@
 #include <string>
 
 #include "notifyd/sdk/base64.hpp"
-#include "send_request.hpp"
+#include "notifyd/sdk/api/send_requests.hpp"
 #include "test_support.hpp"
 
 using namespace notifyd;
-using namespace notifyd::socket_api;
+using namespace notifyd::sdk::api;
 
 namespace {
 

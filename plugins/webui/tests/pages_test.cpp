@@ -16,6 +16,7 @@
 #include "return_path.hpp"
 #include "sign_in_pages.hpp"
 #include "telegram_page.hpp"
+#include "tokens_page.hpp"
 
 using namespace notifyd;
 using namespace notifyd::webui;
@@ -321,6 +322,32 @@ TEST_CASE("sign-in pages") {
   const std::string off = render_desktop_page(true, false);
   CHECK(contains(off, "desktop push is not set up on this server"));
   CHECK_FALSE(contains(off, "data-action=\"desktop-token\""));
+}
+
+TEST_CASE("tokens page: names as text, the new token once, each token with a revoke form") {
+  TokensView view;
+  view.csrf_token = "csrf-1";
+  view.notify_url = "https://notify.example.com/v1/notify";
+  CHECK(contains(render_tokens_page(view), "You have no API tokens."));
+  CHECK(contains(render_tokens_page(view), "name=\"csrf_token\" value=\"csrf-1\""));
+
+  view.tokens.push_back({"0123456789ab", evil, "alice", 1'790'000'000'000, 0, false});
+  view.tokens.push_back({"ba9876543210", "", "alice", 1'790'000'000'000, 1'790'000'060'000, true});
+  std::string html = render_tokens_page(view);
+  CHECK(contains(html, escaped_evil));
+  CHECK_FALSE(contains(html, evil));
+  CHECK(contains(html, "value=\"0123456789ab\"><button type=\"submit\" class=\"secondary\">Revoke"));
+  CHECK(contains(html, "<span class=\"badge bad\">expired</span>"));
+  CHECK(contains(html, "never"));
+  CHECK_FALSE(contains(html, "New token"));
+
+  view.issued = IssuedToken{"nd_0123456789abSECRET", view.tokens.front()};
+  view.problem = evil;
+  html = render_tokens_page(view);
+  CHECK(contains(html, "it is shown only this once"));
+  CHECK(contains(html, R"(curl -H "Authorization: Bearer nd_0123456789abSECRET" -d "backup failed" )"
+                       "https://notify.example.com/v1/notify"));
+  CHECK(contains(html, "<p class=\"error\" role=\"alert\">" + escaped_evil));
 }
 
 TEST_CASE("return paths: only pages of this dashboard") {

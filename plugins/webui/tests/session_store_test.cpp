@@ -18,18 +18,15 @@
 #include "notifyd/testing/fake_coordination.hpp"
 #include "random_token.hpp"
 #include "session_store.hpp"
+#include "test_support.hpp"
 
 using namespace notifyd::webui;
 using namespace std::chrono_literals;
 
 namespace {
 
-struct ManualClock {
-  std::chrono::system_clock::time_point now = std::chrono::system_clock::time_point(std::chrono::hours(500'000));
-  WallClock function() {
-    return [this] { return now; };
-  }
-};
+using notifyd::webui::testing::ManualClock;
+
 
 // Keys shared by "replicas", remembering every key and value written.
 class RecordingEphemeral : public notifyd::testing::MemoryEphemeral {

@@ -22,6 +22,7 @@
 #include "notifyd/testing/png_bytes.hpp"
 #include "notifyd/testing/plugin_config.hpp"
 #include "notifyd/testing/temp_dir.hpp"
+#include "session_store.hpp"
 #include "webui_settings.hpp"
 
 namespace notifyd::webui::testing {
@@ -43,6 +44,14 @@ inline WebSettings make_settings(const std::map<std::string, sdk::ConfigValue>& 
   if (!settings) throw std::logic_error("settings refused: " + settings.error());
   return std::move(settings).value();
 }
+
+/// A wall clock the test sets.
+struct ManualClock {
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::time_point(std::chrono::hours(500'000));
+  WallClock function() {
+    return [this] { return now; };
+  }
+};
 
 /// A stored history the test fills. Thread-safe.
 class FakeNotifications : public sdk::NotificationService {

@@ -31,7 +31,8 @@ class App {
         settings(make_settings(overrides)),
         sessions(host.coordination().ephemeral(), "web", settings.session_ttl, 100),
         links(host.coordination().ephemeral(), "web", settings.login_link_ttl),
-        app(host, settings, sessions, links) {}
+        tokens(host.documents()),
+        app(host, settings, sessions, links, tokens) {}
 
   sdk::HttpResponse call(const std::string& method, const std::string& target, Headers headers = {},
                          std::string body = {}, const std::string& peer = "127.0.0.1") {
@@ -78,6 +79,7 @@ class App {
   WebSettings settings;
   SessionStore sessions;
   LoginLinks links;
+  ApiTokens tokens;
   WebApp app;
   int route_calls = 0;
 };

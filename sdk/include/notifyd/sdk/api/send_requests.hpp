@@ -1,7 +1,9 @@
 #pragma once
 // Parsing and validation of the bodies of the send routes (`POST /send`,
-// `POST /send_photo`, `POST /v1/notify`) and the answer to a publish. Pure
-// functions: no I/O, any bytes in, a value or an error response out.
+// `POST /send_photo`, `POST /v1/notify`) and the answer to a publish, shared
+// by the front-ends that serve them (the unix socket, the web listener's
+// token-authenticated `/v1/notify`). Pure functions: no I/O, any bytes in, a
+// value or an error response out.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,9 +15,9 @@
 #include "notifyd/sdk/http.hpp"
 #include "notifyd/sdk/notification.hpp"
 #include "notifyd/sdk/notification_service.hpp"
-#include "validated.hpp"
+#include "notifyd/sdk/validated.hpp"
 
-namespace notifyd::socket_api {
+namespace notifyd::sdk::api {
 
 /// Longest `source` accepted by `/v1/notify`.
 inline constexpr std::size_t max_source_bytes = 256;
@@ -54,4 +56,4 @@ std::optional<sdk::HttpResponse> refuse_unless_may_act_for(const sdk::Caller& ca
 /// no channel reaches `user`, 400 when invalid, 503 when the store is unavailable.
 sdk::HttpResponse publish_response(const sdk::PublishOutcome& outcome, std::string_view user);
 
-}  // namespace notifyd::socket_api
+}  // namespace notifyd::sdk::api

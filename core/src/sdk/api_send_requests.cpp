@@ -1,4 +1,4 @@
-#include "send_request.hpp"
+#include "notifyd/sdk/api/send_requests.hpp"
 
 #include <limits>
 
@@ -11,7 +11,7 @@
 #include "notifyd/sdk/priority_json.hpp"
 #include "notifyd/sdk/user_name.hpp"
 
-namespace notifyd::socket_api {
+namespace notifyd::sdk::api {
 namespace {
 
 sdk::HttpResponse bad_request(std::string_view message) { return sdk::HttpResponse::error(400, message); }
@@ -234,4 +234,4 @@ sdk::HttpResponse publish_response(const sdk::PublishOutcome& outcome, std::stri
   return sdk::HttpResponse::error(503, outcome.message.empty() ? "notification store unavailable" : outcome.message);
 }
 
-}  // namespace notifyd::socket_api
+}  // namespace notifyd::sdk::api
