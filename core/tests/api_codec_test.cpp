@@ -54,9 +54,15 @@ sdk::RunRecord failed_run() {
 }
 
 sdk::HistoryEntry disk_entry() {
-  const sdk::Notification n{42,           "alice", "Disk", "/var is *95%* full", sdk::TextFormat::markdown_v2,
-                            "disk_space", R"({"percent":95,"mount":"/var"})", "/var/lib/notifyd/images/42.png",
-                            std::nullopt, noon_ms};
+  const sdk::Notification n{.id = 42,
+                            .user = "alice",
+                            .title = "Disk",
+                            .message = "/var is *95%* full",
+                            .format = sdk::TextFormat::markdown_v2,
+                            .source = "disk_space",
+                            .data_json = R"({"percent":95,"mount":"/var"})",
+                            .image_path = "/var/lib/notifyd/images/42.png",
+                            .created_at_ms = noon_ms};
   return {n, {{"bot", "pending", 3, "HTTP 502", noon_ms + 5000}}, {{"bot", noon_ms + 1000, "retry", "HTTP 502"}}};
 }
 

@@ -235,7 +235,7 @@ TEST_CASE("what the old runner tolerated is a quiet or a sent run with a warning
   CHECK(nothing.detail == "warning: `message` is required when `notify` is true; nothing to send");
 
   // No failure streak: the owner was never told a check is failing.
-  auto history = f.services.pipeline->history({"root", 50, 0, 0});
+  auto history = f.services.pipeline->history({.user = "root", .limit = 50});
   REQUIRE(history.ok());
   std::vector<std::string> sources;
   for (const auto& entry : history.value()) sources.push_back(entry.notification.source);
@@ -263,7 +263,7 @@ TEST_CASE("the owner hears about a check failing three times in a row, and about
   f.provider.executions["flaky"] = exited("", 1);
   for (int i = 0; i < 4; ++i) f.run("flaky");
   REQUIRE(f.services.run_until([&] { return f.channel.delivered().size() == 1; }));
-  auto failing = f.services.pipeline->history({"root", 10, 0, 0}).value();
+  auto failing = f.services.pipeline->history({.user = "root", .limit = 10}).value();
   REQUIRE(failing.size() == 1);
   CHECK(failing[0].notification.title == "Check flaky is failing");
   CHECK_THAT(failing[0].notification.message, Catch::Contains("failed 3 runs in a row"));
@@ -271,7 +271,7 @@ TEST_CASE("the owner hears about a check failing three times in a row, and about
   f.provider.executions["flaky"] = exited("{\"notify\": false}");
   f.run("flaky");
   REQUIRE(f.services.run_until([&] { return f.channel.delivered().size() == 2; }));
-  CHECK(f.services.pipeline->history({"root", 1, 0, 0}).value()[0].notification.title == "Check flaky recovered");
+  CHECK(f.services.pipeline->history({.user = "root", .limit = 1}).value()[0].notification.title == "Check flaky recovered");
 }
 
 TEST_CASE("a failure streak survives a restart: no second alert, and the recovery is still told") {
@@ -288,7 +288,7 @@ TEST_CASE("a failure streak survives a restart: no second alert, and the recover
   after.run("flaky");
   after.provider.executions["flaky"] = exited("{\"notify\": false}");
   after.run("flaky");
-  auto history = [&] { return after.services.pipeline->history({"root", 10, 0, 0}).value(); };
+  auto history = [&] { return after.services.pipeline->history({.user = "root", .limit = 10}).value(); };
   REQUIRE(after.services.run_until([&] { return history().size() == 2; }));
   after.services.run_until([] { return false; }, std::chrono::milliseconds(200));
   REQUIRE(history().size() == 2);
@@ -307,7 +307,7 @@ TEST_CASE("a streak shorter than the threshold goes on counting after a restart"
   after.services.checks->load_history();
   after.provider.executions["flaky"] = exited("", 1);
   after.run("flaky");
-  auto history = [&] { return after.services.pipeline->history({"root", 10, 0, 0}).value(); };
+  auto history = [&] { return after.services.pipeline->history({.user = "root", .limit = 10}).value(); };
   REQUIRE(after.services.run_until([&] { return history().size() == 1; }));
   CHECK(history()[0].notification.title == "Check flaky is failing");
 }

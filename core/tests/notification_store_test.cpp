@@ -98,7 +98,7 @@ TEST_CASE("inserted notifications are durable, ordered and queryable") {
   auto& store = *reopened;
   REQUIRE(store.open().ok);
 
-  auto alice = store.history({"alice", 50, 0, 0});
+  auto alice = store.history({.user = "alice", .limit = 50});
   REQUIRE(alice.ok());
   REQUIRE(alice.value().size() == 2);
   CHECK(alice.value()[0].notification.id == first_id + 2);
@@ -107,7 +107,7 @@ TEST_CASE("inserted notifications are durable, ordered and queryable") {
   CHECK(alice.value()[1].deliveries.size() == 2);
   CHECK(alice.value()[1].deliveries[0].state == "pending");
 
-  auto paged = store.history({"", 1, first_id + 2, 0});
+  auto paged = store.history({.limit = 1, .before_id = first_id + 2});
   REQUIRE(paged.value().size() == 1);
   CHECK(paged.value()[0].notification.user == "bob");
 
@@ -352,7 +352,7 @@ TEST_CASE("priority and tags are kept, read back by history and pending, and fil
   insert_labelled(s.store, "disk 99%", sdk::Priority::urgent, {"disk", "prod", "ünïcode tag"});
   insert_labelled(s.store, "backup late", sdk::Priority::high, {"backup", "prod"});
 
-  const auto all = s.store.history({"alice", 50, 0, 0});
+  const auto all = s.store.history({.user = "alice", .limit = 50});
   REQUIRE(all.ok());
   REQUIRE(all.value().size() == 4);
   CHECK(all.value()[0].notification.priority == sdk::Priority::high);
@@ -370,7 +370,7 @@ TEST_CASE("priority and tags are kept, read back by history and pending, and fil
   CHECK(s.store.find(pending.value()[0].notification->id).value().notification.tags ==
         std::vector<std::string>{"report"});
 
-  sdk::HistoryQuery query{"alice", 50, 0, 0};
+  sdk::HistoryQuery query{.user = "alice"};
   query.min_priority = sdk::Priority::high;
   CHECK(messages_of(s.store.history(query)) == std::vector<std::string>{"backup late", "disk 99%"});
   query.tag = "prod";
@@ -381,12 +381,12 @@ TEST_CASE("priority and tags are kept, read back by history and pending, and fil
   query.limit = 1;
   query.before_id = all.value()[0].notification.id;
   CHECK(messages_of(s.store.history(query)) == std::vector<std::string>{"disk 99%"});
-  query = {"alice", 50, 0, 0};
+  query = {.user = "alice"};
   query.tag = "ünïcode tag";
   CHECK(messages_of(s.store.history(query)) == std::vector<std::string>{"disk 99%"});
   query.tag = "pro";
   CHECK(messages_of(s.store.history(query)).empty());
-  query = {"", 50, 0, 0};
+  query = {};
   query.min_priority = sdk::Priority::low;
   CHECK(messages_of(s.store.history(query)) == std::vector<std::string>{"backup late", "disk 99%", "plain"});
 }

@@ -92,7 +92,7 @@ std::uint64_t wait(const Stored& stored) {
 
 /// The ids above `since`, oldest first, as a reader of `since` sees them.
 std::vector<std::uint64_t> ids_since(const core::NotificationStore& store, std::uint64_t since) {
-  auto page = store.history({"", 500, 0, since});
+  auto page = store.history({.limit = 500, .after_id = since});
   REQUIRE(page.ok());
   std::vector<std::uint64_t> ids;
   for (const auto& entry : page.value()) ids.push_back(entry.notification.id);
@@ -153,7 +153,7 @@ TEST_CASE("two replicas on one database: a reader of `since` never passes an id 
     since = read.empty() ? since : read.back();
   }
   CHECK(seen == accepted);
-  auto newest_first = b.history({"", 500, 0, 0});
+  auto newest_first = b.history({.limit = 500});
   REQUIRE(newest_first.ok());
   std::vector<std::uint64_t> everything;
   for (const auto& entry : newest_first.value()) everything.insert(everything.begin(), entry.notification.id);

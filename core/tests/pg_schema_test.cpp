@@ -113,8 +113,8 @@ TEST_CASE("postgres schema: a version 1 database gains the coordination tables, 
   CHECK(column(session, "SELECT nextval('document_versions')") == std::vector<std::optional<std::string>>{"1"});
 }
 
-TEST_CASE("postgres schema: a version 3 database gains priorities and tags, its notifications read as default and "
-          "untagged") {
+TEST_CASE("postgres schema: a version 3 database gains writer transactions, priorities and tags; its notifications "
+          "have no writer, default priority and no tags") {
   Loop loop;
   TestDatabase database(loop);
   core::PgSession session(database.dsn());
@@ -128,9 +128,10 @@ TEST_CASE("postgres schema: a version 3 database gains priorities and tags, its 
   const auto upgraded = core::migrate_pg_schema(session);
   REQUIRE(upgraded.ok());
   CHECK(upgraded.value() == 3);
-  CHECK(core::read_pg_schema_version(session).value() == 4);
-  CHECK(column(session, "SELECT priority || ' ' || array_to_json(tags)::text FROM notifications") ==
-        std::vector<std::optional<std::string>>{"3 []"});
+  CHECK(core::read_pg_schema_version(session).value() == core::pg_schema_version());
+  CHECK(column(session, "SELECT priority || ' ' || array_to_json(tags)::text || ' ' || (writer_xid IS NULL) "
+                        "FROM notifications") == std::vector<std::optional<std::string>>{"3 [] true"});
   CHECK(column(session, "SELECT indexname FROM pg_indexes WHERE tablename = 'notifications' ORDER BY 1") ==
-        std::vector<std::optional<std::string>>{"notifications_by_tag", "notifications_by_user", "notifications_pkey"});
+        std::vector<std::optional<std::string>>{"notifications_by_tag", "notifications_by_user",
+                                                "notifications_by_writer", "notifications_pkey"});
 }

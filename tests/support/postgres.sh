@@ -82,7 +82,9 @@ start() {
   as_postgres "$bin/initdb" --pgdata="$cluster/data" --username=postgres --auth=trust --encoding=UTF8 \
     --locale=C.UTF-8 --no-sync >"$cluster/initdb.log" 2>&1 ||
     { cat "$cluster/initdb.log" >&2; exit 1; }
-  local port attempt options durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  local port attempt options
+  # Tests: no syncing, and little WAL kept (the cluster is removed at the end; gigabytes of it took long).
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=128MB"
   [[ ${POSTGRES_DURABLE:-0} == 1 ]] && durability=""
   for attempt in 1 2 3; do
     port=$(free_port)

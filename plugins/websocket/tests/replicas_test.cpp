@@ -74,7 +74,7 @@ struct Replica {
   // committed; the tail reads the store once no note brought it, `gap_wait` later.
   void ring_committed(std::optional<std::uint64_t> newest = std::nullopt) {
     if (!newest) {
-      const auto top = host->history.history({"", 1, 0, 0});
+      const auto top = host->history.history({.limit = 1});
       newest = top && !top.value().empty() ? top.value().front().notification.id : 0;
     }
     host->coordination_service.doorbells.ring("notifications/committed", std::to_string(*newest));

@@ -106,8 +106,8 @@ TEST_CASE("identity, proxy mode: the user header counts only from a trusted prox
                                        {"email_domain", std::string("example.com")}});
   notifyd::testing::MemoryEphemeral keys;
   SessionStore sessions(keys, "web", std::chrono::hours(1), 10);
-  const PeerInfo proxy{ip::make_address("10.0.0.5"), false};
-  const PeerInfo stranger{ip::make_address("10.0.0.6"), false};
+  const PeerInfo proxy{.address = ip::make_address("10.0.0.5"), .tls = false};
+  const PeerInfo stranger{.address = ip::make_address("10.0.0.6"), .tls = false};
 
   auto trusted = identify_caller(settings, sessions, proxy, request_with({{"x-forwarded-user", "alice"}}));
   CHECK(trusted.user == "alice");
@@ -203,14 +203,14 @@ TEST_CASE("identity, link mode: only a live session signs in; headers are ignore
   const auto settings = make_settings();
   notifyd::testing::MemoryEphemeral keys;
   SessionStore sessions(keys, "web", std::chrono::hours(1), 10);
-  const PeerInfo peer{ip::make_address("127.0.0.1"), false};
+  const PeerInfo peer{.address = ip::make_address("127.0.0.1"), .tls = false};
   CHECK(identify_caller(settings, sessions, peer, request_with({{"x-forwarded-user", "alice"}})).user.empty());
   const auto session = sessions.create("carol").value();
   auto identity = identify_caller(settings, sessions, peer, request_with({{"cookie", "notifyd_session=" + session.id}}));
   CHECK(identity.user == "carol");
   CHECK(identity.session);
   // The plain cookie name is not read over TLS (there the cookie is __Host-).
-  const PeerInfo tls_peer{ip::make_address("127.0.0.1"), true};
+  const PeerInfo tls_peer{.address = ip::make_address("127.0.0.1"), .tls = true};
   CHECK(identify_caller(settings, sessions, tls_peer, request_with({{"cookie", "notifyd_session=" + session.id}}))
             .user.empty());
 }
